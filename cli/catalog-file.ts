@@ -1,0 +1,34 @@
+// Reads the catalog file named on the command line (or by CUTOVER_CATALOG).
+
+import { readFileSync } from 'node:fs';
+import { parseCatalog, type Catalog } from '../shared/domain/catalog.js';
+import { CatalogInvalid } from '../shared/domain/errors.js';
+
+export const DEFAULT_CATALOG = 'catalog.yml';
+
+export class InputFileInvalid extends Error {
+  override readonly name = 'InputFileInvalid' as const;
+}
+
+export function catalogPath(option: string | undefined): string {
+  return option ?? (process.env.CUTOVER_CATALOG || DEFAULT_CATALOG);
+}
+
+export function loadCatalogFile(path: string): Catalog {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as { code?: string }).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new InputFileInvalid(
+      `cannot read the catalog ${path}: ${reason}. Pass --catalog FILE or set CUTOVER_CATALOG.`,
+      { cause: error },
+    );
+  }
+  try {
+    return parseCatalog(text);
+  } catch (error) {
+    if (error instanceof CatalogInvalid) throw new CatalogInvalid(error.problems, { source: path });
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+// Entry point of the `cutover` CLI: finds the command, runs it, and turns every
+// error into a clear message and an exit code (0 ok, 1 failed, 2 bad usage or input).
+
+import { UsageError, EXIT_BAD_INPUT, EXIT_FAILED } from './errors.js';
+import { processOutput, type Output } from './output.js';
+import { errorReport } from './error-report.js';
+import type { Command } from './command.js';
+import { planCommand } from './commands/plan.js';
+
+export const COMMANDS: readonly Command[] = [planCommand];
+
+const HELP = `cutover: immutable, event-driven deployments for Amazon ECS
+
+Usage: cutover <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Every command takes --json for machine-readable output and --help for details.
+Exit codes: 0 ok, 1 failed or rolled back, 2 bad usage or input.`;
+
+export async function main(argv: readonly string[], output?: Output): Promise<number> {
+  const json = argv.includes('--json');
+  const io = output ?? processOutput(json);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP);
+    return name === undefined ? EXIT_BAD_INPUT : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (command === undefined) throw new UsageError(`unknown command "${name}"`, HELP);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(command.help);
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (error) {
+    const report = errorReport(error, command?.help);
+    if (io.json) io.out(JSON.stringify({ error: report.body }, null, 2));
+    else io.err(report.text);
+    return report.exitCode;
+  }
+}
+
+export { EXIT_BAD_INPUT, EXIT_FAILED };

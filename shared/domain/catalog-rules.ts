@@ -1,0 +1,124 @@
+// Catalog rules that relate fields to each other, within a service and across
+// services. Field-level rules are in catalog-schema.ts.
+
+import type { Problem } from './errors.js';
+import type { Catalog, ServiceEntry } from './catalog-schema.js';
+import { strategyProblems } from './strategy.js';
+
+export function catalogRuleProblems(catalog: Catalog): Problem[] {
+  const names = Object.keys(catalog.services);
+  if (names.length === 0) {
+    return [{ path: 'services', message: 'declare at least one service' }];
+  }
+  const problems = names.flatMap((name) => serviceRuleProblems(name, catalog.services[name]!));
+  return [...problems, ...sharedResourceProblems(catalog)];
+}
+
+/**
+ * Rules within one service. The entry may be partial (only the fields that passed
+ * the schema, when others did not), so each rule checks only what is there.
+ */
+export function serviceRuleProblems(name: string, entry: Partial<ServiceEntry>): Problem[] {
+  const at = (path: string) => `services.${name}.${path}`;
+  const problems: Problem[] = [];
+  if (entry.strategy !== undefined) {
+    problems.push(...strategyProblems({ ...entry, strategy: entry.strategy }));
+  }
+  if (entry.traffic !== undefined) problems.push(...trafficProblems(entry.traffic, entry.hooks ?? {}));
+  if (entry.alarms !== undefined) problems.push(...duplicates(entry.alarms, (i) => `alarms[${i}]`, 'alarm'));
+  if (entry.analysis !== undefined) problems.push(...analysisProblems(entry.analysis));
+  return problems.map((p) => ({ path: at(p.path), message: p.message }));
+}
+
+function trafficProblems(traffic: ServiceEntry['traffic'], hooks: ServiceEntry['hooks']): Problem[] {
+  const problems: Problem[] = [];
+  const [blue, green] = traffic.targetGroups;
+  if (blue === green) {
+    problems.push({ path: 'traffic.targetGroups', message: 'the two target groups must be different' });
+  }
+  if (traffic.testListenerRule === traffic.productionListenerRule) {
+    problems.push({
+      path: 'traffic.testListenerRule',
+      message: 'must differ from productionListenerRule; test traffic must never reach production users',
+    });
+  }
+  for (const hook of ['BeforeAllowTestTraffic', 'AfterAllowTestTraffic'] as const) {
+    if (hooks[hook] !== undefined && traffic.testListenerRule === undefined) {
+      problems.push({ path: `hooks.${hook}`, message: 'needs traffic.testListenerRule' });
+    }
+  }
+  return problems;
+}
+
+function analysisProblems(analysis: ServiceEntry['analysis']): Problem[] {
+  const problems: Problem[] = [];
+  if (analysis.thresholds.marginal > analysis.thresholds.pass) {
+    problems.push({ path: 'analysis.thresholds.marginal', message: 'must not be above thresholds.pass' });
+  }
+  const metrics = analysis.metrics ?? [];
+  problems.push(
+    ...duplicates(
+      metrics.map((m) => m.name),
+      (i) => `analysis.metrics[${i}].name`,
+      'metric',
+    ),
+  );
+  if (analysis.groupWeights !== undefined) {
+    const groups = new Set(metrics.map((m) => m.group));
+    for (const group of Object.keys(analysis.groupWeights)) {
+      if (!groups.has(group)) {
+        problems.push({ path: `analysis.groupWeights.${group}`, message: 'no metric is in this group' });
+      }
+    }
+    for (const group of groups) {
+      if (!Object.hasOwn(analysis.groupWeights, group)) {
+        problems.push({ path: 'analysis.groupWeights', message: `gives no weight to group "${group}"` });
+      }
+    }
+    const total = Object.values(analysis.groupWeights).reduce((sum, w) => sum + w, 0);
+    if (Math.abs(total - 100) > 1e-9) {
+      problems.push({ path: 'analysis.groupWeights', message: `must add up to 100, not ${total}` });
+    }
+  }
+  return problems;
+}
+
+/** Two services must never share an ECS service, a listener rule or a target group. */
+function sharedResourceProblems(catalog: Catalog): Problem[] {
+  const problems: Problem[] = [];
+  const owners = new Map<string, string>();
+  const claim = (resource: string, what: string, path: string, service: string) => {
+    const owner = owners.get(resource);
+    if (owner === undefined) owners.set(resource, service);
+    else if (owner !== service) {
+      problems.push({ path, message: `${what} is already used by service "${owner}"` });
+    }
+  };
+  for (const [name, entry] of Object.entries(catalog.services)) {
+    const at = `services.${name}`;
+    claim(`ecs:${entry.ecs.cluster}/${entry.ecs.service}`, 'this ECS service', `${at}.ecs.service`, name);
+    claim(
+      entry.traffic.productionListenerRule,
+      'this listener rule',
+      `${at}.traffic.productionListenerRule`,
+      name,
+    );
+    if (entry.traffic.testListenerRule !== undefined) {
+      claim(entry.traffic.testListenerRule, 'this listener rule', `${at}.traffic.testListenerRule`, name);
+    }
+    entry.traffic.targetGroups.forEach((tg, i) =>
+      claim(tg, 'this target group', `${at}.traffic.targetGroups[${i}]`, name),
+    );
+  }
+  return problems;
+}
+
+function duplicates(values: readonly string[], pathOf: (i: number) => string, what: string): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  values.forEach((value, i) => {
+    if (seen.has(value)) problems.push({ path: pathOf(i), message: `${what} "${value}" is listed twice` });
+    seen.add(value);
+  });
+  return problems;
+}

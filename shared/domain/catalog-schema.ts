@@ -1,0 +1,166 @@
+// The shape of catalog.yml: the services Cutover manages. Field-level rules live
+// here; rules that relate fields to each other live in catalog-rules.ts.
+
+import { z } from 'zod';
+import { PRESET_NAMES } from './schedule.js';
+
+export const STRATEGIES = ['blue-green', 'canary', 'linear', 'all-at-once', 'rolling'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** CodeDeploy's ECS lifecycle hook points that Cutover runs hooks at, in order. */
+export const HOOK_NAMES = [
+  'BeforeAllowTestTraffic',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+const TWO_DAYS = 2880 * 60;
+const seconds = (max: number) => z.int().min(0).max(max);
+
+const ARN_PREFIX = String.raw`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:`;
+const listenerOrRuleArn = z
+  .string()
+  .regex(
+    new RegExp(`${ARN_PREFIX}listener(-rule)?/(app|net)/[^\\s]+$`),
+    'must be an ALB listener rule ARN (…:listener-rule/app/…), or a listener ARN (…:listener/app/…) to use its default action',
+  );
+const targetGroupArn = z
+  .string()
+  .regex(
+    new RegExp(`${ARN_PREFIX}targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+$`),
+    'must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)',
+  );
+const lambdaFunction = z
+  .string()
+  .regex(
+    /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/,
+    'must be a Lambda function name or ARN',
+  );
+const ecrRepositoryName = z
+  .string()
+  .regex(
+    /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    'must be an ECR repository name (lowercase, e.g. team/web)',
+  );
+const regexSource = z.string().refine(compiles, 'must be a valid regular expression');
+const ecsName = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be an ECS name: letters, digits, - and _');
+
+export const scheduleSpecSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('all-at-once') }),
+  z.strictObject({
+    type: z.literal('canary'),
+    steps: z.array(z.strictObject({ weight: z.number(), bakeSeconds: z.number().optional() })),
+  }),
+  z.strictObject({ type: z.literal('linear'), percentage: z.number(), intervalSeconds: z.number() }),
+]);
+
+const metricSourceSchema = z.union([
+  z.strictObject({ builtin: z.enum(['error-rate', 'latency-p50', 'latency-p99']) }),
+  z.strictObject({
+    /** CloudWatch metric math over the target group's metrics, e.g. `m1 / m2`. */
+    expression: z.string().min(1),
+    inputs: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^[a-z][a-zA-Z0-9_]*$/, 'must start with a lowercase letter'),
+          namespace: z.string().min(1),
+          metricName: z.string().min(1),
+          stat: z.string().min(1),
+        }),
+      )
+      .min(1),
+  }),
+]);
+
+export const analysisMetricSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and -'),
+  source: metricSourceSchema,
+  /** Which way is bad: `increase` fails a canary whose values rose. */
+  direction: z.enum(['increase', 'decrease', 'either']).default('increase'),
+  /** The mean ratio canary/baseline tolerated before a significant change counts. */
+  allowedIncrease: z.number().min(1).default(1.1),
+  allowedDecrease: z.number().gt(0).max(1).default(0.9),
+  critical: z.boolean().default(false),
+  mustHaveData: z.boolean().default(false),
+  outliers: z.enum(['keep', 'remove']).default('keep'),
+  group: z.string().min(1).default('default'),
+});
+
+export const analysisSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  thresholds: z
+    .strictObject({ pass: z.number().min(0).max(100), marginal: z.number().min(0).max(100) })
+    .default({ pass: 95, marginal: 75 }),
+  /** Weight of each metric group in the summary score, in percent; equal weights when omitted. */
+  groupWeights: z.record(z.string(), z.number().min(0).max(100)).optional(),
+  metrics: z.array(analysisMetricSchema).optional(),
+});
+
+export const serviceSchema = z.strictObject({
+  ecs: z.strictObject({ cluster: ecsName, service: ecsName, container: ecsName }),
+  traffic: z.strictObject({
+    productionListenerRule: listenerOrRuleArn,
+    testListenerRule: listenerOrRuleArn.optional(),
+    targetGroups: z.tuple([targetGroupArn, targetGroupArn]),
+  }),
+  strategy: z.enum(STRATEGIES),
+  preset: z.enum(PRESET_NAMES).optional(),
+  schedule: scheduleSpecSchema.optional(),
+  rolling: z
+    .strictObject({
+      batchPercent: z.int().min(1).max(100).default(25),
+      maxFailedTasks: z.int().min(0).default(1),
+    })
+    .optional(),
+  bakeSeconds: seconds(TWO_DAYS).default(300),
+  terminationWaitSeconds: seconds(TWO_DAYS).default(300),
+  alarms: z.array(z.string().regex(/^[^\s].{0,254}$/, 'must be a CloudWatch alarm name')).default([]),
+  analysis: analysisSchema.default({ enabled: false, thresholds: { pass: 95, marginal: 75 } }),
+  hooks: z.partialRecord(z.enum(HOOK_NAMES), lambdaFunction).default({}),
+  hookTimeoutSeconds: z.int().min(1).max(3600).default(300),
+  approval: z
+    .strictObject({
+      required: z.boolean().default(false),
+      timeoutSeconds: z
+        .int()
+        .min(60)
+        .max(7 * 24 * 3600)
+        .default(3600),
+    })
+    .default({ required: false, timeoutSeconds: 3600 }),
+  images: z.strictObject({
+    repositories: z.array(ecrRepositoryName).min(1),
+    /** Pushes whose tag does not match are ignored. Defaults to every tag. */
+    tagFilter: regexSource.default('.*'),
+  }),
+});
+
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+export const catalogSchema = z.strictObject({
+  version: z.literal(1, { error: 'must be 1, the only catalog version so far' }),
+  services: z.record(
+    z
+      .string()
+      .regex(
+        SERVICE_NAME,
+        'service names are lowercase letters, digits and -, start with a letter, ≤ 40 long',
+      ),
+    serviceSchema,
+  ),
+});
+
+export type Catalog = z.output<typeof catalogSchema>;
+export type ServiceEntry = z.output<typeof serviceSchema>;
+export type AnalysisMetric = z.output<typeof analysisMetricSchema>;
+
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}

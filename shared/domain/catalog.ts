@@ -1,0 +1,100 @@
+// Loading catalog.yml: YAML, then the schema, then the rules between fields.
+// Every problem is collected and reported with its path, so a user fixes the
+// file in one pass instead of one error at a time.
+
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { CatalogInvalid, type Problem } from './errors.js';
+import { catalogSchema, serviceSchema, type Catalog, type ServiceEntry } from './catalog-schema.js';
+import { catalogRuleProblems, serviceRuleProblems } from './catalog-rules.js';
+
+export type { Catalog, ServiceEntry } from './catalog-schema.js';
+
+/** Parses catalog text. Throws CatalogInvalid listing every problem found. */
+export function parseCatalog(text: string): Catalog {
+  const raw = parseYaml(text);
+  const top = catalogSchema.safeParse(raw, { error: friendlyMessage });
+  if (top.success) {
+    const problems = catalogRuleProblems(top.data);
+    if (problems.length > 0) throw new CatalogInvalid(problems);
+    return top.data;
+  }
+  // Report the schema's problems, then the rule problems among the fields that are valid.
+  const problems = zodProblems(top.error);
+  for (const [name, entry] of Object.entries(servicesOf(raw))) {
+    problems.push(...serviceRuleProblems(name, validFields(entry)));
+  }
+  throw new CatalogInvalid(problems);
+}
+
+export function getService(catalog: Catalog, name: string): ServiceEntry | undefined {
+  return Object.hasOwn(catalog.services, name) ? catalog.services[name] : undefined;
+}
+
+/** The fields of a service entry that are valid on their own, so rules can check them too. */
+function validFields(entry: unknown): Partial<ServiceEntry> {
+  if (entry === null || typeof entry !== 'object') return {};
+  const valid: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(serviceSchema.shape)) {
+    const parsed = schema.safeParse(Reflect.get(entry, key));
+    if (parsed.success) valid[key] = parsed.data;
+  }
+  return valid;
+}
+
+function parseYaml(text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new CatalogInvalid(
+      doc.errors.map((e) => ({ path: yamlPosition(e.linePos?.[0]), message: yamlMessage(e.message) })),
+    );
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CatalogInvalid([
+      { path: '', message: 'the catalog must be a YAML mapping with `version: 1` and `services:`' },
+    ]);
+  }
+  return value;
+}
+
+function yamlMessage(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function yamlPosition(pos: { line: number; col: number } | undefined): string {
+  return pos ? `line ${pos.line}, column ${pos.col}` : '';
+}
+
+function servicesOf(raw: unknown): Record<string, unknown> {
+  const services = (raw as { services?: unknown }).services;
+  return services !== null && typeof services === 'object' && !Array.isArray(services)
+    ? (services as Record<string, unknown>)
+    : {};
+}
+
+export function zodProblems(error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+/** `['services', 'web', 'steps', 2]` → `services.web.steps[2]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(key))) out += out ? `.${String(key)}` : String(key);
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/** Zod error map: clearer words for the two commonest mistakes in a hand-written file. */
+export function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}; check the spelling`;
+  }
+  return undefined;
+}

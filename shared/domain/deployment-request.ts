@@ -1,0 +1,129 @@
+// The input that starts a deployment, from any trigger (ECR push, HTTP API, the
+// AWS console, a rollback), checked against the catalog and turned into the spec
+// the state machine follows. This is the state machines' first step, so a bad
+// input fails with a readable cause before anything is changed.
+
+import { z } from 'zod';
+import type { Catalog, ServiceEntry } from './catalog-schema.js';
+import { getService, friendlyMessage, zodProblems } from './catalog.js';
+import { DeploymentRequestInvalid, type Problem } from './errors.js';
+import { parsePinnedImage, pinnedImage, type PinnedImageRef } from './image-ref.js';
+import { planDeployment, type DeploymentPlan } from './plan.js';
+
+export const TRIGGERS = ['push', 'api', 'console', 'rollback'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export const deploymentRequestSchema = z.strictObject({
+  service: z.string().min(1).max(40),
+  /** Digest-pinned image: `registry/repo@sha256:…` or `repo:tag@sha256:…`. */
+  image: z.string().min(1).max(1024),
+  strategy: z.string().optional(),
+  preset: z.string().optional(),
+  batchPercent: z.number().optional(),
+  trigger: z.enum(TRIGGERS).default('console'),
+  /** Who or what asked: `ecr-push`, `operator:alice`, `console`. */
+  actor: z.string().min(1).max(200).default('console'),
+  reason: z.string().max(1000).optional(),
+  /** For `rollback --to`: the release being redeployed. */
+  rollbackOf: z.int().min(1).optional(),
+});
+
+export type DeploymentRequest = z.output<typeof deploymentRequestSchema>;
+
+export interface DeploymentSpec {
+  deploymentId: string;
+  service: string;
+  /** `registry/repo@sha256:…`, without the tag: what goes into the task definition. */
+  image: string;
+  digest: string;
+  repository: string;
+  tag?: string | undefined;
+  trigger: Trigger;
+  actor: string;
+  reason?: string | undefined;
+  rollbackOf?: number | undefined;
+  plan: DeploymentPlan;
+  settings: ServiceEntry;
+}
+
+/**
+ * Checks a raw request against the catalog. Throws DeploymentRequestInvalid with
+ * every problem found, each with the field it concerns.
+ */
+export function validateDeploymentRequest(
+  raw: unknown,
+  catalog: Catalog,
+  deploymentId: string,
+): DeploymentSpec {
+  const parsed = deploymentRequestSchema.safeParse(raw, { error: friendlyMessage });
+  if (!parsed.success) throw new DeploymentRequestInvalid(zodProblems(parsed.error));
+  const request = parsed.data;
+
+  const problems: Problem[] = [];
+  const entry = getService(catalog, request.service);
+  if (entry === undefined) {
+    const known = Object.keys(catalog.services).join(', ');
+    problems.push({
+      path: 'service',
+      message: `no service "${request.service}" in the catalog; it has: ${known}`,
+    });
+  }
+  const image = imageProblems(request.image, entry, problems);
+  if (entry === undefined || image === undefined || problems.length > 0) {
+    throw new DeploymentRequestInvalid(problems);
+  }
+  const plan = planOrProblems(request, entry, problems);
+  if (plan === undefined) throw new DeploymentRequestInvalid(problems);
+
+  return {
+    deploymentId,
+    service: request.service,
+    image: pinnedImage(image),
+    digest: image.digest,
+    repository: image.repository,
+    tag: image.tag,
+    trigger: request.trigger,
+    actor: request.actor,
+    reason: request.reason,
+    rollbackOf: request.rollbackOf,
+    plan,
+    settings: entry,
+  };
+}
+
+function imageProblems(
+  text: string,
+  entry: ServiceEntry | undefined,
+  problems: Problem[],
+): PinnedImageRef | undefined {
+  let image: PinnedImageRef;
+  try {
+    image = parsePinnedImage(text);
+  } catch (error) {
+    problems.push({ path: 'image', message: (error as Error).message });
+    return undefined;
+  }
+  if (entry !== undefined && !entry.images.repositories.includes(image.repository)) {
+    problems.push({
+      path: 'image',
+      message: `repository "${image.repository}" is not allowed for this service; allowed: ${entry.images.repositories.join(', ')}`,
+    });
+  }
+  return image;
+}
+
+function planOrProblems(
+  request: DeploymentRequest,
+  entry: ServiceEntry,
+  problems: Problem[],
+): DeploymentPlan | undefined {
+  try {
+    return planDeployment(request.service, entry, request);
+  } catch (error) {
+    if (error instanceof DeploymentRequestInvalid) {
+      problems.push(...error.problems);
+      return undefined;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,187 @@
+// A deployment plan: the ordered steps a state machine will take for one service
+// and strategy. `cutover plan` prints it; the state machines follow the same order.
+//
+// Order (CodeDeploy's ECS lifecycle, plus Cutover's bakes):
+//   check alarms → register task definition → create task set → wait healthy
+//   → BeforeAllowTestTraffic → test traffic → AfterAllowTestTraffic → approval
+//   → BeforeAllowTraffic → shift/bake … → shift 100% → AfterAllowTraffic
+//   → final bake → promote → termination wait → clean up
+// Rolling replaces tasks in batches within one target group instead of shifting.
+
+import { DeploymentRequestInvalid, type Problem } from './errors.js';
+import type { HookName, ServiceEntry, Strategy } from './catalog-schema.js';
+import { isPresetName, type PresetName, type TrafficStep } from './schedule.js';
+import { resolveStrategy, strategyForPreset, strategyProblems, type StrategyChoice } from './strategy.js';
+
+export type PlanStep =
+  | { kind: 'check-alarms'; alarms: string[] }
+  | { kind: 'register-task-definition' }
+  | { kind: 'create-task-set'; targetGroup: 'idle' | 'stable'; scalePercent: number }
+  | { kind: 'wait-healthy' }
+  | { kind: 'hook'; hook: HookName; function: string; timeoutSeconds: number }
+  | { kind: 'test-traffic' }
+  | { kind: 'approval'; timeoutSeconds: number }
+  | { kind: 'shift'; weight: number; atSeconds: number }
+  | { kind: 'bake'; seconds: number; alarms: string[]; analysis: boolean; final: boolean }
+  | { kind: 'scale-batch'; batch: number; candidatePercent: number; stablePercent: number }
+  | { kind: 'promote' }
+  | { kind: 'termination-wait'; seconds: number }
+  | { kind: 'clean-up' };
+
+export interface DeploymentPlan {
+  service: string;
+  strategy: Strategy;
+  /** A preset name, `custom`, or `rolling`. */
+  scheduleSource: PresetName | 'custom' | 'rolling';
+  schedule: TrafficStep[] | null;
+  steps: PlanStep[];
+  /** Bakes and waits added up; health checks, hooks and approval add to this. */
+  minimumSeconds: number;
+}
+
+export interface PlanOptions {
+  strategy?: string | undefined;
+  preset?: string | undefined;
+  batchPercent?: number | undefined;
+}
+
+/** Builds the plan. Throws DeploymentRequestInvalid when the options do not fit the service. */
+export function planDeployment(
+  service: string,
+  entry: ServiceEntry,
+  options: PlanOptions = {},
+): DeploymentPlan {
+  const { choice, batchPercent } = chooseStrategy(entry, options);
+  const resolved = resolveStrategy(choice);
+  const steps: PlanStep[] = [
+    { kind: 'check-alarms', alarms: entry.alarms },
+    { kind: 'register-task-definition' },
+  ];
+  if (resolved.schedule === null) {
+    steps.push(...rollingSteps(entry, batchPercent));
+  } else {
+    steps.push(...shiftingSteps(entry, resolved.strategy, resolved.schedule));
+  }
+  return {
+    service,
+    strategy: resolved.strategy,
+    scheduleSource: resolved.source,
+    schedule: resolved.schedule,
+    steps,
+    minimumSeconds: steps.reduce((sum, s) => sum + waitSeconds(s), 0),
+  };
+}
+
+function chooseStrategy(
+  entry: ServiceEntry,
+  options: PlanOptions,
+): { choice: StrategyChoice; batchPercent: number } {
+  const problems: Problem[] = [];
+  const known = ['blue-green', 'canary', 'linear', 'all-at-once', 'rolling'];
+  if (options.strategy !== undefined && !known.includes(options.strategy)) {
+    problems.push({ path: 'strategy', message: `must be one of: ${known.join(', ')}` });
+  }
+  if (options.preset !== undefined && !isPresetName(options.preset)) {
+    problems.push({ path: 'preset', message: `unknown preset "${options.preset}"` });
+  }
+  const batch = options.batchPercent ?? entry.rolling?.batchPercent ?? 25;
+  if (!Number.isInteger(batch) || batch < 1 || batch > 100) {
+    problems.push({ path: 'batchPercent', message: 'must be a whole number from 1 to 100' });
+  }
+  if (problems.length > 0) throw new DeploymentRequestInvalid(problems);
+
+  const preset = options.preset as PresetName | undefined;
+  const strategy =
+    (options.strategy as Strategy | undefined) ??
+    (preset === undefined ? entry.strategy : strategyForPreset(preset, entry.strategy));
+  // An override of strategy or preset replaces the catalog's schedule; otherwise keep the catalog's.
+  const overridden = options.strategy !== undefined || preset !== undefined;
+  const choice: StrategyChoice = overridden
+    ? { strategy, preset: preset ?? defaultPresetFor(strategy, entry) }
+    : { strategy, preset: entry.preset, schedule: entry.schedule };
+  const choiceProblems = strategyProblems(choice);
+  if (choiceProblems.length > 0) throw new DeploymentRequestInvalid(choiceProblems);
+  return { choice, batchPercent: batch };
+}
+
+/** With `--strategy` alone, keep the catalog's preset when it fits, else the strategy's first preset. */
+function defaultPresetFor(strategy: Strategy, entry: ServiceEntry): PresetName | undefined {
+  if (strategy === 'rolling') return undefined;
+  if (strategy === 'canary')
+    return entry.preset?.startsWith('Canary') ? entry.preset : 'Canary10Percent5Minutes';
+  if (strategy === 'linear') {
+    return entry.preset?.startsWith('Linear') ? entry.preset : 'Linear10PercentEvery1Minutes';
+  }
+  return 'AllAtOnce';
+}
+
+function shiftingSteps(entry: ServiceEntry, strategy: Strategy, schedule: TrafficStep[]): PlanStep[] {
+  const steps: PlanStep[] = [
+    { kind: 'create-task-set', targetGroup: 'idle', scalePercent: 100 },
+    { kind: 'wait-healthy' },
+  ];
+  const hook = (name: HookName) => hookStep(entry, name);
+  if (entry.traffic.testListenerRule !== undefined) {
+    steps.push(...hook('BeforeAllowTestTraffic'), { kind: 'test-traffic' }, ...hook('AfterAllowTestTraffic'));
+  }
+  if (entry.approval.required)
+    steps.push({ kind: 'approval', timeoutSeconds: entry.approval.timeoutSeconds });
+  steps.push(...hook('BeforeAllowTraffic'));
+  const analysisEachStep = entry.analysis.enabled && strategy !== 'blue-green';
+  for (const step of schedule) {
+    steps.push({ kind: 'shift', weight: step.weight, atSeconds: step.atSeconds });
+    if (step.bakeSeconds > 0) {
+      steps.push({
+        kind: 'bake',
+        seconds: step.bakeSeconds,
+        alarms: entry.alarms,
+        analysis: analysisEachStep,
+        final: false,
+      });
+    }
+  }
+  steps.push(...hook('AfterAllowTraffic'));
+  steps.push(...finalBake(entry, entry.analysis.enabled && strategy === 'blue-green'));
+  steps.push(
+    { kind: 'promote' },
+    { kind: 'termination-wait', seconds: entry.terminationWaitSeconds },
+    { kind: 'clean-up' },
+  );
+  return steps;
+}
+
+function rollingSteps(entry: ServiceEntry, batchPercent: number): PlanStep[] {
+  const steps: PlanStep[] = [
+    { kind: 'create-task-set', targetGroup: 'stable', scalePercent: 0 },
+    ...hookStep(entry, 'BeforeAllowTraffic'),
+  ];
+  let batch = 0;
+  for (let candidate = batchPercent; ; candidate = Math.min(100, candidate + batchPercent)) {
+    batch += 1;
+    steps.push(
+      { kind: 'scale-batch', batch, candidatePercent: candidate, stablePercent: 100 - candidate },
+      { kind: 'wait-healthy' },
+    );
+    if (candidate === 100) break;
+  }
+  steps.push(...hookStep(entry, 'AfterAllowTraffic'), ...finalBake(entry, false));
+  steps.push({ kind: 'promote' }, { kind: 'clean-up' });
+  return steps;
+}
+
+function hookStep(entry: ServiceEntry, hook: HookName): PlanStep[] {
+  const fn = entry.hooks[hook];
+  return fn === undefined
+    ? []
+    : [{ kind: 'hook', hook, function: fn, timeoutSeconds: entry.hookTimeoutSeconds }];
+}
+
+function finalBake(entry: ServiceEntry, analysis: boolean): PlanStep[] {
+  if (entry.bakeSeconds === 0) return [];
+  return [{ kind: 'bake', seconds: entry.bakeSeconds, alarms: entry.alarms, analysis, final: true }];
+}
+
+function waitSeconds(step: PlanStep): number {
+  if (step.kind === 'bake' || step.kind === 'termination-wait') return step.seconds;
+  return 0;
+}

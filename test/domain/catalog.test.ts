@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { getService, parseCatalog } from '../../shared/domain/catalog.js';
+import { CatalogInvalid } from '../../shared/domain/errors.js';
+import type { Problem } from '../../shared/domain/errors.js';
+
+const example = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8');
+const broken = readFileSync(new URL('../fixtures/catalog/broken.yml', import.meta.url), 'utf8');
+
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup';
+const RULE = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/prod/1a2b3c/4d5e6f';
+
+/** A minimal valid service in YAML; each line of `overrides` replaces or adds one field. */
+function catalogWith(overrides: string, name = 'web', id = '1'): string {
+  const fields = new Map([
+    ['ecs', `{ cluster: prod, service: ${name}, container: app }`],
+    [
+      'traffic',
+      `{ productionListenerRule: ${RULE}/${id}, targetGroups: [${TG}/${name}-a/${id}a, ${TG}/${name}-b/${id}b] }`,
+    ],
+    ['strategy', 'all-at-once'],
+    ['images', `{ repositories: [${name}] }`],
+  ]);
+  for (const line of overrides.split('\n').filter(Boolean)) {
+    const [key, ...rest] = line.split(':');
+    fields.set(key!.trim(), rest.join(':').trim());
+  }
+  const body = [...fields].map(([key, value]) => `    ${key}: ${value}`).join('\n');
+  return `version: 1\nservices:\n  ${name}:\n${body}\n`;
+}
+
+function problemsOf(text: string): Problem[] {
+  try {
+    parseCatalog(text);
+  } catch (error) {
+    if (error instanceof CatalogInvalid) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the catalog to be rejected');
+}
+
+describe('the example catalog', () => {
+  it('parses, with defaults filled in', () => {
+    const catalog = parseCatalog(example);
+    expect(Object.keys(catalog.services)).toEqual(['web', 'api', 'worker']);
+    const api = getService(catalog, 'api')!;
+    expect(api.approval).toEqual({ required: true, timeoutSeconds: 86400 });
+    expect(api.images.tagFilter).toBe('.*');
+    expect(api.hookTimeoutSeconds).toBe(300);
+    expect(getService(catalog, 'web')!.analysis.metrics![1]).toMatchObject({
+      name: 'latency-p99',
+      allowedIncrease: 1.2,
+      critical: false,
+    });
+  });
+
+  it('finds no service that is not declared, even one named like an object property', () => {
+    const catalog = parseCatalog(example);
+    expect(getService(catalog, 'nope')).toBeUndefined();
+    expect(getService(catalog, 'constructor')).toBeUndefined();
+    expect(getService(catalog, '__proto__')).toBeUndefined();
+  });
+});
+
+describe('a broken catalog', () => {
+  it('reports every problem, each with its path', () => {
+    expect(problemsOf(broken)).toEqual([
+      { path: 'services.web.ecs.container', message: 'is required' },
+      {
+        path: 'services.web.traffic.targetGroups[1]',
+        message: expect.stringContaining('must be a target group ARN'),
+      },
+      { path: 'services.web.bakeSeconds', message: expect.stringMatching(/>=0/) },
+      { path: 'services.web.images.repositories[0]', message: expect.stringContaining('lowercase') },
+      { path: 'services.api.images.tagFilter', message: 'must be a valid regular expression' },
+      { path: 'services.api', message: 'unknown field "aproval"; check the spelling' },
+      { path: 'services.web.schedule.steps[2].weight', message: 'must be greater than the previous step' },
+      { path: 'services.api.preset', message: expect.stringContaining('does not fit strategy linear') },
+      { path: 'services.api.hooks.AfterAllowTestTraffic', message: 'needs traffic.testListenerRule' },
+    ]);
+  });
+
+  it('throws CatalogInvalid whose message lists the problems one per line', () => {
+    expect(() => parseCatalog(broken)).toThrow(CatalogInvalid);
+    expect(() => parseCatalog(broken)).toThrow(
+      /services\.web\.schedule\.steps\[2\]\.weight: must be greater than the previous step/,
+    );
+  });
+});
+
+describe('catalog rules', () => {
+  it('accepts the minimal service', () => {
+    expect(parseCatalog(catalogWith('')).services.web!.strategy).toBe('all-at-once');
+  });
+
+  it.each([
+    ['strategy: canary', 'services.web.preset', 'needs a preset'],
+    ['strategy: rolling\npreset: AllAtOnce', 'services.web.preset', 'takes no traffic schedule'],
+    ['preset: AllAtOnce\nschedule: { type: all-at-once }', 'services.web.schedule', 'not both'],
+    [
+      'strategy: linear\nschedule: { type: canary, steps: [{ weight: 100 }] }',
+      'services.web.schedule.type',
+      'linear',
+    ],
+    [
+      'strategy: linear\nschedule: { type: linear, percentage: 0, intervalSeconds: 60 }',
+      'services.web.schedule.percentage',
+      '1 to 99',
+    ],
+    ['preset: Linear10PercentEvery9Minutes', 'services.web.preset', 'expected one of'],
+    ['strategy: sideways', 'services.web.strategy', 'expected one of'],
+    ['hooks: { BeforeInstall: fn }', 'services.web.hooks', 'unknown field "BeforeInstall"'],
+    [
+      'hooks: { BeforeAllowTraffic: "not a function!" }',
+      'services.web.hooks.BeforeAllowTraffic',
+      'Lambda function',
+    ],
+    ['alarms: [a, b, a]', 'services.web.alarms[2]', 'listed twice'],
+    ['approval: { required: true, timeoutSeconds: 10 }', 'services.web.approval.timeoutSeconds', '>=60'],
+    ['terminationWaitSeconds: 1.5', 'services.web.terminationWaitSeconds', 'expected int'],
+    ['rolling: { batchPercent: 0 }', 'services.web.rolling.batchPercent', '>=1'],
+    [
+      'analysis: { thresholds: { pass: 70, marginal: 80 } }',
+      'services.web.analysis.thresholds.marginal',
+      'not be above',
+    ],
+    [
+      'analysis: { metrics: [{ name: e, source: { builtin: error-rate } }, { name: e, source: { builtin: latency-p50 } }] }',
+      'services.web.analysis.metrics[1].name',
+      'listed twice',
+    ],
+    [
+      'analysis: { groupWeights: { default: 60 }, metrics: [{ name: e, source: { builtin: error-rate } }] }',
+      'services.web.analysis.groupWeights',
+      'add up to 100',
+    ],
+    [
+      'analysis: { metrics: [{ name: e, source: { expression: "m1/m2", inputs: [] } }] }',
+      'services.web.analysis.metrics[0].source.inputs',
+      '>=1 items',
+    ],
+  ])('%s → %s', (yaml, path, words) => {
+    const problems = problemsOf(catalogWith(yaml));
+    const match = problems.find((p) => p.path === path);
+    expect(match, JSON.stringify(problems)).toBeDefined();
+    expect(match!.message).toContain(words);
+  });
+
+  it('rejects a test listener that is the production listener', () => {
+    const text = catalogWith('strategy: blue-green').replace(
+      'targetGroups',
+      `testListenerRule: ${RULE}/1, targetGroups`,
+    );
+    expect(problemsOf(text)).toEqual([
+      { path: 'services.web.traffic.testListenerRule', message: expect.stringContaining('must differ') },
+    ]);
+  });
+
+  it('rejects two services that share an ECS service, a listener rule or a target group', () => {
+    const one = catalogWith('', 'web', '1');
+    const two = catalogWith('', 'api', '1')
+      .split('services:\n')[1]!
+      .replace('service: api,', 'service: web,');
+    const text = one + two.replace(`${TG}/api-a/1a`, `${TG}/web-a/1a`);
+    expect(problemsOf(text)).toEqual([
+      { path: 'services.api.ecs.service', message: 'this ECS service is already used by service "web"' },
+      { path: 'services.api.traffic.productionListenerRule', message: expect.stringContaining('"web"') },
+      {
+        path: 'services.api.traffic.targetGroups[0]',
+        message: 'this target group is already used by service "web"',
+      },
+    ]);
+  });
+
+  it('rejects a bad service name with a message that says what is allowed', () => {
+    const problems = problemsOf(catalogWith('', 'Web_1'));
+    expect(problems[0]).toEqual({
+      path: 'services.Web_1',
+      message: expect.stringContaining('lowercase letters'),
+    });
+  });
+
+  it.each([
+    ['version: 2\nservices: {}', 'version', 'must be 1'],
+    ['version: 1\nservices: {}', 'services', 'at least one service'],
+    ['version: 1', 'services', 'is required'],
+    ['- a list', '', 'YAML mapping'],
+    ['', '', 'YAML mapping'],
+    ['version: 1\nversion: 1\nservices: {}', 'line 2, column 1', 'unique'],
+    ['version: 1\nservices: {web: [}', 'line 2, column', ''],
+  ])('rejects the document %j at "%s"', (text, path, words) => {
+    const problems = problemsOf(text);
+    expect(problems[0]!.path).toContain(path);
+    expect(problems[0]!.message).toContain(words);
+  });
+});

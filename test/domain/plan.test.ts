@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCatalog } from '../../shared/domain/catalog.js';
+import { planDeployment, type PlanStep } from '../../shared/domain/plan.js';
+import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
+import type { ServiceEntry } from '../../shared/domain/catalog-schema.js';
+
+const catalog = parseCatalog(readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8'));
+const web = catalog.services.web!;
+const api = catalog.services.api!;
+const worker = catalog.services.worker!;
+
+/** A compact picture of the steps, to compare whole plans at a glance. */
+function outline(steps: PlanStep[]): string[] {
+  return steps.map((s) => {
+    switch (s.kind) {
+      case 'hook':
+        return `hook ${s.hook}`;
+      case 'shift':
+        return `shift ${s.weight}% @${s.atSeconds}s`;
+      case 'bake':
+        return `bake ${s.seconds}s${s.analysis ? ' +analysis' : ''}${s.final ? ' (final)' : ''}`;
+      case 'scale-batch':
+        return `batch ${s.batch}: ${s.candidatePercent}/${s.stablePercent}`;
+      case 'create-task-set':
+        return `create-task-set ${s.targetGroup} ${s.scalePercent}%`;
+      case 'termination-wait':
+        return `termination-wait ${s.seconds}s`;
+      case 'approval':
+        return `approval ${s.timeoutSeconds}s`;
+      default:
+        return s.kind;
+    }
+  });
+}
+
+describe('planDeployment', () => {
+  it('plans a linear deployment: hooks, ten shifts with analysed bakes, final bake, promote, clean up', () => {
+    const plan = planDeployment('web', web);
+    expect(plan.strategy).toBe('linear');
+    expect(plan.scheduleSource).toBe('Linear10PercentEvery1Minutes');
+    expect(outline(plan.steps)).toEqual([
+      'check-alarms',
+      'register-task-definition',
+      'create-task-set idle 100%',
+      'wait-healthy',
+      'hook BeforeAllowTraffic',
+      ...[10, 20, 30, 40, 50, 60, 70, 80, 90].flatMap((w, i) => [
+        `shift ${w}% @${i * 60}s`,
+        'bake 60s +analysis',
+      ]),
+      'shift 100% @540s',
+      'bake 300s (final)',
+      'promote',
+      'termination-wait 300s',
+      'clean-up',
+    ]);
+    expect(plan.minimumSeconds).toBe(540 + 300 + 300);
+    expect(plan.steps[0]).toEqual({ kind: 'check-alarms', alarms: ['web-5xx-rate', 'web-p99-latency'] });
+  });
+
+  it('plans a blue-green deployment: test traffic with its hooks, approval, one shift, analysed final bake', () => {
+    const plan = planDeployment('api', { ...api, analysis: { ...api.analysis, enabled: true } });
+    expect(plan.scheduleSource).toBe('AllAtOnce');
+    expect(outline(plan.steps)).toEqual([
+      'check-alarms',
+      'register-task-definition',
+      'create-task-set idle 100%',
+      'wait-healthy',
+      'test-traffic',
+      'hook AfterAllowTestTraffic',
+      'approval 86400s',
+      'shift 100% @0s',
+      'bake 600s +analysis (final)',
+      'promote',
+      'termination-wait 900s',
+      'clean-up',
+    ]);
+  });
+
+  it('plans a rolling deployment in batches within the stable target group, each health-gated', () => {
+    const plan = planDeployment('worker', worker);
+    expect(plan.schedule).toBeNull();
+    expect(outline(plan.steps)).toEqual([
+      'check-alarms',
+      'register-task-definition',
+      'create-task-set stable 0%',
+      'batch 1: 25/75',
+      'wait-healthy',
+      'batch 2: 50/50',
+      'wait-healthy',
+      'batch 3: 75/25',
+      'wait-healthy',
+      'batch 4: 100/0',
+      'wait-healthy',
+      'bake 120s (final)',
+      'promote',
+      'clean-up',
+    ]);
+  });
+
+  it('rolls in a last partial batch when the batch size does not divide 100', () => {
+    const plan = planDeployment('worker', worker, { batchPercent: 40 });
+    expect(outline(plan.steps).filter((s) => s.startsWith('batch'))).toEqual([
+      'batch 1: 40/60',
+      'batch 2: 80/20',
+      'batch 3: 100/0',
+    ]);
+  });
+
+  it('runs every hook at its CodeDeploy point when all four are set', () => {
+    const entry: ServiceEntry = {
+      ...api,
+      approval: { required: false, timeoutSeconds: 3600 },
+      hooks: {
+        AfterAllowTraffic: 'd',
+        BeforeAllowTraffic: 'c',
+        AfterAllowTestTraffic: 'b',
+        BeforeAllowTestTraffic: 'a',
+      },
+    };
+    const hooks = planDeployment('api', entry, { strategy: 'canary' }).steps.flatMap((s) =>
+      s.kind === 'hook' || s.kind === 'test-traffic' || s.kind === 'shift' ? [outline([s])[0]] : [],
+    );
+    expect(hooks).toEqual([
+      'hook BeforeAllowTestTraffic',
+      'test-traffic',
+      'hook AfterAllowTestTraffic',
+      'hook BeforeAllowTraffic',
+      'shift 10% @0s',
+      'shift 100% @300s',
+      'hook AfterAllowTraffic',
+    ]);
+  });
+
+  it('leaves out bakes of zero seconds', () => {
+    const plan = planDeployment('web', { ...web, bakeSeconds: 0 }, { strategy: 'all-at-once' });
+    expect(outline(plan.steps).filter((s) => s.startsWith('bake'))).toEqual([]);
+  });
+});
+
+describe('overrides from the deploy request', () => {
+  it('a preset alone picks the strategy it belongs to', () => {
+    const plan = planDeployment('web', web, { preset: 'Canary10Percent15Minutes' });
+    expect(plan.strategy).toBe('canary');
+    expect(plan.schedule).toEqual([
+      { weight: 10, atSeconds: 0, bakeSeconds: 900 },
+      { weight: 100, atSeconds: 900, bakeSeconds: 0 },
+    ]);
+  });
+
+  it('AllAtOnce on a blue-green service stays blue-green', () => {
+    expect(planDeployment('api', api, { preset: 'AllAtOnce' }).strategy).toBe('blue-green');
+    expect(planDeployment('web', web, { preset: 'AllAtOnce' }).strategy).toBe('all-at-once');
+  });
+
+  it('a strategy alone keeps the catalog preset when it fits, or takes the first that does', () => {
+    expect(planDeployment('web', web, { strategy: 'linear' }).scheduleSource).toBe(
+      'Linear10PercentEvery1Minutes',
+    );
+    expect(planDeployment('web', web, { strategy: 'canary' }).scheduleSource).toBe('Canary10Percent5Minutes');
+    expect(planDeployment('web', web, { strategy: 'rolling' }).scheduleSource).toBe('rolling');
+  });
+
+  it.each([
+    [{ strategy: 'sideways' }, 'strategy'],
+    [{ preset: 'Linear50PercentEvery1Minutes' }, 'preset'],
+    [{ strategy: 'linear', preset: 'Canary10Percent5Minutes' }, 'preset'],
+    [{ strategy: 'rolling', preset: 'AllAtOnce' }, 'preset'],
+    [{ batchPercent: 0 }, 'batchPercent'],
+    [{ batchPercent: 12.5 }, 'batchPercent'],
+  ])('rejects %o at %s', (options, path) => {
+    try {
+      planDeployment('web', web, options);
+      expect.unreachable('the plan should have been refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(DeploymentRequestInvalid);
+      expect((error as DeploymentRequestInvalid).problems.map((p) => p.path)).toEqual([path]);
+    }
+  });
+});

@@ -65,10 +65,24 @@ describe('any valid schedule', () => {
 
   it('linear steps are multiples of the percentage, except the final 100', () => {
     fc.assert(
+      fc.property(
+        linearSpec.filter((s) => scheduleProblems(s).length === 0),
+        (spec) => {
+          const steps = buildSchedule(spec);
+          steps.slice(0, -1).forEach((s, i) => expect(s.weight).toBe(spec.percentage * (i + 1)));
+          expect(steps.length).toBe(Math.ceil(100 / spec.percentage));
+        },
+      ),
+    );
+  });
+});
+
+describe('any linear spec', () => {
+  it('is valid exactly when it reaches 100% within the maximum', () => {
+    fc.assert(
       fc.property(linearSpec, (spec) => {
-        const steps = buildSchedule(spec);
-        steps.slice(0, -1).forEach((s, i) => expect(s.weight).toBe(spec.percentage * (i + 1)));
-        expect(steps.length).toBe(Math.ceil(100 / spec.percentage));
+        const total = (Math.ceil(100 / spec.percentage) - 1) * spec.intervalSeconds;
+        expect(scheduleProblems(spec).length === 0).toBe(total <= MAX_SCHEDULE_SECONDS);
       }),
     );
   });

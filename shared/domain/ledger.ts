@@ -1,0 +1,264 @@
+// The release ledger: for each service, an append-only list of records, each carrying the hash of
+// the one before it, so that an edit, a gap, a reordering or a foreign record anywhere in the chain
+// is detectable. docs/ledger.md documents the encoding for checkers written in other languages.
+
+import { z } from 'zod';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { CanonicalEncodingError } from './errors.js';
+
+/** The `prevHash` of a service's first record (seq 1): 64 zeros. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in 64 lowercase hex digits');
+const positiveInt = z.int().min(1);
+const percent = z.int().min(0).max(100);
+const digestPinnedImage = z
+  .string()
+  .regex(/^\S+@sha256:[0-9a-f]{64}$/, 'must be pinned by digest: <repository>@sha256:<64 hex digits>');
+
+export const reasonSchema = z.strictObject({
+  kind: z.enum(['alarm', 'hook', 'analysis', 'operator', 'approval-timeout', 'health', 'error', 'recovered']),
+  message: z.string().min(1),
+  alarmName: z.string().min(1).optional(),
+  hook: z.string().min(1).optional(),
+  score: z.number().optional(),
+  failedMetrics: z.array(z.string().min(1)).optional(),
+  error: z.string().optional(),
+});
+
+const releaseStartedDetail = z.strictObject({
+  image: digestPinnedImage,
+  strategy: z.enum(['blue-green', 'canary', 'linear', 'all-at-once', 'rolling']),
+  trigger: z.enum(['push', 'api', 'console', 'rollback']),
+  taskDefinitionArn: z.string().min(1).optional(),
+  /** The release being redeployed, for `rollback --to`. */
+  rollbackOf: positiveInt.optional(),
+});
+
+const trafficShiftedDetail = z.strictObject({
+  weights: z
+    .strictObject({ stable: percent, candidate: percent })
+    .refine((w) => w.stable + w.candidate === 100, 'stable and candidate must sum to 100'),
+});
+
+const promotedDetail = z.strictObject({ image: digestPinnedImage, taskDefinitionArn: z.string().min(1) });
+
+/** Production traffic was put back on the stable release. */
+const rolledBackDetail = z.strictObject({ reason: reasonSchema });
+
+/** The deployment ended before any production traffic moved; there was nothing to roll back. */
+const abortedDetail = z.strictObject({ reason: reasonSchema });
+
+/** Fields every record has, whatever its type. */
+const envelope = {
+  service: z.string().min(1),
+  seq: positiveInt,
+  // zod's default accepts only UTC ("Z"), so two writers cannot spell one instant two ways.
+  at: z.iso.datetime(),
+  deploymentId: z.string().min(1),
+  release: positiveInt,
+  actor: z.string().min(1),
+  prevHash: sha256HexSchema,
+  hash: sha256HexSchema,
+};
+
+function recordSchema<const Type extends string, Detail extends z.ZodType>(type: Type, detail: Detail) {
+  // Strict, so a field this code does not know is reported rather than silently dropped.
+  return z.strictObject({ ...envelope, type: z.literal(type), detail });
+}
+
+/**
+ * Parses one stored ledger record. To add a record type, add its detail schema above and one
+ * entry here, then describe it in docs/ledger.md; hashing and verify need no change.
+ */
+export const ledgerRecordSchema = z.discriminatedUnion('type', [
+  recordSchema('ReleaseStarted', releaseStartedDetail),
+  recordSchema('TrafficShifted', trafficShiftedDetail),
+  recordSchema('Promoted', promotedDetail),
+  recordSchema('RolledBack', rolledBackDetail),
+  recordSchema('Aborted', abortedDetail),
+]);
+
+export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
+export type LedgerRecordType = LedgerRecord['type'];
+export type LedgerRecordOf<Type extends LedgerRecordType> = Extract<LedgerRecord, { type: Type }>;
+export type Reason = z.infer<typeof reasonSchema>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A record before it is chained: `chainNext` adds `seq`, `prevHash` and `hash`. */
+export type LedgerRecordDraft = DistributiveOmit<LedgerRecord, 'seq' | 'prevHash' | 'hash'>;
+
+/** The latest record of a chain, as kept in the deployments table to anchor it. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** SHA-256 (lowercase hex) of the canonical JSON of every field of the record except `hash`. */
+export function hashRecord(record: LedgerRecord | DistributiveOmit<LedgerRecord, 'hash'>): string {
+  const covered: Record<string, unknown> = { ...record };
+  delete covered.hash;
+  return sha256Hex(canonicalJson(covered));
+}
+
+/**
+ * Builds the record that follows `head` (or the genesis record when `head` is null).
+ * @throws ZodError when the draft breaks the schema (e.g. weights not summing to 100).
+ * @throws CanonicalEncodingError when a value has no canonical form (e.g. a lone surrogate).
+ */
+export function chainNext(head: ChainHead | null, draft: LedgerRecordDraft): LedgerRecord {
+  const unhashed = { ...draft, seq: head ? head.seq + 1 : 1, prevHash: head ? head.hash : GENESIS_HASH };
+  return ledgerRecordSchema.parse({ ...unhashed, hash: hashRecord(unhashed) });
+}
+
+export type VerifyProblem =
+  'malformed' | 'hash-mismatch' | 'prev-hash-mismatch' | 'sequence-gap' | 'wrong-service' | 'head-mismatch';
+
+export interface VerifyOptions {
+  /** The service the chain must belong to; defaults to the first record's service. */
+  service?: string;
+  /**
+   * The head kept elsewhere (the deployments table). Without it, removing the newest records
+   * cannot be detected: what is left is still a valid chain. Read the anchor first, then the
+   * records up to its seq, so a concurrent append does not look like tampering.
+   */
+  head?: ChainHead;
+}
+
+export type VerifyResult = { ok: true; count: number; head: ChainHead | null } | VerifyFailure;
+
+export interface VerifyFailure {
+  ok: false;
+  /** 0-based position in `records` of the first broken record (or of the first missing one). */
+  index: number;
+  /** The seq that record carries (or should carry, if missing); null when it has no valid seq. */
+  seq: number | null;
+  problem: VerifyProblem;
+  message: string;
+}
+
+/**
+ * Checks a service's chain, read in seq order from seq 1, and reports the first broken record.
+ * Never throws: anything wrong with the input is a failure result.
+ */
+export function verify(records: readonly unknown[], options: VerifyOptions = {}): VerifyResult {
+  const verified: LedgerRecord[] = [];
+  for (const [index, raw] of records.entries()) {
+    const parsed = ledgerRecordSchema.safeParse(raw);
+    if (!parsed.success) {
+      return failure(index, seqOf(raw), 'malformed', `is malformed: ${describeIssues(parsed.error)}`);
+    }
+    const service = options.service ?? verified[0]?.service ?? parsed.data.service;
+    const broken = checkLink(parsed.data, index, verified.at(-1) ?? null, service);
+    if (broken) return broken;
+    verified.push(parsed.data);
+  }
+  if (options.head) {
+    const broken = checkAnchor(verified, options.head);
+    if (broken) return broken;
+  }
+  const last = verified.at(-1);
+  return { ok: true, count: verified.length, head: last ? { seq: last.seq, hash: last.hash } : null };
+}
+
+function checkLink(
+  record: LedgerRecord,
+  index: number,
+  previous: LedgerRecord | null,
+  service: string,
+): VerifyFailure | null {
+  const fail = (problem: VerifyProblem, text: string) => failure(index, record.seq, problem, text);
+  let computed: string;
+  try {
+    computed = hashRecord(record);
+  } catch (error) {
+    if (error instanceof CanonicalEncodingError) return fail('malformed', `is malformed: ${error.message}`);
+    throw error;
+  }
+  if (computed !== record.hash) {
+    return fail(
+      'hash-mismatch',
+      'hash does not match its contents; the record was edited or its hash forged',
+    );
+  }
+  if (record.service !== service) {
+    return fail('wrong-service', `belongs to service "${record.service}", not "${service}"`);
+  }
+  const expectedSeq = previous ? previous.seq + 1 : 1;
+  if (record.seq !== expectedSeq) return fail('sequence-gap', describeSequenceBreak(record.seq, expectedSeq));
+  if (previous && record.prevHash !== previous.hash) {
+    return fail(
+      'prev-hash-mismatch',
+      `prevHash does not match the hash of seq ${previous.seq}; ` +
+        'that record was changed and re-hashed, or this prevHash was',
+    );
+  }
+  if (!previous && record.prevHash !== GENESIS_HASH) {
+    return fail('prev-hash-mismatch', 'prevHash of the first record is not the genesis value (64 zeros)');
+  }
+  return null;
+}
+
+function checkAnchor(verified: readonly LedgerRecord[], anchor: ChainHead): VerifyFailure | null {
+  // After checkLink, verified[i].seq === i + 1.
+  const count = verified.length;
+  if (count < anchor.seq) {
+    return failure(
+      count,
+      count + 1,
+      'head-mismatch',
+      `is missing: the chain ends at seq ${count} but the head anchor is seq ${anchor.seq}; ` +
+        'the newest records were removed',
+    );
+  }
+  const atAnchor = verified[anchor.seq - 1];
+  if (atAnchor && atAnchor.hash !== anchor.hash) {
+    return failure(
+      anchor.seq - 1,
+      atAnchor.seq,
+      'head-mismatch',
+      'hash differs from the head anchor; the record was replaced, or edited and re-hashed',
+    );
+  }
+  if (count > anchor.seq) {
+    return failure(
+      anchor.seq,
+      anchor.seq + 1,
+      'head-mismatch',
+      `comes after the head anchor (seq ${anchor.seq}); it was appended without moving the anchor, ` +
+        'or the anchor was read after the records',
+    );
+  }
+  return null;
+}
+
+function describeSequenceBreak(found: number, expected: number): string {
+  if (found < expected) {
+    return `expected seq ${expected} but found seq ${found}; a record is duplicated or out of order`;
+  }
+  const missing = found - 1 === expected ? `seq ${expected}` : `seq ${expected}..${found - 1}`;
+  return `expected seq ${expected} but found seq ${found}; ${missing} is missing or out of order`;
+}
+
+function failure(index: number, seq: number | null, problem: VerifyProblem, text: string): VerifyFailure {
+  const which = seq === null ? `record ${index + 1}` : `record ${index + 1} (seq ${seq})`;
+  return { ok: false, index, seq, problem, message: `${which}: ${text}` };
+}
+
+function seqOf(raw: unknown): number | null {
+  const seq: unknown = typeof raw === 'object' && raw !== null ? (raw as { seq?: unknown }).seq : undefined;
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 ? seq : null;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? formatPath(issue.path) : 'the record'}: ${issue.message}`)
+    .join('; ');
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}

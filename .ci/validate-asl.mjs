@@ -3,12 +3,12 @@
 // goes (serverless-step-functions resolves them at package time), so for the
 // validator those objects are replaced with a placeholder ARN first.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = 'statemachines';
-const files = readdirSync(dir).filter((f) => f.endsWith('.asl.json'));
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.asl.json')) : [];
 const scratch = mkdtempSync(join(tmpdir(), 'asl-'));
 const placeholder = 'arn:aws:lambda:us-east-1:123456789012:function:placeholder';
 

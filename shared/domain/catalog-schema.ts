@@ -119,7 +119,8 @@ export const serviceSchema = z.strictObject({
   alarms: z.array(z.string().regex(/^[^\s].{0,254}$/, 'must be a CloudWatch alarm name')).default([]),
   analysis: analysisSchema.default({ enabled: false, thresholds: { pass: 95, marginal: 75 } }),
   hooks: z.partialRecord(z.enum(HOOK_NAMES), lambdaFunction).default({}),
-  hookTimeoutSeconds: z.int().min(1).max(3600).default(300),
+  // A hook runs inside a Lambda invocation, so it is bounded by Lambda's 15 minutes.
+  hookTimeoutSeconds: z.int().min(1).max(900).default(300),
   approval: z
     .strictObject({
       required: z.boolean().default(false),

@@ -26,6 +26,8 @@ export const deploymentRequestSchema = z.strictObject({
   reason: z.string().max(1000).optional(),
   /** For `rollback --to`: the release being redeployed. */
   rollbackOf: z.int().min(1).optional(),
+  /** For pushes: when ECR says the image was pushed, so the newest waiting push wins. */
+  pushedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type DeploymentRequest = z.output<typeof deploymentRequestSchema>;
@@ -42,6 +44,7 @@ export interface DeploymentSpec {
   actor: string;
   reason?: string | undefined;
   rollbackOf?: number | undefined;
+  pushedAt?: string | undefined;
   plan: DeploymentPlan;
   settings: ServiceEntry;
 }
@@ -86,6 +89,7 @@ export function validateDeploymentRequest(
     actor: request.actor,
     reason: request.reason,
     rollbackOf: request.rollbackOf,
+    pushedAt: request.pushedAt,
     plan,
     settings: entry,
   };

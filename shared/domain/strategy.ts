@@ -98,3 +98,9 @@ export function resolveStrategy(choice: StrategyChoice): ResolvedStrategy {
   const name: PresetName = preset ?? 'AllAtOnce';
   return { strategy, schedule: buildSchedule(presetSpec(name)), source: name };
 }
+
+/** The state machine that runs a strategy: canary also runs linear and all-at-once. */
+export function stateMachineFor(strategy: Strategy): 'blue-green' | 'canary' | 'rolling' {
+  if (strategy === 'blue-green' || strategy === 'rolling') return strategy;
+  return 'canary';
+}

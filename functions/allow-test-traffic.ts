@@ -1,0 +1,22 @@
+// Sends the test listener's traffic to the new task set, before production traffic moves.
+
+import { elbClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { allowTestTraffic } from '../shared/engine/traffic.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+export function createHandler(deps: Parameters<typeof allowTestTraffic>[0]) {
+  return stepHandler('allow-test-traffic', stepInput({}), async ({ spec }) => {
+    await allowTestTraffic(deps, spec);
+    return { testTraffic: true };
+  });
+}
+
+export const handler = createHandler({
+  clock: systemClock,
+  ...tables(),
+  router: new Elbv2TrafficRouter(elbClient()),
+});

@@ -1,0 +1,19 @@
+// Refuses to start shifting while a watched alarm is already in ALARM.
+
+import { cloudWatchClient } from '../shared/aws/clients.js';
+import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { checkAlarms } from '../shared/engine/alarms.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+export function createHandler(deps: Parameters<typeof checkAlarms>[0]) {
+  return stepHandler('check-alarms', stepInput({}), ({ spec }) => checkAlarms(deps, spec));
+}
+
+export const handler = createHandler({
+  clock: systemClock,
+  ...tables(),
+  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+});

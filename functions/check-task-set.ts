@@ -1,0 +1,30 @@
+// One look at the new task set's health, inside the state machine's bounded wait loop.
+
+import { z } from 'zod';
+import { ecsClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { EcsTaskDefinitions } from '../shared/aws/ecs-task-definitions.js';
+import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { checkTaskSet } from '../shared/engine/task-set.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+const input = stepInput({
+  health: z.object({ attempt: z.int().min(0), steady: z.boolean(), batch: z.int() }),
+  batch: z.int().default(-1),
+});
+
+export function createHandler(deps: Parameters<typeof checkTaskSet>[0]) {
+  return stepHandler('check-task-set', input, ({ spec, health, batch }) =>
+    checkTaskSet(deps, spec, health, batch),
+  );
+}
+
+const ecs = ecsClient();
+export const handler = createHandler({
+  clock: systemClock,
+  ...tables(),
+  taskDefinitions: new EcsTaskDefinitions(ecs),
+  taskSets: new EcsTaskSets(ecs),
+});

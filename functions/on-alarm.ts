@@ -1,0 +1,40 @@
+// EventBridge "CloudWatch Alarm State Change": when a watched alarm goes to ALARM,
+// fail the bake token of every running deployment that watches it, so rollback
+// starts at once. OK and INSUFFICIENT_DATA are ignored. Idempotent.
+
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { sfnClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
+import type { EngineDeps } from '../shared/engine/deps.js';
+import { failBakesWatching, type AlarmFiredResult } from '../shared/engine/on-alarm.js';
+import { logger, metrics } from '../shared/runtime/observability.js';
+
+const alarmStateChange = z.object({
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  detail: z.object({
+    alarmName: z.string().min(1),
+    state: z.object({ value: z.string(), reason: z.string().optional() }),
+  }),
+});
+
+type Result = AlarmFiredResult | { alarmName: string; ignored: string };
+
+export function createHandler(deps: Pick<EngineDeps, 'watchers' | 'tokens' | 'deployments'>) {
+  async function onAlarm(event: unknown): Promise<Result> {
+    const { detail } = alarmStateChange.parse(event);
+    if (detail.state.value !== 'ALARM') return { alarmName: detail.alarmName, ignored: detail.state.value };
+    const result = await failBakesWatching(deps, detail.alarmName, detail.state.reason);
+    logger.info('alarm fired', { ...result });
+    metrics.addMetric('BakesFailedByAlarm', MetricUnit.Count, result.failed.length);
+    return result;
+  }
+  return middy(onAlarm).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+export const handler = createHandler({ ...tables(), tokens: new SfnTaskTokens(sfnClient()) });

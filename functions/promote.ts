@@ -1,0 +1,20 @@
+// Makes the new task set primary and records the promotion. The old task set keeps
+// running without traffic until clean-up, after the termination wait.
+
+import { ecsClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { promote } from '../shared/engine/promote.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+export function createHandler(deps: Parameters<typeof promote>[0]) {
+  return stepHandler('promote', stepInput({}), ({ spec }) => promote(deps, spec));
+}
+
+export const handler = createHandler({
+  clock: systemClock,
+  ...tables(),
+  taskSets: new EcsTaskSets(ecsClient()),
+});

@@ -1,0 +1,17 @@
+// Pauses for a person (a task-token wait): stores the token that approve and abort use.
+
+import { z } from 'zod';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { requestApproval } from '../shared/engine/bake.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+export function createHandler(deps: Parameters<typeof requestApproval>[0]) {
+  return stepHandler('request-approval', stepInput({ token: z.string().min(1) }), async ({ spec, token }) => {
+    await requestApproval(deps, spec, token);
+    return { waiting: 'approval' };
+  });
+}
+
+export const handler = createHandler({ clock: systemClock, ...tables() });

@@ -1,0 +1,25 @@
+// Puts production traffic back on the stable task set, deletes the new one, and
+// records why. Idempotent: the state machine retries it on transient errors.
+
+import { z } from 'zod';
+import { ecsClient, elbClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { rollBack } from '../shared/engine/rollback.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+const input = stepInput({ error: z.object({ Error: z.string(), Cause: z.string().optional() }) });
+
+export function createHandler(deps: Parameters<typeof rollBack>[0]) {
+  return stepHandler('roll-back', input, ({ spec, error }) => rollBack(deps, spec, error));
+}
+
+export const handler = createHandler({
+  clock: systemClock,
+  ...tables(),
+  router: new Elbv2TrafficRouter(elbClient()),
+  taskSets: new EcsTaskSets(ecsClient()),
+});

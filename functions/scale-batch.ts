@@ -1,0 +1,27 @@
+// Rolling: grows the new task set by one batch and shrinks the old one to match.
+
+import { z } from 'zod';
+import { ecsClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { EcsTaskDefinitions } from '../shared/aws/ecs-task-definitions.js';
+import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { scaleBatch } from '../shared/engine/task-set.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+export function createHandler(deps: Parameters<typeof scaleBatch>[0]) {
+  return stepHandler(
+    'scale-batch',
+    stepInput({ cursor: z.object({ index: z.int() }).loose() }),
+    ({ spec, cursor }) => scaleBatch(deps, spec, cursor),
+  );
+}
+
+const ecs = ecsClient();
+export const handler = createHandler({
+  clock: systemClock,
+  ...tables(),
+  taskDefinitions: new EcsTaskDefinitions(ecs),
+  taskSets: new EcsTaskSets(ecs),
+});

@@ -1,0 +1,24 @@
+// Moves production traffic to the schedule's next weight, reads it back, records it.
+
+import { z } from 'zod';
+import { elbClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { shiftTraffic } from '../shared/engine/traffic.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+const cursor = z.object({ index: z.int(), weight: z.number(), bakeSeconds: z.number(), done: z.boolean() });
+
+export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
+  return stepHandler('shift-traffic', stepInput({ cursor }), ({ spec, cursor }) =>
+    shiftTraffic(deps, spec, cursor),
+  );
+}
+
+export const handler = createHandler({
+  clock: systemClock,
+  ...tables(),
+  router: new Elbv2TrafficRouter(elbClient()),
+});

@@ -1,0 +1,26 @@
+// Starts an event-driven bake: stores the task token where alarm events find it,
+// then checks the alarms once. The state machine's timeout is the bake time.
+
+import { z } from 'zod';
+import { cloudWatchClient } from '../shared/aws/clients.js';
+import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { startBake } from '../shared/engine/bake.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+const input = stepInput({ token: z.string().min(1), bakeSeconds: z.int().min(0), final: z.boolean() });
+
+export function createHandler(deps: Parameters<typeof startBake>[0]) {
+  return stepHandler('start-bake', input, async ({ spec, token, bakeSeconds, final }) => {
+    await startBake(deps, spec, token, bakeSeconds, final);
+    return { baking: bakeSeconds };
+  });
+}
+
+export const handler = createHandler({
+  clock: systemClock,
+  ...tables(),
+  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+});

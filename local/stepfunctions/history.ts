@@ -1,0 +1,133 @@
+// Execution history in the shape of Step Functions' GetExecutionHistory, built
+// from aws-local-stepfunctions' event log: the same event types and details AWS
+// records, so tests and tools read one format.
+
+import type { StateType } from './definition.js';
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: number;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** The part of aws-local-stepfunctions' event log this reads. */
+export interface LibraryEvent {
+  type: string;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+  input?: unknown;
+  output?: unknown;
+  Error?: string;
+  Cause?: unknown;
+}
+
+export class History {
+  readonly events: HistoryEvent[] = [];
+  /** Task states whose current attempt failed: their exit (after a Catch) is no success. */
+  private readonly failed = new Set<string>();
+
+  constructor(
+    private readonly types: Map<string, StateType>,
+    private readonly tokenStates: Set<string>,
+    private readonly now: () => number,
+  ) {}
+
+  record(event: LibraryEvent): void {
+    const state = event.state;
+    switch (event.type) {
+      case 'ExecutionStarted':
+        return this.add('ExecutionStarted', { executionStartedEventDetails: { input: json(event.input) } });
+      case 'ExecutionSucceeded':
+        return this.add('ExecutionSucceeded', {
+          executionSucceededEventDetails: { output: json(event.output) },
+        });
+      case 'ExecutionFailed':
+        return this.add('ExecutionFailed', { executionFailedEventDetails: errorDetails(event) });
+      case 'ExecutionAborted':
+        return this.add('ExecutionAborted', { executionAbortedEventDetails: {} });
+      case 'ExecutionTimeout':
+        return this.add('ExecutionTimedOut', { executionTimedOutEventDetails: {} });
+    }
+    if (state === undefined) return;
+    const type = this.types.get(state.name) ?? (state.type as StateType);
+    const isTask = type === 'Task';
+    const token = this.tokenStates.has(state.name);
+    switch (event.type) {
+      case 'StateEntered':
+        this.add(`${type}StateEntered`, {
+          stateEnteredEventDetails: { name: state.name, input: json(state.input) },
+        });
+        if (isTask) this.scheduled(token, state.name);
+        return;
+      case 'StateRetried':
+        this.failed.delete(state.name);
+        if (isTask) this.scheduled(token, state.name);
+        return;
+      case 'StateFailed':
+        this.failed.add(state.name);
+        if (isTask) this.taskFailed(token, event);
+        return;
+      case 'StateExited':
+        if (isTask && !this.failed.delete(state.name)) {
+          const succeeded = token ? 'TaskSucceeded' : 'LambdaFunctionSucceeded';
+          this.add(succeeded, { [detailsKey(succeeded)]: { output: json(state.output) } });
+        }
+        if (type !== 'Fail') {
+          this.add(`${type}StateExited`, {
+            stateExitedEventDetails: { name: state.name, output: json(state.output) },
+          });
+        }
+        return;
+    }
+  }
+
+  private scheduled(token: boolean, name: string): void {
+    if (token) {
+      this.add('TaskScheduled', {
+        taskScheduledEventDetails: {
+          resourceType: 'lambda',
+          resource: 'invoke.waitForTaskToken',
+          state: name,
+        },
+      });
+      this.add('TaskStarted', {
+        taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' },
+      });
+    } else {
+      this.add('LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { state: name } });
+      this.add('LambdaFunctionStarted', {});
+    }
+  }
+
+  private taskFailed(token: boolean, event: LibraryEvent): void {
+    const timedOut = event.Error === 'States.Timeout';
+    const type = token
+      ? timedOut
+        ? 'TaskTimedOut'
+        : 'TaskFailed'
+      : timedOut
+        ? 'LambdaFunctionTimedOut'
+        : 'LambdaFunctionFailed';
+    this.add(type, { [detailsKey(type)]: errorDetails(event) });
+  }
+
+  private add(type: string, details: Record<string, unknown>): void {
+    const id = this.events.length + 1;
+    this.events.push({ id, previousEventId: id - 1, timestamp: this.now(), type, ...details });
+  }
+}
+
+function detailsKey(type: string): string {
+  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+}
+
+function errorDetails(event: LibraryEvent): { error: string; cause: string } {
+  const cause =
+    typeof event.Cause === 'string' ? event.Cause : event.Cause === undefined ? '' : json(event.Cause);
+  return { error: event.Error ?? 'States.Runtime', cause };
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}

@@ -1,0 +1,209 @@
+// Runs one execution of a prepared state machine with aws-local-stepfunctions,
+// binding its Task states to local functions, pausing `.waitForTaskToken` states
+// on real tokens, and measuring every wait and timeout on the given clock.
+
+import './polyfill.js';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { SimClock } from '../clock.js';
+import { TOKEN_MARKER, type LocalTask, type PreparedDefinition } from './definition.js';
+import { History, type HistoryEvent } from './history.js';
+import type { TokenRegistry } from './tokens.js';
+
+/** A function in functions/, called the way Lambda calls a handler. */
+export type LocalFunction = (event: unknown, context: unknown) => Promise<unknown>;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+export interface RunOptions {
+  prepared: PreparedDefinition;
+  stateMachineArn: string;
+  name: string;
+  input: unknown;
+  resolve: (fn: string) => LocalFunction;
+  clock: SimClock;
+  tokens: TokenRegistry;
+  /** Real milliseconds to pause per second of a Retry interval (default: none). */
+  retryMsPerSecond?: number;
+  onEvent?: (event: HistoryEvent, execution: LocalExecution) => void;
+}
+
+export interface LocalExecution {
+  name: string;
+  executionArn: string;
+  stateMachineArn: string;
+  input: unknown;
+  startDate: number;
+  stopDate?: number;
+  status: ExecutionStatus;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+  /** Settles when the execution has ended, whatever its status. */
+  done: Promise<void>;
+  stop(): void;
+}
+
+class StatesTimeout extends Error {
+  override readonly name = 'States.Timeout';
+  constructor() {
+    super('States.Timeout');
+  }
+}
+
+export function runExecution(options: RunOptions): LocalExecution {
+  const { prepared, clock, tokens } = options;
+  const executionArn = options.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${options.name}`;
+  const abort = new AbortController();
+  const tokenStates = new Set(
+    [...prepared.tasks].filter(([, t]) => t.kind === 'token').map(([name]) => name),
+  );
+  const history = new History(prepared.types, tokenStates, () => clock.now());
+
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [state, task] of prepared.tasks) {
+    handlers[state] = (input) => callTask(task, input as Record<string, unknown>);
+  }
+  const machine = new StateMachine(prepared.definition as never, {
+    validationOptions: { checkArn: true, checkPaths: true },
+  });
+  const run = machine.run(options.input as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryOverrides() },
+    context: {
+      Execution: {
+        Id: executionArn,
+        Name: options.name,
+        Input: options.input as never,
+        StartTime: new Date(clock.now()).toISOString(),
+      },
+      StateMachine: { Id: options.stateMachineArn, Name: options.stateMachineArn.split(':').at(-1) },
+    },
+  });
+
+  const execution: LocalExecution = {
+    name: options.name,
+    executionArn,
+    stateMachineArn: options.stateMachineArn,
+    input: options.input,
+    startDate: clock.now(),
+    status: 'RUNNING',
+    history: history.events,
+    done: Promise.resolve(),
+    stop: () => {
+      abort.abort();
+      run.abort();
+    },
+  };
+
+  async function consumeEvents(): Promise<void> {
+    for await (const event of run.eventLogs) {
+      const before = history.events.length;
+      history.record(event);
+      for (const recorded of history.events.slice(before)) options.onEvent?.(recorded, execution);
+    }
+  }
+
+  const consumed = consumeEvents();
+
+  async function settle(): Promise<void> {
+    try {
+      execution.output = await run.result;
+      execution.status = 'SUCCEEDED';
+    } catch (error) {
+      // The error and cause are in the ExecutionFailed event: read them once the log is complete.
+      await consumed;
+      execution.status = abort.signal.aborted ? 'ABORTED' : 'FAILED';
+      const failed = history.events.findLast((e) => e.type === 'ExecutionFailed');
+      const details = failed?.executionFailedEventDetails as { error: string; cause: string } | undefined;
+      execution.error = details?.error ?? (error as Error).name;
+      execution.cause = details?.cause ?? (error as Error).message;
+    }
+    execution.stopDate = clock.now();
+  }
+
+  execution.done = Promise.all([consumed, settle()]).then(() => abort.abort());
+  return execution;
+
+  async function callTask(task: LocalTask, input: Record<string, unknown>): Promise<unknown> {
+    const timeoutSeconds = input.__timeoutSeconds as number | undefined;
+    if (task.kind === 'wait') {
+      await clock.sleep(waitMs(input), abort.signal);
+      return null;
+    }
+    const work =
+      task.kind === 'token' ? waitForToken(task, input.__payload) : invoke(task.fn, input.__payload);
+    if (timeoutSeconds === undefined) return work;
+    const timer = new AbortController();
+    const timeout = clock.sleep(timeoutSeconds * 1000, timer.signal).then(() => {
+      // Ended early because the work finished (or the execution stopped): never settle.
+      if (timer.signal.aborted || abort.signal.aborted) return new Promise<never>(() => undefined);
+      throw new StatesTimeout();
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      timer.abort();
+    }
+  }
+
+  async function waitForToken(task: LocalTask, payload: unknown): Promise<unknown> {
+    const token = tokens.issue();
+    // Wait first, then hand the token out: an answer that comes at once is not missed.
+    const answer = tokens.wait(token);
+    answer.catch(() => undefined);
+    try {
+      await invoke(task.fn, withToken(payload, token));
+      return await answer;
+    } finally {
+      tokens.forget(token);
+    }
+  }
+
+  async function invoke(fn: string, payload: unknown): Promise<unknown> {
+    const handler = options.resolve(fn);
+    const result = await handler(payload, lambdaContext(fn));
+    return JSON.parse(JSON.stringify(result ?? null)) as unknown;
+  }
+
+  function waitMs(input: Record<string, unknown>): number {
+    if (typeof input.__seconds === 'number') return input.__seconds * 1000;
+    if (typeof input.__timestamp === 'string')
+      return Math.max(0, Date.parse(input.__timestamp) - clock.now());
+    return 0;
+  }
+
+  function retryOverrides(): Record<string, number> {
+    const msPerSecond = options.retryMsPerSecond ?? 0;
+    const intervals: Record<string, number> = {};
+    for (const [name, state] of Object.entries(statesOf(prepared.definition))) {
+      const retry = state.Retry as { IntervalSeconds?: number }[] | undefined;
+      if (retry !== undefined) intervals[name] = (retry[0]?.IntervalSeconds ?? 1) * msPerSecond;
+    }
+    return intervals;
+  }
+}
+
+function statesOf(definition: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  return definition.States as Record<string, Record<string, unknown>>;
+}
+
+function withToken(value: unknown, token: string): unknown {
+  if (value === TOKEN_MARKER) return token;
+  if (Array.isArray(value)) return value.map((v) => withToken(v, token));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withToken(v, token)]));
+}
+
+function lambdaContext(fn: string) {
+  return {
+    functionName: fn,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn}`,
+    memoryLimitInMB: '256',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${fn}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+  };
+}

@@ -1,0 +1,72 @@
+// AlarmWatch on Amazon CloudWatch: which of the watched alarms (metric or composite) are in
+// ALARM right now. Used before shifting traffic and right after a bake stores its token.
+
+import {
+  DescribeAlarmsCommand,
+  type CloudWatchClient,
+  type DescribeAlarmsCommandOutput,
+} from '@aws-sdk/client-cloudwatch';
+import type { AlarmWatch } from '../ports/alarms.js';
+import { ResourceNotFound, translateTransient } from './errors.js';
+
+/** DescribeAlarms accepts at most 100 alarm names per call. */
+const NAMES_PER_CALL = 100;
+
+interface AlarmState {
+  name: string;
+  state: string | undefined;
+}
+
+export class CloudWatchAlarmWatch implements AlarmWatch {
+  constructor(private readonly cloudWatch: CloudWatchClient) {}
+
+  async firing(alarmNames: readonly string[]): Promise<string[]> {
+    const names = [...new Set(alarmNames)];
+    const states = new Map<string, string | undefined>();
+    for (let start = 0; start < names.length; start += NAMES_PER_CALL) {
+      for (const alarm of await this.describe(names.slice(start, start + NAMES_PER_CALL))) {
+        states.set(alarm.name, alarm.state);
+      }
+    }
+    const missing = names.filter((name) => !states.has(name));
+    if (missing.length > 0) {
+      throw new ResourceNotFound(
+        `CloudWatch alarm(s) ${missing.map((name) => `"${name}"`).join(', ')} do not exist; a watched ` +
+          'alarm that does not exist would never fire. Create them or remove them from the catalog.',
+      );
+    }
+    return names.filter((name) => states.get(name) === 'ALARM');
+  }
+
+  /** The alarms, metric and composite, among `names`, following every page. */
+  private async describe(names: string[]): Promise<AlarmState[]> {
+    const alarms: AlarmState[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.describePage(names, nextToken);
+      for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+        if (alarm.AlarmName !== undefined) alarms.push({ name: alarm.AlarmName, state: alarm.StateValue });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    return alarms;
+  }
+
+  private async describePage(
+    names: string[],
+    nextToken: string | undefined,
+  ): Promise<DescribeAlarmsCommandOutput> {
+    try {
+      return await this.cloudWatch.send(
+        new DescribeAlarmsCommand({
+          AlarmNames: names,
+          // Without AlarmTypes, DescribeAlarms returns metric alarms only.
+          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          NextToken: nextToken,
+        }),
+      );
+    } catch (error) {
+      return translateTransient(`DescribeAlarms for ${names.length} alarm(s)`, error);
+    }
+  }
+}

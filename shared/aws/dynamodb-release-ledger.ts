@@ -1,0 +1,112 @@
+// ReleaseLedger on DynamoDB. One item per record, keyed by (service, seq), the record's fields as
+// top-level attributes. The ledger's IAM role grants only PutItem, GetItem and Query, so this
+// adapter sends nothing else: records are created, never updated or deleted.
+
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ledgerRecordSchema, type LedgerRecord } from '../domain/ledger.js';
+import type { ReleaseLedger } from '../ports/ledger.js';
+import { translateTransient } from './errors.js';
+
+/** The newest stored record of a service does not parse as a ledger record. */
+export class LedgerCorrupt extends Error {
+  override readonly name = 'LedgerCorrupt' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class DynamoReleaseLedger implements ReleaseLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async head(service: string): Promise<LedgerRecord | null> {
+    const newest = await this.queryPage(service, { newestFirst: true, limit: 1 });
+    const item = newest.items[0];
+    if (item === undefined) return null;
+    const parsed = ledgerRecordSchema.safeParse(item);
+    if (!parsed.success) {
+      throw new LedgerCorrupt(
+        `The newest ledger record of service "${service}" in table ${this.tableName} is not a valid ` +
+          `record (${parsed.error.issues.length} problem(s)); run \`cutover verify ${service}\` to find ` +
+          'the first broken record.',
+        { cause: parsed.error },
+      );
+    }
+    return parsed.data;
+  }
+
+  async put(record: LedgerRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: withoutUndefined(record),
+          // Closes the append race: two writers that read the same head both build seq N+1;
+          // only the first put lands, so the chain never forks and no record is overwritten.
+          ConditionExpression: 'attribute_not_exists(#seq)',
+          ExpressionAttributeNames: { '#seq': 'seq' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      return translateTransient(`PutItem on ledger table ${this.tableName}`, error);
+    }
+  }
+
+  async list(service: string): Promise<unknown[]> {
+    const records: unknown[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.queryPage(service, { newestFirst: false, startKey });
+      records.push(...page.items);
+      startKey = page.nextKey;
+    } while (startKey !== undefined);
+    return records;
+  }
+
+  /** One page of a service's records, read strongly consistent so a just-appended head is seen. */
+  private async queryPage(
+    service: string,
+    options: { newestFirst: boolean; limit?: number; startKey?: Record<string, unknown> | undefined },
+  ): Promise<{ items: Record<string, unknown>[]; nextKey: Record<string, unknown> | undefined }> {
+    try {
+      const output = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#service = :service',
+          ExpressionAttributeNames: { '#service': 'service' },
+          ExpressionAttributeValues: { ':service': service },
+          ScanIndexForward: !options.newestFirst,
+          ConsistentRead: true,
+          Limit: options.limit,
+          ExclusiveStartKey: options.startKey,
+        }),
+      );
+      return { items: output.Items ?? [], nextKey: output.LastEvaluatedKey };
+    } catch (error) {
+      return translateTransient(`Query on ledger table ${this.tableName}`, error);
+    }
+  }
+}
+
+function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * A copy without `undefined` properties, at any depth. The hash already leaves them out (canonical
+ * JSON omits them), and the document client rejects them unless configured otherwise; removing
+ * them here keeps the adapter correct whatever marshalling options the injected client has.
+ */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutUndefined(item)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== undefined) copy[key] = withoutUndefined(member);
+  }
+  return copy as T;
+}

@@ -1,0 +1,30 @@
+// The adapters over Cutover's two tables, built on one DynamoDB client per process.
+// Table names come from the environment (set by serverless.yml, or the local cloud).
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../runtime/env.js';
+import { DynamoReleaseLedger } from './dynamodb-release-ledger.js';
+import {
+  DynamoAlarmWatchers,
+  DynamoDeploymentLocks,
+  DynamoDeployments,
+  DynamoServiceStates,
+} from './dynamodb-deployments.js';
+
+export function documentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export function tables(client: DynamoDBDocumentClient = documentClient()) {
+  const deploymentsTable = requireEnv('DEPLOYMENTS_TABLE');
+  return {
+    ledger: new DynamoReleaseLedger(client, requireEnv('LEDGER_TABLE')),
+    locks: new DynamoDeploymentLocks(client, deploymentsTable),
+    deployments: new DynamoDeployments(client, deploymentsTable),
+    serviceStates: new DynamoServiceStates(client, deploymentsTable),
+    watchers: new DynamoAlarmWatchers(client, deploymentsTable),
+  };
+}

@@ -1,0 +1,136 @@
+// TrafficRouter on Elastic Load Balancing v2 (Application Load Balancer): traffic is split by the
+// weights of one forward action, on a listener rule or on a listener's default action.
+
+import {
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  ModifyListenerCommand,
+  ModifyRuleCommand,
+  type Action,
+  type ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { TargetWeight, TrafficRouter } from '../ports/traffic.js';
+import { ResourceNotFound, translateTransient } from './errors.js';
+
+/** The SDK names, and the wire codes, of "that rule or listener does not exist". */
+const NOT_FOUND_NAMES = new Set([
+  'RuleNotFoundException',
+  'RuleNotFound',
+  'ListenerNotFoundException',
+  'ListenerNotFound',
+]);
+
+type Target = { kind: 'rule'; arn: string } | { kind: 'listener'; arn: string };
+
+export class Elbv2TrafficRouter implements TrafficRouter {
+  constructor(private readonly elb: ElasticLoadBalancingV2Client) {}
+
+  async setWeights(ruleArn: string, weights: readonly TargetWeight[]): Promise<void> {
+    const target = targetOf(ruleArn);
+    const actions = await this.actionsOf(target);
+    await this.writeActions(target, withForwardWeights(actions, weights));
+  }
+
+  async weights(ruleArn: string): Promise<TargetWeight[]> {
+    const forward = (await this.actionsOf(targetOf(ruleArn))).find(isForward);
+    if (forward === undefined) return [];
+    const groups = forward.ForwardConfig?.TargetGroups ?? [];
+    if (groups.length > 0) {
+      // ELB reports every target group of a forward action with its weight; an absent weight
+      // is the default of 1.
+      return groups.map((group) => ({
+        targetGroupArn: group.TargetGroupArn ?? '',
+        weight: group.Weight ?? 1,
+      }));
+    }
+    return forward.TargetGroupArn === undefined
+      ? []
+      : [{ targetGroupArn: forward.TargetGroupArn, weight: 1 }];
+  }
+
+  private async actionsOf(target: Target): Promise<Action[]> {
+    try {
+      if (target.kind === 'rule') {
+        const output = await this.elb.send(new DescribeRulesCommand({ RuleArns: [target.arn] }));
+        const rule = output.Rules?.[0];
+        if (rule === undefined) throw notFound(target);
+        return rule.Actions ?? [];
+      }
+      const output = await this.elb.send(new DescribeListenersCommand({ ListenerArns: [target.arn] }));
+      const listener = output.Listeners?.[0];
+      if (listener === undefined) throw notFound(target);
+      return listener.DefaultActions ?? [];
+    } catch (error) {
+      return rethrow(target.kind === 'rule' ? 'DescribeRules' : 'DescribeListeners', target, error);
+    }
+  }
+
+  private async writeActions(target: Target, actions: Action[]): Promise<void> {
+    try {
+      if (target.kind === 'rule') {
+        await this.elb.send(new ModifyRuleCommand({ RuleArn: target.arn, Actions: actions }));
+      } else {
+        await this.elb.send(new ModifyListenerCommand({ ListenerArn: target.arn, DefaultActions: actions }));
+      }
+    } catch (error) {
+      return rethrow(target.kind === 'rule' ? 'ModifyRule' : 'ModifyListener', target, error);
+    }
+  }
+}
+
+function targetOf(arn: string): Target {
+  if (arn.includes(':listener-rule/')) return { kind: 'rule', arn };
+  if (arn.includes(':listener/')) return { kind: 'listener', arn };
+  throw new ResourceNotFound(
+    `${arn} is neither a listener rule nor a listener ARN; the catalog must name the production ` +
+      '(or test) listener rule, or a listener whose default action forwards.',
+  );
+}
+
+/**
+ * The rule's actions with its forward (or other final) action replaced by a weighted forward.
+ * Authentication actions in front of it stay, so a shift never opens a protected route.
+ */
+function withForwardWeights(actions: Action[], weights: readonly TargetWeight[]): Action[] {
+  const authentication = actions.filter(isAuthentication).map(keepAuthentication);
+  const final = actions.find((action) => !isAuthentication(action));
+  const stickiness =
+    final !== undefined && isForward(final) ? final.ForwardConfig?.TargetGroupStickinessConfig : undefined;
+  const forward: Action = {
+    Type: 'forward',
+    ...(final?.Order !== undefined ? { Order: final.Order } : {}),
+    ForwardConfig: {
+      TargetGroups: weights.map((weight) => ({
+        TargetGroupArn: weight.targetGroupArn,
+        Weight: weight.weight,
+      })),
+      ...(stickiness !== undefined ? { TargetGroupStickinessConfig: stickiness } : {}),
+    },
+  };
+  return [...authentication, forward];
+}
+
+/** ELB never returns an OIDC client secret, so a rewrite must ask it to keep the stored one. */
+function keepAuthentication(action: Action): Action {
+  if (action.AuthenticateOidcConfig === undefined) return action;
+  const { ClientSecret: _secret, ...config } = action.AuthenticateOidcConfig;
+  return { ...action, AuthenticateOidcConfig: { ...config, UseExistingClientSecret: true } };
+}
+
+function isForward(action: Action): boolean {
+  return action.Type === 'forward';
+}
+
+function isAuthentication(action: Action): boolean {
+  return action.Type === 'authenticate-oidc' || action.Type === 'authenticate-cognito';
+}
+
+function notFound(target: Target, cause?: unknown): ResourceNotFound {
+  const what = target.kind === 'rule' ? 'Listener rule' : 'Listener';
+  return new ResourceNotFound(`${what} ${target.arn} does not exist; check the catalog entry.`, { cause });
+}
+
+function rethrow(operation: string, target: Target, error: unknown): never {
+  if (error instanceof Error && NOT_FOUND_NAMES.has(error.name)) throw notFound(target, error);
+  return translateTransient(`${operation} ${target.arn}`, error);
+}

@@ -1,0 +1,79 @@
+// HookRunner on AWS Lambda: runs the service owner's lifecycle hook function synchronously and
+// reads its verdict, CodeDeploy-style, from what the function returns.
+
+import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { HookEvent, HookResult, HookRunner } from '../ports/hooks.js';
+import { ResourceNotFound, translateTransient } from './errors.js';
+
+/** A hook's message is shown to operators and recorded; a stack-sized one is cut. */
+const MAX_MESSAGE_LENGTH = 1_000;
+
+export class LambdaHookRunner implements HookRunner {
+  constructor(private readonly lambda: LambdaClient) {}
+
+  async run(functionName: string, event: HookEvent): Promise<HookResult> {
+    const output = await this.invoke(functionName, event);
+    const payload = parseJson(new TextDecoder().decode(output.Payload ?? new Uint8Array()));
+    if (output.FunctionError !== undefined) {
+      return { status: 'Failed', message: functionErrorMessage(output.FunctionError, payload) };
+    }
+    return verdictOf(payload.value);
+  }
+
+  private async invoke(functionName: string, event: HookEvent): Promise<InvokeCommandOutput> {
+    try {
+      return await this.lambda.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'RequestResponse',
+          Payload: new TextEncoder().encode(JSON.stringify(event)),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ResourceNotFoundException') {
+        throw new ResourceNotFound(
+          `Hook function ${functionName} does not exist; deploy it or fix the hook in the catalog.`,
+          { cause: error },
+        );
+      }
+      return translateTransient(`Invoke hook function ${functionName}`, error);
+    }
+  }
+}
+
+/** `{status: 'Failed'}` fails the hook; anything else the function returns passes it. */
+function verdictOf(value: unknown): HookResult {
+  if (isRecord(value) && value.status === 'Failed') {
+    return { status: 'Failed', message: typeof value.message === 'string' ? cut(value.message) : undefined };
+  }
+  if (isRecord(value) && typeof value.message === 'string') {
+    return { status: 'Succeeded', message: cut(value.message) };
+  }
+  return { status: 'Succeeded' };
+}
+
+/** Lambda reports an error the function threw as `{errorType, errorMessage}`. */
+function functionErrorMessage(functionError: string, payload: { value: unknown; text: string }): string {
+  const value = payload.value;
+  if (isRecord(value) && typeof value.errorMessage === 'string') {
+    const type = typeof value.errorType === 'string' ? value.errorType : functionError;
+    return cut(`${type}: ${value.errorMessage}`);
+  }
+  return cut(`${functionError}: ${payload.text || 'the hook function failed without a message'}`);
+}
+
+function parseJson(text: string): { value: unknown; text: string } {
+  try {
+    return { value: JSON.parse(text) as unknown, text };
+  } catch {
+    return { value: undefined, text };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function cut(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}

@@ -1,0 +1,50 @@
+// The state of one deployment, as the deployments table keeps it between steps.
+// Plain data: the engine's use cases read and change it, adapters store it.
+
+import type { Strategy } from './catalog-schema.js';
+import type { Trigger } from './deployment-request.js';
+import type { Reason } from './ledger.js';
+
+export type DeploymentStatus = 'running' | 'promoted' | 'rolled-back' | 'aborted';
+
+/** What served production before this deployment, and what rollback returns to. */
+export interface StableRelease {
+  release: number;
+  image: string;
+  taskSetId: string;
+  taskDefinitionArn: string;
+  targetGroupArn: string;
+}
+
+export interface Candidate {
+  targetGroupArn: string;
+  taskDefinitionArn?: string | undefined;
+  taskSetId?: string | undefined;
+}
+
+export interface Deployment {
+  deploymentId: string;
+  service: string;
+  release: number;
+  image: string;
+  strategy: Strategy;
+  trigger: Trigger;
+  actor: string;
+  status: DeploymentStatus;
+  /** The step now running, e.g. `create-task-set`, `bake`, `hook:BeforeAllowTraffic`. */
+  phase: string;
+  startedAt: number;
+  updatedAt: number;
+  stable: StableRelease;
+  candidate: Candidate;
+  /** Production weights, in percent, as last set and verified. */
+  weights: { stable: number; candidate: number };
+  /** Test-listener traffic goes to the candidate. */
+  testTraffic?: boolean | undefined;
+  bake?: { token: string; startedAt: number; endsAt: number; alarms: string[] } | undefined;
+  approval?: { token: string; requestedAt: number; expiresAt: number } | undefined;
+  /** An operator asked to skip the remaining steps and bakes. */
+  promoteFull?: boolean | undefined;
+  reason?: Reason | undefined;
+  executionArn?: string | undefined;
+}

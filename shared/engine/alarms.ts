@@ -1,0 +1,22 @@
+// Refusing to start while a watched alarm already fires: shifting traffic then
+// would blame the new release for an outage it did not cause, or hide one it did.
+
+import type { DeploymentSpec } from '../domain/deployment-request.js';
+import type { EngineDeps } from './deps.js';
+import { AlarmAlreadyFiring } from './errors.js';
+import { advance, loadDeployment, noteReason } from './progress.js';
+
+export async function checkAlarms(
+  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'alarms'>,
+  spec: DeploymentSpec,
+): Promise<{ firing: string[] }> {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const firing = spec.settings.alarms.length === 0 ? [] : await deps.alarms.firing(spec.settings.alarms);
+  if (firing.length > 0) {
+    const message = `alarm ${firing.join(', ')} ${firing.length > 1 ? 'are' : 'is'} already in ALARM; no traffic was moved`;
+    await noteReason(deps, deployment, { kind: 'alarm', alarmName: firing[0], message });
+    throw new AlarmAlreadyFiring(`${message}. Resolve the alarm, then deploy again`);
+  }
+  await advance(deps, deployment, 'check-alarms');
+  return { firing };
+}

@@ -1,0 +1,156 @@
+// The first steps after validation: take the service's lock, find the release now
+// serving production (what rollback returns to), and open the new release in the
+// deployment record and the ledger. Safe to run twice for the same deployment.
+
+import type { Deployment, StableRelease } from '../domain/deployment.js';
+import type { DeploymentSpec } from '../domain/deployment-request.js';
+import type { EngineDeps } from './deps.js';
+import { appendOnce } from './ledger-append.js';
+import { LEASE_MARGIN_SECONDS } from './progress.js';
+import { DeploymentInProgress, DeploymentQueued, NoStableRelease } from './errors.js';
+
+type BeginDeps = Pick<
+  EngineDeps,
+  'clock' | 'locks' | 'deployments' | 'taskSets' | 'taskDefinitions' | 'serviceStates' | 'ledger'
+>;
+
+/** Initial loop state for the state machine, kept under `$.progress`. */
+export interface Progress {
+  release: number;
+  cursor: { index: number; weight: number; bakeSeconds: number; done: boolean };
+  health: { attempt: number; steady: boolean; batch: number };
+}
+
+export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Promise<Progress> {
+  const now = deps.clock.now();
+  const lock = await deps.locks.acquire(
+    spec.service,
+    spec.deploymentId,
+    now + LEASE_MARGIN_SECONDS * 1000,
+    now,
+  );
+  if (!lock.acquired) return refuse(deps, spec, lock.holder.deploymentId);
+
+  const existing = await deps.deployments.get(spec.deploymentId);
+  if (existing !== null) return progressOf(existing);
+  try {
+    const stable = await findStable(deps, spec);
+    const head = await deps.ledger.head(spec.service);
+    const deployment = newDeployment(spec, stable, (head?.release ?? 0) + 1, now);
+    if (!(await deps.deployments.create(deployment)))
+      return progressOf((await deps.deployments.get(spec.deploymentId))!);
+    await appendOnce(deps, {
+      service: spec.service,
+      type: 'ReleaseStarted',
+      deploymentId: spec.deploymentId,
+      release: deployment.release,
+      actor: spec.actor,
+      detail: {
+        image: spec.image,
+        strategy: spec.plan.strategy,
+        trigger: spec.trigger,
+        ...(spec.rollbackOf === undefined ? {} : { rollbackOf: spec.rollbackOf }),
+      },
+    });
+    return progressOf(deployment);
+  } catch (error) {
+    // Nothing was changed in AWS yet: free the service rather than leave it locked.
+    await deps.locks.release(spec.service, spec.deploymentId);
+    throw error;
+  }
+}
+
+async function refuse(deps: BeginDeps, spec: DeploymentSpec, holder: string): Promise<never> {
+  if (spec.trigger === 'push') {
+    const pushedAt = spec.pushedAt === undefined ? deps.clock.now() : Date.parse(spec.pushedAt);
+    const kept = await deps.locks.queue({
+      service: spec.service,
+      image: spec.image,
+      pushedAt,
+      input: {
+        service: spec.service,
+        image: spec.image,
+        trigger: 'push',
+        actor: spec.actor,
+        ...(spec.pushedAt === undefined ? {} : { pushedAt: spec.pushedAt }),
+      },
+    });
+    throw new DeploymentQueued(
+      kept
+        ? `${spec.service} is busy with deployment ${holder}; this push waits and starts when it finishes (a newer push replaces it)`
+        : `${spec.service} is busy with deployment ${holder}, and a newer push is already waiting; this push is dropped`,
+    );
+  }
+  throw new DeploymentInProgress(
+    `${spec.service} is being deployed by ${holder}; wait for it to finish, or abort it, then try again`,
+  );
+}
+
+async function findStable(deps: BeginDeps, spec: DeploymentSpec): Promise<StableRelease> {
+  const { ecs, traffic } = spec.settings;
+  const sets = await deps.taskSets.list({ cluster: ecs.cluster, service: ecs.service });
+  const primary = sets.find((s) => s.status === 'PRIMARY');
+  const where = `ECS service ${ecs.cluster}/${ecs.service}`;
+  if (primary === undefined) {
+    throw new NoStableRelease(
+      `${where} has no PRIMARY task set. Cutover replaces a running release: create the service with the ` +
+        'EXTERNAL deployment controller and one task set behind one of its target groups first',
+    );
+  }
+  if (primary.targetGroupArn === undefined || !traffic.targetGroups.includes(primary.targetGroupArn)) {
+    throw new NoStableRelease(
+      `the primary task set of ${where} is behind ${primary.targetGroupArn ?? 'no target group'}, ` +
+        `which is not one of the catalog's targetGroups for ${spec.service}`,
+    );
+  }
+  const definition = await deps.taskDefinitions.describe(primary.taskDefinitionArn);
+  const image = definition.images[ecs.container];
+  if (image === undefined) {
+    throw new NoStableRelease(
+      `${primary.taskDefinitionArn} has no container "${ecs.container}"; containers: ${Object.keys(definition.images).join(', ')}`,
+    );
+  }
+  const known = (await deps.serviceStates.get(spec.service)).stable;
+  return {
+    release: known?.taskSetId === primary.id ? known.release : 0,
+    image,
+    taskSetId: primary.id,
+    taskDefinitionArn: primary.taskDefinitionArn,
+    targetGroupArn: primary.targetGroupArn,
+  };
+}
+
+function newDeployment(
+  spec: DeploymentSpec,
+  stable: StableRelease,
+  release: number,
+  now: number,
+): Deployment {
+  const [blue, green] = spec.settings.traffic.targetGroups;
+  const candidateGroup =
+    spec.plan.strategy === 'rolling' ? stable.targetGroupArn : stable.targetGroupArn === blue ? green : blue;
+  return {
+    deploymentId: spec.deploymentId,
+    service: spec.service,
+    release,
+    image: spec.image,
+    strategy: spec.plan.strategy,
+    trigger: spec.trigger,
+    actor: spec.actor,
+    status: 'running',
+    phase: 'started',
+    startedAt: now,
+    updatedAt: now,
+    stable,
+    candidate: { targetGroupArn: candidateGroup },
+    weights: { stable: 100, candidate: 0 },
+  };
+}
+
+function progressOf(deployment: Deployment): Progress {
+  return {
+    release: deployment.release,
+    cursor: { index: -1, weight: deployment.weights.candidate, bakeSeconds: 0, done: false },
+    health: { attempt: 0, steady: false, batch: -1 },
+  };
+}

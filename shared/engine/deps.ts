@@ -1,0 +1,29 @@
+// What the engine's use cases need from the outside world, as ports. Each use
+// case takes only the ports it uses (Pick<EngineDeps, ...>), so a handler wires
+// and bundles only those adapters.
+
+import type { AlarmWatch } from '../ports/alarms.js';
+import type { Clock } from '../ports/clock.js';
+import type { AlarmWatchers, DeploymentLocks, Deployments, ServiceStates } from '../ports/deployments.js';
+import type { TaskDefinitions, TaskSets } from '../ports/ecs.js';
+import type { Executions } from '../ports/executions.js';
+import type { HookRunner } from '../ports/hooks.js';
+import type { ReleaseLedger } from '../ports/ledger.js';
+import type { TaskTokens } from '../ports/tokens.js';
+import type { TrafficRouter } from '../ports/traffic.js';
+
+export interface EngineDeps {
+  clock: Clock;
+  taskDefinitions: TaskDefinitions;
+  taskSets: TaskSets;
+  router: TrafficRouter;
+  alarms: AlarmWatch;
+  ledger: ReleaseLedger;
+  locks: DeploymentLocks;
+  deployments: Deployments;
+  serviceStates: ServiceStates;
+  watchers: AlarmWatchers;
+  tokens: TaskTokens;
+  hooks: HookRunner;
+  executions: Executions;
+}

@@ -1,0 +1,60 @@
+// Errors the deployment engine raises. Each `name` is an `ErrorEquals` in the
+// state machines (statemachines/*.asl.json); a test checks that every custom
+// ErrorEquals there names a class exported here or in another errors.ts, and
+// that each of these is caught somewhere. Renaming one is a breaking change.
+
+abstract class EngineError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Another deployment of the service holds the lock. */
+export class DeploymentInProgress extends EngineError {
+  override readonly name = 'DeploymentInProgress' as const;
+}
+
+/** A push arrived while the service was busy; it waits and starts when the lock frees. */
+export class DeploymentQueued extends EngineError {
+  override readonly name = 'DeploymentQueued' as const;
+}
+
+/** A watched alarm was already in ALARM before any traffic moved. */
+export class AlarmAlreadyFiring extends EngineError {
+  override readonly name = 'AlarmAlreadyFiring' as const;
+}
+
+/** A watched alarm went to ALARM during a bake. */
+export class AlarmFired extends EngineError {
+  override readonly name = 'AlarmFired' as const;
+}
+
+/** The new task set did not become healthy in time, or too many of its tasks failed. */
+export class TaskSetUnhealthy extends EngineError {
+  override readonly name = 'TaskSetUnhealthy' as const;
+}
+
+/** A lifecycle hook reported failure or threw. */
+export class HookFailed extends EngineError {
+  override readonly name = 'HookFailed' as const;
+}
+
+/** The weights read back from the load balancer are not the ones just set. */
+export class TrafficVerificationFailed extends EngineError {
+  override readonly name = 'TrafficVerificationFailed' as const;
+}
+
+/** An operator aborted the deployment, or rejected it at approval. */
+export class DeploymentAborted extends EngineError {
+  override readonly name = 'DeploymentAborted' as const;
+}
+
+/** The service has no primary task set to copy and to roll back to. */
+export class NoStableRelease extends EngineError {
+  override readonly name = 'NoStableRelease' as const;
+}
+
+/** This step runs for a deployment that no longer holds the service's lock. */
+export class LockLost extends EngineError {
+  override readonly name = 'LockLost' as const;
+}

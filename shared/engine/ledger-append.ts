@@ -1,0 +1,42 @@
+// Appending to the ledger exactly once, though a step may run more than once.
+// Steps are retried (Lambda, Step Functions and EventBridge all deliver at least
+// once), so an append first looks at the head: if the head is this same event,
+// the earlier attempt already wrote it and there is nothing to do.
+
+import { canonicalJson } from '../domain/canonical-json.js';
+import { chainNext, type LedgerRecord, type LedgerRecordDraft } from '../domain/ledger.js';
+import type { ServiceStates } from '../ports/deployments.js';
+import type { ReleaseLedger } from '../ports/ledger.js';
+import type { Clock } from '../ports/clock.js';
+
+/** How often to re-read the head when another writer appended first. */
+const MAX_ATTEMPTS = 8;
+
+export type DraftWithoutTime = Omit<LedgerRecordDraft, 'at'> & { at?: string };
+
+export async function appendOnce(
+  deps: { ledger: ReleaseLedger; serviceStates: ServiceStates; clock: Clock },
+  draft: DraftWithoutTime,
+): Promise<LedgerRecord> {
+  const full = { ...draft, at: draft.at ?? new Date(deps.clock.now()).toISOString() } as LedgerRecordDraft;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const head = await deps.ledger.head(full.service);
+    if (head !== null && sameEvent(head, full)) return head;
+    const record = chainNext(head, full);
+    if (await deps.ledger.put(record)) {
+      await deps.serviceStates.advanceLedgerHead(record.service, { seq: record.seq, hash: record.hash });
+      return record;
+    }
+  }
+  throw new Error(`could not append to the ledger of ${full.service}: ${MAX_ATTEMPTS} writers raced; retry`);
+}
+
+/** The same deployment, type and detail: a retried step writing what it wrote before. */
+function sameEvent(head: LedgerRecord, draft: LedgerRecordDraft): boolean {
+  return (
+    head.deploymentId === draft.deploymentId &&
+    head.type === draft.type &&
+    head.release === draft.release &&
+    canonicalJson(head.detail) === canonicalJson(draft.detail)
+  );
+}

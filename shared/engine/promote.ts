@@ -1,0 +1,53 @@
+// Promotion and clean-up. The new task set becomes primary while the old one keeps
+// running, with no traffic, for the termination wait: until then a rollback is
+// still only a weight flip. Then the old task set is scaled in and deleted.
+
+import type { DeploymentSpec } from '../domain/deployment-request.js';
+import type { EngineDeps } from './deps.js';
+import { endBake } from './bake.js';
+import { appendOnce } from './ledger-append.js';
+import { advance, loadDeployment } from './progress.js';
+import { ecsServiceOf } from './task-set.js';
+
+type Deps = Pick<
+  EngineDeps,
+  'clock' | 'locks' | 'deployments' | 'taskSets' | 'serviceStates' | 'ledger' | 'watchers'
+>;
+
+export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ release: number }> {
+  let deployment = await loadDeployment(deps, spec.deploymentId);
+  deployment = await endBake(deps, deployment);
+  const { taskSetId, taskDefinitionArn, targetGroupArn } = deployment.candidate;
+  if (taskSetId === undefined || taskDefinitionArn === undefined)
+    throw new Error('promote ran before the task set');
+  await deps.taskSets.makePrimary(ecsServiceOf(spec), taskSetId);
+  await deps.serviceStates.setStable(spec.service, {
+    release: deployment.release,
+    image: spec.image,
+    taskSetId,
+    taskDefinitionArn,
+    targetGroupArn,
+  });
+  const wait = spec.plan.strategy === 'rolling' ? 0 : spec.settings.terminationWaitSeconds;
+  deployment = await advance(deps, deployment, 'promoted', wait, { status: 'promoted', approval: undefined });
+  await appendOnce(deps, {
+    service: spec.service,
+    type: 'Promoted',
+    deploymentId: spec.deploymentId,
+    release: deployment.release,
+    actor: 'state-machine',
+    detail: { image: spec.image, taskDefinitionArn },
+  });
+  return { release: deployment.release };
+}
+
+/** After the termination wait: scale the old task set in, then delete it. */
+export async function cleanUp(deps: Deps, spec: DeploymentSpec): Promise<{ removed: string }> {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const service = ecsServiceOf(spec);
+  const old = deployment.stable.taskSetId;
+  await deps.taskSets.scale(service, old, 0);
+  await deps.taskSets.remove(service, old);
+  await advance(deps, deployment, 'done');
+  return { removed: old };
+}

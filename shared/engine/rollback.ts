@@ -1,0 +1,90 @@
+// Rollback: production traffic back on the stable task set, the new task set
+// deleted, and the reason recorded. Every step is idempotent, so a rollback that
+// meets a transient error is simply run again by the state machine's Retry.
+
+import type { Deployment } from '../domain/deployment.js';
+import type { DeploymentSpec } from '../domain/deployment-request.js';
+import { reasonFromError, type CaughtError } from '../domain/reason.js';
+import type { Reason } from '../domain/ledger.js';
+import type { EngineDeps } from './deps.js';
+import { endBake } from './bake.js';
+import { appendOnce } from './ledger-append.js';
+import { advance } from './progress.js';
+import { ecsServiceOf } from './task-set.js';
+import { setAndVerify } from './traffic.js';
+
+export interface RollbackOutcome {
+  outcome: 'rolled-back' | 'aborted';
+  /** The execution's final error name: RolledBack, or Aborted when no production traffic had moved. */
+  error: 'RolledBack' | 'Aborted';
+  cause: string;
+  reason: Reason;
+}
+
+type Deps = Pick<
+  EngineDeps,
+  'clock' | 'locks' | 'deployments' | 'router' | 'taskSets' | 'ledger' | 'serviceStates' | 'watchers'
+>;
+
+export async function rollBack(
+  deps: Deps,
+  spec: DeploymentSpec,
+  error: CaughtError,
+): Promise<RollbackOutcome> {
+  let deployment = await deps.deployments.get(spec.deploymentId);
+  if (deployment === null) {
+    const reason = reasonFromError(error, 'start');
+    return { outcome: 'aborted', error: 'Aborted', cause: reason.message, reason };
+  }
+  deployment = await endBake(deps, deployment);
+  const reason = deployment.reason ?? reasonFromError(error, deployment.phase);
+  deployment = await advance(deps, deployment, 'rolling back', 0, { reason });
+  const trafficMoved = deployment.weights.candidate > 0;
+
+  await restoreProduction(deps, spec, deployment);
+  await removeCandidate(deps, spec, deployment);
+
+  const outcome = trafficMoved ? 'rolled-back' : 'aborted';
+  await appendOnce(deps, {
+    service: spec.service,
+    type: trafficMoved ? 'RolledBack' : 'Aborted',
+    deploymentId: spec.deploymentId,
+    release: deployment.release,
+    actor: reason.kind === 'operator' ? 'operator' : 'state-machine',
+    detail: { reason },
+  });
+  await advance(deps, deployment, outcome, 0, {
+    status: outcome,
+    weights: { stable: 100, candidate: 0 },
+    testTraffic: false,
+    approval: undefined,
+  });
+  return { outcome, error: trafficMoved ? 'RolledBack' : 'Aborted', cause: reason.message, reason };
+}
+
+async function restoreProduction(deps: Deps, spec: DeploymentSpec, deployment: Deployment): Promise<void> {
+  const { traffic } = spec.settings;
+  if (spec.plan.strategy === 'rolling') {
+    // Capacity first: the old task set back to full size before the new one goes.
+    await deps.taskSets.scale(ecsServiceOf(spec), deployment.stable.taskSetId, 100);
+    return;
+  }
+  await setAndVerify(deps.router, traffic.productionListenerRule, deployment, 0);
+  if (traffic.testListenerRule !== undefined && deployment.testTraffic) {
+    await setAndVerify(deps.router, traffic.testListenerRule, deployment, 0);
+  }
+}
+
+/** Deletes the new task set, found by id or, if its creation was never recorded, by its externalId. */
+async function removeCandidate(deps: Deps, spec: DeploymentSpec, deployment: Deployment): Promise<void> {
+  const service = ecsServiceOf(spec);
+  const ids = new Set<string>();
+  if (deployment.candidate.taskSetId !== undefined) ids.add(deployment.candidate.taskSetId);
+  for (const taskSet of await deps.taskSets.list(service)) {
+    if (taskSet.externalId === spec.deploymentId && taskSet.status !== 'PRIMARY') ids.add(taskSet.id);
+  }
+  for (const id of ids) {
+    await deps.taskSets.scale(service, id, 0);
+    await deps.taskSets.remove(service, id);
+  }
+}

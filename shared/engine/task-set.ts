@@ -1,0 +1,148 @@
+// Registering the release's task definition and running it as a new task set,
+// then gating on its health. A release never changes a running task set.
+
+import type { DeploymentSpec } from '../domain/deployment-request.js';
+import type { EcsService } from '../ports/ecs.js';
+import type { EngineDeps } from './deps.js';
+import { TaskSetUnhealthy } from './errors.js';
+import { appendOnce } from './ledger-append.js';
+import { advance, loadDeployment, noteReason } from './progress.js';
+
+/** How often the state machines look at a starting task set, and for how long. */
+export const HEALTH_CHECK_INTERVAL_SECONDS = 10;
+export const HEALTH_CHECK_ATTEMPTS = 60;
+
+type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'taskDefinitions' | 'taskSets'>;
+
+export function ecsServiceOf(spec: DeploymentSpec): EcsService {
+  return { cluster: spec.settings.ecs.cluster, service: spec.settings.ecs.service };
+}
+
+export async function registerTaskDefinition(
+  deps: Deps,
+  spec: DeploymentSpec,
+): Promise<{ taskDefinitionArn: string; reused: boolean }> {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const { arn, reused } = await deps.taskDefinitions.registerRelease({
+    from: deployment.stable.taskDefinitionArn,
+    container: spec.settings.ecs.container,
+    image: spec.image,
+    tags: {
+      'cutover:service': spec.service,
+      'cutover:release': String(deployment.release),
+      'cutover:deployment': spec.deploymentId,
+      'cutover:digest': spec.digest,
+    },
+  });
+  await advance(deps, deployment, 'register-task-definition', 0, {
+    candidate: { ...deployment.candidate, taskDefinitionArn: arn },
+  });
+  return { taskDefinitionArn: arn, reused };
+}
+
+export async function createTaskSet(deps: Deps, spec: DeploymentSpec): Promise<{ taskSetId: string }> {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const taskDefinitionArn = deployment.candidate.taskDefinitionArn;
+  if (taskDefinitionArn === undefined) throw new Error('create-task-set ran before register-task-definition');
+  const { container } = spec.settings.ecs;
+  const port = (await deps.taskDefinitions.describe(taskDefinitionArn)).ports[container];
+  if (port === undefined) {
+    throw new TaskSetUnhealthy(`container "${container}" maps no port, so the load balancer cannot reach it`);
+  }
+  const taskSet = await deps.taskSets.create(ecsServiceOf(spec), {
+    taskDefinitionArn,
+    targetGroupArn: deployment.candidate.targetGroupArn,
+    container,
+    containerPort: port,
+    // Rolling starts empty and grows in batches; the others start at full size behind the idle group.
+    scalePercent: spec.plan.strategy === 'rolling' ? 0 : 100,
+    externalId: spec.deploymentId,
+  });
+  await advance(deps, deployment, 'wait-healthy', HEALTH_CHECK_INTERVAL_SECONDS * HEALTH_CHECK_ATTEMPTS, {
+    candidate: { ...deployment.candidate, taskSetId: taskSet.id },
+  });
+  return { taskSetId: taskSet.id };
+}
+
+export interface HealthProgress {
+  attempt: number;
+  steady: boolean;
+  batch: number;
+}
+
+/**
+ * One look at the new task set. Returns `steady` once running equals desired and
+ * ECS reports steady state; throws TaskSetUnhealthy when more tasks failed than the
+ * circuit breaker allows, or when the attempts run out.
+ */
+export async function checkTaskSet(
+  deps: Deps,
+  spec: DeploymentSpec,
+  previous: HealthProgress,
+  batch = -1,
+): Promise<HealthProgress> {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const taskSetId = deployment.candidate.taskSetId;
+  if (taskSetId === undefined) throw new Error('check-task-set ran before create-task-set');
+  const attempt = previous.batch === batch ? previous.attempt + 1 : 1;
+  const health = await deps.taskSets.health(ecsServiceOf(spec), taskSetId);
+  const maxFailed = spec.settings.rolling?.maxFailedTasks ?? 1;
+  const counts = `running ${health.running} of ${health.desired}, ${health.failed} failed`;
+  if (health.failed > maxFailed) {
+    await noteReason(deps, deployment, {
+      kind: 'health',
+      message: `${health.failed} tasks of the new task set failed (the circuit breaker allows ${maxFailed}): ${counts}`,
+    });
+    throw new TaskSetUnhealthy(
+      `${health.failed} tasks failed, more than the ${maxFailed} allowed (${counts})`,
+    );
+  }
+  const steady = health.steady && health.running === health.desired && health.desired > 0;
+  if (!steady && attempt >= HEALTH_CHECK_ATTEMPTS) {
+    const waited = HEALTH_CHECK_ATTEMPTS * HEALTH_CHECK_INTERVAL_SECONDS;
+    await noteReason(deps, deployment, {
+      kind: 'health',
+      message: `the new task set was not healthy after ${waited} s: ${counts}`,
+    });
+    throw new TaskSetUnhealthy(`not healthy after ${waited} s (${counts})`);
+  }
+  const remaining = (HEALTH_CHECK_ATTEMPTS - attempt) * HEALTH_CHECK_INTERVAL_SECONDS;
+  await advance(deps, deployment, steady ? 'healthy' : 'wait-healthy', remaining);
+  return { attempt, steady, batch };
+}
+
+export interface BatchCursor {
+  index: number;
+  candidatePercent: number;
+  done: boolean;
+}
+
+/** Rolling: grows the new task set by one batch and shrinks the old one to match. */
+export async function scaleBatch(
+  deps: Deps & Pick<EngineDeps, 'ledger' | 'serviceStates'>,
+  spec: DeploymentSpec,
+  previous: { index: number },
+): Promise<BatchCursor> {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const batches = spec.plan.steps.flatMap((s) => (s.kind === 'scale-batch' ? [s.candidatePercent] : []));
+  const index = Math.min(previous.index + 1, batches.length - 1);
+  const percent = batches[index] ?? 100;
+  const service = ecsServiceOf(spec);
+  const candidate = deployment.candidate.taskSetId;
+  if (candidate === undefined) throw new Error('scale-batch ran before create-task-set');
+  // Grow first, then shrink: capacity never dips below the service's desired count.
+  await deps.taskSets.scale(service, candidate, percent);
+  await deps.taskSets.scale(service, deployment.stable.taskSetId, 100 - percent);
+  await advance(deps, deployment, `batch ${index + 1} of ${batches.length}`, HEALTH_CHECK_ATTEMPTS * 10, {
+    weights: { stable: 100 - percent, candidate: percent },
+  });
+  await appendOnce(deps, {
+    service: spec.service,
+    type: 'TrafficShifted',
+    deploymentId: spec.deploymentId,
+    release: deployment.release,
+    actor: 'state-machine',
+    detail: { weights: { stable: 100 - percent, candidate: percent } },
+  });
+  return { index, candidatePercent: percent, done: index === batches.length - 1 };
+}

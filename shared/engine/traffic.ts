@@ -1,0 +1,88 @@
+// Moving traffic between the stable and the new task set by listener weights, and
+// reading the weights back to make sure the load balancer did what was asked.
+
+import type { Deployment } from '../domain/deployment.js';
+import type { DeploymentSpec } from '../domain/deployment-request.js';
+import type { TrafficRouter } from '../ports/traffic.js';
+import type { EngineDeps } from './deps.js';
+import { TrafficVerificationFailed } from './errors.js';
+import { endBake } from './bake.js';
+import { appendOnce } from './ledger-append.js';
+import { advance, loadDeployment } from './progress.js';
+
+export interface ShiftCursor {
+  index: number;
+  weight: number;
+  bakeSeconds: number;
+  done: boolean;
+}
+
+/** Sets `candidate`% on the candidate's group and the rest on the stable one, then reads it back. */
+export async function setAndVerify(
+  router: TrafficRouter,
+  ruleArn: string,
+  deployment: Pick<Deployment, 'stable' | 'candidate'>,
+  candidate: number,
+): Promise<void> {
+  const wanted = [
+    { targetGroupArn: deployment.stable.targetGroupArn, weight: 100 - candidate },
+    { targetGroupArn: deployment.candidate.targetGroupArn, weight: candidate },
+  ];
+  await router.setWeights(ruleArn, wanted);
+  const actual = await router.weights(ruleArn);
+  const weightOf = (arn: string) => actual.find((w) => w.targetGroupArn === arn)?.weight ?? 0;
+  const extra = actual.filter(
+    (w) => w.weight > 0 && !wanted.some((x) => x.targetGroupArn === w.targetGroupArn),
+  );
+  if (wanted.some((w) => weightOf(w.targetGroupArn) !== w.weight) || extra.length > 0) {
+    const seen = actual.map((w) => `${w.targetGroupArn}=${w.weight}`).join(', ');
+    throw new TrafficVerificationFailed(
+      `${ruleArn} forwards ${seen} after setting ${100 - candidate}/${candidate}; something else changed the rule`,
+    );
+  }
+}
+
+type Deps = Pick<
+  EngineDeps,
+  'clock' | 'locks' | 'deployments' | 'router' | 'ledger' | 'serviceStates' | 'watchers'
+>;
+
+/** Sends all test-listener traffic to the new task set, before production traffic moves. */
+export async function allowTestTraffic(deps: Deps, spec: DeploymentSpec): Promise<void> {
+  const rule = spec.settings.traffic.testListenerRule;
+  if (rule === undefined) return;
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  await setAndVerify(deps.router, rule, deployment, 100);
+  await advance(deps, deployment, 'test-traffic', 0, { testTraffic: true });
+}
+
+/**
+ * Moves production traffic to the next step of the schedule (or straight to 100%
+ * after `promote --full`), verifies it, and records it in the ledger.
+ */
+export async function shiftTraffic(
+  deps: Deps,
+  spec: DeploymentSpec,
+  previous: ShiftCursor,
+): Promise<ShiftCursor> {
+  let deployment = await loadDeployment(deps, spec.deploymentId);
+  deployment = await endBake(deps, deployment);
+  const schedule = spec.plan.schedule ?? [{ weight: 100, atSeconds: 0, bakeSeconds: 0 }];
+  const last = schedule.length - 1;
+  const index = deployment.promoteFull ? last : Math.min(previous.index + 1, last);
+  const step = schedule[index]!;
+  await setAndVerify(deps.router, spec.settings.traffic.productionListenerRule, deployment, step.weight);
+  const bakeSeconds = index === last ? 0 : step.bakeSeconds;
+  deployment = await advance(deps, deployment, `shift ${step.weight}%`, bakeSeconds, {
+    weights: { stable: 100 - step.weight, candidate: step.weight },
+  });
+  await appendOnce(deps, {
+    service: spec.service,
+    type: 'TrafficShifted',
+    deploymentId: spec.deploymentId,
+    release: deployment.release,
+    actor: deployment.promoteFull ? 'operator' : 'state-machine',
+    detail: { weights: { stable: 100 - step.weight, candidate: step.weight } },
+  });
+  return { index, weight: step.weight, bakeSeconds, done: index === last };
+}

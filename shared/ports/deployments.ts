@@ -1,0 +1,77 @@
+// Ports for the deployments table: mutable state, unlike the ledger.
+// Adapter: shared/aws/dynamodb-deployments.ts (one table, one item kind per port).
+
+import type { Deployment, StableRelease } from '../domain/deployment.js';
+import type { ChainHead } from '../domain/ledger.js';
+
+export type LockResult =
+  { acquired: true } | { acquired: false; holder: { deploymentId: string; leaseUntil: number } };
+
+/** A push that arrived while the service was busy; the newest one waits, older ones are dropped. */
+export interface QueuedPush {
+  service: string;
+  image: string;
+  /** When the image was pushed (ms since epoch), as the ECR event says. */
+  pushedAt: number;
+  /** The execution input to start once the lock frees. */
+  input: Record<string, unknown>;
+}
+
+/** One deployment per service at a time. A lock is a lease: an abandoned one expires. */
+export interface DeploymentLocks {
+  /** Takes the lock if it is free, expired, or already ours (a retried step). */
+  acquire(service: string, deploymentId: string, leaseUntil: number, now: number): Promise<LockResult>;
+  /** Extends our lease; false if the lock is no longer ours. */
+  renew(service: string, deploymentId: string, leaseUntil: number): Promise<boolean>;
+  /** Frees the lock if it is ours; otherwise does nothing. */
+  release(service: string, deploymentId: string): Promise<void>;
+  holder(service: string): Promise<{ deploymentId: string; leaseUntil: number } | null>;
+  /** Keeps `push` unless a newer one is already waiting. Returns whether it was kept. */
+  queue(push: QueuedPush): Promise<boolean>;
+  /** The waiting push, if any; it stays queued until `dequeue`. */
+  queued(service: string): Promise<QueuedPush | null>;
+  /**
+   * Removes the waiting push if it is still the one pushed at `pushedAt`. Called after
+   * its execution started, so a failure in between leaves it queued for the retry.
+   */
+  dequeue(service: string, pushedAt: number): Promise<void>;
+}
+
+export interface Deployments {
+  /** Stores a new deployment; false if one with that id exists already. */
+  create(deployment: Deployment): Promise<boolean>;
+  get(deploymentId: string): Promise<Deployment | null>;
+  /** Changes some fields of an existing deployment and returns it as stored. */
+  update(deploymentId: string, changes: Partial<Omit<Deployment, 'deploymentId'>>): Promise<Deployment>;
+  /** Deployments of a service, newest first. */
+  listByService(service: string, limit: number): Promise<Deployment[]>;
+}
+
+export interface ServiceState {
+  /** The release now serving production; null before Cutover's first release of it. */
+  stable: StableRelease | null;
+  /** The ledger's anchor: the newest record's seq and hash, as last written. */
+  ledgerHead: ChainHead | null;
+}
+
+export interface ServiceStates {
+  get(service: string): Promise<ServiceState>;
+  setStable(service: string, stable: StableRelease): Promise<void>;
+  /** Moves the anchor forward; an older head than the one stored is ignored. */
+  advanceLedgerHead(service: string, head: ChainHead): Promise<void>;
+}
+
+export interface AlarmWatcher {
+  alarmName: string;
+  deploymentId: string;
+  service: string;
+  /** The bake's task token, failed with AlarmFired when the alarm goes to ALARM. */
+  token: string;
+}
+
+/** Which running bakes watch which alarm, so an alarm event finds its deployments. */
+export interface AlarmWatchers {
+  watch(watchers: readonly AlarmWatcher[], expiresAt: number): Promise<void>;
+  watchersOf(alarmName: string): Promise<AlarmWatcher[]>;
+  unwatch(deploymentId: string, alarmNames: readonly string[]): Promise<void>;
+}

@@ -1,0 +1,17 @@
+// Port for the append-only release ledger. Adapter: shared/aws/dynamodb-release-ledger.ts.
+// Writers only ever create items: a record is put with a condition that its
+// (service, seq) does not exist yet, so two writers can never both append seq N.
+
+import type { LedgerRecord } from '../domain/ledger.js';
+
+export interface ReleaseLedger {
+  /** The newest record of a service, or null for a service with no releases yet. */
+  head(service: string): Promise<LedgerRecord | null>;
+  /**
+   * Stores a record built by `chainNext`. Returns false, and writes nothing, when a
+   * record with that seq already exists (another writer appended first).
+   */
+  put(record: LedgerRecord): Promise<boolean>;
+  /** Every record of a service, oldest first, as stored (not parsed). */
+  list(service: string): Promise<unknown[]>;
+}

@@ -1,0 +1,62 @@
+// In-memory load balancer rules, CloudWatch alarms, hooks and executions.
+
+import type { AlarmWatch } from '../../shared/ports/alarms.js';
+import type { Executions, StateMachineName } from '../../shared/ports/executions.js';
+import type { HookEvent, HookResult, HookRunner } from '../../shared/ports/hooks.js';
+import type { TargetWeight, TrafficRouter } from '../../shared/ports/traffic.js';
+
+export class FakeRouter implements TrafficRouter {
+  readonly rules = new Map<string, TargetWeight[]>();
+  /** Every weight change, in order, per rule: the traffic history tests assert on. */
+  readonly changes: { ruleArn: string; weights: TargetWeight[] }[] = [];
+
+  setWeights(ruleArn: string, weights: readonly TargetWeight[]): Promise<void> {
+    this.rules.set(
+      ruleArn,
+      weights.map((w) => ({ ...w })),
+    );
+    this.changes.push({ ruleArn, weights: weights.map((w) => ({ ...w })) });
+    return Promise.resolve();
+  }
+
+  weights(ruleArn: string): Promise<TargetWeight[]> {
+    return Promise.resolve((this.rules.get(ruleArn) ?? []).map((w) => ({ ...w })));
+  }
+
+  weightOf(ruleArn: string, targetGroupArn: string): number {
+    return this.rules.get(ruleArn)?.find((w) => w.targetGroupArn === targetGroupArn)?.weight ?? 0;
+  }
+}
+
+export class FakeAlarms implements AlarmWatch {
+  readonly known = new Set<string>();
+  readonly inAlarm = new Set<string>();
+
+  firing(alarmNames: readonly string[]): Promise<string[]> {
+    const missing = alarmNames.filter((n) => !this.known.has(n));
+    if (missing.length > 0) return Promise.reject(new Error(`no such alarm: ${missing.join(', ')}`));
+    return Promise.resolve(alarmNames.filter((n) => this.inAlarm.has(n)));
+  }
+}
+
+export class FakeHooks implements HookRunner {
+  readonly results = new Map<string, HookResult | 'hang'>();
+  readonly calls: { functionName: string; event: HookEvent }[] = [];
+
+  run(functionName: string, event: HookEvent): Promise<HookResult> {
+    this.calls.push({ functionName, event });
+    const result = this.results.get(functionName) ?? { status: 'Succeeded' };
+    if (result === 'hang') return new Promise(() => undefined);
+    return Promise.resolve(result);
+  }
+}
+
+export class FakeExecutions implements Executions {
+  readonly started: { machine: StateMachineName; name: string; input: unknown }[] = [];
+
+  start(machine: StateMachineName, name: string, input: unknown): Promise<'started' | 'exists'> {
+    if (this.started.some((s) => s.name === name && s.machine === machine)) return Promise.resolve('exists');
+    this.started.push({ machine, name, input });
+    return Promise.resolve('started');
+  }
+}

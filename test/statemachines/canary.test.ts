@@ -1,0 +1,330 @@
+// canary.asl.json, run through every path with the real handlers over fakes.
+
+import { describe, expect, it } from 'vitest';
+import { failBakesWatching } from '../../shared/engine/on-alarm.js';
+import { failNext } from '../fakes/tables.js';
+import { expectAtRest, lastRecord, ledgerTypes } from '../support/at-rest.js';
+import {
+  createWorld,
+  DIGEST,
+  drive,
+  eventsOfType,
+  REGISTRY,
+  seedService,
+  start,
+  statesEntered,
+  type World,
+} from '../support/engine.js';
+
+const V1 = `${REGISTRY}/web@${DIGEST(1)}`;
+const V2 = `${REGISTRY}/web@${DIGEST(2)}`;
+
+function setUp(): { world: World; rule: string; blue: string; green: string } {
+  const world = createWorld();
+  const entry = seedService(world, 'web');
+  const [blue, green] = entry.traffic.targetGroups;
+  return { world, rule: entry.traffic.productionListenerRule, blue, green };
+}
+
+function failures(execution: ReturnType<typeof start>, type: string) {
+  return eventsOfType(execution, type).map(
+    (e) => (e[`${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`] as { error: string }).error,
+  );
+}
+
+describe('canary state machine', () => {
+  it('success: shifts 10% a minute to 100%, bakes, promotes, cleans up and frees the lock', async () => {
+    const { world, rule, green } = setUp();
+    const execution = start(world, 'canary', {
+      service: 'web',
+      image: V2,
+      trigger: 'api',
+      actor: 'operator:ana',
+    });
+    await drive(world, execution);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    await expectAtRest(world, 'web', V2);
+    // Every weight the production rule went through, on the new target group.
+    const candidateWeights = world.router.changes
+      .filter((c) => c.ruleArn === rule)
+      .map((c) => c.weights.find((w) => w.targetGroupArn === green)!.weight);
+    expect(candidateWeights).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(ledgerTypes(world, 'web')).toEqual([
+      'ReleaseStarted',
+      ...Array(10).fill('TrafficShifted'),
+      'Promoted',
+    ]);
+    expect(world.ledger.records('web')[0]).toMatchObject({
+      release: 1,
+      actor: 'operator:ana',
+      detail: { trigger: 'api' },
+    });
+    // History: nine timed bakes (the bake passing is its timeout), then the final bake.
+    expect(statesEntered(execution).filter((s) => s === 'Bake')).toHaveLength(9);
+    expect(failures(execution, 'TaskTimedOut')).toEqual(Array(10).fill('States.Timeout'));
+    expect(statesEntered(execution).slice(-7)).toEqual([
+      'AfterAllowTraffic?',
+      'FinalBake',
+      'Promote',
+      'TerminationWait',
+      'CleanUp',
+      'ReleaseLock',
+      'Promoted',
+    ]);
+  });
+
+  it('alarm during bake: the token fails at once and production goes back to the stable task set', async () => {
+    const { world, rule, blue } = setUp();
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    // Run until the third step (30%) is baking.
+    await drive(
+      world,
+      execution,
+      () => world.watchers.watching.length > 0 && world.router.weightOf(rule, blue) === 70,
+    );
+    const before = world.clock.now();
+    world.alarms.inAlarm.add('web-5xx-rate');
+    const result = await failBakesWatching(world, 'web-5xx-rate', 'Threshold Crossed: 3 datapoints > 5%');
+    expect(result.failed).toHaveLength(1);
+    await drive(world, execution);
+
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('RolledBack');
+    expect(execution.cause).toContain('alarm web-5xx-rate went to ALARM during the bake');
+    await expectAtRest(world, 'web', V1);
+    expect(lastRecord(world, 'web')).toMatchObject({
+      type: 'RolledBack',
+      detail: { reason: { kind: 'alarm', alarmName: 'web-5xx-rate' } },
+    });
+    // The rollback began without any simulated time passing: no polling, no wait.
+    const rollBack = execution.history.find(
+      (e) =>
+        e.type === 'TaskStateEntered' && (e.stateEnteredEventDetails as { name: string }).name === 'RollBack',
+    )!;
+    expect(rollBack.timestamp).toBe(before);
+    expect(failures(execution, 'TaskFailed')).toEqual(['AlarmFired']);
+    expect(statesEntered(execution)).not.toContain('Promote');
+  });
+
+  it('an alarm already firing when the bake starts fails that bake at once (no lost race)', async () => {
+    const { world, rule, blue } = setUp();
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution, () => world.router.weightOf(rule, blue) === 90);
+    world.alarms.inAlarm.add('web-p99-latency');
+    await drive(world, execution);
+    expect(execution.error).toBe('RolledBack');
+    expect(lastRecord(world, 'web').detail).toMatchObject({
+      reason: { kind: 'alarm', alarmName: 'web-p99-latency' },
+    });
+    await expectAtRest(world, 'web', V1);
+  });
+
+  it('alarm already firing: refuses before any traffic moves, and records Aborted', async () => {
+    const { world } = setUp();
+    world.alarms.inAlarm.add('web-5xx-rate');
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('Aborted');
+    expect(execution.cause).toContain('web-5xx-rate is already in ALARM');
+    expect(statesEntered(execution)).toEqual([
+      'Start',
+      'ValidateInput',
+      'AcquireLock',
+      'CheckAlarms',
+      'RollBack',
+      'ReleaseLockAfterRollBack',
+      'RolledBack',
+    ]);
+    expect(failures(execution, 'LambdaFunctionFailed')).toEqual(['AlarmAlreadyFiring']);
+    expect(ledgerTypes(world, 'web')).toEqual(['ReleaseStarted', 'Aborted']);
+    await expectAtRest(world, 'web', V1);
+  });
+
+  it('unhealthy task set: crashing tasks trip the circuit breaker and nothing is shifted', async () => {
+    const { world } = setUp();
+    world.ecs.profiles.set(V2, 'crashing');
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('Aborted');
+    expect(lastRecord(world, 'web').detail).toMatchObject({ reason: { kind: 'health' } });
+    expect(failures(execution, 'LambdaFunctionFailed')).toEqual(['TaskSetUnhealthy']);
+    expect(statesEntered(execution)).not.toContain('ShiftTraffic');
+    await expectAtRest(world, 'web', V1);
+  });
+
+  it('unhealthy task set: one that never becomes steady fails after its bounded attempts', async () => {
+    const { world } = setUp();
+    world.ecs.profiles.set(V2, 'unhealthy');
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('Aborted');
+    expect(statesEntered(execution).filter((s) => s === 'CheckTaskSet')).toHaveLength(60);
+    expect(execution.cause).toContain('not healthy after 600 s');
+    await expectAtRest(world, 'web', V1);
+  });
+
+  it('hook failure: BeforeAllowTraffic fails, and the reason names the hook', async () => {
+    const { world } = setUp();
+    world.hooks.results.set('web-smoke-test', { status: 'Failed', message: 'GET /health answered 500' });
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('Aborted');
+    expect(lastRecord(world, 'web').detail).toMatchObject({
+      reason: {
+        kind: 'hook',
+        hook: 'BeforeAllowTraffic',
+        message: expect.stringContaining('GET /health answered 500'),
+      },
+    });
+    expect(failures(execution, 'LambdaFunctionFailed')).toEqual(['HookFailed']);
+    await expectAtRest(world, 'web', V1);
+  });
+
+  it('hook timeout: a hook that never answers times out and rolls back', async () => {
+    const { world } = setUp();
+    world.hooks.results.set('web-smoke-test', 'hang');
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('Aborted');
+    expect(failures(execution, 'LambdaFunctionTimedOut')).toEqual(['States.Timeout']);
+    expect(lastRecord(world, 'web').detail).toMatchObject({
+      reason: { kind: 'hook', hook: 'BeforeAllowTraffic' },
+    });
+    await expectAtRest(world, 'web', V1);
+  });
+
+  it('transient error retried: throttled weight changes are retried and the deployment succeeds', async () => {
+    const { world } = setUp();
+    failNext(world.router, 'setWeights', 2);
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(failures(execution, 'LambdaFunctionFailed')).toEqual(['TransientError', 'TransientError']);
+    // Retried in place: ShiftTraffic scheduled three times for its first entry.
+    const first = execution.history.findIndex(
+      (e) =>
+        e.type === 'TaskStateEntered' &&
+        (e.stateEnteredEventDetails as { name: string }).name === 'ShiftTraffic',
+    );
+    const scheduled = execution.history.slice(first).findIndex((e) => e.type === 'TaskStateExited');
+    expect(
+      eventsOfType(
+        { ...execution, history: execution.history.slice(first, first + scheduled) },
+        'LambdaFunctionScheduled',
+      ),
+    ).toHaveLength(3);
+    await expectAtRest(world, 'web', V2);
+    // Nothing recorded twice.
+    expect(ledgerTypes(world, 'web').filter((t) => t === 'TrafficShifted')).toHaveLength(10);
+  });
+
+  it('lock contention: a second deployment of a busy service fails fast and changes nothing', async () => {
+    const { world } = setUp();
+    await world.locks.acquire('web', 'web-other', world.clock.now() + 3_600_000, world.clock.now());
+    const execution = start(world, 'canary', { service: 'web', image: V2, trigger: 'api' });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('DeploymentInProgress');
+    expect(execution.cause).toContain('being deployed by web-other');
+    expect(statesEntered(execution)).toEqual(['Start', 'ValidateInput', 'AcquireLock', 'Busy']);
+    expect(world.ledger.records('web')).toEqual([]);
+    expect(await world.locks.holder('web')).toMatchObject({ deploymentId: 'web-other' });
+    expect(world.ecs.setsOf({ cluster: 'prod', service: 'web' })).toHaveLength(1);
+  });
+
+  it('lock contention: a push to a busy service waits, the newest push wins, and it starts when the lock frees', async () => {
+    const { world } = setUp();
+    const first = start(world, 'canary', { service: 'web', image: V2, trigger: 'push', actor: 'ecr-push' });
+    await drive(world, first, () => world.router.changes.length > 0);
+    const newer = `${REGISTRY}/web@${DIGEST(4)}`;
+    const older = `${REGISTRY}/web@${DIGEST(3)}`;
+    for (const [image, pushedAt] of [
+      [newer, '2026-01-01T00:10:00Z'],
+      [older, '2026-01-01T00:05:00Z'],
+    ] as const) {
+      const queued = start(world, 'canary', {
+        service: 'web',
+        image,
+        trigger: 'push',
+        actor: 'ecr-push',
+        pushedAt,
+      });
+      await drive(world, queued);
+      expect(queued.status).toBe('SUCCEEDED');
+      expect(statesEntered(queued).at(-1)).toBe('Queued');
+    }
+    await drive(world, first);
+    expect(first.status).toBe('SUCCEEDED');
+    expect(world.executions.started).toEqual([
+      {
+        machine: 'canary',
+        name: expect.stringMatching(/^web-040404040404-q\d+$/),
+        input: expect.objectContaining({ image: newer }),
+      },
+    ]);
+    expect(world.locks.waiting.size).toBe(0);
+  });
+
+  it('rollback that itself meets a transient error is retried and completes', async () => {
+    const { world } = setUp();
+    world.hooks.results.set('web-smoke-test', { status: 'Failed' });
+    failNext(world.ecs, 'remove', 2);
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('Aborted');
+    expect(statesEntered(execution).filter((s) => s === 'RollBack')).toHaveLength(1);
+    expect(failures(execution, 'LambdaFunctionFailed')).toEqual([
+      'HookFailed',
+      'TransientError',
+      'TransientError',
+    ]);
+    await expectAtRest(world, 'web', V1);
+    expect(ledgerTypes(world, 'web')).toEqual(['ReleaseStarted', 'Aborted']);
+  });
+
+  it('operator abort during a bake rolls back with the operator as the reason', async () => {
+    const { world, rule, blue } = setUp();
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(
+      world,
+      execution,
+      () => world.watchers.watching.length > 0 && world.router.weightOf(rule, blue) === 50,
+    );
+    const token = (await world.deployments.get(execution.name))!.bake!.token;
+    expect(await world.tokens.fail(token, 'DeploymentAborted', 'aborted by operator:ana: error budget')).toBe(
+      'delivered',
+    );
+    await drive(world, execution);
+
+    expect(execution.error).toBe('RolledBack');
+    expect(lastRecord(world, 'web').detail).toMatchObject({ reason: { kind: 'operator' } });
+    await expectAtRest(world, 'web', V1);
+  });
+
+  it('bad console input fails in the first state with a readable cause, and changes nothing', async () => {
+    const { world } = setUp();
+    const execution = start(world, 'canary', { service: 'web', image: 'web:v2' });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('DeploymentRequestInvalid');
+    expect(execution.cause).toContain('mutable tag');
+    expect(statesEntered(execution)).toEqual(['Start', 'ValidateInput', 'InputInvalid']);
+    expect(world.ledger.records('web')).toEqual([]);
+  });
+
+  it('refuses a strategy that belongs to another state machine', async () => {
+    const { world } = setUp();
+    const execution = start(world, 'canary', { service: 'web', image: V2, strategy: 'blue-green' });
+    await drive(world, execution);
+    expect(execution.error).toBe('DeploymentRequestInvalid');
+    expect(execution.cause).toContain('runs on the blue-green state machine');
+  });
+});

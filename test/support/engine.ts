@@ -1,0 +1,165 @@
+// A world for state-machine tests: the real ASL files and the real handlers in
+// functions/, over in-memory fakes of the ports and a clock the test moves.
+
+import { readFileSync } from 'node:fs';
+import { ManualClock } from '../../local/clock.js';
+import { prepareDefinition, type PreparedDefinition } from '../../local/stepfunctions/definition.js';
+import { runExecution, type LocalExecution, type LocalFunction } from '../../local/stepfunctions/run.js';
+import { TokenRegistry } from '../../local/stepfunctions/tokens.js';
+import { parseCatalog } from '../../shared/domain/catalog.js';
+import type { Catalog, ServiceEntry } from '../../shared/domain/catalog-schema.js';
+import type { StateMachineName } from '../../shared/ports/executions.js';
+import { FakeAlarms, FakeExecutions, FakeHooks, FakeRouter } from '../fakes/aws.js';
+import { FakeEcs } from '../fakes/ecs.js';
+import { FakeDeployments, FakeLedger, FakeLocks, FakeServiceStates, FakeWatchers } from '../fakes/tables.js';
+import * as functions from './functions.js';
+
+export const DIGEST = (n: number) => `sha256:${n.toString(16).padStart(2, '0').repeat(32)}`;
+export const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+
+export type World = ReturnType<typeof createWorld>;
+
+export function createWorld(
+  catalogText = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8'),
+) {
+  const catalog: Catalog = parseCatalog(catalogText);
+  return {
+    catalog,
+    clock: new ManualClock(),
+    tokens: new TokenRegistry(),
+    ecs: new FakeEcs(),
+    router: new FakeRouter(),
+    alarms: new FakeAlarms(),
+    hooks: new FakeHooks(),
+    executions: new FakeExecutions(),
+    ledger: new FakeLedger(),
+    locks: new FakeLocks(),
+    deployments: new FakeDeployments(),
+    serviceStates: new FakeServiceStates(),
+    watchers: new FakeWatchers(),
+  };
+}
+
+/** The ports as the handlers see them. */
+export function depsOf(world: World) {
+  return {
+    clock: world.clock,
+    taskDefinitions: world.ecs,
+    taskSets: world.ecs,
+    router: world.router,
+    alarms: world.alarms,
+    hooks: world.hooks,
+    executions: world.executions,
+    ledger: world.ledger,
+    locks: world.locks,
+    deployments: world.deployments,
+    serviceStates: world.serviceStates,
+    watchers: world.watchers,
+    tokens: world.tokens,
+  };
+}
+
+/**
+ * What runs in production before Cutover's first deployment of a service: one
+ * PRIMARY task set of release `v1` behind the first target group, which takes
+ * all production traffic, and the catalog's alarms in OK.
+ */
+export function seedService(world: World, name: string): ServiceEntry {
+  const entry = world.catalog.services[name]!;
+  const { cluster, service, container } = entry.ecs;
+  const definition = world.ecs.addDefinition(
+    service,
+    { [container]: `${REGISTRY}/${entry.images.repositories[0]}@${DIGEST(1)}` },
+    {
+      [container]: 8080,
+    },
+  );
+  world.ecs.setsOf({ cluster, service }).push({
+    id: `ecs-svc/stable-${name}`,
+    arn: `arn:aws:ecs:us-east-1:123456789012:task-set/${cluster}/${service}/ecs-svc/stable-${name}`,
+    status: 'PRIMARY',
+    taskDefinitionArn: definition.arn,
+    targetGroupArn: entry.traffic.targetGroups[0],
+    externalId: 'initial',
+    scalePercent: 100,
+    checks: 0,
+    image: definition.images[container]!,
+  });
+  const [blue, green] = entry.traffic.targetGroups;
+  void world.router.setWeights(entry.traffic.productionListenerRule, [
+    { targetGroupArn: blue, weight: 100 },
+    { targetGroupArn: green, weight: 0 },
+  ]);
+  world.router.changes.length = 0;
+  for (const alarm of entry.alarms) world.alarms.known.add(alarm);
+  return entry;
+}
+
+const prepared = new Map<StateMachineName, PreparedDefinition>();
+
+function definitionOf(machine: StateMachineName): PreparedDefinition {
+  let definition = prepared.get(machine);
+  if (definition === undefined) {
+    const text = readFileSync(new URL(`../../statemachines/${machine}.asl.json`, import.meta.url), 'utf8');
+    definition = prepareDefinition(JSON.parse(text));
+    prepared.set(machine, definition);
+  }
+  return definition;
+}
+
+export function start(
+  world: World,
+  machine: StateMachineName,
+  input: unknown,
+  name = `run-${Math.random().toString(36).slice(2, 10)}`,
+): LocalExecution {
+  const handlers = functions.handlersFor(world.catalog, depsOf(world));
+  return runExecution({
+    prepared: definitionOf(machine),
+    stateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:cutover-test-${machine}`,
+    name,
+    input,
+    resolve: (fn): LocalFunction => {
+      const handler = handlers[fn];
+      if (handler === undefined) throw new Error(`no local handler for function ${fn}`);
+      return handler;
+    },
+    clock: world.clock,
+    tokens: world.tokens,
+  });
+}
+
+/** Lets every pending promise run: handlers over fakes finish within a few turns. */
+export async function settle(turns = 20): Promise<void> {
+  for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs an execution forward, moving the clock to the next timer whenever nothing
+ * else is happening, until it ends or `until` holds.
+ */
+export async function drive(world: World, execution: LocalExecution, until?: () => boolean): Promise<void> {
+  for (let step = 0; step < 10_000; step += 1) {
+    await settle();
+    if (execution.status !== 'RUNNING') {
+      await execution.done;
+      return;
+    }
+    if (until?.()) return;
+    if (!world.clock.advanceToNextTimer()) await settle(50);
+  }
+  throw new Error(
+    `execution ${execution.name} did not finish; last events: ${JSON.stringify(execution.history.slice(-5))}`,
+  );
+}
+
+/** The names of the states entered, in order. */
+export function statesEntered(execution: LocalExecution): string[] {
+  return execution.history
+    .filter((e) => e.type.endsWith('StateEntered'))
+    .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+}
+
+export function eventsOfType(execution: LocalExecution, type: string) {
+  return execution.history.filter((e) => e.type === type);
+}

@@ -5,9 +5,10 @@ import { UsageError, EXIT_BAD_INPUT, EXIT_FAILED } from './errors.js';
 import { processOutput, type Output } from './output.js';
 import { errorReport } from './error-report.js';
 import type { Command } from './command.js';
+import { catalogCommand } from './commands/catalog.js';
 import { planCommand } from './commands/plan.js';
 
-export const COMMANDS: readonly Command[] = [planCommand];
+export const COMMANDS: readonly Command[] = [planCommand, catalogCommand];
 
 const HELP = `cutover: immutable, event-driven deployments for Amazon ECS
 

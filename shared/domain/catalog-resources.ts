@@ -1,0 +1,48 @@
+// The AWS resources a catalog names, for least-privilege IAM: each Lambda role is
+// granted only these clusters, services, rules, target groups, alarms and hooks.
+// Account and region are left as ${AWS::AccountId} and ${AWS::Region}, for Fn::Sub.
+
+import type { Catalog } from './catalog-schema.js';
+
+export interface CatalogResources {
+  ecsServices: string[];
+  ecsTaskSets: string[];
+  ecsTasks: string[];
+  listenerRules: string[];
+  targetGroups: string[];
+  alarms: string[];
+  /** Alarm names, for the EventBridge rule that routes their state changes. */
+  alarmNames: string[];
+  hookFunctions: string[];
+}
+
+const ACCOUNT = 'arn:aws:ecs:${AWS::Region}:${AWS::AccountId}';
+
+export function catalogResources(catalog: Catalog): CatalogResources {
+  const entries = Object.values(catalog.services);
+  const unique = (values: string[]) => [...new Set(values)].sort();
+  return {
+    ecsServices: unique(entries.map((e) => `${ACCOUNT}:service/${e.ecs.cluster}/${e.ecs.service}`)),
+    ecsTaskSets: unique(entries.map((e) => `${ACCOUNT}:task-set/${e.ecs.cluster}/${e.ecs.service}/*`)),
+    ecsTasks: unique(entries.map((e) => `${ACCOUNT}:task/${e.ecs.cluster}/*`)),
+    listenerRules: unique(
+      entries.flatMap((e) => [
+        e.traffic.productionListenerRule,
+        ...(e.traffic.testListenerRule ? [e.traffic.testListenerRule] : []),
+      ]),
+    ),
+    targetGroups: unique(entries.flatMap((e) => e.traffic.targetGroups)),
+    alarms: unique(
+      entries.flatMap((e) =>
+        e.alarms.map((a) => `arn:aws:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`),
+      ),
+    ),
+    alarmNames: unique(entries.flatMap((e) => e.alarms)),
+    hookFunctions: unique(entries.flatMap((e) => Object.values(e.hooks).map(functionArn))),
+  };
+}
+
+function functionArn(nameOrArn: string): string {
+  if (nameOrArn.startsWith('arn:')) return nameOrArn;
+  return `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${nameOrArn}`;
+}

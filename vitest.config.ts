@@ -21,6 +21,7 @@ export default defineConfig({
       ROLLING_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:cutover-test-rolling',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   },
 });

@@ -23,6 +23,15 @@ const eventSchema = z.object({
 
 export function createHandler(catalog: Catalog) {
   async function validateInput(event: unknown): Promise<DeploymentSpec> {
+    try {
+      return await validated(event);
+    } catch (error) {
+      metrics.addMetric('DeploymentsRefused', MetricUnit.Count, 1);
+      throw error;
+    }
+  }
+
+  function validated(event: unknown): Promise<DeploymentSpec> {
     const { deploymentId, machine, input } = eventSchema.parse(event);
     correlate(deploymentId);
     const spec = validateDeploymentRequest(input, catalog, deploymentId);

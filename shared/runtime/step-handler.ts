@@ -17,12 +17,19 @@ export function stepHandler<
   Result,
 >(name: string, schema: Schema, run: (input: z.output<Schema>) => Promise<Result>) {
   async function step(event: unknown): Promise<Result> {
+    metrics.addDimension('step', name);
     const input = schema.parse(event);
     correlate(input.spec.deploymentId, input.spec.service);
-    const result = await run(input);
-    metrics.addDimension('step', name);
-    metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
-    return result;
+    try {
+      const result = await run(input);
+      metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
+      return result;
+    } catch (error) {
+      // Named errors are how a state machine decides what happens next, so count them by step.
+      metrics.addMetric('StepFailed', MetricUnit.Count, 1);
+      logger.info('step failed', { error: (error as Error).name, message: (error as Error).message });
+      throw error;
+    }
   }
   return middy(step).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }

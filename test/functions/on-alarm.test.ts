@@ -27,7 +27,7 @@ async function baking() {
 describe('on-alarm', () => {
   it('fails the bake of the deployment watching the alarm, and it rolls back naming the alarm', async () => {
     const { world, execution, onAlarm } = await baking();
-    const result = await onAlarm(event(), {} as never);
+    const result = await onAlarm(event(), {});
     expect(result).toEqual({ alarmName: 'web-5xx-rate', failed: [execution.name], skipped: [] });
     await drive(world, execution);
     expect(execution.error).toBe('RolledBack');
@@ -38,7 +38,7 @@ describe('on-alarm', () => {
     const { world, onAlarm } = await baking();
     const result = await onAlarm(
       event((e) => (e.detail.state.value = value)),
-      {} as never,
+      {},
     );
     expect(result).toEqual({ alarmName: 'web-5xx-rate', ignored: value });
     expect(world.watchers.watching).toHaveLength(2);
@@ -48,15 +48,15 @@ describe('on-alarm', () => {
     const { onAlarm } = await baking();
     const result = await onAlarm(
       event((e) => (e.detail.alarmName = 'other-alarm')),
-      {} as never,
+      {},
     );
     expect(result).toEqual({ alarmName: 'other-alarm', failed: [], skipped: [] });
   });
 
   it('is idempotent: the same event delivered twice fails the token once', async () => {
     const { world, execution, onAlarm } = await baking();
-    await onAlarm(event(), {} as never);
-    const again = await onAlarm(event(), {} as never);
+    await onAlarm(event(), {});
+    const again = await onAlarm(event(), {});
     expect(again).toMatchObject({ failed: [] });
     await drive(world, execution);
     expect(execution.history.filter((e) => e.type === 'TaskFailed')).toHaveLength(1);
@@ -65,7 +65,7 @@ describe('on-alarm', () => {
   it('refuses an event that is not an alarm state change', async () => {
     const { onAlarm } = await baking();
     await expect(
-      onAlarm({ source: 'aws.ecr', 'detail-type': 'ECR Image Action', detail: {} }, {} as never),
+      onAlarm({ source: 'aws.ecr', 'detail-type': 'ECR Image Action', detail: {} }, {}),
     ).rejects.toThrow();
   });
 });

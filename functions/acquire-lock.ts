@@ -1,10 +1,8 @@
 // Takes the service's lock and opens the release (deployment record + ledger).
 // A busy service: DeploymentInProgress, or DeploymentQueued for a push that waits.
 
-import { ecsClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
-import { EcsTaskDefinitions } from '../shared/aws/ecs-task-definitions.js';
-import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { beginDeployment } from '../shared/engine/begin.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { systemClock } from '../shared/ports/clock.js';
@@ -14,10 +12,4 @@ export function createHandler(deps: Parameters<typeof beginDeployment>[0]) {
   return stepHandler('acquire-lock', stepInput({}), ({ spec }) => beginDeployment(deps, spec));
 }
 
-const ecs = ecsClient();
-export const handler = createHandler({
-  clock: systemClock,
-  ...tables(),
-  taskSets: new EcsTaskSets(ecs),
-  taskDefinitions: new EcsTaskDefinitions(ecs),
-});
+export const handler = createHandler({ clock: systemClock, ...tables(), ...ecsAdapters() });

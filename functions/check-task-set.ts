@@ -1,10 +1,8 @@
 // One look at the new task set's health, inside the state machine's bounded wait loop.
 
 import { z } from 'zod';
-import { ecsClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
-import { EcsTaskDefinitions } from '../shared/aws/ecs-task-definitions.js';
-import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { checkTaskSet } from '../shared/engine/task-set.js';
 import { systemClock } from '../shared/ports/clock.js';
@@ -21,10 +19,4 @@ export function createHandler(deps: Parameters<typeof checkTaskSet>[0]) {
   );
 }
 
-const ecs = ecsClient();
-export const handler = createHandler({
-  clock: systemClock,
-  ...tables(),
-  taskDefinitions: new EcsTaskDefinitions(ecs),
-  taskSets: new EcsTaskSets(ecs),
-});
+export const handler = createHandler({ clock: systemClock, ...tables(), ...ecsAdapters() });

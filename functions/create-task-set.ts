@@ -1,10 +1,8 @@
 // Runs the release as a new task set: behind the idle target group, or (rolling)
 // empty in the stable one.
 
-import { ecsClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
-import { EcsTaskDefinitions } from '../shared/aws/ecs-task-definitions.js';
-import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { createTaskSet } from '../shared/engine/task-set.js';
 import { systemClock } from '../shared/ports/clock.js';
@@ -14,10 +12,4 @@ export function createHandler(deps: Parameters<typeof createTaskSet>[0]) {
   return stepHandler('create-task-set', stepInput({}), ({ spec }) => createTaskSet(deps, spec));
 }
 
-const ecs = ecsClient();
-export const handler = createHandler({
-  clock: systemClock,
-  ...tables(),
-  taskDefinitions: new EcsTaskDefinitions(ecs),
-  taskSets: new EcsTaskSets(ecs),
-});
+export const handler = createHandler({ clock: systemClock, ...tables(), ...ecsAdapters() });

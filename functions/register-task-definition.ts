@@ -1,9 +1,7 @@
 // Registers the release's task definition: the primary's, with the image pinned by digest.
 
-import { ecsClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
-import { EcsTaskDefinitions } from '../shared/aws/ecs-task-definitions.js';
-import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { registerTaskDefinition } from '../shared/engine/task-set.js';
 import { systemClock } from '../shared/ports/clock.js';
@@ -15,10 +13,4 @@ export function createHandler(deps: Parameters<typeof registerTaskDefinition>[0]
   );
 }
 
-const ecs = ecsClient();
-export const handler = createHandler({
-  clock: systemClock,
-  ...tables(),
-  taskDefinitions: new EcsTaskDefinitions(ecs),
-  taskSets: new EcsTaskSets(ecs),
-});
+export const handler = createHandler({ clock: systemClock, ...tables(), ...ecsAdapters() });

@@ -29,9 +29,11 @@ module.exports = async ({ resolveVariable }) => {
   // IAM statements and event patterns may not be empty: a catalog without alarms or
   // hooks gets a name that matches nothing, which grants nothing.
   const none = 'cutover-none';
-  const out = { alarmNames: resources.alarmNames.length > 0 ? resources.alarmNames : [none] };
+  const names = ['alarmNames', 'repositoryNames'];
+  const out = {};
+  for (const key of names) out[key] = resources[key].length > 0 ? resources[key] : [none];
   for (const [key, arns] of Object.entries(resources)) {
-    if (key === 'alarmNames') continue;
+    if (names.includes(key)) continue;
     const listed =
       arns.length > 0 ? arns : [`arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${none}`];
     out[key] = listed.map(toCloudFormation);

@@ -5,11 +5,11 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { beginDeployment } from '../shared/engine/begin.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof beginDeployment>[0]) {
   return stepHandler('acquire-lock', stepInput({}), ({ spec }) => beginDeployment(deps, spec));
 }
 
-export const handler = createHandler({ clock: systemClock, ...tables(), ...ecsAdapters() });
+export const handler = createHandler({ clock: processClock, ...tables(), ...ecsAdapters() });

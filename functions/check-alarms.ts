@@ -5,7 +5,7 @@ import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { checkAlarms } from '../shared/engine/alarms.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof checkAlarms>[0]) {
@@ -13,7 +13,7 @@ export function createHandler(deps: Parameters<typeof checkAlarms>[0]) {
 }
 
 export const handler = createHandler({
-  clock: systemClock,
+  clock: processClock,
   ...tables(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
 });

@@ -5,7 +5,7 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { cleanUp } from '../shared/engine/promote.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof cleanUp>[0]) {
@@ -13,7 +13,7 @@ export function createHandler(deps: Parameters<typeof cleanUp>[0]) {
 }
 
 export const handler = createHandler({
-  clock: systemClock,
+  clock: processClock,
   ...tables(),
   taskSets: new EcsTaskSets(ecsClient()),
 });

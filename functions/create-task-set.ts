@@ -5,11 +5,11 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { createTaskSet } from '../shared/engine/task-set.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof createTaskSet>[0]) {
   return stepHandler('create-task-set', stepInput({}), ({ spec }) => createTaskSet(deps, spec));
 }
 
-export const handler = createHandler({ clock: systemClock, ...tables(), ...ecsAdapters() });
+export const handler = createHandler({ clock: processClock, ...tables(), ...ecsAdapters() });

@@ -6,7 +6,7 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { promote } from '../shared/engine/promote.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof promote>[0]) {
@@ -14,7 +14,7 @@ export function createHandler(deps: Parameters<typeof promote>[0]) {
 }
 
 export const handler = createHandler({
-  clock: systemClock,
+  clock: processClock,
   ...tables(),
   taskSets: new EcsTaskSets(ecsClient()),
 });

@@ -4,7 +4,7 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { registerTaskDefinition } from '../shared/engine/task-set.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof registerTaskDefinition>[0]) {
@@ -13,4 +13,4 @@ export function createHandler(deps: Parameters<typeof registerTaskDefinition>[0]
   );
 }
 
-export const handler = createHandler({ clock: systemClock, ...tables(), ...ecsAdapters() });
+export const handler = createHandler({ clock: processClock, ...tables(), ...ecsAdapters() });

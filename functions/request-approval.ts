@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { requestApproval } from '../shared/engine/bake.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof requestApproval>[0]) {
@@ -14,4 +14,4 @@ export function createHandler(deps: Parameters<typeof requestApproval>[0]) {
   });
 }
 
-export const handler = createHandler({ clock: systemClock, ...tables() });
+export const handler = createHandler({ clock: processClock, ...tables() });

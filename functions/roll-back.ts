@@ -8,7 +8,7 @@ import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { rollBack } from '../shared/engine/rollback.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 const input = stepInput({ error: z.object({ Error: z.string(), Cause: z.string().optional() }) });
@@ -18,7 +18,7 @@ export function createHandler(deps: Parameters<typeof rollBack>[0]) {
 }
 
 export const handler = createHandler({
-  clock: systemClock,
+  clock: processClock,
   ...tables(),
   router: new Elbv2TrafficRouter(elbClient()),
   taskSets: new EcsTaskSets(ecsClient()),

@@ -7,7 +7,7 @@ import { LambdaHookRunner } from '../shared/aws/lambda-hook-runner.js';
 import { HOOK_NAMES } from '../shared/domain/catalog-schema.js';
 import { runHook } from '../shared/engine/hooks.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof runHook>[0]) {
@@ -17,7 +17,7 @@ export function createHandler(deps: Parameters<typeof runHook>[0]) {
 }
 
 export const handler = createHandler({
-  clock: systemClock,
+  clock: processClock,
   ...tables(),
   hooks: new LambdaHookRunner(lambdaClient()),
 });

@@ -6,7 +6,7 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { shiftTraffic } from '../shared/engine/traffic.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 const cursor = z.object({ index: z.int(), weight: z.number(), bakeSeconds: z.number(), done: z.boolean() });
@@ -18,7 +18,7 @@ export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
 }
 
 export const handler = createHandler({
-  clock: systemClock,
+  clock: processClock,
   ...tables(),
   router: new Elbv2TrafficRouter(elbClient()),
 });

@@ -7,7 +7,7 @@ import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { startBake } from '../shared/engine/bake.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 const input = stepInput({ token: z.string().min(1), bakeSeconds: z.int().min(0), final: z.boolean() });
@@ -20,7 +20,7 @@ export function createHandler(deps: Parameters<typeof startBake>[0]) {
 }
 
 export const handler = createHandler({
-  clock: systemClock,
+  clock: processClock,
   ...tables(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
 });

@@ -2,7 +2,7 @@
 // granted only these clusters, services, rules, target groups, alarms and hooks.
 // Account and region are left as ${AWS::AccountId} and ${AWS::Region}, for Fn::Sub.
 
-import type { Catalog } from './catalog-schema.js';
+import { alarmNames, type Catalog } from './catalog-schema.js';
 
 export interface CatalogResources {
   ecsServices: string[];
@@ -13,6 +13,8 @@ export interface CatalogResources {
   alarms: string[];
   /** Alarm names, for the EventBridge rule that routes their state changes. */
   alarmNames: string[];
+  /** ECR repository names, for the EventBridge rule that routes their pushes. */
+  repositoryNames: string[];
   hookFunctions: string[];
 }
 
@@ -34,10 +36,11 @@ export function catalogResources(catalog: Catalog): CatalogResources {
     targetGroups: unique(entries.flatMap((e) => e.traffic.targetGroups)),
     alarms: unique(
       entries.flatMap((e) =>
-        e.alarms.map((a) => `arn:aws:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`),
+        alarmNames(e).map((a) => `arn:aws:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`),
       ),
     ),
-    alarmNames: unique(entries.flatMap((e) => e.alarms)),
+    alarmNames: unique(entries.flatMap((e) => alarmNames(e))),
+    repositoryNames: unique(entries.flatMap((e) => e.images.repositories)),
     hookFunctions: unique(entries.flatMap((e) => Object.values(e.hooks).map(functionArn))),
   };
 }

@@ -2,7 +2,7 @@
 // services. Field-level rules are in catalog-schema.ts.
 
 import type { Problem } from './errors.js';
-import type { Catalog, ServiceEntry } from './catalog-schema.js';
+import type { AlarmSpec, Catalog, ServiceEntry } from './catalog-schema.js';
 import { strategyProblems } from './strategy.js';
 
 export function catalogRuleProblems(catalog: Catalog): Problem[] {
@@ -25,7 +25,7 @@ export function serviceRuleProblems(name: string, entry: Partial<ServiceEntry>):
     problems.push(...strategyProblems({ ...entry, strategy: entry.strategy }));
   }
   if (entry.traffic !== undefined) problems.push(...trafficProblems(entry.traffic, entry.hooks ?? {}));
-  if (entry.alarms !== undefined) problems.push(...duplicates(entry.alarms, (i) => `alarms[${i}]`, 'alarm'));
+  if (entry.alarms !== undefined) problems.push(...alarmProblems(entry.alarms));
   if (entry.analysis !== undefined) problems.push(...analysisProblems(entry.analysis));
   return problems.map((p) => ({ path: at(p.path), message: p.message }));
 }
@@ -47,6 +47,23 @@ function trafficProblems(traffic: ServiceEntry['traffic'], hooks: ServiceEntry['
       problems.push({ path: `hooks.${hook}`, message: 'needs traffic.testListenerRule' });
     }
   }
+  return problems;
+}
+
+function alarmProblems(alarms: readonly AlarmSpec[]): Problem[] {
+  const problems = duplicates(
+    alarms.map((a) => a.name),
+    (i) => `alarms[${i}]`,
+    'alarm',
+  );
+  alarms.forEach((alarm, i) => {
+    if ('metric' in alarm && (alarm.datapointsToAlarm ?? 0) > alarm.evaluationPeriods) {
+      problems.push({
+        path: `alarms[${i}].datapointsToAlarm`,
+        message: 'must not be more than evaluationPeriods',
+      });
+    }
+  });
   return problems;
 }
 

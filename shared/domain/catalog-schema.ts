@@ -74,6 +74,38 @@ const metricSourceSchema = z.union([
   }),
 ]);
 
+const alarmName = z.string().regex(/^[^\s].{0,254}$/, 'must be a CloudWatch alarm name');
+
+/**
+ * An alarm Cutover creates, over the service's two target groups (the local cloud
+ * creates it; on AWS, create it in your stack with the same name). A plain name
+ * refers to an alarm that already exists.
+ */
+export const alarmDefinitionSchema = z.strictObject({
+  name: alarmName,
+  metric: z.enum(['error-rate', 'latency-p50', 'latency-p99', 'request-count']),
+  threshold: z.number(),
+  comparison: z
+    .enum([
+      'GreaterThanThreshold',
+      'GreaterThanOrEqualToThreshold',
+      'LessThanThreshold',
+      'LessThanOrEqualToThreshold',
+    ])
+    .default('GreaterThanThreshold'),
+  periodSeconds: z
+    .int()
+    .refine((p) => p === 10 || p === 30 || (p >= 60 && p % 60 === 0), 'must be 10, 30 or a multiple of 60')
+    .default(60),
+  evaluationPeriods: z.int().min(1).max(100).default(1),
+  datapointsToAlarm: z.int().min(1).max(100).optional(),
+  treatMissingData: z.enum(['missing', 'ignore', 'breaching', 'notBreaching']).default('notBreaching'),
+  description: z.string().max(1024).optional(),
+});
+
+export type AlarmDefinition = z.output<typeof alarmDefinitionSchema>;
+export type AlarmSpec = { name: string } | AlarmDefinition;
+
 export const analysisMetricSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and -'),
   source: metricSourceSchema,
@@ -116,7 +148,11 @@ export const serviceSchema = z.strictObject({
     .optional(),
   bakeSeconds: seconds(TWO_DAYS).default(300),
   terminationWaitSeconds: seconds(TWO_DAYS).default(300),
-  alarms: z.array(z.string().regex(/^[^\s].{0,254}$/, 'must be a CloudWatch alarm name')).default([]),
+  alarms: z
+    // `{ name }` is what a plain name becomes: accepted too, so a parsed entry parses again unchanged.
+    .array(z.union([alarmName, alarmDefinitionSchema, z.strictObject({ name: alarmName })]))
+    .default([])
+    .transform((list): AlarmSpec[] => list.map((a) => (typeof a === 'string' ? { name: a } : a))),
   analysis: analysisSchema.default({ enabled: false, thresholds: { pass: 95, marginal: 75 } }),
   hooks: z.partialRecord(z.enum(HOOK_NAMES), lambdaFunction).default({}),
   // A hook runs inside a Lambda invocation, so it is bounded by Lambda's 15 minutes.
@@ -156,6 +192,16 @@ export const catalogSchema = z.strictObject({
 export type Catalog = z.output<typeof catalogSchema>;
 export type ServiceEntry = z.output<typeof serviceSchema>;
 export type AnalysisMetric = z.output<typeof analysisMetricSchema>;
+
+/** The names of the alarms a service watches. */
+export function alarmNames(entry: { alarms: readonly AlarmSpec[] }): string[] {
+  return entry.alarms.map((a) => a.name);
+}
+
+/** The alarms Cutover creates (those given with a definition, not just a name). */
+export function alarmDefinitions(entry: { alarms: readonly AlarmSpec[] }): AlarmDefinition[] {
+  return entry.alarms.filter((a): a is AlarmDefinition => 'metric' in a);
+}
 
 function compiles(source: string): boolean {
   try {

@@ -74,7 +74,23 @@ function servicesOf(raw: unknown): Record<string, unknown> {
 }
 
 export function zodProblems(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) => expand(issue, []));
+}
+
+/**
+ * A value that fits none of a union's shapes is reported through the shape it was
+ * meant to have (the branch whose own type matched), so the path points at the field
+ * that is wrong rather than at the whole value.
+ */
+function expand(issue: z.core.$ZodIssue, prefix: PropertyKey[]): Problem[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const branch = issue.errors.find(
+      (issues) => !issues.some((i) => i.path.length === 0 && i.code === 'invalid_type'),
+    );
+    if (branch !== undefined && branch.length > 0) return branch.flatMap((inner) => expand(inner, path));
+  }
+  return [{ path: formatPath(path), message: issue.message }];
 }
 
 /** `['services', 'web', 'steps', 2]` → `services.web.steps[2]`. */

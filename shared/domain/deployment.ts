@@ -14,6 +14,8 @@ export interface StableRelease {
   taskSetId: string;
   taskDefinitionArn: string;
   targetGroupArn: string;
+  /** When its image was pushed, for releases started by a push: an older push never replaces it. */
+  pushedAt?: number | undefined;
 }
 
 export interface Candidate {
@@ -30,6 +32,8 @@ export interface Deployment {
   strategy: Strategy;
   trigger: Trigger;
   actor: string;
+  /** For pushes: when the image was pushed (ms since the epoch). */
+  pushedAt?: number | undefined;
   status: DeploymentStatus;
   /** The step now running, e.g. `create-task-set`, `bake`, `hook:BeforeAllowTraffic`. */
   phase: string;

@@ -9,7 +9,7 @@
 // Rolling replaces tasks in batches within one target group instead of shifting.
 
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
-import type { HookName, ServiceEntry, Strategy } from './catalog-schema.js';
+import { alarmNames, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
 import { isPresetName, type PresetName, type TrafficStep } from './schedule.js';
 import { resolveStrategy, strategyForPreset, strategyProblems, type StrategyChoice } from './strategy.js';
 
@@ -54,7 +54,7 @@ export function planDeployment(
   const { choice, batchPercent } = chooseStrategy(entry, options);
   const resolved = resolveStrategy(choice);
   const steps: PlanStep[] = [
-    { kind: 'check-alarms', alarms: entry.alarms },
+    { kind: 'check-alarms', alarms: alarmNames(entry) },
     { kind: 'register-task-definition' },
   ];
   if (resolved.schedule === null) {
@@ -134,7 +134,7 @@ function shiftingSteps(entry: ServiceEntry, strategy: Strategy, schedule: Traffi
       steps.push({
         kind: 'bake',
         seconds: step.bakeSeconds,
-        alarms: entry.alarms,
+        alarms: alarmNames(entry),
         analysis: analysisEachStep,
         final: false,
       });
@@ -178,7 +178,7 @@ function hookStep(entry: ServiceEntry, hook: HookName): PlanStep[] {
 
 function finalBake(entry: ServiceEntry, analysis: boolean): PlanStep[] {
   if (entry.bakeSeconds === 0) return [];
-  return [{ kind: 'bake', seconds: entry.bakeSeconds, alarms: entry.alarms, analysis, final: true }];
+  return [{ kind: 'bake', seconds: entry.bakeSeconds, alarms: alarmNames(entry), analysis, final: true }];
 }
 
 function waitSeconds(step: PlanStep): number {

@@ -1,6 +1,7 @@
 // Refusing to start while a watched alarm already fires: shifting traffic then
 // would blame the new release for an outage it did not cause, or hide one it did.
 
+import { alarmNames } from '../domain/catalog-schema.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
 import { AlarmAlreadyFiring } from './errors.js';
@@ -11,7 +12,8 @@ export async function checkAlarms(
   spec: DeploymentSpec,
 ): Promise<{ firing: string[] }> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
-  const firing = spec.settings.alarms.length === 0 ? [] : await deps.alarms.firing(spec.settings.alarms);
+  const watched = alarmNames(spec.settings);
+  const firing = watched.length === 0 ? [] : await deps.alarms.firing(watched);
   if (firing.length > 0) {
     const message = `alarm ${firing.join(', ')} ${firing.length > 1 ? 'are' : 'is'} already in ALARM; no traffic was moved`;
     await noteReason(deps, deployment, { kind: 'alarm', alarmName: firing[0], message });

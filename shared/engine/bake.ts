@@ -5,6 +5,7 @@
 // If nothing fails the token, the wait times out: the bake passed.
 
 import type { Deployment } from '../domain/deployment.js';
+import { alarmNames } from '../domain/catalog-schema.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
 import { AlarmFired } from './errors.js';
@@ -23,7 +24,7 @@ export async function startBake(
   final: boolean,
 ): Promise<void> {
   let deployment = await loadDeployment(deps, spec.deploymentId);
-  const alarms = spec.settings.alarms;
+  const alarms = alarmNames(spec.settings);
   const now = deps.clock.now();
   const endsAt = now + bakeSeconds * 1000;
   deployment = await advance(deps, deployment, final ? 'final bake' : 'bake', bakeSeconds, {

@@ -7,7 +7,7 @@ import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
 import { appendOnce } from './ledger-append.js';
 import { LEASE_MARGIN_SECONDS } from './progress.js';
-import { DeploymentInProgress, DeploymentQueued, NoStableRelease } from './errors.js';
+import { DeploymentInProgress, DeploymentQueued, NoStableRelease, StalePush } from './errors.js';
 
 type BeginDeps = Pick<
   EngineDeps,
@@ -35,6 +35,13 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
   if (existing !== null) return progressOf(existing);
   try {
     const stable = await findStable(deps, spec);
+    const pushedAt = pushTime(spec);
+    if (pushedAt !== undefined && stable.pushedAt !== undefined && pushedAt < stable.pushedAt) {
+      throw new StalePush(
+        `${spec.image} was pushed before the live release ${stable.release} (${new Date(stable.pushedAt).toISOString()}); ` +
+          'an older image never replaces a newer one. Deploy it explicitly (cutover deploy) if you mean to',
+      );
+    }
     const head = await deps.ledger.head(spec.service);
     const deployment = newDeployment(spec, stable, (head?.release ?? 0) + 1, now);
     if (!(await deps.deployments.create(deployment)))
@@ -60,9 +67,20 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
   }
 }
 
+/** When a push's image was pushed; undefined for other triggers. */
+function pushTime(spec: DeploymentSpec): number | undefined {
+  return spec.trigger === 'push' && spec.pushedAt !== undefined ? Date.parse(spec.pushedAt) : undefined;
+}
+
 async function refuse(deps: BeginDeps, spec: DeploymentSpec, holder: string): Promise<never> {
   if (spec.trigger === 'push') {
-    const pushedAt = spec.pushedAt === undefined ? deps.clock.now() : Date.parse(spec.pushedAt);
+    const pushedAt = pushTime(spec) ?? deps.clock.now();
+    const running = await deps.deployments.get(holder);
+    if (running?.pushedAt !== undefined && running.pushedAt > pushedAt) {
+      throw new StalePush(
+        `${spec.service} is deploying a newer push (${holder}); this older push is dropped`,
+      );
+    }
     const kept = await deps.locks.queue({
       service: spec.service,
       image: spec.image,
@@ -111,12 +129,14 @@ async function findStable(deps: BeginDeps, spec: DeploymentSpec): Promise<Stable
     );
   }
   const known = (await deps.serviceStates.get(spec.service)).stable;
+  const same = known?.taskSetId === primary.id;
   return {
-    release: known?.taskSetId === primary.id ? known.release : 0,
+    release: same ? known.release : 0,
     image,
     taskSetId: primary.id,
     taskDefinitionArn: primary.taskDefinitionArn,
     targetGroupArn: primary.targetGroupArn,
+    ...(same && known.pushedAt !== undefined ? { pushedAt: known.pushedAt } : {}),
   };
 }
 
@@ -137,6 +157,7 @@ function newDeployment(
     strategy: spec.plan.strategy,
     trigger: spec.trigger,
     actor: spec.actor,
+    ...(pushTime(spec) === undefined ? {} : { pushedAt: pushTime(spec) }),
     status: 'running',
     phase: 'started',
     startedAt: now,

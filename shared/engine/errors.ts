@@ -19,6 +19,11 @@ export class DeploymentQueued extends EngineError {
   override readonly name = 'DeploymentQueued' as const;
 }
 
+/** A push older than the release that is live, or than the one being deployed: it never replaces it. */
+export class StalePush extends EngineError {
+  override readonly name = 'StalePush' as const;
+}
+
 /** A watched alarm was already in ALARM before any traffic moved. */
 export class AlarmAlreadyFiring extends EngineError {
   override readonly name = 'AlarmAlreadyFiring' as const;

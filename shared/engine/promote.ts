@@ -27,6 +27,7 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
     taskSetId,
     taskDefinitionArn,
     targetGroupArn,
+    ...(deployment.pushedAt === undefined ? {} : { pushedAt: deployment.pushedAt }),
   });
   const wait = spec.plan.strategy === 'rolling' ? 0 : spec.settings.terminationWaitSeconds;
   deployment = await advance(deps, deployment, 'promoted', wait, { status: 'promoted', approval: undefined });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getService, parseCatalog } from '../../shared/domain/catalog.js';
 import { CatalogInvalid } from '../../shared/domain/errors.js';
+import { serviceSchema } from '../../shared/domain/catalog-schema.js';
 import type { Problem } from '../../shared/domain/errors.js';
 
 const example = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8');
@@ -89,6 +90,25 @@ describe('a broken catalog', () => {
 });
 
 describe('catalog rules', () => {
+  it('takes alarms by name, or with a definition Cutover creates, and parses its own output again', () => {
+    const entry = parseCatalog(
+      catalogWith('alarms: [web-errors, { name: web-5xx-rate, metric: error-rate, threshold: 2 }]'),
+    ).services.web!;
+    expect(entry.alarms).toEqual([
+      { name: 'web-errors' },
+      {
+        name: 'web-5xx-rate',
+        metric: 'error-rate',
+        threshold: 2,
+        comparison: 'GreaterThanThreshold',
+        periodSeconds: 60,
+        evaluationPeriods: 1,
+        treatMissingData: 'notBreaching',
+      },
+    ]);
+    expect(serviceSchema.parse(entry)).toEqual(entry);
+  });
+
   it('accepts the minimal service', () => {
     expect(parseCatalog(catalogWith('')).services.web!.strategy).toBe('all-at-once');
   });
@@ -116,6 +136,17 @@ describe('catalog rules', () => {
       'Lambda function',
     ],
     ['alarms: [a, b, a]', 'services.web.alarms[2]', 'listed twice'],
+    ['alarms: [a, { name: a, metric: error-rate, threshold: 2 }]', 'services.web.alarms[1]', 'listed twice'],
+    [
+      'alarms: [{ name: e, metric: error-rate, threshold: 2, evaluationPeriods: 2, datapointsToAlarm: 3 }]',
+      'services.web.alarms[0].datapointsToAlarm',
+      'not be more than evaluationPeriods',
+    ],
+    [
+      'alarms: [{ name: e, metric: error-rate, threshold: 2, periodSeconds: 45 }]',
+      'services.web.alarms[0].periodSeconds',
+      '10, 30 or a multiple of 60',
+    ],
     ['approval: { required: true, timeoutSeconds: 10 }', 'services.web.approval.timeoutSeconds', '>=60'],
     ['terminationWaitSeconds: 1.5', 'services.web.terminationWaitSeconds', 'expected int'],
     ['rolling: { batchPercent: 0 }', 'services.web.rolling.batchPercent', '>=1'],

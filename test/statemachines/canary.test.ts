@@ -272,6 +272,24 @@ describe('canary state machine', () => {
     expect(world.locks.waiting.size).toBe(0);
   });
 
+  it('out-of-order pushes: an older push never replaces a newer one, deploying or live', async () => {
+    const { world } = setUp();
+    const push = (image: string, pushedAt: string) =>
+      start(world, 'canary', { service: 'web', image, trigger: 'push', actor: 'ecr-push', pushedAt });
+    const newer = push(V2, '2026-01-01T00:10:00Z');
+    await drive(world, newer, () => world.router.changes.length > 0);
+    const olderWhileBusy = push(`${REGISTRY}/web@${DIGEST(3)}`, '2026-01-01T00:05:00Z');
+    await drive(world, olderWhileBusy);
+    expect(statesEntered(olderWhileBusy).at(-1)).toBe('StalePushIgnored');
+    expect(world.locks.waiting.size).toBe(0);
+    await drive(world, newer);
+    const olderAfterwards = push(`${REGISTRY}/web@${DIGEST(4)}`, '2026-01-01T00:06:00Z');
+    await drive(world, olderAfterwards);
+    expect(statesEntered(olderAfterwards).at(-1)).toBe('StalePushIgnored');
+    await expectAtRest(world, 'web', V2);
+    expect(ledgerTypes(world, 'web').filter((t) => t === 'ReleaseStarted')).toHaveLength(1);
+  });
+
   it('rollback that itself meets a transient error is retried and completes', async () => {
     const { world } = setUp();
     world.hooks.results.set('web-smoke-test', { status: 'Failed' });

@@ -91,7 +91,7 @@ export function seedService(world: World, name: string): ServiceEntry {
     { targetGroupArn: green, weight: 0 },
   ]);
   world.router.changes.length = 0;
-  for (const alarm of entry.alarms) world.alarms.known.add(alarm);
+  for (const alarm of entry.alarms) world.alarms.known.add(alarm.name);
   return entry;
 }
 

@@ -1,0 +1,71 @@
+// EventBridge "ECR Image Action" (PUSH, SUCCESS): starts a deployment of every
+// service that deploys the pushed repository and tag. Duplicate and replayed
+// events start nothing new; pushes nobody deploys are ignored.
+
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { sfnClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { SfnExecutions } from '../shared/aws/sfn-executions.js';
+import type { Catalog } from '../shared/domain/catalog-schema.js';
+import type { EngineDeps } from '../shared/engine/deps.js';
+import { deployPush, type PushOutcome } from '../shared/engine/on-push.js';
+import { loadCatalog } from '../shared/runtime/catalog.js';
+import { logger, metrics } from '../shared/runtime/observability.js';
+
+const imageAction = z.object({
+  source: z.literal('aws.ecr'),
+  'detail-type': z.literal('ECR Image Action'),
+  account: z.string().regex(/^\d{12}$/),
+  region: z.string().min(1),
+  time: z.iso.datetime({ offset: true }),
+  detail: z.object({
+    'action-type': z.string(),
+    result: z.string(),
+    'repository-name': z.string().min(1),
+    'image-digest': z.string().min(1),
+    'image-tag': z.string().optional(),
+  }),
+});
+
+type Result = PushOutcome | { ignored: { reason: string }[]; started: [] };
+
+export function createHandler(catalog: Catalog, deps: Pick<EngineDeps, 'executions' | 'serviceStates'>) {
+  async function onImagePush(event: unknown): Promise<Result> {
+    const { account, region, time, detail } = imageAction.parse(event);
+    if (detail['action-type'] !== 'PUSH' || detail.result !== 'SUCCESS') {
+      return {
+        started: [],
+        ignored: [{ reason: `${detail['action-type']} ${detail.result} is not a successful push` }],
+      };
+    }
+    const outcome = await deployPush(deps, catalog, {
+      account,
+      region,
+      repository: detail['repository-name'],
+      digest: detail['image-digest'],
+      tag: detail['image-tag'],
+      pushedAt: Date.parse(time),
+    });
+    logger.info('image pushed', {
+      repository: detail['repository-name'],
+      digest: detail['image-digest'],
+      ...outcome,
+    });
+    metrics.addMetric(
+      'DeploymentsStartedByPush',
+      MetricUnit.Count,
+      outcome.started.filter((s) => s.outcome === 'started').length,
+    );
+    return outcome;
+  }
+  return middy(onImagePush).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+export const handler = createHandler(loadCatalog(), {
+  ...tables(),
+  executions: new SfnExecutions(sfnClient()),
+});

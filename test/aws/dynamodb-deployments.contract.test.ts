@@ -31,7 +31,7 @@ import {
   DEPLOYMENTS_TTL_ATTRIBUTE,
   createDeploymentsTable,
   deploymentsTableDefinition,
-} from './table-definitions.js';
+} from '../../local/aws/dynamodb-tables.js';
 
 const EMULATORS = [
   { name: 'dynalite', available: true, start: startDynalite },

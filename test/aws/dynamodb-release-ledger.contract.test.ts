@@ -27,7 +27,7 @@ import {
   startMoto,
   type Emulator,
 } from '../support/emulators.js';
-import { createLedgerTable, ledgerTableDefinition } from './table-definitions.js';
+import { createLedgerTable, ledgerTableDefinition } from '../../local/aws/dynamodb-tables.js';
 
 const EMULATORS = [
   { name: 'dynalite', available: true, start: startDynalite },

@@ -1,5 +1,5 @@
 // The two DynamoDB tables of serverless.yml (LedgerTable, DeploymentsTable) as CreateTable inputs,
-// so contract tests (and the local cloud) can create them in an emulator. The contract tests
+// so the local cloud and the contract tests create them exactly as deployed. The contract tests
 // compare these definitions with serverless.yml, so the two cannot drift apart.
 
 import {
@@ -87,7 +87,12 @@ export async function createTables(
 }
 
 async function createTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
-  await client.send(new CreateTableCommand(input));
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (error) {
+    // A restarted local cloud finds its tables in the data folder.
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  }
   // The first check runs at once; emulators make tables ACTIVE within milliseconds.
   await waitUntilTableExists(
     { client, minDelay: 1, maxDelay: 1, maxWaitTime: 30 },

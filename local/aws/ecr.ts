@@ -1,0 +1,251 @@
+// A local Amazon ECR (AWS JSON 1.1, target prefix AmazonEC2ContainerRegistry_V20150921):
+// repositories and image manifests. PutImage computes the digest as ECR does (the
+// SHA-256 of the manifest) and, like ECR, announces the push on EventBridge with an
+// "ECR Image Action" event. The simulated world reads an image's behaviour from
+// its manifest's annotations.
+
+import { createHash } from 'node:crypto';
+import { PROFILE_ANNOTATION, PROFILES, isProfileName, type ImageProfile } from '../world/profiles.js';
+import { AwsError, optionalList, optionalString, requireString, type LocalService } from './service.js';
+
+interface Image {
+  digest: string;
+  tags: string[];
+  manifest: string;
+  mediaType: string;
+  pushedAt: number;
+}
+
+interface Repository {
+  repositoryName: string;
+  repositoryArn: string;
+  repositoryUri: string;
+  createdAt: number;
+  images: Image[];
+}
+
+export interface EcrPushEvent {
+  source: 'aws.ecr';
+  'detail-type': 'ECR Image Action';
+  detail: {
+    result: 'SUCCESS';
+    'repository-name': string;
+    'image-digest': string;
+    'action-type': 'PUSH';
+    'image-tag'?: string;
+  };
+  time: number;
+}
+
+const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+
+export class LocalEcr {
+  readonly service: LocalService;
+  private repositories: Repository[] = [];
+
+  constructor(
+    private readonly options: {
+      region: string;
+      account: string;
+      now: () => number;
+      onPush?: (event: EcrPushEvent) => void;
+    },
+  ) {
+    this.service = {
+      name: 'ecr',
+      operations: {
+        CreateRepository: (i) => ({
+          repository: view(this.createRepository(requireString(i, 'repositoryName'))),
+        }),
+        DescribeRepositories: (i) => this.describeRepositories(optionalList<string>(i, 'repositoryNames')),
+        PutImage: (i) => this.putImage(i),
+        DescribeImages: (i) => this.describeImages(i),
+      },
+    };
+  }
+
+  get registry(): string {
+    return `${this.options.account}.dkr.ecr.${this.options.region}.amazonaws.com`;
+  }
+
+  createRepository(name: string): Repository {
+    if (!/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name)) {
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at 'repositoryName' failed to satisfy constraint: ${name}`,
+      );
+    }
+    const existing = this.repositories.find((r) => r.repositoryName === name);
+    if (existing !== undefined) {
+      throw new AwsError(
+        'RepositoryAlreadyExistsException',
+        `The repository with name '${name}' already exists`,
+      );
+    }
+    const repository: Repository = {
+      repositoryName: name,
+      repositoryArn: `arn:aws:ecr:${this.options.region}:${this.options.account}:repository/${name}`,
+      repositoryUri: `${this.registry}/${name}`,
+      createdAt: this.options.now(),
+      images: [],
+    };
+    this.repositories.push(repository);
+    return repository;
+  }
+
+  ensureRepository(name: string): void {
+    if (!this.repositories.some((r) => r.repositoryName === name)) this.createRepository(name);
+  }
+
+  /** A manifest for a simulated image whose behaviour is `profile`. */
+  static manifest(repository: string, tag: string, profile: string): string {
+    const layer = createHash('sha256').update(`${repository}:${tag}:${profile}:${Date.now()}`).digest('hex');
+    return JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MANIFEST_TYPE,
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: `sha256:${layer}`,
+        size: 1024,
+      },
+      layers: [],
+      annotations: { [PROFILE_ANNOTATION]: profile },
+    });
+  }
+
+  putImage(input: Record<string, unknown>) {
+    const repository = this.repository(requireString(input, 'repositoryName'));
+    const manifest = requireString(input, 'imageManifest');
+    const tag = optionalString(input, 'imageTag');
+    try {
+      JSON.parse(manifest);
+    } catch {
+      throw new AwsError(
+        'InvalidParameterException',
+        'Invalid parameter at imageManifest: the manifest is not valid JSON',
+      );
+    }
+    const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+    let image = repository.images.find((i) => i.digest === digest);
+    if (image !== undefined && (tag === undefined || image.tags.includes(tag))) {
+      throw new AwsError(
+        'ImageAlreadyExistsException',
+        `Image with digest '${digest}' and tag '${tag ?? ''}' already exists`,
+      );
+    }
+    if (tag !== undefined)
+      for (const other of repository.images) other.tags = other.tags.filter((t) => t !== tag);
+    if (image === undefined) {
+      image = {
+        digest,
+        tags: [],
+        manifest,
+        mediaType: optionalString(input, 'imageManifestMediaType') ?? MANIFEST_TYPE,
+        pushedAt: this.options.now(),
+      };
+      repository.images.push(image);
+    }
+    if (tag !== undefined) image.tags.push(tag);
+    this.options.onPush?.({
+      source: 'aws.ecr',
+      'detail-type': 'ECR Image Action',
+      detail: {
+        result: 'SUCCESS',
+        'repository-name': repository.repositoryName,
+        'image-digest': digest,
+        'action-type': 'PUSH',
+        ...(tag === undefined ? {} : { 'image-tag': tag }),
+      },
+      time: image.pushedAt,
+    });
+    return {
+      image: {
+        registryId: this.options.account,
+        repositoryName: repository.repositoryName,
+        imageId: { imageDigest: digest, ...(tag === undefined ? {} : { imageTag: tag }) },
+        imageManifest: manifest,
+        imageManifestMediaType: image.mediaType,
+      },
+    };
+  }
+
+  private describeRepositories(names: string[]) {
+    const repositories = names.length === 0 ? this.repositories : names.map((n) => this.repository(n));
+    return { repositories: repositories.map(view) };
+  }
+
+  private describeImages(input: Record<string, unknown>) {
+    const repository = this.repository(requireString(input, 'repositoryName'));
+    const ids = optionalList<{ imageDigest?: string; imageTag?: string }>(input, 'imageIds');
+    const images =
+      ids.length === 0
+        ? repository.images
+        : ids.map((id) => {
+            const found = repository.images.find(
+              (i) =>
+                i.digest === id.imageDigest || (id.imageTag !== undefined && i.tags.includes(id.imageTag)),
+            );
+            if (found === undefined) {
+              throw new AwsError(
+                'ImageNotFoundException',
+                `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repository.repositoryName}'`,
+              );
+            }
+            return found;
+          });
+    return {
+      imageDetails: images.map((i) => ({
+        registryId: this.options.account,
+        repositoryName: repository.repositoryName,
+        imageDigest: i.digest,
+        imageTags: i.tags,
+        imagePushedAt: new Date(i.pushedAt),
+        imageSizeInBytes: i.manifest.length,
+        imageManifestMediaType: i.mediaType,
+      })),
+    };
+  }
+
+  /** The profile of an image reference (`…/repo[:tag]@sha256:…`); images not pushed here are healthy. */
+  profileOf(image: string): ImageProfile {
+    const digest = image.slice(image.indexOf('@') + 1);
+    for (const repository of this.repositories) {
+      const found = repository.images.find((i) => i.digest === digest);
+      if (found === undefined) continue;
+      const annotations =
+        (JSON.parse(found.manifest) as { annotations?: Record<string, string> }).annotations ?? {};
+      const name = annotations[PROFILE_ANNOTATION] ?? 'healthy';
+      return isProfileName(name) ? PROFILES[name] : PROFILES.healthy;
+    }
+    return PROFILES.healthy;
+  }
+
+  snapshot(): Repository[] {
+    return structuredClone(this.repositories);
+  }
+
+  restore(repositories: Repository[]): void {
+    this.repositories = structuredClone(repositories);
+  }
+
+  private repository(name: string): Repository {
+    const repository = this.repositories.find((r) => r.repositoryName === name);
+    if (repository === undefined) {
+      throw new AwsError(
+        'RepositoryNotFoundException',
+        `The repository with name '${name}' does not exist in the registry with id '${this.options.account}'`,
+      );
+    }
+    return repository;
+  }
+}
+
+function view(repository: Repository) {
+  return {
+    repositoryName: repository.repositoryName,
+    repositoryArn: repository.repositoryArn,
+    repositoryUri: repository.repositoryUri,
+    registryId: repository.repositoryArn.split(':')[4],
+    createdAt: new Date(repository.createdAt),
+  };
+}

@@ -1,0 +1,185 @@
+// The local Elastic Load Balancing v2 (API version 2015-12-01, query protocol): Application Load
+// Balancers, HTTP listeners, listener rules, `ip` target groups and their targets' health, enough
+// for the production adapters in shared/aws/ to run unchanged. Mount `service` on createAwsServer
+// under `query['2015-12-01']` with ELBV2_NAMESPACE.
+//
+// Below the API, the simulated world reads the forward weights, drives target health, and hears
+// about every change of a rule's or listener's actions (the dashboard's weights over time).
+//
+// Where it differs from AWS on purpose: listeners are HTTP only (so no authenticate actions),
+// target groups are `ip` only, load balancers are `application` only and `active` at once, and
+// ARNs are deterministic (elbv2-arns.ts). The operations' own notes are in elbv2-routing.ts and
+// elbv2-target-operations.ts.
+
+import type { Clock } from '../../shared/ports/clock.js';
+import { forwardWeights, type ForwardWeight } from './elbv2-actions.js';
+import type { ElbScope } from './elbv2-arns.js';
+import { routingOperations } from './elbv2-routing.js';
+import { parseSnapshot, SNAPSHOT_VERSION, type Elbv2Snapshot } from './elbv2-snapshot.js';
+import { Elbv2Store, type ActionChange } from './elbv2-store.js';
+import { targetOperations } from './elbv2-target-operations.js';
+import { parseTargets, reasonFor, reportedHealth, sameTarget } from './elbv2-targets.js';
+import type { TargetHealthReason, TargetHealthState } from './elbv2-targets.js';
+import { AwsError, type LocalService } from './service.js';
+
+export { loadBalancerArn, listenerArn, ruleArn, targetGroupArn } from './elbv2-arns.js';
+export { loadBalancerDimension, targetGroupDimension } from './elbv2-arns.js';
+export type { ForwardWeight } from './elbv2-actions.js';
+export type { Elbv2Snapshot } from './elbv2-snapshot.js';
+export type { ActionChange } from './elbv2-store.js';
+export type { TargetHealthReason, TargetHealthState } from './elbv2-targets.js';
+
+export const ELBV2_API_VERSION = '2015-12-01';
+export const ELBV2_NAMESPACE = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
+
+export interface LocalElbv2Options extends ElbScope {
+  /** The local cloud's clock: creation times, change times and how long deregistered targets drain. */
+  clock?: Clock;
+  /** How long a deregistered target stays `draining`; AWS's default deregistration delay is 300 s. */
+  deregistrationDelaySeconds?: number;
+}
+
+/** A registered target and its health, as DescribeTargetHealth reports it now. */
+export interface TargetView {
+  id: string;
+  port: number;
+  availabilityZone?: string;
+  state: TargetHealthState;
+  reason?: TargetHealthReason;
+  description?: string;
+}
+
+export class LocalElbv2 {
+  readonly service: LocalService;
+  private readonly store: Elbv2Store;
+
+  constructor(options: LocalElbv2Options) {
+    this.store = new Elbv2Store(
+      { region: options.region, account: options.account },
+      options.clock ?? { now: () => Date.now() },
+      (options.deregistrationDelaySeconds ?? 300) * 1000,
+    );
+    this.service = {
+      name: 'elasticloadbalancing',
+      operations: { ...routingOperations(this.store), ...targetOperations(this.store) },
+    };
+  }
+
+  /**
+   * The weights a rule forwards with, or a listener's default action (given the listener's ARN or
+   * its default rule's); [] when it does not forward. Unknown ARNs: RuleNotFound or ListenerNotFound.
+   */
+  forwardWeights(ruleOrListenerArn: string): ForwardWeight[] {
+    const { store } = this;
+    const listener = store.listeners.get(ruleOrListenerArn) ?? store.listenerOfDefaultRule(ruleOrListenerArn);
+    if (listener !== undefined) return forwardWeights(listener.defaultActions);
+    if (ruleOrListenerArn.includes(':listener/')) store.listener(ruleOrListenerArn);
+    return forwardWeights(store.rule(ruleOrListenerArn, 'its listener').actions);
+  }
+
+  /** A target group's registered targets, with their health as DescribeTargetHealth reports it. */
+  targets(targetGroupArn: string): TargetView[] {
+    const group = this.store.targetGroup(targetGroupArn);
+    const attached = this.store.loadBalancerOf(group.arn) !== undefined;
+    return this.store.registeredTargets(group).map((target) => {
+      const health = reportedHealth(target, attached);
+      return {
+        id: target.id,
+        port: target.port,
+        ...(target.availabilityZone === undefined ? {} : { availabilityZone: target.availabilityZone }),
+        state: health.State,
+        ...(health.Reason === undefined ? {} : { reason: health.Reason, description: health.Description }),
+      };
+    });
+  }
+
+  /**
+   * Records a health check's verdict on a registered target (InvalidTarget if it is not). The reason
+   * must belong to the state; it defaults to the state's usual one. `draining` deregisters the
+   * target; a draining target stays draining, whatever its checks say, until it is gone or
+   * registered again. While its group gets no traffic from a load balancer, a target is reported
+   * `unused` (Target.NotInUse) whatever was recorded.
+   */
+  setTargetHealth(
+    targetGroupArn: string,
+    id: string,
+    port: number,
+    state: TargetHealthState,
+    reason?: TargetHealthReason,
+    description?: string,
+  ): void {
+    const group = this.store.targetGroup(targetGroupArn);
+    const target = this.store.registeredTargets(group).find((t) => sameTarget(t, { id, port }));
+    if (target === undefined) {
+      throw new AwsError(
+        'InvalidTarget',
+        `Target ${id}:${port} is not registered in target group ${targetGroupArn}`,
+      );
+    }
+    if (state === 'draining') {
+      this.store.deregister(group, target);
+      return;
+    }
+    if (target.state === 'draining') return;
+    const recorded = reasonFor(state, reason);
+    target.state = state;
+    target.reason = recorded;
+    if (recorded !== undefined && description !== undefined) target.description = description;
+    else delete target.description;
+  }
+
+  /** RegisterTargets for one target (port: the group's by default); it starts `initial`. */
+  registerTarget(targetGroupArn: string, id: string, port?: number, availabilityZone?: string): void {
+    const group = this.store.targetGroup(targetGroupArn);
+    const targets = parseTargets(
+      { Targets: [{ Id: id, Port: port, AvailabilityZone: availabilityZone }] },
+      group,
+      true,
+    );
+    this.store.register(group, targets[0]!);
+  }
+
+  /** DeregisterTargets for one target: it drains for the deregistration delay, then is gone. */
+  deregisterTarget(targetGroupArn: string, id: string, port?: number): void {
+    const group = this.store.targetGroup(targetGroupArn);
+    this.store.deregister(group, { id, port: port ?? group.port });
+  }
+
+  /** The load balancer whose listener or rule actions forward to this target group, if any. */
+  loadBalancerOf(targetGroupArn: string): string | undefined {
+    return this.store.loadBalancerOf(targetGroupArn);
+  }
+
+  /**
+   * Calls `listener` after every change of a rule's or listener's actions (creation, modification,
+   * deletion), with the weights it now forwards with. Returns how to stop listening.
+   */
+  onChange(listener: (change: ActionChange) => void): () => void {
+    this.store.changeListeners.add(listener);
+    return () => this.store.changeListeners.delete(listener);
+  }
+
+  /** All state, as JSON-safe data for `LocalElbv2.restore`. */
+  snapshot(): Elbv2Snapshot {
+    const { store } = this;
+    for (const group of store.targetGroups.values()) store.registeredTargets(group);
+    return structuredClone({
+      version: SNAPSHOT_VERSION,
+      loadBalancers: [...store.loadBalancers.values()],
+      listeners: [...store.listeners.values()],
+      rules: [...store.rules.values()],
+      targetGroups: [...store.targetGroups.values()],
+    });
+  }
+
+  /** A LocalElbv2 holding a snapshot's state; the snapshot must be of the same region and account. */
+  static restore(data: unknown, options: LocalElbv2Options): LocalElbv2 {
+    const snapshot = parseSnapshot(data, options);
+    const elb = new LocalElbv2(options);
+    for (const lb of snapshot.loadBalancers) elb.store.loadBalancers.set(lb.arn, lb);
+    for (const listener of snapshot.listeners) elb.store.listeners.set(listener.arn, listener);
+    for (const rule of snapshot.rules) elb.store.rules.set(rule.arn, rule);
+    for (const group of snapshot.targetGroups) elb.store.targetGroups.set(group.arn, group);
+    return elb;
+  }
+}

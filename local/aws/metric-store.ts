@@ -1,0 +1,369 @@
+// The local cloud's metric data: one series per (namespace, metric name, sorted dimensions), and
+// in each series one bucket per second of aggregated values — sum, count, minimum, maximum and a
+// sparse log-scale histogram from which percentiles are estimated. Memory is bounded: a series
+// keeps only the newest `retentionMs` of simulated time (default 3 hours).
+//
+// Percentiles follow CloudWatch's documented limits
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Percentiles):
+// "Percentile statistics are not available for metrics when any of the metric values are negative
+// numbers", and for data published as a statistic set, only when "The SampleCount value of the
+// statistic set is 1 and Min, Max, and Sum are all equal" or "The Min and Max are equal, and Sum is
+// equal to Min multiplied by SampleCount".
+
+export type Dimensions = Readonly<Record<string, string>>;
+
+export interface MetricId {
+  namespace: string;
+  name: string;
+  dimensions: Dimensions;
+}
+
+export interface StatisticSet {
+  sampleCount: number;
+  sum: number;
+  minimum: number;
+  maximum: number;
+}
+
+/** One value, raw values (each `counts[i]` times, default 1), or a pre-aggregated statistic set. */
+export type MetricValues = number | { values: readonly number[]; counts?: readonly number[] } | StatisticSet;
+
+/** The aggregate of one period. `histogram` is absent when percentiles are unavailable. */
+export interface PeriodStats {
+  /** Start of the period, ms since the epoch. */
+  timestamp: number;
+  sampleCount: number;
+  sum: number;
+  minimum: number;
+  maximum: number;
+  histogram?: Histogram;
+}
+
+export type Statistic =
+  { kind: 'SampleCount' | 'Sum' | 'Average' | 'Minimum' | 'Maximum' } | { kind: 'percentile'; p: number };
+
+const DEFAULT_RETENTION_MS = 3 * 60 * 60 * 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Histogram: bin i holds values in (γ^(i-1), γ^i] with their count and sum; a percentile that
+// falls in a bin is reported as the mean of the bin's values — exact when they were all equal,
+// otherwise within the bin's relative width (γ-1 = 1 %). A separate bin holds exact zeros. Values
+// are clamped to [1e-9, 1e15], so at most ~5,600 bins exist: the scale is fixed.
+
+const GAMMA = 1.01;
+const LOG_GAMMA = Math.log(GAMMA);
+const MIN_VALUE = 1e-9;
+const MAX_VALUE = 1e15;
+const ZERO_BIN = Number.MIN_SAFE_INTEGER;
+
+/** bin → [count, sum of the values] */
+export type Histogram = Map<number, [number, number]>;
+
+function binOf(value: number): number {
+  if (value === 0) return ZERO_BIN;
+  const clamped = Math.min(MAX_VALUE, Math.max(MIN_VALUE, value));
+  return Math.ceil(Math.log(clamped) / LOG_GAMMA - 1e-12);
+}
+
+/**
+ * The p-th percentile (0 < p ≤ 100) by nearest rank: the smallest value with at least p % of the
+ * samples at or below it, estimated from the histogram and clamped to [minimum, maximum].
+ */
+export function percentile(stats: PeriodStats, p: number): number | undefined {
+  const histogram = stats.histogram;
+  if (histogram === undefined || stats.sampleCount <= 0) return undefined;
+  const rank = Math.max(1, Math.ceil((p / 100) * stats.sampleCount - 1e-9));
+  let seen = 0;
+  for (const bin of [...histogram.keys()].sort((a, b) => a - b)) {
+    const [count, sum] = histogram.get(bin)!;
+    seen += count;
+    if (seen >= rank) return Math.min(stats.maximum, Math.max(stats.minimum, sum / count));
+  }
+  return stats.maximum;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Parses `Sum`, `Average`, …, `p99`, `p99.9`; undefined for anything else. */
+export function parseStatistic(text: string): Statistic | undefined {
+  switch (text) {
+    case 'SampleCount':
+    case 'Sum':
+    case 'Average':
+    case 'Minimum':
+    case 'Maximum':
+      return { kind: text };
+  }
+  const match = /^p(\d{1,2}(?:\.\d{1,10})?|100(?:\.0+)?)$/.exec(text);
+  if (match === null) return undefined;
+  const p = Number(match[1]);
+  return p > 0 && p <= 100 ? { kind: 'percentile', p } : undefined;
+}
+
+export function statisticValue(stats: PeriodStats, statistic: Statistic): number | undefined {
+  switch (statistic.kind) {
+    case 'SampleCount':
+      return stats.sampleCount;
+    case 'Sum':
+      return stats.sum;
+    case 'Average':
+      return stats.sampleCount > 0 ? stats.sum / stats.sampleCount : undefined;
+    case 'Minimum':
+      return stats.minimum;
+    case 'Maximum':
+      return stats.maximum;
+    case 'percentile':
+      return percentile(stats, statistic.p);
+  }
+}
+
+interface Bucket {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  /** undefined: percentiles are unavailable for this second. */
+  hist: Histogram | undefined;
+}
+
+interface Series {
+  id: MetricId;
+  unit: string | undefined;
+  buckets: Map<number, Bucket>;
+  oldest: number;
+  newest: number;
+}
+
+export interface MetricStoreSnapshot {
+  retentionMs: number;
+  series: Array<{
+    namespace: string;
+    name: string;
+    dimensions: Record<string, string>;
+    unit?: string;
+    /** [second, count, sum, min, max, histogram as [bin, count, sum][] or null] */
+    buckets: Array<[number, number, number, number, number, Array<[number, number, number]> | null]>;
+  }>;
+}
+
+export class MetricStore {
+  readonly retentionMs: number;
+  private readonly series = new Map<string, Series>();
+
+  constructor(options: { retentionMs?: number } = {}) {
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+  }
+
+  /** Adds values to the metric at `timestampMs`. Data older than the series' retention is dropped. */
+  record(
+    namespace: string,
+    name: string,
+    dimensions: Dimensions,
+    timestampMs: number,
+    values: MetricValues,
+    unit?: string,
+  ): void {
+    const add = toBucket(values);
+    if (add === undefined) return;
+    const id = { namespace, name, dimensions: sortDimensions(dimensions) };
+    const key = seriesKey(id);
+    let series = this.series.get(key);
+    const second = Math.floor(timestampMs / 1000);
+    if (series === undefined) {
+      series = { id, unit, buckets: new Map(), oldest: second, newest: second };
+      this.series.set(key, series);
+    }
+    if (unit !== undefined) series.unit = unit;
+    if (second <= series.newest - this.retentionMs / 1000) return;
+    const existing = series.buckets.get(second);
+    series.buckets.set(second, existing === undefined ? add : merge(existing, add));
+    series.oldest = Math.min(series.oldest, second);
+    if (second > series.newest) {
+      series.newest = second;
+      this.prune(series);
+    }
+  }
+
+  /** The unit last recorded with the metric, if any. */
+  unit(metric: MetricId): string | undefined {
+    return this.series.get(seriesKey(metric))?.unit;
+  }
+
+  /** Every metric in the store (for METRICS()-style listings). */
+  metrics(): MetricId[] {
+    return [...this.series.values()].map((s) => s.id);
+  }
+
+  get seriesCount(): number {
+    return this.series.size;
+  }
+
+  /**
+   * The periods [startMs + k·period, startMs + (k+1)·period) before `endMs` that hold data, in
+   * time order. Dimensions must match exactly, as in CloudWatch.
+   */
+  aggregate(metric: MetricId, startMs: number, endMs: number, periodSeconds: number): PeriodStats[] {
+    const series = this.series.get(seriesKey(metric));
+    if (series === undefined || periodSeconds <= 0) return [];
+    const periodMs = periodSeconds * 1000;
+    const out: PeriodStats[] = [];
+    const first = Math.max(0, Math.floor((series.oldest * 1000 - startMs) / periodMs));
+    for (let k = first; startMs + k * periodMs < endMs; k += 1) {
+      const from = startMs + k * periodMs;
+      if (from > series.newest * 1000) break;
+      const to = Math.min(from + periodMs, endMs);
+      const stats = this.periodStats(series, from, to);
+      if (stats !== undefined) out.push(stats);
+    }
+    return out;
+  }
+
+  /** One statistic per period with data, in time order. */
+  query(
+    metric: MetricId,
+    startMs: number,
+    endMs: number,
+    periodSeconds: number,
+    statistic: Statistic,
+  ): Array<{ timestamp: number; value: number }> {
+    return this.aggregate(metric, startMs, endMs, periodSeconds).flatMap((stats) => {
+      const value = statisticValue(stats, statistic);
+      return value === undefined ? [] : [{ timestamp: stats.timestamp, value }];
+    });
+  }
+
+  snapshot(): MetricStoreSnapshot {
+    return {
+      retentionMs: this.retentionMs,
+      series: [...this.series.values()].map((s) => ({
+        namespace: s.id.namespace,
+        name: s.id.name,
+        dimensions: { ...s.id.dimensions },
+        ...(s.unit === undefined ? {} : { unit: s.unit }),
+        buckets: [...s.buckets].map(([second, b]) => [
+          second,
+          b.count,
+          b.sum,
+          b.min,
+          b.max,
+          b.hist === undefined ? null : [...b.hist].map(([bin, [count, sum]]) => [bin, count, sum]),
+        ]),
+      })),
+    };
+  }
+
+  /** Replaces the store's data with a snapshot's. */
+  restore(snapshot: MetricStoreSnapshot): void {
+    this.series.clear();
+    for (const s of snapshot.series) {
+      for (const [second, count, sum, min, max, hist] of s.buckets) {
+        const values: StatisticSet = { sampleCount: count, sum, minimum: min, maximum: max };
+        this.record(s.namespace, s.name, s.dimensions, second * 1000, values, s.unit);
+        const bucket = this.series.get(seriesKey(s))?.buckets.get(second);
+        if (bucket !== undefined) {
+          bucket.hist =
+            hist === null ? undefined : new Map(hist.map(([bin, count, sum]) => [bin, [count, sum]]));
+        }
+      }
+    }
+  }
+
+  private periodStats(series: Series, from: number, to: number): PeriodStats | undefined {
+    let result: Bucket | undefined;
+    const firstSecond = Math.max(Math.ceil(from / 1000), series.oldest);
+    const lastSecond = Math.min(Math.ceil(to / 1000) - 1, series.newest);
+    for (let second = firstSecond; second <= lastSecond; second += 1) {
+      const bucket = series.buckets.get(second);
+      if (bucket === undefined) continue;
+      result = result === undefined ? copy(bucket) : merge(result, bucket);
+    }
+    if (result === undefined) return undefined;
+    return {
+      timestamp: from,
+      sampleCount: result.count,
+      sum: result.sum,
+      minimum: result.min,
+      maximum: result.max,
+      ...(result.hist === undefined ? {} : { histogram: result.hist }),
+    };
+  }
+
+  private prune(series: Series): void {
+    const cutoff = series.newest - this.retentionMs / 1000;
+    if (series.oldest > cutoff) return;
+    if (cutoff - series.oldest > series.buckets.size) {
+      for (const second of series.buckets.keys()) if (second <= cutoff) series.buckets.delete(second);
+    } else {
+      for (let second = series.oldest; second <= cutoff; second += 1) series.buckets.delete(second);
+    }
+    series.oldest = Math.floor(cutoff) + 1;
+  }
+}
+
+export function sortDimensions(dimensions: Dimensions): Record<string, string> {
+  return Object.fromEntries(Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function seriesKey(metric: MetricId): string {
+  return JSON.stringify([metric.namespace, metric.name, Object.entries(sortDimensions(metric.dimensions))]);
+}
+
+function toBucket(values: MetricValues): Bucket | undefined {
+  if (typeof values === 'number') return fromValues([values], [1]);
+  if ('values' in values) return fromValues(values.values, values.counts ?? values.values.map(() => 1));
+  const { sampleCount, sum, minimum, maximum } = values;
+  if (sampleCount <= 0) return undefined;
+  // A statistic set keeps its distribution only when every sample had the same value.
+  const uniform =
+    minimum === maximum && minimum >= 0 && Math.abs(sum - minimum * sampleCount) <= 1e-9 * Math.abs(sum);
+  return {
+    count: sampleCount,
+    sum,
+    min: minimum,
+    max: maximum,
+    hist: uniform ? new Map([[binOf(minimum), [sampleCount, sum]]]) : undefined,
+  };
+}
+
+function fromValues(values: readonly number[], counts: readonly number[]): Bucket | undefined {
+  let bucket: Bucket | undefined;
+  values.forEach((value, i) => {
+    const count = counts[i] ?? 1;
+    if (count <= 0 || !Number.isFinite(value)) return;
+    const one: Bucket = {
+      count,
+      sum: value * count,
+      min: value,
+      max: value,
+      hist: value < 0 ? undefined : new Map([[binOf(value), [count, value * count]]]),
+    };
+    bucket = bucket === undefined ? one : merge(bucket, one);
+  });
+  return bucket;
+}
+
+function copy(bucket: Bucket): Bucket {
+  if (bucket.hist === undefined) return { ...bucket };
+  return { ...bucket, hist: new Map([...bucket.hist].map(([bin, [count, sum]]) => [bin, [count, sum]])) };
+}
+
+/** Adds `b` into `a` (mutating and returning `a`). */
+function merge(a: Bucket, b: Bucket): Bucket {
+  a.count += b.count;
+  a.sum += b.sum;
+  a.min = Math.min(a.min, b.min);
+  a.max = Math.max(a.max, b.max);
+  if (a.hist === undefined || b.hist === undefined) {
+    a.hist = undefined;
+  } else {
+    for (const [bin, [count, sum]] of b.hist) {
+      const into = a.hist.get(bin);
+      if (into === undefined) a.hist.set(bin, [count, sum]);
+      else {
+        into[0] += count;
+        into[1] += sum;
+      }
+    }
+  }
+  return a;
+}

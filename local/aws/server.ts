@@ -1,0 +1,127 @@
+// The local AWS endpoint (http://127.0.0.1:4566). One port for every service, as
+// AWS_ENDPOINT_URL expects: requests are routed by their X-Amz-Target prefix (JSON
+// protocols) or by their form body (the query protocol, ELBv2). DynamoDB requests
+// are passed to dynalite unchanged.
+
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { handleJson, type WireResponse } from './json-protocol.js';
+import { handleQuery } from './query-protocol.js';
+import { AwsError, type LocalService } from './service.js';
+
+export interface JsonRoute {
+  service: LocalService;
+  contentType: string;
+  /** Errors also carry x-amzn-query-error (services that moved from the query protocol). */
+  queryCompatible?: boolean;
+}
+
+export interface Routes {
+  /** By X-Amz-Target prefix, e.g. `AmazonEC2ContainerServiceV20141113`. */
+  json: Record<string, JsonRoute>;
+  /** By the query protocol's `Version`, e.g. `2015-12-01`. */
+  query: Record<string, { service: LocalService; namespace: string }>;
+  /** Where DynamoDB requests go: dynalite's own endpoint. */
+  dynamodb?: string;
+}
+
+const MAX_BODY = 16 * 1024 * 1024;
+
+export function createAwsServer(routes: Routes): Server {
+  return createServer((req, res) => {
+    void serve(routes, req, res);
+  });
+}
+
+async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const [prefix = '', operation = ''] = target.split('.');
+  if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined)
+    return proxy(routes.dynamodb, req, res);
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    const tooLarge = (error as Error).message.includes('over 16 MiB');
+    const code = tooLarge ? 'RequestEntityTooLarge' : 'SerializationException';
+    return send(res, {
+      status: tooLarge ? 413 : 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ __type: code, message: (error as Error).message }),
+    });
+  }
+  const json = routes.json[prefix];
+  if (json !== undefined) {
+    return send(res, await handleJson(json.service, operation, body, json.contentType, json.queryCompatible));
+  }
+  const version = new URLSearchParams(body).get('Version');
+  const query = version === null ? undefined : routes.query[version];
+  if (query !== undefined) return send(res, await handleQuery(query.service, query.namespace, body));
+  const error = new AwsError(
+    'UnknownOperationException',
+    `no local service answers ${target || 'this request'}`,
+  );
+  return send(res, {
+    status: 400,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ __type: error.code, message: error.message }),
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body over 16 MiB'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      // The SDKs gzip large bodies (PutMetricData over 10 KiB) and say so in Content-Encoding.
+      const raw = Buffer.concat(chunks);
+      try {
+        resolve((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, response: WireResponse): void {
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+  res.end(response.body);
+}
+
+function proxy(endpoint: string, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(endpoint);
+  const forward = httpRequest(
+    { hostname: url.hostname, port: url.port, path: req.url, method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  forward.on('error', (error) => {
+    res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(
+      JSON.stringify({
+        __type: 'ServiceUnavailable',
+        message: `dynalite is not reachable: ${error.message}`,
+      }),
+    );
+  });
+  req.pipe(forward);
+}

@@ -1,0 +1,63 @@
+// The handlers in functions/, loaded in this process and called the way Lambda
+// calls them. Each module reads its environment when first imported, so the local
+// cloud sets AWS_ENDPOINT_URL and the table names before the first call.
+
+import type { LocalFunction } from './stepfunctions/run.js';
+
+/** Every function serverless.yml declares; a test keeps the two lists equal. */
+export const FUNCTION_NAMES = [
+  'validate-input',
+  'acquire-lock',
+  'check-alarms',
+  'register-task-definition',
+  'create-task-set',
+  'check-task-set',
+  'run-hook',
+  'allow-test-traffic',
+  'request-approval',
+  'shift-traffic',
+  'start-bake',
+  'scale-batch',
+  'promote',
+  'clean-up',
+  'roll-back',
+  'release-lock',
+  'on-image-push',
+  'on-alarm',
+] as const;
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export class LocalFunctions {
+  private readonly loaded = new Map<string, Promise<Handler>>();
+  /** Invocations in flight, so a stop can wait for them. */
+  private inflight = 0;
+
+  resolve = (name: string): LocalFunction => {
+    if (!(FUNCTION_NAMES as readonly string[]).includes(name)) {
+      return () => Promise.reject(new Error(`no function ${name} in serverless.yml`));
+    }
+    return async (event, context) => {
+      this.inflight += 1;
+      try {
+        const handler = await this.load(name);
+        return await handler(event, context);
+      } finally {
+        this.inflight -= 1;
+      }
+    };
+  };
+
+  get busy(): number {
+    return this.inflight;
+  }
+
+  private load(name: string): Promise<Handler> {
+    let handler = this.loaded.get(name);
+    if (handler === undefined) {
+      handler = import(`../functions/${name}.js`).then((module: { handler: Handler }) => module.handler);
+      this.loaded.set(name, handler);
+    }
+    return handler;
+  }
+}

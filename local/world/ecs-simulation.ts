@@ -1,0 +1,227 @@
+// Tasks that behave like ECS's: each task set is kept at its share of the service's
+// desired count; a task takes time to provision and start, registers with its
+// target group, and passes (or fails) the load balancer's health checks according
+// to its image's profile. A task that fails is stopped and replaced, as ECS does.
+
+import type { LocalEcs } from '../aws/ecs.js';
+import type { LocalTask, LocalTaskSet, TaskStatus } from '../aws/ecs-model.js';
+import type { ImageProfile } from './profiles.js';
+
+/** The part of the local load balancer the tasks use: their targets and health. */
+export interface TargetRegistry {
+  registerTarget(targetGroupArn: string, id: string, port: number): void;
+  deregisterTarget(targetGroupArn: string, id: string, port: number): void;
+  setTargetHealth(targetGroupArn: string, id: string, port: number, state: string, reason?: string): void;
+}
+
+export interface TimingSeconds {
+  provisioning: number;
+  /** From PENDING to RUNNING, before the profile's own start-up time. */
+  pulling: number;
+  healthCheckInterval: number;
+  healthyThreshold: number;
+}
+
+export const DEFAULT_TIMING: TimingSeconds = {
+  provisioning: 2,
+  pulling: 5,
+  healthCheckInterval: 10,
+  healthyThreshold: 2,
+};
+
+export class EcsSimulation {
+  constructor(
+    private readonly ecs: LocalEcs,
+    private readonly targets: TargetRegistry,
+    private readonly profileOf: (image: string) => ImageProfile,
+    private readonly timing: TimingSeconds = DEFAULT_TIMING,
+  ) {}
+
+  /** Moves every task set and task forward to simulated time `now` (ms). */
+  tick(now: number): void {
+    const { state } = this.ecs;
+    for (const taskSet of state.taskSets) this.reconcile(taskSet, now);
+    for (const task of state.tasks) this.advance(task, now);
+    this.stopOrphans(now);
+    for (const taskSet of state.taskSets) this.summarize(taskSet, now);
+    // Keep stopped tasks for an hour, as ECS lists them, then forget them.
+    state.tasks = state.tasks.filter(
+      (t) => t.lastStatus !== 'STOPPED' || now - (t.stoppedAt?.getTime() ?? now) < 3_600_000,
+    );
+  }
+
+  private reconcile(taskSet: LocalTaskSet, now: number): void {
+    const service = this.ecs.state.services.find((s) => s.serviceArn === taskSet.serviceArn);
+    if (service === undefined) return;
+    const desired = Math.ceil((service.desiredCount * taskSet.scale.value) / 100);
+    taskSet.computedDesiredCount = desired;
+    const live = this.tasksOf(taskSet).filter((t) => t.desiredStatus === 'RUNNING');
+    for (let i = live.length; i < desired; i += 1)
+      this.ecs.state.tasks.push(this.newTask(taskSet, service.serviceName, now));
+    // Scale in: the newest tasks go first.
+    for (const task of live.slice(desired).reverse())
+      this.stop(task, now, 'ServiceSchedulerInitiated', 'Scaling activity initiated by deployment');
+  }
+
+  private advance(task: LocalTask, now: number): void {
+    if (task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED') {
+      this.stop(
+        task,
+        now,
+        task.stopCode ?? 'ServiceSchedulerInitiated',
+        task.stoppedReason ?? 'Task stopped by the scheduler',
+      );
+      return;
+    }
+    const profile = this.profileOf(task.containers[0]?.image ?? '');
+    while (task.lastStatus !== 'STOPPED' && now >= task._next) {
+      const at = task._next;
+      switch (task.lastStatus) {
+        case 'PROVISIONING':
+          this.setStatus(task, 'PENDING', at + this.timing.pulling * 1000 + profile.startupSeconds * 1000);
+          break;
+        case 'PENDING':
+          if (profile.failsToStart) {
+            this.stop(task, at, 'EssentialContainerExited', 'Essential container in task exited', 1);
+          } else {
+            this.start(task, at);
+          }
+          break;
+        case 'RUNNING':
+          this.healthCheck(task, at, profile);
+          break;
+        default:
+          task._next = Number.POSITIVE_INFINITY;
+      }
+    }
+  }
+
+  private start(task: LocalTask, at: number): void {
+    task.startedAt = new Date(at);
+    this.setStatus(task, 'RUNNING', at + this.timing.healthCheckInterval * 1000);
+    if (task._targetGroupArn !== undefined && task._port !== undefined) {
+      this.targets.registerTarget(task._targetGroupArn, task._ip, task._port);
+    }
+  }
+
+  /** One ELB health check: `healthyThreshold` passes make it healthy, as many failures unhealthy. */
+  private healthCheck(task: LocalTask, at: number, profile: ImageProfile): void {
+    task._next = at + this.timing.healthCheckInterval * 1000;
+    const next = (task._passes ?? 0) + (profile.failsHealthChecks ? -1 : 1);
+    task._passes = next;
+    if (task._targetGroupArn === undefined || task._port === undefined) {
+      task.healthStatus = 'HEALTHY';
+      return;
+    }
+    if (next >= this.timing.healthyThreshold && task.healthStatus !== 'HEALTHY') {
+      task.healthStatus = 'HEALTHY';
+      this.targets.setTargetHealth(task._targetGroupArn, task._ip, task._port, 'healthy');
+    } else if (next <= -this.timing.healthyThreshold) {
+      task.healthStatus = 'UNHEALTHY';
+      this.targets.setTargetHealth(
+        task._targetGroupArn,
+        task._ip,
+        task._port,
+        'unhealthy',
+        'Target.FailedHealthChecks',
+      );
+      const group = task._targetGroupArn.split(':').at(-1);
+      this.stop(task, at, 'TaskFailedToStart', `Task failed ELB health checks in (${group})`);
+    }
+  }
+
+  private stop(task: LocalTask, at: number, stopCode: string, reason: string, exitCode = 0): void {
+    task.desiredStatus = 'STOPPED';
+    task.stopCode ??= stopCode;
+    task.stoppedReason ??= reason;
+    task.stoppedAt = new Date(at);
+    task.healthStatus = 'UNKNOWN';
+    for (const container of task.containers) {
+      container.lastStatus = 'STOPPED';
+      container.exitCode = exitCode;
+    }
+    this.setStatus(task, 'STOPPED', Number.POSITIVE_INFINITY);
+    if (task._targetGroupArn !== undefined && task._port !== undefined) {
+      this.targets.deregisterTarget(task._targetGroupArn, task._ip, task._port);
+    }
+  }
+
+  /** Tasks whose task set was deleted stop too. */
+  private stopOrphans(now: number): void {
+    const sets = new Set(this.ecs.state.taskSets.map((t) => t.id));
+    for (const task of this.ecs.state.tasks) {
+      if (task.lastStatus !== 'STOPPED' && !sets.has(task.startedBy)) {
+        this.stop(task, now, 'ServiceSchedulerInitiated', 'Task set deleted');
+      }
+    }
+  }
+
+  private summarize(taskSet: LocalTaskSet, now: number): void {
+    const live = this.tasksOf(taskSet).filter((t) => t.desiredStatus === 'RUNNING');
+    const running = live.filter((t) => t.lastStatus === 'RUNNING');
+    taskSet.runningCount = running.length;
+    taskSet.pendingCount = live.length - running.length;
+    const steady =
+      running.length === taskSet.computedDesiredCount &&
+      live.length === running.length &&
+      running.every((t) => t.healthStatus === 'HEALTHY');
+    const status = steady ? 'STEADY_STATE' : 'STABILIZING';
+    if (status !== taskSet.stabilityStatus) {
+      taskSet.stabilityStatus = status;
+      taskSet.stabilityStatusAt = new Date(now);
+    }
+  }
+
+  private newTask(taskSet: LocalTaskSet, serviceName: string, now: number): LocalTask {
+    const definition = this.ecs.taskDefinition(taskSet.taskDefinition);
+    const balancer = taskSet.loadBalancers[0];
+    const container =
+      definition.containerDefinitions.find((c) => c.name === balancer?.containerName) ??
+      definition.containerDefinitions[0]!;
+    const id = this.ecs.nextId().padEnd(32, '0').slice(0, 32);
+    const n = this.ecs.state.counter;
+    const ip = `10.0.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`;
+    const cluster = taskSet.clusterArn.split('/').at(-1)!;
+    return {
+      taskArn: this.ecs.arn(`task/${cluster}/${id}`),
+      clusterArn: taskSet.clusterArn,
+      taskDefinitionArn: definition.taskDefinitionArn,
+      startedBy: taskSet.id,
+      group: `service:${serviceName}`,
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      createdAt: new Date(now),
+      launchType: taskSet.launchType ?? 'FARGATE',
+      containers: definition.containerDefinitions.map((c) => ({
+        name: c.name,
+        image: c.image,
+        lastStatus: 'PENDING' as TaskStatus,
+      })),
+      attachments: [
+        {
+          type: 'ElasticNetworkInterface',
+          status: 'ATTACHED',
+          details: [{ name: 'privateIPv4Address', value: ip }],
+        },
+      ],
+      healthStatus: 'UNKNOWN',
+      _next: now + this.timing.provisioning * 1000,
+      _ip: ip,
+      ...(balancer?.targetGroupArn ? { _targetGroupArn: balancer.targetGroupArn } : {}),
+      ...((balancer?.containerPort ?? container.portMappings?.[0]?.containerPort)
+        ? { _port: balancer?.containerPort ?? container.portMappings?.[0]?.containerPort }
+        : {}),
+    };
+  }
+
+  private setStatus(task: LocalTask, status: TaskStatus, next: number): void {
+    task.lastStatus = status;
+    task._next = next;
+    for (const container of task.containers)
+      if (container.lastStatus !== 'STOPPED') container.lastStatus = status;
+  }
+
+  tasksOf(taskSet: LocalTaskSet): LocalTask[] {
+    return this.ecs.state.tasks.filter((t) => t.startedBy === taskSet.id);
+  }
+}

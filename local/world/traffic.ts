@@ -1,0 +1,136 @@
+// The traffic generator: each service receives a steady request rate on its
+// production listener rule, split by the rule's forward weights between its target
+// groups, then between the healthy targets (tasks) of each group. A task answers
+// as its image's profile says: some share of 5xx, and a log-normal response time.
+// The results become the load balancer's CloudWatch metrics, per target group, as
+// ALB reports them: RequestCount, HTTPCode_Target_5XX_Count, HTTPCode_Target_2XX_Count,
+// HTTPCode_ELB_5XX_Count and TargetResponseTime.
+
+import type { ImageProfile } from './profiles.js';
+
+export interface TrafficRoute {
+  service: string;
+  ruleArn: string;
+  requestsPerSecond: number;
+}
+
+export interface HealthyTarget {
+  profile: ImageProfile;
+}
+
+export interface TrafficWorld {
+  forwardWeights(ruleArn: string): { targetGroupArn: string; weight: number }[];
+  healthyTargets(targetGroupArn: string): HealthyTarget[];
+  /** CloudWatch dimensions of a target group: { LoadBalancer, TargetGroup }. */
+  dimensions(targetGroupArn: string): Record<string, string>;
+}
+
+export interface MetricSink {
+  /** Adds `values` (each counted `counts[i]` times) to a metric at a time. */
+  record(
+    namespace: string,
+    name: string,
+    dimensions: Record<string, string>,
+    timestamp: number,
+    values: number[],
+    counts?: number[],
+  ): void;
+}
+
+const NAMESPACE = 'AWS/ApplicationELB';
+/** Response times drawn per target and tick; each stands for an equal share of the requests. */
+const LATENCY_SAMPLES = 24;
+
+export class TrafficGenerator {
+  /** Fractions of a request carried to the next tick, so low rates still add up. */
+  private readonly carry = new Map<string, number>();
+  private random: () => number;
+
+  constructor(
+    private readonly world: TrafficWorld,
+    private readonly sink: MetricSink,
+    seed = 42,
+  ) {
+    this.random = mulberry32(seed);
+  }
+
+  /** Sends `seconds` of traffic for each route, recorded at time `at` (ms). */
+  run(routes: readonly TrafficRoute[], at: number, seconds: number): void {
+    if (seconds <= 0) return;
+    for (const route of routes) {
+      const weights = this.world.forwardWeights(route.ruleArn).filter((w) => w.weight > 0);
+      const total = weights.reduce((sum, w) => sum + w.weight, 0);
+      for (const { targetGroupArn, weight } of weights) {
+        const exact =
+          (route.requestsPerSecond * seconds * weight) / total + (this.carry.get(targetGroupArn) ?? 0);
+        const requests = Math.floor(exact);
+        this.carry.set(targetGroupArn, exact - requests);
+        if (requests > 0) this.serve(targetGroupArn, requests, at);
+      }
+    }
+  }
+
+  private serve(targetGroupArn: string, requests: number, at: number): void {
+    const dimensions = this.world.dimensions(targetGroupArn);
+    const record = (name: string, values: number[], counts?: number[]) =>
+      this.sink.record(NAMESPACE, name, dimensions, at, values, counts);
+    record('RequestCount', [requests]);
+    const targets = this.world.healthyTargets(targetGroupArn);
+    if (targets.length === 0) {
+      // No healthy target: the load balancer itself answers 503.
+      record('HTTPCode_ELB_5XX_Count', [requests]);
+      return;
+    }
+    let errors = 0;
+    const latencies: number[] = [];
+    const counts: number[] = [];
+    targets.forEach((target, i) => {
+      const share = Math.floor(requests / targets.length) + (i < requests % targets.length ? 1 : 0);
+      if (share === 0) return;
+      errors += this.binomial(share, target.profile.errorRate);
+      const samples = Math.min(share, LATENCY_SAMPLES);
+      for (let s = 0; s < samples; s += 1) {
+        latencies.push(this.latencySeconds(target.profile));
+        counts.push(share / samples);
+      }
+    });
+    record('HTTPCode_Target_5XX_Count', [errors]);
+    record('HTTPCode_Target_2XX_Count', [requests - errors]);
+    record('TargetResponseTime', latencies, counts);
+  }
+
+  /** Successes in `n` trials: exact for small n, a normal approximation for large. */
+  private binomial(n: number, p: number): number {
+    if (p <= 0) return 0;
+    if (n <= 50) {
+      let k = 0;
+      for (let i = 0; i < n; i += 1) if (this.random() < p) k += 1;
+      return k;
+    }
+    const k = Math.round(n * p + Math.sqrt(n * p * (1 - p)) * this.normal());
+    return Math.min(n, Math.max(0, k));
+  }
+
+  /** Log-normal with the profile's median and 99th percentile. */
+  private latencySeconds(profile: ImageProfile): number {
+    const sigma = Math.log(profile.latency.p99Ms / profile.latency.medianMs) / 2.3263;
+    return (profile.latency.medianMs * Math.exp(sigma * this.normal())) / 1000;
+  }
+
+  private normal(): number {
+    const u = Math.max(this.random(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.random());
+  }
+}
+
+/** A small seeded generator, so a scenario's traffic is the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

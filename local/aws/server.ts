@@ -93,7 +93,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       try {
         resolve((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
       } catch (error) {
-        reject(error as Error);
+        reject(error);
       }
     });
     req.on('error', reject);

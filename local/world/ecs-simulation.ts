@@ -195,7 +195,7 @@ export class EcsSimulation {
       containers: definition.containerDefinitions.map((c) => ({
         name: c.name,
         image: c.image,
-        lastStatus: 'PENDING' as TaskStatus,
+        lastStatus: 'PENDING',
       })),
       attachments: [
         {

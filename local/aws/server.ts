@@ -92,8 +92,8 @@ function readBody(req: IncomingMessage): Promise<string> {
       const raw = Buffer.concat(chunks);
       try {
         resolve((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
-      } catch (error) {
-        reject(error);
+      } catch {
+        reject(new Error('the body says it is gzip-encoded but does not decode'));
       }
     });
     req.on('error', reject);

@@ -17,6 +17,7 @@ const BAD_INPUT = new Set([
   'ImageReferenceInvalid',
   'DeploymentRequestInvalid',
   'InputFileInvalid',
+  'BadInput',
 ]);
 
 export function errorReport(error: unknown, help?: string): ErrorReport {

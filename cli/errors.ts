@@ -14,3 +14,8 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/** The input is wrong in a way the user can fix (exit 2): not a usage error, not a failure. */
+export class BadInput extends Error {
+  override readonly name = 'BadInput' as const;
+}

@@ -6,9 +6,10 @@ import { processOutput, type Output } from './output.js';
 import { errorReport } from './error-report.js';
 import type { Command } from './command.js';
 import { catalogCommand } from './commands/catalog.js';
+import { localCommand } from './commands/local.js';
 import { planCommand } from './commands/plan.js';
 
-export const COMMANDS: readonly Command[] = [planCommand, catalogCommand];
+export const COMMANDS: readonly Command[] = [planCommand, catalogCommand, localCommand];
 
 const HELP = `cutover: immutable, event-driven deployments for Amazon ECS
 

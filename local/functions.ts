@@ -55,7 +55,9 @@ export class LocalFunctions {
   private load(name: string): Promise<Handler> {
     let handler = this.loaded.get(name);
     if (handler === undefined) {
-      handler = import(`../functions/${name}.js`).then((module: { handler: Handler }) => module.handler);
+      // A file URL, not a bare template: the test runner's bundler cannot follow a computed path.
+      const url = new URL(`../functions/${name}.ts`, import.meta.url).href;
+      handler = import(/* @vite-ignore */ url).then((module: { handler: Handler }) => module.handler);
       this.loaded.set(name, handler);
     }
     return handler;

@@ -18,7 +18,9 @@ import { routingOperations } from './elbv2-routing.js';
 import { parseSnapshot, SNAPSHOT_VERSION, type Elbv2Snapshot } from './elbv2-snapshot.js';
 import { Elbv2Store, type ActionChange } from './elbv2-store.js';
 import { targetOperations } from './elbv2-target-operations.js';
-import { parseTargets, reasonFor, reportedHealth, sameTarget } from './elbv2-targets.js';
+import { parseTargetGroup, parseTargets, reasonFor, reportedHealth, sameTarget } from './elbv2-targets.js';
+import { localDefaultVpc, parseLoadBalancer } from './elbv2-load-balancers.js';
+import type { Action } from './elbv2-actions.js';
 import type { TargetHealthReason, TargetHealthState } from './elbv2-targets.js';
 import { AwsError, type LocalService } from './service.js';
 
@@ -157,6 +159,90 @@ export class LocalElbv2 {
   onChange(listener: (change: ActionChange) => void): () => void {
     this.store.changeListeners.add(listener);
     return () => this.store.changeListeners.delete(listener);
+  }
+
+  /**
+   * Makes sure a route a catalog names exists, with exactly its ARNs: the load balancer and
+   * listener of `ruleOrListenerArn`, the rule (or the listener's default action) forwarding
+   * all traffic to the first target group, and both target groups. Used to set up the local
+   * cloud from a catalog whose ARNs were made elsewhere; what exists already is left alone.
+   */
+  adoptRoute(ruleOrListenerArn: string, targetGroupArns: readonly string[], path: string): void {
+    const { store } = this;
+    const match =
+      /^(arn:aws[a-z-]*:elasticloadbalancing:[^:]+:\d{12}:)listener(-rule)?\/app\/([^/]+)\/([^/]+)\/([^/]+)/.exec(
+        ruleOrListenerArn,
+      );
+    if (match === null)
+      throw new AwsError('ValidationError', `'${ruleOrListenerArn}' is not a listener or rule ARN`);
+    const [, prefix, isRule, lbName, lbId, listenerId] = match as unknown as string[];
+    const lbArn = `${prefix}loadbalancer/app/${lbName}/${lbId}`;
+    if (!store.loadBalancers.has(lbArn)) {
+      const lb = parseLoadBalancer(
+        { Name: lbName, Subnets: ['subnet-local-a', 'subnet-local-b'] },
+        store.scope,
+        store.clock.now(),
+      );
+      store.loadBalancers.set(lbArn, { ...lb, arn: lbArn });
+    }
+    for (const arn of targetGroupArns) {
+      if (store.targetGroups.has(arn)) continue;
+      const name = arn.split('/').at(-2)!;
+      const group = parseTargetGroup(
+        {
+          Name: name,
+          Protocol: 'HTTP',
+          Port: '8080',
+          TargetType: 'ip',
+          VpcId: localDefaultVpc(store.scope),
+          HealthCheckIntervalSeconds: '10',
+          HealthyThresholdCount: '2',
+        },
+        store.scope,
+      );
+      store.targetGroups.set(arn, { ...group, arn });
+    }
+    const forward: Action[] = [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: targetGroupArns.map((arn, i) => ({ TargetGroupArn: arn, Weight: i === 0 ? 100 : 0 })),
+          TargetGroupStickinessConfig: { Enabled: false },
+        },
+      },
+    ];
+    const listenerArn = `${prefix}listener/app/${lbName}/${lbId}/${listenerId}`;
+    if (!store.listeners.has(listenerArn)) {
+      const port = 80 + store.listenersOf(lbArn).length * 8000;
+      const defaults: Action[] = isRule
+        ? [
+            {
+              Type: 'fixed-response',
+              FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no route' },
+            },
+          ]
+        : forward;
+      store.listeners.set(listenerArn, {
+        arn: listenerArn,
+        loadBalancerArn: lbArn,
+        port,
+        protocol: 'HTTP',
+        defaultActions: defaults,
+      });
+      store.emit(listenerArn, 'listener', lbArn, defaults);
+    }
+    if (isRule && !store.rules.has(ruleOrListenerArn)) {
+      const priority = store.rulesOf(listenerArn).reduce((max, r) => Math.max(max, r.priority), 0) + 10;
+      const conditions = [{ Field: 'path-pattern', Values: [path], PathPatternConfig: { Values: [path] } }];
+      store.rules.set(ruleOrListenerArn, {
+        arn: ruleOrListenerArn,
+        listenerArn,
+        priority,
+        conditions,
+        actions: forward,
+      });
+      store.emit(ruleOrListenerArn, 'rule', lbArn, forward);
+    }
   }
 
   /** All state, as JSON-safe data for `LocalElbv2.restore`. */

@@ -1,0 +1,146 @@
+// `cutover local start` and `cutover local push`: the local cloud.
+
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { BadInput, UsageError } from '../errors.js';
+import { loadCatalogFile } from '../catalog-file.js';
+import { printJson, type Output } from '../output.js';
+import { isProfileName, PROFILES } from '../../local/world/profiles.js';
+
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4566';
+export const DEMO_CATALOG = new URL('../../local/demo-catalog.yml', import.meta.url).pathname;
+
+const help = `Usage: cutover local <start|push> [options]
+
+  cutover local start [--speed N] [--data DIR] [--catalog FILE] [--port P] [--rps N]
+      Run Cutover on this machine with no AWS account: a local AWS endpoint, the
+      state machines and handlers, and a simulated world (tasks, traffic, metrics,
+      alarms) on a clock running N times faster than real time.
+        --speed N     simulated seconds per real second (default 60)
+        --data DIR    where everything is kept across restarts (default .cutover)
+        --catalog F   the catalog (default: the demo catalog, local/demo-catalog.yml)
+        --port P      the AWS endpoint's port (default 4566)
+        --rps N       simulated requests per second per service (default 20)
+
+  cutover local push <repository>:<tag> [--profile P] [--endpoint URL] [--json]
+      Push an image to the local ECR. ECR announces it on EventBridge, as on AWS, and
+      every service that deploys the repository starts a deployment. Prints the digest.
+        --profile P   how the image behaves: ${Object.keys(PROFILES).join(' | ')} (default healthy)
+
+Examples:
+  npm start
+  npx cutover local push web:v2 --profile healthy
+  npx cutover local push web:v3 --profile faulty`;
+
+export const localCommand: Command = {
+  name: 'local',
+  summary: 'run the local cloud (local start) or push an image to it (local push)',
+  help,
+  async run(args, output) {
+    const [action, ...rest] = args;
+    if (action === 'start') return start(rest, output);
+    if (action === 'push') return push(rest, output);
+    throw new UsageError(`local takes start or push, not ${action ?? 'nothing'}`, help);
+  },
+};
+
+async function start(args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      speed: { type: 'string', default: '60' },
+      data: { type: 'string', default: '.cutover' },
+      catalog: { type: 'string', default: DEMO_CATALOG },
+      port: { type: 'string', default: '4566' },
+      rps: { type: 'string', default: '20' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`local start takes no arguments, not ${positionals.join(' ')}`, help);
+  const speed = positiveNumber(values.speed, '--speed');
+  const port = positiveNumber(values.port, '--port');
+  const rps = positiveNumber(values.rps, '--rps');
+  // Validate the catalog before anything is created: a bad one writes nothing.
+  const catalog = loadCatalogFile(values.catalog);
+  const { runLocalCloud } = await import('../local-runner.js');
+  return runLocalCloud(
+    { catalog, catalogPath: values.catalog, dataDir: values.data, speed, port, requestsPerSecond: rps },
+    output,
+  );
+}
+
+async function push(args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      profile: { type: 'string', default: 'healthy' },
+      endpoint: { type: 'string', default: process.env.CUTOVER_LOCAL_ENDPOINT ?? DEFAULT_ENDPOINT },
+      json: { type: 'boolean' },
+    },
+  });
+  const [reference, ...extra] = positionals;
+  const match = /^([a-z0-9]+(?:[._/-][a-z0-9]+)*):([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(reference ?? '');
+  if (match === null || extra.length > 0) {
+    throw new UsageError('local push takes one <repository>:<tag>, e.g. web:v2', help);
+  }
+  if (!isProfileName(values.profile)) {
+    throw new UsageError(
+      `unknown profile "${values.profile}"; use one of: ${Object.keys(PROFILES).join(', ')}`,
+      help,
+    );
+  }
+  const [, repository, tag] = match as unknown as [string, string, string];
+  const { LocalEcr } = await import('../../local/aws/ecr.js');
+  const response = await callLocal(values.endpoint, 'AmazonEC2ContainerRegistry_V20150921.PutImage', {
+    repositoryName: repository,
+    imageTag: tag,
+    imageManifest: LocalEcr.manifest(repository, tag, values.profile),
+  });
+  const image = (response as { image: { registryId: string; imageId: { imageDigest: string } } }).image;
+  const digest = image.imageId.imageDigest;
+  const result = { repository, tag, digest, profile: values.profile };
+  if (output.json) printJson(output, result);
+  else {
+    output.out(digest);
+    output.err(
+      `pushed ${repository}:${tag} (${values.profile}); services that deploy ${repository} are starting`,
+    );
+  }
+  return 0;
+}
+
+async function callLocal(endpoint: string, target: string, body: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new Error(
+      `no local cloud answers at ${endpoint}; start it with npm start (or cutover local start)`,
+    );
+  }
+  const payload = (await response.json()) as { __type?: string; message?: string };
+  if (!response.ok) {
+    const message = payload.message ?? `the local cloud answered ${response.status}`;
+    if (payload.__type === 'RepositoryNotFoundException') {
+      throw new BadInput(
+        `${message}; the local ECR has the repositories the catalog's images.repositories name`,
+      );
+    }
+    throw new Error(message);
+  }
+  return payload;
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${flag} must be a positive number, not ${text}`, help);
+  return value;
+}

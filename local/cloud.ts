@@ -1,0 +1,338 @@
+// The local cloud: one process that serves AWS's wire protocols on one port for
+// the operations Cutover uses, runs the same state machines with the same handlers
+// and adapters (pointed here by AWS_ENDPOINT_URL), and simulates tasks, traffic,
+// metrics and alarms on a clock with a speed factor. Everything it knows lives in
+// the data folder, so a restart loses nothing.
+
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { DynamoReleaseLedger } from '../shared/aws/dynamodb-release-ledger.js';
+import { DynamoServiceStates } from '../shared/aws/dynamodb-deployments.js';
+import { catalogResources } from '../shared/domain/catalog-resources.js';
+import type { Catalog } from '../shared/domain/catalog-schema.js';
+import type { StateMachineName } from '../shared/ports/executions.js';
+import { useClock } from '../shared/runtime/clock.js';
+import { LocalCloudWatch } from './aws/cloudwatch.js';
+import { createTables } from './aws/dynamodb-tables.js';
+import { LocalEcr } from './aws/ecr.js';
+import { LocalEcs } from './aws/ecs.js';
+import type { EcsState } from './aws/ecs-model.js';
+import { ELBV2_API_VERSION, ELBV2_NAMESPACE, LocalElbv2 } from './aws/elbv2.js';
+import { LocalEventBridge } from './aws/eventbridge.js';
+import { createAwsServer } from './aws/server.js';
+import { readServerlessRules } from './aws/serverless-rules.js';
+import { LocalStepFunctions } from './aws/stepfunctions.js';
+import { ScaledClock } from './clock.js';
+import { LocalFunctions } from './functions.js';
+import { loadState, saveState, STATE_VERSION, type SavedState } from './persistence.js';
+import { seed } from './seed.js';
+import { prepareDefinition } from './stepfunctions/definition.js';
+import { TokenRegistry } from './stepfunctions/tokens.js';
+import { scopeOf, type Scope } from './scope.js';
+import { World } from './world/world.js';
+
+export interface LocalCloudOptions {
+  catalog: Catalog;
+  catalogPath: string;
+  dataDir: string;
+  /** Simulated seconds per real second. */
+  speed: number;
+  /** The AWS endpoint's port; 0 picks a free one. */
+  port: number;
+  requestsPerSecond?: number;
+  desiredCount?: number;
+  /** Real milliseconds between simulation ticks. */
+  tickMs?: number;
+  log?: (line: string) => void;
+}
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const MACHINES: StateMachineName[] = ['blue-green', 'canary', 'rolling'];
+const ENV_BY_MACHINE: Record<StateMachineName, string> = {
+  'blue-green': 'BLUE_GREEN_STATE_MACHINE_ARN',
+  canary: 'CANARY_STATE_MACHINE_ARN',
+  rolling: 'ROLLING_STATE_MACHINE_ARN',
+};
+export const LEDGER_TABLE = 'cutover-local-ledger';
+export const DEPLOYMENTS_TABLE = 'cutover-local-deployments';
+
+export class LocalCloud {
+  private timer: NodeJS.Timeout | undefined;
+  private lastSave = 0;
+  private stopping = false;
+
+  private constructor(
+    readonly options: LocalCloudOptions,
+    readonly scope: Scope,
+    readonly clock: ScaledClock,
+    readonly endpoint: string,
+    readonly ecs: LocalEcs,
+    readonly elb: LocalElbv2,
+    readonly cloudwatch: LocalCloudWatch,
+    readonly events: LocalEventBridge,
+    readonly ecr: LocalEcr,
+    readonly stepFunctions: LocalStepFunctions,
+    readonly functions: LocalFunctions,
+    readonly world: World,
+    private readonly server: Server,
+    private readonly dynamo: Server,
+  ) {}
+
+  static async start(options: LocalCloudOptions): Promise<LocalCloud> {
+    const log = options.log ?? (() => undefined);
+    const scope = scopeOf(options.catalog);
+    mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
+    const saved = loadState(options.dataDir);
+    if (saved !== null && (saved.region !== scope.region || saved.account !== scope.account)) {
+      throw new Error(
+        `${options.dataDir} holds a local cloud for ${saved.account}/${saved.region}, not ${scope.account}/${scope.region}`,
+      );
+    }
+    const clock = new ScaledClock(options.speed, saved?.simTime ?? Date.now());
+    useClock(clock);
+
+    const dynamo = dynalite({
+      path: join(options.dataDir, 'dynamodb'),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    });
+    const dynamoEndpoint = await listen(dynamo, 0);
+
+    const functions = new LocalFunctions();
+    const tokens = new TokenRegistry();
+    const ecs = new LocalEcs({ ...scope, now: () => clock.now() });
+    const elb = saved
+      ? LocalElbv2.restore(saved.elb, { ...scope, clock })
+      : new LocalElbv2({ ...scope, clock });
+    const events = new LocalEventBridge({
+      clock,
+      ...scope,
+      deliver: async (fn, event) => {
+        await functions.resolve(fn)(event, { functionName: fn });
+      },
+      log,
+    });
+    const cloudwatch = new LocalCloudWatch({
+      clock,
+      ...scope,
+      onStateChange: (event) => {
+        log(
+          `alarm ${event.detail.alarmName}: ${event.detail.previousState.value} → ${event.detail.state.value}`,
+        );
+        events.publish(event);
+      },
+    });
+    const ecr = new LocalEcr({
+      ...scope,
+      now: () => clock.now(),
+      onPush: (event) => {
+        log(
+          `pushed ${event.detail['repository-name']}:${event.detail['image-tag'] ?? ''} ${event.detail['image-digest']}`,
+        );
+        events.publish({ ...event, time: new Date(event.time).toISOString() });
+      },
+    });
+    const stepFunctions = new LocalStepFunctions({
+      clock,
+      tokens,
+      resolve: functions.resolve,
+      retryMsPerSecond: 1000 / options.speed,
+      onEnd: (execution) =>
+        log(
+          `execution ${execution.name}: ${execution.status}${execution.error ? ` ${execution.error}: ${execution.cause ?? ''}` : ''}`,
+        ),
+    });
+    if (saved) restoreServices(saved, { ecs, cloudwatch, events, ecr, stepFunctions });
+
+    const server = createAwsServer({
+      json: {
+        AmazonEC2ContainerServiceV20141113: {
+          service: ecs.service,
+          contentType: 'application/x-amz-json-1.1',
+        },
+        AmazonEC2ContainerRegistry_V20150921: {
+          service: ecr.service,
+          contentType: 'application/x-amz-json-1.1',
+        },
+        AWSStepFunctions: { service: stepFunctions.service, contentType: 'application/x-amz-json-1.0' },
+        AWSEvents: { service: events.service, contentType: 'application/x-amz-json-1.1' },
+        GraniteServiceVersion20100801: {
+          service: cloudwatch.service,
+          contentType: 'application/x-amz-json-1.0',
+          queryCompatible: true,
+        },
+      },
+      query: { [ELBV2_API_VERSION]: { service: elb.service, namespace: ELBV2_NAMESPACE } },
+      dynamodb: dynamoEndpoint,
+    });
+    const endpoint = await listen(server, options.port);
+    const machineArns = setEnvironment(options, scope, endpoint);
+    for (const machine of MACHINES) {
+      const definition = readFileSync(join(ROOT, 'statemachines', `${machine}.asl.json`), 'utf8');
+      stepFunctions.addStateMachine({
+        name: machineArns[machine].split(':').at(-1)!,
+        arn: machineArns[machine],
+        definition,
+        prepared: prepareDefinition(JSON.parse(definition)),
+        createdAt: clock.now(),
+      });
+    }
+
+    const dynamoClient = new DynamoDBClient({
+      endpoint,
+      region: scope.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await createTables(dynamoClient, { ledger: LEDGER_TABLE, deployments: DEPLOYMENTS_TABLE });
+    const world = new World({
+      clock,
+      catalog: options.catalog,
+      ecs,
+      elb,
+      ecr,
+      cloudwatch,
+      requestsPerSecond: options.requestsPerSecond ?? 20,
+    });
+    if (saved === null) {
+      const documents = DynamoDBDocumentClient.from(dynamoClient);
+      await seed({
+        catalog: options.catalog,
+        clock,
+        ecs,
+        elb,
+        ecr,
+        cloudwatch,
+        ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
+        serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),
+        desiredCount: options.desiredCount ?? 4,
+      });
+      log('created the demo resources and release 1 of each service');
+    }
+    events.loadRules(
+      await readServerlessRules(join(ROOT, 'serverless.yml'), {
+        resources: Object.fromEntries(Object.entries(catalogResources(options.catalog))),
+        stage: 'local',
+        ...scope,
+      }),
+    );
+
+    const cloud = new LocalCloud(
+      options,
+      scope,
+      clock,
+      endpoint,
+      ecs,
+      elb,
+      cloudwatch,
+      events,
+      ecr,
+      stepFunctions,
+      functions,
+      world,
+      server,
+      dynamo,
+    );
+    cloud.save();
+    cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);
+    return cloud;
+  }
+
+  /** Moves the world to the clock's now, and saves the state every few seconds. */
+  tick(): void {
+    if (this.stopping) return;
+    try {
+      this.world.tick();
+      if (Date.now() - this.lastSave > 2000) this.save();
+    } catch (error) {
+      this.options.log?.(`tick failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+
+  save(): void {
+    this.lastSave = Date.now();
+    const state: SavedState = {
+      version: STATE_VERSION,
+      simTime: this.clock.now(),
+      ...this.scope,
+      ecs: this.ecs.snapshot(),
+      elb: this.elb.snapshot(),
+      cloudwatch: this.cloudwatch.snapshot(),
+      events: this.events.snapshot(),
+      ecr: this.ecr.snapshot(),
+      executions: this.stepFunctions.snapshot(),
+    };
+    saveState(this.options.dataDir, state);
+  }
+
+  /** Stops ticking, saves, and closes both endpoints. Running executions are cut off. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.timer);
+    this.save();
+    for (const execution of this.stepFunctions.runningExecutions()) execution.stop();
+    await Promise.all([close(this.server), close(this.dynamo)]);
+  }
+}
+
+function restoreServices(
+  saved: SavedState,
+  parts: Pick<LocalCloud, 'ecs' | 'cloudwatch' | 'events' | 'ecr' | 'stepFunctions'>,
+): void {
+  parts.ecs.restore(saved.ecs as EcsState);
+  parts.cloudwatch.restore(saved.cloudwatch);
+  parts.events.restore(saved.events);
+  parts.ecr.restore(saved.ecr as Parameters<LocalEcr['restore']>[0]);
+  parts.stepFunctions.restore(saved.executions as Parameters<LocalStepFunctions['restore']>[0]);
+}
+
+/** What the handlers read when they are first imported: endpoint, tables, state machines. */
+function setEnvironment(
+  options: LocalCloudOptions,
+  scope: Scope,
+  endpoint: string,
+): Record<StateMachineName, string> {
+  const machineArns = Object.fromEntries(
+    MACHINES.map((m) => [
+      m,
+      `arn:aws:states:${scope.region}:${scope.account}:stateMachine:cutover-local-${m}`,
+    ]),
+  ) as Record<StateMachineName, string>;
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: scope.region,
+    AWS_DEFAULT_REGION: scope.region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    LEDGER_TABLE,
+    DEPLOYMENTS_TABLE,
+    CUTOVER_CATALOG: options.catalogPath,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...Object.fromEntries(MACHINES.map((m) => [ENV_BY_MACHINE[m], machineArns[m]])),
+  });
+  return machineArns;
+}
+
+function listen(server: Server, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(`http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : port}`);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}

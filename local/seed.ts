@@ -1,0 +1,114 @@
+// First start of the local cloud: everything the catalog names is created, as a
+// platform team would have it before adopting Cutover. For each service: an ECR
+// repository with image v1, an ECS cluster and EXTERNAL service with one task set
+// running v1 behind the first target group, the listener rules and target groups,
+// the alarms the catalog defines, and release 1 recorded in the ledger.
+
+import { alarmDefinitions, type Catalog, type ServiceEntry } from '../shared/domain/catalog-schema.js';
+import { appendOnce } from '../shared/engine/ledger-append.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { ServiceStates } from '../shared/ports/deployments.js';
+import type { ReleaseLedger } from '../shared/ports/ledger.js';
+import { putMetricAlarmInput } from './alarms.js';
+import type { LocalCloudWatch } from './aws/cloudwatch.js';
+import { LocalEcr } from './aws/ecr.js';
+import type { LocalEcs } from './aws/ecs.js';
+import { loadBalancerDimension, targetGroupDimension, type LocalElbv2 } from './aws/elbv2.js';
+
+export interface SeedParts {
+  catalog: Catalog;
+  clock: Clock;
+  ecs: LocalEcs;
+  elb: LocalElbv2;
+  ecr: LocalEcr;
+  cloudwatch: LocalCloudWatch;
+  ledger: ReleaseLedger;
+  serviceStates: ServiceStates;
+  desiredCount: number;
+}
+
+const CONTAINER_PORT = 8080;
+
+export async function seed(parts: SeedParts): Promise<void> {
+  for (const [name, entry] of Object.entries(parts.catalog.services)) await seedService(parts, name, entry);
+}
+
+async function seedService(parts: SeedParts, name: string, entry: ServiceEntry): Promise<void> {
+  const { ecs, elb, ecr, cloudwatch } = parts;
+  const { traffic } = entry;
+  elb.adoptRoute(traffic.productionListenerRule, traffic.targetGroups, `/${name}/*`);
+  if (traffic.testListenerRule !== undefined)
+    elb.adoptRoute(traffic.testListenerRule, traffic.targetGroups, `/${name}/*`);
+
+  const repository = entry.images.repositories[0]!;
+  for (const repo of entry.images.repositories) ecr.ensureRepository(repo);
+  const pushed = ecr.putImage({
+    repositoryName: repository,
+    imageTag: 'v1',
+    imageManifest: LocalEcr.manifest(repository, 'v1', 'healthy'),
+  });
+  const image = `${ecr.registry}/${repository}@${pushed.image.imageId.imageDigest}`;
+
+  ecs.createCluster(entry.ecs.cluster);
+  const registered = ecs.registerTaskDefinition({
+    family: entry.ecs.service,
+    containerDefinitions: [
+      {
+        name: entry.ecs.container,
+        image,
+        essential: true,
+        portMappings: [{ containerPort: CONTAINER_PORT }],
+      },
+    ],
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+  });
+  const taskDefinitionArn = registered.taskDefinition.taskDefinitionArn;
+  ecs.createService({
+    cluster: entry.ecs.cluster,
+    serviceName: entry.ecs.service,
+    desiredCount: parts.desiredCount,
+    launchType: 'FARGATE',
+    deploymentController: { type: 'EXTERNAL' },
+  });
+  const created = (await ecs.service.operations.CreateTaskSet!({
+    cluster: entry.ecs.cluster,
+    service: entry.ecs.service,
+    taskDefinition: taskDefinitionArn,
+    externalId: 'initial',
+    loadBalancers: [
+      {
+        targetGroupArn: traffic.targetGroups[0],
+        containerName: entry.ecs.container,
+        containerPort: CONTAINER_PORT,
+      },
+    ],
+    scale: { value: 100, unit: 'PERCENT' },
+  })) as { taskSet: { id: string } };
+
+  const groups = traffic.targetGroups.map((group) => ({
+    TargetGroup: targetGroupDimension(group),
+    LoadBalancer: loadBalancerDimension(elb.loadBalancerOf(group) ?? ''),
+  }));
+  for (const alarm of alarmDefinitions(entry)) {
+    await cloudwatch.service.operations.PutMetricAlarm!(putMetricAlarmInput(alarm, groups));
+  }
+
+  // Release 1: what runs before the first deployment, on the record.
+  const record = { service: name, deploymentId: `${name}-initial`, release: 1, actor: 'cutover local start' };
+  await appendOnce(parts, {
+    ...record,
+    type: 'ReleaseStarted',
+    detail: { image, strategy: entry.strategy, trigger: 'console' },
+  });
+  await appendOnce(parts, { ...record, type: 'Promoted', detail: { image, taskDefinitionArn } });
+  await parts.serviceStates.setStable(name, {
+    release: 1,
+    image,
+    taskSetId: created.taskSet.id,
+    taskDefinitionArn,
+    targetGroupArn: traffic.targetGroups[0],
+  });
+}

@@ -1,0 +1,78 @@
+// The simulated world's heartbeat: on every tick, tasks move on, traffic flows
+// through the listener weights, and CloudWatch evaluates the alarms whose periods
+// have ended, all at the same simulated time.
+
+import type { Catalog } from '../../shared/domain/catalog-schema.js';
+import type { LocalCloudWatch } from '../aws/cloudwatch.js';
+import type { LocalEcr } from '../aws/ecr.js';
+import type { LocalEcs } from '../aws/ecs.js';
+import { loadBalancerDimension, targetGroupDimension, type LocalElbv2 } from '../aws/elbv2.js';
+import type { SimClock } from '../clock.js';
+import { EcsSimulation } from './ecs-simulation.js';
+import { TrafficGenerator, type TrafficRoute } from './traffic.js';
+
+export interface WorldParts {
+  clock: SimClock;
+  catalog: Catalog;
+  ecs: LocalEcs;
+  elb: LocalElbv2;
+  ecr: LocalEcr;
+  cloudwatch: LocalCloudWatch;
+  requestsPerSecond: number;
+}
+
+export class World {
+  readonly simulation: EcsSimulation;
+  private readonly traffic: TrafficGenerator;
+  private readonly routes: TrafficRoute[];
+  private last: number;
+
+  constructor(private readonly parts: WorldParts) {
+    const { ecs, elb, ecr, cloudwatch } = parts;
+    this.simulation = new EcsSimulation(ecs, elb, (image) => ecr.profileOf(image));
+    this.traffic = new TrafficGenerator(
+      {
+        forwardWeights: (rule) => elb.forwardWeights(rule),
+        healthyTargets: (group) => this.healthyTargets(group),
+        dimensions: (group) => ({
+          TargetGroup: targetGroupDimension(group),
+          LoadBalancer: loadBalancerDimension(elb.loadBalancerOf(group) ?? 'unattached/x/0'),
+        }),
+      },
+      {
+        record: (ns, name, dims, at, values, counts) =>
+          cloudwatch.record(ns, name, dims, at, counts ? { values, counts } : { values }),
+      },
+    );
+    this.routes = Object.entries(parts.catalog.services).map(([service, entry]) => ({
+      service,
+      ruleArn: entry.traffic.productionListenerRule,
+      requestsPerSecond: parts.requestsPerSecond,
+    }));
+    this.last = parts.clock.now();
+  }
+
+  tick(): void {
+    const now = this.parts.clock.now();
+    this.simulation.tick(now);
+    // Traffic in slices of at most 10 s, so each lands in the metric period it belongs to.
+    for (let from = this.last; from < now; from += 10_000) {
+      const to = Math.min(now, from + 10_000);
+      this.traffic.run(this.routes, to, (to - from) / 1000);
+    }
+    this.last = now;
+    this.parts.cloudwatch.evaluate();
+  }
+
+  private healthyTargets(group: string) {
+    const healthy = new Set(
+      this.parts.elb
+        .targets(group)
+        .filter((t) => t.state === 'healthy')
+        .map((t) => t.id),
+    );
+    return this.parts.ecs.state.tasks
+      .filter((t) => t.lastStatus === 'RUNNING' && healthy.has(t._ip) && t._targetGroupArn === group)
+      .map((t) => ({ profile: this.parts.ecr.profileOf(t.containers[0]?.image ?? '') }));
+  }
+}

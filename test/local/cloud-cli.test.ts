@@ -1,0 +1,148 @@
+// The real AWS CLI against the whole local cloud: every kind of resource Cutover
+// touches can be read back with the tools a platform engineer already uses.
+
+import { execFile, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { FUNCTION_NAMES } from '../../local/functions.js';
+import { freePort } from '../support/emulators.js';
+import { finished, push, startCloud, type CloudHandle } from '../support/local-cloud.js';
+
+const hasCli = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+let handle: CloudHandle;
+
+/** Runs the CLI without blocking: the local cloud answering it lives in this process. */
+function aws(...args: string[]): Promise<{ status: number; json: Record<string, unknown>; stderr: string }> {
+  const env = {
+    PATH: process.env.PATH,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
+  return new Promise((resolve) => {
+    execFile(
+      'aws',
+      ['--endpoint-url', handle.cloud.endpoint, '--output', 'json', ...args],
+      { env },
+      (error, stdout, stderr) => {
+        const status = error ? Number((error as { code?: number }).code ?? 1) : 0;
+        resolve({
+          status,
+          json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {},
+          stderr,
+        });
+      },
+    );
+  });
+}
+
+describe.skipIf(!hasCli)('the AWS CLI against the local cloud', () => {
+  beforeAll(async () => {
+    handle = await startCloud({ port: await freePort() });
+    const digest = push(handle, 'canary', 'v2', 'healthy');
+    await finished(handle, 'canary', digest);
+  });
+
+  afterAll(async () => {
+    await handle?.stop();
+  });
+
+  it('ECS: the task set of the promoted release, primary and steady', async () => {
+    const { status, json } = await aws(
+      'ecs',
+      'describe-services',
+      '--cluster',
+      'scenarios',
+      '--services',
+      'canary',
+    );
+    expect(status).toBe(0);
+    const [service] = json.services as { taskSets: { status: string; stabilityStatus: string }[] }[];
+    expect(service!.taskSets).toEqual([
+      expect.objectContaining({ status: 'PRIMARY', stabilityStatus: 'STEADY_STATE' }),
+    ]);
+  });
+
+  it('ELBv2: healthy targets behind the promoted task set', async () => {
+    const group = handle.catalog.services.canary!.traffic.targetGroups[1];
+    const { status, json } = await aws('elbv2', 'describe-target-health', '--target-group-arn', group);
+    expect(status).toBe(0);
+    const states = (json.TargetHealthDescriptions as { TargetHealth: { State: string } }[]).map(
+      (t) => t.TargetHealth.State,
+    );
+    expect(states).toEqual(['healthy', 'healthy']);
+  });
+
+  it('Step Functions: the execution and its history', async () => {
+    const machine = [...handle.cloud.stepFunctions.machines.keys()].find((arn) => arn.endsWith('canary'))!;
+    const listed = await aws('stepfunctions', 'list-executions', '--state-machine-arn', machine);
+    const executions = listed.json.executions as { executionArn: string; status: string }[];
+    expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    const history = await aws(
+      'stepfunctions',
+      'get-execution-history',
+      '--execution-arn',
+      executions[0]!.executionArn,
+    );
+    const types = (history.json.events as { type: string }[]).map((e) => e.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    expect(types).toContain('TaskTimedOut'); // the bakes, which pass by timing out
+  });
+
+  it('DynamoDB: the ledger, through the same table the handlers write', async () => {
+    const { status, json } = await aws(
+      'dynamodb',
+      'query',
+      '--table-name',
+      'cutover-local-ledger',
+      '--key-condition-expression',
+      'service = :s',
+      '--expression-attribute-values',
+      '{":s":{"S":"canary"}}',
+    );
+    expect(status).toBe(0);
+    const types = (json.Items as { type: { S: string } }[]).map((i) => i.type.S);
+    expect(types).toEqual([
+      'ReleaseStarted',
+      'Promoted',
+      'ReleaseStarted',
+      'TrafficShifted',
+      'TrafficShifted',
+      'Promoted',
+    ]);
+  });
+
+  it('CloudWatch: the catalog alarm and its data; ECR: the pushed images', async () => {
+    const alarms = await aws('cloudwatch', 'describe-alarms', '--alarm-names', 'canary-5xx-rate');
+    expect((alarms.json.MetricAlarms as { StateValue: string }[])[0]!.StateValue).toBe('OK');
+    const images = await aws('ecr', 'describe-images', '--repository-name', 'canary');
+    expect(
+      (images.json.imageDetails as { imageTags: string[] }[]).flatMap((i) => i.imageTags).sort(),
+    ).toEqual(['v1', 'v2']);
+  });
+
+  it('answers an unknown operation and bad parameters with AWS error shapes', async () => {
+    const unknown = await aws('ecs', 'list-clusters');
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain('UnknownOperationException');
+    const bad = await aws(
+      'stepfunctions',
+      'start-execution',
+      '--state-machine-arn',
+      'arn:aws:states:us-east-1:000000000000:stateMachine:none',
+    );
+    expect(bad.stderr).toContain('StateMachineDoesNotExist');
+  });
+});
+
+describe('the functions the local cloud binds', () => {
+  it('are exactly the functions serverless.yml declares', () => {
+    const yml = readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8').replace(/!\w+/g, '');
+    const declared = Object.keys((parse(yml) as { functions: Record<string, unknown> }).functions);
+    expect([...FUNCTION_NAMES].sort()).toEqual(declared.sort());
+  });
+});

@@ -1,0 +1,131 @@
+// The demo `npm start` runs (local/demo-catalog.yml): a healthy and a faulty push of
+// web, blue-green api approved and rejected, and a restart that keeps everything.
+
+import {
+  GetExecutionHistoryCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CATALOG } from '../../cli/commands/local.js';
+import { freePort } from '../support/emulators.js';
+import {
+  finished,
+  ledger,
+  push,
+  startCloud,
+  taskSets,
+  until,
+  weights,
+  type CloudHandle,
+} from '../support/local-cloud.js';
+
+let handle: CloudHandle;
+let port: number;
+
+beforeAll(async () => {
+  port = await freePort();
+  handle = await startCloud({ port, catalogPath: DEMO_CATALOG, speed: 300 });
+});
+
+afterAll(async () => {
+  await handle?.stop();
+});
+
+async function approvalToken(service: string): Promise<string> {
+  let token: string | undefined;
+  await until(async () => {
+    token = (await handle.clients.deployments.listByService(service, 1))[0]?.approval?.token;
+    return token !== undefined;
+  }, `${service} to ask for approval`);
+  return token!;
+}
+
+describe('the demo', () => {
+  it('starts with release 1 of each service, all traffic on it', async () => {
+    for (const service of ['web', 'api']) {
+      expect((await ledger(handle, service)).records.map((r) => r.type)).toEqual([
+        'ReleaseStarted',
+        'Promoted',
+      ]);
+      expect(await taskSets(handle, service)).toHaveLength(1);
+      expect(Object.values(await weights(handle, service))).toEqual([100, 0]);
+    }
+  });
+
+  it('web: local push --profile healthy ends promoted', async () => {
+    const digest = push(handle, 'web', 'v2', 'healthy');
+    const execution = await finished(handle, 'web', digest);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect((await ledger(handle, 'web')).records.at(-1)).toMatchObject({ type: 'Promoted', release: 2 });
+  });
+
+  it('web: local push --profile faulty is rolled back within one alarm evaluation, naming the alarm', async () => {
+    const digest = push(handle, 'web', 'v3', 'faulty');
+    const execution = await finished(handle, 'web', digest);
+    expect(execution.error).toBe('RolledBack');
+    expect(execution.cause).toMatch(/alarm web-5xx-rate (went to|is in) ALARM/);
+    const history = await handle.clients.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: execution.executionArn }),
+    );
+    const entered = (name: string) =>
+      history
+        .events!.find((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === name)!
+        .timestamp!.getTime();
+    // Errors start with the first shift; the alarm's period is 60 s, evaluated as each period ends.
+    const reaction = entered('RollBack') - entered('ShiftTraffic');
+    expect(reaction).toBeGreaterThan(0);
+    expect(reaction).toBeLessThanOrEqual(2 * 60_000);
+    expect((await ledger(handle, 'web')).records.at(-1)).toMatchObject({
+      type: 'RolledBack',
+      detail: { reason: { kind: 'alarm', alarmName: 'web-5xx-rate' } },
+    });
+  });
+
+  it('api: blue-green waits for approval, then promotes', async () => {
+    const digest = push(handle, 'api', 'v2', 'healthy');
+    const token = await approvalToken('api');
+    // While it waits, production has not moved.
+    expect(Object.values(await weights(handle, 'api'))).toEqual([100, 0]);
+    await handle.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+    expect((await finished(handle, 'api', digest)).status).toBe('SUCCEEDED');
+  });
+
+  it('api: blue-green rejected at approval ends Aborted, production untouched', async () => {
+    const before = await weights(handle, 'api');
+    const digest = push(handle, 'api', 'v3', 'healthy');
+    const token = await approvalToken('api');
+    await handle.clients.sfn.send(
+      new SendTaskFailureCommand({
+        taskToken: token,
+        error: 'DeploymentAborted',
+        cause: 'rejected by operator:test',
+      }),
+    );
+    const execution = await finished(handle, 'api', digest);
+    expect(execution.error).toBe('Aborted');
+    expect(await weights(handle, 'api')).toEqual(before);
+    expect((await ledger(handle, 'api')).records.at(-1)).toMatchObject({
+      type: 'Aborted',
+      detail: { reason: { kind: 'operator' } },
+    });
+  });
+
+  it('a restart in idle time keeps the ledger, the services and the weights, and deploys again', async () => {
+    const ledgers = { web: await ledger(handle, 'web'), api: await ledger(handle, 'api') };
+    const sets = await taskSets(handle, 'web');
+    const webWeights = await weights(handle, 'web');
+    await handle.stop();
+    handle = await startCloud({ port, catalogPath: DEMO_CATALOG, speed: 300, dataDir: handle.dataDir });
+
+    for (const service of ['web', 'api'] as const) {
+      const after = await ledger(handle, service);
+      expect(after.records).toEqual(ledgers[service].records);
+      expect(after.verified).toMatchObject({ ok: true });
+    }
+    expect(await taskSets(handle, 'web')).toEqual(sets);
+    expect(await weights(handle, 'web')).toEqual(webWeights);
+    const digest = push(handle, 'web', 'v4', 'healthy');
+    expect((await finished(handle, 'web', digest)).status).toBe('SUCCEEDED');
+  });
+});

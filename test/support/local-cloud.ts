@@ -1,0 +1,169 @@
+// Starts the local cloud for a scenario test, on a port fixed for the test file
+// (handlers read the endpoint once per process), and drives it like a user would:
+// pushes, waits for executions, and reads state back through AWS's own APIs.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeAlarmHistoryCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTaskSetsCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeRulesCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LocalEcr } from '../../local/aws/ecr.js';
+import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud } from '../../local/cloud.js';
+import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
+import { DynamoDeployments, DynamoServiceStates } from '../../shared/aws/dynamodb-deployments.js';
+import { parseCatalog } from '../../shared/domain/catalog.js';
+import type { Catalog } from '../../shared/domain/catalog-schema.js';
+import { verify } from '../../shared/domain/ledger.js';
+
+export const SCENARIOS = new URL('../fixtures/local/scenarios.yml', import.meta.url).pathname;
+
+export interface CloudHandle {
+  cloud: LocalCloud;
+  catalog: Catalog;
+  dataDir: string;
+  clients: ReturnType<typeof clientsFor>;
+  stop(): Promise<void>;
+}
+
+export async function startCloud(options: {
+  port: number;
+  dataDir?: string;
+  catalogPath?: string;
+  speed?: number;
+}): Promise<CloudHandle> {
+  const catalogPath = options.catalogPath ?? SCENARIOS;
+  const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cutover-local-'));
+  const cloud = await LocalCloud.start({
+    catalog,
+    catalogPath,
+    dataDir,
+    speed: options.speed ?? 300,
+    port: options.port,
+    tickMs: 25,
+    desiredCount: 2,
+    ...(process.env.CUTOVER_TEST_LOG ? { log: (line: string) => console.log(line) } : {}),
+  });
+  const clients = clientsFor(cloud.endpoint);
+  return {
+    cloud,
+    catalog,
+    dataDir,
+    clients,
+    stop: async () => {
+      await cloud.stop();
+      for (const client of Object.values(clients)) (client as { destroy?: () => void }).destroy?.();
+    },
+  };
+}
+
+function clientsFor(endpoint: string) {
+  const config = {
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+  return {
+    ecs: new ECSClient(config),
+    elb: new ElasticLoadBalancingV2Client(config),
+    sfn: new SFNClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
+    deployments: new DynamoDeployments(documents, DEPLOYMENTS_TABLE),
+    serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),
+  };
+}
+
+/** `cutover local push`, in-process: returns the digest. */
+export function push(handle: CloudHandle, repository: string, tag: string, profile: string): string {
+  const result = handle.cloud.ecr.putImage({
+    repositoryName: repository,
+    imageTag: tag,
+    imageManifest: LocalEcr.manifest(repository, tag, profile),
+  });
+  return result.image.imageId.imageDigest;
+}
+
+/** Waits, in real time, until the execution a push of `digest` started has ended; returns it. */
+export async function finished(handle: CloudHandle, service: string, digest: string, timeoutMs = 60_000) {
+  const name = `${service}-${digest.replace('sha256:', '').slice(0, 12)}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const execution = await newest(handle, name);
+    if (execution !== undefined && execution.status !== 'RUNNING') return execution;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`execution ${name} did not end within ${timeoutMs} ms`);
+}
+
+/** The newest execution whose name starts with `prefix`. */
+export async function newest(handle: CloudHandle, prefix: string) {
+  const machines = [...handle.cloud.stepFunctions.machines.keys()];
+  const all = [];
+  for (const stateMachineArn of machines) {
+    const listed = await handle.clients.sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+    all.push(...(listed.executions ?? []).filter((e) => e.name?.startsWith(prefix)));
+  }
+  const latest = all.sort((a, b) => b.startDate!.getTime() - a.startDate!.getTime())[0];
+  if (latest === undefined) return undefined;
+  return handle.clients.sfn.send(new DescribeExecutionCommand({ executionArn: latest.executionArn }));
+}
+
+/** Waits until `check` holds, polling in real time. */
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The production rule's weights, read back through ELBv2. */
+export async function weights(handle: CloudHandle, service: string): Promise<Record<string, number>> {
+  const rule = handle.catalog.services[service]!.traffic.productionListenerRule;
+  const described = await handle.clients.elb.send(new DescribeRulesCommand({ RuleArns: [rule] }));
+  const groups = described.Rules?.[0]?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? [];
+  return Object.fromEntries(groups.map((g) => [g.TargetGroupArn!.split('/').at(-2)!, g.Weight!]));
+}
+
+export async function taskSets(handle: CloudHandle, service: string) {
+  const { ecs } = handle.catalog.services[service]!;
+  const described = await handle.clients.ecs.send(
+    new DescribeTaskSetsCommand({ cluster: ecs.cluster, service: ecs.service }),
+  );
+  return (described.taskSets ?? []).map((t) => ({
+    status: t.status,
+    taskDefinition: t.taskDefinition,
+    targetGroup: t.loadBalancers?.[0]?.targetGroupArn?.split('/').at(-2),
+  }));
+}
+
+/** The ledger of a service, verified against its anchor. */
+export async function ledger(handle: CloudHandle, service: string) {
+  const records = await handle.clients.ledger.list(service);
+  const anchor = (await handle.clients.serviceStates.get(service)).ledgerHead ?? undefined;
+  return {
+    records: records as { type: string; detail: Record<string, unknown> }[],
+    verified: verify(records, { service, ...(anchor ? { head: anchor } : {}) }),
+  };
+}
+
+export async function alarmHistory(handle: CloudHandle, alarmName: string): Promise<string[]> {
+  const history = await handle.clients.cloudwatch.send(
+    new DescribeAlarmHistoryCommand({ AlarmName: alarmName, HistoryItemType: 'StateUpdate' }),
+  );
+  return (history.AlarmHistoryItems ?? []).map((h) => h.HistorySummary ?? '').reverse();
+}

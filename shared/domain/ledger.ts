@@ -49,6 +49,14 @@ const rolledBackDetail = z.strictObject({ reason: reasonSchema });
 /** The deployment ended before any production traffic moved; there was nothing to roll back. */
 const abortedDetail = z.strictObject({ reason: reasonSchema });
 
+/** A person acted on a deployment: approved it, promoted it, aborted it, or asked for a rollback. */
+const operatorActionDetail = z.strictObject({
+  action: z.enum(['approve', 'promote', 'promote-full', 'abort', 'rollback']),
+  reason: z.string().max(1000).optional(),
+  /** For `rollback`: the release asked for. */
+  target: positiveInt.optional(),
+});
+
 /** Fields every record has, whatever its type. */
 const envelope = {
   service: z.string().min(1),
@@ -77,6 +85,7 @@ export const ledgerRecordSchema = z.discriminatedUnion('type', [
   recordSchema('Promoted', promotedDetail),
   recordSchema('RolledBack', rolledBackDetail),
   recordSchema('Aborted', abortedDetail),
+  recordSchema('OperatorAction', operatorActionDetail),
 ]);
 
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;

@@ -2,7 +2,8 @@
 // then checks the alarms once. The state machine's timeout is the bake time.
 
 import { z } from 'zod';
-import { cloudWatchClient } from '../shared/aws/clients.js';
+import { cloudWatchClient, sfnClient } from '../shared/aws/clients.js';
+import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { startBake } from '../shared/engine/bake.js';
@@ -23,4 +24,5 @@ export const handler = createHandler({
   clock: processClock,
   ...tables(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+  tokens: new SfnTaskTokens(sfnClient()),
 });

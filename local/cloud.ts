@@ -27,6 +27,7 @@ import { createAwsServer } from './aws/server.js';
 import { readServerlessRules } from './aws/serverless-rules.js';
 import { LocalStepFunctions } from './aws/stepfunctions.js';
 import { ScaledClock } from './clock.js';
+import { createApiServer, ensureToken } from './api-server.js';
 import { LocalFunctions } from './functions.js';
 import { loadState, saveState, STATE_VERSION, type SavedState } from './persistence.js';
 import { seed } from './seed.js';
@@ -47,6 +48,8 @@ export interface LocalCloudOptions {
   desiredCount?: number;
   /** Real milliseconds between simulation ticks. */
   tickMs?: number;
+  /** The HTTP API's port (default 4600); 0 picks a free one. */
+  apiPort?: number;
   log?: (line: string) => void;
 }
 
@@ -80,6 +83,9 @@ export class LocalCloud {
     readonly world: World,
     private readonly server: Server,
     private readonly dynamo: Server,
+    private readonly apiServer: Server,
+    readonly apiEndpoint: string,
+    readonly token: string,
   ) {}
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -221,6 +227,9 @@ export class LocalCloud {
       }),
     );
 
+    const token = ensureToken(options.dataDir);
+    const apiServer = createApiServer(token, functions.resolve('api'));
+    const apiEndpoint = await listen(apiServer, options.apiPort ?? 4600);
     const cloud = new LocalCloud(
       options,
       scope,
@@ -236,6 +245,9 @@ export class LocalCloud {
       world,
       server,
       dynamo,
+      apiServer,
+      apiEndpoint,
+      token,
     );
     cloud.save();
     cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);
@@ -276,7 +288,7 @@ export class LocalCloud {
     clearInterval(this.timer);
     this.save();
     for (const execution of this.stepFunctions.runningExecutions()) execution.stop();
-    await Promise.all([close(this.server), close(this.dynamo)]);
+    await Promise.all([close(this.server), close(this.dynamo), close(this.apiServer)]);
   }
 }
 

@@ -24,6 +24,7 @@ export const FUNCTION_NAMES = [
   'release-lock',
   'on-image-push',
   'on-alarm',
+  'api',
 ] as const;
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;

@@ -6,7 +6,7 @@ import {
   type CloudWatchClient,
   type DescribeAlarmsCommandOutput,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmWatch } from '../ports/alarms.js';
+import type { AlarmState as PortAlarmState, AlarmWatch } from '../ports/alarms.js';
 import { ResourceNotFound, translateTransient } from './errors.js';
 
 /** DescribeAlarms accepts at most 100 alarm names per call. */
@@ -20,14 +20,17 @@ interface AlarmState {
 export class CloudWatchAlarmWatch implements AlarmWatch {
   constructor(private readonly cloudWatch: CloudWatchClient) {}
 
+  async states(alarmNames: readonly string[]): Promise<Record<string, PortAlarmState>> {
+    const states = await this.lookup([...new Set(alarmNames)]);
+    return Object.fromEntries([...states].filter(([, s]) => s !== undefined)) as Record<
+      string,
+      PortAlarmState
+    >;
+  }
+
   async firing(alarmNames: readonly string[]): Promise<string[]> {
     const names = [...new Set(alarmNames)];
-    const states = new Map<string, string | undefined>();
-    for (let start = 0; start < names.length; start += NAMES_PER_CALL) {
-      for (const alarm of await this.describe(names.slice(start, start + NAMES_PER_CALL))) {
-        states.set(alarm.name, alarm.state);
-      }
-    }
+    const states = await this.lookup(names);
     const missing = names.filter((name) => !states.has(name));
     if (missing.length > 0) {
       throw new ResourceNotFound(
@@ -36,6 +39,16 @@ export class CloudWatchAlarmWatch implements AlarmWatch {
       );
     }
     return names.filter((name) => states.get(name) === 'ALARM');
+  }
+
+  private async lookup(names: string[]): Promise<Map<string, string | undefined>> {
+    const states = new Map<string, string | undefined>();
+    for (let start = 0; start < names.length; start += NAMES_PER_CALL) {
+      for (const alarm of await this.describe(names.slice(start, start + NAMES_PER_CALL))) {
+        states.set(alarm.name, alarm.state);
+      }
+    }
+    return states;
   }
 
   /** The alarms, metric and composite, among `names`, following every page. */

@@ -1,7 +1,13 @@
 // Adapter: starts state machine executions with Step Functions StartExecution.
 
-import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Executions, StateMachineName } from '../ports/executions.js';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  StartExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { ExecutionSummary, Executions, StateMachineName } from '../ports/executions.js';
 import { requireEnv } from '../runtime/env.js';
 import { translateTransient } from './errors.js';
 
@@ -16,6 +22,23 @@ export class SfnExecutions implements Executions {
     private readonly client: SFNClient,
     private readonly arnOf: (machine: StateMachineName) => string = (m) => requireEnv(ENV_BY_MACHINE[m]),
   ) {}
+
+  async describe(machine: StateMachineName, name: string): Promise<ExecutionSummary | null> {
+    const executionArn = `${this.arnOf(machine).replace(':stateMachine:', ':execution:')}:${name}`;
+    try {
+      const e = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      return {
+        status: e.status ?? 'RUNNING',
+        error: e.error,
+        cause: e.cause,
+        startDate: e.startDate?.getTime() ?? 0,
+        stopDate: e.stopDate?.getTime(),
+      };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return null;
+      return translateTransient('DescribeExecution', error);
+    }
+  }
 
   async start(machine: StateMachineName, name: string, input: unknown): Promise<'started' | 'exists'> {
     try {

@@ -75,7 +75,21 @@ export function validateDeploymentRequest(
   if (entry === undefined || image === undefined || problems.length > 0) {
     throw new DeploymentRequestInvalid(problems);
   }
-  const plan = planOrProblems(request, entry, problems);
+  // A rollback redeploys a release that was live before: at once, without approval or
+  // analysis, still watched by the alarms.
+  const rollback = request.trigger === 'rollback';
+  const settings: ServiceEntry = rollback
+    ? {
+        ...entry,
+        approval: { ...entry.approval, required: false },
+        analysis: { ...entry.analysis, enabled: false },
+      }
+    : entry;
+  const overrides =
+    rollback && request.strategy === undefined && request.preset === undefined
+      ? { strategy: 'all-at-once' }
+      : {};
+  const plan = planOrProblems({ ...request, ...overrides }, settings, problems);
   if (plan === undefined) throw new DeploymentRequestInvalid(problems);
 
   return {
@@ -91,7 +105,7 @@ export function validateDeploymentRequest(
     rollbackOf: request.rollbackOf,
     pushedAt: request.pushedAt,
     plan,
-    settings: entry,
+    settings,
   };
 }
 

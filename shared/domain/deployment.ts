@@ -49,6 +49,8 @@ export interface Deployment {
   approval?: { token: string; requestedAt: number; expiresAt: number } | undefined;
   /** An operator asked to skip the remaining steps and bakes. */
   promoteFull?: boolean | undefined;
+  /** An operator asked to abort while no wait could be interrupted: the next step rolls back. */
+  abortRequested?: { actor: string; reason?: string | undefined } | undefined;
   reason?: Reason | undefined;
   executionArn?: string | undefined;
 }

@@ -14,7 +14,7 @@ import { advance, loadDeployment, noteReason } from './progress.js';
 /** Watch items outlive their bake by this much before DynamoDB's TTL removes them. */
 const WATCH_TTL_SLACK_SECONDS = 3600;
 
-type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'watchers' | 'alarms'>;
+type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'watchers' | 'alarms' | 'tokens'>;
 
 export async function startBake(
   deps: Deps,
@@ -24,6 +24,11 @@ export async function startBake(
   final: boolean,
 ): Promise<void> {
   let deployment = await loadDeployment(deps, spec.deploymentId);
+  if (deployment.promoteFull) {
+    // `promote --full` skips every remaining bake: this one ends as soon as it starts.
+    await deps.tokens.succeed(token, { skipped: 'promote --full' });
+    return;
+  }
   const alarms = alarmNames(spec.settings);
   const now = deps.clock.now();
   const endsAt = now + bakeSeconds * 1000;

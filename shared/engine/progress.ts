@@ -6,7 +6,7 @@ import type { Deployment } from '../domain/deployment.js';
 import type { Reason } from '../domain/ledger.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeploymentLocks, Deployments } from '../ports/deployments.js';
-import { LockLost } from './errors.js';
+import { DeploymentAborted, LockLost } from './errors.js';
 
 /** Slack on top of the longest wait a step expects before the next step runs. */
 export const LEASE_MARGIN_SECONDS = 15 * 60;
@@ -26,7 +26,8 @@ export async function loadDeployment(
 
 /**
  * Records the phase (and any other changes) and renews the lease for `waitSeconds`
- * plus a margin. Throws LockLost if another deployment has taken the service over.
+ * plus a margin. Throws LockLost if another deployment has taken the service over,
+ * and DeploymentAborted if an operator asked to abort (except while rolling back).
  */
 export async function advance(
   deps: ProgressDeps,
@@ -34,7 +35,12 @@ export async function advance(
   phase: string,
   waitSeconds = 0,
   changes: Partial<Deployment> = {},
+  { rollingBack = false }: { rollingBack?: boolean } = {},
 ): Promise<Deployment> {
+  if (deployment.abortRequested !== undefined && !rollingBack) {
+    const { actor, reason } = deployment.abortRequested;
+    throw new DeploymentAborted(`aborted by ${actor}${reason ? `: ${reason}` : ''}`);
+  }
   const now = deps.clock.now();
   const leaseUntil = now + (waitSeconds + LEASE_MARGIN_SECONDS) * 1000;
   if (!(await deps.locks.renew(deployment.service, deployment.deploymentId, leaseUntil))) {

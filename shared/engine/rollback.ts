@@ -38,7 +38,7 @@ export async function rollBack(
   }
   deployment = await endBake(deps, deployment);
   const reason = deployment.reason ?? reasonFromError(error, deployment.phase);
-  deployment = await advance(deps, deployment, 'rolling back', 0, { reason });
+  deployment = await advance(deps, deployment, 'rolling back', 0, { reason }, { rollingBack: true });
   const trafficMoved = deployment.weights.candidate > 0;
 
   await restoreProduction(deps, spec, deployment);
@@ -53,12 +53,14 @@ export async function rollBack(
     actor: reason.kind === 'operator' ? 'operator' : 'state-machine',
     detail: { reason },
   });
-  await advance(deps, deployment, outcome, 0, {
-    status: outcome,
-    weights: { stable: 100, candidate: 0 },
-    testTraffic: false,
-    approval: undefined,
-  });
+  await advance(
+    deps,
+    deployment,
+    outcome,
+    0,
+    { status: outcome, weights: { stable: 100, candidate: 0 }, testTraffic: false, approval: undefined },
+    { rollingBack: true },
+  );
   return { outcome, error: trafficMoved ? 'RolledBack' : 'Aborted', cause: reason.message, reason };
 }
 

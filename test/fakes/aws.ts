@@ -1,7 +1,7 @@
 // In-memory load balancer rules, CloudWatch alarms, hooks and executions.
 
 import type { AlarmWatch } from '../../shared/ports/alarms.js';
-import type { Executions, StateMachineName } from '../../shared/ports/executions.js';
+import type { ExecutionSummary, Executions, StateMachineName } from '../../shared/ports/executions.js';
 import type { HookEvent, HookResult, HookRunner } from '../../shared/ports/hooks.js';
 import type { TargetWeight, TrafficRouter } from '../../shared/ports/traffic.js';
 
@@ -32,6 +32,12 @@ export class FakeAlarms implements AlarmWatch {
   readonly known = new Set<string>();
   readonly inAlarm = new Set<string>();
 
+  states(alarmNames: readonly string[]): Promise<Record<string, 'OK' | 'ALARM'>> {
+    return Promise.resolve(
+      Object.fromEntries(alarmNames.filter((n) => this.known.has(n)).map((n) => [n, this.inAlarm.has(n) ? 'ALARM' : 'OK'])),
+    );
+  }
+
   firing(alarmNames: readonly string[]): Promise<string[]> {
     const missing = alarmNames.filter((n) => !this.known.has(n));
     if (missing.length > 0) return Promise.reject(new Error(`no such alarm: ${missing.join(', ')}`));
@@ -53,6 +59,15 @@ export class FakeHooks implements HookRunner {
 
 export class FakeExecutions implements Executions {
   readonly started: { machine: StateMachineName; name: string; input: unknown }[] = [];
+  /** What describe() answers, by execution name; started ones are RUNNING unless set here. */
+  readonly summaries = new Map<string, ExecutionSummary>();
+
+  describe(machine: StateMachineName, name: string): Promise<ExecutionSummary | null> {
+    const known = this.summaries.get(name);
+    if (known) return Promise.resolve(known);
+    const started = this.started.find((s) => s.name === name && s.machine === machine);
+    return Promise.resolve(started ? { status: 'RUNNING', startDate: 0 } : null);
+  }
 
   start(machine: StateMachineName, name: string, input: unknown): Promise<'started' | 'exists'> {
     if (this.started.some((s) => s.name === name && s.machine === machine)) return Promise.resolve('exists');

@@ -1,0 +1,76 @@
+// The HTTP API (API Gateway HTTP API, payload 2.0, IAM authorization): see docs/api.md.
+// Turns the gateway's event into an ApiRequest, and the answer back; who called is the
+// caller's IAM ARN, recorded in the ledger with every action.
+
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { cloudWatchClient, sfnClient } from '../shared/aws/clients.js';
+import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { SfnExecutions } from '../shared/aws/sfn-executions.js';
+import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
+import type { ApiDeps } from '../shared/api/deps.js';
+import { handleApi } from '../shared/api/router.js';
+import { loadCatalog } from '../shared/runtime/catalog.js';
+import { processClock } from '../shared/runtime/clock.js';
+import { logger } from '../shared/runtime/observability.js';
+
+export interface HttpApiEvent {
+  rawPath?: string;
+  headers?: Record<string, string | undefined>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  requestContext?: {
+    http?: { method?: string };
+    authorizer?: { iam?: { userArn?: string; callerId?: string } };
+  };
+}
+
+export interface HttpApiResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function createHandler(deps: ApiDeps) {
+  async function api(event: HttpApiEvent): Promise<HttpApiResult> {
+    const headers = Object.fromEntries(
+      Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    const body =
+      event.body === undefined
+        ? undefined
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString('utf8')
+          : event.body;
+    const iam = event.requestContext?.authorizer?.iam;
+    const actor = iam?.userArn ?? headers['x-cutover-actor'] ?? 'unknown';
+    const response = await handleApi(
+      deps,
+      {
+        method: event.requestContext?.http?.method ?? 'GET',
+        path: event.rawPath ?? '/',
+        headers,
+        body,
+        actor,
+      },
+      (error) => logger.error('request failed', error as Error),
+    );
+    return {
+      statusCode: response.status,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...response.headers },
+      body: JSON.stringify(response.body),
+    };
+  }
+  return middy(api).use(injectLambdaContext(logger));
+}
+
+const sfn = sfnClient();
+export const handler = createHandler({
+  catalog: loadCatalog(),
+  clock: processClock,
+  ...tables(),
+  tokens: new SfnTaskTokens(sfn),
+  executions: new SfnExecutions(sfn),
+  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+});

@@ -1,0 +1,111 @@
+// The control plane's HTTP API on this machine (http://127.0.0.1:4600), served by the
+// same handler as on AWS (functions/api.ts). Where AWS uses IAM, every request here needs
+// the bearer token kept in the data folder (`token`, readable only by its owner).
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { HttpApiEvent, HttpApiResult } from '../functions/api.js';
+import { MAX_BODY_BYTES } from '../shared/api/request.js';
+
+export type ApiFunction = (event: HttpApiEvent, context: unknown) => Promise<unknown>;
+
+/** The token file in the data folder, created on first start (mode 0600). */
+export function ensureToken(dataDir: string): string {
+  const path = join(dataDir, 'token');
+  if (!existsSync(path)) writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
+}
+
+export function createApiServer(
+  token: string,
+  api: ApiFunction,
+  extra?: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Server {
+  return createServer((req, res) => {
+    if (extra?.(req, res)) return;
+    void serve(token, api, req, res);
+  });
+}
+
+async function serve(
+  token: string,
+  api: ApiFunction,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (!authorized(token, req.headers.authorization)) {
+    return send(
+      res,
+      401,
+      {
+        error: {
+          code: 'Unauthorized',
+          message: "send Authorization: Bearer <token>, the token in the data folder's token file",
+        },
+      },
+      {
+        'www-authenticate': 'Bearer realm="cutover"',
+      },
+    );
+  }
+  const actor = String(req.headers['x-cutover-actor'] ?? 'operator:local');
+  if (!/^[A-Za-z0-9:._@/+-]{1,100}$/.test(actor)) {
+    return send(res, 400, {
+      error: { code: 'BadRequest', message: 'X-Cutover-Actor must be 1 to 100 letters, digits and :._@/+-' },
+    });
+  }
+  const body = await readBody(req);
+  if (body === null)
+    return send(res, 413, {
+      error: { code: 'PayloadTooLarge', message: `the body is larger than ${MAX_BODY_BYTES / 1024} KiB` },
+    });
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
+  );
+  const event: HttpApiEvent = {
+    rawPath: req.url ?? '/',
+    headers: { ...headers, 'x-cutover-actor': actor },
+    ...(body === '' ? {} : { body }),
+    isBase64Encoded: false,
+    requestContext: { http: { method: req.method ?? 'GET' } },
+  };
+  const result = (await api(event, { functionName: 'api' })) as HttpApiResult;
+  res.writeHead(result.statusCode, result.headers);
+  res.end(result.body);
+}
+
+function authorized(token: string, header: string | undefined): boolean {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (match === null) return false;
+  const given = Buffer.from(match[1]!);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The body, or null when it is over the limit (reading stops there). */
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(null));
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}

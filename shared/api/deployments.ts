@@ -1,0 +1,131 @@
+// /deployments: start one, look at one, act on one.
+
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { getService } from '../domain/catalog.js';
+import { validateDeploymentRequest, type DeploymentSpec } from '../domain/deployment-request.js';
+import { DeploymentRequestInvalid } from '../domain/errors.js';
+import { requestExecutionName } from '../domain/execution-name.js';
+import { stateMachineFor } from '../domain/strategy.js';
+import { alarmNames } from '../domain/catalog-schema.js';
+import { abort, approve, promote } from '../engine/operator.js';
+import type { StateMachineName } from '../ports/executions.js';
+import type { ApiDeps } from './deps.js';
+import { conflict, notFound, unprocessable } from './errors.js';
+import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
+import { deploymentView, executionView } from './views.js';
+
+const deploySchema = z.strictObject({
+  service: z.string().min(1).max(40),
+  image: z.string().min(1).max(1024),
+  strategy: z.string().max(40).optional(),
+  preset: z.string().max(60).optional(),
+  batchPercent: z.int().optional(),
+  reason: reasonSchema,
+});
+
+const MACHINES: StateMachineName[] = ['blue-green', 'canary', 'rolling'];
+
+/**
+ * Starts a deployment. A rollback adds its trigger and target, and records the operator's
+ * action (`beforeStart`) before the execution can open the new release.
+ */
+export async function startDeployment(
+  deps: ApiDeps,
+  request: ApiRequest,
+  input: z.output<typeof deploySchema> & { trigger?: 'api' | 'rollback'; rollbackOf?: number },
+  beforeStart?: (deploymentId: string) => Promise<void>,
+): Promise<ApiResponse> {
+  const { reason, ...rest } = input;
+  const execution = {
+    ...rest,
+    trigger: input.trigger ?? 'api',
+    actor: request.actor,
+    ...(reason ? { reason } : {}),
+  };
+  let spec: DeploymentSpec;
+  try {
+    spec = validateDeploymentRequest(execution, deps.catalog, 'api-check');
+  } catch (error) {
+    if (error instanceof DeploymentRequestInvalid) {
+      const unknownService = error.problems.some((p) => p.path === 'service');
+      if (unknownService) throw notFound(error.problems.find((p) => p.path === 'service')!.message);
+      throw unprocessable(error.message, error.problems);
+    }
+    throw error;
+  }
+  const holder = await deps.locks.holder(spec.service);
+  if (holder !== null && holder.leaseUntil >= deps.clock.now()) {
+    throw conflict(
+      'DeploymentInProgress',
+      `${spec.service} is being deployed by ${holder.deploymentId}; wait for it, or abort it`,
+    );
+  }
+  const deploymentId = requestExecutionName(
+    spec.service,
+    spec.digest,
+    deps.clock.now(),
+    randomBytes(3).toString('hex'),
+  );
+  await beforeStart?.(deploymentId);
+  await deps.executions.start(stateMachineFor(spec.plan.strategy), deploymentId, execution);
+  return {
+    status: 202,
+    body: {
+      deploymentId,
+      service: spec.service,
+      image: spec.image,
+      strategy: spec.plan.strategy,
+      status: 'starting',
+      plan: spec.plan,
+      links: { self: `/deployments/${deploymentId}` },
+    },
+  };
+}
+
+export async function createDeployment(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  return startDeployment(deps, request, parseBody(request, deploySchema));
+}
+
+export async function getDeployment(deps: ApiDeps, _request: ApiRequest, id: string): Promise<ApiResponse> {
+  const deployment = await deps.deployments.get(id);
+  if (deployment !== null) {
+    const entry = getService(deps.catalog, deployment.service);
+    const [alarms, execution] = await Promise.all([
+      entry ? deps.alarms.states(alarmNames(entry)) : Promise.resolve({}),
+      deps.executions.describe(stateMachineFor(deployment.strategy), id),
+    ]);
+    return { status: 200, body: deploymentView(deployment, entry, deps.clock.now(), alarms, execution) };
+  }
+  // No record yet: the execution may be starting, or it ended before it took the lock.
+  for (const machine of MACHINES) {
+    const execution = await deps.executions.describe(machine, id);
+    if (execution === null) continue;
+    const status = execution.status === 'RUNNING' ? 'starting' : 'refused';
+    return { status: 200, body: { deploymentId: id, status, execution: executionView(execution) } };
+  }
+  throw notFound(`no deployment ${id}`);
+}
+
+const actionSchema = z.strictObject({ reason: reasonSchema });
+const promoteSchema = z.strictObject({ reason: reasonSchema, full: z.boolean().default(false) });
+
+export async function act(
+  deps: ApiDeps,
+  request: ApiRequest,
+  id: string,
+  action: string,
+): Promise<ApiResponse> {
+  if (action === 'promote') {
+    const { reason, full } = parseBody(request, promoteSchema);
+    await promote(deps, id, { actor: request.actor, reason, full });
+    return {
+      status: 200,
+      body: { deploymentId: id, action: full ? 'promote-full' : 'promote', accepted: true },
+    };
+  }
+  const { reason } = parseBody(request, actionSchema);
+  if (action === 'approve') await approve(deps, id, { actor: request.actor, reason });
+  else await abort(deps, id, { actor: request.actor, reason });
+  return { status: 200, body: { deploymentId: id, action, accepted: true } };
+}

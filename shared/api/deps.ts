@@ -1,0 +1,8 @@
+import type { Catalog } from '../domain/catalog-schema.js';
+import type { EngineDeps } from '../engine/deps.js';
+
+/** What the API's routes need: the catalog and the ports they read and act through. */
+export type ApiDeps = Pick<
+  EngineDeps,
+  'clock' | 'deployments' | 'locks' | 'ledger' | 'serviceStates' | 'tokens' | 'executions' | 'alarms'
+> & { catalog: Catalog };

@@ -1,0 +1,145 @@
+// /services: what runs, what is being deployed, the release history, its verification,
+// and rollback.
+
+import { z } from 'zod';
+import { getService } from '../domain/catalog.js';
+import { alarmNames } from '../domain/catalog-schema.js';
+import { ledgerRecordSchema, verify, type LedgerRecord } from '../domain/ledger.js';
+import { abort } from '../engine/operator.js';
+import { appendOnce } from '../engine/ledger-append.js';
+import type { ApiDeps } from './deps.js';
+import { conflict, notFound } from './errors.js';
+import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
+import { startDeployment } from './deployments.js';
+import { releasesView } from './views.js';
+
+function entryOf(deps: ApiDeps, name: string) {
+  const entry = getService(deps.catalog, name);
+  if (entry === undefined)
+    throw notFound(
+      `no service "${name}" in the catalog; it has: ${Object.keys(deps.catalog.services).join(', ')}`,
+    );
+  return entry;
+}
+
+async function summary(deps: ApiDeps, name: string) {
+  const entry = entryOf(deps, name);
+  const [state, holder] = await Promise.all([deps.serviceStates.get(name), deps.locks.holder(name)]);
+  const active = holder === null ? null : await deps.deployments.get(holder.deploymentId);
+  return {
+    name,
+    strategy: entry.strategy,
+    live: state.stable
+      ? {
+          release: state.stable.release,
+          image: state.stable.image,
+          digest: state.stable.image.split('@')[1] ?? null,
+        }
+      : null,
+    deployment:
+      active && active.status === 'running'
+        ? {
+            deploymentId: active.deploymentId,
+            release: active.release,
+            status: active.status,
+            phase: active.phase,
+            weights: active.weights,
+          }
+        : null,
+  };
+}
+
+export async function listServices(deps: ApiDeps): Promise<ApiResponse> {
+  const services = await Promise.all(Object.keys(deps.catalog.services).map((name) => summary(deps, name)));
+  return { status: 200, body: { services } };
+}
+
+export async function getServiceView(deps: ApiDeps, name: string): Promise<ApiResponse> {
+  const entry = entryOf(deps, name);
+  const [base, alarms, recent] = await Promise.all([
+    summary(deps, name),
+    deps.alarms.states(alarmNames(entry)),
+    deps.deployments.listByService(name, 10),
+  ]);
+  return {
+    status: 200,
+    body: {
+      ...base,
+      settings: entry,
+      alarms: alarmNames(entry).map((n) => ({ name: n, state: alarms[n] ?? 'UNKNOWN' })),
+      recentDeployments: recent.map((d) => ({
+        deploymentId: d.deploymentId,
+        release: d.release,
+        status: d.status,
+        image: d.image,
+        startedAt: new Date(d.startedAt).toISOString(),
+        reason: d.reason ?? null,
+      })),
+    },
+  };
+}
+
+async function records(deps: ApiDeps, name: string): Promise<LedgerRecord[]> {
+  return (await deps.ledger.list(name)).flatMap((raw) => {
+    const parsed = ledgerRecordSchema.safeParse(raw);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+export async function releases(deps: ApiDeps, name: string): Promise<ApiResponse> {
+  entryOf(deps, name);
+  return { status: 200, body: { service: name, releases: releasesView(await records(deps, name)) } };
+}
+
+export async function verifyLedger(deps: ApiDeps, name: string): Promise<ApiResponse> {
+  entryOf(deps, name);
+  // The anchor first, then the records: an append in between is not taken for tampering.
+  const anchor = (await deps.serviceStates.get(name)).ledgerHead;
+  const raw = await deps.ledger.list(name);
+  const result = verify(raw, { service: name, ...(anchor ? { head: anchor } : {}) });
+  return { status: 200, body: { service: name, ...result } };
+}
+
+const rollbackSchema = z.strictObject({ to: z.int().min(1).optional(), reason: reasonSchema });
+
+export async function rollback(deps: ApiDeps, request: ApiRequest, name: string): Promise<ApiResponse> {
+  entryOf(deps, name);
+  const { to, reason } = parseBody(request, rollbackSchema);
+  const holder = await deps.locks.holder(name);
+  const active = holder === null ? null : await deps.deployments.get(holder.deploymentId);
+  if (active !== null && active.status === 'running' && to === undefined) {
+    await abort(deps, active.deploymentId, { actor: request.actor, reason: reason ?? 'rollback' });
+    return { status: 202, body: { service: name, aborted: active.deploymentId } };
+  }
+  const history = releasesView(await records(deps, name));
+  const live = (await deps.serviceStates.get(name)).stable?.release;
+  const promoted = history.filter((r) => r.outcome === 'promoted' && r.image !== null);
+  const target =
+    to === undefined ? promoted.find((r) => r.release !== live) : promoted.find((r) => r.release === to);
+  if (target === undefined) {
+    throw notFound(
+      to === undefined
+        ? `${name} has no earlier promoted release to roll back to`
+        : `release ${to} of ${name} was never promoted; promoted releases: ${promoted.map((r) => r.release).join(', ') || 'none'}`,
+    );
+  }
+  if (target.release === live)
+    throw conflict('Conflict', `release ${target.release} of ${name} is already live`);
+  const input = {
+    service: name,
+    image: target.image!,
+    trigger: 'rollback' as const,
+    rollbackOf: target.release,
+    ...(reason ? { reason } : {}),
+  };
+  return startDeployment(deps, request, input, async (deploymentId) => {
+    await appendOnce(deps, {
+      service: name,
+      type: 'OperatorAction',
+      deploymentId,
+      release: live !== undefined && live > 0 ? live : 1,
+      actor: request.actor,
+      detail: { action: 'rollback', target: target.release, ...(reason ? { reason } : {}) },
+    });
+  });
+}

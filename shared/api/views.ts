@@ -1,0 +1,142 @@
+// What the API answers with: deployments with their steps marked done, current or
+// pending, and a service's ledger grouped into releases.
+
+import { alarmNames, type ServiceEntry } from '../domain/catalog-schema.js';
+import type { Deployment } from '../domain/deployment.js';
+import type { LedgerRecord } from '../domain/ledger.js';
+import { planDeployment, type PlanStep } from '../domain/plan.js';
+import type { AlarmState } from '../ports/alarms.js';
+import type { ExecutionSummary } from '../ports/executions.js';
+
+export type StepState = 'done' | 'current' | 'pending';
+
+export function deploymentView(
+  deployment: Deployment,
+  entry: ServiceEntry | undefined,
+  now: number,
+  alarms: Record<string, AlarmState>,
+  execution: ExecutionSummary | null,
+) {
+  const steps = entry === undefined ? [] : stepsOf(deployment, entry);
+  return {
+    deploymentId: deployment.deploymentId,
+    service: deployment.service,
+    release: deployment.release,
+    image: deployment.image,
+    strategy: deployment.strategy,
+    status: deployment.status,
+    phase: deployment.phase,
+    trigger: deployment.trigger,
+    actor: deployment.actor,
+    weights: deployment.weights,
+    stable: { release: deployment.stable.release, image: deployment.stable.image },
+    bake: deployment.bake
+      ? {
+          endsAt: new Date(deployment.bake.endsAt).toISOString(),
+          secondsLeft: Math.max(0, Math.round((deployment.bake.endsAt - now) / 1000)),
+        }
+      : null,
+    approval: deployment.approval
+      ? { expiresAt: new Date(deployment.approval.expiresAt).toISOString() }
+      : null,
+    promoteFull: deployment.promoteFull ?? false,
+    alarms: (entry ? alarmNames(entry) : []).map((name) => ({ name, state: alarms[name] ?? 'UNKNOWN' })),
+    steps,
+    reason: deployment.reason ?? null,
+    execution: executionView(execution),
+    startedAt: new Date(deployment.startedAt).toISOString(),
+    updatedAt: new Date(deployment.updatedAt).toISOString(),
+  };
+}
+
+export function executionView(execution: ExecutionSummary | null) {
+  return execution
+    ? { status: execution.status, error: execution.error ?? null, cause: execution.cause ?? null }
+    : null;
+}
+
+/** The plan's steps, each done, current or pending, from where the deployment is now. */
+function stepsOf(deployment: Deployment, entry: ServiceEntry): (PlanStep & { state: StepState })[] {
+  let steps: PlanStep[];
+  try {
+    steps = planDeployment(deployment.service, entry, { strategy: deployment.strategy }).steps;
+  } catch {
+    return [];
+  }
+  const current = deployment.status === 'running' ? currentIndex(steps, deployment) : steps.length;
+  return steps.map((step, i) => ({
+    ...step,
+    state: i < current ? 'done' : i === current ? 'current' : 'pending',
+  }));
+}
+
+function currentIndex(steps: PlanStep[], d: Deployment): number {
+  const phase = d.phase;
+  const find = (test: (s: PlanStep) => boolean) => steps.findIndex(test);
+  if (phase.startsWith('hook:')) return find((s) => s.kind === 'hook' && s.hook === phase.slice(5));
+  if (phase === 'approval') return find((s) => s.kind === 'approval');
+  if (phase === 'final bake') return find((s) => s.kind === 'bake' && s.final);
+  if (phase === 'promoted') return find((s) => s.kind === 'termination-wait');
+  if (phase === 'done') return steps.length;
+  const shifted = steps.filter(
+    (s) =>
+      (s.kind === 'shift' && s.weight <= d.weights.candidate) ||
+      (s.kind === 'scale-batch' && s.candidatePercent <= d.weights.candidate),
+  );
+  if (shifted.length > 0) {
+    const last = steps.indexOf(shifted.at(-1)!);
+    return phase === 'bake' ? last + 1 : last + (d.weights.candidate === 100 ? 1 : 0);
+  }
+  const early: Record<string, PlanStep['kind']> = {
+    started: 'check-alarms',
+    'check-alarms': 'register-task-definition',
+    'register-task-definition': 'create-task-set',
+    'wait-healthy': 'wait-healthy',
+    healthy: 'wait-healthy',
+    'test-traffic': 'test-traffic',
+  };
+  const kind = early[phase];
+  return kind === undefined
+    ? 0
+    : find((s) => s.kind === kind) + (phase === 'healthy' || phase === 'test-traffic' ? 1 : 0);
+}
+
+export type ReleaseOutcome = 'promoted' | 'rolled-back' | 'aborted' | 'running';
+
+/** The ledger grouped by release, newest first. */
+export function releasesView(records: readonly LedgerRecord[]) {
+  const byRelease = new Map<number, LedgerRecord[]>();
+  for (const record of records)
+    byRelease.set(record.release, [...(byRelease.get(record.release) ?? []), record]);
+  return [...byRelease.entries()]
+    .sort(([a], [b]) => b - a)
+    .map(([release, list]) => {
+      const started = list.find((r) => r.type === 'ReleaseStarted');
+      const end = list.findLast(
+        (r) => r.type === 'Promoted' || r.type === 'RolledBack' || r.type === 'Aborted',
+      );
+      const outcome: ReleaseOutcome =
+        end?.type === 'Promoted'
+          ? 'promoted'
+          : end?.type === 'RolledBack'
+            ? 'rolled-back'
+            : end?.type === 'Aborted'
+              ? 'aborted'
+              : 'running';
+      const detail = started?.type === 'ReleaseStarted' ? started.detail : undefined;
+      const reason =
+        end !== undefined && (end.type === 'RolledBack' || end.type === 'Aborted') ? end.detail.reason : null;
+      return {
+        release,
+        deploymentId: list[0]!.deploymentId,
+        image: detail?.image ?? null,
+        strategy: detail?.strategy ?? null,
+        trigger: detail?.trigger ?? null,
+        actor: started?.actor ?? null,
+        startedAt: started?.at ?? list[0]!.at,
+        outcome,
+        reason,
+        records: list,
+      };
+    });
+}

@@ -1,0 +1,106 @@
+// What a person can do to a running deployment: approve it, promote it (end the
+// current bake, or with `full` skip every remaining step), or abort it. Each acts
+// on the deployment's task tokens, and each is recorded in the ledger with who did
+// it and why. A deployment that cannot take the action now answers NotActionable.
+
+import type { Deployment } from '../domain/deployment.js';
+import type { EngineDeps } from './deps.js';
+import { appendOnce } from './ledger-append.js';
+import { noteReason } from './progress.js';
+
+export interface Operator {
+  actor: string;
+  reason?: string | undefined;
+}
+
+/** The deployment does not exist. */
+export class DeploymentNotFound extends Error {
+  override readonly name = 'DeploymentNotFound' as const;
+}
+
+/** The deployment exists but cannot take this action now (it ended, or it is not waiting). */
+export class NotActionable extends Error {
+  override readonly name = 'NotActionable' as const;
+}
+
+type Deps = Pick<EngineDeps, 'deployments' | 'tokens' | 'ledger' | 'serviceStates' | 'clock'>;
+type Action = 'approve' | 'promote' | 'promote-full' | 'abort';
+
+async function running(deps: Deps, deploymentId: string, action: Action): Promise<Deployment> {
+  const deployment = await deps.deployments.get(deploymentId);
+  if (deployment === null) throw new DeploymentNotFound(`no deployment ${deploymentId}`);
+  if (deployment.status !== 'running') {
+    throw new NotActionable(
+      `deployment ${deploymentId} has ended (${deployment.status}); there is nothing to ${action.replace('-', ' ')}`,
+    );
+  }
+  return deployment;
+}
+
+async function record(deps: Deps, deployment: Deployment, action: Action, operator: Operator): Promise<void> {
+  await appendOnce(deps, {
+    service: deployment.service,
+    type: 'OperatorAction',
+    deploymentId: deployment.deploymentId,
+    release: deployment.release,
+    actor: operator.actor,
+    detail: { action, ...(operator.reason ? { reason: operator.reason } : {}) },
+  });
+}
+
+export async function approve(deps: Deps, deploymentId: string, operator: Operator): Promise<void> {
+  const deployment = await running(deps, deploymentId, 'approve');
+  if (deployment.approval === undefined) {
+    throw new NotActionable(
+      `deployment ${deploymentId} is not waiting for approval (it is at: ${deployment.phase})`,
+    );
+  }
+  const outcome = await deps.tokens.succeed(deployment.approval.token, {
+    approvedBy: operator.actor,
+    reason: operator.reason,
+  });
+  if (outcome === 'gone') throw new NotActionable(`the approval of ${deploymentId} has already ended`);
+  await deps.deployments.update(deploymentId, { approval: undefined });
+  await record(deps, deployment, 'approve', operator);
+}
+
+/**
+ * Ends the current bake now, so the next step begins; a deployment waiting for approval is
+ * approved. With `full`, every remaining step and bake is skipped: traffic goes to 100% and
+ * the release is promoted (Argo Rollouts' `promote --full`).
+ */
+export async function promote(
+  deps: Deps,
+  deploymentId: string,
+  operator: Operator & { full: boolean },
+): Promise<void> {
+  const action = operator.full ? 'promote-full' : 'promote';
+  const deployment = await running(deps, deploymentId, action);
+  if (operator.full) await deps.deployments.update(deploymentId, { promoteFull: true });
+  const token = deployment.approval?.token ?? deployment.bake?.token;
+  if (token !== undefined) {
+    await deps.tokens.succeed(token, { promotedBy: operator.actor });
+  } else if (!operator.full) {
+    throw new NotActionable(
+      `deployment ${deploymentId} is not baking or waiting for approval (it is at: ${deployment.phase}); there is no step to end early`,
+    );
+  }
+  if (deployment.approval !== undefined) await deps.deployments.update(deploymentId, { approval: undefined });
+  await record(deps, deployment, action, operator);
+}
+
+/**
+ * Rolls back now. A bake or an approval wait is failed at once; otherwise the next step
+ * (at most one health-check interval away) sees the request and rolls back.
+ */
+export async function abort(deps: Deps, deploymentId: string, operator: Operator): Promise<void> {
+  const deployment = await running(deps, deploymentId, 'abort');
+  const message = `aborted by ${operator.actor}${operator.reason ? `: ${operator.reason}` : ''}`;
+  await noteReason(deps, deployment, { kind: 'operator', message });
+  await deps.deployments.update(deploymentId, {
+    abortRequested: { actor: operator.actor, reason: operator.reason },
+  });
+  const token = deployment.bake?.token ?? deployment.approval?.token;
+  if (token !== undefined) await deps.tokens.fail(token, 'DeploymentAborted', message);
+  await record(deps, deployment, 'abort', operator);
+}

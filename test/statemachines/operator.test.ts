@@ -1,0 +1,107 @@
+// Operator actions on running deployments, through the real ASL and handlers:
+// promote (end a bake), promote --full (skip everything left), abort with no wait
+// to interrupt, and a rollback that skips approval.
+
+import { describe, expect, it } from 'vitest';
+import { abort, promote } from '../../shared/engine/operator.js';
+import { expectAtRest, lastRecord, ledgerTypes } from '../support/at-rest.js';
+import {
+  createWorld,
+  DIGEST,
+  drive,
+  REGISTRY,
+  seedService,
+  start,
+  statesEntered,
+} from '../support/engine.js';
+
+const V2 = `${REGISTRY}/web@${DIGEST(2)}`;
+
+function setUp() {
+  const world = createWorld();
+  const entry = seedService(world, 'web');
+  return { world, rule: entry.traffic.productionListenerRule, blue: entry.traffic.targetGroups[0] };
+}
+
+describe('operator actions', () => {
+  it('promote ends the current bake at once: the next shift follows with no simulated time passing', async () => {
+    const { world, rule, blue } = setUp();
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(
+      world,
+      execution,
+      () => world.watchers.watching.length > 0 && world.router.weightOf(rule, blue) === 90,
+    );
+    const before = world.clock.now();
+    await promote(world, execution.name, { actor: 'operator:ana', full: false, reason: 'looks good' });
+    await drive(world, execution, () => world.router.weightOf(rule, blue) === 80);
+    expect(world.clock.now()).toBe(before);
+    expect(lastRecord(world, 'web')).toMatchObject({
+      type: 'TrafficShifted',
+      detail: { weights: { candidate: 20 } },
+    });
+    expect(world.ledger.records('web').at(-2)).toMatchObject({
+      type: 'OperatorAction',
+      actor: 'operator:ana',
+      detail: { action: 'promote', reason: 'looks good' },
+    });
+    await drive(world, execution);
+    expect(execution.status).toBe('SUCCEEDED');
+  });
+
+  it('promote --full skips every remaining step and bake: straight to 100%, then promoted', async () => {
+    const { world, rule, blue } = setUp();
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(
+      world,
+      execution,
+      () => world.watchers.watching.length > 0 && world.router.weightOf(rule, blue) === 90,
+    );
+    const before = world.clock.now();
+    await promote(world, execution.name, { actor: 'operator:ana', full: true });
+    await drive(world, execution, () => statesEntered(execution).includes('Promote'));
+    // No bake waited: no simulated time passed between the action and promotion.
+    expect(world.clock.now()).toBe(before);
+    const types = ledgerTypes(world, 'web');
+    expect(types.slice(-3)).toEqual(['OperatorAction', 'TrafficShifted', 'Promoted']);
+    expect(world.ledger.records('web').at(-2)).toMatchObject({ detail: { weights: { candidate: 100 } } });
+    await drive(world, execution);
+    await expectAtRest(world, 'web', V2);
+  });
+
+  it('abort while the new task set starts (no wait to interrupt) rolls back at the next step', async () => {
+    const { world } = setUp();
+    world.ecs.checksUntilSteady = 5;
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution, () => statesEntered(execution).includes('CheckTaskSet'));
+    await abort(world, execution.name, { actor: 'operator:lee', reason: 'wrong image' });
+    await drive(world, execution);
+    expect(execution.error).toBe('Aborted');
+    expect(lastRecord(world, 'web')).toMatchObject({
+      type: 'Aborted',
+      detail: { reason: { kind: 'operator', message: 'aborted by operator:lee: wrong image' } },
+    });
+    await expectAtRest(world, 'web', `${REGISTRY}/web@${DIGEST(1)}`);
+  });
+
+  it('a rollback of a blue-green service asks for no approval and shifts all at once', async () => {
+    const world = createWorld();
+    seedService(world, 'api');
+    const image = `${REGISTRY}/api@${DIGEST(5)}`;
+    const execution = start(world, 'canary', {
+      service: 'api',
+      image,
+      trigger: 'rollback',
+      rollbackOf: 1,
+      actor: 'operator:ana',
+    });
+    await drive(world, execution);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(statesEntered(execution)).not.toContain('WaitForApproval');
+    expect(statesEntered(execution).filter((s) => s === 'ShiftTraffic')).toHaveLength(1);
+    expect(world.ledger.records('api')[0]).toMatchObject({
+      type: 'ReleaseStarted',
+      detail: { trigger: 'rollback', rollbackOf: 1, strategy: 'all-at-once' },
+    });
+  });
+});

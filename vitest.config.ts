@@ -14,6 +14,7 @@ export default defineConfig({
       AWS_SECRET_ACCESS_KEY: 'test',
       LEDGER_TABLE: 'cutover-test-ledger',
       DEPLOYMENTS_TABLE: 'cutover-test-deployments',
+      CUTOVER_EVENT_BUS: 'cutover',
       CUTOVER_CATALOG: 'examples/catalog.yml',
       BLUE_GREEN_STATE_MACHINE_ARN:
         'arn:aws:states:us-east-1:123456789012:stateMachine:cutover-test-blue-green',

@@ -2,6 +2,7 @@
 // A busy service: DeploymentInProgress, or DeploymentQueued for a push that waits.
 
 import { tables } from '../shared/aws/dynamodb-tables.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { beginDeployment } from '../shared/engine/begin.js';
 import { stepInput } from '../shared/engine/spec.js';
@@ -12,4 +13,9 @@ export function createHandler(deps: Parameters<typeof beginDeployment>[0]) {
   return stepHandler('acquire-lock', stepInput({}), ({ spec }) => beginDeployment(deps, spec));
 }
 
-export const handler = createHandler({ clock: processClock, ...tables(), ...ecsAdapters() });
+export const handler = createHandler({
+  clock: processClock,
+  ...tables(),
+  events: cutoverEvents(),
+  ...ecsAdapters(),
+});

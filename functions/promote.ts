@@ -3,6 +3,7 @@
 
 import { ecsClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { promote } from '../shared/engine/promote.js';
 import { stepInput } from '../shared/engine/spec.js';
@@ -16,5 +17,6 @@ export function createHandler(deps: Parameters<typeof promote>[0]) {
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
+  events: cutoverEvents(),
   taskSets: new EcsTaskSets(ecsClient()),
 });

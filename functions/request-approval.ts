@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { tables } from '../shared/aws/dynamodb-tables.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { requestApproval } from '../shared/engine/bake.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
@@ -14,4 +15,4 @@ export function createHandler(deps: Parameters<typeof requestApproval>[0]) {
   });
 }
 
-export const handler = createHandler({ clock: processClock, ...tables() });
+export const handler = createHandler({ clock: processClock, ...tables(), events: cutoverEvents() });

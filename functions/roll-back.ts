@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ecsClient, elbClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { rollBack } from '../shared/engine/rollback.js';
@@ -20,6 +21,7 @@ export function createHandler(deps: Parameters<typeof rollBack>[0]) {
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
+  events: cutoverEvents(),
   router: new Elbv2TrafficRouter(elbClient()),
   taskSets: new EcsTaskSets(ecsClient()),
 });

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { tables } from '../shared/aws/dynamodb-tables.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { scaleBatch } from '../shared/engine/task-set.js';
@@ -16,4 +17,9 @@ export function createHandler(deps: Parameters<typeof scaleBatch>[0]) {
   );
 }
 
-export const handler = createHandler({ clock: processClock, ...tables(), ...ecsAdapters() });
+export const handler = createHandler({
+  clock: processClock,
+  ...tables(),
+  events: cutoverEvents(),
+  ...ecsAdapters(),
+});

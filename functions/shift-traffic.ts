@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { elbClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { shiftTraffic } from '../shared/engine/traffic.js';
@@ -20,5 +21,6 @@ export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
+  events: cutoverEvents(),
   router: new Elbv2TrafficRouter(elbClient()),
 });

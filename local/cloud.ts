@@ -323,6 +323,7 @@ function setEnvironment(
     AWS_SECRET_ACCESS_KEY: 'local',
     LEDGER_TABLE,
     DEPLOYMENTS_TABLE,
+    CUTOVER_EVENT_BUS: 'cutover',
     CUTOVER_CATALOG: options.catalogPath,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',

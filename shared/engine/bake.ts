@@ -69,14 +69,23 @@ export async function endBake(
 
 /** Pauses for a person: stores the approval token that `approve` and `abort` use. */
 export async function requestApproval(
-  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments'>,
+  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'events'>,
   spec: DeploymentSpec,
   token: string,
 ): Promise<void> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const now = deps.clock.now();
   const timeout = spec.settings.approval.timeoutSeconds;
-  await advance(deps, deployment, 'approval', timeout, {
-    approval: { token, requestedAt: now, expiresAt: now + timeout * 1000 },
+  const expiresAt = now + timeout * 1000;
+  await advance(deps, deployment, 'approval', timeout, { approval: { token, requestedAt: now, expiresAt } });
+  await deps.events.publish({
+    detailType: 'Approval Needed',
+    detail: {
+      deploymentId: spec.deploymentId,
+      service: spec.service,
+      release: deployment.release,
+      image: spec.image,
+      expiresAt: new Date(expiresAt).toISOString(),
+    },
   });
 }

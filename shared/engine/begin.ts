@@ -11,7 +11,7 @@ import { DeploymentInProgress, DeploymentQueued, NoStableRelease, StalePush } fr
 
 type BeginDeps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'taskSets' | 'taskDefinitions' | 'serviceStates' | 'ledger'
+  'clock' | 'locks' | 'deployments' | 'taskSets' | 'taskDefinitions' | 'serviceStates' | 'ledger' | 'events'
 >;
 
 /** Initial loop state for the state machine, kept under `$.progress`. */
@@ -57,6 +57,19 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
         strategy: spec.plan.strategy,
         trigger: spec.trigger,
         ...(spec.rollbackOf === undefined ? {} : { rollbackOf: spec.rollbackOf }),
+      },
+    });
+    await deps.events.publish({
+      detailType: 'Deployment Started',
+      detail: {
+        deploymentId: spec.deploymentId,
+        service: spec.service,
+        release: deployment.release,
+        image: spec.image,
+        strategy: spec.plan.strategy,
+        trigger: spec.trigger,
+        actor: spec.actor,
+        stable: { release: stable.release, image: stable.image },
       },
     });
     return progressOf(deployment);

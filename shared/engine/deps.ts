@@ -6,6 +6,7 @@ import type { AlarmWatch } from '../ports/alarms.js';
 import type { Clock } from '../ports/clock.js';
 import type { AlarmWatchers, DeploymentLocks, Deployments, ServiceStates } from '../ports/deployments.js';
 import type { TaskDefinitions, TaskSets } from '../ports/ecs.js';
+import type { CutoverEvents } from '../ports/events.js';
 import type { Executions } from '../ports/executions.js';
 import type { HookRunner } from '../ports/hooks.js';
 import type { ReleaseLedger } from '../ports/ledger.js';
@@ -26,4 +27,5 @@ export interface EngineDeps {
   tokens: TaskTokens;
   hooks: HookRunner;
   executions: Executions;
+  events: CutoverEvents;
 }

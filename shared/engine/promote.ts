@@ -11,7 +11,7 @@ import { ecsServiceOf } from './task-set.js';
 
 type Deps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'taskSets' | 'serviceStates' | 'ledger' | 'watchers'
+  'clock' | 'locks' | 'deployments' | 'taskSets' | 'serviceStates' | 'ledger' | 'watchers' | 'events'
 >;
 
 export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ release: number }> {
@@ -39,11 +39,23 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
     actor: 'state-machine',
     detail: { image: spec.image, taskDefinitionArn },
   });
+  await deps.events.publish({
+    detailType: 'Deployment Promoted',
+    detail: {
+      deploymentId: spec.deploymentId,
+      service: spec.service,
+      release: deployment.release,
+      image: spec.image,
+    },
+  });
   return { release: deployment.release };
 }
 
 /** After the termination wait: scale the old task set in, then delete it. */
-export async function cleanUp(deps: Deps, spec: DeploymentSpec): Promise<{ removed: string }> {
+export async function cleanUp(
+  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'taskSets'>,
+  spec: DeploymentSpec,
+): Promise<{ removed: string }> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const service = ecsServiceOf(spec);
   const old = deployment.stable.taskSetId;

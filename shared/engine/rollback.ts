@@ -23,7 +23,15 @@ export interface RollbackOutcome {
 
 type Deps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'router' | 'taskSets' | 'ledger' | 'serviceStates' | 'watchers'
+  | 'clock'
+  | 'locks'
+  | 'deployments'
+  | 'router'
+  | 'taskSets'
+  | 'ledger'
+  | 'serviceStates'
+  | 'watchers'
+  | 'events'
 >;
 
 export async function rollBack(
@@ -52,6 +60,17 @@ export async function rollBack(
     release: deployment.release,
     actor: reason.kind === 'operator' ? 'operator' : 'state-machine',
     detail: { reason },
+  });
+  await deps.events.publish({
+    detailType: 'Deployment Rolled Back',
+    detail: {
+      deploymentId: spec.deploymentId,
+      service: spec.service,
+      release: deployment.release,
+      image: spec.image,
+      outcome,
+      reason,
+    },
   });
   await advance(
     deps,

@@ -119,7 +119,7 @@ export interface BatchCursor {
 
 /** Rolling: grows the new task set by one batch and shrinks the old one to match. */
 export async function scaleBatch(
-  deps: Deps & Pick<EngineDeps, 'ledger' | 'serviceStates'>,
+  deps: Deps & Pick<EngineDeps, 'ledger' | 'serviceStates' | 'events'>,
   spec: DeploymentSpec,
   previous: { index: number },
 ): Promise<BatchCursor> {
@@ -143,6 +143,15 @@ export async function scaleBatch(
     release: deployment.release,
     actor: 'state-machine',
     detail: { weights: { stable: 100 - percent, candidate: percent } },
+  });
+  await deps.events.publish({
+    detailType: 'Traffic Shifted',
+    detail: {
+      deploymentId: spec.deploymentId,
+      service: spec.service,
+      release: deployment.release,
+      weights: { stable: 100 - percent, candidate: percent },
+    },
   });
   return { index, candidatePercent: percent, done: index === batches.length - 1 };
 }

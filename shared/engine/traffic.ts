@@ -44,11 +44,14 @@ export async function setAndVerify(
 
 type Deps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'router' | 'ledger' | 'serviceStates' | 'watchers'
+  'clock' | 'locks' | 'deployments' | 'router' | 'ledger' | 'serviceStates' | 'watchers' | 'events'
 >;
 
 /** Sends all test-listener traffic to the new task set, before production traffic moves. */
-export async function allowTestTraffic(deps: Deps, spec: DeploymentSpec): Promise<void> {
+export async function allowTestTraffic(
+  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'router'>,
+  spec: DeploymentSpec,
+): Promise<void> {
   const rule = spec.settings.traffic.testListenerRule;
   if (rule === undefined) return;
   const deployment = await loadDeployment(deps, spec.deploymentId);
@@ -83,6 +86,15 @@ export async function shiftTraffic(
     release: deployment.release,
     actor: deployment.promoteFull ? 'operator' : 'state-machine',
     detail: { weights: { stable: 100 - step.weight, candidate: step.weight } },
+  });
+  await deps.events.publish({
+    detailType: 'Traffic Shifted',
+    detail: {
+      deploymentId: spec.deploymentId,
+      service: spec.service,
+      release: deployment.release,
+      weights: { stable: 100 - step.weight, candidate: step.weight },
+    },
   });
   return { index, weight: step.weight, bakeSeconds, done: index === last };
 }

@@ -1,6 +1,8 @@
 // In-memory load balancer rules, CloudWatch alarms, hooks and executions.
 
+import type { CutoverEvent } from '../../shared/domain/events.js';
 import type { AlarmWatch } from '../../shared/ports/alarms.js';
+import type { CutoverEvents } from '../../shared/ports/events.js';
 import type { ExecutionSummary, Executions, StateMachineName } from '../../shared/ports/executions.js';
 import type { HookEvent, HookResult, HookRunner } from '../../shared/ports/hooks.js';
 import type { TargetWeight, TrafficRouter } from '../../shared/ports/traffic.js';
@@ -34,7 +36,9 @@ export class FakeAlarms implements AlarmWatch {
 
   states(alarmNames: readonly string[]): Promise<Record<string, 'OK' | 'ALARM'>> {
     return Promise.resolve(
-      Object.fromEntries(alarmNames.filter((n) => this.known.has(n)).map((n) => [n, this.inAlarm.has(n) ? 'ALARM' : 'OK'])),
+      Object.fromEntries(
+        alarmNames.filter((n) => this.known.has(n)).map((n) => [n, this.inAlarm.has(n) ? 'ALARM' : 'OK']),
+      ),
     );
   }
 
@@ -54,6 +58,19 @@ export class FakeHooks implements HookRunner {
     const result = this.results.get(functionName) ?? { status: 'Succeeded' };
     if (result === 'hang') return new Promise(() => undefined);
     return Promise.resolve(result);
+  }
+}
+
+export class FakeEvents implements CutoverEvents {
+  readonly published: CutoverEvent[] = [];
+
+  publish(event: CutoverEvent): Promise<void> {
+    this.published.push(structuredClone(event));
+    return Promise.resolve();
+  }
+
+  types(): string[] {
+    return this.published.map((e) => e.detailType);
   }
 }
 

@@ -105,3 +105,53 @@ describe('operator actions', () => {
     });
   });
 });
+
+describe("Cutover's own events", () => {
+  it('a deployment publishes Started, each Traffic Shifted, and Promoted, in order', async () => {
+    const { world } = setUp();
+    const execution = start(world, 'canary', {
+      service: 'web',
+      image: V2,
+      preset: 'Canary10Percent5Minutes',
+    });
+    await drive(world, execution);
+    expect(world.events.types()).toEqual([
+      'Deployment Started',
+      'Traffic Shifted',
+      'Traffic Shifted',
+      'Deployment Promoted',
+    ]);
+    expect(world.events.published[0]).toMatchObject({
+      detail: {
+        deploymentId: execution.name,
+        service: 'web',
+        release: 1,
+        image: V2,
+        strategy: 'canary',
+        stable: { release: 0 },
+      },
+    });
+  });
+
+  it('a rollback publishes Deployment Rolled Back with the reason; an approval wait publishes Approval Needed', async () => {
+    const world = createWorld();
+    seedService(world, 'api');
+    world.hooks.results.set('arn:aws:lambda:us-east-1:123456789012:function:api-contract-tests', {
+      status: 'Failed',
+    });
+    const failed = start(world, 'blue-green', { service: 'api', image: `${REGISTRY}/api@${DIGEST(2)}` });
+    await drive(world, failed);
+    expect(world.events.published.at(-1)).toMatchObject({
+      detailType: 'Deployment Rolled Back',
+      detail: { outcome: 'aborted', reason: { kind: 'hook', hook: 'AfterAllowTestTraffic' } },
+    });
+    world.hooks.results.clear();
+    const waiting = start(world, 'blue-green', { service: 'api', image: `${REGISTRY}/api@${DIGEST(3)}` });
+    await drive(world, waiting, () => world.events.types().includes('Approval Needed'));
+    expect(world.events.published.at(-1)).toMatchObject({
+      detailType: 'Approval Needed',
+      detail: { release: 2 },
+    });
+    waiting.stop();
+  });
+});

@@ -9,7 +9,7 @@ import { TokenRegistry } from '../../local/stepfunctions/tokens.js';
 import { parseCatalog } from '../../shared/domain/catalog.js';
 import type { Catalog, ServiceEntry } from '../../shared/domain/catalog-schema.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
-import { FakeAlarms, FakeExecutions, FakeHooks, FakeRouter } from '../fakes/aws.js';
+import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeRouter } from '../fakes/aws.js';
 import { FakeEcs } from '../fakes/ecs.js';
 import { FakeDeployments, FakeLedger, FakeLocks, FakeServiceStates, FakeWatchers } from '../fakes/tables.js';
 import * as functions from './functions.js';
@@ -32,6 +32,7 @@ export function createWorld(
     alarms: new FakeAlarms(),
     hooks: new FakeHooks(),
     executions: new FakeExecutions(),
+    events: new FakeEvents(),
     ledger: new FakeLedger(),
     locks: new FakeLocks(),
     deployments: new FakeDeployments(),
@@ -50,6 +51,7 @@ export function depsOf(world: World) {
     alarms: world.alarms,
     hooks: world.hooks,
     executions: world.executions,
+    events: world.events,
     ledger: world.ledger,
     locks: world.locks,
     deployments: world.deployments,

@@ -37,6 +37,8 @@ export async function startCloud(options: {
   dataDir?: string;
   catalogPath?: string;
   speed?: number;
+  /** The HTTP API's port; 0 (the default) picks a free one, as 4600 may be taken. */
+  apiPort?: number;
 }): Promise<CloudHandle> {
   const catalogPath = options.catalogPath ?? SCENARIOS;
   const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'));
@@ -47,6 +49,7 @@ export async function startCloud(options: {
     dataDir,
     speed: options.speed ?? 300,
     port: options.port,
+    apiPort: options.apiPort ?? 0,
     tickMs: 25,
     desiredCount: 2,
     ...(process.env.CUTOVER_TEST_LOG ? { log: (line: string) => console.log(line) } : {}),

@@ -1,0 +1,52 @@
+// Cutover's own events: every state change of a deployment, published on the
+// EventBridge bus `cutover` (source `cutover`) for users to route to Slack, SNS or
+// anything else with their own rules. docs/events.md documents each detail-type,
+// with the JSON Schema of its detail generated from the schemas below.
+
+import { z } from 'zod';
+import { reasonSchema } from './ledger.js';
+
+const subject = {
+  deploymentId: z.string(),
+  service: z.string(),
+  release: z.int(),
+};
+
+export const DETAIL_SCHEMAS = {
+  'Deployment Started': z.object({
+    ...subject,
+    image: z.string(),
+    strategy: z.string(),
+    trigger: z.string(),
+    actor: z.string(),
+    stable: z.object({ release: z.int(), image: z.string() }),
+  }),
+  'Traffic Shifted': z.object({ ...subject, weights: z.object({ stable: z.int(), candidate: z.int() }) }),
+  'Approval Needed': z.object({ ...subject, image: z.string(), expiresAt: z.string() }),
+  'Analysis Completed': z.object({
+    ...subject,
+    classification: z.enum(['Pass', 'Marginal', 'Fail']),
+    score: z.number(),
+    failedMetrics: z.array(z.string()),
+  }),
+  'Deployment Promoted': z.object({ ...subject, image: z.string() }),
+  'Deployment Rolled Back': z.object({
+    ...subject,
+    image: z.string(),
+    outcome: z.enum(['rolled-back', 'aborted']),
+    reason: reasonSchema,
+  }),
+  'Drift Detected': z.object({
+    service: z.string(),
+    findings: z.array(z.object({ kind: z.string(), message: z.string() })),
+  }),
+} as const;
+
+export type DetailType = keyof typeof DETAIL_SCHEMAS;
+
+export type CutoverEvent = {
+  [T in DetailType]: { detailType: T; detail: z.output<(typeof DETAIL_SCHEMAS)[T]> };
+}[DetailType];
+
+export const EVENT_SOURCE = 'cutover';
+export const DETAIL_TYPES = Object.keys(DETAIL_SCHEMAS) as DetailType[];

@@ -4,7 +4,9 @@
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { cloudWatchClient, sfnClient } from '../shared/aws/clients.js';
+import { cloudWatchClient, elbClient, sfnClient } from '../shared/aws/clients.js';
+import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
+import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnExecutions } from '../shared/aws/sfn-executions.js';
@@ -73,4 +75,6 @@ export const handler = createHandler({
   tokens: new SfnTaskTokens(sfn),
   executions: new SfnExecutions(sfn),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+  ...ecsAdapters(),
+  router: new Elbv2TrafficRouter(elbClient()),
 });

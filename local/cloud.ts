@@ -61,11 +61,14 @@ const ENV_BY_MACHINE: Record<StateMachineName, string> = {
   rolling: 'ROLLING_STATE_MACHINE_ARN',
 };
 export const LEDGER_TABLE = 'cutover-local-ledger';
+const DRIFT_INTERVAL_MS = 15 * 60 * 1000;
 export const DEPLOYMENTS_TABLE = 'cutover-local-deployments';
 
 export class LocalCloud {
   private timer: NodeJS.Timeout | undefined;
   private lastSave = 0;
+  private lastDriftCheck = Number.NEGATIVE_INFINITY;
+  private driftRunning = false;
   private stopping = false;
 
   private constructor(
@@ -259,10 +262,26 @@ export class LocalCloud {
     if (this.stopping) return;
     try {
       this.world.tick();
+      this.checkDriftWhenDue();
       if (Date.now() - this.lastSave > 2000) this.save();
     } catch (error) {
       this.options.log?.(`tick failed: ${(error as Error).stack ?? String(error)}`);
     }
+  }
+
+  /** serverless.yml schedules check-drift every 15 minutes; here the simulated clock does. */
+  private checkDriftWhenDue(): void {
+    const now = this.clock.now();
+    if (this.driftRunning || now - this.lastDriftCheck < DRIFT_INTERVAL_MS) return;
+    this.lastDriftCheck = now;
+    this.driftRunning = true;
+    void this.functions
+      .resolve('check-drift')(
+        { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+        { functionName: 'check-drift' },
+      )
+      .catch((error: unknown) => this.options.log?.(`check-drift failed: ${(error as Error).message}`))
+      .finally(() => (this.driftRunning = false));
   }
 
   save(): void {

@@ -25,6 +25,7 @@ export const FUNCTION_NAMES = [
   'on-image-push',
   'on-alarm',
   'api',
+  'check-drift',
 ] as const;
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;

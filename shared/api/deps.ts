@@ -4,5 +4,15 @@ import type { EngineDeps } from '../engine/deps.js';
 /** What the API's routes need: the catalog and the ports they read and act through. */
 export type ApiDeps = Pick<
   EngineDeps,
-  'clock' | 'deployments' | 'locks' | 'ledger' | 'serviceStates' | 'tokens' | 'executions' | 'alarms'
+  | 'clock'
+  | 'deployments'
+  | 'locks'
+  | 'ledger'
+  | 'serviceStates'
+  | 'tokens'
+  | 'executions'
+  | 'alarms'
+  | 'taskSets'
+  | 'taskDefinitions'
+  | 'router'
 > & { catalog: Catalog };

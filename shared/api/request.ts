@@ -57,4 +57,13 @@ export function parseBody<Schema extends z.ZodType>(request: ApiRequest, schema:
   return parsed.data;
 }
 
-export const reasonSchema = z.string().trim().min(1).max(1000).optional();
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1000)
+  .regex(
+    /^\P{Surrogate}*$/u,
+    'must be valid Unicode text; it has a lone surrogate (an unpaired \\ud800-\\udfff escape)',
+  )
+  .optional();

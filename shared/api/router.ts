@@ -7,7 +7,7 @@ import type { ApiDeps } from './deps.js';
 import { act, createDeployment, getDeployment } from './deployments.js';
 import { ApiError, badRequest } from './errors.js';
 import type { ApiRequest, ApiResponse } from './request.js';
-import { getServiceView, listServices, releases, rollback, verifyLedger } from './services.js';
+import { drift, getServiceView, listServices, releases, rollback, verifyLedger } from './services.js';
 
 type Handler = (deps: ApiDeps, request: ApiRequest, params: string[]) => Promise<ApiResponse>;
 
@@ -39,6 +39,11 @@ const ROUTES: { method: string; pattern: RegExp; handle: Handler }[] = [
     method: 'GET',
     pattern: new RegExp(`^/services/${ID}/verify$`),
     handle: (d, _r, [name]) => verifyLedger(d, name!),
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/services/${ID}/drift$`),
+    handle: (d, _r, [name]) => drift(d, name!),
   },
   {
     method: 'POST',

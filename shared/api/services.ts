@@ -7,6 +7,7 @@ import { alarmNames } from '../domain/catalog-schema.js';
 import { ledgerRecordSchema, verify, type LedgerRecord } from '../domain/ledger.js';
 import { abort } from '../engine/operator.js';
 import { appendOnce } from '../engine/ledger-append.js';
+import { detectDrift } from '../engine/drift.js';
 import type { ApiDeps } from './deps.js';
 import { conflict, notFound } from './errors.js';
 import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
@@ -98,6 +99,11 @@ export async function verifyLedger(deps: ApiDeps, name: string): Promise<ApiResp
   const raw = await deps.ledger.list(name);
   const result = verify(raw, { service: name, ...(anchor ? { head: anchor } : {}) });
   return { status: 200, body: { service: name, ...result } };
+}
+
+export async function drift(deps: ApiDeps, name: string): Promise<ApiResponse> {
+  const entry = entryOf(deps, name);
+  return { status: 200, body: await detectDrift(deps, name, entry) };
 }
 
 const rollbackSchema = z.strictObject({ to: z.int().min(1).optional(), reason: reasonSchema });

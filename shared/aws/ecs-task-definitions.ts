@@ -27,8 +27,13 @@ export class EcsTaskDefinitions implements TaskDefinitions {
   constructor(private readonly ecs: ECSClient) {}
 
   async describe(arn: string): Promise<TaskDefinitionSummary> {
-    const { definition } = await this.describeRevision(arn);
-    return summarize(definition);
+    const { definition, tags } = await this.describeRevision(arn);
+    return summarize(definition, tags);
+  }
+
+  async newest(family: string): Promise<TaskDefinitionSummary | null> {
+    const [arn] = await this.newestActiveRevisions(family);
+    return arn === undefined ? null : this.describe(arn);
   }
 
   async registerRelease(input: RegisterReleaseInput): Promise<{ arn: string; reused: boolean }> {
@@ -96,7 +101,7 @@ export class EcsTaskDefinitions implements TaskDefinitions {
   }
 }
 
-function summarize(definition: TaskDefinition): TaskDefinitionSummary {
+function summarize(definition: TaskDefinition, tags: Tag[]): TaskDefinitionSummary {
   const ports: Record<string, number | undefined> = {};
   for (const container of definition.containerDefinitions ?? []) {
     if (container.name !== undefined) ports[container.name] = container.portMappings?.[0]?.containerPort;
@@ -107,6 +112,7 @@ function summarize(definition: TaskDefinition): TaskDefinitionSummary {
     revision: definition.revision ?? 0,
     images: imagesOf(definition),
     ports,
+    tags: Object.fromEntries(tags.flatMap((t) => (t.key === undefined ? [] : [[t.key, t.value ?? '']]))),
   };
 }
 

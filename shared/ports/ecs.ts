@@ -15,6 +15,8 @@ export interface TaskDefinitionSummary {
   images: Record<string, string>;
   /** The first container port of each container, by name; what a load balancer forwards to. */
   ports: Record<string, number | undefined>;
+  /** The revision's tags; Cutover's own are `cutover:service`, `cutover:release`, `cutover:deployment`. */
+  tags: Record<string, string>;
 }
 
 export interface RegisterReleaseInput {
@@ -34,6 +36,8 @@ export interface TaskDefinitions {
    * the family already runs exactly that image in that container, returns it instead.
    */
   registerRelease(input: RegisterReleaseInput): Promise<{ arn: string; reused: boolean }>;
+  /** The newest ACTIVE revision of a family, or null if it has none. */
+  newest(family: string): Promise<TaskDefinitionSummary | null>;
 }
 
 export type TaskSetStatus = 'PRIMARY' | 'ACTIVE' | 'DRAINING';

@@ -118,8 +118,11 @@ describe.skipIf(!motoAvailable())('EcsTaskDefinitions against moto_server', () =
   }
 
   describe('describe', () => {
-    it('summarises a revision: each container image and its first container port', async () => {
-      const arn = await register(baseRevision('describe-web', { app: IMAGE_1, envoy: ENVOY }));
+    it('summarises a revision: each container image, its first container port, and the tags', async () => {
+      const arn = await register({
+        ...baseRevision('describe-web', { app: IMAGE_1, envoy: ENVOY }),
+        tags: [{ key: 'team', value: 'checkout' }],
+      });
 
       await expect(taskDefinitions.describe(arn)).resolves.toEqual({
         arn,
@@ -127,7 +130,18 @@ describe.skipIf(!motoAvailable())('EcsTaskDefinitions against moto_server', () =
         revision: 1,
         images: { app: IMAGE_1, envoy: ENVOY },
         ports: { app: 8080, envoy: undefined },
+        tags: { team: 'checkout' },
       });
+    });
+
+    // known moto gap: moto 5.2 ignores ListTaskDefinitions' sort=DESC and returns the oldest revision
+    // first; AWS returns the newest first (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTaskDefinitions.html).
+    // The local cloud's test (test/local/ecs.test.ts) checks this against a sort that works.
+    it.fails('finds the newest active revision of a family, or null for none', async () => {
+      await register(baseRevision('newest-web', { app: IMAGE_1, envoy: ENVOY }));
+      const second = await register(baseRevision('newest-web', { app: IMAGE_2, envoy: ENVOY }));
+      await expect(taskDefinitions.newest('newest-web')).resolves.toMatchObject({ arn: second, revision: 2 });
+      await expect(taskDefinitions.newest('no-such-family')).resolves.toBeNull();
     });
 
     it('throws ResourceNotFound for a revision that does not exist', async () => {

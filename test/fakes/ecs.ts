@@ -38,6 +38,11 @@ export class FakeEcs implements TaskDefinitions, TaskSets {
     return Promise.resolve(structuredClone(definition));
   }
 
+  newest(family: string): Promise<TaskDefinitionSummary | null> {
+    const revisions = [...this.definitions.values()].filter((d) => d.family === family);
+    return Promise.resolve(structuredClone(revisions.at(-1) ?? null));
+  }
+
   registerRelease(input: RegisterReleaseInput): Promise<{ arn: string; reused: boolean }> {
     const from = this.definitions.get(input.from);
     if (from === undefined) return Promise.reject(new Error(`no task definition ${input.from}`));
@@ -47,13 +52,18 @@ export class FakeEcs implements TaskDefinitions, TaskSets {
         return Promise.resolve({ arn: d.arn, reused: true });
       }
     }
-    return Promise.resolve({ arn: this.addDefinition(from.family, wanted, from.ports).arn, reused: false });
+    return Promise.resolve({ arn: this.addDefinition(from.family, wanted, from.ports, input.tags).arn, reused: false });
   }
 
-  addDefinition(family: string, images: Record<string, string>, ports: Record<string, number | undefined>) {
+  addDefinition(
+    family: string,
+    images: Record<string, string>,
+    ports: Record<string, number | undefined>,
+    tags: Record<string, string> = {},
+  ) {
     const revision = [...this.definitions.values()].filter((d) => d.family === family).length + 1;
     const arn = `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${revision}`;
-    const summary: TaskDefinitionSummary = { arn, family, revision, images, ports };
+    const summary: TaskDefinitionSummary = { arn, family, revision, images, ports, tags };
     this.definitions.set(arn, summary);
     return summary;
   }

@@ -105,6 +105,12 @@ describe('local ECS', () => {
     });
   });
 
+  it('finds the newest revision of a family, with its tags', async () => {
+    const definitions = new EcsTaskDefinitions(client);
+    await expect(definitions.newest('web')).resolves.toMatchObject({ revision: 2, tags: { 'cutover:release': '2' } });
+    await expect(definitions.newest('nothing')).resolves.toBeNull();
+  });
+
   it('runs task sets whose tasks start, register and become healthy; the first one is primary', async () => {
     const taskSets = new EcsTaskSets(client);
     const stable = await taskSets.create(service, {

@@ -4,7 +4,7 @@
 // the family may have been registered outside Cutover. While a deployment runs,
 // everything is in motion by design, so only the last check applies.
 
-import { ledgerRecordSchema, type LedgerRecordOf } from '../domain/ledger.js';
+import { ledgerRecordSchema } from '../domain/ledger.js';
 import type { ServiceEntry } from '../domain/catalog-schema.js';
 import type { EngineDeps } from './deps.js';
 

@@ -5,11 +5,33 @@ import { UsageError, EXIT_BAD_INPUT, EXIT_FAILED } from './errors.js';
 import { processOutput, type Output } from './output.js';
 import { errorReport } from './error-report.js';
 import type { Command } from './command.js';
+import { abortCommand } from './commands/abort.js';
+import { approveCommand } from './commands/approve.js';
 import { catalogCommand } from './commands/catalog.js';
+import { deployCommand } from './commands/deploy.js';
+import { judgeCommand } from './commands/judge.js';
 import { localCommand } from './commands/local.js';
 import { planCommand } from './commands/plan.js';
+import { promoteCommand } from './commands/promote.js';
+import { releasesCommand } from './commands/releases.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { statusCommand } from './commands/status.js';
+import { verifyCommand } from './commands/verify.js';
 
-export const COMMANDS: readonly Command[] = [planCommand, catalogCommand, localCommand];
+export const COMMANDS: readonly Command[] = [
+  planCommand,
+  deployCommand,
+  statusCommand,
+  approveCommand,
+  promoteCommand,
+  abortCommand,
+  rollbackCommand,
+  releasesCommand,
+  verifyCommand,
+  judgeCommand,
+  catalogCommand,
+  localCommand,
+];
 
 const HELP = `cutover: immutable, event-driven deployments for Amazon ECS
 

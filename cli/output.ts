@@ -8,11 +8,26 @@ export interface Output {
 }
 
 export function processOutput(json: boolean): Output {
+  quietOnClosedPipe();
   return {
     json,
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   };
+}
+
+let guarded = false;
+
+/** `cutover releases web | head -1`: a reader that stops early ends the command quietly. */
+function quietOnClosedPipe(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
 }
 
 export function printJson(output: Output, value: unknown): void {

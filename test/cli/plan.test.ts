@@ -60,7 +60,7 @@ describe('cutover plan', () => {
     [['plan', 'web', '--preset', 'Linear5', '--catalog', example], 'unknown preset "Linear5"'],
     [['plan', 'web', '--batch-percent', 'ten', '--catalog', example], 'batchPercent: must be a whole number'],
     [['plan', 'web', '--catalog', '/nonexistent/catalog.yml'], 'no such file. Pass --catalog FILE'],
-    [['deploy'], 'unknown command "deploy"'],
+    [['deploi'], 'unknown command "deploi"'],
   ])('exits 2 with a clear message for %j', async (args, words) => {
     const io = capture();
     expect(await main(args, io)).toBe(2);

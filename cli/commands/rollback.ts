@@ -1,0 +1,78 @@
+// `cutover rollback <service> [--to <release>]` (POST /services/{name}/rollback): aborts the
+// deployment in progress, or else starts a new release that redeploys an earlier one.
+
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { printJson } from '../output.js';
+import {
+  clientFrom,
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  reportingApiFailures,
+  segment,
+} from '../api-client.js';
+import { shortImage } from './status.js';
+
+const help = `Usage: cutover rollback <service> [--to <release>] [--reason TEXT] [options]
+
+Roll <service> back. With a deployment in progress (and no --to), abort it: production
+traffic returns to the stable release. Otherwise start a new release that redeploys an
+earlier promoted one (default: the one before the live release) at once: all traffic in
+one step, no approval, still watched by the alarms. Releases are never changed: the
+rollback is a new release, recorded in the ledger with trigger "rollback".
+
+Options:
+  --to RELEASE        the release to redeploy (see cutover releases <service>)
+  --reason TEXT       why, recorded in the ledger
+
+${CONNECTION_HELP}
+
+Exit codes: 0 started, 1 the release is already live or the service is busy (409),
+2 bad usage, unknown service, or no such promoted release.
+
+Examples:
+  cutover rollback web
+  cutover rollback web --to 3 --reason "v5 leaks memory"`;
+
+interface Answer {
+  service?: string;
+  aborted?: string;
+  deploymentId?: string;
+  image?: string;
+}
+
+export const rollbackCommand: Command = {
+  name: 'rollback',
+  summary: 'abort the deployment in progress, or redeploy an earlier release (--to)',
+  help,
+  run: reportingApiFailures(async (args, output) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { ...CONNECTION_OPTIONS, to: { type: 'string' }, reason: { type: 'string' } },
+    });
+    if (positionals.length !== 1) throw new UsageError('rollback takes exactly one service name', help);
+    const service = positionals[0]!;
+    if (values.to !== undefined && !/^[1-9]\d*$/.test(values.to))
+      throw new UsageError(`--to takes a release number such as 3, not ${values.to}`, help);
+    const answer = await clientFrom(values).post<Answer>(`/services/${segment(service)}/rollback`, {
+      ...(values.to === undefined ? {} : { to: Number(values.to) }),
+      ...(values.reason === undefined ? {} : { reason: values.reason }),
+    });
+    if (output.json) printJson(output, answer);
+    else if (answer.aborted !== undefined) {
+      output.out(
+        `Aborting ${answer.aborted}, the deployment of ${service} in progress: production traffic returns to the stable release.`,
+      );
+      output.out(`Follow it: cutover status ${answer.aborted} --watch`);
+    } else {
+      const target = values.to === undefined ? 'the release before the live one' : `release ${values.to}`;
+      output.out(
+        `Rolling ${service} back to ${target}: ${answer.deploymentId} redeploys ${shortImage(answer.image ?? '')}, all traffic at once.`,
+      );
+      output.out(`Follow it: cutover status ${answer.deploymentId} --watch`);
+    }
+    return 0;
+  }),
+};

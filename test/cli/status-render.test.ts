@@ -1,0 +1,174 @@
+// What `status` and `--watch` draw, as pure functions of the API's deployment view. The
+// fixture is a real GET /deployments/{id} answer (a linear deployment baking at 30%); each
+// test clones it and changes what it is about.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  exitCodeOf,
+  isEnded,
+  outcomeLine,
+  renderDeployment,
+  shortImage,
+  weightsBar,
+  type DeploymentView,
+} from '../../cli/commands/status.js';
+import { releasesTable } from '../../cli/commands/releases.js';
+
+const FIXTURE = new URL('../fixtures/cli/deployment-linear-bake.json', import.meta.url);
+const baking = (): DeploymentView => JSON.parse(readFileSync(FIXTURE, 'utf8')) as DeploymentView;
+
+describe('renderDeployment', () => {
+  it('draws the header, the steps done, current and to come, the weights, the alarms and the bake', () => {
+    const lines = renderDeployment(baking());
+    expect(lines.slice(0, 2)).toEqual([
+      'web-fcdeeb247cfe: web release 5, linear, running (bake)',
+      'image   web@sha256:fcdeeb247cfe (stable: release 4, web@sha256:2e088daf866c)',
+    ]);
+    expect(lines).toContain('  ✓ shift 30% of production traffic to the new task set (t+2m)');
+    expect(lines).toContain('  · shift 40% of production traffic to the new task set (t+3m)');
+    expect(lines.filter((l) => l.startsWith('  ▶ '))).toEqual([
+      '  ▶ bake 1m, watching 1 alarm(s), then canary analysis',
+    ]);
+    expect(lines.filter((l) => /^ {2}[✓▶·] /.test(l))).toHaveLength(baking().steps.length);
+    expect(lines.slice(-3)).toEqual([
+      'stable ██████████████░░░░░░ candidate 30%',
+      'alarms  web-5xx-rate OK',
+      'bake    42s left',
+    ]);
+  });
+
+  it('folds the steps long done and long to come when told how many fit', () => {
+    const lines = renderDeployment(baking(), { maxSteps: 8 });
+    const steps = lines.filter((l) => /^ {2}[✓▶·] /.test(l));
+    expect(steps).toHaveLength(8);
+    expect(steps[0]).toBe('  ✓ … 7 steps done');
+    expect(steps[3]).toMatch(/^ {2}▶ bake 1m/);
+    expect(steps.at(-1)).toBe('  · … 14 more steps');
+  });
+
+  it('shows an alarm in ALARM, an approval wait, and the reason of a rollback', () => {
+    const view = {
+      ...baking(),
+      status: 'rolled-back' as const,
+      bake: null,
+      weights: { stable: 100, candidate: 0 },
+      alarms: [{ name: 'web-5xx-rate', state: 'ALARM' as const }],
+      approval: { expiresAt: '2026-11-27T18:00:00.000Z' },
+      reason: {
+        kind: 'alarm' as const,
+        message: 'alarm web-5xx-rate went to ALARM',
+        alarmName: 'web-5xx-rate',
+      },
+    };
+    const lines = renderDeployment(view);
+    expect(lines[0]).toBe('web-fcdeeb247cfe: web release 5, linear, rolled back');
+    expect(lines).toContain('stable ████████████████████ candidate 0%');
+    expect(lines).toContain('alarms  web-5xx-rate ALARM');
+    expect(lines).toContain(
+      'approval  waiting until 2026-11-27T18:00:00.000Z: cutover approve web-fcdeeb247cfe',
+    );
+    expect(lines.at(-1)).toBe('reason  alarm web-5xx-rate went to ALARM');
+    expect(lines.some((l) => l.startsWith('bake'))).toBe(false);
+  });
+
+  it('draws a deployment that is starting, or was refused before it began', () => {
+    const execution = { status: 'FAILED' as const, error: 'ServiceBusy', cause: 'web is being deployed' };
+    expect(
+      renderDeployment({
+        deploymentId: 'web-1',
+        status: 'starting',
+        execution: { ...execution, status: 'RUNNING' as const },
+      }),
+    ).toEqual(["web-1: starting (the execution runs; it has not taken the service's lock yet)"]);
+    expect(renderDeployment({ deploymentId: 'web-1', status: 'refused', execution })).toEqual([
+      'web-1: refused before it began',
+      'reason  ServiceBusy: web is being deployed',
+    ]);
+  });
+});
+
+describe('weightsBar', () => {
+  it.each([
+    [100, 0, 'stable ████████████████████ candidate 0%'],
+    [90, 10, 'stable ██████████████████░░ candidate 10%'],
+    [70, 30, 'stable ██████████████░░░░░░ candidate 30%'],
+    [0, 100, 'stable ░░░░░░░░░░░░░░░░░░░░ candidate 100%'],
+  ])('stable %i, candidate %i: %s', (stable, candidate, bar) => {
+    expect(weightsBar({ stable, candidate })).toBe(bar);
+  });
+});
+
+describe('the end of a deployment', () => {
+  it.each([
+    ['running', false, 0],
+    ['promoted', true, 0],
+    ['rolled-back', true, 1],
+    ['aborted', true, 1],
+  ] as const)('%s: ended %s, exit %i', (status, ended, code) => {
+    const view = { ...baking(), status };
+    expect(isEnded(view)).toBe(ended);
+    expect(exitCodeOf(view)).toBe(code);
+  });
+
+  it('a running deployment whose execution failed has ended, and failed', () => {
+    const view = {
+      ...baking(),
+      execution: { status: 'FAILED' as const, error: 'States.Runtime', cause: 'boom' },
+    };
+    expect(isEnded(view)).toBe(true);
+    expect(exitCodeOf(view)).toBe(1);
+    expect(outcomeLine(view)).toBe('✗ web-fcdeeb247cfe stopped: its execution ended FAILED States.Runtime');
+  });
+
+  it('says how it ended', () => {
+    expect(outcomeLine({ ...baking(), status: 'promoted' })).toBe(
+      '✓ web-fcdeeb247cfe promoted: release 5 of web is live',
+    );
+    expect(
+      outcomeLine({
+        ...baking(),
+        status: 'aborted',
+        reason: { kind: 'operator', message: 'aborted by operator:ana' },
+      }),
+    ).toBe('✗ web-fcdeeb247cfe aborted: aborted by operator:ana');
+  });
+});
+
+describe('releasesTable', () => {
+  it('lines up one release per row with the short digest and the reason', () => {
+    const release = {
+      deploymentId: 'web-1',
+      strategy: 'linear' as const,
+      records: [],
+      startedAt: '2026-11-27T10:00:00.123Z',
+    };
+    const lines = releasesTable([
+      {
+        ...release,
+        release: 12,
+        outcome: 'rolled-back',
+        image: `r/web@sha256:${'ab'.repeat(32)}`,
+        trigger: 'push',
+        actor: 'ecr-push',
+        reason: { kind: 'alarm', message: 'alarm web-5xx-rate went to ALARM' },
+      },
+      { ...release, release: 1, outcome: 'promoted', image: null, trigger: null, actor: null, reason: null },
+    ]);
+    expect(lines).toEqual([
+      'RELEASE  OUTCOME      IMAGE                TRIGGER  ACTOR     STARTED               REASON',
+      '12       rolled-back  sha256:abababababab  push     ecr-push  2026-11-27T10:00:00Z  alarm web-5xx-rate went to ALARM',
+      '1        promoted     -                    -        -         2026-11-27T10:00:00Z',
+    ]);
+  });
+});
+
+describe('shortImage', () => {
+  it('drops the registry and keeps 12 digits of the digest', () => {
+    expect(shortImage(`000000000000.dkr.ecr.us-east-1.amazonaws.com/team/web@sha256:${'c'.repeat(64)}`)).toBe(
+      'team/web@sha256:cccccccccccc',
+    );
+    expect(shortImage('web:v2')).toBe('web:v2');
+    expect(shortImage(`team/web@sha256:${'d'.repeat(64)}`)).toBe('team/web@sha256:dddddddddddd');
+  });
+});

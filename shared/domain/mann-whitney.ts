@@ -115,7 +115,7 @@ function rankSum(x: readonly number[], y: readonly number[]): RankSum {
   all.sort((a, b) => a.v - b.v);
   let rankSumX = 0;
   let tieTerm = 0;
-  for (let start = 0; start < all.length; ) {
+  for (let start = 0; start < all.length;) {
     let end = start + 1;
     while (end < all.length && all[end]!.v === all[start]!.v) end++;
     const t = end - start;
@@ -384,7 +384,10 @@ export function normalQuantile(p: number): number {
   if (p === 1) return Infinity;
   if (p > 0.5) return -normalQuantile(1 - p);
   const t = Math.sqrt(-2 * Math.log(p));
-  let z = -(t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
+  let z = -(
+    t -
+    (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308)))
+  );
   for (let i = 0; i < 6; i++) {
     const error = normalCdf(z) - p;
     const u = error * Math.sqrt(2 * Math.PI) * Math.exp((z * z) / 2);
@@ -401,7 +404,9 @@ function checkSample(values: readonly number[], name: string): void {
   if (values.length === 0) throw new RangeError(`sample ${name} is empty; the test needs at least one value`);
   const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
   if (bad >= 0) {
-    throw new RangeError(`sample ${name}[${bad}] is ${String(values[bad])}; every value must be a finite number`);
+    throw new RangeError(
+      `sample ${name}[${bad}] is ${String(values[bad])}; every value must be a finite number`,
+    );
   }
 }
 

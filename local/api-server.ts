@@ -6,6 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { HttpApiEvent, HttpApiResult } from '../functions/api.js';
 import { MAX_BODY_BYTES } from '../shared/api/request.js';
 
@@ -23,10 +24,31 @@ export function createApiServer(
   api: ApiFunction,
   extra?: (req: IncomingMessage, res: ServerResponse) => boolean,
 ): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     if (extra?.(req, res)) return;
-    void serve(token, api, req, res);
+    serve(token, api, req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, { error: { code: 'InternalError', message: 'see the log' } });
+      else res.destroy();
+    });
   });
+  server.on('clientError', answerUnparsable);
+  return server;
+}
+
+/** Requests Node's HTTP parser refuses (a raw control byte in the path, headers over
+ *  16 KiB) get the same JSON error shape as every other refusal. */
+function answerUnparsable(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const [status, code, message] = tooLarge
+    ? [431, 'HeadersTooLarge', 'the request line and headers must be under 16 KiB']
+    : [400, 'BadRequest', 'the request could not be parsed as HTTP; percent-encode the path'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `connection: close\r\n\r\n${body}`,
+  );
 }
 
 async function serve(

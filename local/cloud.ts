@@ -300,13 +300,19 @@ export class LocalCloud {
     saveState(this.options.dataDir, state);
   }
 
-  /** Stops ticking, saves, and closes both endpoints. Running executions are cut off. */
+  /**
+   * Stops ticking, saves, cuts off running executions (the next start shows them aborted),
+   * lets handler calls already under way finish (for up to ten seconds), and closes the
+   * endpoints.
+   */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.timer);
     this.save();
     for (const execution of this.stepFunctions.runningExecutions()) execution.stop();
+    const deadline = Date.now() + 10_000;
+    while (this.functions.busy > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await Promise.all([close(this.server), close(this.dynamo), close(this.apiServer)]);
   }
 }

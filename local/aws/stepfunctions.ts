@@ -117,6 +117,7 @@ export class LocalStepFunctions {
       clock: this.options.clock,
       tokens: this.options.tokens,
       retryMsPerSecond: this.options.retryMsPerSecond ?? 0,
+      realTimeInvokeTimeouts: true,
       ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
     });
     this.running.set(arn, execution);

@@ -24,6 +24,12 @@ export interface RunOptions {
   tokens: TokenRegistry;
   /** Real milliseconds to pause per second of a Retry interval (default: none). */
   retryMsPerSecond?: number;
+  /**
+   * Measure the timeouts of plain Lambda tasks in real time. The local cloud runs the real
+   * handlers, whose running time is real, not simulated; a fast clock would otherwise time
+   * out a handler that merely ran on a busy machine. Waits for task tokens stay simulated.
+   */
+  realTimeInvokeTimeouts?: boolean;
   onEvent?: (event: HistoryEvent, execution: LocalExecution) => void;
 }
 
@@ -134,7 +140,11 @@ export function runExecution(options: RunOptions): LocalExecution {
       task.kind === 'token' ? waitForToken(task, input.__payload) : invoke(task.fn, input.__payload);
     if (timeoutSeconds === undefined) return work;
     const timer = new AbortController();
-    const timeout = clock.sleep(timeoutSeconds * 1000, timer.signal).then(() => {
+    const sleep =
+      task.kind === 'invoke' && options.realTimeInvokeTimeouts
+        ? realSleep(timeoutSeconds * 1000, timer.signal)
+        : clock.sleep(timeoutSeconds * 1000, timer.signal);
+    const timeout = sleep.then(() => {
       // Ended early because the work finished (or the execution stopped): never settle.
       if (timer.signal.aborted || abort.signal.aborted) return new Promise<never>(() => undefined);
       throw new StatesTimeout();
@@ -181,6 +191,16 @@ export function runExecution(options: RunOptions): LocalExecution {
     }
     return intervals;
   }
+}
+
+function realSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function statesOf(definition: Record<string, unknown>): Record<string, Record<string, unknown>> {

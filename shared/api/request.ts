@@ -30,7 +30,7 @@ export function jsonBody(request: ApiRequest): Record<string, unknown> {
   }
   if (text.trim() === '') return {};
   const type = request.headers['content-type'] ?? 'application/json';
-  if (!/^application\/json\b/i.test(type)) {
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ApiError(415, 'UnsupportedMediaType', `send the body as application/json, not ${type}`);
   }
   let value: unknown;

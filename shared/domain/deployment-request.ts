@@ -109,6 +109,9 @@ export function validateDeploymentRequest(
   };
 }
 
+/** `<account>.dkr.ecr.<region>.amazonaws.com`, or `.amazonaws.com.cn` in the China regions. */
+const ECR_REGISTRY = /^\d{12}\.dkr\.ecr\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?$/;
+
 function imageProblems(
   text: string,
   entry: ServiceEntry | undefined,
@@ -120,6 +123,13 @@ function imageProblems(
   } catch (error) {
     problems.push({ path: 'image', message: (error as Error).message });
     return undefined;
+  }
+  if (image.registry === undefined || !ECR_REGISTRY.test(image.registry)) {
+    const found = image.registry === undefined ? 'no registry' : `registry "${image.registry}"`;
+    problems.push({
+      path: 'image',
+      message: `${found}: the image must come from an Amazon ECR private registry, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/${image.repository}@sha256:…`,
+    });
   }
   if (entry !== undefined && !entry.images.repositories.includes(image.repository)) {
     problems.push({

@@ -100,6 +100,12 @@ function chooseStrategy(
     ? { strategy, preset: preset ?? defaultPresetFor(strategy, entry) }
     : { strategy, preset: entry.preset, schedule: entry.schedule };
   const choiceProblems = strategyProblems(choice);
+  if (options.batchPercent !== undefined && strategy !== 'rolling') {
+    choiceProblems.push({
+      path: 'batchPercent',
+      message: `applies only to rolling deployments; this one is ${strategy} (leave it out, or send strategy: rolling)`,
+    });
+  }
   if (choiceProblems.length > 0) throw new DeploymentRequestInvalid(choiceProblems);
   return { choice, batchPercent: batch };
 }

@@ -82,9 +82,7 @@ export async function detectDrift(deps: Deps, service: string, entry: ServiceEnt
 async function latestPromoted(deps: Pick<Deps, 'ledger'>, service: string): Promise<DriftReport['live']> {
   const records = (await deps.ledger.list(service)).flatMap((raw) => {
     const parsed = ledgerRecordSchema.safeParse(raw);
-    return parsed.success && parsed.data.type === 'Promoted'
-      ? [parsed.data]
-      : [];
+    return parsed.success && parsed.data.type === 'Promoted' ? [parsed.data] : [];
   });
   const last = records.at(-1);
   return last

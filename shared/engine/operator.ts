@@ -55,13 +55,15 @@ export async function approve(deps: Deps, deploymentId: string, operator: Operat
       `deployment ${deploymentId} is not waiting for approval (it is at: ${deployment.phase})`,
     );
   }
+  // Recorded before the token is answered, so the ledger has the approval before the
+  // traffic shift it lets happen.
+  await record(deps, deployment, 'approve', operator);
   const outcome = await deps.tokens.succeed(deployment.approval.token, {
     approvedBy: operator.actor,
     reason: operator.reason,
   });
   if (outcome === 'gone') throw new NotActionable(`the approval of ${deploymentId} has already ended`);
   await deps.deployments.update(deploymentId, { approval: undefined });
-  await record(deps, deployment, 'approve', operator);
 }
 
 /**
@@ -76,17 +78,16 @@ export async function promote(
 ): Promise<void> {
   const action = operator.full ? 'promote-full' : 'promote';
   const deployment = await running(deps, deploymentId, action);
-  if (operator.full) await deps.deployments.update(deploymentId, { promoteFull: true });
   const token = deployment.approval?.token ?? deployment.bake?.token;
-  if (token !== undefined) {
-    await deps.tokens.succeed(token, { promotedBy: operator.actor });
-  } else if (!operator.full) {
+  if (token === undefined && !operator.full) {
     throw new NotActionable(
       `deployment ${deploymentId} is not baking or waiting for approval (it is at: ${deployment.phase}); there is no step to end early`,
     );
   }
-  if (deployment.approval !== undefined) await deps.deployments.update(deploymentId, { approval: undefined });
   await record(deps, deployment, action, operator);
+  if (operator.full) await deps.deployments.update(deploymentId, { promoteFull: true });
+  if (token !== undefined) await deps.tokens.succeed(token, { promotedBy: operator.actor });
+  if (deployment.approval !== undefined) await deps.deployments.update(deploymentId, { approval: undefined });
 }
 
 /**
@@ -100,7 +101,7 @@ export async function abort(deps: Deps, deploymentId: string, operator: Operator
   await deps.deployments.update(deploymentId, {
     abortRequested: { actor: operator.actor, reason: operator.reason },
   });
+  await record(deps, deployment, 'abort', operator);
   const token = deployment.bake?.token ?? deployment.approval?.token;
   if (token !== undefined) await deps.tokens.fail(token, 'DeploymentAborted', message);
-  await record(deps, deployment, 'abort', operator);
 }

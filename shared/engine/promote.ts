@@ -29,8 +29,6 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
     targetGroupArn,
     ...(deployment.pushedAt === undefined ? {} : { pushedAt: deployment.pushedAt }),
   });
-  const wait = spec.plan.strategy === 'rolling' ? 0 : spec.settings.terminationWaitSeconds;
-  deployment = await advance(deps, deployment, 'promoted', wait, { status: 'promoted', approval: undefined });
   await appendOnce(deps, {
     service: spec.service,
     type: 'Promoted',
@@ -39,6 +37,9 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
     actor: 'state-machine',
     detail: { image: spec.image, taskDefinitionArn },
   });
+  // The record first: whoever sees the status `promoted` finds the Promoted record too.
+  const wait = spec.plan.strategy === 'rolling' ? 0 : spec.settings.terminationWaitSeconds;
+  deployment = await advance(deps, deployment, 'promoted', wait, { status: 'promoted', approval: undefined });
   await deps.events.publish({
     detailType: 'Deployment Promoted',
     detail: {

@@ -52,7 +52,10 @@ export class FakeEcs implements TaskDefinitions, TaskSets {
         return Promise.resolve({ arn: d.arn, reused: true });
       }
     }
-    return Promise.resolve({ arn: this.addDefinition(from.family, wanted, from.ports, input.tags).arn, reused: false });
+    return Promise.resolve({
+      arn: this.addDefinition(from.family, wanted, from.ports, input.tags).arn,
+      reused: false,
+    });
   }
 
   addDefinition(

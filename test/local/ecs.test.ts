@@ -107,7 +107,10 @@ describe('local ECS', () => {
 
   it('finds the newest revision of a family, with its tags', async () => {
     const definitions = new EcsTaskDefinitions(client);
-    await expect(definitions.newest('web')).resolves.toMatchObject({ revision: 2, tags: { 'cutover:release': '2' } });
+    await expect(definitions.newest('web')).resolves.toMatchObject({
+      revision: 2,
+      tags: { 'cutover:release': '2' },
+    });
     await expect(definitions.newest('nothing')).resolves.toBeNull();
   });
 

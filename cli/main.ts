@@ -9,6 +9,7 @@ import { abortCommand } from './commands/abort.js';
 import { approveCommand } from './commands/approve.js';
 import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
+import { driftCommand } from './commands/drift.js';
 import { judgeCommand } from './commands/judge.js';
 import { localCommand } from './commands/local.js';
 import { planCommand } from './commands/plan.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   rollbackCommand,
   releasesCommand,
   verifyCommand,
+  driftCommand,
   judgeCommand,
   catalogCommand,
   localCommand,

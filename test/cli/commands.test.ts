@@ -262,7 +262,7 @@ describe('errors', () => {
     expect(run.stderr).not.toMatch(NO_STACK);
   });
 
-  it.each(['deploy', 'status', 'approve', 'promote', 'abort', 'rollback', 'releases', 'verify'])(
+  it.each(['deploy', 'status', 'approve', 'promote', 'abort', 'rollback', 'releases', 'verify', 'drift'])(
     '%s --help shows usage, the connection options and examples',
     async (command) => {
       const run = await cloud.cutover([command, '--help'], { connect: false });

@@ -1,0 +1,67 @@
+// `cutover drift <service>`: compares what runs in ECS and on the listener with what the
+// ledger says is live (GET /services/{name}/drift).
+
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { printJson } from '../output.js';
+import {
+  clientFrom,
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  reportingApiFailures,
+  segment,
+} from '../api-client.js';
+import type { DriftReport } from '../../shared/engine/drift.js';
+
+const help = `Usage: cutover drift <service> [options]
+
+Check <service> for drift: the primary task set must run the task definition and image of
+the live release in the ledger, production traffic must rest entirely on it, no other task
+set may linger, and no newer revision of its task definition family may have been
+registered outside Cutover. While a deployment runs, only the last check is made.
+The same check runs every 15 minutes and publishes a Drift Detected event.
+
+${CONNECTION_HELP}
+
+Exit codes: 0 no drift, 1 drift found (each finding is printed), 2 bad usage or unknown
+service.
+
+Examples:
+  cutover drift web
+  cutover drift web --json`;
+
+export const driftCommand: Command = {
+  name: 'drift',
+  summary: 'compare what runs with the live release in the ledger',
+  help,
+  run: reportingApiFailures(async (args, output) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: CONNECTION_OPTIONS,
+    });
+    if (positionals.length !== 1) throw new UsageError('drift takes exactly one service name', help);
+    const report = await clientFrom(values).get<DriftReport>(`/services/${segment(positionals[0]!)}/drift`);
+    if (output.json) printJson(output, report);
+    else for (const line of describe(report)) output.out(line);
+    return report.drift ? 1 : 0;
+  }),
+};
+
+export function describe(report: DriftReport): string[] {
+  const live =
+    report.live === null ? 'no live release' : `release ${report.live.release}, ${report.live.image}`;
+  const lines = report.drift
+    ? [
+        `✗ ${report.service} has drifted from ${live}:`,
+        ...report.findings.map((f) => `  - ${f.kind}: ${f.message}`),
+      ]
+    : [`✓ ${report.service} runs ${live}, as the ledger says`];
+  if (report.deploymentInProgress !== null) {
+    lines.push(
+      `  (deployment ${report.deploymentInProgress} is in progress: only revisions registered outside Cutover were checked)`,
+    );
+  }
+  return lines;
+}

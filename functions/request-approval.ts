@@ -1,4 +1,6 @@
 // Pauses for a person (a task-token wait): stores the token that approve and abort use.
+// Used before traffic moves when the catalog requires approval, and after a marginal
+// final canary analysis.
 
 import { z } from 'zod';
 import { tables } from '../shared/aws/dynamodb-tables.js';
@@ -9,8 +11,12 @@ import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof requestApproval>[0]) {
-  return stepHandler('request-approval', stepInput({ token: z.string().min(1) }), async ({ spec, token }) => {
-    await requestApproval(deps, spec, token);
+  const input = stepInput({
+    token: z.string().min(1),
+    because: z.enum(['approval required', 'analysis marginal']).default('approval required'),
+  });
+  return stepHandler('request-approval', input, async ({ spec, token, because }) => {
+    await requestApproval(deps, spec, token, because);
     return { waiting: 'approval' };
   });
 }

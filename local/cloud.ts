@@ -181,6 +181,9 @@ export class LocalCloud {
     });
     const endpoint = await listen(server, options.port);
     const machineArns = setEnvironment(options, scope, endpoint);
+    // Loaded now, not on first call: loading takes real time, which a fast clock would turn
+    // into minutes of a deployment's simulated time.
+    await functions.preload();
     for (const machine of MACHINES) {
       const definition = readFileSync(join(ROOT, 'statemachines', `${machine}.asl.json`), 'utf8');
       stepFunctions.addStateMachine({

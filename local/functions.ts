@@ -17,6 +17,7 @@ export const FUNCTION_NAMES = [
   'request-approval',
   'shift-traffic',
   'start-bake',
+  'analyze',
   'scale-batch',
   'promote',
   'clean-up',
@@ -49,6 +50,11 @@ export class LocalFunctions {
       }
     };
   };
+
+  /** Loads every handler (each reads its environment when loaded: set it first). */
+  async preload(): Promise<void> {
+    for (const name of FUNCTION_NAMES) await this.load(name);
+  }
 
   get busy(): number {
     return this.inflight;

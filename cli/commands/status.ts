@@ -167,10 +167,16 @@ export function renderDeployment(view: AnyDeploymentView, options: { maxSteps?: 
     `alarms  ${alarmsText(view.alarms)}`,
   ];
   if (view.bake !== null) lines.push(`bake    ${formatDuration(view.bake.secondsLeft)} left`);
+  if (view.analysis) lines.push(`analysis  ${analysisText(view.analysis)}`);
   if (view.approval !== null)
     lines.push(`approval  waiting until ${view.approval.expiresAt}: cutover approve ${view.deploymentId}`);
   if (view.reason !== null) lines.push(`reason  ${view.reason.message}`);
   return lines;
+}
+
+function analysisText(analysis: NonNullable<DeploymentView['analysis']>): string {
+  const failing = analysis.failedMetrics.length > 0 ? `, failing: ${analysis.failedMetrics.join(', ')}` : '';
+  return `${analysis.final ? 'final' : 'interim'} ${analysis.classification}, score ${analysis.score}${failing} → ${analysis.verdict}`;
 }
 
 function stepLines(steps: DeploymentView['steps'], maxSteps: number): string[] {

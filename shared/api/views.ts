@@ -40,6 +40,17 @@ export function deploymentView(
       ? { expiresAt: new Date(deployment.approval.expiresAt).toISOString() }
       : null,
     promoteFull: deployment.promoteFull ?? false,
+    analysis: deployment.analysis
+      ? {
+          at: new Date(deployment.analysis.at).toISOString(),
+          final: deployment.analysis.final,
+          classification: deployment.analysis.classification,
+          score: deployment.analysis.score,
+          verdict: deployment.analysis.verdict,
+          reason: deployment.analysis.reason,
+          failedMetrics: deployment.analysis.failedMetrics,
+        }
+      : null,
     alarms: (entry ? alarmNames(entry) : []).map((name) => ({ name, state: alarms[name] ?? 'UNKNOWN' })),
     steps,
     reason: deployment.reason ?? null,

@@ -20,6 +20,17 @@ export class ResourceNotFound extends Error {
   }
 }
 
+/**
+ * CloudWatch could not give the metric data asked for: the queries were refused, access was
+ * denied, or the answer said its data was incomplete. Retrying would not help.
+ */
+export class MetricQueryFailed extends Error {
+  override readonly name = 'MetricQueryFailed' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 const TRANSIENT_NAMES = new Set([
   'ThrottlingException',
   'Throttling',

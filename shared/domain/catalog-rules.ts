@@ -3,7 +3,9 @@
 
 import type { Problem } from './errors.js';
 import type { AlarmSpec, Catalog, ServiceEntry } from './catalog-schema.js';
-import { strategyProblems } from './strategy.js';
+import { MIN_ANALYSIS_MINUTES, MIN_ANALYSIS_SECONDS } from './analysis-plan.js';
+import { scheduleDurationSeconds } from './schedule.js';
+import { resolveStrategy, strategyProblems } from './strategy.js';
 
 export function catalogRuleProblems(catalog: Catalog): Problem[] {
   const names = Object.keys(catalog.services);
@@ -27,6 +29,7 @@ export function serviceRuleProblems(name: string, entry: Partial<ServiceEntry>):
   if (entry.traffic !== undefined) problems.push(...trafficProblems(entry.traffic, entry.hooks ?? {}));
   if (entry.alarms !== undefined) problems.push(...alarmProblems(entry.alarms));
   if (entry.analysis !== undefined) problems.push(...analysisProblems(entry.analysis));
+  if (entry.analysis?.enabled === true) problems.push(...analysisUseProblems(entry));
   return problems.map((p) => ({ path: at(p.path), message: p.message }));
 }
 
@@ -67,6 +70,57 @@ function alarmProblems(alarms: readonly AlarmSpec[]): Problem[] {
   return problems;
 }
 
+/** What enabled analysis needs: metrics, and traffic it can compare. */
+function analysisUseProblems(entry: Partial<ServiceEntry>): Problem[] {
+  const problems: Problem[] = [];
+  if ((entry.analysis?.metrics ?? []).length === 0) {
+    problems.push({
+      path: 'analysis.metrics',
+      message: 'name at least one metric for the analysis to judge',
+    });
+  }
+  if (entry.strategy === 'all-at-once' || entry.strategy === 'rolling') {
+    problems.push({
+      path: 'analysis.enabled',
+      message: `analysis needs canary, linear or blue-green; ${entry.strategy} never runs the old and new task sets side by side behind their own target groups`,
+    });
+  }
+  const enough = `${MIN_ANALYSIS_SECONDS} (${MIN_ANALYSIS_MINUTES} whole minutes to judge; fewer cannot reach 98% confidence)`;
+  if (
+    entry.strategy === 'blue-green' &&
+    entry.bakeSeconds !== undefined &&
+    entry.bakeSeconds < MIN_ANALYSIS_SECONDS
+  ) {
+    problems.push({
+      path: 'bakeSeconds',
+      message: `blue-green analysis judges the final bake: it needs at least ${enough}`,
+    });
+  }
+  const canaryTime = canarySeconds(entry);
+  if (canaryTime !== null && canaryTime < MIN_ANALYSIS_SECONDS) {
+    problems.push({
+      path: entry.schedule === undefined ? 'preset' : 'schedule',
+      message: `analysis judges the steps before 100%, which last ${canaryTime} s here; they need at least ${enough}`,
+    });
+  }
+  return problems;
+}
+
+/** Seconds a canary or linear schedule runs before its last step; null when not one. */
+function canarySeconds(entry: Partial<ServiceEntry>): number | null {
+  if (
+    (entry.strategy !== 'canary' && entry.strategy !== 'linear') ||
+    strategyProblems({ ...entry, strategy: entry.strategy }).length > 0
+  )
+    return null;
+  const { schedule } = resolveStrategy({
+    strategy: entry.strategy,
+    preset: entry.preset,
+    schedule: entry.schedule,
+  });
+  return schedule === null ? null : scheduleDurationSeconds(schedule);
+}
+
 function analysisProblems(analysis: ServiceEntry['analysis']): Problem[] {
   const problems: Problem[] = [];
   if (analysis.thresholds.marginal > analysis.thresholds.pass) {
@@ -80,6 +134,16 @@ function analysisProblems(analysis: ServiceEntry['analysis']): Problem[] {
       'metric',
     ),
   );
+  metrics.forEach((metric, i) => {
+    if (!('inputs' in metric.source)) return;
+    problems.push(
+      ...duplicates(
+        metric.source.inputs.map((input) => input.id),
+        (j) => `analysis.metrics[${i}].source.inputs[${j}].id`,
+        'input id',
+      ),
+    );
+  });
   if (analysis.groupWeights !== undefined) {
     const groups = new Set(metrics.map((m) => m.group));
     for (const group of Object.keys(analysis.groupWeights)) {

@@ -4,6 +4,7 @@
 import type { Strategy } from './catalog-schema.js';
 import type { Trigger } from './deployment-request.js';
 import type { Reason } from './ledger.js';
+import type { AnalysisVerdict, TimeWindow } from './analysis-plan.js';
 
 export type DeploymentStatus = 'running' | 'promoted' | 'rolled-back' | 'aborted';
 
@@ -22,6 +23,18 @@ export interface Candidate {
   targetGroupArn: string;
   taskDefinitionArn?: string | undefined;
   taskSetId?: string | undefined;
+}
+
+export interface AnalysisRecord {
+  at: number;
+  final: boolean;
+  classification: 'Pass' | 'Marginal' | 'Fail';
+  score: number;
+  verdict: AnalysisVerdict;
+  reason: string;
+  /** Metrics that were High, Low or NodataFail. */
+  failedMetrics: string[];
+  window: { baseline: TimeWindow; canary: TimeWindow } | null;
 }
 
 export interface Deployment {
@@ -43,6 +56,12 @@ export interface Deployment {
   candidate: Candidate;
   /** Production weights, in percent, as last set and verified. */
   weights: { stable: number; candidate: number };
+  /** When production traffic first reached the candidate: where canary analysis starts. */
+  trafficStartedAt?: number | undefined;
+  /** The latest canary analysis. */
+  analysis?: AnalysisRecord | undefined;
+  /** An operator ended the current bake with `promote`: its analysis is skipped. */
+  analysisSkippedBy?: string | undefined;
   /** Test-listener traffic goes to the candidate. */
   testTraffic?: boolean | undefined;
   bake?: { token: string; startedAt: number; endsAt: number; alarms: string[] } | undefined;

@@ -22,11 +22,22 @@ export const DETAIL_SCHEMAS = {
     stable: z.object({ release: z.int(), image: z.string() }),
   }),
   'Traffic Shifted': z.object({ ...subject, weights: z.object({ stable: z.int(), candidate: z.int() }) }),
-  'Approval Needed': z.object({ ...subject, image: z.string(), expiresAt: z.string() }),
+  'Approval Needed': z.object({
+    ...subject,
+    image: z.string(),
+    expiresAt: z.string(),
+    /** Why a person is asked: the catalog requires approval, or analysis was marginal. */
+    because: z.enum(['approval required', 'analysis marginal']),
+  }),
   'Analysis Completed': z.object({
     ...subject,
+    /** The last judgement of the deployment (it must reach pass), or one before it. */
+    final: z.boolean(),
     classification: z.enum(['Pass', 'Marginal', 'Fail']),
     score: z.number(),
+    /** What the deployment does next. */
+    verdict: z.enum(['continue', 'pause', 'roll back']),
+    reason: z.string(),
     failedMetrics: z.array(z.string()),
   }),
   'Deployment Promoted': z.object({ ...subject, image: z.string() }),

@@ -160,7 +160,8 @@ export function defaultRules(name: string): MetricRules {
 /**
  * The final judgement of a run: every metric classified, the groups and summary scored, and the
  * summary classified against `thresholds` (≥ pass: Pass, ≥ marginal: Marginal, else Fail).
- * Only Pass lets a deployment through at the end; Marginal and Fail both roll back.
+ * At the end, Pass lets a deployment through, Fail rolls it back and Marginal asks a person
+ * (shared/domain/analysis-plan.ts).
  */
 export function judge(
   input: JudgeInput,

@@ -67,17 +67,22 @@ export async function endBake(
   return deps.deployments.update(deployment.deploymentId, { bake: undefined });
 }
 
-/** Pauses for a person: stores the approval token that `approve` and `abort` use. */
+/**
+ * Pauses for a person: stores the approval token that `approve` and `abort` use. `because`
+ * says why: the catalog requires approval, or the final canary analysis was marginal.
+ */
 export async function requestApproval(
   deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'events'>,
   spec: DeploymentSpec,
   token: string,
+  because: 'approval required' | 'analysis marginal' = 'approval required',
 ): Promise<void> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const now = deps.clock.now();
   const timeout = spec.settings.approval.timeoutSeconds;
   const expiresAt = now + timeout * 1000;
-  await advance(deps, deployment, 'approval', timeout, { approval: { token, requestedAt: now, expiresAt } });
+  const phase = because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
+  await advance(deps, deployment, phase, timeout, { approval: { token, requestedAt: now, expiresAt } });
   await deps.events.publish({
     detailType: 'Approval Needed',
     detail: {
@@ -86,6 +91,7 @@ export async function requestApproval(
       release: deployment.release,
       image: spec.image,
       expiresAt: new Date(expiresAt).toISOString(),
+      because,
     },
   });
 }

@@ -9,6 +9,7 @@ import type { TaskDefinitions, TaskSets } from '../ports/ecs.js';
 import type { CutoverEvents } from '../ports/events.js';
 import type { Executions } from '../ports/executions.js';
 import type { HookRunner } from '../ports/hooks.js';
+import type { MetricSource } from '../ports/metrics.js';
 import type { ReleaseLedger } from '../ports/ledger.js';
 import type { TaskTokens } from '../ports/tokens.js';
 import type { TrafficRouter } from '../ports/traffic.js';
@@ -28,4 +29,5 @@ export interface EngineDeps {
   hooks: HookRunner;
   executions: Executions;
   events: CutoverEvents;
+  metrics: MetricSource;
 }

@@ -63,3 +63,13 @@ export class NoStableRelease extends EngineError {
 export class LockLost extends EngineError {
   override readonly name = 'LockLost' as const;
 }
+
+/** Canary analysis judged the new release worse than the old: it rolls back. */
+export class AnalysisFailed extends EngineError {
+  override readonly name = 'AnalysisFailed' as const;
+}
+
+/** The final canary analysis was marginal: a person decides (approve or abort). */
+export class AnalysisMarginal extends EngineError {
+  override readonly name = 'AnalysisMarginal' as const;
+}

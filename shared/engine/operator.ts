@@ -86,6 +86,9 @@ export async function promote(
   }
   await record(deps, deployment, action, operator);
   if (operator.full) await deps.deployments.update(deploymentId, { promoteFull: true });
+  // The operator judged this step: its canary analysis is skipped (as Argo's promote skips it).
+  else if (deployment.bake !== undefined)
+    await deps.deployments.update(deploymentId, { analysisSkippedBy: operator.actor });
   if (token !== undefined) await deps.tokens.succeed(token, { promotedBy: operator.actor });
   if (deployment.approval !== undefined) await deps.deployments.update(deploymentId, { approval: undefined });
 }

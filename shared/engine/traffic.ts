@@ -76,8 +76,10 @@ export async function shiftTraffic(
   const step = schedule[index]!;
   await setAndVerify(deps.router, spec.settings.traffic.productionListenerRule, deployment, step.weight);
   const bakeSeconds = index === last ? 0 : step.bakeSeconds;
+  const firstTraffic = deployment.trafficStartedAt === undefined && step.weight > 0;
   deployment = await advance(deps, deployment, `shift ${step.weight}%`, bakeSeconds, {
     weights: { stable: 100 - step.weight, candidate: step.weight },
+    ...(firstTraffic ? { trafficStartedAt: deps.clock.now() } : {}),
   });
   await appendOnce(deps, {
     service: spec.service,

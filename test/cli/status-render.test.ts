@@ -47,6 +47,31 @@ describe('renderDeployment', () => {
     expect(steps.at(-1)).toBe('  · … 14 more steps');
   });
 
+  it('shows the latest canary analysis: interim or final, score, failing metrics and what follows', () => {
+    const view = baking();
+    view.analysis = {
+      at: '2026-11-27T10:05:00.000Z',
+      final: true,
+      classification: 'Marginal',
+      score: 50,
+      verdict: 'pause',
+      reason: 'final analysis: score 50 is below pass 95 but reaches marginal 40',
+      failedMetrics: ['latency-p50'],
+    };
+    expect(renderDeployment(view)).toContain(
+      'analysis  final Marginal, score 50, failing: latency-p50 → pause',
+    );
+    view.analysis = {
+      ...view.analysis,
+      final: false,
+      classification: 'Pass',
+      score: 100,
+      verdict: 'continue',
+      failedMetrics: [],
+    };
+    expect(renderDeployment(view)).toContain('analysis  interim Pass, score 100 → continue');
+  });
+
   it('shows an alarm in ALARM, an approval wait, and the reason of a rollback', () => {
     const view = {
       ...baking(),

@@ -170,6 +170,27 @@ describe('catalog rules', () => {
       'services.web.analysis.metrics[0].source.inputs',
       '>=1 items',
     ],
+    ['analysis: { enabled: true }', 'services.web.analysis.metrics', 'at least one metric'],
+    [
+      'analysis: { metrics: [{ name: e, source: { expression: "m1/m1", inputs: [{ id: m1, namespace: A, metricName: X, stat: Sum }, { id: m1, namespace: A, metricName: Y, stat: Sum }] } }] }',
+      'services.web.analysis.metrics[0].source.inputs[1].id',
+      'listed twice',
+    ],
+    [
+      'strategy: rolling\n    analysis: { enabled: true, metrics: [{ name: e, source: { builtin: error-rate } }] }',
+      'services.web.analysis.enabled',
+      'needs canary, linear or blue-green; rolling',
+    ],
+    [
+      'strategy: blue-green\n    bakeSeconds: 300\n    analysis: { enabled: true, metrics: [{ name: e, source: { builtin: error-rate } }] }',
+      'services.web.bakeSeconds',
+      'at least 360 (5 whole minutes to judge',
+    ],
+    [
+      'strategy: canary\n    preset: Canary10Percent5Minutes\n    analysis: { enabled: true, metrics: [{ name: e, source: { builtin: error-rate } }] }',
+      'services.web.preset',
+      'which last 300 s here; they need at least 360',
+    ],
   ])('%s → %s', (yaml, path, words) => {
     const problems = problemsOf(catalogWith(yaml));
     const match = problems.find((p) => p.path === path);

@@ -6,6 +6,9 @@ import type { CutoverEvents } from '../../shared/ports/events.js';
 import type { ExecutionSummary, Executions, StateMachineName } from '../../shared/ports/executions.js';
 import type { HookEvent, HookResult, HookRunner } from '../../shared/ports/hooks.js';
 import type { TargetWeight, TrafficRouter } from '../../shared/ports/traffic.js';
+import type { AnalysisMetric } from '../../shared/domain/catalog-schema.js';
+import type { MetricSeries } from '../../shared/domain/judge.js';
+import type { MetricSource, MetricTarget, MetricWindow } from '../../shared/ports/metrics.js';
 
 export class FakeRouter implements TrafficRouter {
   readonly rules = new Map<string, TargetWeight[]>();
@@ -90,5 +93,34 @@ export class FakeExecutions implements Executions {
     if (this.started.some((s) => s.name === name && s.machine === machine)) return Promise.resolve('exists');
     this.started.push({ machine, name, input });
     return Promise.resolve('started');
+  }
+}
+
+/** The same values for every target group: the judge finds no difference. */
+export const SAME_AS_BASELINE = [0.1, 0.12, 0.11, 0.13, 0.1, 0.12, 0.11, 0.1, 0.12, 0.11];
+
+/**
+ * Metrics by target group and metric name (SAME_AS_BASELINE for a group not set), and every
+ * read with its window; `failing` makes reads throw.
+ */
+export class FakeMetrics implements MetricSource {
+  readonly data = new Map<string, Record<string, number[]>>();
+  failing: Error | null = null;
+  readonly reads: { targetGroupArn: string; window: MetricWindow; names: string[] }[] = [];
+
+  series(
+    metrics: readonly AnalysisMetric[],
+    target: MetricTarget,
+    window: MetricWindow,
+  ): Promise<MetricSeries[]> {
+    this.reads.push({ targetGroupArn: target.targetGroupArn, window, names: metrics.map((m) => m.name) });
+    if (this.failing !== null) return Promise.reject(this.failing);
+    const values = this.data.get(target.targetGroupArn);
+    return Promise.resolve(
+      metrics.map((m) => ({
+        name: m.name,
+        values: [...(values === undefined ? SAME_AS_BASELINE : (values[m.name] ?? []))],
+      })),
+    );
   }
 }

@@ -6,6 +6,7 @@ import {
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
 } from '@aws-sdk/client-sfn';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOG } from '../../cli/commands/local.js';
 import { freePort } from '../support/emulators.js';
@@ -79,6 +80,24 @@ describe('the demo', () => {
     expect((await ledger(handle, 'web')).records.at(-1)).toMatchObject({
       type: 'RolledBack',
       detail: { reason: { kind: 'alarm', alarmName: 'web-5xx-rate' } },
+    });
+  });
+
+  it('web: local push --profile slow is rolled back by canary analysis, which names the slow metric', async () => {
+    // The faulty release's errors have to leave the alarm's window first: a push while it is
+    // still in ALARM is refused before any traffic moves.
+    await until(async () => {
+      const { MetricAlarms } = await handle.clients.cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: ['web-5xx-rate'] }),
+      );
+      return MetricAlarms?.[0]?.StateValue === 'OK';
+    }, 'web-5xx-rate to return to OK');
+    const digest = push(handle, 'web', 'v4', 'slow');
+    const execution = await finished(handle, 'web', digest);
+    expect(execution.error, execution.cause).toBe('RolledBack');
+    expect((await ledger(handle, 'web')).records.at(-1)).toMatchObject({
+      type: 'RolledBack',
+      detail: { reason: { kind: 'analysis', failedMetrics: ['latency-p50'] } },
     });
   });
 

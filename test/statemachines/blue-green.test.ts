@@ -76,6 +76,8 @@ describe('blue-green state machine', () => {
       'ShiftTraffic',
       'AfterAllowTraffic?',
       'FinalBake',
+      // The example's api has no analysis: the choice goes straight on.
+      'Analysis?',
       'Promote',
       'TerminationWait',
       'CleanUp',

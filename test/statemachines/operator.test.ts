@@ -107,7 +107,7 @@ describe('operator actions', () => {
 });
 
 describe("Cutover's own events", () => {
-  it('a deployment publishes Started, each Traffic Shifted, and Promoted, in order', async () => {
+  it('a deployment publishes Started, each Traffic Shifted, its analysis, and Promoted, in order', async () => {
     const { world } = setUp();
     const execution = start(world, 'canary', {
       service: 'web',
@@ -118,6 +118,7 @@ describe("Cutover's own events", () => {
     expect(world.events.types()).toEqual([
       'Deployment Started',
       'Traffic Shifted',
+      'Analysis Completed',
       'Traffic Shifted',
       'Deployment Promoted',
     ]);

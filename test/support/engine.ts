@@ -9,7 +9,7 @@ import { TokenRegistry } from '../../local/stepfunctions/tokens.js';
 import { parseCatalog } from '../../shared/domain/catalog.js';
 import type { Catalog, ServiceEntry } from '../../shared/domain/catalog-schema.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
-import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeRouter } from '../fakes/aws.js';
+import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from '../fakes/aws.js';
 import { FakeEcs } from '../fakes/ecs.js';
 import { FakeDeployments, FakeLedger, FakeLocks, FakeServiceStates, FakeWatchers } from '../fakes/tables.js';
 import * as functions from './functions.js';
@@ -38,6 +38,7 @@ export function createWorld(
     deployments: new FakeDeployments(),
     serviceStates: new FakeServiceStates(),
     watchers: new FakeWatchers(),
+    metrics: new FakeMetrics(),
   };
 }
 
@@ -58,6 +59,7 @@ export function depsOf(world: World) {
     serviceStates: world.serviceStates,
     watchers: world.watchers,
     tokens: world.tokens,
+    metrics: world.metrics,
   };
 }
 

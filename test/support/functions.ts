@@ -5,6 +5,7 @@ import type { Catalog } from '../../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../../shared/engine/deps.js';
 import type { LocalFunction } from '../../local/stepfunctions/run.js';
 import * as acquireLock from '../../functions/acquire-lock.js';
+import * as analyze from '../../functions/analyze.js';
 import * as allowTestTraffic from '../../functions/allow-test-traffic.js';
 import * as checkAlarms from '../../functions/check-alarms.js';
 import * as checkTaskSet from '../../functions/check-task-set.js';
@@ -24,6 +25,7 @@ import * as validateInput from '../../functions/validate-input.js';
 export function handlersFor(catalog: Catalog, deps: EngineDeps): Record<string, LocalFunction> {
   const steps = {
     'acquire-lock': acquireLock,
+    analyze,
     'allow-test-traffic': allowTestTraffic,
     'check-alarms': checkAlarms,
     'check-task-set': checkTaskSet,

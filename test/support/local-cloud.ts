@@ -39,6 +39,7 @@ export async function startCloud(options: {
   speed?: number;
   /** The HTTP API's port; 0 (the default) picks a free one, as 4600 may be taken. */
   apiPort?: number;
+  requestsPerSecond?: number;
 }): Promise<CloudHandle> {
   const catalogPath = options.catalogPath ?? SCENARIOS;
   const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'));
@@ -52,6 +53,7 @@ export async function startCloud(options: {
     apiPort: options.apiPort ?? 0,
     tickMs: 25,
     desiredCount: 2,
+    ...(options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond }),
     ...(process.env.CUTOVER_TEST_LOG ? { log: (line: string) => console.log(line) } : {}),
   });
   const clients = clientsFor(cloud.endpoint);

@@ -1,0 +1,28 @@
+// Canary analysis at the end of a bake: judges the new task set's metrics against the
+// old one's; fails with AnalysisFailed (roll back) or AnalysisMarginal (ask a person).
+
+import { z } from 'zod';
+import { cloudWatchClient } from '../shared/aws/clients.js';
+import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
+import { analyze } from '../shared/engine/analysis.js';
+import { stepInput } from '../shared/engine/spec.js';
+import { processClock } from '../shared/runtime/clock.js';
+import { stepHandler } from '../shared/runtime/step-handler.js';
+
+/** The schedule step whose bake just ended (blue-green, which has no schedule, sends none). */
+const cursor = z.object({ index: z.int() }).default({ index: 0 });
+
+export function createHandler(deps: Parameters<typeof analyze>[0]) {
+  return stepHandler('analyze', stepInput({ cursor }), ({ spec, cursor }) =>
+    analyze(deps, spec, cursor.index),
+  );
+}
+
+export const handler = createHandler({
+  clock: processClock,
+  ...tables(),
+  events: cutoverEvents(),
+  metrics: new CloudWatchMetricSource(cloudWatchClient()),
+});

@@ -1,0 +1,103 @@
+// When canary analysis runs, over which minutes, and what its verdict does to the
+// deployment. Canary and linear rollouts compare the two target groups over the same
+// minutes, from the first traffic shift up to now (Kayenta's growing interval); each
+// judgement before the last only has to stay above `marginal`. Blue-green has no two
+// groups serving at once, so it compares the new group's minutes after the shift with
+// as many minutes of the old group just before it, once, before promotion.
+
+import type { Strategy } from './catalog-schema.js';
+import type { AnalysisSettings, JudgeResult } from './judge.js';
+
+/** ALB metrics are kept per minute: the analysis judges whole minutes. */
+export const ANALYSIS_PERIOD_SECONDS = 60;
+
+/**
+ * The fewest minutes a judgement uses. With 4 values a side, no Mann-Whitney result reaches
+ * the judge's 98% confidence (the smallest two-sided p is 2/70); with 5 it can (2/252). An
+ * earlier judgement before the last is skipped, and the catalog makes sure the last has them.
+ */
+export const MIN_ANALYSIS_MINUTES = 5;
+
+/** Canary traffic a schedule must give before its last step for a final judgement of 5 whole minutes. */
+export const MIN_ANALYSIS_SECONDS = (MIN_ANALYSIS_MINUTES + 1) * ANALYSIS_PERIOD_SECONDS;
+
+/** Whole minutes in a window. */
+export function minutesIn(window: TimeWindow): number {
+  return (window.end - window.start) / (ANALYSIS_PERIOD_SECONDS * 1000);
+}
+
+/** A span of time in ms since the epoch: `start` included, `end` excluded. */
+export interface TimeWindow {
+  start: number;
+  end: number;
+}
+
+export interface AnalysisWindows {
+  baseline: TimeWindow;
+  canary: TimeWindow;
+}
+
+/** What a judgement does: go on, pause for a person, or roll back. */
+export type AnalysisVerdict = 'continue' | 'pause' | 'roll back';
+
+/** The whole periods inside [from, to), or null when there is none. */
+export function wholePeriods(from: number, to: number, periodSeconds: number): TimeWindow | null {
+  const period = periodSeconds * 1000;
+  const start = Math.ceil(from / period) * period;
+  const end = Math.floor(to / period) * period;
+  return end > start ? { start, end } : null;
+}
+
+/**
+ * The minutes to compare, given when production traffic first reached the new task set;
+ * null when not one whole minute has passed since.
+ */
+export function analysisWindows(
+  strategy: Strategy,
+  trafficStartedAt: number,
+  now: number,
+  periodSeconds = ANALYSIS_PERIOD_SECONDS,
+): AnalysisWindows | null {
+  const canary = wholePeriods(trafficStartedAt, now, periodSeconds);
+  if (canary === null) return null;
+  if (strategy !== 'blue-green') return { baseline: canary, canary };
+  const period = periodSeconds * 1000;
+  const end = Math.floor(trafficStartedAt / period) * period;
+  return { baseline: { start: end - (canary.end - canary.start), end }, canary };
+}
+
+/**
+ * The last judgement of a deployment must reach `pass`; the ones before only stay above
+ * `marginal`. In a canary or linear schedule the last one follows the last step before 100%.
+ */
+export function isFinalAnalysis(strategy: Strategy, stepIndex: number, scheduleLength: number): boolean {
+  return strategy === 'blue-green' || stepIndex >= scheduleLength - 2;
+}
+
+/**
+ * The final judgement: Pass continues, Marginal pauses for a person, Fail rolls back. A
+ * judgement before the last continues while the score is above `marginal` (Kayenta's
+ * MonitorCanaryTask) and rolls back otherwise.
+ */
+export function analysisVerdict(
+  result: Pick<JudgeResult, 'classification' | 'score' | 'reason'>,
+  final: boolean,
+  thresholds: AnalysisSettings['thresholds'],
+): { verdict: AnalysisVerdict; reason: string } {
+  if (final) {
+    const verdict = { Pass: 'continue', Marginal: 'pause', Fail: 'roll back' } as const;
+    return { verdict: verdict[result.classification], reason: `final analysis: ${result.reason}` };
+  }
+  const above = result.score > thresholds.marginal;
+  if (above) {
+    return {
+      verdict: 'continue',
+      reason: `interim analysis: ${result.reason}; above marginal ${thresholds.marginal}, so the rollout goes on`,
+    };
+  }
+  const why =
+    result.classification === 'Fail'
+      ? ''
+      : `; an interim score must be above marginal ${thresholds.marginal}`;
+  return { verdict: 'roll back', reason: `interim analysis: ${result.reason}${why}` };
+}

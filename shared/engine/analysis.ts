@@ -1,0 +1,123 @@
+// Canary analysis at the end of a bake: the judge compares the new task set's metrics
+// with the old one's (docs/analysis.md). A pass lets the deployment go on; a fail rolls
+// it back with the score and the failing metrics as the reason; a marginal final result
+// pauses it for a person. Every judgement is kept on the deployment and published.
+
+import {
+  ANALYSIS_PERIOD_SECONDS,
+  analysisVerdict,
+  analysisWindows,
+  isFinalAnalysis,
+  MIN_ANALYSIS_MINUTES,
+  minutesIn,
+  type AnalysisVerdict,
+  type TimeWindow,
+} from '../domain/analysis-plan.js';
+import type { AnalysisRecord } from '../domain/deployment.js';
+import type { DeploymentSpec } from '../domain/deployment-request.js';
+import { judge, type JudgeResult, type MetricSeries } from '../domain/judge.js';
+import type { EngineDeps } from './deps.js';
+import { endBake } from './bake.js';
+import { AnalysisFailed, AnalysisMarginal } from './errors.js';
+import { advance, loadDeployment, noteReason } from './progress.js';
+
+type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'watchers' | 'metrics' | 'events'>;
+
+export type AnalysisOutcome =
+  | { verdict: 'continue'; final: boolean; score: number }
+  | { verdict: 'skipped'; final: boolean; reason: string };
+
+/** Judges the bake that just ended; `stepIndex` is the schedule step it followed. */
+export async function analyze(deps: Deps, spec: DeploymentSpec, stepIndex: number): Promise<AnalysisOutcome> {
+  let deployment = await loadDeployment(deps, spec.deploymentId);
+  deployment = await endBake(deps, deployment);
+  const final = isFinalAnalysis(spec.plan.strategy, stepIndex, spec.plan.schedule?.length ?? 1);
+  const skippedBy = deployment.promoteFull ? 'promote --full' : deployment.analysisSkippedBy;
+  if (skippedBy !== undefined) {
+    await advance(deps, deployment, 'analysis skipped', 0, { analysisSkippedBy: undefined });
+    return { verdict: 'skipped', final, reason: `the operator promoted the step (${skippedBy})` };
+  }
+  const now = deps.clock.now();
+  const windows =
+    deployment.trafficStartedAt === undefined
+      ? null
+      : analysisWindows(spec.plan.strategy, deployment.trafficStartedAt, now);
+  const minutes = windows === null ? 0 : minutesIn(windows.canary);
+  if (!final && minutes < MIN_ANALYSIS_MINUTES) {
+    await advance(deps, deployment, 'analysis skipped');
+    return {
+      verdict: 'skipped',
+      final,
+      reason: `${minutes} of the ${MIN_ANALYSIS_MINUTES} whole minutes a judgement needs; a later analysis covers them`,
+    };
+  }
+  deployment = await advance(deps, deployment, final ? 'final analysis' : 'analysis');
+
+  const settings = spec.settings.analysis;
+  const metrics = settings.metrics ?? [];
+  const listenerArn = spec.settings.traffic.productionListenerRule;
+  const read = (targetGroupArn: string, window: TimeWindow | undefined): Promise<MetricSeries[]> =>
+    window === undefined
+      ? Promise.resolve([])
+      : deps.metrics.series(metrics, { targetGroupArn, listenerArn }, window, ANALYSIS_PERIOD_SECONDS);
+  const [baseline, canary] = await Promise.all([
+    read(deployment.stable.targetGroupArn, windows?.baseline),
+    read(deployment.candidate.targetGroupArn, windows?.canary),
+  ]);
+  const result = judge({ baseline, canary }, settings);
+  const { verdict, reason } = analysisVerdict(result, final, settings.thresholds);
+  const record = analysisRecord(result, { at: now, final, verdict, reason, window: windows });
+  deployment = await deps.deployments.update(spec.deploymentId, { analysis: record });
+  await deps.events.publish({
+    detailType: 'Analysis Completed',
+    detail: {
+      deploymentId: spec.deploymentId,
+      service: spec.service,
+      release: deployment.release,
+      final,
+      classification: record.classification,
+      score: record.score,
+      verdict,
+      reason,
+      failedMetrics: record.failedMetrics,
+    },
+  });
+  return act(deps, deployment, record);
+}
+
+function analysisRecord(
+  result: JudgeResult,
+  rest: {
+    at: number;
+    final: boolean;
+    verdict: AnalysisVerdict;
+    reason: string;
+    window: AnalysisRecord['window'];
+  },
+): AnalysisRecord {
+  const failedMetrics = result.metrics
+    .filter(
+      (m) => m.classification === 'High' || m.classification === 'Low' || m.classification === 'NodataFail',
+    )
+    .map((m) => m.name);
+  return { ...rest, classification: result.classification, score: result.score, failedMetrics };
+}
+
+async function act(
+  deps: Deps,
+  deployment: Awaited<ReturnType<typeof loadDeployment>>,
+  record: AnalysisRecord,
+): Promise<AnalysisOutcome> {
+  const failing = record.failedMetrics.length > 0 ? ` (failing: ${record.failedMetrics.join(', ')})` : '';
+  if (record.verdict === 'roll back') {
+    await noteReason(deps, deployment, {
+      kind: 'analysis',
+      message: `${record.reason}${failing}`,
+      score: record.score,
+      failedMetrics: record.failedMetrics,
+    });
+    throw new AnalysisFailed(`${record.reason}${failing}`);
+  }
+  if (record.verdict === 'pause') throw new AnalysisMarginal(`${record.reason}${failing}; approve or abort`);
+  return { verdict: 'continue', final: record.final, score: record.score };
+}

@@ -2,12 +2,14 @@
 // Turns the gateway's event into an ApiRequest, and the answer back; who called is the
 // caller's IAM ARN, recorded in the ledger with every action.
 
+import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { cloudWatchClient, elbClient, sfnClient } from '../shared/aws/clients.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
+import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnExecutions } from '../shared/aws/sfn-executions.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
@@ -47,10 +49,11 @@ export function createHandler(deps: ApiDeps) {
           : event.body;
     const iam = event.requestContext?.authorizer?.iam;
     const actor = iam?.userArn ?? headers['x-cutover-actor'] ?? 'unknown';
+    const method = event.requestContext?.http?.method ?? 'GET';
     const response = await handleApi(
       deps,
       {
-        method: event.requestContext?.http?.method ?? 'GET',
+        method,
         path: event.rawPath ?? '/',
         headers,
         body,
@@ -58,23 +61,44 @@ export function createHandler(deps: ApiDeps) {
       },
       (error) => logger.error('request failed', error as Error),
     );
-    return {
+    return withEtag(method, headers['if-none-match'], {
       statusCode: response.status,
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...response.headers },
       body: JSON.stringify(response.body),
-    };
+    });
   }
   return middy(api).use(injectLambdaContext(logger));
 }
 
+/**
+ * A successful GET carries an ETag, the hash of its body; a client that sends it back in
+ * If-None-Match gets 304 and no body while nothing changed, so polling costs little.
+ */
+export function withEtag(
+  method: string,
+  ifNoneMatch: string | undefined,
+  result: HttpApiResult,
+): HttpApiResult {
+  if (method.toUpperCase() !== 'GET' || result.statusCode !== 200) return result;
+  const etag = `"${createHash('sha256').update(result.body).digest('base64url').slice(0, 32)}"`;
+  const headers = { ...result.headers, etag };
+  const given = (ifNoneMatch ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (given.includes(etag) || given.includes('*')) {
+    return { statusCode: 304, headers: { etag, 'cache-control': 'no-store' }, body: '' };
+  }
+  return { ...result, headers };
+}
+
 const sfn = sfnClient();
+const cloudWatch = cloudWatchClient();
 export const handler = createHandler({
   catalog: loadCatalog(),
   clock: processClock,
   ...tables(),
   tokens: new SfnTaskTokens(sfn),
   executions: new SfnExecutions(sfn),
-  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+  alarms: new CloudWatchAlarmWatch(cloudWatch),
+  metrics: new CloudWatchMetricSource(cloudWatch),
   ...ecsAdapters(),
   router: new Elbv2TrafficRouter(elbClient()),
 });

@@ -28,6 +28,7 @@ import { readServerlessRules } from './aws/serverless-rules.js';
 import { LocalStepFunctions } from './aws/stepfunctions.js';
 import { ScaledClock } from './clock.js';
 import { createApiServer, ensureToken } from './api-server.js';
+import { serveDashboard, WEB_ROOT } from './dashboard.js';
 import { LocalFunctions } from './functions.js';
 import { loadState, saveState, STATE_VERSION, type SavedState } from './persistence.js';
 import { seed } from './seed.js';
@@ -50,6 +51,8 @@ export interface LocalCloudOptions {
   tickMs?: number;
   /** The HTTP API's port (default 4600); 0 picks a free one. */
   apiPort?: number;
+  /** The built dashboard (default web/dist). */
+  webRoot?: string;
   log?: (line: string) => void;
 }
 
@@ -234,7 +237,10 @@ export class LocalCloud {
     );
 
     const token = ensureToken(options.dataDir);
-    const apiServer = createApiServer(token, functions.resolve('api'));
+    const webRoot = options.webRoot ?? WEB_ROOT;
+    const apiServer = createApiServer(token, functions.resolve('api'), (req, res) =>
+      serveDashboard(webRoot, token, req, res),
+    );
     const apiEndpoint = await listen(apiServer, options.apiPort ?? 4600);
     const cloud = new LocalCloud(
       options,

@@ -13,6 +13,7 @@ import type { StateMachineName } from '../ports/executions.js';
 import type { ApiDeps } from './deps.js';
 import { conflict, notFound, unprocessable } from './errors.js';
 import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
+import { startOf, trafficHistory } from './deployment-history.js';
 import { deploymentView, executionView } from './views.js';
 
 const deploySchema = z.strictObject({
@@ -91,11 +92,16 @@ export async function getDeployment(deps: ApiDeps, _request: ApiRequest, id: str
   const deployment = await deps.deployments.get(id);
   if (deployment !== null) {
     const entry = getService(deps.catalog, deployment.service);
-    const [alarms, execution] = await Promise.all([
+    const [alarms, execution, records] = await Promise.all([
       entry ? deps.alarms.states(alarmNames(entry)) : Promise.resolve({}),
       deps.executions.describe(stateMachineFor(deployment.strategy), id),
+      deps.ledger.listBack(deployment.service, (stored) => startOf(stored, id)),
     ]);
-    return { status: 200, body: deploymentView(deployment, entry, deps.clock.now(), alarms, execution) };
+    const traffic = trafficHistory(deployment, records.reverse());
+    return {
+      status: 200,
+      body: deploymentView(deployment, entry, deps.clock.now(), alarms, execution, traffic),
+    };
   }
   // No record yet: the execution may be starting, or it ended before it took the lock.
   for (const machine of MACHINES) {

@@ -15,4 +15,5 @@ export type ApiDeps = Pick<
   | 'taskSets'
   | 'taskDefinitions'
   | 'router'
+  | 'metrics'
 > & { catalog: Catalog };

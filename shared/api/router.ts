@@ -6,6 +6,7 @@ import { DeploymentNotFound, NotActionable } from '../engine/operator.js';
 import type { ApiDeps } from './deps.js';
 import { act, createDeployment, getDeployment } from './deployments.js';
 import { ApiError, badRequest } from './errors.js';
+import { deploymentMetrics } from './metrics.js';
 import type { ApiRequest, ApiResponse } from './request.js';
 import { drift, getServiceView, listServices, releases, rollback, verifyLedger } from './services.js';
 
@@ -18,6 +19,11 @@ const ROUTES: { method: string; pattern: RegExp; handle: Handler }[] = [
     method: 'GET',
     pattern: new RegExp(`^/deployments/${ID}$`),
     handle: (d, r, [id]) => getDeployment(d, r, id!),
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/deployments/${ID}/metrics$`),
+    handle: (d, _r, [id]) => deploymentMetrics(d, id!),
   },
   {
     method: 'POST',
@@ -107,6 +113,9 @@ function asApiError(error: unknown, log?: (error: unknown) => void): ApiError {
   if (error instanceof NotActionable) return new ApiError(409, 'Conflict', error.message);
   if (error instanceof DeploymentRequestInvalid)
     return new ApiError(422, 'Unprocessable', error.message, error.problems);
+  if (error instanceof Error && error.name === 'MetricQueryFailed') {
+    return new ApiError(502, 'MetricsUnavailable', `CloudWatch did not answer as expected: ${error.message}`);
+  }
   if (error instanceof Error && error.name === 'TransientError') {
     return new ApiError(
       503,

@@ -25,11 +25,19 @@ function entryOf(deps: ApiDeps, name: string) {
 
 async function summary(deps: ApiDeps, name: string) {
   const entry = entryOf(deps, name);
-  const [state, holder] = await Promise.all([deps.serviceStates.get(name), deps.locks.holder(name)]);
+  const names = alarmNames(entry);
+  const [state, holder, states] = await Promise.all([
+    deps.serviceStates.get(name),
+    deps.locks.holder(name),
+    deps.alarms.states(names),
+  ]);
   const active = holder === null ? null : await deps.deployments.get(holder.deploymentId);
+  const alarms = names.map((n) => ({ name: n, state: states[n] ?? 'UNKNOWN' }));
   return {
     name,
     strategy: entry.strategy,
+    health: healthOf(alarms.map((a) => a.state)),
+    alarms,
     live: state.stable
       ? {
           release: state.stable.release,
@@ -50,6 +58,13 @@ async function summary(deps: ApiDeps, name: string) {
   };
 }
 
+/** `alarm` if any watched alarm fires; `ok` only when every one is OK (or none is watched). */
+function healthOf(states: readonly string[]): 'ok' | 'alarm' | 'insufficient-data' | 'unknown' {
+  if (states.includes('ALARM')) return 'alarm';
+  if (states.includes('INSUFFICIENT_DATA')) return 'insufficient-data';
+  return states.every((s) => s === 'OK') ? 'ok' : 'unknown';
+}
+
 export async function listServices(deps: ApiDeps): Promise<ApiResponse> {
   const services = await Promise.all(Object.keys(deps.catalog.services).map((name) => summary(deps, name)));
   return { status: 200, body: { services } };
@@ -57,17 +72,12 @@ export async function listServices(deps: ApiDeps): Promise<ApiResponse> {
 
 export async function getServiceView(deps: ApiDeps, name: string): Promise<ApiResponse> {
   const entry = entryOf(deps, name);
-  const [base, alarms, recent] = await Promise.all([
-    summary(deps, name),
-    deps.alarms.states(alarmNames(entry)),
-    deps.deployments.listByService(name, 10),
-  ]);
+  const [base, recent] = await Promise.all([summary(deps, name), deps.deployments.listByService(name, 10)]);
   return {
     status: 200,
     body: {
       ...base,
       settings: entry,
-      alarms: alarmNames(entry).map((n) => ({ name: n, state: alarms[n] ?? 'UNKNOWN' })),
       recentDeployments: recent.map((d) => ({
         deploymentId: d.deploymentId,
         release: d.release,

@@ -7,6 +7,7 @@ import type { LedgerRecord } from '../domain/ledger.js';
 import { planDeployment, type PlanStep } from '../domain/plan.js';
 import type { AlarmState } from '../ports/alarms.js';
 import type { ExecutionSummary } from '../ports/executions.js';
+import { analysisView, type WeightsAt } from './deployment-history.js';
 
 export type StepState = 'done' | 'current' | 'pending';
 
@@ -16,6 +17,7 @@ export function deploymentView(
   now: number,
   alarms: Record<string, AlarmState>,
   execution: ExecutionSummary | null,
+  traffic: WeightsAt[] = [],
 ) {
   const steps = entry === undefined ? [] : stepsOf(deployment, entry);
   return {
@@ -40,17 +42,9 @@ export function deploymentView(
       ? { expiresAt: new Date(deployment.approval.expiresAt).toISOString() }
       : null,
     promoteFull: deployment.promoteFull ?? false,
-    analysis: deployment.analysis
-      ? {
-          at: new Date(deployment.analysis.at).toISOString(),
-          final: deployment.analysis.final,
-          classification: deployment.analysis.classification,
-          score: deployment.analysis.score,
-          verdict: deployment.analysis.verdict,
-          reason: deployment.analysis.reason,
-          failedMetrics: deployment.analysis.failedMetrics,
-        }
-      : null,
+    analysis: deployment.analysis ? analysisView(deployment.analysis) : null,
+    analyses: (deployment.analyses ?? []).map(analysisView),
+    traffic,
     alarms: (entry ? alarmNames(entry) : []).map((name) => ({ name, state: alarms[name] ?? 'UNKNOWN' })),
     steps,
     reason: deployment.reason ?? null,

@@ -12,8 +12,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { AnalysisMetric } from '../domain/catalog-schema.js';
 import { elbDimensions } from '../domain/elb-dimensions.js';
-import type { MetricSeries } from '../domain/judge.js';
-import type { MetricSource, MetricTarget, MetricWindow } from '../ports/metrics.js';
+import type { MetricSource, MetricTarget, MetricWindow, TimedSeries } from '../ports/metrics.js';
 import { metricQueries, resultId } from './cloudwatch-metric-queries.js';
 import { isTransient, MetricQueryFailed, translateTransient, TransientError } from './errors.js';
 
@@ -45,7 +44,7 @@ export class CloudWatchMetricSource implements MetricSource {
     target: MetricTarget,
     window: MetricWindow,
     periodSeconds: number,
-  ): Promise<MetricSeries[]> {
+  ): Promise<TimedSeries[]> {
     if (metrics.length === 0) return [];
     const dimensions = elbDimensions(target);
     const perMetric = metrics.map((metric, index) => ({
@@ -63,7 +62,12 @@ export class CloudWatchMetricSource implements MetricSource {
           `GetMetricData returned no result for the analysis metric ${metric.name} (${resultId(index)}).`,
         );
       }
-      return { name: metric.name, values: valuesIn(found, window) };
+      const inWindow = pointsIn(found, window);
+      return {
+        name: metric.name,
+        values: inWindow.map((p) => p.value),
+        timestamps: inWindow.map((p) => p.timestamp),
+      };
     });
   }
 
@@ -171,8 +175,8 @@ function refuseMessages(messages: readonly MessageData[], where: string): void {
   throw new MetricQueryFailed(`${where} came with messages, so its data cannot be trusted: ${text}`);
 }
 
-/** The values of periods that start in the window, oldest first; periods with no value are left out. */
-function valuesIn(found: Points, window: MetricWindow): number[] {
+/** The periods that start in the window, oldest first; periods with no value are left out. */
+function pointsIn(found: Points, window: MetricWindow): { timestamp: number; value: number }[] {
   return found.timestamps
     .map((timestamp, i) => ({ timestamp, value: found.values[i] }))
     .filter(
@@ -182,6 +186,5 @@ function valuesIn(found: Points, window: MetricWindow): number[] {
         typeof point.value === 'number' &&
         Number.isFinite(point.value),
     )
-    .sort((a, b) => a.timestamp - b.timestamp)
-    .map((point) => point.value);
+    .sort((a, b) => a.timestamp - b.timestamp);
 }

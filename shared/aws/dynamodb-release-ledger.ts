@@ -67,6 +67,20 @@ export class DynamoReleaseLedger implements ReleaseLedger {
     return records;
   }
 
+  async listBack(service: string, until: (stored: unknown) => boolean): Promise<unknown[]> {
+    const records: unknown[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.queryPage(service, { newestFirst: true, limit: 50, startKey });
+      for (const item of page.items) {
+        records.push(item);
+        if (until(item)) return records;
+      }
+      startKey = page.nextKey;
+    } while (startKey !== undefined);
+    return records;
+  }
+
   /** One page of a service's records, read strongly consistent so a just-appended head is seen. */
   private async queryPage(
     service: string,

@@ -60,6 +60,8 @@ export interface Deployment {
   trafficStartedAt?: number | undefined;
   /** The latest canary analysis. */
   analysis?: AnalysisRecord | undefined;
+  /** Every canary analysis of this deployment, oldest first. */
+  analyses?: AnalysisRecord[] | undefined;
   /** An operator ended the current bake with `promote`: its analysis is skipped. */
   analysisSkippedBy?: string | undefined;
   /** Test-listener traffic goes to the candidate. */

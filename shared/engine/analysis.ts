@@ -67,7 +67,10 @@ export async function analyze(deps: Deps, spec: DeploymentSpec, stepIndex: numbe
   const result = judge({ baseline, canary }, settings);
   const { verdict, reason } = analysisVerdict(result, final, settings.thresholds);
   const record = analysisRecord(result, { at: now, final, verdict, reason, window: windows });
-  deployment = await deps.deployments.update(spec.deploymentId, { analysis: record });
+  deployment = await deps.deployments.update(spec.deploymentId, {
+    analysis: record,
+    analyses: [...(deployment.analyses ?? []), record],
+  });
   await deps.events.publish({
     detailType: 'Analysis Completed',
     detail: {

@@ -14,4 +14,9 @@ export interface ReleaseLedger {
   put(record: LedgerRecord): Promise<boolean>;
   /** Every record of a service, oldest first, as stored (not parsed). */
   list(service: string): Promise<unknown[]>;
+  /**
+   * A service's records newest first, as stored, up to and including the first one `until`
+   * accepts (or all of them): reads only as far back as a caller needs.
+   */
+  listBack(service: string, until: (stored: unknown) => boolean): Promise<unknown[]>;
 }

@@ -16,6 +16,11 @@ export interface MetricTarget {
   listenerArn: string;
 }
 
+/** A metric's values with the start of each value's period (ms since the epoch), oldest first. */
+export interface TimedSeries extends MetricSeries {
+  timestamps: readonly number[];
+}
+
 export interface MetricSource {
   /**
    * Each metric's values for one target group over a window, one value per period, oldest
@@ -26,5 +31,5 @@ export interface MetricSource {
     target: MetricTarget,
     window: MetricWindow,
     periodSeconds: number,
-  ): Promise<MetricSeries[]>;
+  ): Promise<TimedSeries[]>;
 }

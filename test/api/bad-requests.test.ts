@@ -786,7 +786,7 @@ const pathCases: BadRequest[] = [
     notFound(/no route POST/),
   ),
   post('path: /deployment, singular', '/deployment', DEPLOY, notFound(/no route POST \/deployment;/)),
-  get('path: the root', '/', notFound(/no route GET \/;/)),
+  get('path: a page that is not the dashboard', '/index.htm', notFound(/no route GET \/index.htm;/)),
   get('path: /SERVICES in capitals', '/SERVICES', notFound(/no route/)),
   get('path: a dot in a service name', '/services/linear.v2', notFound(/no route/)),
   get('path: an encoded space in a service name', '/services/lin%20ear', notFound(/no route/)),

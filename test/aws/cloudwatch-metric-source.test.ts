@@ -72,7 +72,7 @@ describe('CloudWatchMetricSource', () => {
 
     await expect(
       source.series([metric('errors'), metric('p99', 'latency-p99')], TARGET, WINDOW, 60),
-    ).resolves.toEqual([
+    ).resolves.toMatchObject([
       { name: 'errors', values: [1, 2, 3] },
       { name: 'p99', values: [0.2, 0.4] },
     ]);
@@ -116,7 +116,7 @@ describe('CloudWatchMetricSource', () => {
       ],
     }));
 
-    await expect(source.series([metric('errors')], TARGET, WINDOW, 60)).resolves.toEqual([
+    await expect(source.series([metric('errors')], TARGET, WINDOW, 60)).resolves.toMatchObject([
       { name: 'errors', values: [1, 30, 90] },
     ]);
   });
@@ -132,7 +132,7 @@ describe('CloudWatchMetricSource', () => {
     const { source } = scripted(() => ({
       MetricDataResults: [result('m0', [[0, 5]], { Messages: [message] })],
     }));
-    await expect(source.series([metric('errors')], TARGET, WINDOW, 60)).resolves.toEqual([
+    await expect(source.series([metric('errors')], TARGET, WINDOW, 60)).resolves.toMatchObject([
       { name: 'errors', values: [5] },
     ]);
   });

@@ -140,6 +140,23 @@ for (const emulator of EMULATORS) {
       expect((await ledger.head(service))?.seq).toBe(12);
     });
 
+    it('lists back newest first, stopping at the first record `until` accepts, across pages', async () => {
+      const service = newService();
+      const chain = chainOf(service, 120);
+      for (const record of chain) expect(await ledger.put(record)).toBe(true);
+      const seqOf = (stored: unknown) => (stored as LedgerRecord).seq;
+      const back = await ledger.listBack(service, (stored) => seqOf(stored) === 7);
+      expect(back.map(seqOf)).toEqual(
+        chain
+          .map((r) => r.seq)
+          .reverse()
+          .slice(0, 114),
+      );
+      expect((await ledger.listBack(service, () => true)).map(seqOf)).toEqual([120]);
+      expect(await ledger.listBack(service, () => false)).toEqual([...chain].reverse());
+      expect(await ledger.listBack(newService(), () => false)).toEqual([]);
+    });
+
     it('lets exactly one of two appends of the same seq win, and the chain stays valid', async () => {
       const service = newService();
       const first = chainNext(null, started(service, 1, 'operator:alice'));

@@ -7,8 +7,7 @@ import type { ExecutionSummary, Executions, StateMachineName } from '../../share
 import type { HookEvent, HookResult, HookRunner } from '../../shared/ports/hooks.js';
 import type { TargetWeight, TrafficRouter } from '../../shared/ports/traffic.js';
 import type { AnalysisMetric } from '../../shared/domain/catalog-schema.js';
-import type { MetricSeries } from '../../shared/domain/judge.js';
-import type { MetricSource, MetricTarget, MetricWindow } from '../../shared/ports/metrics.js';
+import type { MetricSource, MetricTarget, MetricWindow, TimedSeries } from '../../shared/ports/metrics.js';
 
 export class FakeRouter implements TrafficRouter {
   readonly rules = new Map<string, TargetWeight[]>();
@@ -112,15 +111,17 @@ export class FakeMetrics implements MetricSource {
     metrics: readonly AnalysisMetric[],
     target: MetricTarget,
     window: MetricWindow,
-  ): Promise<MetricSeries[]> {
+    periodSeconds = 60,
+  ): Promise<TimedSeries[]> {
     this.reads.push({ targetGroupArn: target.targetGroupArn, window, names: metrics.map((m) => m.name) });
     if (this.failing !== null) return Promise.reject(this.failing);
     const values = this.data.get(target.targetGroupArn);
     return Promise.resolve(
-      metrics.map((m) => ({
-        name: m.name,
-        values: [...(values === undefined ? SAME_AS_BASELINE : (values[m.name] ?? []))],
-      })),
+      metrics.map((m) => {
+        const series = [...(values === undefined ? SAME_AS_BASELINE : (values[m.name] ?? []))];
+        const timestamps = series.map((_, i) => window.start + i * periodSeconds * 1000);
+        return { name: m.name, values: series, timestamps };
+      }),
     );
   }
 }

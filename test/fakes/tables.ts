@@ -37,6 +37,12 @@ export class FakeLedger implements ReleaseLedger {
     return Promise.resolve(structuredClone(this.chains.get(service) ?? []));
   }
 
+  listBack(service: string, until: (stored: unknown) => boolean): Promise<unknown[]> {
+    const newestFirst = [...(this.chains.get(service) ?? [])].reverse();
+    const end = newestFirst.findIndex((record) => until(record));
+    return Promise.resolve(structuredClone(end === -1 ? newestFirst : newestFirst.slice(0, end + 1)));
+  }
+
   records(service: string): LedgerRecord[] {
     return this.chains.get(service) ?? [];
   }

@@ -76,6 +76,9 @@ describe('canary analysis in a linear rollout', () => {
     expect(judged.length).toBeLessThanOrEqual(5);
     expect(judged.every((a) => a.classification === 'Pass' && a.verdict === 'continue')).toBe(true);
     expect(judged.map((a) => a.final)).toEqual([...Array(judged.length - 1).fill(false), true]);
+    // The deployment keeps every judgement, in order, for the dashboard.
+    const kept = world.deployments.items.get(execution.name)!.analyses ?? [];
+    expect(kept.map((a) => [a.final, a.score])).toEqual(judged.map((a) => [a.final, a.score]));
     // Reads come in pairs: the stable group, then the new one, over the same whole minutes.
     const reads = world.metrics.reads;
     expect(reads.length).toBe(judged.length * 2);

@@ -23,6 +23,7 @@ import { LocalEcs } from './aws/ecs.js';
 import type { EcsState } from './aws/ecs-model.js';
 import { ELBV2_API_VERSION, ELBV2_NAMESPACE, LocalElbv2 } from './aws/elbv2.js';
 import { LocalEventBridge } from './aws/eventbridge.js';
+import { FaultInjector, type FaultSettings } from './aws/faults.js';
 import { createAwsServer } from './aws/server.js';
 import { readServerlessRules } from './aws/serverless-rules.js';
 import { LocalStepFunctions } from './aws/stepfunctions.js';
@@ -53,6 +54,8 @@ export interface LocalCloudOptions {
   apiPort?: number;
   /** The built dashboard (default web/dist). */
   webRoot?: string;
+  /** Faults injected into the AWS endpoint from the start (default: none). */
+  faults?: FaultSettings;
   log?: (line: string) => void;
 }
 
@@ -92,7 +95,14 @@ export class LocalCloud {
     private readonly apiServer: Server,
     readonly apiEndpoint: string,
     readonly token: string,
+    private readonly faultSwitch: { injector: FaultInjector | null },
   ) {}
+
+  /** Turns fault injection on the AWS endpoint on (or off, with null); see aws/faults.ts. */
+  setFaults(settings: FaultSettings | null): FaultInjector | null {
+    this.faultSwitch.injector = settings === null ? null : new FaultInjector(settings);
+    return this.faultSwitch.injector;
+  }
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
     const log = options.log ?? (() => undefined);
@@ -161,7 +171,9 @@ export class LocalCloud {
     });
     if (saved) restoreServices(saved, { ecs, cloudwatch, events, ecr, stepFunctions });
 
+    const faultSwitch = { injector: options.faults ? new FaultInjector(options.faults) : null };
     const server = createAwsServer({
+      faults: () => faultSwitch.injector,
       json: {
         AmazonEC2ContainerServiceV20141113: {
           service: ecs.service,
@@ -260,6 +272,7 @@ export class LocalCloud {
       apiServer,
       apiEndpoint,
       token,
+      faultSwitch,
     );
     cloud.save();
     cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);

@@ -12,6 +12,7 @@ import {
 } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { handleJson, type WireResponse } from './json-protocol.js';
+import { faultResponse, type FaultInjector, type Protocol } from './faults.js';
 import { handleQuery } from './query-protocol.js';
 import { AwsError, type LocalService } from './service.js';
 
@@ -29,6 +30,8 @@ export interface Routes {
   query: Record<string, { service: LocalService; namespace: string }>;
   /** Where DynamoDB requests go: dynalite's own endpoint. */
   dynamodb?: string;
+  /** Injected faults, when the reliability suite asks for them (see faults.ts). */
+  faults?: () => FaultInjector | null;
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -42,8 +45,14 @@ export function createAwsServer(routes: Routes): Server {
 async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
   const [prefix = '', operation = ''] = target.split('.');
-  if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined)
+  if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined) {
+    const fault = await injectFault(routes, 'dynamodb', 'application/x-amz-json-1.0');
+    if (fault !== null) {
+      req.resume();
+      return send(res, fault);
+    }
     return proxy(routes.dynamodb, req, res);
+  }
   let body: string;
   try {
     body = await readBody(req);
@@ -58,11 +67,17 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
   }
   const json = routes.json[prefix];
   if (json !== undefined) {
+    const fault = await injectFault(routes, 'json', json.contentType);
+    if (fault !== null) return send(res, fault);
     return send(res, await handleJson(json.service, operation, body, json.contentType, json.queryCompatible));
   }
   const version = new URLSearchParams(body).get('Version');
   const query = version === null ? undefined : routes.query[version];
-  if (query !== undefined) return send(res, await handleQuery(query.service, query.namespace, body));
+  if (query !== undefined) {
+    const fault = await injectFault(routes, 'query', 'text/xml');
+    if (fault !== null) return send(res, fault);
+    return send(res, await handleQuery(query.service, query.namespace, body));
+  }
   const error = new AwsError(
     'UnknownOperationException',
     `no local service answers ${target || 'this request'}`,
@@ -72,6 +87,20 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
     headers: { 'content-type': 'application/x-amz-json-1.1' },
     body: JSON.stringify({ __type: error.code, message: error.message }),
   });
+}
+
+/** An error answer to send instead of serving the request, or null (after a delay, if slow). */
+async function injectFault(
+  routes: Routes,
+  protocol: Protocol,
+  contentType: string,
+): Promise<WireResponse | null> {
+  const injector = routes.faults?.() ?? null;
+  const kind = injector?.next() ?? null;
+  if (kind === null) return null;
+  if (kind !== 'slow') return faultResponse(kind, protocol, contentType);
+  await new Promise((resolve) => setTimeout(resolve, injector!.slowMs));
+  return null;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

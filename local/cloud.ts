@@ -32,6 +32,7 @@ import { createApiServer, ensureToken } from './api-server.js';
 import { serveDashboard, WEB_ROOT } from './dashboard.js';
 import { LocalFunctions } from './functions.js';
 import { loadState, saveState, STATE_VERSION, type SavedState } from './persistence.js';
+import { LocalSchedules } from './schedules.js';
 import { seed } from './seed.js';
 import { prepareDefinition } from './stepfunctions/definition.js';
 import { TokenRegistry } from './stepfunctions/tokens.js';
@@ -67,14 +68,12 @@ const ENV_BY_MACHINE: Record<StateMachineName, string> = {
   rolling: 'ROLLING_STATE_MACHINE_ARN',
 };
 export const LEDGER_TABLE = 'cutover-local-ledger';
-const DRIFT_INTERVAL_MS = 15 * 60 * 1000;
 export const DEPLOYMENTS_TABLE = 'cutover-local-deployments';
 
 export class LocalCloud {
   private timer: NodeJS.Timeout | undefined;
   private lastSave = 0;
-  private lastDriftCheck = Number.NEGATIVE_INFINITY;
-  private driftRunning = false;
+  private readonly schedules: LocalSchedules;
   private stopping = false;
 
   private constructor(
@@ -96,7 +95,9 @@ export class LocalCloud {
     readonly apiEndpoint: string,
     readonly token: string,
     private readonly faultSwitch: { injector: FaultInjector | null },
-  ) {}
+  ) {
+    this.schedules = new LocalSchedules(functions, (line) => options.log?.(line));
+  }
 
   /** Turns fault injection on the AWS endpoint on (or off, with null); see aws/faults.ts. */
   setFaults(settings: FaultSettings | null): FaultInjector | null {
@@ -284,26 +285,11 @@ export class LocalCloud {
     if (this.stopping) return;
     try {
       this.world.tick();
-      this.checkDriftWhenDue();
+      this.schedules.runDue(this.clock.now());
       if (Date.now() - this.lastSave > 2000) this.save();
     } catch (error) {
       this.options.log?.(`tick failed: ${(error as Error).stack ?? String(error)}`);
     }
-  }
-
-  /** serverless.yml schedules check-drift every 15 minutes; here the simulated clock does. */
-  private checkDriftWhenDue(): void {
-    const now = this.clock.now();
-    if (this.driftRunning || now - this.lastDriftCheck < DRIFT_INTERVAL_MS) return;
-    this.lastDriftCheck = now;
-    this.driftRunning = true;
-    void this.functions
-      .resolve('check-drift')(
-        { source: 'aws.events', 'detail-type': 'Scheduled Event' },
-        { functionName: 'check-drift' },
-      )
-      .catch((error: unknown) => this.options.log?.(`check-drift failed: ${(error as Error).message}`))
-      .finally(() => (this.driftRunning = false));
   }
 
   save(): void {

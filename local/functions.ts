@@ -27,6 +27,7 @@ export const FUNCTION_NAMES = [
   'on-alarm',
   'api',
   'check-drift',
+  'recover-orphans',
 ] as const;
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;

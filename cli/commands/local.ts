@@ -12,7 +12,7 @@ export const DEMO_CATALOG = new URL('../../local/demo-catalog.yml', import.meta.
 
 const help = `Usage: cutover local <start|push> [options]
 
-  cutover local start [--speed N] [--data DIR] [--catalog FILE] [--port P] [--rps N]
+  cutover local start [--speed N] [--data DIR] [--catalog FILE] [--port P] [--api-port P] [--rps N]
       Run Cutover on this machine with no AWS account: a local AWS endpoint, the
       state machines and handlers, and a simulated world (tasks, traffic, metrics,
       alarms) on a clock running N times faster than real time.
@@ -20,6 +20,7 @@ const help = `Usage: cutover local <start|push> [options]
         --data DIR    where everything is kept across restarts (default .cutover)
         --catalog F   the catalog (default: the demo catalog, local/demo-catalog.yml)
         --port P      the AWS endpoint's port (default 4566)
+        --api-port P  the HTTP API's and the dashboard's port (default 4600)
         --rps N       simulated requests per second per service (default 20)
 
   cutover local push <repository>:<tag> [--profile P] [--endpoint URL] [--json]
@@ -53,6 +54,7 @@ async function start(args: string[], output: Output): Promise<number> {
       data: { type: 'string', default: '.cutover' },
       catalog: { type: 'string', default: DEMO_CATALOG },
       port: { type: 'string', default: '4566' },
+      'api-port': { type: 'string', default: '4600' },
       rps: { type: 'string', default: '20' },
       json: { type: 'boolean' },
     },
@@ -61,12 +63,21 @@ async function start(args: string[], output: Output): Promise<number> {
     throw new UsageError(`local start takes no arguments, not ${positionals.join(' ')}`, help);
   const speed = positiveNumber(values.speed, '--speed');
   const port = positiveNumber(values.port, '--port');
+  const apiPort = positiveNumber(values['api-port'], '--api-port');
   const rps = positiveNumber(values.rps, '--rps');
   // Validate the catalog before anything is created: a bad one writes nothing.
   const catalog = loadCatalogFile(values.catalog);
   const { runLocalCloud } = await import('../local-runner.js');
   return runLocalCloud(
-    { catalog, catalogPath: values.catalog, dataDir: values.data, speed, port, requestsPerSecond: rps },
+    {
+      catalog,
+      catalogPath: values.catalog,
+      dataDir: values.data,
+      speed,
+      port,
+      apiPort,
+      requestsPerSecond: rps,
+    },
     output,
   );
 }

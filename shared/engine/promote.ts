@@ -60,8 +60,11 @@ export async function cleanUp(
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const service = ecsServiceOf(spec);
   const old = deployment.stable.taskSetId;
-  await deps.taskSets.scale(service, old, 0);
-  await deps.taskSets.remove(service, old);
+  // Gone already (an earlier try deleted it, or someone did by hand): nothing left to do.
+  if ((await deps.taskSets.list(service)).some((taskSet) => taskSet.id === old)) {
+    await deps.taskSets.scale(service, old, 0);
+    await deps.taskSets.remove(service, old);
+  }
   await advance(deps, deployment, 'done');
   return { removed: old };
 }

@@ -96,13 +96,18 @@ async function restoreProduction(deps: Deps, spec: DeploymentSpec, deployment: D
   }
 }
 
-/** Deletes the new task set, found by id or, if its creation was never recorded, by its externalId. */
+/**
+ * Deletes the new task set, found by id or, if its creation was never recorded, by its
+ * externalId. One that no longer exists (deleted by an earlier try, or by hand) is done.
+ */
 async function removeCandidate(deps: Deps, spec: DeploymentSpec, deployment: Deployment): Promise<void> {
   const service = ecsServiceOf(spec);
+  const existing = await deps.taskSets.list(service);
   const ids = new Set<string>();
-  if (deployment.candidate.taskSetId !== undefined) ids.add(deployment.candidate.taskSetId);
-  for (const taskSet of await deps.taskSets.list(service)) {
-    if (taskSet.externalId === spec.deploymentId && taskSet.status !== 'PRIMARY') ids.add(taskSet.id);
+  for (const taskSet of existing) {
+    const recorded = taskSet.id === deployment.candidate.taskSetId;
+    if ((recorded || taskSet.externalId === spec.deploymentId) && taskSet.status !== 'PRIMARY')
+      ids.add(taskSet.id);
   }
   for (const id of ids) {
     await deps.taskSets.scale(service, id, 0);

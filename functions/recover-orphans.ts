@@ -1,0 +1,40 @@
+// Scheduled (every 5 minutes), and on every Cutover execution that ends FAILED, TIMED_OUT
+// or ABORTED: finishes deployments whose execution ended while holding their service's
+// lock (shared/engine/recover.ts), and publishes "Deployment Rolled Back" for each.
+
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ecsClient, elbClient, sfnClient } from '../shared/aws/clients.js';
+import { tables } from '../shared/aws/dynamodb-tables.js';
+import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
+import { SfnExecutions } from '../shared/aws/sfn-executions.js';
+import type { Catalog } from '../shared/domain/catalog-schema.js';
+import { recoverOrphans, type Recovery } from '../shared/engine/recover.js';
+import { loadCatalog } from '../shared/runtime/catalog.js';
+import { processClock } from '../shared/runtime/clock.js';
+import { logger, metrics } from '../shared/runtime/observability.js';
+
+type Deps = Parameters<typeof recoverOrphans>[0];
+
+export function createHandler(catalog: Catalog, deps: Deps) {
+  async function recover(): Promise<{ recoveries: Recovery[] }> {
+    const recoveries = await recoverOrphans(deps, catalog);
+    for (const recovery of recoveries) logger.warn('recovered an orphaned deployment', { ...recovery });
+    metrics.addMetric('OrphansRecovered', MetricUnit.Count, recoveries.length);
+    return { recoveries };
+  }
+  return middy(recover).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+export const handler = createHandler(loadCatalog(), {
+  clock: processClock,
+  ...tables(),
+  router: new Elbv2TrafficRouter(elbClient()),
+  taskSets: new EcsTaskSets(ecsClient()),
+  events: cutoverEvents(),
+  executions: new SfnExecutions(sfnClient()),
+});

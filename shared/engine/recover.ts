@@ -1,0 +1,129 @@
+// Orphaned deployments: the service's lock is held, but the execution that holds it has
+// ended without letting go (it was stopped, it failed in its own rollback, or the local
+// cloud was killed under it). Nothing would ever finish it, so this does: a deployment that
+// was not promoted yet is rolled back to the stable release, with a `recovered` reason in
+// the ledger; one that was promoted has its old task set removed. Then the lock is released
+// (starting the push that waited, if any). A running execution whose lease ran out is asked
+// to abort, and rolls itself back.
+
+import type { Catalog } from '../domain/catalog-schema.js';
+import type { Deployment } from '../domain/deployment.js';
+import { validateDeploymentRequest, type DeploymentSpec } from '../domain/deployment-request.js';
+import { stateMachineFor } from '../domain/strategy.js';
+import type { ExecutionSummary } from '../ports/executions.js';
+import type { EngineDeps } from './deps.js';
+import { releaseLock } from './finish.js';
+import { noteReason } from './progress.js';
+import { cleanUp } from './promote.js';
+import { rollBack } from './rollback.js';
+
+type Deps = Pick<
+  EngineDeps,
+  | 'clock'
+  | 'locks'
+  | 'deployments'
+  | 'router'
+  | 'taskSets'
+  | 'ledger'
+  | 'serviceStates'
+  | 'watchers'
+  | 'events'
+  | 'executions'
+>;
+
+export interface Recovery {
+  service: string;
+  deploymentId: string;
+  action: 'rolled-back' | 'cleaned-up' | 'released' | 'abort-requested' | 'needs-operator';
+  message: string;
+}
+
+/** Looks at every service's lock once; returns what it did. */
+export async function recoverOrphans(deps: Deps, catalog: Catalog): Promise<Recovery[]> {
+  const done: Recovery[] = [];
+  for (const service of Object.keys(catalog.services)) {
+    const recovery = await recoverService(deps, catalog, service);
+    if (recovery !== null) done.push(recovery);
+  }
+  return done;
+}
+
+async function recoverService(deps: Deps, catalog: Catalog, service: string): Promise<Recovery | null> {
+  const holder = await deps.locks.holder(service);
+  if (holder === null) return null;
+  const { deploymentId } = holder;
+  const deployment = await deps.deployments.get(deploymentId);
+  const leaseOver = holder.leaseUntil < deps.clock.now();
+  const execution =
+    deployment === null
+      ? null
+      : await deps.executions.describe(stateMachineFor(deployment.strategy), deploymentId);
+  const ended = execution === null || execution.status !== 'RUNNING';
+  if (deployment === null) {
+    // The lock was taken, and the record never written: nothing ran yet.
+    if (!leaseOver) return null;
+    await deps.locks.release(service, deploymentId);
+    return { service, deploymentId, action: 'released', message: 'lock held with no deployment record' };
+  }
+  if (!ended) {
+    if (!leaseOver || deployment.abortRequested !== undefined || deployment.status !== 'running') return null;
+    const message = `its lease ran out at ${new Date(holder.leaseUntil).toISOString()} while it still ran`;
+    await noteReason(deps, deployment, { kind: 'recovered', message: `${deploymentId} stalled: ${message}` });
+    await deps.deployments.update(deploymentId, { abortRequested: { actor: 'recovery', reason: message } });
+    return { service, deploymentId, action: 'abort-requested', message };
+  }
+  const spec = specOf(catalog, deployment);
+  if (spec === null) {
+    const message = `the catalog no longer describes how to deploy ${service}: roll it back by hand`;
+    return { service, deploymentId, action: 'needs-operator', message };
+  }
+  const why = `its execution ${describeEnd(execution)} while it held the lock in phase ${deployment.phase}`;
+  if (deployment.status === 'running') {
+    await noteReason(deps, deployment, {
+      kind: 'recovered',
+      message: `${why}; Cutover put production back on ${stableName(deployment)}`,
+    });
+    await rollBack(deps, spec, { Error: 'Recovered', Cause: why });
+    await releaseLock(deps, spec);
+    return { service, deploymentId, action: 'rolled-back', message: why };
+  }
+  if (deployment.status === 'promoted' && deployment.phase !== 'done') await cleanUp(deps, spec);
+  await releaseLock(deps, spec);
+  return {
+    service,
+    deploymentId,
+    action: deployment.status === 'promoted' ? 'cleaned-up' : 'released',
+    message: why,
+  };
+}
+
+function stableName(deployment: Deployment): string {
+  const { release } = deployment.stable;
+  return release > 0 ? `release ${release}` : 'the task set that ran before Cutover';
+}
+
+function describeEnd(execution: ExecutionSummary | null): string {
+  if (execution === null) return 'no longer exists';
+  const error = execution.error ? ` (${execution.error})` : '';
+  return `ended ${execution.status}${error}`;
+}
+
+/** The spec the execution ran with, rebuilt from its record and the catalog. */
+function specOf(catalog: Catalog, deployment: Deployment): DeploymentSpec | null {
+  try {
+    return validateDeploymentRequest(
+      {
+        service: deployment.service,
+        image: deployment.image,
+        strategy: deployment.strategy,
+        trigger: deployment.trigger,
+        actor: deployment.actor,
+      },
+      catalog,
+      deployment.deploymentId,
+    );
+  } catch {
+    // The service left the catalog, or its settings no longer accept this deployment.
+    return null;
+  }
+}

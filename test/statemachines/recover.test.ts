@@ -1,0 +1,110 @@
+// Orphan recovery (shared/engine/recover.ts) over the engine's fakes: an execution that ended
+// while holding its service's lock is finished from the records it left, and a live one is
+// left alone. Executions here run the real ASL files; their end is told to the fake
+// Step Functions port, which is what recovery reads.
+
+import { describe, expect, it } from 'vitest';
+import { recoverOrphans } from '../../shared/engine/recover.js';
+import { expectAtRest, lastRecord, ledgerTypes } from '../support/at-rest.js';
+import {
+  createWorld,
+  depsOf,
+  DIGEST,
+  drive,
+  REGISTRY,
+  seedService,
+  start,
+  type World,
+} from '../support/engine.js';
+
+const STABLE = `${REGISTRY}/web@${DIGEST(1)}`;
+const NEW = `${REGISTRY}/web@${DIGEST(2)}`;
+
+function linear(world: World, until: () => boolean) {
+  seedService(world, 'web');
+  const execution = start(world, 'canary', { service: 'web', image: NEW }, 'web-run');
+  world.executions.summaries.set('web-run', { status: 'RUNNING', startDate: 0 });
+  return drive(world, execution, until).then(() => execution);
+}
+
+const recover = (world: World) => recoverOrphans(depsOf(world), world.catalog);
+const record = (world: World) => world.deployments.items.get('web-run')!;
+
+describe('orphan recovery', () => {
+  it('rolls back a deployment whose execution was aborted mid-rollout, and says so in the ledger', async () => {
+    const world = createWorld();
+    await linear(world, () => (world.deployments.items.get('web-run')?.weights.candidate ?? 0) >= 30);
+    world.executions.summaries.set('web-run', { status: 'ABORTED', startDate: 0 });
+
+    const done = await recover(world);
+    expect(done).toEqual([
+      expect.objectContaining({ service: 'web', deploymentId: 'web-run', action: 'rolled-back' }),
+    ]);
+    await expectAtRest(world, 'web', STABLE);
+    expect(record(world)).toMatchObject({ status: 'rolled-back', weights: { stable: 100, candidate: 0 } });
+    const last = lastRecord(world, 'web');
+    expect(last).toMatchObject({ type: 'RolledBack', detail: { reason: { kind: 'recovered' } } });
+    expect((last.detail as { reason: { message: string } }).reason.message).toMatch(
+      /execution ended ABORTED while it held the lock .*put production back on the task set that ran before Cutover$/,
+    );
+    expect(world.events.types()).toContain('Deployment Rolled Back');
+    // Once is enough: a second sweep finds nothing to do and writes nothing.
+    const records = world.ledger.records('web').length;
+    expect(await recover(world)).toEqual([]);
+    expect(world.ledger.records('web')).toHaveLength(records);
+  });
+
+  it('finishes a promoted deployment cut short in its termination wait: the old task set goes', async () => {
+    const world = createWorld();
+    await linear(world, () => world.deployments.items.get('web-run')?.status === 'promoted');
+    world.executions.summaries.set('web-run', { status: 'FAILED', startDate: 0, error: 'States.Timeout' });
+    expect(await recover(world)).toEqual([expect.objectContaining({ action: 'cleaned-up' })]);
+    await expectAtRest(world, 'web', NEW);
+    expect(record(world)).toMatchObject({ status: 'promoted', phase: 'done' });
+    expect(ledgerTypes(world, 'web').at(-1)).toBe('Promoted');
+  });
+
+  it('leaves a running execution that holds a live lease alone', async () => {
+    const world = createWorld();
+    const execution = await linear(
+      world,
+      () => (world.deployments.items.get('web-run')?.weights.candidate ?? 0) >= 20,
+    );
+    const before = structuredClone(record(world));
+    expect(await recover(world)).toEqual([]);
+    expect(record(world)).toEqual(before);
+    await drive(world, execution);
+    expect(execution.status).toBe('SUCCEEDED');
+    await expectAtRest(world, 'web', NEW);
+  });
+
+  it('asks a running execution whose lease ran out to abort; it rolls itself back', async () => {
+    const world = createWorld();
+    const execution = await linear(world, () => world.deployments.items.get('web-run')?.bake !== undefined);
+    const lease = (await world.locks.holder('web'))!.leaseUntil;
+    world.locks.locks.set('web', { deploymentId: 'web-run', leaseUntil: world.clock.now() - 1 });
+    expect(await recover(world)).toEqual([expect.objectContaining({ action: 'abort-requested' })]);
+    expect(record(world).abortRequested).toMatchObject({ actor: 'recovery' });
+    expect(lease).toBeGreaterThan(world.clock.now());
+    await drive(world, execution);
+    expect(execution.status).toBe('FAILED');
+    await expectAtRest(world, 'web', STABLE);
+    expect(lastRecord(world, 'web')).toMatchObject({
+      type: 'RolledBack',
+      detail: { reason: { kind: 'recovered' } },
+    });
+  });
+
+  it('frees a lock whose lease ran out before any record was written', async () => {
+    const world = createWorld();
+    seedService(world, 'web');
+    world.locks.locks.set('web', { deploymentId: 'web-ghost', leaseUntil: world.clock.now() - 1 });
+    expect(await recover(world)).toEqual([
+      expect.objectContaining({ action: 'released', deploymentId: 'web-ghost' }),
+    ]);
+    expect(await world.locks.holder('web')).toBeNull();
+    // Within its lease it is left alone: acquire-lock may be about to write the record.
+    world.locks.locks.set('web', { deploymentId: 'web-ghost', leaseUntil: world.clock.now() + 60_000 });
+    expect(await recover(world)).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 // Makes the new task set primary and records the promotion. The old task set keeps
 // running without traffic until clean-up, after the termination wait.
 
-import { ecsClient } from '../shared/aws/clients.js';
+import { cloudWatchClient, ecsClient } from '../shared/aws/clients.js';
+import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
@@ -16,6 +17,7 @@ export function createHandler(deps: Parameters<typeof promote>[0]) {
 
 export const handler = createHandler({
   clock: processClock,
+  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
   ...tables(),
   events: cutoverEvents(),
   taskSets: new EcsTaskSets(ecsClient()),

@@ -1,7 +1,8 @@
 // Moves production traffic to the schedule's next weight, reads it back, records it.
 
 import { z } from 'zod';
-import { elbClient } from '../shared/aws/clients.js';
+import { cloudWatchClient, elbClient } from '../shared/aws/clients.js';
+import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
@@ -20,6 +21,7 @@ export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
 
 export const handler = createHandler({
   clock: processClock,
+  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
   ...tables(),
   events: cutoverEvents(),
   router: new Elbv2TrafficRouter(elbClient()),

@@ -4,7 +4,8 @@
 import { alarmNames } from '../domain/catalog-schema.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
-import { AlarmAlreadyFiring } from './errors.js';
+import type { Deployment } from '../domain/deployment.js';
+import { AlarmAlreadyFiring, AlarmFired } from './errors.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
 
 export async function checkAlarms(
@@ -21,4 +22,23 @@ export async function checkAlarms(
   }
   await advance(deps, deployment, 'check-alarms');
   return { firing };
+}
+
+/**
+ * Before traffic moves further, or the release is promoted: a watched alarm in ALARM rolls
+ * the deployment back instead. The bake's alarm event normally does that at once; this
+ * catches an event that was lost, so a bake that simply timed out never hides an alarm.
+ */
+export async function refuseWhileFiring(
+  deps: Pick<EngineDeps, 'alarms' | 'deployments'>,
+  spec: DeploymentSpec,
+  deployment: Deployment,
+  what: string,
+): Promise<void> {
+  const watched = alarmNames(spec.settings);
+  const firing = watched.length === 0 ? [] : await deps.alarms.firing(watched);
+  if (firing.length === 0) return;
+  const message = `alarm ${firing.join(', ')} ${firing.length > 1 ? 'are' : 'is'} in ALARM, so ${what} did not happen`;
+  await noteReason(deps, deployment, { kind: 'alarm', alarmName: firing[0], message });
+  throw new AlarmFired(message);
 }

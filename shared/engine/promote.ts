@@ -5,13 +5,22 @@
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
+import { refuseWhileFiring } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment } from './progress.js';
 import { ecsServiceOf } from './task-set.js';
 
 type Deps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'taskSets' | 'serviceStates' | 'ledger' | 'watchers' | 'events'
+  | 'clock'
+  | 'locks'
+  | 'deployments'
+  | 'taskSets'
+  | 'serviceStates'
+  | 'ledger'
+  | 'watchers'
+  | 'events'
+  | 'alarms'
 >;
 
 export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ release: number }> {
@@ -20,6 +29,7 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
   const { taskSetId, taskDefinitionArn, targetGroupArn } = deployment.candidate;
   if (taskSetId === undefined || taskDefinitionArn === undefined)
     throw new Error('promote ran before the task set');
+  await refuseWhileFiring(deps, spec, deployment, 'the promotion');
   await deps.taskSets.makePrimary(ecsServiceOf(spec), taskSetId);
   await deps.serviceStates.setStable(spec.service, {
     release: deployment.release,

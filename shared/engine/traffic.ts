@@ -7,6 +7,7 @@ import type { TrafficRouter } from '../ports/traffic.js';
 import type { EngineDeps } from './deps.js';
 import { TrafficVerificationFailed } from './errors.js';
 import { endBake } from './bake.js';
+import { refuseWhileFiring } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment } from './progress.js';
 
@@ -44,7 +45,7 @@ export async function setAndVerify(
 
 type Deps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'router' | 'ledger' | 'serviceStates' | 'watchers' | 'events'
+  'clock' | 'locks' | 'deployments' | 'router' | 'ledger' | 'serviceStates' | 'watchers' | 'events' | 'alarms'
 >;
 
 /** Sends all test-listener traffic to the new task set, before production traffic moves. */
@@ -74,6 +75,7 @@ export async function shiftTraffic(
   const last = schedule.length - 1;
   const index = deployment.promoteFull ? last : Math.min(previous.index + 1, last);
   const step = schedule[index]!;
+  await refuseWhileFiring(deps, spec, deployment, `the shift to ${step.weight}%`);
   await setAndVerify(deps.router, spec.settings.traffic.productionListenerRule, deployment, step.weight);
   const bakeSeconds = index === last ? 0 : step.bakeSeconds;
   const firstTraffic = deployment.trafficStartedAt === undefined && step.weight > 0;

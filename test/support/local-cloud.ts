@@ -17,7 +17,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalEcr } from '../../local/aws/ecr.js';
 import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud } from '../../local/cloud.js';
 import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
-import { DynamoDeployments, DynamoServiceStates } from '../../shared/aws/dynamodb-deployments.js';
+import {
+  DynamoDeploymentLocks,
+  DynamoDeployments,
+  DynamoServiceStates,
+} from '../../shared/aws/dynamodb-deployments.js';
 import { parseCatalog } from '../../shared/domain/catalog.js';
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
 import { verify } from '../../shared/domain/ledger.js';
@@ -74,6 +78,8 @@ function clientsFor(endpoint: string) {
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // Enough retries to read through the reliability suite's injected faults.
+    maxAttempts: 10,
   };
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient(config));
   return {
@@ -84,6 +90,7 @@ function clientsFor(endpoint: string) {
     ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
     deployments: new DynamoDeployments(documents, DEPLOYMENTS_TABLE),
     serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),
+    locks: new DynamoDeploymentLocks(documents, DEPLOYMENTS_TABLE),
   };
 }
 

@@ -19,6 +19,8 @@ const AWS_NAMES = new Set([
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  // A function that crashed, ran out of memory or timed out: retried, as every handler is idempotent.
+  'Lambda.Unknown',
 ]);
 
 function errorClassNames(module: Record<string, unknown>): string[] {

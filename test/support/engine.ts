@@ -116,6 +116,7 @@ export function start(
   machine: StateMachineName,
   input: unknown,
   name = `run-${Math.random().toString(36).slice(2, 10)}`,
+  options: { wrap?: (fn: string, handler: LocalFunction) => LocalFunction } = {},
 ): LocalExecution {
   const handlers = functions.handlersFor(world.catalog, depsOf(world));
   return runExecution({
@@ -126,7 +127,7 @@ export function start(
     resolve: (fn): LocalFunction => {
       const handler = handlers[fn];
       if (handler === undefined) throw new Error(`no local handler for function ${fn}`);
-      return handler;
+      return options.wrap ? options.wrap(fn, handler) : handler;
     },
     clock: world.clock,
     tokens: world.tokens,

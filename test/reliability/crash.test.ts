@@ -1,0 +1,98 @@
+// Crash injection: a handler dies once after its side effect and before it returns, at every
+// step of a deployment in turn (as Step Functions reports a Lambda that crashed: the error
+// Lambda.Unknown). The state machine retries the step; the deployment must reach the same end
+// as a run without the crash, and nothing may be done twice: the same ledger records, one
+// task definition revision, one new task set.
+
+import { describe, expect, it } from 'vitest';
+import type { LocalFunction } from '../../local/stepfunctions/run.js';
+import type { StateMachineName } from '../../shared/ports/executions.js';
+import { expectAtRest } from '../support/at-rest.js';
+import { createWorld, DIGEST, drive, REGISTRY, seedService, start, type World } from '../support/engine.js';
+import { report } from './size.js';
+
+interface Case {
+  machine: StateMachineName;
+  service: string;
+  input?: Record<string, unknown>;
+}
+
+const CASES: Case[] = [
+  { machine: 'canary', service: 'web' },
+  { machine: 'canary', service: 'web', input: { strategy: 'canary', preset: 'Canary10Percent5Minutes' } },
+  { machine: 'blue-green', service: 'api' },
+  { machine: 'rolling', service: 'worker' },
+];
+
+class Crash extends Error {
+  override readonly name = 'Lambda.Unknown';
+}
+
+/** Runs one deployment to its end, crashing the `crashAt`-th handler call (none if -1). */
+async function run(c: Case, crashAt: number) {
+  const world = createWorld();
+  seedService(world, c.service);
+  const calls: string[] = [];
+  const wrap =
+    (fn: string, handler: LocalFunction): LocalFunction =>
+    async (event, context) => {
+      const index = calls.push(fn) - 1;
+      const result = await handler(event, context);
+      if (index === crashAt) throw new Crash(`${fn} died after doing its work (injected)`);
+      return result;
+    };
+  const image = `${REGISTRY}/${world.catalog.services[c.service]!.images.repositories[0]}@${DIGEST(2)}`;
+  const execution = start(world, c.machine, { service: c.service, image, ...c.input }, `${c.service}-run`, {
+    wrap,
+  });
+  await approveWhenAsked(world, execution);
+  return { world, execution, calls, image };
+}
+
+async function approveWhenAsked(world: World, execution: ReturnType<typeof start>) {
+  for (let i = 0; i < 5 && execution.status === 'RUNNING'; i++) {
+    await drive(world, execution, () => world.deployments.items.get(execution.name)?.approval !== undefined);
+    const approval = world.deployments.items.get(execution.name)?.approval;
+    if (approval !== undefined) await world.tokens.succeed(approval.token, {}).catch(() => undefined);
+  }
+  await drive(world, execution);
+}
+
+/** What the deployment left behind that must not depend on a crash. */
+function outcome(world: World, service: string) {
+  const entry = world.catalog.services[service]!;
+  return {
+    ledger: world.ledger
+      .records(service)
+      .map((r) => ({ type: r.type, release: r.release, detail: r.detail })),
+    revisions: world.ecs.definitions.size,
+    taskSets: world.ecs
+      .setsOf({ cluster: entry.ecs.cluster, service: entry.ecs.service })
+      .map((s) => s.status),
+  };
+}
+
+describe('a handler that dies after its side effect, at every step in turn', () => {
+  for (const c of CASES) {
+    const label = `${c.machine}${c.input ? ` (${String(c.input.preset)})` : ''}`;
+    it(`${label}: every retried step reaches the same end, and nothing is done twice`, async () => {
+      const baseline = await run(c, -1);
+      expect(baseline.execution.status).toBe('SUCCEEDED');
+      const expected = outcome(baseline.world, c.service);
+      let duplicateEvents = 0;
+      for (let crashAt = 0; crashAt < baseline.calls.length; crashAt++) {
+        const crashed = await run(c, crashAt);
+        const where = `crash in call ${crashAt} (${crashed.calls[crashAt]})`;
+        expect(crashed.execution.status, where).toBe('SUCCEEDED');
+        expect(outcome(crashed.world, c.service), where).toEqual(expected);
+        await expectAtRest(crashed.world, c.service, crashed.image);
+        duplicateEvents += crashed.world.events.published.length - baseline.world.events.published.length;
+      }
+      report(`crash ${label}`, {
+        steps: baseline.calls.length,
+        crashes: baseline.calls.length,
+        duplicateEvents,
+      });
+    }, 300_000);
+  }
+});

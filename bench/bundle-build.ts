@@ -1,0 +1,131 @@
+// Builds every Lambda function the way `npm run package` does: the functions and the
+// `custom.esbuild` settings are read from serverless.yml and handed to the esbuild API
+// as serverless-esbuild hands them (its plugin-only options removed, `exclude` made
+// external, `outputFileExtension` made `outExtension`). One build per function, with
+// a metafile, so each bundle's AWS SDK client packages can be listed.
+
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { isMap, isScalar, parseDocument } from 'yaml';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+export interface Bundle {
+  /** The function's name in serverless.yml. */
+  name: string;
+  /** The bundle file, for importing it. */
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  /** The `@aws-sdk/client-*` packages with code in the bundle. */
+  clients: string[];
+  /** Bytes of the bundle per package (or per top-level folder of this repo), largest first. */
+  packages: [string, number][];
+}
+
+export interface Packaging {
+  functions: { name: string; entry: string }[];
+  options: BuildOptions;
+  /** What serverless.yml sets for every function (provider.environment), where it is a plain value. */
+  environment: Record<string, string>;
+}
+
+/** Options of serverless-esbuild's own; esbuild does not take them. */
+// prettier-ignore
+const pluginOnly = [
+  'concurrency', 'zipConcurrency', 'exclude', 'nativeZip', 'packager', 'packagePath', 'watch',
+  'keepOutputDirectory', 'packagerOptions', 'installExtraArgs', 'outputFileExtension', 'outputBuildFolder',
+  'outputWorkFolder', 'nodeExternals', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns',
+  'stripEntryResolveExtensions', 'disposeContext', 'config',
+];
+
+export function readPackaging(): Packaging {
+  // CloudFormation tags (!Ref, !Join) are left unresolved: only plain settings are read.
+  const doc = parseDocument(readFileSync(join(root, 'serverless.yml'), 'utf8'), { logLevel: 'silent' });
+  const settings = (doc.getIn(['custom', 'esbuild']) as { toJSON(): Record<string, unknown> }).toJSON();
+  const runtime = String(doc.getIn(['provider', 'runtime']));
+  const functions = (doc.get('functions') as { toJSON(): Record<string, { handler: string }> }).toJSON();
+  // Plain values only: not CloudFormation references (!Ref) nor serverless variables (${…}).
+  const environment: Record<string, string> = {};
+  const variables = doc.getIn(['provider', 'environment'], true);
+  for (const pair of isMap(variables) ? variables.items : []) {
+    const value = pair.value;
+    if (isScalar(pair.key) && isScalar(value) && value.tag === undefined && typeof value.value === 'string')
+      if (!value.value.includes('${')) environment[String(pair.key.value)] = value.value;
+  }
+
+  const options: Record<string, unknown> = {
+    // serverless-esbuild's defaults, then serverless.yml's settings over them.
+    bundle: true,
+    platform: 'node',
+    target: runtime.replace(/^nodejs(\d+)\.x$/, 'node$1'),
+    ...settings,
+    external: [...asList(settings.external), ...asList(settings.exclude ?? ['aws-sdk'])],
+  };
+  const extension = settings.outputFileExtension;
+  if (typeof extension === 'string' && extension !== '.js') options.outExtension = { '.js': extension };
+  for (const key of pluginOnly) delete options[key];
+
+  return {
+    functions: Object.entries(functions).map(([name, fn]) => ({
+      name,
+      entry: `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`,
+    })),
+    options,
+    environment,
+  };
+}
+
+const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+/** Bundles every function into `outdir` (functions/<name>.mjs, as in the package). */
+export async function buildBundles(outdir: string, packaging = readPackaging()): Promise<Bundle[]> {
+  const bundles: Bundle[] = [];
+  for (const fn of packaging.functions) {
+    const result = await build({
+      ...packaging.options,
+      absWorkingDir: root,
+      entryPoints: [fn.entry],
+      outdir: join(outdir, 'functions'),
+      metafile: true,
+      logLevel: 'error',
+    });
+    const [path, output] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)!;
+    const file = resolve(root, path);
+    bundles.push({
+      name: fn.name,
+      file,
+      bytes: statSync(file).size,
+      gzipBytes: gzipSync(readFileSync(file), { level: 9 }).length,
+      clients: clientsIn(output),
+      packages: packagesIn(output),
+    });
+  }
+  return bundles;
+}
+
+/**
+ * The AWS SDK client packages whose code is in the output. The metafile's `inputs`
+ * list every module the import graph reaches, even those tree-shaking then drops, so
+ * this reads the output's inputs and keeps those that contribute bytes.
+ */
+export function clientsIn(output: Metafile['outputs'][string]): string[] {
+  const clients = new Set<string>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const client = /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1];
+    if (client !== undefined && bytesInOutput > 0) clients.add(client);
+  }
+  return [...clients].sort();
+}
+
+export function packagesIn(output: Metafile['outputs'][string]): [string, number][] {
+  const bytes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? `${input.split('/')[0]}/`;
+    bytes.set(name, (bytes.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...bytes].sort((a, b) => b[1] - a[1]);
+}

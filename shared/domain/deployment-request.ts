@@ -91,6 +91,10 @@ export function validateDeploymentRequest(
       : {};
   const plan = planOrProblems({ ...request, ...overrides }, settings, problems);
   if (plan === undefined) throw new DeploymentRequestInvalid(problems);
+  // Analysis judges a bake with both task sets taking traffic; all-at-once and rolling have
+  // none (a request may choose them for a service that has analysis on): it is off for them.
+  const judged = plan.strategy !== 'all-at-once' && plan.strategy !== 'rolling';
+  const effective = judged ? settings : { ...settings, analysis: { ...settings.analysis, enabled: false } };
 
   return {
     deploymentId,
@@ -105,7 +109,7 @@ export function validateDeploymentRequest(
     rollbackOf: request.rollbackOf,
     pushedAt: request.pushedAt,
     plan,
-    settings,
+    settings: effective,
   };
 }
 

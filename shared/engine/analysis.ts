@@ -29,9 +29,12 @@ export type AnalysisOutcome =
 
 /** Judges the bake that just ended; `stepIndex` is the schedule step it followed. */
 export async function analyze(deps: Deps, spec: DeploymentSpec, stepIndex: number): Promise<AnalysisOutcome> {
+  const final = isFinalAnalysis(spec.plan.strategy, stepIndex, spec.plan.schedule?.length ?? 1);
+  // The state machine calls this after every bake; it judges only where the catalog asks.
+  // (A rollback deployment has analysis turned off by validate-input.)
+  if (!spec.settings.analysis.enabled) return { verdict: 'skipped', final, reason: 'analysis is off' };
   let deployment = await loadDeployment(deps, spec.deploymentId);
   deployment = await endBake(deps, deployment);
-  const final = isFinalAnalysis(spec.plan.strategy, stepIndex, spec.plan.schedule?.length ?? 1);
   const skippedBy = deployment.promoteFull ? 'promote --full' : deployment.analysisSkippedBy;
   if (skippedBy !== undefined) {
     await advance(deps, deployment, 'analysis skipped', 0, { analysisSkippedBy: undefined });

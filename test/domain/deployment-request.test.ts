@@ -63,6 +63,17 @@ describe('validateDeploymentRequest', () => {
     expect(match!.message).toContain(words);
   });
 
+  it('turns analysis off where there is no bake to judge: all-at-once, rolling, and rollbacks', () => {
+    const analysed = (raw: Record<string, unknown>) =>
+      validateDeploymentRequest({ ...valid, ...raw }, catalog, 'dep-1').settings.analysis.enabled;
+    expect(catalog.services.web!.analysis.enabled).toBe(true);
+    expect(analysed({})).toBe(true);
+    expect(analysed({ strategy: 'canary' })).toBe(true);
+    expect(analysed({ strategy: 'all-at-once' })).toBe(false);
+    expect(analysed({ strategy: 'rolling' })).toBe(false);
+    expect(analysed({ trigger: 'rollback' })).toBe(false);
+  });
+
   it('refuses input that is not an object', () => {
     expect(problemsOf('deploy web')[0]!.message).toContain('expected object');
     expect(problemsOf(null)[0]!.message).toContain('expected object');

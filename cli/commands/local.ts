@@ -13,6 +13,7 @@ export const DEMO_CATALOG = new URL('../../local/demo-catalog.yml', import.meta.
 const help = `Usage: cutover local <start|push> [options]
 
   cutover local start [--speed N] [--data DIR] [--catalog FILE] [--port P] [--api-port P] [--rps N]
+                      [--faults RATE]
       Run Cutover on this machine with no AWS account: a local AWS endpoint, the
       state machines and handlers, and a simulated world (tasks, traffic, metrics,
       alarms) on a clock running N times faster than real time.
@@ -22,6 +23,8 @@ const help = `Usage: cutover local <start|push> [options]
         --port P      the AWS endpoint's port (default 4566)
         --api-port P  the HTTP API's and the dashboard's port (default 4600)
         --rps N       simulated requests per second per service (default 20)
+        --faults RATE make this share (0 to 1) of AWS requests fail as AWS sometimes does:
+                      throttled, a 500, or a slow answer (default 0; see docs/local-cloud.md)
 
   cutover local push <repository>:<tag> [--profile P] [--endpoint URL] [--json]
       Push an image to the local ECR. ECR announces it on EventBridge, as on AWS, and
@@ -56,6 +59,7 @@ async function start(args: string[], output: Output): Promise<number> {
       port: { type: 'string', default: '4566' },
       'api-port': { type: 'string', default: '4600' },
       rps: { type: 'string', default: '20' },
+      faults: { type: 'string', default: '0' },
       json: { type: 'boolean' },
     },
   });
@@ -65,6 +69,9 @@ async function start(args: string[], output: Output): Promise<number> {
   const port = positiveNumber(values.port, '--port');
   const apiPort = positiveNumber(values['api-port'], '--api-port');
   const rps = positiveNumber(values.rps, '--rps');
+  const faultRate = Number(values.faults);
+  if (!(faultRate >= 0 && faultRate <= 1))
+    throw new UsageError(`--faults must be a number from 0 to 1, not ${values.faults}`, help);
   // Validate the catalog before anything is created: a bad one writes nothing.
   const catalog = loadCatalogFile(values.catalog);
   const { runLocalCloud } = await import('../local-runner.js');
@@ -77,6 +84,7 @@ async function start(args: string[], output: Output): Promise<number> {
       port,
       apiPort,
       requestsPerSecond: rps,
+      ...(faultRate > 0 ? { faults: { rate: faultRate } } : {}),
     },
     output,
   );

@@ -6,7 +6,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.serverless/', '.esbuild/', '.cutover/', 'coverage/', 'bench/results/'],
+    ignores: [
+      'node_modules/',
+      '.serverless/',
+      '.esbuild/',
+      '.cutover/',
+      'coverage/',
+      'bench/results/',
+      'web/dist/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -26,6 +34,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    // The dashboard runs in the browser (web/tsconfig.json types it with the DOM library).
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Asymmetric matchers such as expect.stringContaining() are typed `any` by design.

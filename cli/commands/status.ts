@@ -140,7 +140,7 @@ function printService(output: Output, service: ServiceView): void {
 
 // --- Rendering: pure functions from the API's view to lines ---
 
-const MARKS: Record<StepState, string> = { done: '✓', current: '▶', pending: '·' };
+const MARKS: Record<StepState, string> = { done: '✓', current: '▶', pending: '·', skipped: '–' };
 const BAR_CELLS = 20;
 
 /**
@@ -191,7 +191,7 @@ function stepLines(steps: DeploymentView['steps'], maxSteps: number): string[] {
   return [
     ...(first > 0 ? [`  ✓ … ${first} steps done`] : []),
     ...steps.slice(first, last).map(line),
-    ...(last < steps.length ? [`  · … ${steps.length - last} more steps`] : []),
+    ...(last < steps.length ? [`  ${MARKS[steps[last]!.state]} … ${steps.length - last} more steps`] : []),
   ];
 }
 

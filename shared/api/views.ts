@@ -9,7 +9,8 @@ import type { AlarmState } from '../ports/alarms.js';
 import type { ExecutionSummary } from '../ports/executions.js';
 import { analysisView, type WeightsAt } from './deployment-history.js';
 
-export type StepState = 'done' | 'current' | 'pending';
+/** `skipped`: never ran, because the deployment was rolled back or aborted before it. */
+export type StepState = 'done' | 'current' | 'pending' | 'skipped';
 
 export function deploymentView(
   deployment: Deployment,
@@ -19,7 +20,7 @@ export function deploymentView(
   execution: ExecutionSummary | null,
   traffic: WeightsAt[] = [],
 ) {
-  const steps = entry === undefined ? [] : stepsOf(deployment, entry);
+  const steps = entry === undefined ? [] : stepsOf(deployment, entry, traffic);
   return {
     deploymentId: deployment.deploymentId,
     service: deployment.service,
@@ -60,13 +61,33 @@ export function executionView(execution: ExecutionSummary | null) {
     : null;
 }
 
-/** The plan's steps, each done, current or pending, from where the deployment is now. */
-function stepsOf(deployment: Deployment, entry: ServiceEntry): (PlanStep & { state: StepState })[] {
+/**
+ * The plan's steps, each done, current or pending, from where the deployment is now. For one
+ * that was rolled back or aborted, the steps up to the furthest shift it reached are done and
+ * the rest were skipped.
+ */
+function stepsOf(
+  deployment: Deployment,
+  entry: ServiceEntry,
+  traffic: readonly WeightsAt[],
+): (PlanStep & { state: StepState })[] {
   let steps: PlanStep[];
   try {
     steps = planDeployment(deployment.service, entry, { strategy: deployment.strategy }).steps;
   } catch {
     return [];
+  }
+  if (deployment.status === 'rolled-back' || deployment.status === 'aborted') {
+    const reached = Math.max(0, ...traffic.map((point) => point.candidate));
+    const last =
+      reached === 0
+        ? -1
+        : currentIndex(steps, {
+            ...deployment,
+            phase: 'shift',
+            weights: { stable: 100 - reached, candidate: reached },
+          });
+    return steps.map((step, i) => ({ ...step, state: i <= last ? 'done' : 'skipped' }));
   }
   const current = deployment.status === 'running' ? currentIndex(steps, deployment) : steps.length;
   return steps.map((step, i) => ({

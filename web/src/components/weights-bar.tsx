@@ -1,0 +1,25 @@
+// Production traffic split between the stable and the new release, as a bar with its numbers.
+import type { Weights } from '../types';
+
+export function WeightsBar({ weights, label }: { weights: Weights; label?: string }) {
+  const candidate = Math.max(0, Math.min(100, weights.candidate));
+  return (
+    <div class="weights">
+      <div
+        class="weights-bar"
+        role="meter"
+        aria-label={label ?? 'production traffic on the new release'}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={candidate}
+        aria-valuetext={`${candidate}% on the new release`}
+        data-candidate={candidate}
+      >
+        <span class="weights-candidate" style={{ width: `${candidate}%` }} />
+      </div>
+      <span class="weights-text">
+        new {weights.candidate}% · stable {weights.stable}%
+      </span>
+    </div>
+  );
+}

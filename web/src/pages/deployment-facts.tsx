@@ -1,0 +1,113 @@
+// Parts of the Deployment page: why it ended, the bake countdown, watched alarms, analyses.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { AlarmBadge, Badge } from '../components/badge';
+import { clock, shortDateTime, time } from '../format';
+import type { Alarm, Analysis, Deployment } from '../types';
+
+export function OutcomeReason({ deployment }: { deployment: Deployment }) {
+  const { status, reason, execution } = deployment;
+  if (status === 'refused')
+    return (
+      <section class="outcome bad" aria-labelledby="outcome-title">
+        <h2 id="outcome-title">Refused before any traffic moved</h2>
+        <p>{[execution?.error, execution?.cause].filter(Boolean).join(': ') || 'no reason given'}</p>
+      </section>
+    );
+  if ((status !== 'rolled-back' && status !== 'aborted') || !reason) return null;
+  return (
+    <section class="outcome bad" aria-labelledby="outcome-title">
+      <h2 id="outcome-title">{status === 'rolled-back' ? 'Rolled back' : 'Aborted'}</h2>
+      <p class="outcome-message">{reason.message}</p>
+      <dl class="facts">
+        <dt>Cause</dt>
+        <dd>{reason.kind}</dd>
+        {reason.alarmName && (
+          <>
+            <dt>Alarm</dt>
+            <dd>{reason.alarmName}</dd>
+          </>
+        )}
+        {reason.score !== undefined && (
+          <>
+            <dt>Score</dt>
+            <dd>{reason.score}</dd>
+          </>
+        )}
+        {reason.failedMetrics && reason.failedMetrics.length > 0 && (
+          <>
+            <dt>Failed metrics</dt>
+            <dd>{reason.failedMetrics.join(', ')}</dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}
+
+/** Counts down to bake.endsAt each second, on the server's clock (secondsLeft gives its offset). */
+export function BakeCountdown({ bake }: { bake: { endsAt: string; secondsLeft: number } }) {
+  const ends = Date.parse(bake.endsAt);
+  const offset = useMemo(() => ends - bake.secondsLeft * 1000 - Date.now(), [ends, bake.secondsLeft]);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const left = (ends - (now + offset)) / 1000;
+  return (
+    <p class="bake">
+      Baking: ends in <strong class="countdown">{clock(left)}</strong> (at {time(bake.endsAt)})
+    </p>
+  );
+}
+
+export function Alarms({ alarms }: { alarms: Alarm[] }) {
+  if (alarms.length === 0) return <p class="muted">This service watches no alarms.</p>;
+  return (
+    <ul class="alarms">
+      {alarms.map((a) => (
+        <li key={a.name}>
+          <code>{a.name}</code> <AlarmBadge state={a.state} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const classTones = { Pass: 'ok', Marginal: 'warn', Fail: 'bad' } as const;
+
+export function Analyses({ analyses, running }: { analyses: Analysis[]; running: boolean }) {
+  if (analyses.length === 0)
+    return <p class="muted">{running ? 'No canary analysis yet.' : 'No canary analysis was made.'}</p>;
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label="canary analyses">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">At</th>
+            <th scope="col">Check</th>
+            <th scope="col">Result</th>
+            <th scope="col">Score</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {analyses.map((a) => (
+            <tr key={a.at}>
+              <td class="nowrap">{shortDateTime(a.at)}</td>
+              <td>{a.final ? 'final' : 'interim'}</td>
+              <td>
+                <Badge tone={classTones[a.classification] ?? 'neutral'}>{a.classification}</Badge>
+              </td>
+              <td>{a.score}</td>
+              <td>
+                {a.reason || a.verdict}
+                {a.failedMetrics.length > 0 && ` (failed: ${a.failedMetrics.join(', ')})`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+// GET /deployments/{id}/metrics on the local cloud: the dashboard's canary-vs-baseline charts
+// read real per-target-group CloudWatch data (the local ALB's metrics), minute by minute.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/emulators.js';
+import { push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+
+let handle: CloudHandle;
+
+beforeAll(async () => {
+  handle = await startCloud({ port: await freePort() });
+});
+afterAll(() => handle.stop());
+
+async function get(path: string) {
+  const response = await fetch(`${handle.cloud.apiEndpoint}${path}`, {
+    headers: { authorization: `Bearer ${handle.cloud.token}` },
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+interface Series {
+  name: string;
+  unit: string;
+  baseline: { at: string; value: number }[];
+  canary: { at: string; value: number }[];
+}
+
+describe('the metrics route on the local cloud', () => {
+  it('charts a faulty canary’s error rate above its baseline’s, over the same minutes', async () => {
+    const digest = push(handle, 'linear', 'v2', 'faulty');
+    const id = `linear-${digest.replace('sha256:', '').slice(0, 12)}`;
+    let metrics: Series[] = [];
+    await until(
+      async () => {
+        const answer = await get(`/deployments/${id}/metrics`);
+        if (answer.status !== 200) return false;
+        metrics = answer.body.metrics as Series[];
+        return metrics.every((m) => m.canary.length > 0 && m.baseline.length > 0);
+      },
+      'a minute of metrics from both target groups',
+      60_000,
+    );
+
+    expect(metrics.map((m) => [m.name, m.unit])).toEqual([
+      ['error-rate', 'percent'],
+      ['latency-p99', 'seconds'],
+    ]);
+    const errors = metrics[0]!;
+    const mean = (points: { value: number }[]) => points.reduce((a, p) => a + p.value, 0) / points.length;
+    // The faulty profile answers a quarter of requests with 5xx; the healthy one almost none.
+    expect(mean(errors.canary)).toBeGreaterThan(10);
+    expect(mean(errors.baseline)).toBeLessThan(2);
+    for (const m of metrics) {
+      for (const p of [...m.baseline, ...m.canary]) expect(Date.parse(p.at) % 60_000).toBe(0);
+    }
+  });
+
+  it('answers 404 in the error shape for a deployment that does not exist', async () => {
+    const answer = await get('/deployments/nope/metrics');
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ error: { code: 'NotFound' } });
+  });
+});

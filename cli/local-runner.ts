@@ -20,6 +20,7 @@ export async function runLocalCloud(
   const repo = first?.[1].images.repositories[0] ?? 'web';
   output.out(`Cutover's local cloud is running: ${options.speed}× real time, state kept in ${options.dataDir}/
 
+  dashboard      ${cloud.apiEndpoint}/   (open it in a browser)
   HTTP API       ${cloud.apiEndpoint}   (bearer token in ${options.dataDir}/token; the CLI reads it)
   AWS endpoint   ${cloud.endpoint}   (export AWS_ENDPOINT_URL=${cloud.endpoint} for the AWS CLI and SDKs)
   services       ${services}

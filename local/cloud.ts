@@ -73,6 +73,8 @@ export const DEPLOYMENTS_TABLE = 'cutover-local-deployments';
 export class LocalCloud {
   private timer: NodeJS.Timeout | undefined;
   private lastSave = 0;
+  /** How long the last save took (real ms): saves of a big state come less often. */
+  private saveMs = 0;
   private readonly schedules: LocalSchedules;
   private stopping = false;
 
@@ -286,7 +288,8 @@ export class LocalCloud {
     try {
       this.world.tick();
       this.schedules.runDue(this.clock.now());
-      if (Date.now() - this.lastSave > 2000) this.save();
+      // Every 2 s, or less often when saving is slow: never more than ~5% of the time.
+      if (Date.now() - this.lastSave > Math.max(2000, 20 * this.saveMs)) this.save();
     } catch (error) {
       this.options.log?.(`tick failed: ${(error as Error).stack ?? String(error)}`);
     }
@@ -306,6 +309,7 @@ export class LocalCloud {
       executions: this.stepFunctions.snapshot(),
     };
     saveState(this.options.dataDir, state);
+    this.saveMs = Date.now() - this.lastSave;
   }
 
   /**

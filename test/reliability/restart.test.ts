@@ -151,7 +151,7 @@ describe('restart in the middle of a deployment', () => {
     const last = after.at(-1)!;
     expect(last).toMatchObject({ type: 'RolledBack', detail: { reason: { kind: 'recovered' } } });
     expect((last.detail as { reason: { message: string } }).reason.message).toMatch(
-      // The local cloud saves its Step Functions state every 2 s: an execution started since
+      // The local cloud saves its Step Functions state every few seconds: an execution started since
       // the last save is gone after a kill, one saved before is ABORTED. Either way it ended.
       /its execution (ended ABORTED \(States.Runtime\)|no longer exists) while it held the lock .* back on release 1$/,
     );

@@ -18,6 +18,9 @@ import { formatFigure } from './table.js';
 const figures: Record<string, () => Promise<FigureModule>> = {
   bundles: () => import('./bundles.js'),
   transitions: () => import('./transitions.js'),
+  rollback: () => import('./rollback-reaction.js'),
+  scale: () => import('./scale.js'),
+  api: () => import('./api-latency.js'),
 };
 
 const resultsFile = new URL('./results/latest.json', import.meta.url);

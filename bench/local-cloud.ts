@@ -1,0 +1,179 @@
+// The local cloud for the figures measured on it (rollback reaction, scale, API latency):
+// started in-process with `cutover local start`'s defaults (a tick every 100 ms, 4 tasks a
+// service, 20 requests a second each) unless a figure says otherwise, on free ports, in a
+// fresh data folder, with its handlers warmed; and stopped cleanly. The handle is the one the
+// local-cloud tests use (test/support/local-cloud.ts), so their helpers work on it. Each such
+// figure runs in a fresh process (bench/fresh-process.ts): the handlers read the endpoint and
+// the catalog once per process.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud } from '../local/cloud.js';
+import { FUNCTION_NAMES } from '../local/functions.js';
+import {
+  DynamoDeploymentLocks,
+  DynamoDeployments,
+  DynamoServiceStates,
+} from '../shared/aws/dynamodb-deployments.js';
+import { DynamoReleaseLedger } from '../shared/aws/dynamodb-release-ledger.js';
+import { parseCatalog } from '../shared/domain/catalog.js';
+import type { CloudHandle } from '../test/support/local-cloud.js';
+
+export type { CloudHandle } from '../test/support/local-cloud.js';
+
+export interface BenchCloudOptions {
+  catalogPath: string;
+  /** Simulated seconds per real second. */
+  speed: number;
+  /** Real ms between simulation ticks (`cutover local start`: 100). */
+  tickMs?: number;
+  /** Tasks per service (`cutover local start`: 4). */
+  desiredCount?: number;
+  /** Simulated requests a second on each service (`cutover local start`: 20). */
+  requestsPerSecond?: number;
+}
+
+export async function startBenchCloud(options: BenchCloudOptions): Promise<CloudHandle> {
+  // Handlers log warnings as they work; a benchmark prints only its own progress and errors.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const catalog = parseCatalog(readFileSync(options.catalogPath, 'utf8'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
+  const cloud = await LocalCloud.start({
+    catalog,
+    catalogPath: options.catalogPath,
+    dataDir,
+    speed: options.speed,
+    port: 0,
+    apiPort: 0,
+    tickMs: options.tickMs ?? 100,
+    desiredCount: options.desiredCount ?? 4,
+    requestsPerSecond: options.requestsPerSecond ?? 20,
+  });
+  const config = {
+    endpoint: cloud.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const dynamo = new DynamoDBClient(config);
+  const documents = DynamoDBDocumentClient.from(dynamo);
+  const clients: CloudHandle['clients'] = {
+    ecs: new ECSClient(config),
+    elb: new ElasticLoadBalancingV2Client(config),
+    sfn: new SFNClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
+    deployments: new DynamoDeployments(documents, DEPLOYMENTS_TABLE),
+    serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),
+    locks: new DynamoDeploymentLocks(documents, DEPLOYMENTS_TABLE),
+  };
+  const handle: CloudHandle = {
+    cloud,
+    catalog,
+    dataDir,
+    clients,
+    stop: async () => {
+      await cloud.stop();
+      for (const client of [clients.ecs, clients.elb, clients.sfn, clients.cloudwatch, dynamo])
+        client.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await warmUp(handle);
+  return handle;
+}
+
+/**
+ * Calls every handler once with no input, which each refuses: as a warm Lambda, its code is
+ * loaded and has run once before the first measured call. Not the API (already serving), nor
+ * the scheduled drift check and orphan recovery (which would do their work).
+ */
+async function warmUp(handle: CloudHandle): Promise<void> {
+  const names = FUNCTION_NAMES.filter((name) => !['api', 'check-drift', 'recover-orphans'].includes(name));
+  const results = await Promise.allSettled(
+    names.map((name) => handle.cloud.functions.resolve(name)({}, { functionName: name })),
+  );
+  const accepted = names.filter((_, i) => results[i]!.status === 'fulfilled');
+  if (accepted.length > 0) throw new Error(`warm-up: ${accepted.join(', ')} accepted an empty input`);
+}
+
+/** The local cloud's own upkeep, in real ms of its main thread, counted since `watchUpkeep`. */
+export interface Upkeep {
+  saves: number;
+  saveMs: number;
+  longestSaveMs: number;
+  worldMs: number;
+  longestWorldMs: number;
+}
+
+/**
+ * Times the local cloud's upkeep from outside: its saves of state.json and the simulated world's
+ * ticks (public methods, wrapped here; what they do is unchanged). Both run on the thread that
+ * serves the AWS endpoint, the API and the handlers: while one runs, nothing else does.
+ */
+export function watchUpkeep(handle: CloudHandle): Upkeep {
+  const upkeep: Upkeep = { saves: 0, saveMs: 0, longestSaveMs: 0, worldMs: 0, longestWorldMs: 0 };
+  const { cloud } = handle;
+  const save = cloud.save.bind(cloud);
+  cloud.save = () => {
+    const started = performance.now();
+    try {
+      save();
+    } finally {
+      const ms = performance.now() - started;
+      upkeep.saves += 1;
+      upkeep.saveMs += ms;
+      upkeep.longestSaveMs = Math.max(upkeep.longestSaveMs, ms);
+    }
+  };
+  const { world } = cloud;
+  const tick = world.tick.bind(world);
+  world.tick = () => {
+    const started = performance.now();
+    try {
+      tick();
+    } finally {
+      const ms = performance.now() - started;
+      upkeep.worldMs += ms;
+      upkeep.longestWorldMs = Math.max(upkeep.longestWorldMs, ms);
+    }
+  };
+  return upkeep;
+}
+
+/** Stops what is still running, lets handler calls in flight finish, and stops the cloud. */
+export async function stopBenchCloud(handle: CloudHandle): Promise<void> {
+  for (const execution of handle.cloud.stepFunctions.runningExecutions()) execution.stop();
+  const deadline = Date.now() + 10_000;
+  while (handle.cloud.functions.busy > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await handle.stop();
+}
+
+/**
+ * The machine, as the notes give it: "2 CPUs (AMD EPYC …), Node v20.20.2, linux x64", and how
+ * busy it was when the figure started (`loadBefore`, from `loadAverage()`): other work on the
+ * machine shares its cores with the figure.
+ */
+export function machine(loadBefore: number): string {
+  const list = cpus();
+  return (
+    `${list.length} CPUs (${list[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, ` +
+    `${process.platform} ${process.arch}; 1-minute load average ${loadBefore} when the figure started`
+  );
+}
+
+/** The 1-minute load average, to one decimal. */
+export const loadAverage = () => Math.round(loadavg()[0]! * 10) / 10;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Milliseconds to one decimal. */
+export const ms1 = (value: number) => Math.round(value * 10) / 10;

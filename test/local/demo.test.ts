@@ -76,7 +76,9 @@ describe('the demo', () => {
     // Errors start with the first shift; the alarm's period is 60 s, evaluated as each period ends.
     const reaction = entered('RollBack') - entered('ShiftTraffic');
     expect(reaction).toBeGreaterThan(0);
-    expect(reaction).toBeLessThanOrEqual(2 * 60_000);
+    // At most two periods; plus 10 s for the local cloud's tick, which on a loaded machine runs
+    // late by seconds of simulated time at this clock speed.
+    expect(reaction).toBeLessThanOrEqual(2 * 60_000 + 10_000);
     expect((await ledger(handle, 'web')).records.at(-1)).toMatchObject({
       type: 'RolledBack',
       detail: { reason: { kind: 'alarm', alarmName: 'web-5xx-rate' } },

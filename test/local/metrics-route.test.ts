@@ -49,7 +49,9 @@ describe('the metrics route on the local cloud', () => {
     const errors = metrics[0]!;
     const mean = (points: { value: number }[]) => points.reduce((a, p) => a + p.value, 0) / points.length;
     // The faulty profile answers a quarter of requests with 5xx; the healthy one almost none.
-    expect(mean(errors.canary)).toBeGreaterThan(10);
+    // (A minute cut short by the rollback can hold few requests, so the canary's worst minute
+    // is compared, not its mean.)
+    expect(Math.max(...errors.canary.map((p) => p.value))).toBeGreaterThan(10);
     expect(mean(errors.baseline)).toBeLessThan(2);
     for (const m of metrics) {
       for (const p of [...m.baseline, ...m.canary]) expect(Date.parse(p.at) % 60_000).toBe(0);

@@ -9,22 +9,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud } from '../local/cloud.js';
+import { LocalCloud } from '../local/cloud.js';
 import { FUNCTION_NAMES } from '../local/functions.js';
-import {
-  DynamoDeploymentLocks,
-  DynamoDeployments,
-  DynamoServiceStates,
-} from '../shared/aws/dynamodb-deployments.js';
-import { DynamoReleaseLedger } from '../shared/aws/dynamodb-release-ledger.js';
 import { parseCatalog } from '../shared/domain/catalog.js';
-import type { CloudHandle } from '../test/support/local-cloud.js';
+import { clientsFor, type CloudHandle } from '../test/support/local-cloud.js';
 
 export type { CloudHandle } from '../test/support/local-cloud.js';
 
@@ -56,23 +44,7 @@ export async function startBenchCloud(options: BenchCloudOptions): Promise<Cloud
     desiredCount: options.desiredCount ?? 4,
     requestsPerSecond: options.requestsPerSecond ?? 20,
   });
-  const config = {
-    endpoint: cloud.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
-  const dynamo = new DynamoDBClient(config);
-  const documents = DynamoDBDocumentClient.from(dynamo);
-  const clients: CloudHandle['clients'] = {
-    ecs: new ECSClient(config),
-    elb: new ElasticLoadBalancingV2Client(config),
-    sfn: new SFNClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
-    deployments: new DynamoDeployments(documents, DEPLOYMENTS_TABLE),
-    serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),
-    locks: new DynamoDeploymentLocks(documents, DEPLOYMENTS_TABLE),
-  };
+  const clients = clientsFor(cloud.endpoint);
   const handle: CloudHandle = {
     cloud,
     catalog,
@@ -80,8 +52,7 @@ export async function startBenchCloud(options: BenchCloudOptions): Promise<Cloud
     clients,
     stop: async () => {
       await cloud.stop();
-      for (const client of [clients.ecs, clients.elb, clients.sfn, clients.cloudwatch, dynamo])
-        client.destroy();
+      for (const client of [clients.ecs, clients.elb, clients.sfn, clients.cloudwatch]) client.destroy();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

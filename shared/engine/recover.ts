@@ -19,19 +19,8 @@ import { noteReason } from './progress.js';
 import { cleanUp } from './promote.js';
 import { rollBack } from './rollback.js';
 
-type Deps = Pick<
-  EngineDeps,
-  | 'clock'
-  | 'locks'
-  | 'deployments'
-  | 'router'
-  | 'taskSets'
-  | 'ledger'
-  | 'serviceStates'
-  | 'watchers'
-  | 'events'
-  | 'executions'
->;
+/** What rollback needs, and the executions to see which ones ended. */
+type Deps = Parameters<typeof rollBack>[0] & Pick<EngineDeps, 'executions'>;
 
 export interface Recovery {
   service: string;

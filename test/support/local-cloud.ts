@@ -73,7 +73,8 @@ export async function startCloud(options: {
   };
 }
 
-function clientsFor(endpoint: string) {
+/** SDK clients and table adapters on a local cloud's endpoint (the benchmarks use them too). */
+export function clientsFor(endpoint: string) {
   const config = {
     endpoint,
     region: 'us-east-1',

@@ -1,0 +1,41 @@
+// The shape `cutover approve` and `cutover abort` share: one deployment id, an optional
+// --reason, a POST to /deployments/{id}/{action}, and a line saying what happens next.
+
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { printJson } from '../output.js';
+import { clientFrom, CONNECTION_OPTIONS, reportingApiFailures, segment } from '../api-client.js';
+
+export function deploymentAction(options: {
+  name: 'approve' | 'abort';
+  summary: string;
+  help: string;
+  /** What the operator is told once the API has accepted it. */
+  accepted: (id: string) => string;
+}): Command {
+  const { name, summary, help, accepted } = options;
+  return {
+    name,
+    summary,
+    help,
+    run: reportingApiFailures(async (args, output) => {
+      const { values, positionals } = parseArgs({
+        args: [...args],
+        allowPositionals: true,
+        options: { ...CONNECTION_OPTIONS, reason: { type: 'string' } },
+      });
+      if (positionals.length !== 1) throw new UsageError(`${name} takes exactly one deployment id`, help);
+      const id = positionals[0]!;
+      const answer = await clientFrom(values).post(`/deployments/${segment(id)}/${name}`, {
+        ...(values.reason === undefined ? {} : { reason: values.reason }),
+      });
+      if (output.json) printJson(output, answer);
+      else {
+        output.out(accepted(id));
+        output.out(`Follow it: cutover status ${id} --watch`);
+      }
+      return 0;
+    }),
+  };
+}

@@ -11,6 +11,8 @@
 // goes the way it goes on AWS: EventBridge rule → on-alarm → SendTaskFailure on the bake's
 // token → the state machine's Catch → RollBack → ModifyRule.
 
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { writeFleetCatalog } from '../test/support/generated-catalog.js';
@@ -53,7 +55,8 @@ interface Run {
 export async function measureHere({ quick }: MeasureOptions): Promise<FigureResult> {
   const runs = quick ? 5 : 20;
   const load = loadAverage();
-  const handle = await startBenchCloud({ catalogPath: writeFleetCatalog(1, ['linear']), speed: SPEED });
+  const catalogPath = writeFleetCatalog(1, ['linear']);
+  const handle = await startBenchCloud({ catalogPath, speed: SPEED });
   const results: Run[] = [];
   let warmUp: Run;
   try {
@@ -69,6 +72,7 @@ export async function measureHere({ quick }: MeasureOptions): Promise<FigureResu
     }
   } finally {
     await stopBenchCloud(handle);
+    rmSync(dirname(catalogPath), { recursive: true, force: true });
   }
 
   const inProcess = results.map((r) => r.inProcessMs);

@@ -2,13 +2,13 @@
 // patterns in turn (linear, canary, all-at-once, blue-green without approval, rolling), each
 // started the way a push starts it: a healthy image is pushed to every service's repository in
 // the same moment, and each push goes ECR event → EventBridge rule → on-image-push →
-// StartExecution. Measured, at two clock speeds, each in a fresh process: the wall time until
-// every execution has ended; the peak RSS of the process (the local cloud with every handler,
-// the simulation and this driver), sampled every 100 ms by a worker thread so that a long
-// synchronous stretch of the main thread cannot hide a peak; and how each deployment ended.
-// Healthy images should all be promoted; anything else is counted with its reason, and so is
-// a deployment still running at the deadline. Afterwards each service is checked at rest:
-// lock free, one task set, production traffic all on it.
+// StartExecution. Measured in a fresh process: the wall time until every execution has ended;
+// the peak RSS of the process (the local cloud with every handler, the simulation and this
+// driver), sampled every 100 ms by a worker thread so that a long synchronous stretch of the
+// main thread cannot hide a peak; and how each deployment ended. Healthy images should all be
+// promoted; anything else is counted with its reason, and so is a deployment still running at
+// the deadline. Afterwards each service is checked at rest: lock free, one task set, production
+// traffic all on it.
 
 import { DescribeTaskSetsCommand } from '@aws-sdk/client-ecs';
 import { rmSync } from 'node:fs';
@@ -31,14 +31,13 @@ import {
 } from './local-cloud.js';
 
 /**
- * Simulated seconds per real second. The figure is measured at `npm start`'s 60x: a 14-minute
- * linear rollout in 14 s. 300x is run too, for comparison, without targets: there the simulated
- * world (traffic, metrics, alarms of 100 services, five minutes of them each real second) takes
- * the one thread the handlers need, handler calls run into their Task timeouts (60 s, real time
- * on the local cloud whatever the speed) and deployments roll back. See the notes.
+ * Simulated seconds per real second: `npm start`'s 60x, at which a 14-minute linear rollout
+ * takes 14 s. Lambda Task timeouts (60 s) are real time on the local cloud whatever the speed.
+ * At 300x the simulated world of 100 services (five minutes of their traffic, metrics and
+ * alarms each real second) takes the one thread the handlers need, and deployments fail on
+ * timeouts: docs/performance.md has those runs.
  */
 const SPEED = 60;
-const COMPARED_SPEED = 300;
 const TARGET_RSS_BYTES = 1024 ** 3;
 const MiB = 1024 ** 2;
 
@@ -48,14 +47,19 @@ interface ScalePlan {
   deadlineMs: number;
 }
 
+interface Ended {
+  pattern: string;
+  outcome: string;
+  reason?: string;
+  /** Real ms after the first push when the execution was seen ended. */
+  endedAfterMs?: number;
+  clean: boolean;
+}
+
 interface ScaleRun extends ScalePlan {
   wallMs: number;
-  ended: number;
-  outcomes: Record<string, number>;
-  perPattern: { pattern: string; medianEndMs: number | null; lastEndMs: number | null }[];
-  /** "outcome: reason" and how many deployments ended so. */
-  notPromoted: [string, number][];
-  atRest: { clean: number; problems: string[] };
+  deployments: Ended[];
+  atRestProblems: string[];
   rss: { before: number; idle: number; peak: number; samples: number; longestGapMs: number };
   cpu: { userMs: number; systemMs: number };
   lagMs: { p50: number; p99: number; max: number };
@@ -66,79 +70,86 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
   const count = quick ? 20 : 100;
   const load = loadAverage();
   const deadlineMs = (quick ? 5 : 10) * 60_000;
-  const runs: ScaleRun[] = [];
-  for (const speed of [SPEED, COMPARED_SPEED]) {
-    console.log(`scale: ${count} services at ${speed}x…`);
-    runs.push(await runInFreshProcess<ScaleRun>(import.meta.url, 'scaleRun', { count, speed, deadlineMs }));
-  }
+  const run = await runInFreshProcess<ScaleRun>(import.meta.url, 'scaleRun', {
+    count,
+    speed: SPEED,
+    deadlineMs,
+  });
   const seconds = (ms: number) => Math.round(ms / 100) / 10;
   const mib = (bytes: number) => Math.round(bytes / MiB);
-  const n = (run: ScaleRun, outcome: string) => run.outcomes[outcome] ?? 0;
 
-  const rows = runs.map((run) => ({
-    speed: run.speed === SPEED ? `${run.speed}x` : `${run.speed}x (compared, no target)`,
-    services: run.count,
-    'wall time (s)': seconds(run.wallMs),
-    'peak RSS (MiB)': mib(run.rss.peak),
-    promoted: n(run, 'promoted'),
-    'rolled back': n(run, 'rolled-back'),
-    aborted: n(run, 'aborted'),
-    refused: n(run, 'refused'),
-    'still running': n(run, 'still running'),
-    'clean at rest': run.atRest.clean,
-    'CPU (s)': seconds(run.cpu.userMs + run.cpu.systemMs),
-    'simulating (s)': seconds(run.spent.worldMs),
-    'saving state (s)': seconds(run.spent.saveMs),
-    'event-loop delay p99 (ms)': run.lagMs.p99,
-  }));
-  const targets: Target[] = runs
-    .filter((run) => run.speed === SPEED)
-    .flatMap((run) => [
-      {
-        what: `peak RSS, ${run.count} services at ${run.speed}x`,
-        target: '≤ 1024 MiB',
-        actual: `${mib(run.rss.peak)} MiB`,
-        met: run.rss.peak <= TARGET_RSS_BYTES,
-      },
-      {
-        what: `promoted, none failed or stuck, all clean at rest (${run.speed}x)`,
-        target: `${run.count} of ${run.count}`,
-        actual:
-          `${n(run, 'promoted')} promoted, ${run.ended} ended, ${run.atRest.clean} clean` +
-          (n(run, 'still running') > 0 ? `, ${n(run, 'still running')} still running` : ''),
-        met: n(run, 'promoted') === run.count && run.ended === run.count && run.atRest.clean === run.count,
-      },
-    ]);
+  const rowFor = (pattern: string, list: Ended[]) => {
+    const n = (outcome: string) => list.filter((d) => d.outcome === outcome).length;
+    const ends = list.flatMap((d) => (d.endedAfterMs === undefined ? [] : [d.endedAfterMs]));
+    return {
+      pattern,
+      services: list.length,
+      promoted: n('promoted'),
+      'rolled back': n('rolled-back'),
+      aborted: n('aborted'),
+      refused: n('refused'),
+      failed: n('failed'),
+      'still running': n('still running'),
+      'clean at rest': list.filter((d) => d.clean).length,
+      'median end (s)': ends.length === 0 ? '—' : seconds(median(ends)),
+      'last end (s)': ends.length === 0 ? '—' : seconds(Math.max(...ends)),
+    };
+  };
+  const rows = [
+    ...ALL_PATTERNS.map((pattern) =>
+      rowFor(
+        pattern,
+        run.deployments.filter((d) => d.pattern === pattern),
+      ),
+    ),
+    rowFor('all', run.deployments),
+  ];
+
+  const promoted = run.deployments.filter((d) => d.outcome === 'promoted').length;
+  const ended = run.deployments.filter((d) => d.endedAfterMs !== undefined).length;
+  const clean = run.deployments.filter((d) => d.clean).length;
+  const targets: Target[] = [
+    {
+      what: `peak RSS, ${count} services deploying at once (${SPEED}x)`,
+      target: '≤ 1024 MiB',
+      actual: `${mib(run.rss.peak)} MiB`,
+      met: run.rss.peak <= TARGET_RSS_BYTES,
+    },
+    {
+      what: 'promoted, none failed or stuck, every service clean at rest',
+      target: `${count} of ${count}`,
+      actual: `${promoted} promoted, ${ended} ended, ${clean} clean`,
+      met: promoted === count && ended === count && clean === count,
+    },
+  ];
+  const notPromoted = new Map<string, number>();
+  for (const d of run.deployments.filter((d) => d.outcome !== 'promoted')) {
+    const key = `${d.outcome}: ${d.reason ?? 'no reason recorded'}`;
+    notPromoted.set(key, (notPromoted.get(key) ?? 0) + 1);
+  }
   const notes = [
     `${count} services (${count / ALL_PATTERNS.length} of each pattern; generated catalog: linear is ` +
       'Linear10PercentEvery1Minutes, canary Canary10Percent5Minutes, rolling 50% batches, blue-green without approval; ' +
       '120 s final bake, 60 s termination wait, no hooks, no canary analysis), 4 tasks each, 20 simulated requests a ' +
-      'second each (`cutover local start`’s defaults), one Node process per speed. A healthy image is pushed to every ' +
-      `repository in the same moment; the wall time runs from the first push until every execution has ended ` +
-      `(deadline ${deadlineMs / 60_000} minutes).`,
-    ...runs.map(
-      (run) =>
-        `${run.speed}x: RSS ${mib(run.rss.before)} MiB before the local cloud started, ${mib(run.rss.idle)} MiB with it ` +
-        `idle, peak ${mib(run.rss.peak)} MiB (${run.rss.samples} samples, longest gap ${run.rss.longestGapMs} ms). ` +
-        `CPU ${seconds(run.cpu.userMs)} s user + ${seconds(run.cpu.systemMs)} s system in ${seconds(run.wallMs)} s ` +
-        `(${Math.round(((run.cpu.userMs + run.cpu.systemMs) / run.wallMs) * 100)}% of one core); of the main thread, ` +
-        `${seconds(run.spent.worldMs)} s moving the simulated world (tasks, traffic, metrics, alarms) and ` +
-        `${seconds(run.spent.saveMs)} s in ${run.spent.saves} saves of state.json (the longest ${seconds(run.spent.longestSaveMs)} s); ` +
-        `the rest is the handlers, the AWS endpoint, DynamoDB and Step Functions. Event-loop delay p50 ${run.lagMs.p50} ms, ` +
-        `p99 ${run.lagMs.p99} ms, max ${run.lagMs.max} ms. Last end by pattern: ` +
-        run.perPattern
-          .map((p) => `${p.pattern} ${p.lastEndMs === null ? '—' : `${seconds(p.lastEndMs)} s`}`)
-          .join(', ') +
-        '. ' +
-        (run.notPromoted.length === 0
-          ? 'Every deployment was promoted.'
-          : `Not promoted: ${run.notPromoted.map(([reason, k]) => `${k} × ${reason}`).join('; ')}.`) +
-        (run.atRest.problems.length === 0
-          ? ''
-          : ` At rest, problems: ${run.atRest.problems.slice(0, 5).join('; ')}` +
-            (run.atRest.problems.length > 5 ? ` (and ${run.atRest.problems.length - 5} more)` : '') +
-            '.'),
-    ),
+      `second each, a tick every 100 ms (\`cutover local start\`’s defaults), at ${SPEED}x, in one Node process. A healthy ` +
+      'image is pushed to every repository in the same moment. End times are real seconds from the first push until the ' +
+      `execution was seen ended (checked every 100 ms; deadline ${deadlineMs / 60_000} minutes).`,
+    `Wall time ${seconds(run.wallMs)} s. CPU ${seconds(run.cpu.userMs)} s user + ${seconds(run.cpu.systemMs)} s system ` +
+      `(${Math.round(((run.cpu.userMs + run.cpu.systemMs) / run.wallMs) * 100)}% of one core). Of the main thread, ` +
+      `${seconds(run.spent.worldMs)} s went to moving the simulated world (tasks, traffic, metrics, alarms; longest tick ` +
+      `${Math.round(run.spent.longestWorldMs)} ms) and ${seconds(run.spent.saveMs)} s to ${run.spent.saves} saves of state.json ` +
+      `(longest ${seconds(run.spent.longestSaveMs)} s); the rest to the handlers, the AWS endpoint, DynamoDB and Step ` +
+      `Functions. Event-loop delay p50 ${run.lagMs.p50} ms, p99 ${run.lagMs.p99} ms, max ${run.lagMs.max} ms.`,
+    `RSS ${mib(run.rss.before)} MiB before the local cloud started, ${mib(run.rss.idle)} MiB with it started and idle, ` +
+      `peak ${mib(run.rss.peak)} MiB (${run.rss.samples} samples by a worker thread, longest gap ${run.rss.longestGapMs} ms).`,
+    notPromoted.size === 0
+      ? 'Every deployment was promoted.'
+      : `Not promoted: ${[...notPromoted].map(([reason, k]) => `${k} × ${reason}`).join('; ')}.`,
+    run.atRestProblems.length === 0
+      ? 'At rest afterwards: every lock free, one task set per service, all production traffic on it.'
+      : `At rest afterwards, problems: ${run.atRestProblems.slice(0, 5).join('; ')}` +
+        (run.atRestProblems.length > 5 ? ` (and ${run.atRestProblems.length - 5} more)` : '') +
+        '.',
     `Machine: ${machine(load)}.`,
   ];
   return { name: 'Scale', rows, targets, notes };
@@ -155,7 +166,7 @@ interface Tracked {
   reason?: string;
 }
 
-/** One speed, in its own process (bench/fresh-process.ts). */
+/** The run, in its own process (bench/fresh-process.ts). */
 export async function scaleRun(plan: ScalePlan): Promise<ScaleRun> {
   const sampler = startRssSampler();
   const before = process.memoryUsage.rss();
@@ -168,7 +179,7 @@ export async function scaleRun(plan: ScalePlan): Promise<ScaleRun> {
   let tracked: Tracked[] = [];
   let wallMs = 0;
   let cpu: NodeJS.CpuUsage = { user: 0, system: 0 };
-  let atRest: ScaleRun['atRest'] = { clean: 0, problems: [] };
+  let atRest: { clean: number; problems: string[] } = { clean: 0, problems: [] };
   let samples: [at: number, bytes: number][] = [];
   try {
     lag.enable();
@@ -211,13 +222,21 @@ export async function scaleRun(plan: ScalePlan): Promise<ScaleRun> {
       const found = (await handle.clients.deployments.listByService(t.service, 5)).find((d) =>
         d.deploymentId.startsWith(t.execution),
       );
+      // An execution that ended while its deployment record still says running failed without
+      // closing the deployment (no rollback ran): counted as failed.
       t.outcome =
-        t.endedAfterMs === undefined ? 'still running' : found === undefined ? 'refused' : found.status;
+        t.endedAfterMs === undefined
+          ? 'still running'
+          : found === undefined
+            ? 'refused'
+            : found.status === 'running'
+              ? 'failed'
+              : found.status;
       if (t.outcome === 'still running')
         t.reason = found === undefined ? 'not begun' : `in phase ${found.phase}`;
+      else if (t.outcome === 'failed')
+        t.reason = `execution ${t.executionStatus}, its deployment record left running`;
       else if (found?.reason !== undefined) t.reason = found.reason.message;
-      else if (t.outcome === 'running')
-        t.reason = `the record says running, the execution ended ${t.executionStatus}`;
       else if (t.outcome === 'refused') t.reason = t.executionStatus;
     }
     atRest = await checkAtRest(handle, tracked);
@@ -227,33 +246,19 @@ export async function scaleRun(plan: ScalePlan): Promise<ScaleRun> {
     rmSync(dirname(catalogPath), { recursive: true, force: true });
   }
 
-  const outcomes: Record<string, number> = {};
-  const notPromoted = new Map<string, number>();
-  for (const t of tracked) {
-    outcomes[t.outcome!] = (outcomes[t.outcome!] ?? 0) + 1;
-    if (t.outcome === 'promoted') continue;
-    const key = `${t.outcome}: ${t.reason ?? 'no reason recorded'}`;
-    notPromoted.set(key, (notPromoted.get(key) ?? 0) + 1);
-  }
   const gaps = samples.slice(1).map(([at], i) => at - samples[i]![0]);
   const lagMs = (value: number) => Math.round(value / 1e6);
   return {
     ...plan,
     wallMs,
-    ended: tracked.filter((t) => t.endedAfterMs !== undefined).length,
-    outcomes,
-    perPattern: ALL_PATTERNS.map((pattern) => {
-      const ends = tracked
-        .filter((t) => t.pattern === pattern && t.endedAfterMs !== undefined)
-        .map((t) => t.endedAfterMs!);
-      return {
-        pattern,
-        medianEndMs: ends.length === 0 ? null : median(ends),
-        lastEndMs: ends.length === 0 ? null : Math.max(...ends),
-      };
-    }),
-    notPromoted: [...notPromoted],
-    atRest,
+    deployments: tracked.map((t) => ({
+      pattern: t.pattern,
+      outcome: t.outcome!,
+      ...(t.reason === undefined ? {} : { reason: t.reason }),
+      ...(t.endedAfterMs === undefined ? {} : { endedAfterMs: t.endedAfterMs }),
+      clean: !atRest.problems.some((p) => p.startsWith(`${t.service}:`)),
+    })),
+    atRestProblems: atRest.problems,
     rss: {
       before,
       idle,
@@ -293,7 +298,10 @@ function startRssSampler(): { stop(): Promise<[number, number][]> } {
 }
 
 /** Lock free, exactly one task set (primary), and production traffic all on its target group. */
-async function checkAtRest(handle: CloudHandle, tracked: Tracked[]): Promise<ScaleRun['atRest']> {
+async function checkAtRest(
+  handle: CloudHandle,
+  tracked: Tracked[],
+): Promise<{ clean: number; problems: string[] }> {
   const problems: string[] = [];
   let clean = 0;
   for (const { service } of tracked) {

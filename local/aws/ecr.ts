@@ -206,6 +206,23 @@ export class LocalEcr {
     };
   }
 
+  /**
+   * Whether this registry holds an image reference (`<registry>/<repo>[:tag][@sha256:…]`): the
+   * host is this registry, the repository exists, and it has the digest (or, without one, the tag).
+   * What a task's image pull needs; ECS stops a task whose image is not here.
+   */
+  holds(image: string): boolean {
+    const slash = image.indexOf('/');
+    if (slash < 0 || image.slice(0, slash) !== this.registry) return false;
+    const [name = '', digest] = image.slice(slash + 1).split('@');
+    const colon = name.lastIndexOf(':');
+    const repositoryName = colon < 0 ? name : name.slice(0, colon);
+    const tag = colon < 0 ? 'latest' : name.slice(colon + 1);
+    const repository = this.repositories.find((r) => r.repositoryName === repositoryName);
+    if (repository === undefined) return false;
+    return repository.images.some((i) => (digest === undefined ? i.tags.includes(tag) : i.digest === digest));
+  }
+
   /** The profile of an image reference (`…/repo[:tag]@sha256:…`); images not pushed here are healthy. */
   profileOf(image: string): ImageProfile {
     const digest = image.slice(image.indexOf('@') + 1);

@@ -1,6 +1,7 @@
 // When canary analysis runs, over which minutes, and what its verdict does to the
 // deployment. Canary and linear rollouts compare the two target groups over the same
-// minutes, from the first traffic shift up to now (Kayenta's growing interval); each
+// minutes, from the first traffic shift up to a few minutes before now (the newest minutes'
+// ALB metrics may not have reached CloudWatch yet; Kayenta's growing interval); each
 // judgement before the last only has to stay above `marginal`. Blue-green has no two
 // groups serving at once, so it compares the new group's minutes after the shift with
 // as many minutes of the old group just before it, once, before promotion.
@@ -18,8 +19,21 @@ export const ANALYSIS_PERIOD_SECONDS = 60;
  */
 export const MIN_ANALYSIS_MINUTES = 5;
 
-/** Canary traffic a schedule must give before its last step for a final judgement of 5 whole minutes. */
-export const MIN_ANALYSIS_SECONDS = (MIN_ANALYSIS_MINUTES + 1) * ANALYSIS_PERIOD_SECONDS;
+/**
+ * How many minutes before now an analysis window ends. Elastic Load Balancing "measures and sends
+ * its metrics in 60-second intervals", so a minute has no datapoint before it ends, and AWS
+ * documents no bound on how much later it shows in CloudWatch. A minute still missing (or
+ * partly counted) would read as no data, or as a quiet minute, and shrink the sample. Every
+ * minute judged ended at least this long ago (docs/analysis.md, "Whole minutes").
+ */
+export const ANALYSIS_LAG_MINUTES = 2;
+
+/**
+ * Canary traffic a schedule must give before its last step for a final judgement of 5 whole
+ * minutes: those, the minute cut short at the start, and the lag at the end.
+ */
+export const MIN_ANALYSIS_SECONDS =
+  (MIN_ANALYSIS_MINUTES + 1 + ANALYSIS_LAG_MINUTES) * ANALYSIS_PERIOD_SECONDS;
 
 /** Whole minutes in a window. */
 export function minutesIn(window: TimeWindow): number {
@@ -49,16 +63,17 @@ export function wholePeriods(from: number, to: number, periodSeconds: number): T
 }
 
 /**
- * The minutes to compare, given when production traffic first reached the new task set;
- * null when not one whole minute has passed since.
+ * The minutes to compare, given when production traffic first reached the new task set: the
+ * whole ones between then and `lagMinutes` before now; null when there is none yet.
  */
 export function analysisWindows(
   strategy: Strategy,
   trafficStartedAt: number,
   now: number,
   periodSeconds = ANALYSIS_PERIOD_SECONDS,
+  lagMinutes = ANALYSIS_LAG_MINUTES,
 ): AnalysisWindows | null {
-  const canary = wholePeriods(trafficStartedAt, now, periodSeconds);
+  const canary = wholePeriods(trafficStartedAt, now - lagMinutes * 60_000, periodSeconds);
   if (canary === null) return null;
   if (strategy !== 'blue-green') return { baseline: canary, canary };
   const period = periodSeconds * 1000;

@@ -3,7 +3,7 @@
 
 import type { Problem } from './errors.js';
 import type { AlarmSpec, Catalog, ServiceEntry } from './catalog-schema.js';
-import { MIN_ANALYSIS_MINUTES, MIN_ANALYSIS_SECONDS } from './analysis-plan.js';
+import { ANALYSIS_LAG_MINUTES, MIN_ANALYSIS_MINUTES, MIN_ANALYSIS_SECONDS } from './analysis-plan.js';
 import { scheduleDurationSeconds } from './schedule.js';
 import { resolveStrategy, strategyProblems } from './strategy.js';
 
@@ -85,7 +85,7 @@ function analysisUseProblems(entry: Partial<ServiceEntry>): Problem[] {
       message: `analysis needs canary, linear or blue-green; ${entry.strategy} never runs the old and new task sets side by side behind their own target groups`,
     });
   }
-  const enough = `${MIN_ANALYSIS_SECONDS} (${MIN_ANALYSIS_MINUTES} whole minutes to judge; fewer cannot reach 98% confidence)`;
+  const enough = `${MIN_ANALYSIS_SECONDS} (${MIN_ANALYSIS_MINUTES} whole minutes to judge, as fewer cannot reach 98% confidence, and the last ${ANALYSIS_LAG_MINUTES} for CloudWatch to receive)`;
   if (
     entry.strategy === 'blue-green' &&
     entry.bakeSeconds !== undefined &&

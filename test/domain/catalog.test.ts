@@ -184,12 +184,12 @@ describe('catalog rules', () => {
     [
       'strategy: blue-green\n    bakeSeconds: 300\n    analysis: { enabled: true, metrics: [{ name: e, source: { builtin: error-rate } }] }',
       'services.web.bakeSeconds',
-      'at least 360 (5 whole minutes to judge',
+      'at least 480 (5 whole minutes to judge',
     ],
     [
       'strategy: canary\n    preset: Canary10Percent5Minutes\n    analysis: { enabled: true, metrics: [{ name: e, source: { builtin: error-rate } }] }',
       'services.web.preset',
-      'which last 300 s here; they need at least 360',
+      'which last 300 s here; they need at least 480',
     ],
   ])('%s → %s', (yaml, path, words) => {
     const problems = problemsOf(catalogWith(yaml));

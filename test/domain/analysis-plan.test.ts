@@ -1,0 +1,56 @@
+// The analysis windows: whole minutes, ending ANALYSIS_LAG_MINUTES before now, so the newest
+// minutes (whose ALB metrics may not have reached CloudWatch) are never judged.
+
+import { describe, expect, it } from 'vitest';
+import {
+  ANALYSIS_LAG_MINUTES,
+  analysisWindows,
+  MIN_ANALYSIS_MINUTES,
+  MIN_ANALYSIS_SECONDS,
+  minutesIn,
+} from '../../shared/domain/analysis-plan.js';
+
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-03-01T12:00:00Z');
+
+describe('analysisWindows', () => {
+  it(`ends ${ANALYSIS_LAG_MINUTES} minutes before now, on a whole minute`, () => {
+    // Traffic from 12:00:20; now 12:10:30. Whole minutes 12:01 to 12:10, less the lag.
+    const windows = analysisWindows('linear', T0 + 20_000, T0 + 10 * MINUTE + 30_000);
+    expect(windows?.canary).toEqual({ start: T0 + MINUTE, end: T0 + (10 - ANALYSIS_LAG_MINUTES) * MINUTE });
+    expect(windows?.baseline).toEqual(windows?.canary);
+  });
+
+  it('every minute judged ended at least the lag before now', () => {
+    for (let now = T0 + 3 * MINUTE; now < T0 + 20 * MINUTE; now += 7_000) {
+      const windows = analysisWindows('canary', T0, now);
+      if (windows === null) continue;
+      expect(now - windows.canary.end).toBeGreaterThanOrEqual(ANALYSIS_LAG_MINUTES * MINUTE);
+      expect(now - windows.canary.end).toBeLessThan((ANALYSIS_LAG_MINUTES + 1) * MINUTE);
+    }
+  });
+
+  it('has no window while every whole minute since the shift is still within the lag', () => {
+    expect(analysisWindows('linear', T0, T0 + (ANALYSIS_LAG_MINUTES + 1) * MINUTE - 1)).toBeNull();
+    expect(analysisWindows('linear', T0, T0 + (ANALYSIS_LAG_MINUTES + 1) * MINUTE)).not.toBeNull();
+  });
+
+  it('blue-green: the baseline is as many minutes just before the shift', () => {
+    const windows = analysisWindows('blue-green', T0 + 20_000, T0 + 9 * MINUTE);
+    const minutes = 9 - ANALYSIS_LAG_MINUTES - 1;
+    expect(windows?.canary).toEqual({ start: T0 + MINUTE, end: T0 + (9 - ANALYSIS_LAG_MINUTES) * MINUTE });
+    expect(windows?.baseline).toEqual({ start: T0 - minutes * MINUTE, end: T0 });
+  });
+
+  it('MIN_ANALYSIS_SECONDS of canary traffic always gives a judgement its minutes, whatever the alignment', () => {
+    for (let offset = 0; offset < MINUTE; offset += 5_000) {
+      const start = T0 + offset;
+      const windows = analysisWindows('linear', start, start + MIN_ANALYSIS_SECONDS * 1000);
+      expect(windows === null ? 0 : minutesIn(windows.canary)).toBeGreaterThanOrEqual(MIN_ANALYSIS_MINUTES);
+    }
+    // …and one second less does not, for traffic that starts just after a minute.
+    const start = T0 + 1;
+    const short = analysisWindows('linear', start, start + MIN_ANALYSIS_SECONDS * 1000 - 2_000);
+    expect(short === null ? 0 : minutesIn(short.canary)).toBeLessThan(MIN_ANALYSIS_MINUTES);
+  });
+});

@@ -29,7 +29,7 @@ module.exports = async ({ resolveVariable }) => {
   // IAM statements and event patterns may not be empty: a catalog without alarms or
   // hooks gets a name that matches nothing, which grants nothing.
   const none = 'cutover-none';
-  const names = ['alarmNames', 'repositoryNames'];
+  const names = Object.keys(resources).filter((key) => key.endsWith('Names'));
   const out = {};
   for (const key of names) out[key] = resources[key].length > 0 ? resources[key] : [none];
   for (const [key, arns] of Object.entries(resources)) {

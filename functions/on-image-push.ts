@@ -1,6 +1,7 @@
 // EventBridge "ECR Image Action" (PUSH, SUCCESS): starts a deployment of every
-// service that deploys the pushed repository and tag. Duplicate and replayed
-// events start nothing new; pushes nobody deploys are ignored.
+// service that deploys the pushed repository and tag. ECR sends one event per
+// manifest; only a runnable image deploys (by the event's media-type fields), and
+// a duplicated event (same id) starts nothing new; pushes nobody deploys are ignored.
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -17,6 +18,7 @@ import { loadCatalog } from '../shared/runtime/catalog.js';
 import { logger, metrics } from '../shared/runtime/observability.js';
 
 const imageAction = z.object({
+  id: z.string().min(1),
   source: z.literal('aws.ecr'),
   'detail-type': z.literal('ECR Image Action'),
   account: z.string().regex(/^\d{12}$/),
@@ -28,14 +30,19 @@ const imageAction = z.object({
     'repository-name': z.string().min(1),
     'image-digest': z.string().min(1),
     'image-tag': z.string().optional(),
+    'manifest-media-type': z.string().optional(),
+    'artifact-media-type': z.string().optional(),
   }),
 });
 
 type Result = PushOutcome | { ignored: { reason: string }[]; started: [] };
 
-export function createHandler(catalog: Catalog, deps: Pick<EngineDeps, 'executions' | 'serviceStates'>) {
+export function createHandler(
+  catalog: Catalog,
+  deps: Pick<EngineDeps, 'executions' | 'serviceStates' | 'locks' | 'deployments'>,
+) {
   async function onImagePush(event: unknown): Promise<Result> {
-    const { account, region, time, detail } = imageAction.parse(event);
+    const { id, account, region, time, detail } = imageAction.parse(event);
     if (detail['action-type'] !== 'PUSH' || detail.result !== 'SUCCESS') {
       return {
         started: [],
@@ -43,11 +50,14 @@ export function createHandler(catalog: Catalog, deps: Pick<EngineDeps, 'executio
       };
     }
     const outcome = await deployPush(deps, catalog, {
+      eventId: id,
       account,
       region,
       repository: detail['repository-name'],
       digest: detail['image-digest'],
       tag: detail['image-tag'],
+      manifestMediaType: detail['manifest-media-type'],
+      artifactMediaType: detail['artifact-media-type'],
       pushedAt: Date.parse(time),
     });
     logger.info('image pushed', {

@@ -1,10 +1,21 @@
 // A local Amazon ECR (AWS JSON 1.1, target prefix AmazonEC2ContainerRegistry_V20150921):
 // repositories and image manifests. PutImage computes the digest as ECR does (the
-// SHA-256 of the manifest) and, like ECR, announces the push on EventBridge with an
-// "ECR Image Action" event. The simulated world reads an image's behaviour from
-// its manifest's annotations.
+// SHA-256 of the manifest), refuses what ECR refuses (a manifest without a media type,
+// two media types that disagree, a digest that does not match, an index of manifests
+// the repository does not hold) and, like ECR, announces every manifest it stores,
+// tagged or not, on EventBridge with an "ECR Image Action" event that carries the
+// manifest's media type and its config's (or artifact's) media type. The simulated
+// world reads an image's behaviour from its manifest's annotations.
 
 import { createHash } from 'node:crypto';
+import {
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  INDEX_TYPES,
+  OCI_CONFIG,
+  OCI_INDEX,
+  OCI_MANIFEST,
+} from '../../shared/domain/media-types.js';
 import { PROFILE_ANNOTATION, PROFILES, isProfileName, type ImageProfile } from '../world/profiles.js';
 import { AwsError, optionalList, optionalString, requireString, type LocalService } from './service.js';
 
@@ -33,11 +44,29 @@ export interface EcrPushEvent {
     'image-digest': string;
     'action-type': 'PUSH';
     'image-tag'?: string;
+    'manifest-media-type': string;
+    'artifact-media-type'?: string;
   };
   time: number;
 }
 
-const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+/** The manifest media types ECR stores. */
+const MANIFEST_TYPES = [
+  OCI_MANIFEST,
+  DOCKER_MANIFEST,
+  OCI_INDEX,
+  DOCKER_MANIFEST_LIST,
+  'application/vnd.docker.distribution.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v1+prettyjws',
+];
+
+interface Manifest {
+  mediaType?: unknown;
+  artifactType?: unknown;
+  config?: { mediaType?: unknown };
+  manifests?: { digest?: unknown }[];
+  annotations?: Record<string, string>;
+}
 
 export class LocalEcr {
   readonly service: LocalService;
@@ -102,9 +131,9 @@ export class LocalEcr {
     const layer = createHash('sha256').update(`${repository}:${tag}:${profile}:${Date.now()}`).digest('hex');
     return JSON.stringify({
       schemaVersion: 2,
-      mediaType: MANIFEST_TYPE,
+      mediaType: OCI_MANIFEST,
       config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
+        mediaType: OCI_CONFIG,
         digest: `sha256:${layer}`,
         size: 1024,
       },
@@ -115,17 +144,19 @@ export class LocalEcr {
 
   putImage(input: Record<string, unknown>) {
     const repository = this.repository(requireString(input, 'repositoryName'));
-    const manifest = requireString(input, 'imageManifest');
+    const manifestText = requireString(input, 'imageManifest');
     const tag = optionalString(input, 'imageTag');
-    try {
-      JSON.parse(manifest);
-    } catch {
+    const manifest = parseManifest(manifestText);
+    const mediaType = manifestMediaType(manifest, optionalString(input, 'imageManifestMediaType'));
+    const digest = `sha256:${createHash('sha256').update(manifestText).digest('hex')}`;
+    const given = optionalString(input, 'imageDigest');
+    if (given !== undefined && given !== digest) {
       throw new AwsError(
-        'InvalidParameterException',
-        'Invalid parameter at imageManifest: the manifest is not valid JSON',
+        'ImageDigestDoesNotMatchException',
+        `The imageDigest ${given} does not match the digest of the manifest, ${digest}`,
       );
     }
-    const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+    if (INDEX_TYPES.includes(mediaType)) this.checkReferences(repository, manifest);
     let image = repository.images.find((i) => i.digest === digest);
     if (image !== undefined && (tag === undefined || image.tags.includes(tag))) {
       throw new AwsError(
@@ -136,16 +167,11 @@ export class LocalEcr {
     if (tag !== undefined)
       for (const other of repository.images) other.tags = other.tags.filter((t) => t !== tag);
     if (image === undefined) {
-      image = {
-        digest,
-        tags: [],
-        manifest,
-        mediaType: optionalString(input, 'imageManifestMediaType') ?? MANIFEST_TYPE,
-        pushedAt: this.options.now(),
-      };
+      image = { digest, tags: [], manifest: manifestText, mediaType, pushedAt: this.options.now() };
       repository.images.push(image);
     }
     if (tag !== undefined) image.tags.push(tag);
+    const artifact = artifactMediaType(manifest);
     this.options.onPush?.({
       source: 'aws.ecr',
       'detail-type': 'ECR Image Action',
@@ -155,18 +181,33 @@ export class LocalEcr {
         'image-digest': digest,
         'action-type': 'PUSH',
         ...(tag === undefined ? {} : { 'image-tag': tag }),
+        'manifest-media-type': mediaType,
+        ...(artifact === undefined ? {} : { 'artifact-media-type': artifact }),
       },
-      time: image.pushedAt,
+      time: this.options.now(),
     });
     return {
       image: {
         registryId: this.options.account,
         repositoryName: repository.repositoryName,
         imageId: { imageDigest: digest, ...(tag === undefined ? {} : { imageTag: tag }) },
-        imageManifest: manifest,
+        imageManifest: manifestText,
         imageManifestMediaType: image.mediaType,
       },
     };
+  }
+
+  /** ECR stores an index only when it holds every manifest the index lists. */
+  private checkReferences(repository: Repository, manifest: Manifest): void {
+    const missing = (manifest.manifests ?? [])
+      .map((m) => m.digest)
+      .filter((d) => !repository.images.some((i) => i.digest === d));
+    if (missing.length > 0) {
+      throw new AwsError(
+        'ReferencedImagesNotFoundException',
+        `The manifest list references images that do not exist in the repository '${repository.repositoryName}': ${missing.map(String).join(', ')}. Push them first`,
+      );
+    }
   }
 
   private describeRepositories(names: string[]) {
@@ -229,12 +270,23 @@ export class LocalEcr {
     for (const repository of this.repositories) {
       const found = repository.images.find((i) => i.digest === digest);
       if (found === undefined) continue;
-      const annotations =
-        (JSON.parse(found.manifest) as { annotations?: Record<string, string> }).annotations ?? {};
-      const name = annotations[PROFILE_ANNOTATION] ?? 'healthy';
+      const name = this.annotationsOf(repository, found)[PROFILE_ANNOTATION] ?? 'healthy';
       return isProfileName(name) ? PROFILES[name] : PROFILES.healthy;
     }
     return PROFILES.healthy;
+  }
+
+  /** An image's annotations; an index's are those of the first manifest it lists that has any. */
+  private annotationsOf(repository: Repository, image: Image): Record<string, string> {
+    const manifest = JSON.parse(image.manifest) as Manifest;
+    if (manifest.annotations !== undefined) return manifest.annotations;
+    for (const child of manifest.manifests ?? []) {
+      const found = repository.images.find((i) => i.digest === child.digest && i !== image);
+      if (found === undefined) continue;
+      const annotations = this.annotationsOf(repository, found);
+      if (Object.keys(annotations).length > 0) return annotations;
+    }
+    return {};
   }
 
   snapshot(): Repository[] {
@@ -265,4 +317,54 @@ function view(repository: Repository) {
     registryId: repository.repositoryArn.split(':')[4],
     createdAt: new Date(repository.createdAt),
   };
+}
+
+function parseManifest(text: string): Manifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AwsError(
+      'InvalidParameterException',
+      'Invalid parameter at imageManifest: the manifest is not valid JSON',
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AwsError(
+      'InvalidParameterException',
+      'Invalid parameter at imageManifest: the manifest is not a JSON object',
+    );
+  }
+  return parsed;
+}
+
+/** The manifest's media type: its `mediaType` field or the request's, which must agree when both are given. */
+function manifestMediaType(manifest: Manifest, requested: string | undefined): string {
+  const own = typeof manifest.mediaType === 'string' ? manifest.mediaType : undefined;
+  if (own !== undefined && requested !== undefined && own !== requested) {
+    throw new AwsError(
+      'InvalidParameterException',
+      `Invalid parameter at imageManifestMediaType: ${requested} does not match the manifest's mediaType ${own}`,
+    );
+  }
+  const mediaType = own ?? requested;
+  if (mediaType === undefined) {
+    throw new AwsError(
+      'InvalidParameterException',
+      'Invalid parameter at imageManifestMediaType: the manifest has no mediaType field, so give imageManifestMediaType',
+    );
+  }
+  if (!MANIFEST_TYPES.includes(mediaType)) {
+    throw new AwsError(
+      'InvalidParameterException',
+      `Invalid parameter at imageManifestMediaType: ${mediaType} is not a manifest media type ECR supports (${MANIFEST_TYPES.join(', ')})`,
+    );
+  }
+  return mediaType;
+}
+
+/** What ECR reports as `artifact-media-type`: the manifest's artifactType, else its config's media type. */
+function artifactMediaType(manifest: Manifest): string | undefined {
+  if (typeof manifest.artifactType === 'string') return manifest.artifactType;
+  return typeof manifest.config?.mediaType === 'string' ? manifest.config.mediaType : undefined;
 }

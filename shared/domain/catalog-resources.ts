@@ -15,6 +15,8 @@ export interface CatalogResources {
   alarmNames: string[];
   /** ECR repository names, for the EventBridge rule that routes their pushes. */
   repositoryNames: string[];
+  /** Repositories whose untagged image indexes deploy (images.untaggedPushes: deploy-index). */
+  untaggedIndexRepositoryNames: string[];
   hookFunctions: string[];
 }
 
@@ -41,6 +43,9 @@ export function catalogResources(catalog: Catalog): CatalogResources {
     ),
     alarmNames: unique(entries.flatMap((e) => alarmNames(e))),
     repositoryNames: unique(entries.flatMap((e) => e.images.repositories)),
+    untaggedIndexRepositoryNames: unique(
+      entries.filter((e) => e.images.untaggedPushes === 'deploy-index').flatMap((e) => e.images.repositories),
+    ),
     hookFunctions: unique(entries.flatMap((e) => Object.values(e.hooks).map(functionArn))),
   };
 }

@@ -44,6 +44,26 @@ const ecrRepositoryName = z
     /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
     'must be an ECR repository name (lowercase, e.g. team/web)',
   );
+const registrySchema = z.strictObject({
+  account: z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required'
+          : typeof issue.input === 'number'
+            ? "must be quoted, as in account: '012345678901' (unquoted, YAML reads a number and drops leading zeros)"
+            : 'must be a 12-digit AWS account id',
+    })
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region, e.g. us-east-1')
+    .optional(),
+});
+
+/** What an untagged (digest-only) push does: nothing, or deploy when it is an image index. */
+export const UNTAGGED_PUSHES = ['ignore', 'deploy-index'] as const;
+
 const regexSource = z.string().refine(compiles, 'must be a valid regular expression');
 const ecsName = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be an ECS name: letters, digits, - and _');
 
@@ -168,9 +188,13 @@ export const serviceSchema = z.strictObject({
     })
     .default({ required: false, timeoutSeconds: 3600 }),
   images: z.strictObject({
+    /** The ECR registry images must come from; by default the account and region of the service's listener rule. */
+    registry: registrySchema.optional(),
     repositories: z.array(ecrRepositoryName).min(1),
     /** Pushes whose tag does not match are ignored. Defaults to every tag. */
     tagFilter: regexSource.default('.*'),
+    /** `deploy-index`: an untagged push of an image index (a multi-platform build pushed by digest) deploys. */
+    untaggedPushes: z.enum(UNTAGGED_PUSHES).default('ignore'),
   }),
 });
 

@@ -9,6 +9,7 @@ import { getService, friendlyMessage, zodProblems } from './catalog.js';
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
 import { parsePinnedImage, pinnedImage, type PinnedImageRef } from './image-ref.js';
 import { planDeployment, type DeploymentPlan } from './plan.js';
+import { registryHost, registryOf, registryOfHost, registryProblem } from './registry.js';
 
 export const TRIGGERS = ['push', 'api', 'console', 'rollback'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
@@ -113,9 +114,6 @@ export function validateDeploymentRequest(
   };
 }
 
-/** `<account>.dkr.ecr.<region>.amazonaws.com`, or `.amazonaws.com.cn` in the China regions. */
-const ECR_REGISTRY = /^\d{12}\.dkr\.ecr\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?$/;
-
 function imageProblems(
   text: string,
   entry: ServiceEntry | undefined,
@@ -128,12 +126,18 @@ function imageProblems(
     problems.push({ path: 'image', message: (error as Error).message });
     return undefined;
   }
-  if (image.registry === undefined || !ECR_REGISTRY.test(image.registry)) {
+  const registry = registryOfHost(image.registry);
+  if (registry === null) {
     const found = image.registry === undefined ? 'no registry' : `registry "${image.registry}"`;
+    const example =
+      entry === undefined ? '123456789012.dkr.ecr.us-east-1.amazonaws.com' : registryHost(registryOf(entry));
     problems.push({
       path: 'image',
-      message: `${found}: the image must come from an Amazon ECR private registry, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/${image.repository}@sha256:…`,
+      message: `${found}: the image must come from an Amazon ECR private registry, e.g. ${example}/${image.repository}@sha256:…`,
     });
+  } else if (entry !== undefined) {
+    const wrong = registryProblem(registry, registryOf(entry));
+    if (wrong !== null) problems.push({ path: 'image', message: wrong });
   }
   if (entry !== undefined && !entry.images.repositories.includes(image.repository)) {
     problems.push({

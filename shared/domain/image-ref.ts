@@ -31,7 +31,8 @@ const MIN_REPOSITORY_LENGTH = 2;
 const MAX_REPOSITORY_LENGTH = 256;
 const REGISTRY =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
-const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+/** `<account>.dkr.ecr[-fips].<region>.amazonaws.com`, or `.amazonaws.com.cn` in the China regions. */
+const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/;
 const PINNED_FORM = 'repo@sha256:<64 hex>';
 
 /**
@@ -69,6 +70,12 @@ export function formatImageRef(ref: ImageRef): string {
 /** `registry/repo@sha256:…` without the tag: the image as written into a task definition. */
 export function pinnedImage(ref: PinnedImageRef): string {
   return formatImageRef({ registry: ref.registry, repository: ref.repository, digest: ref.digest });
+}
+
+/** The account and region of an Amazon ECR private registry's host; null for any other host. */
+export function parseEcrRegistry(host: string): { account: string; region: string } | null {
+  const match = ECR_REGISTRY.exec(host.toLowerCase());
+  return match === null ? null : { account: match[1]!, region: match[2]! };
 }
 
 /** True for `sha256:` followed by exactly 64 lowercase hex digits. */
@@ -246,11 +253,11 @@ function mutableTagError(text: string, ref: ImageRef): ImageReferenceInvalid {
 
 /** The command that prints the digest behind a tag, for the registry the reference names. */
 function digestLookup(ref: ImageRef, tag: string): string {
-  const ecr = ref.registry === undefined ? null : ECR_REGISTRY.exec(ref.registry);
+  const ecr = ref.registry === undefined ? null : parseEcrRegistry(ref.registry);
   if (ref.registry !== undefined && ecr === null) {
     return `docker buildx imagetools inspect ${ref.registry}/${ref.repository}:${tag} (the "Digest:" line)`;
   }
-  const account = ecr === null ? '' : ` --registry-id ${ecr[1]} --region ${ecr[2]}`;
+  const account = ecr === null ? '' : ` --registry-id ${ecr.account} --region ${ecr.region}`;
   return (
     `aws ecr describe-images${account} --repository-name ${ref.repository} --image-ids imageTag=${tag}` +
     ` --query 'imageDetails[0].imageDigest' --output text` +

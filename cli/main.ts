@@ -13,6 +13,7 @@ import { driftCommand } from './commands/drift.js';
 import { judgeCommand } from './commands/judge.js';
 import { localCommand } from './commands/local.js';
 import { planCommand } from './commands/plan.js';
+import { preflightCommand } from './commands/preflight.js';
 import { promoteCommand } from './commands/promote.js';
 import { releasesCommand } from './commands/releases.js';
 import { rollbackCommand } from './commands/rollback.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   releasesCommand,
   verifyCommand,
   driftCommand,
+  preflightCommand,
   judgeCommand,
   catalogCommand,
   localCommand,

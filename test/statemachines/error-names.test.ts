@@ -7,21 +7,13 @@ import { describe, expect, it } from 'vitest';
 import * as awsErrors from '../../shared/aws/errors.js';
 import * as domainErrors from '../../shared/domain/errors.js';
 import * as engineErrors from '../../shared/engine/errors.js';
+import { LAMBDA_SERVICE_ERRORS } from '../support/task-policy.js';
 
 const dir = new URL('../../statemachines/', import.meta.url);
 const machines = readdirSync(dir).filter((f) => f.endsWith('.asl.json'));
 
 /** The names AWS itself raises, which no class of ours needs to define. */
-const AWS_NAMES = new Set([
-  'States.ALL',
-  'States.Timeout',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  // A function that crashed, ran out of memory or timed out: retried, as every handler is idempotent.
-  'Lambda.Unknown',
-]);
+const AWS_NAMES = new Set<string>(['States.ALL', 'States.Timeout', ...LAMBDA_SERVICE_ERRORS]);
 
 function errorClassNames(module: Record<string, unknown>): string[] {
   return Object.values(module).flatMap((value) => {

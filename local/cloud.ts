@@ -25,6 +25,10 @@ import { ELBV2_API_VERSION, ELBV2_NAMESPACE, LocalElbv2 } from './aws/elbv2.js';
 import { LocalEventBridge } from './aws/eventbridge.js';
 import { FaultInjector, type FaultSettings } from './aws/faults.js';
 import { createAwsServer } from './aws/server.js';
+import { accessKeyIdOf } from './aws/guard.js';
+import { LocalIam } from './iam/authorizer.js';
+import { readFunctionRoles } from './iam/roles.js';
+import { functionRoleName } from './iam/role-name.js';
 import { readServerlessRules } from './aws/serverless-rules.js';
 import { LocalStepFunctions } from './aws/stepfunctions.js';
 import { ScaledClock } from './clock.js';
@@ -128,7 +132,20 @@ export class LocalCloud {
     });
     const dynamoEndpoint = await listen(dynamo, 0);
 
-    const functions = new LocalFunctions();
+    const iam = new LocalIam({
+      ...scope,
+      partition: 'aws',
+      service: 'cutover',
+      stage: 'local',
+      roles: await readFunctionRoles(join(ROOT, 'serverless.yml'), {
+        ...scope,
+        partition: 'aws',
+        stage: 'local',
+        resources: { ...catalogResources(options.catalog) },
+      }),
+      roleName: (fn) => functionRoleName({ service: 'cutover', stage: 'local', region: scope.region, fn }),
+    });
+    const functions = new LocalFunctions((name) => iam.credentialsFor(name));
     const tokens = new TokenRegistry();
     const ecs = new LocalEcs({ ...scope, now: () => clock.now() });
     const elb = saved
@@ -196,6 +213,11 @@ export class LocalCloud {
       },
       query: { [ELBV2_API_VERSION]: { service: elb.service, namespace: ELBV2_NAMESPACE } },
       dynamodb: dynamoEndpoint,
+      authorize: (req, prefix, action, input) => {
+        const denial = iam.check(accessKeyIdOf(req) ?? '', prefix, action, input);
+        if (denial !== null) log(`IAM denied: ${denial.message}`);
+        return denial?.message ?? null;
+      },
     });
     const endpoint = await listen(server, options.port);
     const machineArns = setEnvironment(options, scope, endpoint);
@@ -358,6 +380,8 @@ function setEnvironment(
     AWS_DEFAULT_REGION: scope.region,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    // Each function's calls sign with its own role's credentials (shared/runtime/invocation-credentials.ts).
+    CUTOVER_INVOCATION_CREDENTIALS: 'true',
     LEDGER_TABLE,
     DEPLOYMENTS_TABLE,
     CUTOVER_EVENT_BUS: 'cutover',

@@ -2,6 +2,7 @@
 // calls them. Each module reads its environment when first imported, so the local
 // cloud sets AWS_ENDPOINT_URL and the table names before the first call.
 
+import { runWithCredentials, type InvocationCredentials } from '../shared/runtime/invocation-credentials.js';
 import type { LocalFunction } from './stepfunctions/run.js';
 
 /** Every function serverless.yml declares; a test keeps the two lists equal. */
@@ -37,6 +38,9 @@ export class LocalFunctions {
   /** Invocations in flight, so a stop can wait for them. */
   private inflight = 0;
 
+  /** `credentialsFor` gives each function's invocations the credentials of its own role, as Lambda does. */
+  constructor(private readonly credentialsFor?: (name: string) => InvocationCredentials) {}
+
   resolve = (name: string): LocalFunction => {
     if (!(FUNCTION_NAMES as readonly string[]).includes(name)) {
       return () => Promise.reject(new Error(`no function ${name} in serverless.yml`));
@@ -45,7 +49,8 @@ export class LocalFunctions {
       this.inflight += 1;
       try {
         const handler = await this.load(name);
-        return await handler(event, context);
+        if (this.credentialsFor === undefined) return await handler(event, context);
+        return await runWithCredentials(this.credentialsFor(name), () => handler(event, context));
       } finally {
         this.inflight -= 1;
       }

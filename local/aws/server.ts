@@ -1,7 +1,8 @@
 // The local AWS endpoint (http://127.0.0.1:4566). One port for every service, as
 // AWS_ENDPOINT_URL expects: requests are routed by their X-Amz-Target prefix (JSON
 // protocols) or by their form body (the query protocol, ELBv2). DynamoDB requests
-// are passed to dynalite unchanged.
+// are passed to dynalite unchanged. Before any of that, a request must look like one an
+// AWS SDK sends (guard.ts), and IAM must allow it (../iam/).
 
 import {
   createServer,
@@ -13,8 +14,9 @@ import {
 import { gunzipSync } from 'node:zlib';
 import { handleJson, type WireResponse } from './json-protocol.js';
 import { faultResponse, type FaultInjector, type Protocol } from './faults.js';
-import { handleQuery } from './query-protocol.js';
+import { decodeQuery, handleQuery } from './query-protocol.js';
 import { AwsError, type LocalService } from './service.js';
+import { accessDenied, refuseUnlessSdkRequest, type Authorize } from './guard.js';
 
 export interface JsonRoute {
   service: LocalService;
@@ -32,7 +34,19 @@ export interface Routes {
   dynamodb?: string;
   /** Injected faults, when the reliability suite asks for them (see faults.ts). */
   faults?: () => FaultInjector | null;
+  /** IAM: null lets a request through; otherwise it is denied (see ../iam/authorizer.ts). */
+  authorize?: Authorize;
 }
+
+/** The IAM service prefix of each route, for the actions IAM checks (`ecs:CreateTaskSet`). */
+const IAM_PREFIX: Record<string, string> = {
+  AmazonEC2ContainerServiceV20141113: 'ecs',
+  AmazonEC2ContainerRegistry_V20150921: 'ecr',
+  AWSStepFunctions: 'states',
+  AWSEvents: 'events',
+  GraniteServiceVersion20100801: 'cloudwatch',
+  DynamoDB_20120810: 'dynamodb',
+};
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -45,13 +59,10 @@ export function createAwsServer(routes: Routes): Server {
 async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
   const [prefix = '', operation = ''] = target.split('.');
-  if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined) {
-    const fault = await injectFault(routes, 'dynamodb', 'application/x-amz-json-1.0');
-    if (fault !== null) {
-      req.resume();
-      return send(res, fault);
-    }
-    return proxy(routes.dynamodb, req, res);
+  const refusal = refuseUnlessSdkRequest(req);
+  if (refusal !== null) {
+    req.resume();
+    return send(res, refusal);
   }
   let body: string;
   try {
@@ -65,15 +76,42 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
       body: JSON.stringify({ __type: code, message: (error as Error).message }),
     });
   }
+  if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined) {
+    const contentType = 'application/x-amz-json-1.0';
+    const denied = check(
+      routes,
+      req,
+      'dynamodb',
+      operation,
+      () => JSON.parse(body) as Record<string, unknown>,
+    );
+    if (denied !== null) return send(res, accessDenied(denied, 'dynamodb', contentType));
+    const fault = await injectFault(routes, 'dynamodb', contentType);
+    if (fault !== null) return send(res, fault);
+    return proxy(routes.dynamodb, req, body, res);
+  }
   const json = routes.json[prefix];
   if (json !== undefined) {
+    const denied = check(
+      routes,
+      req,
+      IAM_PREFIX[prefix],
+      operation,
+      () => JSON.parse(body || '{}') as Record<string, unknown>,
+    );
+    if (denied !== null)
+      return send(res, accessDenied(denied, 'json', json.contentType, json.queryCompatible));
     const fault = await injectFault(routes, 'json', json.contentType);
     if (fault !== null) return send(res, fault);
     return send(res, await handleJson(json.service, operation, body, json.contentType, json.queryCompatible));
   }
-  const version = new URLSearchParams(body).get('Version');
+  const params = new URLSearchParams(body);
+  const version = params.get('Version');
   const query = version === null ? undefined : routes.query[version];
   if (query !== undefined) {
+    const action = params.get('Action') ?? '';
+    const denied = check(routes, req, query.service.name, action, () => decodeQuery(params));
+    if (denied !== null) return send(res, accessDenied(denied, 'query', 'text/xml'));
     const fault = await injectFault(routes, 'query', 'text/xml');
     if (fault !== null) return send(res, fault);
     return send(res, await handleQuery(query.service, query.namespace, body));
@@ -87,6 +125,25 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
     headers: { 'content-type': 'application/x-amz-json-1.1' },
     body: JSON.stringify({ __type: error.code, message: error.message }),
   });
+}
+
+/** IAM's verdict on a request whose input parses; one that does not parse is left to the service to refuse. */
+function check(
+  routes: Routes,
+  req: IncomingMessage,
+  prefix: string | undefined,
+  action: string,
+  input: () => Record<string, unknown>,
+): string | null {
+  if (routes.authorize === undefined || prefix === undefined || action === '') return null;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = input();
+  } catch {
+    return null;
+  }
+  if (parsed === null || typeof parsed !== 'object') return null;
+  return routes.authorize(req, prefix, action, parsed);
 }
 
 /** An error answer to send instead of serving the request, or null (after a delay, if slow). */
@@ -134,10 +191,18 @@ function send(res: ServerResponse, response: WireResponse): void {
   res.end(response.body);
 }
 
-function proxy(endpoint: string, req: IncomingMessage, res: ServerResponse): void {
+function proxy(endpoint: string, req: IncomingMessage, body: string, res: ServerResponse): void {
   const url = new URL(endpoint);
+  // The body was read (and inflated, if it came gzipped) to be authorized: send it as it now is.
+  const { 'content-encoding': _encoding, ...headers } = req.headers;
   const forward = httpRequest(
-    { hostname: url.hostname, port: url.port, path: req.url, method: req.method, headers: req.headers },
+    {
+      hostname: url.hostname,
+      port: url.port,
+      path: req.url,
+      method: req.method,
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -152,5 +217,5 @@ function proxy(endpoint: string, req: IncomingMessage, res: ServerResponse): voi
       }),
     );
   });
-  req.pipe(forward);
+  forward.end(body);
 }

@@ -67,7 +67,7 @@ const INTRINSICS = [
   'Transform',
 ];
 
-const customTags: (ScalarTag | CollectionTag)[] = INTRINSICS.flatMap((name) => {
+export const customTags: (ScalarTag | CollectionTag)[] = INTRINSICS.flatMap((name) => {
   const tag = `!${name}`;
   const opaque = (value: unknown) => new CloudFormationTag(tag, value);
   return [
@@ -222,6 +222,6 @@ function stringAt(value: unknown, where: string): string {
   return value;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 // AWS SDK clients, one per process, created at cold start by the handler that
-// needs them. AWS_ENDPOINT_URL (set by the local cloud) points them elsewhere.
+// needs them. AWS_ENDPOINT_URL (set by the local cloud) points them elsewhere, and the
+// local cloud signs each invocation's calls with its function's own credentials.
 
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -7,10 +8,11 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { credentialsOption } from '../runtime/invocation-credentials.js';
 
-export const ecsClient = () => new ECSClient({});
-export const elbClient = () => new ElasticLoadBalancingV2Client({});
-export const cloudWatchClient = () => new CloudWatchClient({});
-export const sfnClient = () => new SFNClient({});
-export const lambdaClient = () => new LambdaClient({});
-export const eventBridgeClient = () => new EventBridgeClient({});
+export const ecsClient = () => new ECSClient(credentialsOption());
+export const elbClient = () => new ElasticLoadBalancingV2Client(credentialsOption());
+export const cloudWatchClient = () => new CloudWatchClient(credentialsOption());
+export const sfnClient = () => new SFNClient(credentialsOption());
+export const lambdaClient = () => new LambdaClient(credentialsOption());
+export const eventBridgeClient = () => new EventBridgeClient(credentialsOption());

@@ -4,6 +4,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../runtime/env.js';
+import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { DynamoReleaseLedger } from './dynamodb-release-ledger.js';
 import {
   DynamoAlarmWatchers,
@@ -13,7 +14,7 @@ import {
 } from './dynamodb-deployments.js';
 
 export function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(credentialsOption()), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

@@ -1,0 +1,111 @@
+// IAM for the local AWS endpoint. Each function signs with credentials of its own (the
+// local cloud hands them out per invocation), so the endpoint knows the caller from the
+// access key id in the SigV4 Authorization header and holds the request to that function's
+// role, as computed from serverless.yml. Any other credentials (the AWS CLI, a person, the
+// local cloud's own set-up) act as an administrator, as LocalStack does by default.
+
+import { createHash } from 'node:crypto';
+import type { InvocationCredentials } from '../../shared/runtime/invocation-credentials.js';
+import { evaluate, type Statement } from './policy.js';
+import { authorizationsFor, type Authorization, type Scope } from './requests.js';
+import type { FunctionRole } from './roles.js';
+
+export interface Principal {
+  fn: string;
+  /** As an assumed-role session: arn:aws:sts::<account>:assumed-role/<role>/<function>. */
+  arn: string;
+  statements: Statement[];
+}
+
+export interface Decision {
+  principal: Principal;
+  authorization: Authorization;
+  allowed: boolean;
+}
+
+export interface Denial {
+  /** As AWS words it, naming the caller, the action and the resource. */
+  message: string;
+  authorization: Authorization;
+}
+
+export interface IamOptions extends Scope {
+  /** The stack's service name and stage: `cutover`, `local`. */
+  service: string;
+  stage: string;
+  roles: ReadonlyMap<string, FunctionRole>;
+  /** The name AWS gives a function's role (shared with preflight). */
+  roleName: (fn: string) => string;
+}
+
+export class LocalIam {
+  private readonly byKey = new Map<string, Principal>();
+  private readonly credentials = new Map<string, InvocationCredentials>();
+  private readonly listeners = new Set<(decision: Decision) => void>();
+
+  constructor(private readonly options: IamOptions) {
+    for (const [fn, role] of options.roles) {
+      const accessKeyId = `ASIA${createHash('sha256').update(fn).digest('hex').slice(0, 16).toUpperCase()}`;
+      const fullName = `${options.service}-${options.stage}-${fn}`;
+      this.credentials.set(fn, { accessKeyId, secretAccessKey: `local-${fn}` });
+      this.byKey.set(accessKeyId, {
+        fn,
+        arn: `arn:${options.partition}:sts::${options.account}:assumed-role/${options.roleName(fn)}/${fullName}`,
+        statements: role.statements,
+      });
+    }
+  }
+
+  /** The credentials a function's invocations sign with. */
+  credentialsFor(fn: string): InvocationCredentials {
+    const credentials = this.credentials.get(fn);
+    if (credentials === undefined) throw new Error(`serverless.yml declares no function ${fn}`);
+    return credentials;
+  }
+
+  principal(accessKeyId: string): Principal | undefined {
+    return this.byKey.get(accessKeyId);
+  }
+
+  /** Every decision, as it is made (tests use this to see which step needs which permission). */
+  onDecision(listener: (decision: Decision) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Replaces a function's statements (tests remove one permission to show which step needs
+   * it). Returns a function that puts the old ones back.
+   */
+  replaceStatements(fn: string, statements: Statement[]): () => void {
+    const principal = [...this.byKey.values()].find((p) => p.fn === fn);
+    if (principal === undefined) throw new Error(`serverless.yml declares no function ${fn}`);
+    const before = principal.statements;
+    principal.statements = statements;
+    return () => {
+      principal.statements = before;
+    };
+  }
+
+  /** Null if the caller may make this request; otherwise why not. Unknown callers may do anything. */
+  check(accessKeyId: string, prefix: string, action: string, input: Record<string, unknown>): Denial | null {
+    const principal = this.byKey.get(accessKeyId);
+    if (principal === undefined) return null;
+    for (const authorization of authorizationsFor(prefix, action, input, this.options)) {
+      const decision = evaluate(principal.statements, authorization);
+      const allowed = decision.effect === 'Allow';
+      for (const listener of this.listeners) listener({ principal, authorization, allowed });
+      if (!allowed) {
+        const why =
+          decision.effect === 'Deny'
+            ? `with an explicit deny in an identity-based policy`
+            : `because no identity-based policy allows the ${authorization.action} action`;
+        return {
+          authorization,
+          message: `User: ${principal.arn} is not authorized to perform: ${authorization.action} on resource: ${authorization.resource} ${why}`,
+        };
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,201 @@
+// Each function's IAM policy, computed from serverless.yml as packaging computes it: the
+// framework's variables resolved (${self:service}, ${sls:stage}, ${self:custom.…}, with the
+// catalog's resources as cli/serverless-catalog.cjs gives them), then the CloudFormation
+// functions in the result (!Ref, !GetAtt, !Join, !Sub) evaluated as CloudFormation would,
+// for the local stage's account, region and partition. CI compares the result with the
+// packaged template's role policies (.ci/check-roles.mjs), so the two cannot drift.
+
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { CloudFormationTag, customTags, isObject } from '../aws/serverless-rules.js';
+import { checkStatements, type Statement } from './policy.js';
+import type { Scope } from './requests.js';
+
+export interface RoleOptions extends Scope {
+  stage: string;
+  /** What `${self:custom.resources}` resolves to: catalogResources(catalog). */
+  resources: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface FunctionRole {
+  /** The function's key in serverless.yml, e.g. `create-task-set`. */
+  fn: string;
+  statements: Statement[];
+}
+
+export class RoleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RoleError';
+  }
+}
+
+/** Where an empty resource list points instead, as in cli/serverless-catalog.cjs: a name that matches nothing. */
+const NONE = 'cutover-none';
+
+export async function readFunctionRoles(
+  file: string,
+  options: RoleOptions,
+): Promise<Map<string, FunctionRole>> {
+  return functionRoles(await readFile(file, 'utf8'), options);
+}
+
+export function functionRoles(text: string, options: RoleOptions): Map<string, FunctionRole> {
+  const doc: unknown = parse(text, { customTags });
+  if (!isObject(doc)) throw new RoleError('serverless.yml does not hold a mapping at the top');
+  const template = new Template(doc, options);
+  const roles = new Map<string, FunctionRole>();
+  for (const [fn, definition] of Object.entries(isObject(doc.functions) ? doc.functions : {})) {
+    const raw = isObject(definition) ? (definition.iamRoleStatements ?? []) : [];
+    const statements = template.value(raw, `functions.${fn}.iamRoleStatements`) as Statement[];
+    checkStatements(statements, `functions.${fn}.iamRoleStatements`);
+    roles.set(fn, { fn, statements });
+  }
+  return roles;
+}
+
+class Template {
+  private readonly service: string;
+
+  constructor(
+    private readonly doc: Record<string, unknown>,
+    private readonly options: RoleOptions,
+  ) {
+    this.service = String(doc.service);
+  }
+
+  /** A value with every variable and CloudFormation function resolved. */
+  value(value: unknown, where: string): unknown {
+    if (typeof value === 'string') return this.text(value, where);
+    if (Array.isArray(value)) return value.flatMap((v, i) => this.listItem(v, `${where}[${i}]`));
+    if (value instanceof CloudFormationTag) return this.intrinsic(value.tag.slice(1), value.value, where);
+    if (isObject(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && (keys[0]!.startsWith('Fn::') || keys[0] === 'Ref')) {
+        const name = keys[0] === 'Ref' ? 'Ref' : keys[0]!.slice(4);
+        return this.intrinsic(name, value[keys[0]!], where);
+      }
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.value(v, `${where}.${k}`)]));
+    }
+    return value;
+  }
+
+  /** A list item that is one variable holding a list (`- ${self:custom.resources.x}`) is spliced in. */
+  private listItem(item: unknown, where: string): unknown[] {
+    const resolved = this.value(item, where);
+    const whole = typeof item === 'string' && /^\$\{[^{}]+\}$/.test(item);
+    return whole && Array.isArray(resolved) ? resolved : [resolved];
+  }
+
+  private text(value: string, where: string): unknown {
+    const whole = /^\$\{([^{}]+)\}$/.exec(value);
+    if (whole !== null) return this.variable(whole[1]!.trim(), where);
+    return value.replace(/\$\{([^{}]+)\}/g, (all, variable: string) => {
+      // ${AWS::Region} and the like are CloudFormation's, for !Sub: the framework leaves them.
+      if (variable.startsWith('AWS::')) return all;
+      const resolved = this.variable(variable.trim(), where);
+      if (typeof resolved !== 'string') throw new RoleError(`${where}: \${${variable}} is not a string`);
+      return resolved;
+    });
+  }
+
+  private variable(variable: string, where: string): unknown {
+    if (variable === 'self:service') return this.service;
+    if (variable === 'sls:stage') return this.options.stage;
+    const resource = /^self:custom\.resources\.([A-Za-z0-9_-]+)$/.exec(variable)?.[1];
+    if (resource !== undefined) return this.resourceList(resource, where);
+    const custom = /^self:custom\.([A-Za-z0-9_.-]+)$/.exec(variable)?.[1];
+    if (custom !== undefined) {
+      let node: unknown = this.doc.custom;
+      for (const key of custom.split('.')) node = isObject(node) ? node[key] : undefined;
+      if (node === undefined) throw new RoleError(`${where}: \${${variable}} is not in serverless.yml`);
+      return this.value(node, where);
+    }
+    // ${opt:x, 'default'} and ${env:x, 'default'}: packaging for a stage uses the default.
+    const fallback = /^(?:opt|env):[A-Za-z0-9_-]+\s*,\s*'([^']*)'$/.exec(variable)?.[1];
+    if (fallback !== undefined) return fallback;
+    throw new RoleError(`${where}: the local cloud cannot resolve \${${variable}}`);
+  }
+
+  private resourceList(key: string, where: string): string[] {
+    if (!Object.hasOwn(this.options.resources, key))
+      throw new RoleError(`${where}: there is no catalog resource list named ${key}`);
+    const values = this.options.resources[key]!;
+    if (values.length === 0) {
+      return key.endsWith('Names')
+        ? [NONE]
+        : [this.pseudo(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${NONE}`)];
+    }
+    return values.map((v) => this.pseudo(v));
+  }
+
+  private pseudo(text: string): string {
+    const { partition, region, account } = this.options;
+    return text
+      .replaceAll('${AWS::Partition}', partition)
+      .replaceAll('${AWS::Region}', region)
+      .replaceAll('${AWS::AccountId}', account)
+      .replace(/^arn:aws:/, `arn:${partition}:`);
+  }
+
+  private intrinsic(name: string, argument: unknown, where: string): unknown {
+    const args = this.value(argument, where);
+    switch (name) {
+      case 'Ref':
+        return this.ref(String(args), where);
+      case 'GetAtt': {
+        const [logicalId, attribute] = (Array.isArray(args) ? args : String(args).split('.')) as unknown[];
+        return this.getAtt(String(logicalId), String(attribute), where);
+      }
+      case 'Join': {
+        const [separator, parts] = args as [string, unknown[]];
+        return parts.map(String).join(separator);
+      }
+      case 'Sub':
+        return String(Array.isArray(args) ? args[0] : args).replace(/\$\{([^}]+)\}/g, (_, name: string) =>
+          name.includes('.')
+            ? this.getAtt(...(name.split('.') as [string, string]), where)
+            : this.ref(name, where),
+        );
+      default:
+        throw new RoleError(`${where}: the local cloud does not evaluate Fn::${name}`);
+    }
+  }
+
+  private ref(name: string, where: string): string {
+    const { partition, region, account } = this.options;
+    if (name === 'AWS::Partition') return partition;
+    if (name === 'AWS::Region') return region;
+    if (name === 'AWS::AccountId') return account;
+    const resource = this.resource(name, where);
+    const names = { 'AWS::DynamoDB::Table': 'TableName', 'AWS::Events::EventBus': 'Name' } as const;
+    const property = names[resource.Type as keyof typeof names];
+    if (property === undefined)
+      throw new RoleError(`${where}: the local cloud cannot !Ref a ${resource.Type}`);
+    return String(this.value(resource.Properties[property], where));
+  }
+
+  private getAtt(logicalId: string, attribute: string, where: string): string {
+    const resource = this.resource(logicalId, where);
+    const { partition, region, account } = this.options;
+    if (attribute !== 'Arn')
+      throw new RoleError(`${where}: the local cloud evaluates only !GetAtt <resource>.Arn`);
+    const name = this.ref(logicalId, where);
+    switch (resource.Type) {
+      case 'AWS::DynamoDB::Table':
+        return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
+      case 'AWS::Events::EventBus':
+        return `arn:${partition}:events:${region}:${account}:event-bus/${name}`;
+      default:
+        throw new RoleError(`${where}: the local cloud cannot !GetAtt the Arn of a ${resource.Type}`);
+    }
+  }
+
+  private resource(logicalId: string, where: string): { Type: string; Properties: Record<string, unknown> } {
+    const resources = isObject(this.doc.resources) ? this.doc.resources.Resources : undefined;
+    const resource = isObject(resources) ? resources[logicalId] : undefined;
+    if (!isObject(resource) || typeof resource.Type !== 'string')
+      throw new RoleError(`${where}: serverless.yml has no resource ${logicalId}`);
+    return { Type: resource.Type, Properties: isObject(resource.Properties) ? resource.Properties : {} };
+  }
+}

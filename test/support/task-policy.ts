@@ -245,6 +245,13 @@ function timeoutProblems(kind: TaskKind, state: State, fn: LambdaFunction, waitF
   ];
 }
 
+/** A Task's kind, or undefined when the function it invokes cannot be told. */
+export function kindOfTask(state: State, functions: Map<string, LambdaFunction>): TaskKind | undefined {
+  const target = targetOf(state);
+  const fn = typeof target === 'string' ? undefined : functions.get(target.logicalId);
+  return fn === undefined ? undefined : (KIND_OF_FUNCTION[fn.name] ?? 'step');
+}
+
 /** The function a Task invokes, by logical id, or why that cannot be told. */
 function targetOf(state: State): { logicalId: string; waitForToken: boolean } | string {
   const resource = state.Resource;

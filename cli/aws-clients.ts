@@ -21,7 +21,7 @@ export function sdkClients(target: ClientTarget) {
       : {
           region: target.region,
           endpoint: target.endpoint,
-          credentials: { accessKeyId: 'cutover-cli', secretAccessKey: 'local' },
+          credentials: { accessKeyId: 'CUTOVERCLI', secretAccessKey: 'local' },
         };
   const clients = {
     ecs: new ECSClient(config),

@@ -36,7 +36,7 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/;
 const MAX_ITEMS = 1000;
 
-export class LocalIam {
+export class LocalIamService {
   readonly service: LocalService;
   private readonly roles = new Map<string, LocalRole>();
 

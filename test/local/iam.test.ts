@@ -9,14 +9,14 @@ import {
   paginateListRoles,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IAM_API_VERSION, IAM_NAMESPACE, LocalIam } from '../../local/aws/iam.js';
+import { IAM_API_VERSION, IAM_NAMESPACE, LocalIamService } from '../../local/aws/iam.js';
 import { clientConfig, serve, type RunningServer } from '../support/local-server.js';
 
 const ACCOUNT = '000000000000';
 const ROLE = 'cutover-local-promote-us-east-1-lambdaRole';
 
-describe('LocalIam through the AWS SDK', () => {
-  const iam = new LocalIam({
+describe('LocalIamService through the AWS SDK', () => {
+  const iam = new LocalIamService({
     account: ACCOUNT,
     roles: [ROLE, `arn:aws:iam::${ACCOUNT}:role/service-role/ops-audit`, 'a-third'],
     createdAt: new Date('2026-01-02T03:04:05Z'),
@@ -87,9 +87,11 @@ describe('LocalIam through the AWS SDK', () => {
   });
 
   it('refuses, when made, a role that is neither a name nor an ARN of its account', () => {
-    expect(() => new LocalIam({ account: ACCOUNT, roles: ['bad name'] })).toThrow(/not an IAM role name/);
-    expect(() => new LocalIam({ account: ACCOUNT, roles: ['arn:aws:iam::123456789012:role/x'] })).toThrow(
-      /not in the local account/,
+    expect(() => new LocalIamService({ account: ACCOUNT, roles: ['bad name'] })).toThrow(
+      /not an IAM role name/,
     );
+    expect(
+      () => new LocalIamService({ account: ACCOUNT, roles: ['arn:aws:iam::123456789012:role/x'] }),
+    ).toThrow(/not in the local account/);
   });
 });

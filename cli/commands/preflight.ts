@@ -32,7 +32,8 @@ Options:
                       finds them (AWS_PROFILE, aws sso login, environment variables)
   --endpoint URL      otherwise, the AWS endpoint to check (default: $CUTOVER_LOCAL_ENDPOINT,
                       else ${DEFAULT_ENDPOINT}, the local cloud's)
-  --region R          the region (default: $AWS_REGION, else the region of the catalog's ARNs)
+  --region R          the region (default: with --aws, $AWS_REGION, else the region of the
+                      catalog's ARNs; on the local cloud, the region of the catalog's ARNs)
   --stage S           the stage the stack was deployed with, which its role names include
                       (default: ${DEFAULT_STAGE} with --aws, as npm run package and osls deploy;
                       ${LOCAL_STAGE} on the local cloud)
@@ -88,8 +89,12 @@ export const preflightCommand: Command = {
         `no service "${unknown}" in ${catalogFile}; it has: ${Object.keys(catalog.services).join(', ')}`,
       );
     }
+    // The local cloud plays the region of the catalog's ARNs, whatever the shell's AWS_REGION says.
     const region =
-      values.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || regionOf(catalog));
+      values.region ??
+      (local
+        ? regionOf(catalog)
+        : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || regionOf(catalog));
     const target: Target = local
       ? { kind: 'local', endpoint: localEndpoint(values.endpoint), region }
       : { kind: 'aws', region };

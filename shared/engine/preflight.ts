@@ -253,7 +253,7 @@ async function checkRoute(
       const where =
         attached.length === 0
           ? 'any load balancer'
-          : `the production rule's (it is on ${attached.join(', ')})`;
+          : `the production rule's load balancer (it is on ${attached.join(', ')})`;
       problems.push({
         check: 'target-groups',
         message: `target group ${shortName(tg)} of ${service} is not attached to ${where}; ECS puts a task set only behind a target group its load balancer forwards to`,

@@ -98,10 +98,15 @@ async function checkService(
     () => checkEcs(deps.ecs, service, entry),
     () => checkRoute(deps.loadBalancers, service, entry),
     () => checkAlarms(deps.alarms, entry),
-    () =>
-      deps.functions === null
-        ? Promise.resolve({ check: 'hooks', reason: input.functionsNotChecked ?? 'Lambda cannot be asked' })
-        : checkHooks(deps.functions, entry),
+    () => {
+      if (Object.keys(entry.hooks).length === 0) return Promise.resolve([]);
+      if (deps.functions === null)
+        return Promise.resolve({
+          check: 'hooks',
+          reason: input.functionsNotChecked ?? 'Lambda cannot be asked',
+        });
+      return checkHooks(deps.functions, entry);
+    },
   ]);
 }
 

@@ -89,6 +89,9 @@ describe('preflight', () => {
     });
     expect(report.ok).toBe(true);
     expect(report.services[0]!.notChecked).toEqual([{ check: 'hooks', reason: 'no Lambda here' }]);
+    // A service with no hooks has nothing left unchecked.
+    const worker = await preflight(account({ functions: null }), { ...input, services: ['worker'] });
+    expect(worker.services[0]!.notChecked).toEqual([]);
   });
 
   it('turns a refused read into a problem naming the permission, and checks the rest', async () => {

@@ -1,6 +1,13 @@
 // The catalog's alarm definitions as CloudWatch PutMetricAlarm requests: metric math
 // over the service's two target groups, so an alarm watches the service whatever
 // the split of traffic between its old and new task sets.
+//
+// The error rate counts the load balancer's own 5xx too. ALB publishes HTTPCode_ELB_5XX_Count per
+// load balancer only (dimensions LoadBalancer, or AvailabilityZone and LoadBalancer), never per
+// target group, so the alarm reads it for the whole load balancer: on a load balancer shared with
+// other services their ELB 5xx count here as well, which errs towards alarming. Its RequestCount
+// leaves out the requests it answered without choosing a target (a 503 for an empty group), so
+// the ELB 5xx are added to the requests as well as to the errors.
 
 import type { AlarmDefinition } from '../shared/domain/catalog-schema.js';
 
@@ -12,7 +19,12 @@ export interface TargetGroupDimensions {
 const NAMESPACE = 'AWS/ApplicationELB';
 
 export function putMetricAlarmInput(alarm: AlarmDefinition, groups: readonly TargetGroupDimensions[]) {
-  const stat = (id: string, metricName: string, group: TargetGroupDimensions, statName: string) => ({
+  const stat = (
+    id: string,
+    metricName: string,
+    group: TargetGroupDimensions | { LoadBalancer: string },
+    statName: string,
+  ) => ({
     Id: id,
     ReturnData: false,
     MetricStat: {
@@ -20,7 +32,7 @@ export function putMetricAlarmInput(alarm: AlarmDefinition, groups: readonly Tar
         Namespace: NAMESPACE,
         MetricName: metricName,
         Dimensions: [
-          { Name: 'TargetGroup', Value: group.TargetGroup },
+          ...('TargetGroup' in group ? [{ Name: 'TargetGroup', Value: group.TargetGroup }] : []),
           { Name: 'LoadBalancer', Value: group.LoadBalancer },
         ],
       },
@@ -31,13 +43,16 @@ export function putMetricAlarmInput(alarm: AlarmDefinition, groups: readonly Tar
   const [a, b] = groups as [TargetGroupDimensions, TargetGroupDimensions];
   const queries = {
     'error-rate': {
-      expression: '100 * (FILL(m1, 0) + FILL(m2, 0)) / (FILL(m3, 0) + FILL(m4, 0))',
-      label: '5xx rate (%)',
+      expression:
+        '100 * (FILL(m1, 0) + FILL(m2, 0) + FILL(m5, 0)) / (FILL(m3, 0) + FILL(m4, 0) + FILL(m5, 0))',
+      label: '5xx rate, target and load balancer (%)',
       metrics: [
         stat('m1', 'HTTPCode_Target_5XX_Count', a, 'Sum'),
         stat('m2', 'HTTPCode_Target_5XX_Count', b, 'Sum'),
         stat('m3', 'RequestCount', a, 'Sum'),
         stat('m4', 'RequestCount', b, 'Sum'),
+        // Both target groups are behind the listener rule's one load balancer.
+        stat('m5', 'HTTPCode_ELB_5XX_Count', { LoadBalancer: a.LoadBalancer }, 'Sum'),
       ],
     },
     'latency-p50': {

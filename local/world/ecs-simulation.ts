@@ -1,11 +1,12 @@
 // Tasks that behave like ECS's: each task set is kept at its share of the service's
 // desired count; a task takes time to provision and start, registers with its
 // target group, and passes (or fails) the load balancer's health checks according
-// to its image's profile. A task that fails is stopped and replaced, as ECS does.
+// to its image's profile. A task that fails is stopped and replaced, as ECS does. A task
+// whose image the registry does not hold never starts: its pull fails, as on ECS.
 
 import type { LocalEcs } from '../aws/ecs.js';
 import type { LocalTask, LocalTaskSet, TaskStatus } from '../aws/ecs-model.js';
-import type { ImageProfile } from './profiles.js';
+import { PROFILES, type ImageProfile } from './profiles.js';
 
 /** The part of the local load balancer the tasks use: their targets and health. */
 export interface TargetRegistry {
@@ -29,11 +30,24 @@ export const DEFAULT_TIMING: TimingSeconds = {
   healthyThreshold: 2,
 };
 
+/**
+ * ECS's stopped reason when the image cannot be pulled because the registry does not have it, in
+ * the words Fargate's container runtime reports ("CannotPullContainerError: pull image manifest
+ * has been retried 5 time(s): failed to resolve ref <image>: <image>: not found").
+ */
+export function cannotPullReason(image: string): string {
+  return `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${image}: ${image}: not found`;
+}
+
 export class EcsSimulation {
+  /**
+   * `profileOf` says how an image behaves, or undefined when the registry does not hold it
+   * (its tasks then stop with CannotPullContainerError).
+   */
   constructor(
     private readonly ecs: LocalEcs,
     private readonly targets: TargetRegistry,
-    private readonly profileOf: (image: string) => ImageProfile,
+    private readonly profileOf: (image: string) => ImageProfile | undefined,
     private readonly timing: TimingSeconds = DEFAULT_TIMING,
   ) {}
 
@@ -73,22 +87,26 @@ export class EcsSimulation {
       );
       return;
     }
-    const profile = this.profileOf(task.containers[0]?.image ?? '');
+    const image = task.containers[0]?.image ?? '';
+    const profile = this.profileOf(image);
     while (task.lastStatus !== 'STOPPED' && now >= task._next) {
       const at = task._next;
       switch (task.lastStatus) {
         case 'PROVISIONING':
-          this.setStatus(task, 'PENDING', at + this.timing.pulling * 1000 + profile.startupSeconds * 1000);
+          this.setStatus(task, 'PENDING', at + (this.timing.pulling + (profile?.startupSeconds ?? 0)) * 1000);
           break;
         case 'PENDING':
-          if (profile.failsToStart) {
+          if (profile === undefined) {
+            this.stop(task, at, 'TaskFailedToStart', cannotPullReason(image));
+          } else if (profile.failsToStart) {
             this.stop(task, at, 'EssentialContainerExited', 'Essential container in task exited', 1);
           } else {
             this.start(task, at);
           }
           break;
         case 'RUNNING':
-          this.healthCheck(task, at, profile);
+          // A running task already has its image, even if the registry has lost it since.
+          this.healthCheck(task, at, profile ?? PROFILES.healthy);
           break;
         default:
           task._next = Number.POSITIVE_INFINITY;

@@ -2,9 +2,17 @@
 // production listener rule, split by the rule's forward weights between its target
 // groups, then between the healthy targets (tasks) of each group. A task answers
 // as its image's profile says: some share of 5xx, and a log-normal response time.
-// The results become the load balancer's CloudWatch metrics, per target group, as
-// ALB reports them: RequestCount, HTTPCode_Target_5XX_Count, HTTPCode_Target_2XX_Count,
-// HTTPCode_ELB_5XX_Count and TargetResponseTime.
+// A group with no healthy target gets the load balancer's own errors: 503 when no
+// target is registered, 502 when the registered ones are not healthy (ALB "fails
+// open" to unhealthy targets, which here do not answer).
+//
+// The results become the load balancer's CloudWatch metrics under the dimensions ALB
+// publishes them with ("CloudWatch metrics for your Application Load Balancer"):
+// RequestCount, HTTPCode_Target_5XX_Count, HTTPCode_Target_2XX_Count and
+// TargetResponseTime per target group and per load balancer; HTTPCode_ELB_5XX_Count,
+// HTTPCode_ELB_502_Count and HTTPCode_ELB_503_Count per load balancer only. RequestCount
+// counts only the requests for which the load balancer chose a target, so a 503 for an
+// empty group is in no RequestCount.
 
 import type { ImageProfile } from './profiles.js';
 
@@ -21,6 +29,8 @@ export interface HealthyTarget {
 export interface TrafficWorld {
   forwardWeights(ruleArn: string): { targetGroupArn: string; weight: number }[];
   healthyTargets(targetGroupArn: string): HealthyTarget[];
+  /** Targets registered with the group (any health but draining). */
+  registeredTargets(targetGroupArn: string): number;
   /** CloudWatch dimensions of a target group: { LoadBalancer, TargetGroup }. */
   dimensions(targetGroupArn: string): Record<string, string>;
 }
@@ -72,15 +82,23 @@ export class TrafficGenerator {
 
   private serve(targetGroupArn: string, requests: number, at: number): void {
     const dimensions = this.world.dimensions(targetGroupArn);
-    const record = (name: string, values: number[], counts?: number[]) =>
+    const balancer = { LoadBalancer: dimensions.LoadBalancer ?? '' };
+    const toBalancer = (name: string, values: number[]) =>
+      this.sink.record(NAMESPACE, name, balancer, at, values);
+    const record = (name: string, values: number[], counts?: number[]) => {
       this.sink.record(NAMESPACE, name, dimensions, at, values, counts);
-    record('RequestCount', [requests]);
+      this.sink.record(NAMESPACE, name, balancer, at, values, counts);
+    };
     const targets = this.world.healthyTargets(targetGroupArn);
     if (targets.length === 0) {
-      // No healthy target: the load balancer itself answers 503.
-      record('HTTPCode_ELB_5XX_Count', [requests]);
+      const code = this.world.registeredTargets(targetGroupArn) === 0 ? 503 : 502;
+      // A 502 follows a target the load balancer chose; a 503 for an empty group chose none.
+      if (code === 502) record('RequestCount', [requests]);
+      toBalancer('HTTPCode_ELB_5XX_Count', [requests]);
+      toBalancer(`HTTPCode_ELB_${code}_Count`, [requests]);
       return;
     }
+    record('RequestCount', [requests]);
     let errors = 0;
     const latencies: number[] = [];
     const counts: number[] = [];

@@ -9,9 +9,8 @@ import type { LocalEcs } from '../aws/ecs.js';
 import { loadBalancerDimension, targetGroupDimension, type LocalElbv2 } from '../aws/elbv2.js';
 import type { SimClock } from '../clock.js';
 import { EcsSimulation } from './ecs-simulation.js';
+import { MinutePublication } from './minute-publication.js';
 import { TrafficGenerator, type TrafficRoute } from './traffic.js';
-
-const MINUTE = 60_000;
 
 export interface WorldParts {
   clock: SimClock;
@@ -26,34 +25,34 @@ export interface WorldParts {
 export class World {
   readonly simulation: EcsSimulation;
   private readonly traffic: TrafficGenerator;
+  private readonly metrics: MinutePublication;
   private readonly routes: TrafficRoute[];
   private last: number;
 
   constructor(private readonly parts: WorldParts) {
     const { ecs, elb, ecr, cloudwatch } = parts;
-    this.simulation = new EcsSimulation(ecs, elb, (image) => ecr.profileOf(image));
+    // A task whose image the local ECR does not hold fails its pull, as on ECS.
+    this.simulation = new EcsSimulation(ecs, elb, (image) =>
+      ecr.holds(image) ? ecr.profileOf(image) : undefined,
+    );
+    // "Elastic Load Balancing measures and sends its metrics in 60-second intervals": each
+    // minute's traffic is one datapoint, sent once the minute is over, which also keeps the store
+    // small at any clock speed.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    this.metrics = new MinutePublication((ns, name, dims, minute, values, counts) =>
+      cloudwatch.record(ns, name, dims, minute, counts ? { values, counts } : { values }),
+    );
     this.traffic = new TrafficGenerator(
       {
         forwardWeights: (rule) => elb.forwardWeights(rule),
         healthyTargets: (group) => this.healthyTargets(group),
+        registeredTargets: (group) => elb.targets(group).filter((t) => t.state !== 'draining').length,
         dimensions: (group) => ({
           TargetGroup: targetGroupDimension(group),
           LoadBalancer: loadBalancerDimension(elb.loadBalancerOf(group) ?? 'unattached/x/0'),
         }),
       },
-      {
-        // "Elastic Load Balancing measures and sends its metrics in 60-second intervals": each
-        // minute's traffic is one datapoint, which also keeps the store small at any clock speed.
-        // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
-        record: (ns, name, dims, at, values, counts) =>
-          cloudwatch.record(
-            ns,
-            name,
-            dims,
-            Math.floor(at / MINUTE) * MINUTE,
-            counts ? { values, counts } : { values },
-          ),
-      },
+      this.metrics,
     );
     this.routes = Object.entries(parts.catalog.services).map(([service, entry]) => ({
       service,
@@ -72,6 +71,7 @@ export class World {
       this.traffic.run(this.routes, to, (to - from) / 1000);
     }
     this.last = now;
+    this.metrics.flush(now);
     this.parts.cloudwatch.evaluate();
   }
 

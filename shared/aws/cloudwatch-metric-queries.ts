@@ -26,23 +26,37 @@ export function metricQueries(
 ): MetricDataQuery[] {
   const id = resultId(index);
   const part = (name: string) => checkedId(`${id}_${name}`, metric.name);
-  const stat = (queryId: string, namespace: string, metricName: string, statName: string) =>
-    metricStat(queryId, { namespace, metricName, stat: statName }, dimensions, periodSeconds);
+  const stat = (
+    queryId: string,
+    namespace: string,
+    metricName: string,
+    statName: string,
+    on: ElbDimensions | Pick<ElbDimensions, 'LoadBalancer'> = dimensions,
+  ) => metricStat(queryId, { namespace, metricName, stat: statName }, on, periodSeconds);
   const source = metric.source;
   if ('builtin' in source) {
     switch (source.builtin) {
       case 'error-rate': {
-        // A period without a 5xx counts as 0 % if it had requests; one without requests has no value.
-        const [errors, requests] = [part('errors'), part('requests')];
+        // The target group's 5xx and the load balancer's own (HTTPCode_ELB_5XX_Count, published per
+        // load balancer only, so all of them count against each target group), over the requests
+        // plus those ELB 5xx (RequestCount leaves out a request answered before a target was chosen).
+        // A period without a 5xx counts as 0 % if it had requests; one without either has no value.
+        const [errors, requests, elb] = [part('errors'), part('requests'), part('elb')];
         return [
           {
             Id: id,
-            Expression: `100 * FILL(${errors}, 0) / ${requests}`,
+            Expression: `100 * (FILL(${errors}, 0) + FILL(${elb}, 0)) / (FILL(${requests}, 0) + FILL(${elb}, 0))`,
             Label: metric.name,
             ReturnData: true,
           },
           { ...stat(errors, ELB_NAMESPACE, 'HTTPCode_Target_5XX_Count', 'Sum'), ReturnData: false },
           { ...stat(requests, ELB_NAMESPACE, 'RequestCount', 'Sum'), ReturnData: false },
+          {
+            ...stat(elb, ELB_NAMESPACE, 'HTTPCode_ELB_5XX_Count', 'Sum', {
+              LoadBalancer: dimensions.LoadBalancer,
+            }),
+            ReturnData: false,
+          },
         ];
       }
       case 'latency-p50':
@@ -77,7 +91,7 @@ export function metricQueries(
 function metricStat(
   id: string,
   metric: { namespace: string; metricName: string; stat: string },
-  dimensions: ElbDimensions,
+  dimensions: ElbDimensions | Pick<ElbDimensions, 'LoadBalancer'>,
   periodSeconds: number,
 ): MetricDataQuery {
   return {
@@ -87,7 +101,7 @@ function metricStat(
         Namespace: metric.namespace,
         MetricName: metric.metricName,
         Dimensions: [
-          { Name: 'TargetGroup', Value: dimensions.TargetGroup },
+          ...('TargetGroup' in dimensions ? [{ Name: 'TargetGroup', Value: dimensions.TargetGroup }] : []),
           { Name: 'LoadBalancer', Value: dimensions.LoadBalancer },
         ],
       },

@@ -108,11 +108,13 @@ export class EcsTaskSets implements TaskSets {
     if (taskSet === undefined) {
       throw new ResourceNotFound(`Task set ${taskSetId} does not exist in ${describeService(service)}`);
     }
+    const failed = await this.failedTasks(service, taskSet.id ?? taskSetId, familyOf(taskSet.taskDefinition));
     return {
       desired: taskSet.computedDesiredCount ?? 0,
       running: taskSet.runningCount ?? 0,
       pending: taskSet.pendingCount ?? 0,
-      failed: await this.countFailedTasks(service, taskSet.id ?? taskSetId, familyOf(taskSet.taskDefinition)),
+      failed: failed.length,
+      failureReasons: [...new Set(failed.map((task) => task.stoppedReason ?? task.stopCode ?? 'unknown'))],
       steady: taskSet.stabilityStatus === 'STEADY_STATE',
     };
   }
@@ -144,18 +146,18 @@ export class EcsTaskSets implements TaskSets {
   }
 
   /** Stopped tasks of the task set that failed to start, crashed, or failed health checks. */
-  private async countFailedTasks(
+  private async failedTasks(
     service: EcsService,
     taskSetId: string,
     family: string | undefined,
-  ): Promise<number> {
+  ): Promise<Task[]> {
     const arns = await this.stoppedTaskArns(service, family);
-    let failed = 0;
+    const failed: Task[] = [];
     for (let start = 0; start < arns.length; start += DESCRIBE_TASKS_LIMIT) {
       const tasks = await this.describeTasks(service, arns.slice(start, start + DESCRIBE_TASKS_LIMIT));
-      failed += tasks.filter((task) => task.startedBy === taskSetId && stoppedUnexpectedly(task)).length;
+      failed.push(...tasks.filter((task) => task.startedBy === taskSetId && stoppedUnexpectedly(task)));
     }
-    return failed;
+    return failed.sort((a, b) => (a.stoppedAt?.getTime() ?? 0) - (b.stoppedAt?.getTime() ?? 0));
   }
 
   /**

@@ -88,13 +88,15 @@ export async function checkTaskSet(
   const health = await deps.taskSets.health(ecsServiceOf(spec), taskSetId);
   const maxFailed = spec.settings.rolling?.maxFailedTasks ?? 1;
   const counts = `running ${health.running} of ${health.desired}, ${health.failed} failed`;
+  // ECS's own words for why they stopped (a pull failure, a crash, failed health checks).
+  const why = health.failureReasons.length > 0 ? `; ECS: ${health.failureReasons.join('; ')}` : '';
   if (health.failed > maxFailed) {
     await noteReason(deps, deployment, {
       kind: 'health',
-      message: `${health.failed} tasks of the new task set failed (the circuit breaker allows ${maxFailed}): ${counts}`,
+      message: `${health.failed} tasks of the new task set failed (the circuit breaker allows ${maxFailed}): ${counts}${why}`,
     });
     throw new TaskSetUnhealthy(
-      `${health.failed} tasks failed, more than the ${maxFailed} allowed (${counts})`,
+      `${health.failed} tasks failed, more than the ${maxFailed} allowed (${counts})${why}`,
     );
   }
   const steady = health.steady && health.running === health.desired && health.desired > 0;
@@ -102,9 +104,9 @@ export async function checkTaskSet(
     const waited = HEALTH_CHECK_ATTEMPTS * HEALTH_CHECK_INTERVAL_SECONDS;
     await noteReason(deps, deployment, {
       kind: 'health',
-      message: `the new task set was not healthy after ${waited} s: ${counts}`,
+      message: `the new task set was not healthy after ${waited} s: ${counts}${why}`,
     });
-    throw new TaskSetUnhealthy(`not healthy after ${waited} s (${counts})`);
+    throw new TaskSetUnhealthy(`not healthy after ${waited} s (${counts})${why}`);
   }
   const remaining = (HEALTH_CHECK_ATTEMPTS - attempt) * HEALTH_CHECK_INTERVAL_SECONDS;
   await advance(deps, deployment, steady ? 'healthy' : 'wait-healthy', remaining);

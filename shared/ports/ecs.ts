@@ -60,6 +60,8 @@ export interface TaskSetHealth {
   pending: number;
   /** Tasks of this task set that stopped unexpectedly (failed to start or health checks). */
   failed: number;
+  /** Why those tasks stopped, in ECS's words (each distinct `stoppedReason` once), oldest first. */
+  failureReasons: string[];
   /** ECS says the task set reached steady state: running equals desired and targets are healthy. */
   steady: boolean;
 }

@@ -25,11 +25,30 @@ const elbStat = (id: string, metricName: string, stat: string, period = 60) => (
 });
 
 describe('metricQueries', () => {
-  it('error-rate: 100 × 5xx (none counts as 0) / requests, both summed per period', () => {
+  it("error-rate: 100 × (target 5xx + the load balancer's own 5xx) / (requests + ELB 5xx), summed per period", () => {
     expect(metricQueries(metric('errors', { builtin: 'error-rate' }), 2, DIMENSIONS, 60)).toEqual([
-      { Id: 'm2', Expression: '100 * FILL(m2_errors, 0) / m2_requests', Label: 'errors', ReturnData: true },
+      {
+        Id: 'm2',
+        Expression: '100 * (FILL(m2_errors, 0) + FILL(m2_elb, 0)) / (FILL(m2_requests, 0) + FILL(m2_elb, 0))',
+        Label: 'errors',
+        ReturnData: true,
+      },
       { ...elbStat('m2_errors', 'HTTPCode_Target_5XX_Count', 'Sum'), ReturnData: false },
       { ...elbStat('m2_requests', 'RequestCount', 'Sum'), ReturnData: false },
+      {
+        // ALB publishes HTTPCode_ELB_5XX_Count per load balancer, never per target group.
+        Id: 'm2_elb',
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/ApplicationELB',
+            MetricName: 'HTTPCode_ELB_5XX_Count',
+            Dimensions: [{ Name: 'LoadBalancer', Value: 'app/web/50dc6c495c0c9188' }],
+          },
+          Period: 60,
+          Stat: 'Sum',
+        },
+        ReturnData: false,
+      },
     ]);
   });
 

@@ -132,6 +132,7 @@ export class FakeEcs implements TaskDefinitions, TaskSets {
         running: 0,
         pending: desired,
         failed: taskSet.checks,
+        failureReasons: ['Essential container in task exited'],
         steady: false,
       });
     }
@@ -141,6 +142,7 @@ export class FakeEcs implements TaskDefinitions, TaskSets {
       running: steady ? desired : 0,
       pending: steady ? 0 : desired,
       failed: 0,
+      failureReasons: [],
       steady,
     });
   }

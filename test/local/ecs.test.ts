@@ -38,8 +38,9 @@ describe('local ECS', () => {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const ecs = new LocalEcs({ region: 'us-east-1', account: '000000000000', now: () => now });
   const targets = new Targets();
+  // IMAGE(8) is not in the registry; IMAGE(9) is there but crashes.
   const simulation = new EcsSimulation(ecs, targets, (image) =>
-    image === IMAGE(9) ? PROFILES.crashing : PROFILES.healthy,
+    image === IMAGE(8) ? undefined : image === IMAGE(9) ? PROFILES.crashing : PROFILES.healthy,
   );
   let server: RunningServer;
   let client: ECSClient;
@@ -136,6 +137,7 @@ describe('local ECS', () => {
       running: 2,
       pending: 0,
       failed: 0,
+      failureReasons: [],
       steady: true,
     });
     expect([...targets.health.values()]).toEqual(['healthy', 'healthy']);
@@ -184,6 +186,43 @@ describe('local ECS', () => {
     await taskSets.scale(service, crashing.id, 0);
     await taskSets.remove(service, crashing.id);
     expect((await taskSets.list(service)).map((t) => t.externalId)).toEqual(['initial']);
+  });
+
+  it('stops the tasks of an image the registry does not hold with CannotPullContainerError, as ECS does', async () => {
+    const taskSets = new EcsTaskSets(client);
+    const { arn } = await new EcsTaskDefinitions(client).registerRelease({
+      from: 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:1',
+      container: 'app',
+      image: IMAGE(8),
+      tags: {},
+    });
+    const missing = await taskSets.create(service, {
+      taskDefinitionArn: arn,
+      targetGroupArn: TG,
+      container: 'app',
+      containerPort: 8080,
+      scalePercent: 100,
+      externalId: 'dep-missing',
+    });
+    advance(30);
+    const health = await taskSets.health(service, missing.id);
+    expect(health).toMatchObject({ running: 0, steady: false });
+    expect(health.failed).toBeGreaterThanOrEqual(2);
+    const reason = `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${IMAGE(8)}: ${IMAGE(8)}: not found`;
+    expect(health.failureReasons).toEqual([reason]);
+    const stopped = await client.send(
+      new ListTasksCommand({ cluster: 'prod', family: 'web', desiredStatus: 'STOPPED' }),
+    );
+    const described = await client.send(
+      new DescribeTasksCommand({ cluster: 'prod', tasks: stopped.taskArns! }),
+    );
+    const mine = described.tasks!.filter((t) => t.startedBy === missing.id);
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    // It never ran: no start time, and its target was never registered.
+    expect(mine.every((t) => t.stopCode === 'TaskFailedToStart' && t.stoppedReason === reason)).toBe(true);
+    expect(mine.every((t) => t.startedAt === undefined)).toBe(true);
+    await taskSets.scale(service, missing.id, 0);
+    await taskSets.remove(service, missing.id);
   });
 
   it('scales, promotes and refuses to delete the primary task set', async () => {

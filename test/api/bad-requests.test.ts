@@ -511,6 +511,25 @@ for (const [name, image] of [
   );
 }
 
+// Registry pinning: the catalog's services take images from the local cloud's own registry only.
+for (const [name, image] of [
+  ['another account’s ECR registry', `999999999999.dkr.ecr.us-east-1.amazonaws.com/linear@${DIGEST}`],
+  ['another region’s ECR registry', `000000000000.dkr.ecr.eu-west-1.amazonaws.com/linear@${DIGEST}`],
+  ['another account and region', `999999999999.dkr.ecr.eu-west-1.amazonaws.com/linear@${DIGEST}`],
+]) {
+  imageCases.push(
+    post(
+      `image: ${name!}`,
+      '/deployments',
+      { ...DEPLOY, image },
+      unprocessable(
+        'image',
+        /deploys only from the registry 000000000000\.dkr\.ecr\.us-east-1\.amazonaws\.com/,
+      ),
+    ),
+  );
+}
+
 const noService = /no service ".*" in the catalog; it has: linear, canary, allatonce, bluegreen, rolling/;
 const unknownServiceCases: BadRequest[] = [
   ...['nope', 'LINEAR', 'linear ', '__proto__', 'constructor', 'toString', 'hasOwnProperty'].map((service) =>

@@ -4,9 +4,9 @@
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
-/** `arn:aws:ecs:${AWS::Region}:…` → a CloudFormation Fn::Join with the pseudo parameters. */
+/** `arn:${AWS::Partition}:ecs:${AWS::Region}:…` → a CloudFormation Fn::Join with the pseudo parameters. */
 function toCloudFormation(arn) {
-  const parts = arn.split(/\$\{AWS::(Region|AccountId)\}/);
+  const parts = arn.split(/\$\{AWS::(Partition|Region|AccountId)\}/);
   if (parts.length === 1) return arn;
   const joined = parts
     .map((part, i) => (i % 2 === 1 ? { Ref: `AWS::${part}` } : part))
@@ -35,7 +35,9 @@ module.exports = async ({ resolveVariable }) => {
   for (const [key, arns] of Object.entries(resources)) {
     if (names.includes(key)) continue;
     const listed =
-      arns.length > 0 ? arns : [`arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${none}`];
+      arns.length > 0
+        ? arns
+        : [`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${none}`];
     out[key] = listed.map(toCloudFormation);
   }
   return out;

@@ -25,16 +25,22 @@ import { ELBV2_API_VERSION, ELBV2_NAMESPACE, LocalElbv2 } from './aws/elbv2.js';
 import { LocalEventBridge } from './aws/eventbridge.js';
 import { FaultInjector, type FaultSettings } from './aws/faults.js';
 import { createAwsServer } from './aws/server.js';
-import { accessKeyIdOf } from './aws/guard.js';
+import { accessKeyIdOf, guardServer } from './aws/guard.js';
 import { LocalIam } from './iam/authorizer.js';
 import { readFunctionRoles } from './iam/roles.js';
-import { functionRoleName } from './iam/role-name.js';
+import {
+  functionRoleName,
+  functionRoleNames,
+  LOCAL_STAGE,
+  STACK_SERVICE,
+} from '../shared/domain/stack-names.js';
+import { IAM_API_VERSION, IAM_NAMESPACE, LocalIamService } from './aws/iam.js';
 import { readServerlessRules } from './aws/serverless-rules.js';
 import { LocalStepFunctions } from './aws/stepfunctions.js';
 import { ScaledClock } from './clock.js';
 import { createApiServer, ensureToken } from './api-server.js';
 import { serveDashboard, WEB_ROOT } from './dashboard.js';
-import { LocalFunctions } from './functions.js';
+import { FUNCTION_NAMES, LocalFunctions } from './functions.js';
 import { loadState, saveState, STATE_VERSION, type SavedState } from './persistence.js';
 import { LocalSchedules } from './schedules.js';
 import { seed } from './seed.js';
@@ -71,8 +77,11 @@ const ENV_BY_MACHINE: Record<StateMachineName, string> = {
   canary: 'CANARY_STATE_MACHINE_ARN',
   rolling: 'ROLLING_STATE_MACHINE_ARN',
 };
-export const LEDGER_TABLE = 'cutover-local-ledger';
-export const DEPLOYMENTS_TABLE = 'cutover-local-deployments';
+/** The local cloud plays a stack of stage `local`: its resources are named as that stage's are. */
+const STACK = `${STACK_SERVICE}-${LOCAL_STAGE}`;
+export const LEDGER_TABLE = `${STACK}-ledger`;
+export const DEPLOYMENTS_TABLE = `${STACK}-deployments`;
+export const EVENT_BUS = STACK;
 
 export class LocalCloud {
   private timer: NodeJS.Timeout | undefined;
@@ -130,20 +139,21 @@ export class LocalCloud {
       deleteTableMs: 0,
       updateTableMs: 0,
     });
+    guardServer(dynamo);
     const dynamoEndpoint = await listen(dynamo, 0);
 
     const iam = new LocalIam({
       ...scope,
       partition: 'aws',
-      service: 'cutover',
-      stage: 'local',
+      service: STACK_SERVICE,
+      stage: LOCAL_STAGE,
       roles: await readFunctionRoles(join(ROOT, 'serverless.yml'), {
         ...scope,
         partition: 'aws',
-        stage: 'local',
+        stage: LOCAL_STAGE,
         resources: { ...catalogResources(options.catalog) },
       }),
-      roleName: (fn) => functionRoleName({ service: 'cutover', stage: 'local', region: scope.region, fn }),
+      roleName: (fn) => functionRoleName({ stage: LOCAL_STAGE, region: scope.region, functionName: fn }),
     });
     const functions = new LocalFunctions((name) => iam.credentialsFor(name));
     const tokens = new TokenRegistry();
@@ -152,6 +162,7 @@ export class LocalCloud {
       ? LocalElbv2.restore(saved.elb, { ...scope, clock })
       : new LocalElbv2({ ...scope, clock });
     const events = new LocalEventBridge({
+      buses: [EVENT_BUS],
       clock,
       ...scope,
       deliver: async (fn, event) => {
@@ -211,7 +222,10 @@ export class LocalCloud {
           queryCompatible: true,
         },
       },
-      query: { [ELBV2_API_VERSION]: { service: elb.service, namespace: ELBV2_NAMESPACE } },
+      query: {
+        [ELBV2_API_VERSION]: { service: elb.service, namespace: ELBV2_NAMESPACE },
+        [IAM_API_VERSION]: { service: iamRoles(scope, options.catalog).service, namespace: IAM_NAMESPACE },
+      },
       dynamodb: dynamoEndpoint,
       authorize: (req, prefix, action, input) => {
         const denial = iam.check(accessKeyIdOf(req) ?? '', prefix, action, input);
@@ -268,7 +282,7 @@ export class LocalCloud {
     events.loadRules(
       await readServerlessRules(join(ROOT, 'serverless.yml'), {
         resources: Object.fromEntries(Object.entries(catalogResources(options.catalog))),
-        stage: 'local',
+        stage: LOCAL_STAGE,
         ...scope,
       }),
     );
@@ -351,6 +365,17 @@ export class LocalCloud {
   }
 }
 
+/** The roles that exist locally: each function's, named as the stack names them, and the catalog's task roles. */
+function iamRoles(scope: Scope, catalog: Catalog): LocalIamService {
+  return new LocalIamService({
+    account: scope.account,
+    roles: [
+      ...Object.values(functionRoleNames(FUNCTION_NAMES, { stage: LOCAL_STAGE, region: scope.region })),
+      ...catalogResources(catalog).passRoles,
+    ],
+  });
+}
+
 function restoreServices(
   saved: SavedState,
   parts: Pick<LocalCloud, 'ecs' | 'cloudwatch' | 'events' | 'ecr' | 'stepFunctions'>,
@@ -369,10 +394,7 @@ function setEnvironment(
   endpoint: string,
 ): Record<StateMachineName, string> {
   const machineArns = Object.fromEntries(
-    MACHINES.map((m) => [
-      m,
-      `arn:aws:states:${scope.region}:${scope.account}:stateMachine:cutover-local-${m}`,
-    ]),
+    MACHINES.map((m) => [m, `arn:aws:states:${scope.region}:${scope.account}:stateMachine:${STACK}-${m}`]),
   ) as Record<StateMachineName, string>;
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: endpoint,
@@ -384,7 +406,7 @@ function setEnvironment(
     CUTOVER_INVOCATION_CREDENTIALS: 'true',
     LEDGER_TABLE,
     DEPLOYMENTS_TABLE,
-    CUTOVER_EVENT_BUS: 'cutover',
+    CUTOVER_EVENT_BUS: EVENT_BUS,
     CUTOVER_CATALOG: options.catalogPath,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -60,6 +60,8 @@ async function seedService(parts: SeedParts, name: string, entry: ServiceEntry):
         portMappings: [{ containerPort: CONTAINER_PORT }],
       },
     ],
+    ...(entry.ecs.taskRole === undefined ? {} : { taskRoleArn: entry.ecs.taskRole }),
+    ...(entry.ecs.executionRole === undefined ? {} : { executionRoleArn: entry.ecs.executionRole }),
     networkMode: 'awsvpc',
     requiresCompatibilities: ['FARGATE'],
     cpu: '256',

@@ -40,6 +40,12 @@ const NUMERIC_LIMIT = 5e9;
 // Validation
 
 /** Every problem that makes `pattern` one AWS would refuse; an empty list means it is valid. */
+/**
+ * "Event pattern size: 2,048 characters" (Amazon EventBridge quotas; adjustable on request, but
+ * a stack must deploy into an account with the default).
+ */
+export const MAX_PATTERN_CHARACTERS = 2048;
+
 export function validatePattern(pattern: unknown): PatternProblem[] {
   const problems: PatternProblem[] = [];
   if (!isObject(pattern)) {
@@ -47,6 +53,13 @@ export function validatePattern(pattern: unknown): PatternProblem[] {
     return problems;
   }
   checkObject(pattern, '', false, problems);
+  const size = JSON.stringify(pattern).length;
+  if (size > MAX_PATTERN_CHARACTERS) {
+    problems.push({
+      path: '',
+      message: `the pattern is ${size} characters, over EventBridge's event pattern size quota of ${MAX_PATTERN_CHARACTERS}`,
+    });
+  }
   return problems;
 }
 

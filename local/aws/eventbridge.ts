@@ -60,6 +60,8 @@ export interface LocalEventBridgeOptions {
   log?: (message: string) => void;
   /** Attempts per delivery (3) and the simulated time between them (1 s, doubling). */
   retry?: { attempts?: number; delayMs?: number };
+  /** The custom buses the stack creates, besides `default` (default: `cutover`). */
+  buses?: readonly string[];
 }
 
 export interface EventBridgeSnapshot {
@@ -106,7 +108,7 @@ interface Bus {
 }
 
 /** Buses that exist from the start: AWS's default, and the one Cutover's own events use. */
-const BUILT_IN_BUSES = ['default', 'cutover'];
+const DEFAULT_BUS = 'default';
 const RECENT_CAPACITY = 1000;
 /** AWS: at most 10 entries per PutEvents, 10 targets per PutTargets, 5 targets per rule. */
 const MAX_ENTRIES = 10;
@@ -592,7 +594,7 @@ export class LocalEventBridge {
 
   private reset(): void {
     this.buses.clear();
-    for (const name of BUILT_IN_BUSES) this.addBus(name);
+    for (const name of [DEFAULT_BUS, ...(this.options.buses ?? ['cutover'])]) this.addBus(name);
   }
 
   private addBus(name: string): Bus {

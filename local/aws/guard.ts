@@ -5,7 +5,7 @@
 // request carrying an Origin header came from a browser and is refused outright; a Host that
 // is not a loopback name is refused with 421, which defeats DNS rebinding.
 
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { WireResponse } from './json-protocol.js';
 import type { Protocol } from './faults.js';
 
@@ -94,4 +94,27 @@ export function accessDenied(
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Puts the same refusals in front of another server's handlers (dynalite's, which answers
+ * any origin's CORS preflight with `Access-Control-Allow-Origin: *`): only requests that an
+ * AWS SDK would send, proxied by the endpoint, reach it.
+ */
+export function guardServer(server: Server): void {
+  const handlers = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const refused =
+      req.method === 'OPTIONS'
+        ? refusal(403, 'AccessDeniedException', 'the local DynamoDB does not answer browsers (CORS preflight)')
+        : refuseUnlessSdkRequest(req);
+    if (refused !== null) {
+      req.resume();
+      res.writeHead(refused.status, refused.headers);
+      res.end(refused.body);
+      return;
+    }
+    for (const handler of handlers) handler(req, res);
+  });
 }

@@ -148,6 +148,7 @@ type Resolver = (variable: string, where: string) => unknown;
 function variables(service: string, options: ServerlessRuleOptions): Resolver {
   const arn = (text: string) =>
     text
+      .replaceAll('${AWS::Partition}', 'aws')
       .replaceAll('${AWS::Region}', options.region ?? '${AWS::Region}')
       .replaceAll('${AWS::AccountId}', options.account ?? '${AWS::AccountId}');
   return (variable, where) => {
@@ -160,7 +161,7 @@ function variables(service: string, options: ServerlessRuleOptions): Resolver {
       // Lists of names (alarmNames, repositoryNames) stand in with a name; the others with an ARN.
       return resource.endsWith('Names')
         ? [NONE]
-        : [arn(`arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${NONE}`)];
+        : [arn(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${NONE}`)];
     }
     const known = '${self:service}, ${sls:stage} and ${self:custom.resources.<key>}';
     const about =

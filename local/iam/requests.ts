@@ -137,6 +137,9 @@ const EXTRACTORS: Record<string, Record<string, Extractor>> = {
         }),
       ),
   },
+  iam: {
+    GetRole: (i) => [{ type: 'role', values: { RoleNameWithPath: text(i.RoleName) } }],
+  },
   ecr: {
     PutImage: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],
     BatchGetImage: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],

@@ -1,6 +1,7 @@
 // The AWS resources a catalog names, for least-privilege IAM: each Lambda role is
-// granted only these clusters, services, rules, target groups, alarms and hooks.
-// Account and region are left as ${AWS::AccountId} and ${AWS::Region}, for Fn::Sub.
+// granted only these clusters, services, rules, target groups, alarms, hooks and roles.
+// Partition, account and region are left as ${AWS::Partition}, ${AWS::AccountId} and
+// ${AWS::Region}, for CloudFormation to fill in (cli/serverless-catalog.cjs).
 
 import { alarmNames, type Catalog } from './catalog-schema.js';
 
@@ -18,9 +19,11 @@ export interface CatalogResources {
   /** Repositories whose untagged image indexes deploy (images.untaggedPushes: deploy-index). */
   untaggedIndexRepositoryNames: string[];
   hookFunctions: string[];
+  /** The task and execution roles the catalog names: the only roles iam:PassRole may pass. */
+  passRoles: string[];
 }
 
-const ACCOUNT = 'arn:aws:ecs:${AWS::Region}:${AWS::AccountId}';
+const ACCOUNT = 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}';
 
 export function catalogResources(catalog: Catalog): CatalogResources {
   const entries = Object.values(catalog.services);
@@ -38,7 +41,9 @@ export function catalogResources(catalog: Catalog): CatalogResources {
     targetGroups: unique(entries.flatMap((e) => e.traffic.targetGroups)),
     alarms: unique(
       entries.flatMap((e) =>
-        alarmNames(e).map((a) => `arn:aws:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`),
+        alarmNames(e).map(
+          (a) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`,
+        ),
       ),
     ),
     alarmNames: unique(entries.flatMap((e) => alarmNames(e))),
@@ -47,10 +52,13 @@ export function catalogResources(catalog: Catalog): CatalogResources {
       entries.filter((e) => e.images.untaggedPushes === 'deploy-index').flatMap((e) => e.images.repositories),
     ),
     hookFunctions: unique(entries.flatMap((e) => Object.values(e.hooks).map(functionArn))),
+    passRoles: unique(
+      entries.flatMap((e) => [e.ecs.taskRole, e.ecs.executionRole].filter((r) => r !== undefined)),
+    ),
   };
 }
 
 function functionArn(nameOrArn: string): string {
   if (nameOrArn.startsWith('arn:')) return nameOrArn;
-  return `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${nameOrArn}`;
+  return `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${nameOrArn}`;
 }

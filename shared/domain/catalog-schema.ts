@@ -38,6 +38,12 @@ const lambdaFunction = z
     /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/,
     'must be a Lambda function name or ARN',
   );
+const iamRoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
+    'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+  );
 const ecrRepositoryName = z
   .string()
   .regex(
@@ -151,7 +157,15 @@ export const analysisSchema = z.strictObject({
 });
 
 export const serviceSchema = z.strictObject({
-  ecs: z.strictObject({ cluster: ecsName, service: ecsName, container: ecsName }),
+  ecs: z.strictObject({
+    cluster: ecsName,
+    service: ecsName,
+    container: ecsName,
+    // The roles the service's task definition runs with: registering a revision passes them
+    // to ECS, and iam:PassRole is granted on these alone.
+    taskRole: iamRoleArn.optional(),
+    executionRole: iamRoleArn.optional(),
+  }),
   traffic: z.strictObject({
     productionListenerRule: listenerOrRuleArn,
     testListenerRule: listenerOrRuleArn.optional(),

@@ -89,6 +89,13 @@ async function refuse(deps: BeginDeps, spec: DeploymentSpec, holder: string): Pr
   if (spec.trigger === 'push') {
     const pushedAt = pushTime(spec) ?? deps.clock.now();
     const running = await deps.deployments.get(holder);
+    // One build pushed under two tags sends two events at once: both can pass on-image-push
+    // before either holds the lock. The second must not wait to deploy the same image again.
+    if (running !== null && running.image.endsWith(`@${spec.digest}`)) {
+      throw new StalePush(
+        `${spec.service} is deploying this image already (${holder}); this push is dropped`,
+      );
+    }
     if (running?.pushedAt !== undefined && running.pushedAt > pushedAt) {
       throw new StalePush(
         `${spec.service} is deploying a newer push (${holder}); this older push is dropped`,

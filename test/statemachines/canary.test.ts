@@ -290,6 +290,27 @@ describe('canary state machine', () => {
     expect(ledgerTypes(world, 'web').filter((t) => t === 'ReleaseStarted')).toHaveLength(1);
   });
 
+  it('one build under two tags: the second push of the image being deployed is dropped, not queued', async () => {
+    const { world } = setUp();
+    const push = (tag: string) =>
+      start(world, 'canary', {
+        service: 'web',
+        image: V2.replace('@', `:${tag}@`),
+        trigger: 'push',
+        actor: 'ecr-push',
+        pushedAt: '2026-01-01T00:10:00Z',
+      });
+    const first = push('v2');
+    await drive(world, first, () => world.router.changes.length > 0);
+    const second = push('v2.0');
+    await drive(world, second);
+    expect(statesEntered(second).at(-1)).toBe('StalePushIgnored');
+    expect(world.locks.waiting.size).toBe(0);
+    await drive(world, first);
+    expect(world.executions.started).toEqual([]);
+    expect(ledgerTypes(world, 'web').filter((t) => t === 'ReleaseStarted')).toHaveLength(1);
+  });
+
   it('rollback that itself meets a transient error is retried and completes', async () => {
     const { world } = setUp();
     world.hooks.results.set('web-smoke-test', { status: 'Failed' });

@@ -197,7 +197,8 @@ export async function scaleRun(plan: ScalePlan): Promise<ScaleRun> {
     while (performance.now() - started < plan.deadlineMs) {
       const executions = new Map(handle.cloud.stepFunctions.snapshot().map((e) => [e.name, e]));
       for (const t of tracked) {
-        const execution = executions.get(t.execution);
+        // Push executions are named `<service>-<12 hex>-e<event>`: t.execution is that prefix.
+        const execution = [...executions.values()].find((e) => e.name.startsWith(`${t.execution}-`));
         if (t.endedAfterMs !== undefined || execution === undefined || execution.status === 'RUNNING')
           continue;
         t.endedAfterMs = performance.now() - started;

@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/emulators.js';
-import { push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { newest, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
 
 let handle: CloudHandle;
 
@@ -29,10 +29,13 @@ interface Series {
 describe('the metrics route on the local cloud', () => {
   it('charts a faulty canary’s error rate above its baseline’s, over the same minutes', async () => {
     const digest = push(handle, 'linear', 'v2', 'faulty');
-    const id = `linear-${digest.replace('sha256:', '').slice(0, 12)}`;
+    // Push executions (deployment ids) are named `<service>-<12 hex of the digest>-e<event>`.
+    const prefix = `linear-${digest.replace('sha256:', '').slice(0, 12)}-`;
     let metrics: Series[] = [];
     await until(
       async () => {
+        const id = (await newest(handle, prefix))?.name;
+        if (id === undefined) return false;
         const answer = await get(`/deployments/${id}/metrics`);
         if (answer.status !== 200) return false;
         metrics = answer.body.metrics as Series[];

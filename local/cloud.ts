@@ -110,6 +110,8 @@ export class LocalCloud {
     readonly apiEndpoint: string,
     readonly token: string,
     private readonly faultSwitch: { injector: FaultInjector | null },
+    /** IAM on the AWS endpoint: each function's role, and every decision it makes. */
+    readonly iam: LocalIam,
   ) {
     this.schedules = new LocalSchedules(functions, (line) => options.log?.(line));
   }
@@ -312,6 +314,7 @@ export class LocalCloud {
       apiEndpoint,
       token,
       faultSwitch,
+      iam,
     );
     cloud.save();
     cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);

@@ -52,7 +52,18 @@ const MAX_BODY = 16 * 1024 * 1024;
 
 export function createAwsServer(routes: Routes): Server {
   return createServer((req, res) => {
-    void serve(routes, req, res);
+    // A failure of the endpoint itself is answered, never left hanging: the SDK retries a 500.
+    serve(routes, req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      send(res, {
+        status: 500,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' },
+        body: JSON.stringify({
+          __type: 'InternalFailure',
+          message: `the local cloud failed: ${String(error)}`,
+        }),
+      });
+    });
   });
 }
 

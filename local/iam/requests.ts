@@ -69,7 +69,7 @@ const table = (name: unknown, index?: unknown): Touched =>
 const EXTRACTORS: Record<string, Record<string, Extractor>> = {
   ecs: {
     // The id AWS gives the new task set is not known yet: any id matches what a policy grants.
-    CreateTaskSet: (i) => [taskSet(i, `ecs-svc/${randomInt(1e9, 1e10 - 1)}${randomInt(1e9, 1e10 - 1)}`)],
+    CreateTaskSet: (i) => [taskSet(i, `ecs-svc/${randomInt(1e8, 1e9 - 1)}${randomInt(1e9, 1e10 - 1)}`)],
     UpdateTaskSet: (i) => [taskSet(i, taskSetId(i.taskSet))],
     DeleteTaskSet: (i) => [taskSet(i, taskSetId(i.taskSet))],
     DescribeTaskSets: (i) => {
@@ -166,7 +166,7 @@ export function authorizationsFor(
   const name = `${prefix}:${reference.name}`;
   const extractor = EXTRACTORS[prefix]?.[reference.name];
   let resources: string[];
-  if (reference.resourceTypes.length === 0) {
+  if (reference.resourceTypes.length === 0 || (extractor === undefined && !reference.requiresResource)) {
     resources = ['*'];
   } else if (extractor === undefined) {
     throw new UnauthorizableRequest(

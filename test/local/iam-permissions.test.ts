@@ -1,0 +1,175 @@
+// Least privilege, checked from both sides. The local cloud runs deployments of every
+// pattern (promoted, rolled back by an alarm, approved, rolled back by an operator), the
+// API's reads and the scheduled checks, with every function held to its role; every IAM
+// decision is recorded. Then, for each action each role grants, the role is taken without
+// it and the recorded requests are judged again: the ones now denied are the steps that
+// would fail without that permission. A permission no step needs is a finding, unless it is
+// listed below with the reason no deployment here exercises it.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Decision } from '../../local/iam/authorizer.js';
+import { evaluate, type Statement } from '../../local/iam/policy.js';
+import { freePort } from '../support/emulators.js';
+import { finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+
+const ORPHANS = 'only when a lock outlives its execution (test/reliability/restart.test.ts)';
+const LISTENER = 'only for a catalog that names a listener, not a listener rule';
+
+/** `function action`: made by these runs or not, depending on when a scheduled check runs. */
+const BY_TIMING: Record<string, string> = {
+  'recover-orphans states:DescribeExecution': 'when recovery runs while a deployment holds its lock',
+};
+
+/** `function action`: why no run here makes that request. */
+const NOT_EXERCISED: Record<string, string> = {
+  ...BY_TIMING,
+  'run-hook lambda:InvokeFunction': 'the local cloud does not serve Lambda Invoke, so hooks do not run here',
+  'analyze events:PutEvents':
+    'analysis is off for the services of this catalog (test/local/analysis.test.ts runs it)',
+  'analyze cloudwatch:GetMetricData': 'analysis is off for the services of this catalog',
+  'release-lock states:StartExecution': 'only when a push waited for the lock (test/local/triggers.test.ts)',
+  'check-drift events:PutEvents': 'only when drift is found (test/cli/drift.test.ts)',
+  'acquire-lock ecs:ListTaskDefinitions': 'only when the service’s revision must be found by family',
+  'start-bake states:SendTaskSuccess':
+    'only when promote --full ends a bake early (test/api/operator-actions.test.ts)',
+  'api states:DescribeExecution': 'only when a deployment’s record lags its execution',
+  'api elasticloadbalancing:DescribeRules': 'read by the drift route only while nothing deploys',
+  ...Object.fromEntries(
+    [
+      'ecs:DescribeServices',
+      'ecs:DescribeTaskSets',
+      'ecs:UpdateTaskSet',
+      'ecs:DeleteTaskSet',
+      'elasticloadbalancing:ModifyRule',
+      'elasticloadbalancing:DescribeRules',
+      'events:PutEvents',
+      'states:StartExecution',
+    ].map((action) => [`recover-orphans ${action}`, ORPHANS]),
+  ),
+  // A catalog may name a listener where these name a listener rule.
+  ...Object.fromEntries(
+    ['allow-test-traffic', 'shift-traffic', 'roll-back', 'recover-orphans'].map((fn) => [
+      `${fn} elasticloadbalancing:ModifyListener`,
+      LISTENER,
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['allow-test-traffic', 'shift-traffic', 'roll-back', 'recover-orphans', 'check-drift', 'api'].map(
+      (fn) => [`${fn} elasticloadbalancing:DescribeListeners`, LISTENER],
+    ),
+  ),
+};
+
+/**
+ * DynamoDB is left out: every function reads and writes its deployment's records through one
+ * statement on the deployments table (which statement grants a table action is not told
+ * apart here), and CI checks that nothing may change the ledger's items.
+ */
+const checked = (action: string) => !action.startsWith('dynamodb:');
+
+let handle: CloudHandle;
+const decisions: Decision[] = [];
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${handle.cloud.apiEndpoint}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${handle.cloud.token}`,
+      'x-cutover-actor': 'operator:iam-test',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  handle = await startCloud({ port: await freePort() });
+  handle.cloud.iam.onDecision((d) => decisions.push(d));
+  for (const service of ['linear', 'canary', 'allatonce', 'rolling', 'bluegreen']) {
+    const digest = push(handle, service, 'v2', 'healthy');
+    if (service === 'bluegreen') {
+      let id: string | undefined;
+      await until(async () => {
+        const [deployment] = await handle.clients.deployments.listByService(service, 1);
+        id = deployment?.approval?.token === undefined ? undefined : deployment.deploymentId;
+        return id !== undefined;
+      }, 'bluegreen to ask for approval');
+      expect((await api('POST', `/deployments/${id}/approve`, { reason: 'iam test' })).status).toBe(200);
+    }
+    expect((await finished(handle, service, digest)).status).toBe('SUCCEEDED');
+  }
+  expect((await finished(handle, 'canary', push(handle, 'canary', 'v3', 'faulty'))).error).toBe('RolledBack');
+  const rollback = await api('POST', '/services/linear/rollback', { reason: 'iam test' });
+  expect(rollback.status).toBe(202);
+  await until(
+    async () => (await api('GET', '/services/linear')).body.deployment === null,
+    'the rollback to end',
+  );
+  expect((await api('GET', '/services/linear/releases')).status).toBe(200);
+  expect((await api('GET', '/services/linear/drift')).status).toBe(200);
+  // A blue-green deployment aborted while it waits for approval, and its metrics read.
+  push(handle, 'bluegreen', 'v4', 'healthy');
+  let waiting: string | undefined;
+  await until(async () => {
+    const [deployment] = await handle.clients.deployments.listByService('bluegreen', 1);
+    waiting = deployment?.approval?.token === undefined ? undefined : deployment.deploymentId;
+    return waiting !== undefined;
+  }, 'bluegreen v4 to ask for approval');
+  expect((await api('GET', `/deployments/${waiting}/metrics`)).status).toBe(200);
+  expect((await api('POST', `/deployments/${waiting}/abort`, { reason: 'iam test' })).status).toBe(200);
+  // The scheduled checks run at start and every few simulated minutes.
+  await until(
+    () =>
+      decisions.some((d) => d.principal.fn === 'check-drift') &&
+      decisions.some((d) => d.principal.fn === 'recover-orphans'),
+    'the scheduled checks to run',
+  );
+}, 240_000);
+
+afterAll(async () => {
+  await handle?.stop();
+});
+
+describe('every function’s role, against what its steps asked for', () => {
+  it('allowed every request the deployments made (nothing was denied)', () => {
+    expect(
+      decisions
+        .filter((d) => !d.allowed)
+        .map((d) => `${d.principal.fn}: ${d.authorization.action} ${d.authorization.resource}`),
+    ).toEqual([]);
+  });
+
+  it('grants no action that no step needs: without each, a recorded request of that step is denied', () => {
+    const unneeded: string[] = [];
+    const needed = new Map<string, string>();
+    for (const [fn, role] of handle.cloud.iam.roles()) {
+      const asked = decisions.filter((d) => d.principal.fn === fn && d.allowed).map((d) => d.authorization);
+      for (const [i, statement] of role.entries()) {
+        if (statement.Effect !== 'Allow') continue;
+        for (const action of [statement.Action ?? []].flat().filter(checked)) {
+          const without: Statement[] = role.map((s, j) =>
+            j === i ? { ...s, Action: [s.Action ?? []].flat().filter((a) => a !== action) } : s,
+          );
+          const denied = asked.filter((a) => evaluate(without, a).effect !== 'Allow');
+          const key = `${fn} ${action}`;
+          if (denied.length > 0) needed.set(key, `${denied[0]!.action} on ${denied[0]!.resource}`);
+          else if (!Object.hasOwn(NOT_EXERCISED, key) && !needed.has(key)) unneeded.push(key);
+        }
+      }
+    }
+    expect(unneeded).toEqual([]);
+    // The permissions issue 12 fixed are among the ones a step needs.
+    expect(needed.get('create-task-set ecs:CreateTaskSet')).toMatch(/task-set\/scenarios\//);
+    expect(needed.get('promote ecs:UpdateServicePrimaryTaskSet')).toMatch(/:service\/scenarios\//);
+    expect(needed.get('clean-up ecs:DescribeServices')).toMatch(/:service\/scenarios\//);
+    expect(needed.get('check-alarms cloudwatch:DescribeAlarms')).toBe('cloudwatch:DescribeAlarms on *');
+    expect(needed.get('register-task-definition iam:PassRole')).toMatch(/:role\//);
+  });
+
+  it('lists no exercised permission as unexercised', () => {
+    const exercised = new Set(decisions.map((d) => `${d.principal.fn} ${d.authorization.action}`));
+    const listed = Object.keys(NOT_EXERCISED).filter((key) => !Object.hasOwn(BY_TIMING, key));
+    expect(listed.filter((key) => exercised.has(key))).toEqual([]);
+  });
+});

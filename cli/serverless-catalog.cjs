@@ -26,19 +26,12 @@ module.exports = async ({ resolveVariable }) => {
     throw new Error(`${report.error?.message?.split('\n')[0] ?? 'the catalog is not valid'}\n${problems}`);
   }
   const { resources } = JSON.parse(stdout);
-  // IAM statements and event patterns may not be empty: a catalog without alarms or
-  // hooks gets a name that matches nothing, which grants nothing.
-  const none = 'cutover-none';
-  const names = Object.keys(resources).filter((key) => key.endsWith('Names'));
+  // An IAM statement's resources may not be empty: a catalog without hooks (or roles) gets
+  // an ARN that matches nothing, which grants nothing.
+  const none = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:cutover-none`;
   const out = {};
-  for (const key of names) out[key] = resources[key].length > 0 ? resources[key] : [none];
   for (const [key, arns] of Object.entries(resources)) {
-    if (names.includes(key)) continue;
-    const listed =
-      arns.length > 0
-        ? arns
-        : [`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${none}`];
-    out[key] = listed.map(toCloudFormation);
+    out[key] = (arns.length > 0 ? arns : [none]).map(toCloudFormation);
   }
   return out;
 };

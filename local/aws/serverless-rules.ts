@@ -158,10 +158,7 @@ function variables(service: string, options: ServerlessRuleOptions): Resolver {
     if (resource !== undefined && Object.hasOwn(options.resources, resource)) {
       const values = options.resources[resource] as readonly string[];
       if (values.length > 0) return values.map(arn);
-      // Lists of names (alarmNames, repositoryNames) stand in with a name; the others with an ARN.
-      return resource.endsWith('Names')
-        ? [NONE]
-        : [arn(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${NONE}`)];
+      return [arn(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${NONE}`)];
     }
     const known = '${self:service}, ${sls:stage} and ${self:custom.resources.<key>}';
     const about =

@@ -122,9 +122,9 @@ class Template {
       throw new RoleError(`${where}: there is no catalog resource list named ${key}`);
     const values = this.options.resources[key]!;
     if (values.length === 0) {
-      return key.endsWith('Names')
-        ? [NONE]
-        : [this.pseudo(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${NONE}`)];
+      return [
+        this.pseudo(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${NONE}`),
+      ];
     }
     return values.map((v) => this.pseudo(v));
   }
@@ -134,8 +134,7 @@ class Template {
     return text
       .replaceAll('${AWS::Partition}', partition)
       .replaceAll('${AWS::Region}', region)
-      .replaceAll('${AWS::AccountId}', account)
-      .replace(/^arn:aws:/, `arn:${partition}:`);
+      .replaceAll('${AWS::AccountId}', account);
   }
 
   private intrinsic(name: string, argument: unknown, where: string): unknown {

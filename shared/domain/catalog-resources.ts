@@ -1,9 +1,11 @@
 // The AWS resources a catalog names, for least-privilege IAM: each Lambda role is
-// granted only these clusters, services, rules, target groups, alarms, hooks and roles.
+// granted only these clusters, services, rules, target groups, hooks and roles. (Alarms and
+// repositories are not here: reading composite alarms needs *, and the rules that route
+// alarm changes and pushes name none, to stay within EventBridge's pattern size quota.)
 // Partition, account and region are left as ${AWS::Partition}, ${AWS::AccountId} and
 // ${AWS::Region}, for CloudFormation to fill in (cli/serverless-catalog.cjs).
 
-import { alarmNames, type Catalog } from './catalog-schema.js';
+import type { Catalog } from './catalog-schema.js';
 
 export interface CatalogResources {
   ecsServices: string[];
@@ -11,13 +13,6 @@ export interface CatalogResources {
   ecsTasks: string[];
   listenerRules: string[];
   targetGroups: string[];
-  alarms: string[];
-  /** Alarm names, for the EventBridge rule that routes their state changes. */
-  alarmNames: string[];
-  /** ECR repository names, for the EventBridge rule that routes their pushes. */
-  repositoryNames: string[];
-  /** Repositories whose untagged image indexes deploy (images.untaggedPushes: deploy-index). */
-  untaggedIndexRepositoryNames: string[];
   hookFunctions: string[];
   /** The task and execution roles the catalog names: the only roles iam:PassRole may pass. */
   passRoles: string[];
@@ -39,18 +34,6 @@ export function catalogResources(catalog: Catalog): CatalogResources {
       ]),
     ),
     targetGroups: unique(entries.flatMap((e) => e.traffic.targetGroups)),
-    alarms: unique(
-      entries.flatMap((e) =>
-        alarmNames(e).map(
-          (a) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`,
-        ),
-      ),
-    ),
-    alarmNames: unique(entries.flatMap((e) => alarmNames(e))),
-    repositoryNames: unique(entries.flatMap((e) => e.images.repositories)),
-    untaggedIndexRepositoryNames: unique(
-      entries.filter((e) => e.images.untaggedPushes === 'deploy-index').flatMap((e) => e.images.repositories),
-    ),
     hookFunctions: unique(entries.flatMap((e) => Object.values(e.hooks).map(functionArn))),
     passRoles: unique(
       entries.flatMap((e) => [e.ecs.taskRole, e.ecs.executionRole].filter((r) => r !== undefined)),

@@ -2,7 +2,9 @@
 // platform team would have it before adopting Cutover. For each service: an ECR
 // repository with image v1, an ECS cluster and EXTERNAL service with one task set
 // running v1 behind the first target group, the listener rules and target groups,
-// the alarms the catalog defines, and release 1 recorded in the ledger.
+// the alarms the catalog defines, and release 1 recorded in the ledger. The release-1 tasks
+// have been running for a while: healthy, registered, serving from the first tick (a service
+// still starting would answer with the load balancer's 503s, which its 5xx alarm counts).
 
 import { alarmDefinitions, type Catalog, type ServiceEntry } from '../shared/domain/catalog-schema.js';
 import { appendOnce } from '../shared/engine/ledger-append.js';
@@ -14,6 +16,8 @@ import type { LocalCloudWatch } from './aws/cloudwatch.js';
 import { LocalEcr } from './aws/ecr.js';
 import type { LocalEcs } from './aws/ecs.js';
 import { loadBalancerDimension, targetGroupDimension, type LocalElbv2 } from './aws/elbv2.js';
+import { EcsSimulation } from './world/ecs-simulation.js';
+import { imageBehaviour } from './world/world.js';
 
 export interface SeedParts {
   catalog: Catalog;
@@ -31,6 +35,7 @@ const CONTAINER_PORT = 8080;
 
 export async function seed(parts: SeedParts): Promise<void> {
   for (const [name, entry] of Object.entries(parts.catalog.services)) await seedService(parts, name, entry);
+  new EcsSimulation(parts.ecs, parts.elb, imageBehaviour(parts.ecr)).warmUp(parts.clock.now());
 }
 
 async function seedService(parts: SeedParts, name: string, entry: ServiceEntry): Promise<void> {

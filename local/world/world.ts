@@ -10,6 +10,7 @@ import { loadBalancerDimension, targetGroupDimension, type LocalElbv2 } from '..
 import type { SimClock } from '../clock.js';
 import { EcsSimulation } from './ecs-simulation.js';
 import { MinutePublication } from './minute-publication.js';
+import type { ImageProfile } from './profiles.js';
 import { TrafficGenerator, type TrafficRoute } from './traffic.js';
 
 export interface WorldParts {
@@ -22,6 +23,11 @@ export interface WorldParts {
   requestsPerSecond: number;
 }
 
+/** How a task's image behaves: its profile, or undefined when the local ECR does not hold it (its pull fails, as on ECS). */
+export function imageBehaviour(ecr: LocalEcr): (image: string) => ImageProfile | undefined {
+  return (image) => (ecr.holds(image) ? ecr.profileOf(image) : undefined);
+}
+
 export class World {
   readonly simulation: EcsSimulation;
   private readonly traffic: TrafficGenerator;
@@ -31,10 +37,7 @@ export class World {
 
   constructor(private readonly parts: WorldParts) {
     const { ecs, elb, ecr, cloudwatch } = parts;
-    // A task whose image the local ECR does not hold fails its pull, as on ECS.
-    this.simulation = new EcsSimulation(ecs, elb, (image) =>
-      ecr.holds(image) ? ecr.profileOf(image) : undefined,
-    );
+    this.simulation = new EcsSimulation(ecs, elb, imageBehaviour(ecr));
     // "Elastic Load Balancing measures and sends its metrics in 60-second intervals": each
     // minute's traffic is one datapoint, sent once the minute is over, which also keeps the store
     // small at any clock speed.

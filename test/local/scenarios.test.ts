@@ -3,6 +3,8 @@
 // wire: ECR push event → EventBridge rule → on-image-push → Step Functions → handlers
 // → the local ECS, ELBv2, CloudWatch and DynamoDB; state is read back through AWS's APIs.
 
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeTaskSetsCommand } from '@aws-sdk/client-ecs';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/emulators.js';
@@ -41,8 +43,31 @@ async function approveWhenAsked(service: string): Promise<void> {
 
 const PATTERNS = ['linear', 'canary', 'allatonce', 'rolling', 'bluegreen'] as const;
 
+async function alarmState(name: string): Promise<string | undefined> {
+  const described = await handle.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
+  return described.MetricAlarms?.[0]?.StateValue;
+}
+
 describe.each(PATTERNS)('%s', (service) => {
   it('a healthy push is promoted: all traffic on the new task set, the old one gone, the ledger intact', async () => {
+    // The services share one load balancer, whose own 5xx (published per load balancer only)
+    // every service's 5xx alarm counts: a rollback before this one that left a target group
+    // without healthy targets for a moment fires them all. Cutover never starts while a watched
+    // alarm is in ALARM, so wait, as an operator would, for every task set to be steady, the
+    // alarms to see two more minutes, and this one to be clear.
+    await until(async () => {
+      for (const name of PATTERNS) {
+        const { ecs } = handle.catalog.services[name]!;
+        const described = await handle.clients.ecs.send(
+          new DescribeTaskSetsCommand({ cluster: ecs.cluster, service: ecs.service }),
+        );
+        if (described.taskSets?.some((t) => t.stabilityStatus !== 'STEADY_STATE')) return false;
+      }
+      return true;
+    }, 'every task set to be steady');
+    const steadyAt = handle.cloud.clock.now();
+    await until(() => handle.cloud.clock.now() > steadyAt + 120_000, 'two minutes of simulated time');
+    await until(async () => (await alarmState(`${service}-5xx-rate`)) !== 'ALARM', 'the alarm to clear');
     const before = await taskSets(handle, service);
     const digest = push(handle, service, 'v2', 'healthy');
     if (service === 'bluegreen') await approveWhenAsked(service);

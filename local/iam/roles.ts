@@ -3,7 +3,7 @@
 // catalog's resources as cli/serverless-catalog.cjs gives them), then the CloudFormation
 // functions in the result (!Ref, !GetAtt, !Join, !Sub) evaluated as CloudFormation would,
 // for the local stage's account, region and partition. CI compares the result with the
-// packaged template's role policies (.ci/check-roles.mjs), so the two cannot drift.
+// packaged template's role policies (.ci/check-roles.ts), so the two cannot drift.
 
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
@@ -52,6 +52,16 @@ export function functionRoles(text: string, options: RoleOptions): Map<string, F
     roles.set(fn, { fn, statements });
   }
   return roles;
+}
+
+/**
+ * Evaluates the CloudFormation functions in a value of a packaged template (its role
+ * policies, say) as CloudFormation would for this scope: CI's check that the packaged roles
+ * are the ones the local cloud enforces.
+ */
+export function evaluateTemplate(value: unknown, resources: Record<string, unknown>, scope: Scope): unknown {
+  const doc = { service: 'template', resources: { Resources: resources } };
+  return new Template(doc, { ...scope, stage: 'template', resources: {} }).value(value, 'template');
 }
 
 class Template {

@@ -55,7 +55,8 @@ export function createHandler(
       region,
       repository: detail['repository-name'],
       digest: detail['image-digest'],
-      tag: detail['image-tag'],
+      // An empty tag is no tag: such a push is untagged, whatever EventBridge's exists matched.
+      tag: detail['image-tag'] === '' ? undefined : detail['image-tag'],
       manifestMediaType: detail['manifest-media-type'],
       artifactMediaType: detail['artifact-media-type'],
       pushedAt: Date.parse(time),

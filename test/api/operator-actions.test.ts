@@ -14,6 +14,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import { freePort } from '../support/emulators.js';
+import { LocalEcr } from '../../local/aws/ecr.js';
 import { ledger, startCloud, weights, type CloudHandle } from '../support/local-cloud.js';
 
 /**
@@ -23,7 +24,24 @@ import { ledger, startCloud, weights, type CloudHandle } from '../support/local-
  */
 const SPEED = 60;
 const REGISTRY = '000000000000.dkr.ecr.us-east-1.amazonaws.com';
-const digest = (n: number) => `sha256:${n.toString(16).padStart(2, '0').repeat(32)}`;
+/**
+ * Image n's digest, pushed untagged to every repository the first time (the local ECR stops tasks
+ * whose image it does not hold; an untagged push starts no deployment).
+ */
+const digests = new Map<number, string>();
+const digest = (n: number): string => {
+  let found = digests.get(n);
+  if (found === undefined) {
+    for (const repositoryName of ['linear', 'canary', 'allatonce', 'bluegreen', 'rolling']) {
+      found = handle.cloud.ecr.putImage({
+        repositoryName,
+        imageManifest: LocalEcr.manifest(repositoryName, `image-${n}`, 'healthy'),
+      }).image.imageId.imageDigest;
+    }
+    digests.set(n, found!);
+  }
+  return found!;
+};
 
 interface DeploymentView {
   deploymentId: string;

@@ -124,6 +124,17 @@ describe('cutover preflight on the local cloud', () => {
     expect(report.services.flatMap((s) => s.notChecked)).toEqual([]);
   });
 
+  it('passes on the demo through the local cloud’s own endpoint, which serves IAM beside the rest', async () => {
+    const io = capture(true);
+    const code = await main(
+      ['preflight', '--endpoint', handle.cloud.endpoint, '--catalog', DEMO_CATALOG, '--json'],
+      io,
+    );
+    const report = JSON.parse(io.stdout.join('\n')) as PreflightReport;
+    expect(problems(report)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('prints each service and the stack, and says nothing was found', async () => {
     const io = capture();
     const code = await main(

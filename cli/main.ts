@@ -3,6 +3,7 @@
 
 import { UsageError, EXIT_BAD_INPUT, EXIT_FAILED } from './errors.js';
 import { processOutput, type Output } from './output.js';
+import { jsonText, printableOutput } from './printable.js';
 import { errorReport } from './error-report.js';
 import type { Command } from './command.js';
 import { abortCommand } from './commands/abort.js';
@@ -49,7 +50,8 @@ Exit codes: 0 ok, 1 failed or rolled back, 2 bad usage or input.`;
 
 export async function main(argv: readonly string[], output?: Output): Promise<number> {
   const json = argv.includes('--json');
-  const io = output ?? processOutput(json);
+  // Every line any command prints goes through here: what came from the API is shown, not obeyed.
+  const io = printableOutput(output ?? processOutput(json));
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP);
@@ -65,7 +67,7 @@ export async function main(argv: readonly string[], output?: Output): Promise<nu
     return await command.run(rest, io);
   } catch (error) {
     const report = errorReport(error, command?.help);
-    if (io.json) io.out(JSON.stringify({ error: report.body }, null, 2));
+    if (io.json) io.out(jsonText({ error: report.body }, 2));
     else io.err(report.text);
     return report.exitCode;
   }

@@ -1,10 +1,17 @@
 // Where CLI output goes. Commands write through an Output so that tests can run
 // them in-process and read what a user would see.
 
+import { jsonText } from './printable.js';
+
 export interface Output {
   json: boolean;
   out(line: string): void;
   err(line: string): void;
+  /**
+   * On a terminal: move the cursor to the start of the line `lines` lines up and clear from
+   * there to the end of the screen, so that the next lines redraw what was there.
+   */
+  clearLines?(lines: number): void;
 }
 
 export function processOutput(json: boolean): Output {
@@ -13,6 +20,7 @@ export function processOutput(json: boolean): Output {
     json,
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    clearLines: (lines) => process.stdout.write(`\x1b[${lines}F\x1b[J`),
   };
 }
 
@@ -31,7 +39,7 @@ function quietOnClosedPipe(): void {
 }
 
 export function printJson(output: Output, value: unknown): void {
-  output.out(JSON.stringify(value, null, 2));
+  output.out(jsonText(value, 2));
 }
 
 /** `45` → `45s`, `90` → `1m 30s`, `600` → `10m`, `5400` → `1h 30m`. */

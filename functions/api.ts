@@ -1,6 +1,8 @@
 // The HTTP API (API Gateway HTTP API, payload 2.0, IAM authorization): see docs/api.md.
-// Turns the gateway's event into an ApiRequest, and the answer back; who called is the
-// caller's IAM ARN, recorded in the ledger with every action.
+// Turns the gateway's event into an ApiRequest, and the answer back. Who called is the IAM
+// principal API Gateway authenticated (requestContext.authorizer.iam.userArn), recorded in the
+// ledger with every action; never a header, which any caller can set. The local API server
+// (local/api-server.ts) builds the same request context, so there is one code path.
 
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
@@ -26,7 +28,7 @@ export interface HttpApiEvent {
   isBase64Encoded?: boolean;
   requestContext?: {
     http?: { method?: string };
-    authorizer?: { iam?: { userArn?: string; callerId?: string } };
+    authorizer?: { iam?: { userArn?: string | null; callerId?: string | null; accountId?: string | null } };
   };
 }
 
@@ -47,8 +49,13 @@ export function createHandler(deps: ApiDeps) {
         : event.isBase64Encoded
           ? Buffer.from(event.body, 'base64').toString('utf8')
           : event.body;
-    const iam = event.requestContext?.authorizer?.iam;
-    const actor = iam?.userArn ?? headers['x-cutover-actor'] ?? 'unknown';
+    const actor = event.requestContext?.authorizer?.iam?.userArn;
+    if (typeof actor !== 'string' || actor === '') {
+      // Behind IAM authorization API Gateway always sends the principal: without one, the
+      // route is not protected as docs/api.md requires. Fail closed.
+      logger.error('refused a request with no IAM principal; is the route missing AWS_IAM authorization?');
+      return noPrincipal();
+    }
     const method = event.requestContext?.http?.method ?? 'GET';
     const response = await handleApi(
       deps,
@@ -68,6 +75,21 @@ export function createHandler(deps: ApiDeps) {
     });
   }
   return middy(api).use(injectLambdaContext(logger));
+}
+
+function noPrincipal(): HttpApiResult {
+  return {
+    statusCode: 403,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify({
+      error: {
+        code: 'Forbidden',
+        message:
+          'the request carries no IAM principal: the API must be called through API Gateway with IAM ' +
+          'authorization (a SigV4-signed request); see docs/api.md',
+      },
+    }),
+  };
 }
 
 /**

@@ -1,6 +1,9 @@
 // The control plane's HTTP API on this machine (http://127.0.0.1:4600), served by the
 // same handler as on AWS (functions/api.ts). Where AWS uses IAM, every request here needs
-// the bearer token kept in the data folder (`token`, readable only by its owner).
+// the bearer token kept in the data folder (`token`, readable only by its owner), and the
+// caller names itself in X-Cutover-Actor (`operator:<name>`, `operator:local` when absent).
+// This server then builds the request context API Gateway builds after IAM authorization,
+// with that name as the principal, so the handler reads the actor one way everywhere.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +12,9 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { HttpApiEvent, HttpApiResult } from '../functions/api.js';
 import { MAX_BODY_BYTES } from '../shared/api/request.js';
+
+/** The account the local cloud's resources live in (the ARNs it makes say 000000000000). */
+const LOCAL_ACCOUNT = '000000000000';
 
 export type ApiFunction = (event: HttpApiEvent, context: unknown) => Promise<unknown>;
 
@@ -88,14 +94,22 @@ async function serve(
   );
   const event: HttpApiEvent = {
     rawPath: req.url ?? '/',
-    headers: { ...headers, 'x-cutover-actor': actor },
+    headers,
     ...(body === '' ? {} : { body }),
     isBase64Encoded: false,
-    requestContext: { http: { method: req.method ?? 'GET' } },
+    requestContext: { http: { method: req.method ?? 'GET' }, authorizer: { iam: localPrincipal(actor) } },
   };
   const result = (await api(event, { functionName: 'api' })) as HttpApiResult;
   res.writeHead(result.statusCode, result.headers);
   res.end(result.body);
+}
+
+/**
+ * The `authorizer.iam` of an API Gateway request context, for a local caller: the principal is
+ * the caller's `operator:<name>` where AWS puts an IAM ARN (there is no IAM user behind it).
+ */
+export function localPrincipal(actor: string) {
+  return { accountId: LOCAL_ACCOUNT, callerId: actor, userArn: actor, userId: actor, principalOrgId: null };
 }
 
 function authorized(token: string, header: string | undefined): boolean {

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
+import { printable } from '../printable.js';
 import {
   clientFrom,
   CONNECTION_HELP,
@@ -63,5 +64,5 @@ export function describe(report: DriftReport): string[] {
       `  (deployment ${report.deploymentInProgress} is in progress: only revisions registered outside Cutover were checked)`,
     );
   }
-  return lines;
+  return lines.map(printable);
 }

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
+import { printable } from '../printable.js';
 import {
   clientFrom,
   CONNECTION_HELP,
@@ -49,9 +50,12 @@ export const releasesCommand: Command = {
   }),
 };
 
-/** One row per release under a header, columns padded to their widest cell. */
+/**
+ * One row per release under a header, columns padded to their widest cell. Each cell is
+ * printable: a control character from the ledger is shown escaped, and counted as shown.
+ */
 export function releasesTable(releases: readonly Release[]): string[] {
-  const rows = releases.map((r) => [
+  const cells = (r: Release) => [
     String(r.release),
     r.outcome,
     r.image === null ? '-' : shortDigest(r.image.split('@')[1] ?? r.image),
@@ -59,7 +63,8 @@ export function releasesTable(releases: readonly Release[]): string[] {
     r.actor ?? '-',
     r.startedAt.replace(/\.\d+Z$/, 'Z'),
     r.reason?.message ?? '',
-  ]);
+  ];
+  const rows = releases.map((r) => cells(r).map(printable));
   const table = [['RELEASE', 'OUTCOME', 'IMAGE', 'TRIGGER', 'ACTOR', 'STARTED', 'REASON'], ...rows];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
   return table.map((row) =>

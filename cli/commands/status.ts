@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { formatDuration, printJson, type Output } from '../output.js';
+import { jsonText, printable } from '../printable.js';
 import {
   ApiFailure,
   clientFrom,
@@ -123,19 +124,24 @@ export function getDeployment(client: ApiClient, deploymentId: string): Promise<
 }
 
 function printService(output: Output, service: ServiceView): void {
-  output.out(
+  serviceLines(service).forEach((line) => output.out(printable(line)));
+}
+
+function serviceLines(service: ServiceView): string[] {
+  const lines = [
     service.live === null
       ? `${service.name}: nothing live yet (${service.strategy})`
       : `${service.name}: release ${service.live.release} is live, ${shortImage(service.live.image)} (${service.strategy})`,
-  );
-  output.out('No deployment in progress.');
-  if (service.alarms !== undefined) output.out(`alarms  ${alarmsText(service.alarms)}`);
+    'No deployment in progress.',
+  ];
+  if (service.alarms !== undefined) lines.push(`alarms  ${alarmsText(service.alarms)}`);
   const recent = service.recentDeployments ?? [];
   if (recent.length > 0) {
-    output.out('Recent deployments:');
+    lines.push('Recent deployments:');
     for (const d of recent)
-      output.out(`  release ${d.release}  ${d.status.padEnd(11)} ${d.startedAt}  ${d.deploymentId}`);
+      lines.push(`  release ${d.release}  ${d.status.padEnd(11)} ${d.startedAt}  ${d.deploymentId}`);
   }
+  return lines;
 }
 
 // --- Rendering: pure functions from the API's view to lines ---
@@ -145,9 +151,15 @@ const BAR_CELLS = 20;
 
 /**
  * The lines `status` prints for a deployment, and `--watch` redraws. `maxSteps` folds the
- * steps long done and long to come into one line each, so a redraw fits on the screen.
+ * steps long done and long to come into one line each, so a redraw fits on the screen. Each
+ * line is printable: a control character from the ledger (a reason's line break or escape
+ * sequence) is shown escaped, inside its line.
  */
 export function renderDeployment(view: AnyDeploymentView, options: { maxSteps?: number } = {}): string[] {
+  return deploymentLines(view, options).map(printable);
+}
+
+function deploymentLines(view: AnyDeploymentView, options: { maxSteps?: number }): string[] {
   if (!('steps' in view)) {
     const execution = view.execution;
     return view.status === 'starting'
@@ -238,7 +250,6 @@ export interface FollowOptions {
   maxSteps?: number;
 }
 
-const MOVE_UP_AND_CLEAR = (lines: number) => `\x1b[${lines}F\x1b[J`;
 /** Failed polls in a row before following gives up (a blip should not end a long watch). */
 const MAX_FAILED_POLLS = 5;
 
@@ -258,15 +269,15 @@ export async function follow(
     const key = changeKey(view, options.mode);
     if (key === lastKey) return;
     lastKey = key;
-    if (options.mode === 'json') output.out(JSON.stringify(view));
+    if (options.mode === 'json') output.out(jsonText(view));
     if (options.mode === 'plain') {
       if (blocksShown > 0) output.out('');
       renderDeployment(view).forEach((line) => output.out(line));
     }
     if (options.mode === 'tty') {
       const lines = renderDeployment(view, { maxSteps: options.maxSteps ?? Infinity });
-      const redraw = linesOnScreen > 0 ? MOVE_UP_AND_CLEAR(linesOnScreen) : '';
-      output.out(`${redraw}${lines.join('\n')}`);
+      if (linesOnScreen > 0) output.clearLines?.(linesOnScreen);
+      output.out(lines.join('\n'));
       linesOnScreen = lines.length;
     }
     blocksShown += 1;
@@ -321,6 +332,10 @@ export function exitCodeOf(view: AnyDeploymentView): number {
 }
 
 export function outcomeLine(view: AnyDeploymentView): string {
+  return printable(outcomeText(view));
+}
+
+function outcomeText(view: AnyDeploymentView): string {
   if (!('steps' in view)) {
     return `✗ ${view.deploymentId} was refused: ${view.execution?.error ?? 'unknown'}: ${view.execution?.cause ?? ''}`;
   }

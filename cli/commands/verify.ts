@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
+import { printable } from '../printable.js';
 import {
   clientFrom,
   CONNECTION_HELP,
@@ -47,10 +48,12 @@ export const verifyCommand: Command = {
     else if (result.ok) {
       const head =
         result.head === null ? '' : `, head seq ${result.head.seq} ${result.head.hash.slice(0, 12)}`;
-      output.out(`✓ the ledger of ${result.service} verifies: ${result.count} records${head}`);
+      output.out(printable(`✓ the ledger of ${result.service} verifies: ${result.count} records${head}`));
     } else {
       output.out(
-        `✗ the ledger of ${result.service} is broken at seq ${result.seq ?? '?'}, ${result.problem}: ${result.message}`,
+        printable(
+          `✗ the ledger of ${result.service} is broken at seq ${result.seq ?? '?'}, ${result.problem}: ${result.message}`,
+        ),
       );
     }
     return result.ok ? 0 : 1;

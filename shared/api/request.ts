@@ -2,7 +2,9 @@
 // or the local server, and the checks every body goes through before any route sees it.
 
 import { z } from 'zod';
+import { reservedActorPrefix } from '../domain/actors.js';
 import { friendlyMessage, zodProblems } from '../domain/catalog.js';
+import { firstUnsafeCharacter } from '../domain/control-characters.js';
 import { ApiError, badRequest, unprocessable } from './errors.js';
 
 export interface ApiRequest {
@@ -10,7 +12,7 @@ export interface ApiRequest {
   path: string;
   headers: Record<string, string | undefined>;
   body?: string | undefined;
-  /** Who is asking: an IAM ARN on AWS, `operator:<name>` locally. */
+  /** Who is asking: the caller's IAM ARN on AWS, `operator:<name>` locally (docs/api.md, Actors). */
   actor: string;
 }
 
@@ -41,7 +43,56 @@ export function jsonBody(request: ApiRequest): Record<string, unknown> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw badRequest('the body must be a JSON object');
+  refuseUnsafeCharacters(value);
   return value as Record<string, unknown>;
+}
+
+/**
+ * Every string in the body, and every field name, is free of control characters (see
+ * shared/domain/control-characters.ts): whatever is stored is shown later, in a terminal or a
+ * page, and must not be able to rewrite it. Tabs and line breaks are refused too: a reason is
+ * one line, so it cannot forge a second one.
+ */
+function refuseUnsafeCharacters(body: object): void {
+  // Iterative: a 16 KiB body can nest thousands deep.
+  const pending: [unknown, string][] = [[body, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      const unsafe = firstUnsafeCharacter(value);
+      if (unsafe === undefined) continue;
+      throw badRequest(
+        `${path} has the control character ${unsafe.description} at index ${unsafe.index}; ` +
+          'send plain text on one line, without escape sequences, tabs or line breaks',
+        [{ path, message: `has the control character ${unsafe.description}` }],
+      );
+    }
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, item] of Object.entries(value)) {
+      if (firstUnsafeCharacter(key) !== undefined) {
+        throw badRequest(`a field name in ${path || 'the body'} has a control character; send plain names`);
+      }
+      pending.push([item, Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`]);
+    }
+  }
+}
+
+/**
+ * Refuses an actor a client may not act as: one with a control character, or one of the names
+ * Cutover writes for its own records (shared/domain/actors.ts).
+ */
+export function checkClientActor(actor: string): void {
+  const unsafe = firstUnsafeCharacter(actor);
+  if (unsafe !== undefined) {
+    throw badRequest(`the actor has the control character ${unsafe.description}; use plain text`);
+  }
+  const reserved = reservedActorPrefix(actor);
+  if (reserved !== undefined) {
+    throw badRequest(
+      `the actor ${JSON.stringify(actor)} uses the reserved prefix "${reserved}", which Cutover writes ` +
+        'for its own records; act as yourself (operator:<name> in X-Cutover-Actor locally, your IAM principal on AWS)',
+    );
+  }
 }
 
 /** Parses a body with a schema; what does not fit is a 422 listing every problem. */

@@ -1,13 +1,14 @@
 // The API's routes, and the one place where every error becomes an HTTP answer:
 // bad input is a 4xx saying what to fix; nothing leaks a stack trace.
 
+import { firstUnsafeCharacter } from '../domain/control-characters.js';
 import { DeploymentRequestInvalid } from '../domain/errors.js';
 import { DeploymentNotFound, NotActionable } from '../engine/operator.js';
 import type { ApiDeps } from './deps.js';
 import { act, createDeployment, getDeployment } from './deployments.js';
 import { ApiError, badRequest } from './errors.js';
 import { deploymentMetrics } from './metrics.js';
-import type { ApiRequest, ApiResponse } from './request.js';
+import { checkClientActor, type ApiRequest, type ApiResponse } from './request.js';
 import { drift, getServiceView, listServices, releases, rollback, verifyLedger } from './services.js';
 
 type Handler = (deps: ApiDeps, request: ApiRequest, params: string[]) => Promise<ApiResponse>;
@@ -64,6 +65,7 @@ export async function handleApi(
   log?: (error: unknown) => void,
 ): Promise<ApiResponse> {
   try {
+    checkClientActor(request.actor);
     const path = normalizePath(request.path);
     const matching = ROUTES.filter((route) => route.pattern.test(path));
     if (matching.length === 0)
@@ -94,17 +96,13 @@ function normalizePath(raw: string): string {
     path.includes('//') ||
     path.includes('\\') ||
     /(^|\/)\.\.?(\/|$)/.test(path) ||
-    hasControlCharacter(path)
+    firstUnsafeCharacter(path) !== undefined
   ) {
     throw badRequest(`the path ${JSON.stringify(raw.slice(0, 200))} is not a valid API path`);
   }
   if (/%2f/i.test(raw)) throw badRequest('encoded slashes are not allowed in the path');
   if (path.length > 300) throw badRequest('the path is too long');
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-}
-
-function hasControlCharacter(text: string): boolean {
-  return [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 }
 
 function asApiError(error: unknown, log?: (error: unknown) => void): ApiError {

@@ -68,8 +68,15 @@ describe('deploy and watch', () => {
   it('on a terminal, --watch redraws in place: cursor up over the last block, clear to the end', async () => {
     const id = await cloud.deploy('allatonce', cloud.pushed('allatonce', 'v2'));
     const tty = capture();
+    // A terminal's Output: clearLines writes the cursor movement before the next frame.
+    let clear = '';
+    const terminal = {
+      ...tty,
+      clearLines: (lines: number) => (clear = `\x1b[${lines}F\x1b[J`),
+      out: (line: string) => (tty.stdout.push(`${clear}${line}`), (clear = '')),
+    };
     const client = clientFrom({ endpoint: cloud.handle.cloud.apiEndpoint, token: cloud.handle.cloud.token });
-    const last = await follow(client, id, tty, { mode: 'tty', intervalMs: 50 });
+    const last = await follow(client, id, terminal, { mode: 'tty', intervalMs: 50 });
 
     expect(last.status, JSON.stringify((last as { execution?: unknown }).execution)).toBe('promoted');
     const frames = tty.stdout.slice(0, -1); // the last line is the outcome

@@ -91,3 +91,85 @@ describe('functions/api', () => {
     expect(result.json).toMatchObject({ error: { code: 'Unprocessable', problems: [{ path: 'reason' }] } });
   });
 });
+
+describe('functions/api: who acts', () => {
+  const noAuthorizer = JSON.parse(
+    readFileSync(new URL('../events/apigateway/http-api-no-authorizer.json', import.meta.url), 'utf8'),
+  ) as typeof fixture;
+
+  it('takes the actor from the IAM principal and ignores an X-Cutover-Actor header', async () => {
+    const { world, execution, call } = await waitingForApproval();
+    const result = await call(
+      event((e) => {
+        e.rawPath = `/deployments/${execution.name}/approve`;
+        e.headers = {
+          ...e.headers,
+          'x-cutover-actor': 'state-machine',
+          'X-Cutover-Actor': 'operator:mallory',
+        };
+      }),
+    );
+    expect(result.statusCode).toBe(200);
+    const actors = world.ledger.records('api').map((r) => r.actor);
+    expect(actors.at(-1)).toBe('arn:aws:iam::123456789012:user/ana');
+    expect(actors).not.toContain('operator:mallory');
+  });
+
+  it.each([
+    ['no authorizer in the request context', () => structuredClone(noAuthorizer)],
+    [
+      'an IAM authorizer without userArn',
+      () => event((e) => delete e.requestContext.authorizer!.iam!.userArn),
+    ],
+    ['an empty userArn', () => event((e) => (e.requestContext.authorizer!.iam!.userArn = ''))],
+    ['no request context at all', () => event((e) => delete (e as HttpApiEvent).requestContext)],
+  ])('refuses a request with %s: 403, nothing written, the header not trusted', async (_name, make) => {
+    const { world, execution, call } = await waitingForApproval();
+    const before = world.ledger.records('api').length;
+    const request = make();
+    request.rawPath = `/deployments/${execution.name}/approve`;
+    request.headers = { ...request.headers, 'x-cutover-actor': 'arn:aws:iam::123456789012:user/ana' };
+    const result = await call(request);
+    expect(result.statusCode).toBe(403);
+    expect(result.json).toEqual({
+      error: { code: 'Forbidden', message: expect.stringMatching(/carries no IAM principal/) as unknown },
+    });
+    expect(world.ledger.records('api')).toHaveLength(before);
+    expect(world.deployments.items.get(execution.name)?.approval).toBeDefined();
+  });
+
+  it('refuses a principal spelled like the system itself, naming the prefix', async () => {
+    const { world, execution, call } = await waitingForApproval();
+    const before = world.ledger.records('api').length;
+    const result = await call(
+      event((e) => {
+        e.rawPath = `/deployments/${execution.name}/approve`;
+        e.requestContext.authorizer!.iam!.userArn = 'alarm:api-5xx-rate';
+      }),
+    );
+    expect(result.statusCode).toBe(400);
+    expect(result.json).toMatchObject({
+      error: { code: 'BadRequest', message: expect.stringMatching(/reserved prefix "alarm"/) as unknown },
+    });
+    expect(world.ledger.records('api')).toHaveLength(before);
+  });
+
+  it('refuses a reason with an escape sequence, naming the field, and writes nothing', async () => {
+    const { world, execution, call } = await waitingForApproval();
+    const before = world.ledger.records('api').length;
+    const result = await call(
+      event((e) => {
+        e.rawPath = `/deployments/${execution.name}/approve`;
+        e.body = JSON.stringify({ reason: 'ok\u001b[2K\rRELEASE 99 promoted' });
+      }),
+    );
+    expect(result.statusCode).toBe(400);
+    expect(result.json).toMatchObject({
+      error: {
+        code: 'BadRequest',
+        message: expect.stringMatching(/^reason has the control character U\+001B \(ESC\)/) as unknown,
+      },
+    });
+    expect(world.ledger.records('api')).toHaveLength(before);
+  });
+});

@@ -30,6 +30,7 @@ export function serviceRuleProblems(name: string, entry: Partial<ServiceEntry>):
   if (entry.alarms !== undefined) problems.push(...alarmProblems(entry.alarms));
   if (entry.analysis !== undefined) problems.push(...analysisProblems(entry.analysis));
   if (entry.analysis?.enabled === true) problems.push(...analysisUseProblems(entry));
+  problems.push(...gateProblems(entry));
   return problems.map((p) => ({ path: at(p.path), message: p.message }));
 }
 
@@ -49,6 +50,28 @@ function trafficProblems(traffic: ServiceEntry['traffic'], hooks: ServiceEntry['
     if (hooks[hook] !== undefined && traffic.testListenerRule === undefined) {
       problems.push({ path: `hooks.${hook}`, message: 'needs traffic.testListenerRule' });
     }
+  }
+  return problems;
+}
+
+/**
+ * Gates the service's own strategy could never pass, and approval settings that would do
+ * nothing: each is a setting someone relies on, so it is an error rather than ignored.
+ */
+function gateProblems(entry: Partial<ServiceEntry>): Problem[] {
+  const problems: Problem[] = [];
+  if (entry.strategy === 'rolling' && entry.traffic?.testListenerRule !== undefined) {
+    problems.push({
+      path: 'traffic.testListenerRule',
+      message:
+        'rolling has no test-traffic step (the new tasks join the production target group): remove it, or choose blue-green, canary, linear or all-at-once',
+    });
+  }
+  if (entry.approval?.separateApprover === true && !entry.approval.required) {
+    problems.push({
+      path: 'approval.separateApprover',
+      message: 'applies only when approval.required is true; set that too, or remove this',
+    });
   }
   return problems;
 }

@@ -199,8 +199,10 @@ export const serviceSchema = z.strictObject({
         .min(60)
         .max(7 * 24 * 3600)
         .default(3600),
+      /** Four eyes: whoever started a deployment may not approve it. */
+      separateApprover: z.boolean().default(false),
     })
-    .default({ required: false, timeoutSeconds: 3600 }),
+    .default({ required: false, timeoutSeconds: 3600, separateApprover: false }),
   images: z.strictObject({
     /** The ECR registry images must come from; by default the account and region of the service's listener rule. */
     registry: registrySchema.optional(),

@@ -91,11 +91,9 @@ export function validateDeploymentRequest(
       ? { strategy: 'all-at-once' }
       : {};
   const plan = planOrProblems({ ...request, ...overrides }, settings, problems);
+  // The plan keeps every gate `settings` requires (plan.ts refuses a strategy that would
+  // skip one), so the state machine may follow `settings` as they are.
   if (plan === undefined) throw new DeploymentRequestInvalid(problems);
-  // Analysis judges a bake with both task sets taking traffic; all-at-once and rolling have
-  // none (a request may choose them for a service that has analysis on): it is off for them.
-  const judged = plan.strategy !== 'all-at-once' && plan.strategy !== 'rolling';
-  const effective = judged ? settings : { ...settings, analysis: { ...settings.analysis, enabled: false } };
 
   return {
     deploymentId,
@@ -110,7 +108,7 @@ export function validateDeploymentRequest(
     rollbackOf: request.rollbackOf,
     pushedAt: request.pushedAt,
     plan,
-    settings: effective,
+    settings,
   };
 }
 

@@ -67,7 +67,15 @@ export interface Deployment {
   /** Test-listener traffic goes to the candidate. */
   testTraffic?: boolean | undefined;
   bake?: { token: string; startedAt: number; endsAt: number; alarms: string[] } | undefined;
-  approval?: { token: string; requestedAt: number; expiresAt: number } | undefined;
+  approval?:
+    | {
+        token: string;
+        requestedAt: number;
+        expiresAt: number;
+        /** Four eyes (the catalog's approval.separateApprover): `actor` may not answer it. */
+        separateApprover?: true | undefined;
+      }
+    | undefined;
   /** An operator asked to skip the remaining steps and bakes. */
   promoteFull?: boolean | undefined;
   /** An operator asked to abort while no wait could be interrupted: the next step rolls back. */

@@ -6,10 +6,16 @@
 //   → BeforeAllowTestTraffic → test traffic → AfterAllowTestTraffic → approval
 //   → BeforeAllowTraffic → shift/bake … → shift 100% → AfterAllowTraffic
 //   → final bake → promote → termination wait → clean up
-// Rolling replaces tasks in batches within one target group instead of shifting.
+// Rolling replaces tasks in batches within one target group instead of shifting:
+//   … create task set (no tasks) → approval → BeforeAllowTraffic → batch, wait healthy …
+//   → AfterAllowTraffic → final bake → promote → clean up
+//
+// The catalog's gates are a floor (gates.ts): a plan whose strategy or preset comes from
+// the request must keep every gate the catalog requires, or it is refused, naming them.
 
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
-import { alarmNames, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
+import { alarmNames, STRATEGIES, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
+import { gatesOf, listGates, requiredGates, type Gate } from './gates.js';
 import { isPresetName, type PresetName, type TrafficStep } from './schedule.js';
 import { resolveStrategy, strategyForPreset, strategyProblems, type StrategyChoice } from './strategy.js';
 
@@ -45,12 +51,24 @@ export interface PlanOptions {
   batchPercent?: number | undefined;
 }
 
-/** Builds the plan. Throws DeploymentRequestInvalid when the options do not fit the service. */
+/**
+ * Builds the plan. Throws DeploymentRequestInvalid when the options do not fit the service,
+ * or when they choose a strategy that would skip a gate the catalog requires.
+ */
 export function planDeployment(
   service: string,
   entry: ServiceEntry,
   options: PlanOptions = {},
 ): DeploymentPlan {
+  const plan = buildPlan(service, entry, options);
+  const missing = missingGates(entry, plan.steps);
+  if (missing.length > 0) {
+    throw new DeploymentRequestInvalid([floorProblem(service, entry, options, plan, missing)]);
+  }
+  return plan;
+}
+
+function buildPlan(service: string, entry: ServiceEntry, options: PlanOptions): DeploymentPlan {
   const { choice, batchPercent } = chooseStrategy(entry, options);
   const resolved = resolveStrategy(choice);
   const steps: PlanStep[] = [
@@ -72,12 +90,48 @@ export function planDeployment(
   };
 }
 
+function missingGates(entry: ServiceEntry, steps: readonly PlanStep[]): Gate[] {
+  const present = gatesOf(steps);
+  return requiredGates(entry).filter((gate) => !present.has(gate));
+}
+
+/** Names what the chosen strategy would skip, what it keeps, and the strategies that keep it all. */
+function floorProblem(
+  service: string,
+  entry: ServiceEntry,
+  options: PlanOptions,
+  plan: DeploymentPlan,
+  missing: Gate[],
+): Problem {
+  const byPreset = options.strategy === undefined && options.preset !== undefined;
+  const chosen = byPreset
+    ? `preset ${options.preset} (strategy ${plan.strategy})`
+    : `strategy ${plan.strategy}`;
+  const kept = [...gatesOf(plan.steps)].filter((gate) => requiredGates(entry).includes(gate));
+  const keeps = kept.length > 0 ? ` (${plan.strategy} keeps ${listGates(kept)})` : '';
+  const fitting = STRATEGIES.filter((strategy) => {
+    try {
+      return missingGates(entry, buildPlan(service, entry, { strategy }).steps).length === 0;
+    } catch {
+      return false;
+    }
+  });
+  const others =
+    fitting.length > 0 ? `, or choose a strategy that keeps every gate: ${fitting.join(', ')}` : '';
+  return {
+    path: byPreset ? 'preset' : 'strategy',
+    message:
+      `${chosen} would skip ${listGates(missing)}, which the catalog requires of ${service}${keeps}; ` +
+      `leave it out to deploy as the catalog says (${entry.strategy})${others}`,
+  };
+}
+
 function chooseStrategy(
   entry: ServiceEntry,
   options: PlanOptions,
 ): { choice: StrategyChoice; batchPercent: number } {
   const problems: Problem[] = [];
-  const known = ['blue-green', 'canary', 'linear', 'all-at-once', 'rolling'];
+  const known: readonly string[] = STRATEGIES;
   if (options.strategy !== undefined && !known.includes(options.strategy)) {
     problems.push({ path: 'strategy', message: `must be one of: ${known.join(', ')}` });
   }
@@ -156,11 +210,13 @@ function shiftingSteps(entry: ServiceEntry, strategy: Strategy, schedule: Traffi
   return steps;
 }
 
+/** Rolling has no test listener and no second target group to judge, but it waits for approval. */
 function rollingSteps(entry: ServiceEntry, batchPercent: number): PlanStep[] {
-  const steps: PlanStep[] = [
-    { kind: 'create-task-set', targetGroup: 'stable', scalePercent: 0 },
-    ...hookStep(entry, 'BeforeAllowTraffic'),
-  ];
+  const steps: PlanStep[] = [{ kind: 'create-task-set', targetGroup: 'stable', scalePercent: 0 }];
+  // Before the first batch: in one target group, the first new task takes production traffic.
+  if (entry.approval.required)
+    steps.push({ kind: 'approval', timeoutSeconds: entry.approval.timeoutSeconds });
+  steps.push(...hookStep(entry, 'BeforeAllowTraffic'));
   let batch = 0;
   for (let candidate = batchPercent; ; candidate = Math.min(100, candidate + batchPercent)) {
     batch += 1;

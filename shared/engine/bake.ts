@@ -82,7 +82,11 @@ export async function requestApproval(
   const timeout = spec.settings.approval.timeoutSeconds;
   const expiresAt = now + timeout * 1000;
   const phase = because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
-  await advance(deps, deployment, phase, timeout, { approval: { token, requestedAt: now, expiresAt } });
+  // The rule is kept with the wait, so the catalog the deployment started with decides who may answer.
+  const separateApprover = spec.settings.approval.separateApprover ? (true as const) : undefined;
+  await advance(deps, deployment, phase, timeout, {
+    approval: { token, requestedAt: now, expiresAt, separateApprover },
+  });
   await deps.events.publish({
     detailType: 'Approval Needed',
     detail: {

@@ -23,6 +23,14 @@ export class NotActionable extends Error {
   override readonly name = 'NotActionable' as const;
 }
 
+/**
+ * Four eyes: the catalog's `approval.separateApprover` is on and the person who started the
+ * deployment tried to approve it (with approve, or with promote while it waits for approval).
+ */
+export class SelfApprovalRefused extends Error {
+  override readonly name = 'SelfApprovalRefused' as const;
+}
+
 type Deps = Pick<EngineDeps, 'deployments' | 'tokens' | 'ledger' | 'serviceStates' | 'clock'>;
 type Action = 'approve' | 'promote' | 'promote-full' | 'abort';
 
@@ -35,6 +43,17 @@ async function running(deps: Deps, deploymentId: string, action: Action): Promis
     );
   }
   return deployment;
+}
+
+/** Refuses, before anything is recorded or answered, an approval by the deployment's own starter. */
+function checkFourEyes(deployment: Deployment, operator: Operator, action: Action): void {
+  if (deployment.approval?.separateApprover !== true || operator.actor !== deployment.actor) return;
+  const verb = action === 'approve' ? 'approve' : `${action.replace('-', ' ')} (which would approve)`;
+  throw new SelfApprovalRefused(
+    `${operator.actor} started ${deployment.deploymentId}, and ${deployment.service}'s catalog entry ` +
+      `requires a separate approver (approval.separateApprover), so ${operator.actor} may not ${verb} it; ` +
+      'ask someone else to approve it, or abort it',
+  );
 }
 
 async function record(deps: Deps, deployment: Deployment, action: Action, operator: Operator): Promise<void> {
@@ -55,6 +74,7 @@ export async function approve(deps: Deps, deploymentId: string, operator: Operat
       `deployment ${deploymentId} is not waiting for approval (it is at: ${deployment.phase})`,
     );
   }
+  checkFourEyes(deployment, operator, 'approve');
   // Recorded before the token is answered, so the ledger has the approval before the
   // traffic shift it lets happen.
   await record(deps, deployment, 'approve', operator);
@@ -84,6 +104,7 @@ export async function promote(
       `deployment ${deploymentId} is not baking or waiting for approval (it is at: ${deployment.phase}); there is no step to end early`,
     );
   }
+  checkFourEyes(deployment, operator, action);
   await record(deps, deployment, action, operator);
   if (operator.full) await deps.deployments.update(deploymentId, { promoteFull: true });
   // The operator judged this step: its canary analysis is skipped (as Argo's promote skips it).

@@ -45,7 +45,7 @@ describe('the example catalog', () => {
     const catalog = parseCatalog(example);
     expect(Object.keys(catalog.services)).toEqual(['web', 'api', 'worker']);
     const api = getService(catalog, 'api')!;
-    expect(api.approval).toEqual({ required: true, timeoutSeconds: 86400 });
+    expect(api.approval).toEqual({ required: true, timeoutSeconds: 86400, separateApprover: false });
     expect(api.images.tagFilter).toBe('.*');
     expect(api.hookTimeoutSeconds).toBe(300);
     expect(getService(catalog, 'web')!.analysis.metrics![1]).toMatchObject({
@@ -113,6 +113,16 @@ describe('catalog rules', () => {
     expect(parseCatalog(catalogWith('')).services.web!.strategy).toBe('all-at-once');
   });
 
+  it('takes four eyes only with approval: separateApprover is off unless set', () => {
+    expect(parseCatalog(catalogWith('')).services.web!.approval.separateApprover).toBe(false);
+    const fourEyes = catalogWith('approval: { required: true, separateApprover: true }');
+    expect(parseCatalog(fourEyes).services.web!.approval).toEqual({
+      required: true,
+      timeoutSeconds: 3600,
+      separateApprover: true,
+    });
+  });
+
   it.each([
     ['strategy: canary', 'services.web.preset', 'needs a preset'],
     ['strategy: rolling\npreset: AllAtOnce', 'services.web.preset', 'takes no traffic schedule'],
@@ -148,6 +158,12 @@ describe('catalog rules', () => {
       '10, 30 or a multiple of 60',
     ],
     ['approval: { required: true, timeoutSeconds: 10 }', 'services.web.approval.timeoutSeconds', '>=60'],
+    ['approval: { separateApprover: true }', 'services.web.approval.separateApprover', 'approval.required'],
+    [
+      `strategy: rolling\ntraffic: { productionListenerRule: ${RULE}/1, testListenerRule: ${RULE}/2, targetGroups: [${TG}/a/1, ${TG}/b/1] }`,
+      'services.web.traffic.testListenerRule',
+      'rolling has no test-traffic step',
+    ],
     ['terminationWaitSeconds: 1.5', 'services.web.terminationWaitSeconds', 'expected int'],
     ['rolling: { batchPercent: 0 }', 'services.web.rolling.batchPercent', '>=1'],
     [

@@ -63,15 +63,36 @@ describe('validateDeploymentRequest', () => {
     expect(match!.message).toContain(words);
   });
 
-  it('turns analysis off where there is no bake to judge: all-at-once, rolling, and rollbacks', () => {
+  it('keeps analysis on every deployment of a service that requires it, except a rollback', () => {
     const analysed = (raw: Record<string, unknown>) =>
       validateDeploymentRequest({ ...valid, ...raw }, catalog, 'dep-1').settings.analysis.enabled;
     expect(catalog.services.web!.analysis.enabled).toBe(true);
     expect(analysed({})).toBe(true);
     expect(analysed({ strategy: 'canary' })).toBe(true);
-    expect(analysed({ strategy: 'all-at-once' })).toBe(false);
-    expect(analysed({ strategy: 'rolling' })).toBe(false);
+    expect(analysed({ strategy: 'blue-green' })).toBe(true);
     expect(analysed({ trigger: 'rollback' })).toBe(false);
+  });
+
+  it.each([
+    [{ service: 'web', strategy: 'all-at-once' }, 'strategy', 'would skip analysis'],
+    [{ service: 'web', strategy: 'rolling' }, 'strategy', 'would skip analysis'],
+    [
+      { service: 'web', preset: 'AllAtOnce' },
+      'preset',
+      'preset AllAtOnce (strategy all-at-once) would skip analysis',
+    ],
+    [
+      { service: 'api', strategy: 'rolling' },
+      'strategy',
+      'would skip test traffic and hook AfterAllowTestTraffic',
+    ],
+  ])("refuses %j from every trigger but rollback: the catalog's gates are a floor", (raw, path, words) => {
+    const image = `${REGISTRY}/${raw.service}@${DIGEST}`;
+    for (const trigger of ['api', 'console', 'push']) {
+      const problems = problemsOf({ ...raw, image, trigger });
+      expect(problems.map((p) => p.path)).toEqual([path]);
+      expect(problems[0]!.message).toContain(words);
+    }
   });
 
   it('refuses input that is not an object', () => {

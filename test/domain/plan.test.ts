@@ -9,6 +9,8 @@ const catalog = parseCatalog(readFileSync(new URL('../../examples/catalog.yml', 
 const web = catalog.services.web!;
 const api = catalog.services.api!;
 const worker = catalog.services.worker!;
+/** web without its analysis: its only gate is then the BeforeAllowTraffic hook. */
+const webUnjudged: ServiceEntry = { ...web, analysis: { ...web.analysis, enabled: false } };
 
 /** A compact picture of the steps, to compare whole plans at a glance. */
 function outline(steps: PlanStep[]): string[] {
@@ -111,7 +113,7 @@ describe('planDeployment', () => {
   it('runs every hook at its CodeDeploy point when all four are set', () => {
     const entry: ServiceEntry = {
       ...api,
-      approval: { required: false, timeoutSeconds: 3600 },
+      approval: { required: false, timeoutSeconds: 3600, separateApprover: false },
       hooks: {
         AfterAllowTraffic: 'd',
         BeforeAllowTraffic: 'c',
@@ -134,7 +136,7 @@ describe('planDeployment', () => {
   });
 
   it('leaves out bakes of zero seconds', () => {
-    const plan = planDeployment('web', { ...web, bakeSeconds: 0 }, { strategy: 'all-at-once' });
+    const plan = planDeployment('web', { ...webUnjudged, bakeSeconds: 0 }, { strategy: 'all-at-once' });
     expect(outline(plan.steps).filter((s) => s.startsWith('bake'))).toEqual([]);
   });
 });
@@ -151,7 +153,7 @@ describe('overrides from the deploy request', () => {
 
   it('AllAtOnce on a blue-green service stays blue-green', () => {
     expect(planDeployment('api', api, { preset: 'AllAtOnce' }).strategy).toBe('blue-green');
-    expect(planDeployment('web', web, { preset: 'AllAtOnce' }).strategy).toBe('all-at-once');
+    expect(planDeployment('web', webUnjudged, { preset: 'AllAtOnce' }).strategy).toBe('all-at-once');
   });
 
   it('a strategy alone keeps the catalog preset when it fits, or takes the first that does', () => {
@@ -159,7 +161,7 @@ describe('overrides from the deploy request', () => {
       'Linear10PercentEvery1Minutes',
     );
     expect(planDeployment('web', web, { strategy: 'canary' }).scheduleSource).toBe('Canary10Percent5Minutes');
-    expect(planDeployment('web', web, { strategy: 'rolling' }).scheduleSource).toBe('rolling');
+    expect(planDeployment('web', webUnjudged, { strategy: 'rolling' }).scheduleSource).toBe('rolling');
   });
 
   it.each([
@@ -177,5 +179,86 @@ describe('overrides from the deploy request', () => {
       expect(error).toBeInstanceOf(DeploymentRequestInvalid);
       expect((error as DeploymentRequestInvalid).problems.map((p) => p.path)).toEqual([path]);
     }
+  });
+});
+
+describe("the catalog's gates are a floor", () => {
+  /** The message of the one problem a refused plan has, at `path`. */
+  function refusal(service: string, entry: ServiceEntry, options: object, path: string): string {
+    try {
+      planDeployment(service, entry, options);
+    } catch (error) {
+      expect(error).toBeInstanceOf(DeploymentRequestInvalid);
+      const problems = (error as DeploymentRequestInvalid).problems;
+      expect(problems.map((p) => p.path)).toEqual([path]);
+      return problems[0]!.message;
+    }
+    throw new Error(`the plan ${JSON.stringify(options)} for ${service} should have been refused`);
+  }
+
+  const gated = (steps: PlanStep[]) =>
+    outline(steps).filter((s) => /^(approval|test-traffic|hook|bake .*\+analysis)/.test(s));
+
+  it('api (test traffic, AfterAllowTestTraffic, approval) cannot roll: the message names what rolling skips and keeps', () => {
+    const message = refusal('api', api, { strategy: 'rolling' }, 'strategy');
+    expect(message).toBe(
+      'strategy rolling would skip test traffic and hook AfterAllowTestTraffic, which the catalog requires of api ' +
+        '(rolling keeps approval); leave it out to deploy as the catalog says (blue-green), or choose a strategy that keeps every gate: blue-green, canary, linear, all-at-once',
+    );
+  });
+
+  it.each([
+    [{ strategy: 'all-at-once' }, 'strategy', 'strategy all-at-once would skip analysis'],
+    [{ strategy: 'rolling' }, 'strategy', 'strategy rolling would skip analysis'],
+    [{ preset: 'AllAtOnce' }, 'preset', 'preset AllAtOnce (strategy all-at-once) would skip analysis'],
+  ])('web (analysis on) refuses %o: no second target group to judge', (options, path, words) => {
+    const message = refusal('web', web, options, path);
+    expect(message).toContain(words);
+    expect(message).toContain('keeps hook BeforeAllowTraffic');
+    expect(message).toContain('keeps every gate: blue-green, canary, linear');
+  });
+
+  it.each(['blue-green', 'canary', 'linear', 'all-at-once'])(
+    'api overridden to %s keeps test traffic, its hook and approval, in that order',
+    (strategy) => {
+      expect(gated(planDeployment('api', api, { strategy }).steps)).toEqual([
+        'test-traffic',
+        'hook AfterAllowTestTraffic',
+        'approval 86400s',
+      ]);
+    },
+  );
+
+  it('rolling waits for approval after creating its task set, before the BeforeAllowTraffic hook and the first batch', () => {
+    const entry: ServiceEntry = {
+      ...worker,
+      approval: { required: true, timeoutSeconds: 600, separateApprover: false },
+      hooks: { BeforeAllowTraffic: 'smoke' },
+    };
+    expect(outline(planDeployment('worker', entry).steps).slice(0, 6)).toEqual([
+      'check-alarms',
+      'register-task-definition',
+      'create-task-set stable 0%',
+      'approval 600s',
+      'hook BeforeAllowTraffic',
+      'batch 1: 25/75',
+    ]);
+  });
+
+  it('a service that requires approval and hooks, but no test traffic or analysis, may roll', () => {
+    const entry: ServiceEntry = { ...webUnjudged, approval: { ...web.approval, required: true } };
+    expect(gated(planDeployment('web', entry, { strategy: 'rolling' }).steps)).toEqual([
+      'approval 3600s',
+      'hook BeforeAllowTraffic',
+    ]);
+  });
+
+  it('a rollback (approval and analysis off in its settings) may run all at once on a judged service', () => {
+    const rollbackSettings: ServiceEntry = {
+      ...web,
+      approval: { ...web.approval, required: false },
+      analysis: { ...web.analysis, enabled: false },
+    };
+    expect(planDeployment('web', rollbackSettings, { strategy: 'all-at-once' }).strategy).toBe('all-at-once');
   });
 });

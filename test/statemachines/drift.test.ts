@@ -16,6 +16,9 @@ import {
 
 async function deployed(): Promise<World> {
   const world = createWorld();
+  // All at once, for a short run: web's analysis is a gate all-at-once cannot keep, so it is off here.
+  const web = world.catalog.services.web!;
+  world.catalog.services.web = { ...web, analysis: { ...web.analysis, enabled: false } };
   seedService(world, 'web');
   const execution = start(world, 'canary', {
     service: 'web',

@@ -79,6 +79,13 @@ const unprocessable = (problem: string, says: RegExp = new RegExp(`^${escape(pro
   problem,
 });
 
+const control = (field: string, description: string): Expected =>
+  badRequest(
+    new RegExp(
+      `^${escape(field)} has the control character ${escape(description)} at index \\d+; send plain text`,
+    ),
+  );
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -378,10 +385,10 @@ const missingCases: BadRequest[] = [
     unprocessable('reason'),
   ),
   post(
-    'empty: rollback reason of only a newline',
+    'a rollback reason of only a newline (a line break is a control character)',
     '/services/linear/rollback',
     { reason: '\n' },
-    unprocessable('reason'),
+    control('reason', 'U+000A (LF)'),
   ),
 ];
 
@@ -778,6 +785,8 @@ const pathCases: BadRequest[] = [
   get('path: an encoded escape sequence', '/services/%1b%5b31m', badRequest(invalidPath)),
   get('path: an encoded DEL', '/services/%7f', badRequest(invalidPath)),
   get('path: an encoded tab', '/services/lin%09ear', badRequest(invalidPath)),
+  get('path: an encoded C1 CSI', '/services/linear%c2%9b2J', badRequest(invalidPath)),
+  get('path: an encoded right-to-left override', '/services/%e2%80%aelinear', badRequest(invalidPath)),
   get('path: bad percent-encoding', '/services/%zz', badRequest(/not valid URL encoding/)),
   get('path: a lone percent sign', '/services/linear%', badRequest(/not valid URL encoding/)),
   get('path: an encoded lone surrogate', '/services/%ed%a0%80', badRequest(/not valid URL encoding/)),
@@ -868,6 +877,110 @@ const rollbackCases: BadRequest[] = [
   ),
 ];
 
+// Reserved actors: the names Cutover writes for its own records (shared/domain/actors.ts).
+const reserved = (prefix: string): Expected =>
+  badRequest(new RegExp(`uses the reserved prefix "${escape(prefix)}", which Cutover writes`));
+const reservedActorCases: BadRequest[] = (
+  [
+    ['state-machine', 'state-machine'],
+    ['State-Machine', 'state-machine'],
+    ['alarm:linear-5xx-rate', 'alarm'],
+    ['ecr-push', 'ecr-push'],
+    ['console', 'console'],
+    ['system', 'system'],
+    ['recover-orphans', 'recover-orphans'],
+    ['operator', 'operator'],
+    ['cutover', 'cutover'],
+  ] as const
+).map(([actor, prefix]) =>
+  post(`reserved actor: ${actor}`, '/deployments', DEPLOY, {
+    ...reserved(prefix),
+    headers: { 'x-cutover-actor': actor },
+  }),
+);
+reservedActorCases.push(
+  post(
+    'reserved actor: approve as state-machine',
+    `/deployments/${NO_SUCH_DEPLOYMENT}/approve`,
+    {},
+    {
+      ...reserved('state-machine'),
+      headers: { 'x-cutover-actor': 'state-machine' },
+    },
+  ),
+  post(
+    'reserved actor: abort as an alarm',
+    `/deployments/${NO_SUCH_DEPLOYMENT}/abort`,
+    {},
+    {
+      ...reserved('alarm'),
+      headers: { 'x-cutover-actor': 'alarm:linear-5xx-rate' },
+    },
+  ),
+  post(
+    'reserved actor: rollback as the system',
+    '/services/linear/rollback',
+    {},
+    {
+      ...reserved('system'),
+      headers: { 'x-cutover-actor': 'system:recover' },
+    },
+  ),
+);
+
+// Control characters in anything an operator sends (shared/domain/control-characters.ts).
+const controlCases: BadRequest[] = (
+  [
+    ['reason with colours', 'reason', 'ok \u001b[31mred\u001b[0m', 'U+001B (ESC)'],
+    ['reason that erases the line', 'reason', 'ok\u001b[2K\rRELEASE 99 promoted', 'U+001B (ESC)'],
+    ['reason with a carriage return', 'reason', 'ok\rRELEASE 99 promoted', 'U+000D (CR)'],
+    ['reason with a line feed that forges a line', 'reason', 'ok\nRELEASE 99 promoted', 'U+000A (LF)'],
+    ['reason with a tab', 'reason', 'a\tb', 'U+0009 (TAB)'],
+    ['reason with a bell', 'reason', 'ding\u0007', 'U+0007 (BEL)'],
+    ['reason with a NUL', 'reason', 'a\u0000b', 'U+0000 (NUL)'],
+    ['reason with DEL', 'reason', 'a\u007fb', 'U+007F (DEL)'],
+    ['reason with a C1 CSI', 'reason', 'a\u009b2J', 'U+009B (CSI)'],
+    ['reason with a C1 NEL', 'reason', 'a\u0085b', 'U+0085'],
+    ['reason with a right-to-left override', 'reason', 'a\u202etxt.exe', 'U+202E (RIGHT-TO-LEFT OVERRIDE)'],
+    ['reason with a line separator', 'reason', 'a\u2028b', 'U+2028 (LINE SEPARATOR)'],
+    ['service with an escape', 'service', 'linear\u001b[2K', 'U+001B (ESC)'],
+    ['image with a NUL', 'image', `${IMAGE}\u0000`, 'U+0000 (NUL)'],
+    ['strategy with a bell', 'strategy', 'linear\u0007', 'U+0007 (BEL)'],
+    ['preset with a line feed', 'preset', 'AllAtOnce\n', 'U+000A (LF)'],
+  ] as const
+).map(([name, field, value, description]) =>
+  // post() sends JSON.stringify's text: C0 controls escaped (\u001b), C1 and others raw, both valid JSON.
+  post(
+    `control character: ${name}`,
+    '/deployments',
+    { ...DEPLOY, [field]: value },
+    control(field, description),
+  ),
+);
+for (const [action, path] of [
+  ['approve', `/deployments/${NO_SUCH_DEPLOYMENT}/approve`],
+  ['promote', `/deployments/${NO_SUCH_DEPLOYMENT}/promote`],
+  ['abort', `/deployments/${NO_SUCH_DEPLOYMENT}/abort`],
+  ['rollback', '/services/linear/rollback'],
+]) {
+  controlCases.push(
+    post(
+      `control character: ${action} reason with an escape`,
+      path!,
+      { reason: '\u001b[1A\u001b[2KRELEASE 99 promoted' },
+      control('reason', 'U+001B (ESC)'),
+    ),
+  );
+}
+controlCases.push(
+  post(
+    'control character: in a field name',
+    '/deployments',
+    { ...DEPLOY, 'rea\u001bson': 'x' },
+    badRequest(/a field name in the body has a control character/),
+  ),
+);
+
 const CORPUS: BadRequest[] = [
   ...authCases,
   ...actorCases,
@@ -885,6 +998,8 @@ const CORPUS: BadRequest[] = [
   ...pathCases,
   ...methodCases,
   ...rollbackCases,
+  ...reservedActorCases,
+  ...controlCases,
 ];
 
 // ------------------------------------------------------------------------------ the cloud

@@ -89,8 +89,24 @@ describe('rolling: approval', () => {
     ]);
     expect(statesEntered(setup.execution).slice(-3)).toEqual([
       'CreateTaskSet',
-      'Approval?',
+      'FirstGate?',
       'WaitForApproval',
+    ]);
+  });
+
+  it('without approval required, it goes straight to the hook: no wait, no state for it', async () => {
+    const world = createWorld();
+    const worker = world.catalog.services.worker!;
+    world.catalog.services.worker = { ...worker, hooks: { BeforeAllowTraffic: 'worker-smoke' } };
+    seedService(world, 'worker');
+    const execution = start(world, 'rolling', { service: 'worker', image: V2 });
+    await drive(world, execution);
+    expect(execution.status).toBe('SUCCEEDED');
+    const entered = statesEntered(execution);
+    expect(entered.slice(entered.indexOf('CreateTaskSet'), entered.indexOf('ScaleBatch'))).toEqual([
+      'CreateTaskSet',
+      'FirstGate?',
+      'BeforeAllowTraffic',
     ]);
   });
 

@@ -18,7 +18,13 @@ export const SERVICES = ['web', 'api', 'worker'];
 export async function populatedWorld(): Promise<World> {
   const world = createWorld();
   for (const service of SERVICES) seedService(world, service);
-  const promoted = start(world, 'canary', { ...deployInput('web', 2), strategy: 'all-at-once' }, PROMOTED);
+  // One 10% step and the final bake: the shortest schedule that keeps web's analysis.
+  const promoted = start(
+    world,
+    'canary',
+    { ...deployInput('web', 2), preset: 'Canary10Percent5Minutes' },
+    PROMOTED,
+  );
   await drive(world, promoted);
   expect(promoted.status).toBe('SUCCEEDED');
   const baking = start(world, 'canary', deployInput('web', 3), BAKING);

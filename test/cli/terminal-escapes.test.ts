@@ -13,7 +13,8 @@ import { startCliCloud, type CliCloud } from '../support/cli.js';
 
 const SERVICE = 'allatonce';
 const ID = 'allatonce-0e0e0e0e0e0e-forged';
-const REASON = 'disk full\x1b[2K\r\x1b[32mRELEASE 99 promoted\x1b[0m\nRELEASE 98 promoted \x9b2J\u202etxt.exe';
+const REASON =
+  'disk full\x1b[2K\r\x1b[32mRELEASE 99 promoted\x1b[0m\nRELEASE 98 promoted \x9b2J\u202etxt.exe';
 const SHOWN_REASON = String.raw`disk full\x1b[2K\r\x1b[32mRELEASE 99 promoted\x1b[0m\nRELEASE 98 promoted \x9b2J\u202etxt.exe`;
 const ACTOR = 'operator:ana\x1b]0;owned\x07';
 const SHOWN_ACTOR = String.raw`operator:ana\x1b]0;owned\x07`;

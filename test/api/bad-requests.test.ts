@@ -685,6 +685,22 @@ const planCases: BadRequest[] = [
     { ...DEPLOY, strategy: 'rolling', batchPercent: 150 },
     unprocessable('batchPercent', /from 1 to 100/),
   ),
+  // The catalog's gates are a floor: bluegreen requires test traffic and approval.
+  post(
+    'strategy that skips a gate: bluegreen (test traffic) as rolling',
+    '/deployments',
+    { service: 'bluegreen', image: `${REGISTRY}/bluegreen@${DIGEST}`, strategy: 'rolling' },
+    unprocessable(
+      'strategy',
+      /^strategy: strategy rolling would skip test traffic, which the catalog requires of bluegreen \(rolling keeps approval\); .* blue-green, canary, linear, all-at-once$/m,
+    ),
+  ),
+  post(
+    'strategy that skips a gate, with batches: bluegreen as rolling in 50% batches',
+    '/deployments',
+    { service: 'bluegreen', image: `${REGISTRY}/bluegreen@${DIGEST}`, strategy: 'rolling', batchPercent: 50 },
+    unprocessable('strategy', /would skip test traffic, which the catalog requires of bluegreen/),
+  ),
 ];
 
 const tooLarge: Expected = { status: 413, code: 'PayloadTooLarge', says: /larger than 16 KiB/ };

@@ -18,7 +18,8 @@ Options:
   --image IMAGE       the image, pinned by digest: <registry>/<repository>@sha256:<64 hex>
                       (a mutable tag such as :v2 is refused)
   --strategy S        blue-green | canary | linear | all-at-once | rolling
-                      (default: the service's strategy in the catalog)
+                      (default: the service's strategy in the catalog; another must
+                      keep every gate the catalog requires: see docs/catalog.md#gates)
   --preset P          AllAtOnce | Canary10Percent5Minutes | Canary10Percent15Minutes |
                       Linear10PercentEvery1Minutes | Linear10PercentEvery3Minutes
   --batch-percent N   rolling only: the share of tasks replaced per batch (1-100)

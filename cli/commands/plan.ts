@@ -16,7 +16,8 @@ each traffic shift and bake, promote and clean-up. Nothing is changed.
 
 Options:
   --strategy S        blue-green | canary | linear | all-at-once | rolling
-                      (default: the service's strategy in the catalog)
+                      (default: the service's strategy in the catalog; another must
+                      keep every gate the catalog requires: see docs/catalog.md#gates)
   --preset P          AllAtOnce | Canary10Percent5Minutes | Canary10Percent15Minutes |
                       Linear10PercentEvery1Minutes | Linear10PercentEvery3Minutes
   --batch-percent N   rolling only: the share of tasks replaced per batch (1-100)

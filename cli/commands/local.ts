@@ -1,5 +1,7 @@
 // `cutover local start` and `cutover local push`: the local cloud.
 
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
@@ -131,13 +133,40 @@ async function push(args: string[], output: Output): Promise<number> {
   return 0;
 }
 
+/**
+ * The local AWS endpoint answers only SigV4-signed requests, as AWS does: this one is signed
+ * as the AWS CLI would sign it, with the local cloud's administrator credentials.
+ */
+async function signedRequest(endpoint: string, target: string, body: string) {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({
+    service: 'ecr',
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: 'CUTOVERCLI', secretAccessKey: 'local' },
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port === '' ? {} : { port: Number(url.port) }),
+    path: url.pathname,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, host: url.host },
+    body,
+  });
+  // fetch sets Host from the URL, to the same value that was signed.
+  const { host: _host, ...headers } = signed.headers;
+  return headers;
+}
+
 async function callLocal(endpoint: string, target: string, body: unknown): Promise<unknown> {
   let response: Response;
+  const text = JSON.stringify(body);
   try {
     response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
-      body: JSON.stringify(body),
+      headers: await signedRequest(endpoint, target, text),
+      body: text,
     });
   } catch {
     throw new Error(

@@ -32,10 +32,12 @@ const digests = new Map<number, string>();
 const digest = (n: number): string => {
   let found = digests.get(n);
   if (found === undefined) {
+    // One manifest for every repository, so image n has one digest wherever it is pushed.
+    const imageManifest = LocalEcr.manifest('operator-actions', `image-${n}`, 'healthy');
     for (const repositoryName of ['linear', 'canary', 'allatonce', 'bluegreen', 'rolling']) {
       found = handle.cloud.ecr.putImage({
         repositoryName,
-        imageManifest: LocalEcr.manifest(repositoryName, `image-${n}`, 'healthy'),
+        imageManifest,
       }).image.imageId.imageDigest;
     }
     digests.set(n, found!);

@@ -86,7 +86,8 @@ describe('CloudWatchMetricSource', () => {
   });
 
   it('splits more than 500 queries into calls of at most 500, never splitting a metric', async () => {
-    const metrics = Array.from({ length: 170 }, (_, i) => metric(`errors-${i}`)); // 3 queries each
+    // 4 queries each: target 5xx, the load balancer's own 5xx, requests, and the rate.
+    const metrics = Array.from({ length: 170 }, (_, i) => metric(`errors-${i}`));
     const { source, requests } = scripted((input) => ({
       MetricDataResults: input
         .MetricDataQueries!.filter((q) => q.ReturnData)
@@ -96,7 +97,7 @@ describe('CloudWatchMetricSource', () => {
     const series = await source.series(metrics, TARGET, WINDOW, 60);
 
     expect(series.map((s) => s.values)).toEqual(metrics.map((_, i) => [i]));
-    expect(requests.map((r) => r.MetricDataQueries!.length)).toEqual([498, 12]);
+    expect(requests.map((r) => r.MetricDataQueries!.length)).toEqual([500, 180]);
     for (const request of requests) {
       const ids = new Set(request.MetricDataQueries!.map((q) => q.Id!));
       for (const id of ids) expect(ids.has(id.replace(/_.*/, ''))).toBe(true);

@@ -80,9 +80,14 @@ describe('canary analysis on the local cloud', () => {
 
   it('a marginal result pauses the deployment; approved, it goes on to promotion', async () => {
     const digest = push(handle, 'marginal', 'v2', 'slow');
-    const id = `marginal-${digest.slice(7, 19)}`;
+    // The push's deployment, whose id is named from the push event.
+    let id = '';
     await until(
-      async () => (await handle.clients.deployments.get(id))?.approval !== undefined,
+      async () => {
+        const [newest] = await handle.clients.deployments.listByService('marginal', 1);
+        id = newest?.image.endsWith(digest) === true ? newest.deploymentId : '';
+        return newest?.approval !== undefined && id !== '';
+      },
       'the marginal deployment to wait for a person',
       60_000,
     );

@@ -158,7 +158,8 @@ export class ApiClient {
       return new ApiFailure(error.code, error.message, exitCodeFor(status), {
         status,
         ...(problems ? { problems } : {}),
-        ...this.hintFor(status),
+        // Cutover's own refusal (four eyes) is not a matter of credentials.
+        ...(error.code === 'SeparateApproverRequired' ? {} : this.hintFor(status)),
       });
     }
     // Not Cutover's error shape: API Gateway's own answers ({"message": "Forbidden"}), or

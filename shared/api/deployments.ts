@@ -126,7 +126,8 @@ export async function act(
     return await actOn(deps, request, id, action);
   } catch (error) {
     // Four eyes: the caller is known and the deployment can take the action, but not from them.
-    if (error instanceof SelfApprovalRefused) throw new ApiError(403, 'Forbidden', error.message);
+    if (error instanceof SelfApprovalRefused)
+      throw new ApiError(403, 'SeparateApproverRequired', error.message);
     throw error;
   }
 }

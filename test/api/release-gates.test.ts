@@ -170,7 +170,7 @@ describe('four eyes (approval.separateApprover)', () => {
       const refused = await api<ErrorBody>('POST', `/deployments/${id}/${action}`, body, 'operator:ana');
       expect(refused.status, `${action} ${JSON.stringify(body)}`).toBe(403);
       expect(refused.body.error).toEqual({
-        code: 'Forbidden',
+        code: 'SeparateApproverRequired',
         message: expect.stringContaining(
           `operator:ana started ${id}, and bluegreen's catalog entry requires a separate approver (approval.separateApprover)`,
         ) as unknown,

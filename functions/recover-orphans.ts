@@ -1,6 +1,7 @@
 // Scheduled (every 5 minutes), and on every Cutover execution that ends FAILED, TIMED_OUT
 // or ABORTED: finishes deployments whose execution ended while holding their service's
-// lock (shared/engine/recover.ts), and publishes "Deployment Rolled Back" for each.
+// lock (shared/engine/recover.ts), and publishes "Deployment Rolled Back" for each. Each
+// service on its own: one that fails is logged with its error and listed in `failed`.
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -21,11 +22,15 @@ import { logger, metrics } from '../shared/runtime/observability.js';
 type Deps = Parameters<typeof recoverOrphans>[0];
 
 export function createHandler(catalog: Catalog, deps: Deps) {
-  async function recover(): Promise<{ recoveries: Recovery[] }> {
-    const recoveries = await recoverOrphans(deps, catalog);
+  async function recover(): Promise<{ recoveries: Recovery[]; failed: Recovery[] }> {
+    const all = await recoverOrphans(deps, catalog);
+    const failed = all.filter((r) => r.action === 'failed');
+    const recoveries = all.filter((r) => r.action !== 'failed');
     for (const recovery of recoveries) logger.warn('recovered an orphaned deployment', { ...recovery });
+    for (const failure of failed) logger.error('could not recover an orphaned deployment', { ...failure });
     metrics.addMetric('OrphansRecovered', MetricUnit.Count, recoveries.length);
-    return { recoveries };
+    metrics.addMetric('OrphanRecoveriesFailed', MetricUnit.Count, failed.length);
+    return { recoveries, failed };
   }
   return middy(recover).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }

@@ -42,8 +42,9 @@ export class LocalSchedules {
   }
 
   private report(name: string, result: unknown): void {
-    const recoveries = (result as { recoveries?: { service: string; action: string; message: string }[] })
-      ?.recoveries;
-    for (const r of recoveries ?? []) this.log(`${name}: ${r.service} ${r.action}: ${r.message}`);
+    type Line = { service: string; action: string; message: string };
+    const { recoveries, failed } = (result ?? {}) as { recoveries?: Line[]; failed?: Line[] };
+    for (const r of [...(recoveries ?? []), ...(failed ?? [])])
+      this.log(`${name}: ${r.service} ${r.action}: ${r.message}`);
   }
 }

@@ -3,6 +3,7 @@
 // still only a weight flip. Then the old task set is scaled in and deleted.
 
 import type { DeploymentSpec } from '../domain/deployment-request.js';
+import type { TaskSet } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
 import { refuseWhileFiring } from './alarms.js';
@@ -62,19 +63,61 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
   return { release: deployment.release };
 }
 
-/** After the termination wait: scale the old task set in, then delete it. */
+/**
+ * After the termination wait: scale the old task set in, then delete it.
+ *
+ * Which task set is old comes from the record, but whether it may go is decided by what ECS
+ * and the load balancer say now: the PRIMARY task set, and (outside rolling) any task set
+ * behind a target group that production traffic is on, is never scaled in or deleted,
+ * whatever the record says. The record and ECS can disagree after a crash: the local cloud
+ * restarted from a snapshot older than the promotion, or a person changed the service by
+ * hand. Scaling in the primary would take the service down, so clean-up refuses instead.
+ */
 export async function cleanUp(
-  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'taskSets'>,
+  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'taskSets' | 'router'>,
   spec: DeploymentSpec,
 ): Promise<{ removed: string }> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const service = ecsServiceOf(spec);
   const old = deployment.stable.taskSetId;
+  // Read after the termination wait, not before: the lock keeps other deployments from
+  // changing the service in between, and these reads see any change made before them.
+  const taskSet = (await deps.taskSets.list(service)).find((candidate) => candidate.id === old);
   // Gone already (an earlier try deleted it, or someone did by hand): nothing left to do.
-  if ((await deps.taskSets.list(service)).some((taskSet) => taskSet.id === old)) {
+  if (taskSet !== undefined) {
+    const live = await liveTargetGroups(deps, spec);
+    const why = protectedBecause(taskSet, live);
+    if (why !== null) {
+      throw new Error(
+        `clean-up of ${spec.service} refused to remove task set ${old}: ${why}. ECS does not show ` +
+          `release ${deployment.release} as promoted; make its task set primary with all traffic ` +
+          `on it (or roll back) before removing the old one`,
+      );
+    }
     await deps.taskSets.scale(service, old, 0);
     await deps.taskSets.remove(service, old);
   }
   await advance(deps, deployment, 'done');
   return { removed: old };
+}
+
+/** The target groups production traffic is on now; none for rolling, which shares one group. */
+async function liveTargetGroups(
+  deps: Pick<EngineDeps, 'router'>,
+  spec: DeploymentSpec,
+): Promise<Set<string>> {
+  if (spec.plan.strategy === 'rolling') return new Set();
+  const weights = await deps.router.weights(spec.settings.traffic.productionListenerRule);
+  return new Set(weights.filter((w) => w.weight > 0).map((w) => w.targetGroupArn));
+}
+
+/** Why a task set must stay, or null if it may be scaled in and deleted. */
+export function protectedBecause(
+  taskSet: Pick<TaskSet, 'status' | 'targetGroupArn'>,
+  liveGroups: ReadonlySet<string>,
+): string | null {
+  if (taskSet.status === 'PRIMARY') return 'ECS says it is the PRIMARY task set';
+  if (taskSet.targetGroupArn !== undefined && liveGroups.has(taskSet.targetGroupArn))
+    return `production traffic is on its target group ${taskSet.targetGroupArn}`;
+  return null;
 }

@@ -44,6 +44,7 @@ const NOT_EXERCISED: Record<string, string> = {
       'elasticloadbalancing:DescribeRules',
       'events:PutEvents',
       'states:StartExecution',
+      'ecs:UpdateServicePrimaryTaskSet',
     ].map((action) => [`recover-orphans ${action}`, ORPHANS]),
   ),
   // A catalog may name a listener where these name a listener rule.
@@ -54,9 +55,15 @@ const NOT_EXERCISED: Record<string, string> = {
     ]),
   ),
   ...Object.fromEntries(
-    ['allow-test-traffic', 'shift-traffic', 'roll-back', 'recover-orphans', 'check-drift', 'api'].map(
-      (fn) => [`${fn} elasticloadbalancing:DescribeListeners`, LISTENER],
-    ),
+    [
+      'allow-test-traffic',
+      'shift-traffic',
+      'roll-back',
+      'recover-orphans',
+      'check-drift',
+      'api',
+      'clean-up',
+    ].map((fn) => [`${fn} elasticloadbalancing:DescribeListeners`, LISTENER]),
   ),
 };
 

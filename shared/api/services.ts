@@ -12,7 +12,7 @@ import type { ApiDeps } from './deps.js';
 import { conflict, notFound } from './errors.js';
 import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
 import { startDeployment } from './deployments.js';
-import { releasesView } from './views.js';
+import { releasesView, type ReleaseView } from './views.js';
 
 function entryOf(deps: ApiDeps, name: string) {
   const entry = getService(deps.catalog, name);
@@ -129,21 +129,12 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
   }
   const history = releasesView(await records(deps, name));
   const live = (await deps.serviceStates.get(name)).stable?.release;
-  const promoted = history.filter((r) => r.outcome === 'promoted' && r.image !== null);
-  const target =
-    to === undefined ? promoted.find((r) => r.release !== live) : promoted.find((r) => r.release === to);
-  if (target === undefined) {
-    throw notFound(
-      to === undefined
-        ? `${name} has no earlier promoted release to roll back to`
-        : `release ${to} of ${name} was never promoted; promoted releases: ${promoted.map((r) => r.release).join(', ') || 'none'}`,
-    );
-  }
+  const target = rollbackTarget(name, history, live ?? 0, to);
   if (target.release === live)
     throw conflict('Conflict', `release ${target.release} of ${name} is already live`);
   const input = {
     service: name,
-    image: target.image!,
+    image: target.image,
     trigger: 'rollback' as const,
     rollbackOf: target.release,
     ...(reason ? { reason } : {}),
@@ -158,4 +149,42 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
       detail: { action: 'rollback', target: target.release, ...(reason ? { reason } : {}) },
     });
   });
+}
+
+/**
+ * What a rollback redeploys: only ever a release that was promoted. Without `to`, the newest
+ * one promoted before the live release; with `to`, that release, refused (409, naming how it
+ * ended) if it was not promoted: an aborted or rolled-back image never comes back this way.
+ */
+function rollbackTarget(
+  name: string,
+  history: readonly ReleaseView[],
+  live: number,
+  to: number | undefined,
+): ReleaseView & { image: string } {
+  const promoted = history.filter(
+    (r): r is ReleaseView & { image: string } => r.outcome === 'promoted' && r.image !== null,
+  );
+  const choices = promoted.map((r) => r.release).join(', ') || 'none';
+  if (to === undefined) {
+    const earlier = promoted.find((r) => r.release < live);
+    if (earlier === undefined)
+      throw notFound(
+        `${name} has no release promoted before the live one (${live > 0 ? `release ${live}` : 'not deployed by Cutover'}) to roll back to`,
+      );
+    return earlier;
+  }
+  const asked = history.filter((r) => r.release === to);
+  const match = promoted.find((r) => r.release === to);
+  if (match !== undefined) return match;
+  if (asked.length === 0) throw notFound(`${name} has no release ${to}; releases promoted: ${choices}`);
+  const how = asked.map((r) => `${outcomeWords(r.outcome)}${r.reason ? ` (${r.reason.message})` : ''}`);
+  throw conflict(
+    'NotPromoted',
+    `release ${to} of ${name} ${how.join('; and ')}; roll back to a release that was promoted: ${choices}`,
+  );
+}
+
+function outcomeWords(outcome: ReleaseView['outcome']): string {
+  return outcome === 'running' ? 'is still running' : `was ${outcome.replace('-', ' ')}`;
 }

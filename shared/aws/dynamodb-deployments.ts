@@ -4,7 +4,8 @@
 //
 //   lock           pk SERVICE#<service>   sk LOCK                  deploymentId, leaseUntil (ms)
 //   queued push    pk SERVICE#<service>   sk QUEUED                service, image, pushedAt (ms), input
-//   service state  pk SERVICE#<service>   sk STATE                 stable?, ledgerHead?
+//   service state  pk SERVICE#<service>   sk STATE                 stable?, ledgerHead?, lastRelease?,
+//                                                                  lastReleaseBy? (the deployment that took it)
 //   deployment     pk DEPLOYMENT#<id>     sk DEPLOYMENT            the Deployment, plus gsi1pk
 //                                                                  SERVICE#<service>, gsi1sk <startedAt>#<id>
 //   alarm watcher  pk ALARM#<alarmName>   sk DEPLOYMENT#<id>       deploymentId, service, token,
@@ -331,7 +332,38 @@ export class DynamoServiceStates extends DeploymentsTableAdapter implements Serv
     return {
       stable: (item?.stable as StableRelease | undefined) ?? null,
       ledgerHead: (item?.ledgerHead as ChainHead | undefined) ?? null,
+      ...(typeof item?.lastRelease === 'number' ? { lastRelease: item.lastRelease } : {}),
     };
+  }
+
+  async allocateRelease(service: string, deploymentId: string, floor: number): Promise<number> {
+    const output = await this.attempt('UpdateItem service state', (TableName) =>
+      this.client.send(
+        new UpdateCommand({
+          TableName,
+          Key: stateKey(service),
+          // One atomic increment, never a read and then a write: of two deployments asking at
+          // once, each gets its own number.
+          UpdateExpression: 'SET #last = if_not_exists(#last, :floor) + :one, #by = :deploymentId',
+          // Closes the retry race: a retried step of the deployment that took the last number
+          // must not take a second one (and leave a gap in what it recorded).
+          ConditionExpression: 'attribute_not_exists(#by) OR #by <> :deploymentId',
+          ExpressionAttributeNames: { '#last': 'lastRelease', '#by': 'lastReleaseBy' },
+          ExpressionAttributeValues: { ':floor': floor, ':one': 1, ':deploymentId': deploymentId },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    const given: unknown = output?.Attributes?.lastRelease;
+    if (typeof given === 'number') return given;
+    // The condition failed: this deployment holds the last number already.
+    const item = await this.getItem('GetItem service state', stateKey(service));
+    if (typeof item?.lastRelease !== 'number') {
+      throw new TransientError(
+        `The release counter of service "${service}" is missing after a failed condition; the step will retry`,
+      );
+    }
+    return item.lastRelease;
   }
 
   async setStable(service: string, stable: StableRelease): Promise<void> {

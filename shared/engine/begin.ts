@@ -42,8 +42,8 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
           'an older image never replaces a newer one. Deploy it explicitly (cutover deploy) if you mean to',
       );
     }
-    const head = await deps.ledger.head(spec.service);
-    const deployment = newDeployment(spec, stable, (head?.release ?? 0) + 1, now);
+    const release = await nextRelease(deps, spec.service, spec.deploymentId, stable.release);
+    const deployment = newDeployment(spec, stable, release, now);
     if (!(await deps.deployments.create(deployment)))
       return progressOf((await deps.deployments.get(spec.deploymentId))!);
     await appendOnce(deps, {
@@ -78,6 +78,32 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
     await deps.locks.release(spec.service, spec.deploymentId);
     throw error;
   }
+}
+
+/**
+ * A number no other deployment of the service has had or will have: taken from a counter in
+ * one conditional write, so concurrent starts and retried steps never share one. The first
+ * time (a service whose releases predate the counter), the counter starts after the highest
+ * release the ledger or the live release knows.
+ */
+async function nextRelease(
+  deps: BeginDeps,
+  service: string,
+  deploymentId: string,
+  liveRelease: number,
+): Promise<number> {
+  const { lastRelease } = await deps.serviceStates.get(service);
+  const floor = lastRelease !== undefined ? 0 : Math.max(liveRelease, await highestRelease(deps, service));
+  return deps.serviceStates.allocateRelease(service, deploymentId, floor);
+}
+
+async function highestRelease(deps: BeginDeps, service: string): Promise<number> {
+  let highest = 0;
+  for (const stored of await deps.ledger.list(service)) {
+    const release = (stored as { release?: unknown } | null)?.release;
+    if (typeof release === 'number' && Number.isSafeInteger(release)) highest = Math.max(highest, release);
+  }
+  return highest;
 }
 
 /** When a push's image was pushed; undefined for other triggers. */

@@ -52,6 +52,8 @@ export interface ServiceState {
   stable: StableRelease | null;
   /** The ledger's anchor: the newest record's seq and hash, as last written. */
   ledgerHead: ChainHead | null;
+  /** The highest release number given out so far; absent before the first `allocateRelease`. */
+  lastRelease?: number | undefined;
 }
 
 export interface ServiceStates {
@@ -59,6 +61,13 @@ export interface ServiceStates {
   setStable(service: string, stable: StableRelease): Promise<void>;
   /** Moves the anchor forward; an older head than the one stored is ignored. */
   advanceLedgerHead(service: string, head: ChainHead): Promise<void>;
+  /**
+   * Gives `deploymentId` the service's next release number: one more than any number given
+   * before, or than `floor` when none was (a service whose releases predate the counter).
+   * Never the same number twice, however many deployments ask at once; the deployment that
+   * took the last number gets it again when it asks again (a retried step).
+   */
+  allocateRelease(service: string, deploymentId: string, floor: number): Promise<number>;
 }
 
 export interface AlarmWatcher {

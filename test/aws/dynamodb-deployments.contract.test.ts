@@ -403,6 +403,30 @@ for (const emulator of EMULATORS) {
         else await Promise.all(seqs.map(advance));
         expect((await states.get(service)).ledgerHead).toEqual({ seq: 10, hash: '0'.repeat(64) });
       });
+
+      it('gives release numbers after the floor, one per deployment, the same one again on a retry', async () => {
+        const service = newService();
+        const [a, b] = [newId(), newId()];
+        expect(await states.allocateRelease(service, a, 3)).toBe(4);
+        expect(await states.allocateRelease(service, a, 3)).toBe(4);
+        // The floor only starts the counter; it never moves it back.
+        expect(await states.allocateRelease(service, b, 0)).toBe(5);
+        expect((await states.get(service)).lastRelease).toBe(5);
+      });
+
+      it('gives deployments asking at once different numbers', async () => {
+        const service = newService();
+        const ids = Array.from({ length: 6 }, newId);
+        // As above: moto applies a conditional UpdateItem as a separate read and write.
+        const given =
+          emulator.name === 'moto_server'
+            ? await ids.reduce<Promise<number[]>>(
+                async (done, id) => [...(await done), await states.allocateRelease(service, id, 0)],
+                Promise.resolve([]),
+              )
+            : await Promise.all(ids.map((id) => states.allocateRelease(service, id, 0)));
+        expect([...given].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
+      });
     });
 
     describe('AlarmWatchers', () => {

@@ -148,6 +148,19 @@ export class FakeServiceStates implements ServiceStates {
     this.states.set(service, state);
     return Promise.resolve();
   }
+
+  /** Who took each service's last release number, as the adapter keeps it beside the number. */
+  private readonly lastReleaseBy = new Map<string, string>();
+
+  allocateRelease(service: string, deploymentId: string, floor: number): Promise<number> {
+    const state = this.states.get(service) ?? { stable: null, ledgerHead: null };
+    if (state.lastRelease !== undefined && this.lastReleaseBy.get(service) === deploymentId)
+      return Promise.resolve(state.lastRelease);
+    state.lastRelease = (state.lastRelease ?? floor) + 1;
+    this.lastReleaseBy.set(service, deploymentId);
+    this.states.set(service, state);
+    return Promise.resolve(state.lastRelease);
+  }
 }
 
 export class FakeWatchers implements AlarmWatchers {

@@ -92,7 +92,9 @@ async function recoverService(
     await releaseLock(deps, spec);
     return { service, deploymentId, action: 'rolled-back', message: why };
   }
-  if (deployment.status === 'running' || (deployment.status === 'promoted' && deployment.phase !== 'done')) {
+  // Promoted, even in phase `done`: ECS may have lost what clean-up did (a restart from an
+  // older snapshot), and finishing is idempotent when it did not.
+  if (deployment.status === 'running' || deployment.status === 'promoted') {
     const finished = await finishPromotion(deps, spec, deployment);
     await releaseLock(deps, spec);
     if (!finished.done)
@@ -100,8 +102,7 @@ async function recoverService(
     return { service, deploymentId, action: 'cleaned-up', message: `${why}; Cutover finished its promotion` };
   }
   await releaseLock(deps, spec);
-  const action = deployment.status === 'promoted' ? 'cleaned-up' : 'released';
-  return { service, deploymentId, action, message: why };
+  return { service, deploymentId, action: 'released', message: why };
 }
 
 /**

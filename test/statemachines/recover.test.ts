@@ -91,6 +91,51 @@ describe('orphan recovery', () => {
     await expectAtRest(world, 'web', NEW);
   });
 
+  it('recovers each service on its own: one that fails is reported, and the next is still recovered', async () => {
+    const world = createWorld();
+    await linear(world, () => (world.deployments.items.get('web-run')?.weights.candidate ?? 0) >= 30);
+    seedService(world, 'worker');
+    const workerImage = `${REGISTRY}/platform/worker@${DIGEST(3)}`;
+    const worker = start(world, 'rolling', { service: 'worker', image: workerImage }, 'worker-run');
+    await drive(
+      world,
+      worker,
+      () => (world.deployments.items.get('worker-run')?.weights.candidate ?? 0) >= 25,
+    );
+    world.executions.summaries.set('web-run', { status: 'ABORTED', startDate: 0 });
+    world.executions.summaries.set('worker-run', { status: 'ABORTED', startDate: 0 });
+    // ECS fails every request about web (the first service of the catalog), and only about web.
+    const deps = depsOf(world);
+    const ecsDown = new Error('ECS is unavailable for prod/web');
+    const taskSets = new Proxy(world.ecs, {
+      get(ecs, property) {
+        if (property === 'list')
+          return (service: { cluster: string; service: string }) =>
+            service.service === 'web' ? Promise.reject(ecsDown) : ecs.list(service);
+        const value: unknown = Reflect.get(ecs, property);
+        return typeof value === 'function' ? (value as () => unknown).bind(ecs) : value;
+      },
+    });
+
+    const done = await recoverOrphans({ ...deps, taskSets }, world.catalog);
+    expect(done).toEqual([
+      expect.objectContaining({
+        service: 'web',
+        deploymentId: 'web-run',
+        action: 'failed',
+        message: expect.stringMatching(/recovery of web failed \(Error: ECS is unavailable for prod\/web\)/),
+      }),
+      expect.objectContaining({ service: 'worker', deploymentId: 'worker-run', action: 'rolled-back' }),
+    ]);
+    expect(await world.locks.holder('worker')).toBeNull();
+    // web keeps its lock, and the next sweep, with ECS back, recovers it.
+    expect(await world.locks.holder('web')).toMatchObject({ deploymentId: 'web-run' });
+    expect(await recover(world)).toEqual([
+      expect.objectContaining({ service: 'web', action: 'rolled-back' }),
+    ]);
+    await expectAtRest(world, 'web', STABLE);
+  });
+
   it('frees a lock whose lease ran out before any record was written', async () => {
     const world = createWorld();
     seedService(world, 'web');

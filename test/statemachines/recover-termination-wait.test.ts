@@ -143,6 +143,9 @@ describe('a crash at any point of the termination wait', () => {
         )
           expect(promoted, context).toBe(true);
       }
+      console.log(
+        `reliability orphans${lostEcs ? ' (ECS lost)' : ''}: ${JSON.stringify({ crashPoints: points.length })}`,
+      );
       // Every write of promote, clean-up and release-lock was a crash point.
       expect(points).toEqual(
         expect.arrayContaining(['ecs.makePrimary', 'ecs.scale', 'ecs.remove', 'locks.release']),

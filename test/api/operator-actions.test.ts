@@ -12,10 +12,17 @@
 import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES } from '../../local/functions.js';
 import { freePort } from '../support/emulators.js';
 import { LocalEcr } from '../../local/aws/ecr.js';
-import { ledger, startCloud, weights, type CloudHandle } from '../support/local-cloud.js';
+import {
+  callApi,
+  ledger,
+  startCloud,
+  stopCleanly,
+  warmHandlers,
+  weights,
+  type CloudHandle,
+} from '../support/local-cloud.js';
 
 /**
  * Simulated seconds per real second: `npm start`'s default. A Task's TimeoutSeconds (60 s)
@@ -87,50 +94,16 @@ beforeAll(async () => {
   await warmUp();
 }, 60_000);
 
-afterAll(async () => {
-  if (handle === undefined) return;
-  // A test that failed half-way may leave a deployment running: stop it, and let the handler
-  // calls in flight finish, before the tables close under them.
-  for (const execution of handle.cloud.stepFunctions.runningExecutions()) execution.stop();
-  const deadline = Date.now() + 5_000;
-  while (handle.cloud.functions.busy > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  await handle.stop();
-});
+afterAll(() => stopCleanly(handle));
 
-/**
- * Loads every handler once, as a warm Lambda would be: here the first call of a handler
- * compiles its TypeScript, which can outlast a Task's TimeoutSeconds in simulated time and
- * fail a deployment that did nothing wrong. Each is called with no input, which it refuses.
- */
 async function warmUp(): Promise<void> {
-  // Not the API (already serving) nor the scheduled functions (which take no input and would run).
-  const skipped = new Set(['api', 'check-drift', 'recover-orphans']);
-  const names = FUNCTION_NAMES.filter((name) => !skipped.has(name));
-  const results = await Promise.allSettled(
-    names.map((name) => handle.cloud.functions.resolve(name)({}, { functionName: name })),
-  );
+  const results = await warmHandlers(handle);
   // A handler given nothing must not have done anything with it.
-  expect(results.map((r) => r.status)).toEqual(names.map(() => 'rejected'));
+  expect(results.map((r) => r.status)).toEqual(results.map(() => 'rejected'));
 }
 
-async function api<T = unknown>(
-  method: string,
-  path: string,
-  body?: unknown,
-  actor = 'operator:ana',
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${handle.cloud.apiEndpoint}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${handle.cloud.token}`,
-      'x-cutover-actor': actor,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
+function api<T = unknown>(method: string, path: string, body?: unknown, actor = 'operator:ana') {
+  return callApi<T>(handle, method, path, body, actor);
 }
 
 async function deploy(service: string, n: number, extra: Record<string, unknown> = {}): Promise<string> {

@@ -14,9 +14,16 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { LocalEcr } from '../../local/aws/ecr.js';
-import { FUNCTION_NAMES } from '../../local/functions.js';
 import { freePort } from '../support/emulators.js';
-import { ledger, SCENARIOS, startCloud, type CloudHandle } from '../support/local-cloud.js';
+import {
+  callApi,
+  ledger,
+  SCENARIOS,
+  startCloud,
+  stopCleanly,
+  warmHandlers,
+  type CloudHandle,
+} from '../support/local-cloud.js';
 
 /** `npm start`'s speed: a Task's 60 s timeout is a real second, time enough for a busy machine. */
 const SPEED = 60;
@@ -51,36 +58,13 @@ function fourEyesCatalog(): string {
 
 beforeAll(async () => {
   handle = await startCloud({ port: await freePort(), speed: SPEED, catalogPath: fourEyesCatalog() });
-  // Each handler loaded once, as a warm Lambda is: a first call compiles its TypeScript, which
-  // could outlast a Task's timeout in simulated time. Given nothing, each refuses it.
-  const skipped = new Set(['api', 'check-drift', 'recover-orphans']);
-  const names = FUNCTION_NAMES.filter((name) => !skipped.has(name));
-  await Promise.allSettled(
-    names.map((name) => handle.cloud.functions.resolve(name)({}, { functionName: name })),
-  );
+  await warmHandlers(handle);
 }, 60_000);
 
-afterAll(async () => {
-  if (handle === undefined) return;
-  for (const execution of handle.cloud.stepFunctions.runningExecutions()) execution.stop();
-  const deadline = Date.now() + 5_000;
-  while (handle.cloud.functions.busy > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  await handle.stop();
-});
+afterAll(() => stopCleanly(handle));
 
-async function api<T>(method: string, path: string, body: unknown, actor: string) {
-  const response = await fetch(`${handle.cloud.apiEndpoint}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${handle.cloud.token}`,
-      'x-cutover-actor': actor,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
+function api<T>(method: string, path: string, body: unknown, actor: string) {
+  return callApi<T>(handle, method, path, body, actor);
 }
 
 /** An image the local ECR holds, pushed untagged (so no push deployment starts). */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../local/iam/authorizer.js';
 import { evaluate, type Statement } from '../../local/iam/policy.js';
 import { freePort } from '../support/emulators.js';
-import { finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { callApi, finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
 
 const ORPHANS = 'only when a lock outlives its execution (test/reliability/restart.test.ts)';
 const LISTENER = 'only for a catalog that names a listener, not a listener rule';
@@ -77,18 +77,8 @@ const checked = (action: string) => !action.startsWith('dynamodb:');
 let handle: CloudHandle;
 const decisions: Decision[] = [];
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${handle.cloud.apiEndpoint}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${handle.cloud.token}`,
-      'x-cutover-actor': 'operator:iam-test',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const api = (method: string, path: string, body?: unknown) =>
+  callApi(handle, method, path, body, 'operator:iam-test');
 
 beforeAll(async () => {
   handle = await startCloud({ port: await freePort() });

@@ -70,7 +70,7 @@ async function checkService(world: World, model: Model, service: Service, atRest
 
   const reasons = entries
     .filter((r) => r.type === 'OperatorAction')
-    .map((r) => String(r.detail.reason ?? ''));
+    .map((r) => (typeof r.detail.reason === 'string' ? r.detail.reason : ''));
   for (const action of model.actions.filter((a) => a.service === service)) {
     const times = reasons.filter((reason) => reason === action.token).length;
     expect(times, `I5: ${action.token} (${action.accepted ? 'accepted' : 'refused'}) in the ledger`).toBe(
@@ -131,7 +131,7 @@ class Deploy implements Command {
     const digest =
       this.which === 'never-pushed'
         ? `sha256:${String(model.next++).padStart(64, '0')}`
-        : pushed[(this.which as number) % pushed.length]!.digest;
+        : pushed[this.which % pushed.length]!.digest;
     const answer = await world.api('POST', '/deployments', {
       service: this.service,
       image: world.image(this.service, digest),
@@ -229,17 +229,12 @@ const commands = [
     )
     .map(([s, w, st]) => new Deploy(s, w, st)),
   fc
-    .tuple(
-      service,
-      fc.constantFrom('approve', 'abort', 'promote', 'promote-full') as fc.Arbitrary<Act['action']>,
-    )
+    .tuple(service, fc.constantFrom<Act['action'][]>('approve', 'abort', 'promote', 'promote-full'))
     .map(([s, a]) => new Act(s, a)),
   fc
     .tuple(service, fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }))
     .map(([s, to]) => new Rollback(s, to)),
-  fc
-    .tuple(service, fc.constantFrom('ALARM', 'OK') as fc.Arbitrary<'ALARM' | 'OK'>)
-    .map(([s, st]) => new Alarm(s, st)),
+  fc.tuple(service, fc.constantFrom<('ALARM' | 'OK')[]>('ALARM', 'OK')).map(([s, st]) => new Alarm(s, st)),
   fc.constant(new Restart()),
 ];
 

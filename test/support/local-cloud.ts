@@ -15,6 +15,7 @@ import {
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalEcr } from '../../local/aws/ecr.js';
+import { FUNCTION_NAMES } from '../../local/functions.js';
 import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud } from '../../local/cloud.js';
 import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
 import {
@@ -179,4 +180,52 @@ export async function alarmHistory(handle: CloudHandle, alarmName: string): Prom
     new DescribeAlarmHistoryCommand({ AlarmName: alarmName, HistoryItemType: 'StateUpdate' }),
   );
   return (history.AlarmHistoryItems ?? []).map((h) => h.HistorySummary ?? '').reverse();
+}
+
+/** Calls the local HTTP API as a client does: with the bearer token, and the actor's header. */
+export async function callApi<T = Record<string, unknown>>(
+  handle: CloudHandle,
+  method: string,
+  path: string,
+  body?: unknown,
+  actor = 'operator:test',
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${handle.cloud.apiEndpoint}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${handle.cloud.token}`,
+      'x-cutover-actor': actor,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/**
+ * Loads every handler once, as a warm Lambda is: a first call compiles its TypeScript, which
+ * can outlast a Task's TimeoutSeconds in simulated time and fail a deployment that did nothing
+ * wrong. Each is called with no input, which it refuses; returns how each call settled.
+ */
+export async function warmHandlers(handle: CloudHandle): Promise<PromiseSettledResult<unknown>[]> {
+  // Not the API (already serving) nor the scheduled functions (which take no input and would run).
+  const skipped = new Set(['api', 'check-drift', 'recover-orphans']);
+  const names = FUNCTION_NAMES.filter((name) => !skipped.has(name));
+  return Promise.allSettled(
+    names.map((name) => handle.cloud.functions.resolve(name)({}, { functionName: name })),
+  );
+}
+
+/**
+ * Stops the local cloud after a test that may have failed half-way: running executions are
+ * stopped, and handler calls in flight finish before the tables close under them.
+ */
+export async function stopCleanly(handle: CloudHandle | undefined): Promise<void> {
+  if (handle === undefined) return;
+  for (const execution of handle.cloud.stepFunctions.runningExecutions()) execution.stop();
+  const deadline = Date.now() + 5_000;
+  while (handle.cloud.functions.busy > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await handle.stop();
 }

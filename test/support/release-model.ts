@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEcr } from '../../local/aws/ecr.js';
-import { ledger, startCloud, until, weights, type CloudHandle } from './local-cloud.js';
+import { callApi, ledger, startCloud, until, weights, type CloudHandle } from './local-cloud.js';
 
 export const SERVICES = ['linear', 'bluegreen'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -65,17 +65,8 @@ export class World {
     return `${REGISTRY}/${service}@${digest}`;
   }
 
-  async api(method: string, path: string, body?: unknown, actor = 'operator:model') {
-    const response = await fetch(`${this.handle.cloud.apiEndpoint}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.handle.cloud.token}`,
-        'x-cutover-actor': actor,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  api(method: string, path: string, body?: unknown, actor = 'operator:model') {
+    return callApi(this.handle, method, path, body, actor);
   }
 
   async alarm(service: Service, state: 'ALARM' | 'OK'): Promise<void> {
@@ -96,8 +87,8 @@ export class World {
   }
 
   /**
-   * Waits until no deployment of the service runs, or the one that runs waits for a person,
-   * and it stays so for half a real second: a push is delivered and started asynchronously,
+   * Waits until no deployment of the service runs and its lock is free, or the one that runs
+   * waits for a person, and it stays so for half a real second: a push is delivered and started asynchronously,
    * so a moment with nothing running may come before its deployment does.
    */
   async settle(service: Service): Promise<void> {
@@ -108,7 +99,8 @@ export class World {
           .runningExecutions()
           .some((e) => e.name.startsWith(`${service}-`));
         const current = await this.current(service);
-        const settled = (!running && current === null) || current?.waitingForApproval === true;
+        const locked = (await this.handle.clients.locks.holder(service)) !== null;
+        const settled = (!running && current === null && !locked) || current?.waitingForApproval === true;
         quiet = settled ? quiet + 1 : 0;
         return quiet >= 10;
       },

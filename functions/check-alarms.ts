@@ -1,4 +1,5 @@
-// Refuses to start shifting while a watched alarm is already in ALARM.
+// Refuses to start shifting a new image while a watched alarm is already in ALARM; a rollback
+// (or an override) goes on, and the ledger records which alarms fired.
 
 import { cloudWatchClient } from '../shared/aws/clients.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';

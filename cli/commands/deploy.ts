@@ -24,6 +24,10 @@ Options:
                       Linear10PercentEvery1Minutes | Linear10PercentEvery3Minutes
   --batch-percent N   rolling only: the share of tasks replaced per batch (1-100)
   --reason TEXT       why, recorded with the deployment
+  --override-alarms WHY
+                      deploy although a watched alarm is in ALARM (a fix-forward),
+                      with WHY recorded in the ledger. Without it a new image is refused
+                      while an alarm fires; an image promoted before (a rollback) never is
   --wait              follow the deployment until it ends, as status --watch does;
                       exit 0 if promoted, 1 if rolled back, aborted or refused
 
@@ -32,7 +36,8 @@ ${CONNECTION_HELP}
 Examples:
   cutover deploy web --image 000000000000.dkr.ecr.us-east-1.amazonaws.com/web@sha256:7f5b…
   cutover deploy web --image "$IMAGE" --preset Canary10Percent5Minutes --reason "hotfix" --wait
-  cutover deploy worker --image "$IMAGE" --strategy rolling --batch-percent 50 --json`;
+  cutover deploy worker --image "$IMAGE" --strategy rolling --batch-percent 50 --json
+  cutover deploy web --image "$FIX" --override-alarms "fixes the 5xx in v4" --wait`;
 
 interface Started {
   deploymentId: string;
@@ -58,6 +63,7 @@ export const deployCommand: Command = {
         preset: { type: 'string' },
         'batch-percent': { type: 'string' },
         reason: { type: 'string' },
+        'override-alarms': { type: 'string' },
         wait: { type: 'boolean' },
       },
     });
@@ -74,6 +80,9 @@ export const deployCommand: Command = {
         ? {}
         : { batchPercent: batchPercent(values['batch-percent']) }),
       ...(values.reason === undefined ? {} : { reason: values.reason }),
+      ...(values['override-alarms'] === undefined
+        ? {}
+        : { overrideAlarms: { reason: overrideReason(values['override-alarms']) } }),
     });
     if (!values.wait) {
       if (output.json) printJson(output, started);
@@ -109,4 +118,10 @@ function batchPercent(text: string): number {
   if (!/^\d+$/.test(text))
     throw new UsageError(`--batch-percent must be a whole number from 1 to 100, not ${text}`, help);
   return Number(text);
+}
+
+function overrideReason(text: string): string {
+  if (text.trim() === '')
+    throw new UsageError('--override-alarms needs a reason: why deploy while the alarms fire', help);
+  return text;
 }

@@ -18,9 +18,12 @@ const help = `Usage: cutover rollback <service> [--to <release>] [--reason TEXT]
 
 Roll <service> back. With a deployment in progress (and no --to), abort it: production
 traffic returns to the stable release. Otherwise start a new release that redeploys an
-earlier promoted one (default: the one before the live release) at once: all traffic in
-one step, no approval, still watched by the alarms. Releases are never changed: the
-rollback is a new release, recorded in the ledger with trigger "rollback".
+earlier promoted one (default: the newest one promoted before the live release) at once:
+all traffic in one step, no approval. Only a promoted release can come back: one that was
+rolled back or aborted is refused. Alarms never block a rollback: those already in ALARM
+when it starts are recorded in the ledger and do not gate it; any other watched alarm still
+does. Releases are never changed: the rollback is a new release, recorded in the ledger
+with trigger "rollback".
 
 Options:
   --to RELEASE        the release to redeploy (see cutover releases <service>)
@@ -28,8 +31,8 @@ Options:
 
 ${CONNECTION_HELP}
 
-Exit codes: 0 started, 1 the release is already live or the service is busy (409),
-2 bad usage, unknown service, or no such promoted release.
+Exit codes: 0 started, 1 the release is already live, was not promoted, or the service
+is busy (409), 2 bad usage, unknown service, or no such release.
 
 Examples:
   cutover rollback web

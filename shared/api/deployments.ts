@@ -23,6 +23,8 @@ const deploySchema = z.strictObject({
   preset: z.string().max(60).optional(),
   batchPercent: z.int().optional(),
   reason: reasonSchema,
+  /** Deploy a new image although watched alarms fire (a fix-forward): why, for the ledger. */
+  overrideAlarms: z.strictObject({ reason: reasonSchema.unwrap() }).optional(),
 });
 
 const MACHINES: StateMachineName[] = ['blue-green', 'canary', 'rolling'];

@@ -29,6 +29,8 @@ export const deploymentRequestSchema = z.strictObject({
   rollbackOf: z.int().min(1).optional(),
   /** For pushes: when ECR says the image was pushed, so the newest waiting push wins. */
   pushedAt: z.iso.datetime({ offset: true }).optional(),
+  /** Deploy a new image although watched alarms fire; why, recorded in the ledger. */
+  overrideAlarms: z.strictObject({ reason: z.string().trim().min(1).max(1000) }).optional(),
 });
 
 export type DeploymentRequest = z.output<typeof deploymentRequestSchema>;
@@ -46,6 +48,7 @@ export interface DeploymentSpec {
   reason?: string | undefined;
   rollbackOf?: number | undefined;
   pushedAt?: string | undefined;
+  overrideAlarms?: { reason: string } | undefined;
   plan: DeploymentPlan;
   settings: ServiceEntry;
 }
@@ -107,6 +110,7 @@ export function validateDeploymentRequest(
     reason: request.reason,
     rollbackOf: request.rollbackOf,
     pushedAt: request.pushedAt,
+    overrideAlarms: request.overrideAlarms,
     plan,
     settings,
   };

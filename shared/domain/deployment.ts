@@ -82,4 +82,9 @@ export interface Deployment {
   abortRequested?: { actor: string; reason?: string | undefined } | undefined;
   reason?: Reason | undefined;
   executionArn?: string | undefined;
+  /**
+   * Alarms already in ALARM when this deployment started, which do not gate it: it redeploys a
+   * promoted image (a rollback) or an operator overrode them. Every other watched alarm does.
+   */
+  ignoredAlarms?: string[] | undefined;
 }

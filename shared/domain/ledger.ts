@@ -49,6 +49,20 @@ const rolledBackDetail = z.strictObject({ reason: reasonSchema });
 /** The deployment ended before any production traffic moved; there was nothing to roll back. */
 const abortedDetail = z.strictObject({ reason: reasonSchema });
 
+/**
+ * Watched alarms were in ALARM when the deployment started, and it went on: it redeploys an
+ * image promoted before (`rollback`), or an operator overrode them (`override`, with why).
+ * Those alarms do not gate this deployment; the others do.
+ */
+const alarmsOverriddenDetail = z.strictObject({
+  alarms: z.array(z.string().min(1)).min(1),
+  because: z.enum(['rollback', 'override']),
+  /** For `rollback`: the release the image was promoted as. */
+  promotedAs: positiveInt.optional(),
+  /** For `override`: the operator's reason. */
+  reason: z.string().max(1000).optional(),
+});
+
 /** A person acted on a deployment: approved it, promoted it, aborted it, or asked for a rollback. */
 const operatorActionDetail = z.strictObject({
   action: z.enum(['approve', 'promote', 'promote-full', 'abort', 'rollback']),
@@ -86,6 +100,7 @@ export const ledgerRecordSchema = z.discriminatedUnion('type', [
   recordSchema('RolledBack', rolledBackDetail),
   recordSchema('Aborted', abortedDetail),
   recordSchema('OperatorAction', operatorActionDetail),
+  recordSchema('AlarmsOverridden', alarmsOverriddenDetail),
 ]);
 
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;

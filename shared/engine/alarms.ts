@@ -6,22 +6,69 @@ import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
 import type { Deployment } from '../domain/deployment.js';
 import { AlarmAlreadyFiring, AlarmFired } from './errors.js';
+import { ledgerRecordSchema } from '../domain/ledger.js';
+import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
 
-export async function checkAlarms(
-  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'alarms'>,
-  spec: DeploymentSpec,
-): Promise<{ firing: string[] }> {
-  const deployment = await loadDeployment(deps, spec.deploymentId);
+type CheckDeps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'alarms' | 'ledger' | 'serviceStates'>;
+
+/**
+ * The pre-flight check. It refuses a new image while a watched alarm fires. An alarm firing
+ * on the live release is a reason to roll back, not to refuse: an image the ledger shows was
+ * promoted before (a rollback, `rollback --to`, or a redeploy) goes on however the alarms
+ * stand, and so does a new image whose request overrides the alarms with a reason. Either
+ * way the firing alarms are recorded (AlarmsOverridden) and kept on the deployment, and they
+ * do not gate it later; every other watched alarm still does.
+ */
+export async function checkAlarms(deps: CheckDeps, spec: DeploymentSpec): Promise<{ firing: string[] }> {
+  let deployment = await loadDeployment(deps, spec.deploymentId);
   const watched = alarmNames(spec.settings);
-  const firing = watched.length === 0 ? [] : await deps.alarms.firing(watched);
-  if (firing.length > 0) {
-    const message = `alarm ${firing.join(', ')} ${firing.length > 1 ? 'are' : 'is'} already in ALARM; no traffic was moved`;
-    await noteReason(deps, deployment, { kind: 'alarm', alarmName: firing[0], message });
-    throw new AlarmAlreadyFiring(`${message}. Resolve the alarm, then deploy again`);
+  // A retried step keeps the set it decided on the first time.
+  const firing = deployment.ignoredAlarms ?? (watched.length === 0 ? [] : await deps.alarms.firing(watched));
+  if (firing.length > 0 && deployment.ignoredAlarms === undefined) {
+    const promotedAs = await promotedRelease(deps, spec);
+    const override = spec.overrideAlarms;
+    if (promotedAs === undefined && override === undefined) {
+      const message =
+        `alarm ${firing.join(', ')} ${firing.length > 1 ? 'are' : 'is'} already in ALARM; no traffic was moved. ` +
+        `Resolve it, roll back (cutover rollback ${spec.service}), or deploy again with --override-alarms "<why>"`;
+      await noteReason(deps, deployment, { kind: 'alarm', alarmName: firing[0], message });
+      throw new AlarmAlreadyFiring(message);
+    }
+    await appendOnce(deps, {
+      service: spec.service,
+      type: 'AlarmsOverridden',
+      deploymentId: spec.deploymentId,
+      release: deployment.release,
+      actor: spec.actor,
+      detail:
+        promotedAs !== undefined
+          ? { alarms: firing, because: 'rollback', promotedAs }
+          : { alarms: firing, because: 'override', reason: override!.reason },
+    });
+    deployment = await deps.deployments.update(deployment.deploymentId, { ignoredAlarms: firing });
   }
   await advance(deps, deployment, 'check-alarms');
   return { firing };
+}
+
+/** The release this image was promoted as, newest first; undefined if it never was. */
+async function promotedRelease(
+  deps: Pick<EngineDeps, 'ledger'>,
+  spec: DeploymentSpec,
+): Promise<number | undefined> {
+  const promotedHere = (stored: unknown) => {
+    const parsed = ledgerRecordSchema.safeParse(stored);
+    return parsed.success && parsed.data.type === 'Promoted' && parsed.data.detail.image === spec.image;
+  };
+  const found = (await deps.ledger.listBack(spec.service, promotedHere)).at(-1);
+  return found !== undefined && promotedHere(found) ? (found as { release: number }).release : undefined;
+}
+
+/** The watched alarms that gate this deployment: all but those it started despite. */
+export function gatingAlarms(spec: DeploymentSpec, deployment: Deployment): string[] {
+  const ignored = new Set(deployment.ignoredAlarms ?? []);
+  return alarmNames(spec.settings).filter((name) => !ignored.has(name));
 }
 
 /**
@@ -35,7 +82,7 @@ export async function refuseWhileFiring(
   deployment: Deployment,
   what: string,
 ): Promise<void> {
-  const watched = alarmNames(spec.settings);
+  const watched = gatingAlarms(spec, deployment);
   const firing = watched.length === 0 ? [] : await deps.alarms.firing(watched);
   if (firing.length === 0) return;
   const message = `alarm ${firing.join(', ')} ${firing.length > 1 ? 'are' : 'is'} in ALARM, so ${what} did not happen`;

@@ -5,9 +5,9 @@
 // If nothing fails the token, the wait times out: the bake passed.
 
 import type { Deployment } from '../domain/deployment.js';
-import { alarmNames } from '../domain/catalog-schema.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
+import { gatingAlarms } from './alarms.js';
 import { AlarmFired } from './errors.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
 
@@ -29,7 +29,8 @@ export async function startBake(
     await deps.tokens.succeed(token, { skipped: 'promote --full' });
     return;
   }
-  const alarms = alarmNames(spec.settings);
+  // Alarms the deployment started despite (a rollback's, an override's) are not watched.
+  const alarms = gatingAlarms(spec, deployment);
   const now = deps.clock.now();
   const endsAt = now + bakeSeconds * 1000;
   deployment = await advance(deps, deployment, final ? 'final bake' : 'bake', bakeSeconds, {

@@ -19,6 +19,7 @@ export const deploymentSpecSchema = z.object({
   reason: z.string().optional(),
   rollbackOf: z.number().optional(),
   pushedAt: z.string().optional(),
+  overrideAlarms: z.object({ reason: z.string().min(1) }).optional(),
   plan: z
     .object({
       service: z.string(),

@@ -528,7 +528,7 @@ describe('canary: promote, abort, an alarm during a bake, releases', () => {
     );
   });
 
-  it('GET /services/{name}/releases: grouped by release, newest first, with outcome and reason', async () => {
+  it('GET /services/{name}/releases: one entry per deployment, newest first, with outcome and reason', async () => {
     const response = await api<{
       service: string;
       releases: {
@@ -565,13 +565,15 @@ describe('canary: promote, abort, an alarm during a bake, releases', () => {
     expect([...started].sort((a, b) => b - a)).toEqual(started);
   });
 
-  it('rollback --to a release that was never promoted → 404, and nothing is written', async () => {
+  it('rollback --to a release that was never promoted → 409 naming how it ended, and nothing is written', async () => {
     const before = await records('canary');
     const response = await api<ErrorBody>('POST', '/services/canary/rollback', { to: 3 });
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(409);
     expect(response.body.error).toEqual({
-      code: 'NotFound',
-      message: 'release 3 of canary was never promoted; promoted releases: 2, 1',
+      code: 'NotPromoted',
+      message:
+        'release 3 of canary was rolled back (aborted by operator:cy: error budget); ' +
+        'roll back to a release that was promoted: 2, 1',
     });
     expect(await records('canary')).toEqual(before);
     expect((await executionsOf('canary')).filter((e) => e.status === 'RUNNING')).toEqual([]);

@@ -877,13 +877,13 @@ const rollbackCases: BadRequest[] = [
     'rollback: no earlier promoted release',
     '/services/linear/rollback',
     {},
-    notFound(/linear has no earlier promoted release/),
+    notFound(/linear has no release promoted before the live one \(release 1\) to roll back to/),
   ),
   post(
     'rollback: to a release that does not exist',
     '/services/linear/rollback',
     { to: 2 },
-    notFound(/release 2 of linear was never promoted; promoted releases: 1/),
+    notFound(/linear has no release 2; releases promoted: 1/),
   ),
   post(
     'rollback: to the live release',

@@ -209,7 +209,7 @@ describe('errors', () => {
     [['verify', 'nope'], 'cutover: no service "nope" in the catalog'],
     [['status', 'nope'], 'cutover: no deployment nope, and no service "nope" in the catalog'],
     [['abort', 'nope-123'], 'cutover: no deployment nope-123'],
-    [['rollback', 'canary', '--to', '99'], 'cutover: release 99 of canary was never promoted'],
+    [['rollback', 'canary', '--to', '99'], 'cutover: canary has no release 99'],
   ])('an unknown service, deployment or release %j exits 2', async (args, words) => {
     const run = await cloud.cutover(args);
     expect(run.code).toBe(2);

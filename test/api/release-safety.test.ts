@@ -19,6 +19,7 @@ interface DeploymentView {
   trigger?: string;
   weights?: { stable: number; candidate: number };
   execution: { status: string; error: string | null } | null;
+  reason?: { kind: string; message: string; alarmName?: string } | null;
 }
 
 interface ReleaseView {
@@ -222,20 +223,36 @@ describe('reproduction 3: a bad live release is rolled back while its alarm fire
       return body.alarms.some((a) => a.name === 'linear-5xx-rate' && a.state === 'ALARM');
     }, 'the 5xx alarm of the faulty release');
 
+    // A new image is still refused while the alarm fires (a push, here), naming the way out.
+    const next = await pushed(service, 'v4');
+    const refused = await ended(next.id);
+    expect(refused).toMatchObject({
+      status: 'aborted',
+      reason: { kind: 'alarm', alarmName: 'linear-5xx-rate' },
+    });
+    expect(refused.reason!.message).toContain('--override-alarms');
+    // An override must say why.
+    const bare = await api('POST', '/deployments', {
+      service,
+      image: `000000000000.dkr.ecr.us-east-1.amazonaws.com/linear@${next.digest}`,
+      overrideAlarms: { reason: ' ' },
+    });
+    expect(bare.status).toBe(422);
+
     const back = await rollback(service, { reason: '5xx on v3' });
     expect(back.image).toContain(good.digest);
     expect(await ended(back.deploymentId)).toMatchObject({
       status: 'promoted',
-      release: 4,
+      release: 5,
       trigger: 'rollback',
     });
     const { body } = await api<{ live: { release: number; image: string } }>('GET', `/services/${service}`);
-    expect(body.live).toMatchObject({ release: 4 });
+    expect(body.live).toMatchObject({ release: 5 });
     expect(body.live.image).toContain(good.digest);
     const overridden = (await records(service)).filter((r) => r.type === 'AlarmsOverridden');
     expect(overridden).toMatchObject([
       {
-        release: 4,
+        release: 5,
         deploymentId: back.deploymentId,
         detail: { alarms: ['linear-5xx-rate'], because: 'rollback', promotedAs: 2 },
       },

@@ -190,6 +190,10 @@ describe('errors', () => {
     [['promote', 'canary-1', '--fast'], "Unknown option '--fast'"],
     [['rollback', 'canary', '--to', 'two'], '--to takes a release number such as 3, not two'],
     [
+      ['deploy', 'canary', '--image', `x/canary@${digest}`, '--override-alarms', ' '],
+      '--override-alarms needs a reason',
+    ],
+    [
       ['deploy', 'canary', '--image', 'x', '--batch-percent', 'half'],
       '--batch-percent must be a whole number',
     ],

@@ -58,7 +58,7 @@ export function ReleasesPage({ service }: { service: string }) {
             </thead>
             <tbody>
               {releases.map((r) => (
-                <tr key={r.release} data-release={r.release}>
+                <tr key={r.deploymentId} data-release={r.release}>
                   <th scope="row">
                     <a
                       href={href.deployment(r.deploymentId)}

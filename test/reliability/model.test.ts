@@ -10,7 +10,8 @@
 //   I4 at rest: production weights 100/0 on the live task set, exactly one task set, no lock;
 //   I5 every accepted operator action is in the ledger once, every refused one not at all;
 //   I6 every chain verifies.
-// A failure shrinks to a minimal sequence, printed as the reproduction.
+// A failure shrinks to a minimal sequence, printed as the reproduction with the seed and path
+// that replay it: MODEL_SEED=<seed> MODEL_PATH=<path> npx vitest run test/reliability/model.test.ts
 
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,9 +40,11 @@ interface Entry {
 /** Images a person may find live: the seeded one, and every one promoted with its gates. */
 function promotedImages(service: Service, records: Entry[]): Set<string> {
   const started = new Map(records.filter((r) => r.type === 'ReleaseStarted').map((r) => [r.deploymentId, r]));
+  // A person's go-ahead: approve, or promote (--full) while the deployment waits for approval.
+  const goAhead = ['approve', 'promote', 'promote-full'];
   const approved = new Set(
     records
-      .filter((r) => r.type === 'OperatorAction' && r.detail.action === 'approve')
+      .filter((r) => r.type === 'OperatorAction' && goAhead.includes(String(r.detail.action)))
       .map((r) => r.deploymentId),
   );
   const images = new Set<string>([String(records.find((r) => r.type === 'ReleaseStarted')?.detail.image)]);
@@ -252,9 +255,44 @@ describe('release safety, as invariants over random sequences', () => {
           await fc.asyncModelRun(() => ({ model: emptyModel(), real: world! }), sequence);
           await checkAll(world, emptyModel());
         }),
-        { numRuns: SIZE.runs, endOnFailure: !FULL, verbose: 1 },
+        {
+          numRuns: SIZE.runs,
+          endOnFailure: !FULL,
+          verbose: 1,
+          // Replays a failure that fast-check printed: MODEL_SEED=<seed> MODEL_PATH=<path>.
+          ...(process.env.MODEL_SEED === undefined
+            ? {}
+            : { seed: Number(process.env.MODEL_SEED), path: process.env.MODEL_PATH }),
+        },
       );
     },
     FULL ? 3_600_000 : 600_000,
+  );
+});
+
+/** Sequences the model found once, kept as they were printed: each must hold as any other. */
+const FOUND: [string, Command[]][] = [
+  [
+    'a restart while a blue-green deployment waits for approval leaves one task set (recovery)',
+    [new Push('bluegreen', 'healthy'), new Push('linear', 'unhealthy'), new Restart()],
+  ],
+  [
+    'promote --full while waiting for approval is a person’s go-ahead',
+    [new Push('bluegreen', 'healthy'), new Act('bluegreen', 'promote-full')],
+  ],
+];
+
+describe('sequences the model found', () => {
+  it.each(FOUND)(
+    '%s',
+    async (_, sequence) => {
+      await world?.stop();
+      port ??= await freePort();
+      world = await World.start(port);
+      const model = emptyModel();
+      for (const command of sequence) await command.run(model, world);
+      await checkAll(world, model);
+    },
+    120_000,
   );
 });

@@ -31,8 +31,11 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
   );
   if (!lock.acquired) return refuse(deps, spec, lock.holder.deploymentId);
 
+  // A retry of this step after the record was written: the ledger append or the event that
+  // followed may not have happened, so finish them rather than return early.
   const existing = await deps.deployments.get(spec.deploymentId);
-  if (existing !== null) return progressOf(existing);
+  if (existing !== null) return announce(deps, spec, existing);
+  let deployment: Deployment;
   try {
     const stable = await findStable(deps, spec);
     const pushedAt = pushTime(spec);
@@ -43,9 +46,25 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
       );
     }
     const release = await nextRelease(deps, spec.service, spec.deploymentId, stable.release);
-    const deployment = newDeployment(spec, stable, release, now);
+    deployment = newDeployment(spec, stable, release, now);
+    // Two deliveries of this step both past the read above: the second finds the first's record.
     if (!(await deps.deployments.create(deployment)))
-      return progressOf((await deps.deployments.get(spec.deploymentId))!);
+      deployment = (await deps.deployments.get(spec.deploymentId))!;
+  } catch (error) {
+    // Nothing was changed in AWS yet, and no record written: free the service rather than leave it locked.
+    await deps.locks.release(spec.service, spec.deploymentId);
+    throw error;
+  }
+  // From here on the record exists: a failure is retried and finishes these writes (above).
+  return announce(deps, spec, deployment);
+}
+
+/**
+ * The writes that follow the record: ReleaseStarted in the ledger (once, however often this
+ * runs) and the Deployment Started event (at least once, as every event is).
+ */
+async function announce(deps: BeginDeps, spec: DeploymentSpec, deployment: Deployment): Promise<Progress> {
+  if (!(await releaseStartedRecorded(deps, spec))) {
     await appendOnce(deps, {
       service: spec.service,
       type: 'ReleaseStarted',
@@ -59,25 +78,33 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
         ...(spec.rollbackOf === undefined ? {} : { rollbackOf: spec.rollbackOf }),
       },
     });
-    await deps.events.publish({
-      detailType: 'Deployment Started',
-      detail: {
-        deploymentId: spec.deploymentId,
-        service: spec.service,
-        release: deployment.release,
-        image: spec.image,
-        strategy: spec.plan.strategy,
-        trigger: spec.trigger,
-        actor: spec.actor,
-        stable: { release: stable.release, image: stable.image },
-      },
-    });
-    return progressOf(deployment);
-  } catch (error) {
-    // Nothing was changed in AWS yet: free the service rather than leave it locked.
-    await deps.locks.release(spec.service, spec.deploymentId);
-    throw error;
   }
+  await deps.events.publish({
+    detailType: 'Deployment Started',
+    detail: {
+      deploymentId: spec.deploymentId,
+      service: spec.service,
+      release: deployment.release,
+      image: spec.image,
+      strategy: spec.plan.strategy,
+      trigger: spec.trigger,
+      actor: spec.actor,
+      stable: { release: deployment.stable.release, image: deployment.stable.image },
+    },
+  });
+  return progressOf(deployment);
+}
+
+/**
+ * Whether this deployment's ReleaseStarted is in the ledger, though other records (an
+ * operator's) may have been appended after it. Looks back only to the newest ReleaseStarted:
+ * while this deployment holds the lock, no other deployment starts after it.
+ */
+async function releaseStartedRecorded(deps: BeginDeps, spec: DeploymentSpec): Promise<boolean> {
+  const isStart = (stored: unknown) => (stored as { type?: unknown } | null)?.type === 'ReleaseStarted';
+  const newest = (await deps.ledger.listBack(spec.service, isStart)).at(-1) as
+    { type?: unknown; deploymentId?: unknown } | undefined;
+  return newest !== undefined && isStart(newest) && newest.deploymentId === spec.deploymentId;
 }
 
 /**

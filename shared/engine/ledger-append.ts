@@ -8,6 +8,7 @@ import { chainNext, type LedgerRecord, type LedgerRecordDraft } from '../domain/
 import type { ServiceStates } from '../ports/deployments.js';
 import type { ReleaseLedger } from '../ports/ledger.js';
 import type { Clock } from '../ports/clock.js';
+import { TransientError } from '../aws/errors.js';
 
 /** How often to re-read the head when another writer appended first. */
 const MAX_ATTEMPTS = 8;
@@ -28,7 +29,11 @@ export async function appendOnce(
       return record;
     }
   }
-  throw new Error(`could not append to the ledger of ${full.service}: ${MAX_ATTEMPTS} writers raced; retry`);
+  // TransientError is what every Task's Retry names: the step runs again and appends then.
+  throw new TransientError(
+    `could not append ${full.type} to the ledger of ${full.service}: ${MAX_ATTEMPTS} other writers appended first; ` +
+      'the step is retried',
+  );
 }
 
 /** The same deployment, type and detail: a retried step writing what it wrote before. */

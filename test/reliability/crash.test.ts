@@ -1,14 +1,26 @@
-// Crash injection: a handler dies once after its side effect and before it returns, at every
-// step of a deployment in turn (as Step Functions reports a Lambda that crashed: the error
-// Lambda.Unknown). The state machine retries the step; the deployment must reach the same end
-// as a run without the crash, and nothing may be done twice: the same ledger records, one
-// task definition revision, one new task set.
+// Crash injection, two ways, at every point of a deployment in turn:
+// - a handler dies once after its side effects and before it returns, at every step;
+// - a handler dies once between two of its own writes (test/support/write-faults.ts fails the
+//   Nth write of the run), at every write: a record written but its ledger append or event not.
+// Either way Step Functions reports Lambda.Unknown and retries the step; the deployment must
+// reach the same end as a run without the crash, and nothing may be done twice: the same
+// ledger records, one task definition revision, one new task set.
 
 import { describe, expect, it } from 'vitest';
 import type { LocalFunction } from '../../local/stepfunctions/run.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
 import { expectAtRest } from '../support/at-rest.js';
-import { createWorld, DIGEST, drive, REGISTRY, seedService, start, type World } from '../support/engine.js';
+import {
+  createWorld,
+  depsOf,
+  DIGEST,
+  drive,
+  REGISTRY,
+  seedService,
+  start,
+  type World,
+} from '../support/engine.js';
+import { failNthWrite } from '../support/write-faults.js';
 import { report } from './size.js';
 
 interface Case {
@@ -28,10 +40,14 @@ class Crash extends Error {
   override readonly name = 'Lambda.Unknown';
 }
 
-/** Runs one deployment to its end, crashing the `crashAt`-th handler call (none if -1). */
-async function run(c: Case, crashAt: number) {
+/**
+ * Runs one deployment to its end, crashing the `crashAt`-th handler call after it did its work
+ * (none if -1), or failing the `failWrite`-th write of the run (none if -1 or omitted).
+ */
+async function run(c: Case, crashAt: number, failWrite = -1) {
   const world = createWorld();
   seedService(world, c.service);
+  const faults = failNthWrite(depsOf(world), failWrite);
   const calls: string[] = [];
   const wrap =
     (fn: string, handler: LocalFunction): LocalFunction =>
@@ -44,9 +60,10 @@ async function run(c: Case, crashAt: number) {
   const image = `${REGISTRY}/${world.catalog.services[c.service]!.images.repositories[0]}@${DIGEST(2)}`;
   const execution = start(world, c.machine, { service: c.service, image, ...c.input }, `${c.service}-run`, {
     wrap,
+    deps: faults.deps,
   });
   await approveWhenAsked(world, execution);
-  return { world, execution, calls, image };
+  return { world, execution, calls, image, writes: faults.writes };
 }
 
 async function approveWhenAsked(world: World, execution: ReturnType<typeof start>) {
@@ -94,5 +111,29 @@ describe('a handler that dies after its side effect, at every step in turn', () 
         duplicateEvents,
       });
     }, 300_000);
+  }
+});
+
+describe('a handler that dies between two of its own writes, at every write in turn', () => {
+  for (const c of CASES) {
+    const label = `${c.machine}${c.input ? ` (${String(c.input.preset)})` : ''}`;
+    it(`${label}: the retried step finishes the writes it missed, and does none twice`, async () => {
+      const baseline = await run(c, -1);
+      const expected = outcome(baseline.world, c.service);
+      const writes = baseline.writes.length;
+      expect(writes).toBeGreaterThan(baseline.calls.length);
+      for (let failAt = 0; failAt < writes; failAt++) {
+        const crashed = await run(c, -1, failAt);
+        const where = `crash before write ${failAt} (${baseline.writes[failAt]})`;
+        expect(crashed.execution.status, where).toBe('SUCCEEDED');
+        expect(outcome(crashed.world, c.service), where).toEqual(expected);
+        expect(
+          crashed.world.events.published.map((e) => e.detailType),
+          where,
+        ).toEqual(expect.arrayContaining(baseline.world.events.published.map((e) => e.detailType)));
+        await expectAtRest(crashed.world, c.service, crashed.image);
+      }
+      report(`crash between writes ${label}`, { writes, crashes: writes });
+    }, 600_000);
   }
 });

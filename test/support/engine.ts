@@ -8,6 +8,7 @@ import { runExecution, type LocalExecution, type LocalFunction } from '../../loc
 import { TokenRegistry } from '../../local/stepfunctions/tokens.js';
 import { parseCatalog } from '../../shared/domain/catalog.js';
 import type { Catalog, ServiceEntry } from '../../shared/domain/catalog-schema.js';
+import type { EngineDeps } from '../../shared/engine/deps.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
 import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from '../fakes/aws.js';
 import { FakeEcs } from '../fakes/ecs.js';
@@ -116,9 +117,13 @@ export function start(
   machine: StateMachineName,
   input: unknown,
   name = `run-${Math.random().toString(36).slice(2, 10)}`,
-  options: { wrap?: (fn: string, handler: LocalFunction) => LocalFunction } = {},
+  options: {
+    wrap?: (fn: string, handler: LocalFunction) => LocalFunction;
+    /** The ports the handlers see, if not the world's own (e.g. with faults injected). */
+    deps?: EngineDeps;
+  } = {},
 ): LocalExecution {
-  const handlers = functions.handlersFor(world.catalog, depsOf(world));
+  const handlers = functions.handlersFor(world.catalog, options.deps ?? depsOf(world));
   return runExecution({
     prepared: definitionOf(machine),
     stateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:cutover-test-${machine}`,

@@ -107,7 +107,11 @@ export function guardServer(server: Server): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const refused =
       req.method === 'OPTIONS'
-        ? refusal(403, 'AccessDeniedException', 'the local DynamoDB does not answer browsers (CORS preflight)')
+        ? refusal(
+            403,
+            'AccessDeniedException',
+            'the local DynamoDB does not answer browsers (CORS preflight)',
+          )
         : refuseUnlessSdkRequest(req);
     if (refused !== null) {
       req.resume();

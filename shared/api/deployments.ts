@@ -8,7 +8,7 @@ import { DeploymentRequestInvalid } from '../domain/errors.js';
 import { requestExecutionName } from '../domain/execution-name.js';
 import { stateMachineFor } from '../domain/strategy.js';
 import { alarmNames } from '../domain/catalog-schema.js';
-import { abort, approve, promote, SelfApprovalRefused } from '../engine/operator.js';
+import { abort, approve, promote, SelfApprovalRefused, type ActionTaken } from '../engine/operator.js';
 import type { StateMachineName } from '../ports/executions.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, conflict, notFound, unprocessable } from './errors.js';
@@ -30,8 +30,10 @@ const deploySchema = z.strictObject({
 const MACHINES: StateMachineName[] = ['blue-green', 'canary', 'rolling'];
 
 /**
- * Starts a deployment. A rollback adds its trigger and target, and records the operator's
- * action (`beforeStart`) before the execution can open the new release.
+ * Starts a deployment. A rollback adds its trigger and target, and `beforeStart` (given the new
+ * deployment's id once the request is valid and the service looked free) takes the service's
+ * lock and records the operator's action before the execution can open the new release; it
+ * throws to refuse.
  */
 export async function startDeployment(
   deps: ApiDeps,
@@ -137,14 +139,14 @@ export async function act(
 async function actOn(deps: ApiDeps, request: ApiRequest, id: string, action: string): Promise<ApiResponse> {
   if (action === 'promote') {
     const { reason, full } = parseBody(request, promoteSchema);
-    await promote(deps, id, { actor: request.actor, reason, full });
-    return {
-      status: 200,
-      body: { deploymentId: id, action: full ? 'promote-full' : 'promote', accepted: true },
-    };
+    return taken(await promote(deps, id, { actor: request.actor, reason, full }));
   }
   const { reason } = parseBody(request, actionSchema);
-  if (action === 'approve') await approve(deps, id, { actor: request.actor, reason });
-  else await abort(deps, id, { actor: request.actor, reason });
-  return { status: 200, body: { deploymentId: id, action, accepted: true } };
+  const operator = { actor: request.actor, reason };
+  return taken(action === 'approve' ? await approve(deps, id, operator) : await abort(deps, id, operator));
+}
+
+/** A 2xx says what was done: the action, and its effect in words. */
+function taken(done: ActionTaken): ApiResponse {
+  return { status: 200, body: { accepted: true, ...done } };
 }

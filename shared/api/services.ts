@@ -7,6 +7,7 @@ import { alarmNames } from '../domain/catalog-schema.js';
 import { ledgerRecordSchema, verify, type LedgerRecord } from '../domain/ledger.js';
 import { abort } from '../engine/operator.js';
 import { appendOnce } from '../engine/ledger-append.js';
+import { LEASE_MARGIN_SECONDS } from '../engine/progress.js';
 import { detectDrift } from '../engine/drift.js';
 import type { ApiDeps } from './deps.js';
 import { conflict, notFound } from './errors.js';
@@ -124,8 +125,11 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
   const holder = await deps.locks.holder(name);
   const active = holder === null ? null : await deps.deployments.get(holder.deploymentId);
   if (active !== null && active.status === 'running' && to === undefined) {
-    await abort(deps, active.deploymentId, { actor: request.actor, reason: reason ?? 'rollback' });
-    return { status: 202, body: { service: name, aborted: active.deploymentId } };
+    const done = await abort(deps, active.deploymentId, {
+      actor: request.actor,
+      reason: reason ?? 'rollback',
+    });
+    return { status: 202, body: { accepted: true, ...done, service: name, aborted: active.deploymentId } };
   }
   const history = releasesView(await records(deps, name));
   const live = (await deps.serviceStates.get(name)).stable?.release;
@@ -139,16 +143,36 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
     rollbackOf: target.release,
     ...(reason ? { reason } : {}),
   };
-  return startDeployment(deps, request, input, async (deploymentId) => {
-    await appendOnce(deps, {
-      service: name,
-      type: 'OperatorAction',
-      deploymentId,
-      release: live !== undefined && live > 0 ? live : 1,
-      actor: request.actor,
-      detail: { action: 'rollback', target: target.release, ...(reason ? { reason } : {}) },
+  // Take the lock first, then record: the rollback has taken effect once its deployment holds
+  // the service, so the loser of two rollbacks racing here gets a 409 and leaves no record.
+  let claimed: string | undefined;
+  try {
+    const answer = await startDeployment(deps, request, input, async (deploymentId) => {
+      const now = deps.clock.now();
+      // The execution's AcquireLock finds the lock already its own (same deployment id) and goes on.
+      const lock = await deps.locks.acquire(name, deploymentId, now + LEASE_MARGIN_SECONDS * 1000, now);
+      if (!lock.acquired)
+        throw conflict(
+          'DeploymentInProgress',
+          `${name} is being deployed by ${lock.holder.deploymentId}; wait for it, or abort it, then roll back`,
+        );
+      claimed = deploymentId;
+      await appendOnce(deps, {
+        service: name,
+        type: 'OperatorAction',
+        deploymentId,
+        release: live !== undefined && live > 0 ? live : 1,
+        actor: request.actor,
+        detail: { action: 'rollback', target: target.release, ...(reason ? { reason } : {}) },
+      });
     });
-  });
+    const effect = `took ${name}'s lock and started a new release that redeploys release ${target.release}`;
+    return { ...answer, body: { accepted: true, action: 'rollback', effect, ...(answer.body as object) } };
+  } catch (error) {
+    // The execution did not start: free the service rather than hold it for a lease's length.
+    if (claimed !== undefined) await deps.locks.release(name, claimed);
+    throw error;
+  }
 }
 
 /**

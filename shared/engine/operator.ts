@@ -1,7 +1,11 @@
 // What a person can do to a running deployment: approve it, promote it (end the
 // current bake, or with `full` skip every remaining step), or abort it. Each acts
 // on the deployment's task tokens, and each is recorded in the ledger with who did
-// it and why. A deployment that cannot take the action now answers NotActionable.
+// it and why, only once it has taken effect: the token was delivered (Step Functions
+// resumes a paused task once, so of two actions racing for one token exactly one
+// wins), or, with no token to answer, the flag the next step reads was set. A
+// deployment that cannot take the action now (it ended, it is not waiting, or another
+// action won the token) answers NotActionable, and nothing is recorded.
 
 import type { Deployment } from '../domain/deployment.js';
 import type { EngineDeps } from './deps.js';
@@ -33,6 +37,14 @@ export class SelfApprovalRefused extends Error {
 
 type Deps = Pick<EngineDeps, 'deployments' | 'tokens' | 'ledger' | 'serviceStates' | 'clock'>;
 type Action = 'approve' | 'promote' | 'promote-full' | 'abort';
+
+/** What an action did, for the person who asked: the API answers it as is. */
+export interface ActionTaken {
+  deploymentId: string;
+  action: Action;
+  /** In words: what was delivered or set, and what the deployment does next. */
+  effect: string;
+}
 
 async function running(deps: Deps, deploymentId: string, action: Action): Promise<Deployment> {
   const deployment = await deps.deployments.get(deploymentId);
@@ -67,7 +79,16 @@ async function record(deps: Deps, deployment: Deployment, action: Action, operat
   });
 }
 
-export async function approve(deps: Deps, deploymentId: string, operator: Operator): Promise<void> {
+/** The token was not delivered: the wait it paused ended first (another action, or its timeout). */
+function lost(deployment: Deployment, action: Action, wait: 'approval' | 'bake'): NotActionable {
+  return new NotActionable(
+    `the ${wait} wait of ${deployment.deploymentId} ended before this ${action.replace('-', ' ')} reached it ` +
+      '(another action or its timeout came first), so nothing was done or recorded; ' +
+      `look at the deployment again (GET /deployments/${deployment.deploymentId}) and act on what it is doing now`,
+  );
+}
+
+export async function approve(deps: Deps, deploymentId: string, operator: Operator): Promise<ActionTaken> {
   const deployment = await running(deps, deploymentId, 'approve');
   if (deployment.approval === undefined) {
     throw new NotActionable(
@@ -75,15 +96,18 @@ export async function approve(deps: Deps, deploymentId: string, operator: Operat
     );
   }
   checkFourEyes(deployment, operator, 'approve');
-  // Recorded before the token is answered, so the ledger has the approval before the
-  // traffic shift it lets happen.
-  await record(deps, deployment, 'approve', operator);
   const outcome = await deps.tokens.succeed(deployment.approval.token, {
     approvedBy: operator.actor,
     reason: operator.reason,
   });
-  if (outcome === 'gone') throw new NotActionable(`the approval of ${deploymentId} has already ended`);
+  if (outcome === 'gone') throw lost(deployment, 'approve', 'approval');
+  await record(deps, deployment, 'approve', operator);
   await deps.deployments.update(deploymentId, { approval: undefined });
+  return {
+    deploymentId,
+    action: 'approve',
+    effect: "the approval's token was answered: production traffic starts moving to the new release",
+  };
 }
 
 /**
@@ -95,9 +119,10 @@ export async function promote(
   deps: Deps,
   deploymentId: string,
   operator: Operator & { full: boolean },
-): Promise<void> {
+): Promise<ActionTaken> {
   const action = operator.full ? 'promote-full' : 'promote';
   const deployment = await running(deps, deploymentId, action);
+  const wait = deployment.approval !== undefined ? 'approval' : deployment.bake !== undefined ? 'bake' : null;
   const token = deployment.approval?.token ?? deployment.bake?.token;
   if (token === undefined && !operator.full) {
     throw new NotActionable(
@@ -105,27 +130,62 @@ export async function promote(
     );
   }
   checkFourEyes(deployment, operator, action);
+  // Set before the token is answered: the step it resumes reads them.
+  const flags = operator.full
+    ? { promoteFull: true }
+    : // The operator judged this step: its canary analysis is skipped (as Argo's promote skips it).
+      wait === 'bake'
+      ? { analysisSkippedBy: operator.actor }
+      : {};
+  if (Object.keys(flags).length > 0) await deps.deployments.update(deploymentId, flags);
+  if (token !== undefined && wait !== null) {
+    const outcome = await deps.tokens.succeed(token, { promotedBy: operator.actor });
+    if (outcome === 'gone') {
+      // The race was lost: take back what this request set, so it has no effect.
+      if (Object.keys(flags).length > 0)
+        await deps.deployments.update(deploymentId, { promoteFull: undefined, analysisSkippedBy: undefined });
+      throw lost(deployment, action, wait);
+    }
+  }
   await record(deps, deployment, action, operator);
-  if (operator.full) await deps.deployments.update(deploymentId, { promoteFull: true });
-  // The operator judged this step: its canary analysis is skipped (as Argo's promote skips it).
-  else if (deployment.bake !== undefined)
-    await deps.deployments.update(deploymentId, { analysisSkippedBy: operator.actor });
-  if (token !== undefined) await deps.tokens.succeed(token, { promotedBy: operator.actor });
   if (deployment.approval !== undefined) await deps.deployments.update(deploymentId, { approval: undefined });
+  const next = operator.full ? 'traffic goes to 100% and the release is promoted' : 'the next step begins';
+  const effect =
+    wait === 'approval'
+      ? `the approval's token was answered (approved): ${next}`
+      : wait === 'bake'
+        ? `the bake's token was answered (ended early): ${next}`
+        : `set promote-full, which the next step reads (there was no wait to end): ${next}`;
+  return { deploymentId, action, effect };
 }
 
 /**
  * Rolls back now. A bake or an approval wait is failed at once; otherwise the next step
  * (at most one health-check interval away) sees the request and rolls back.
  */
-export async function abort(deps: Deps, deploymentId: string, operator: Operator): Promise<void> {
+export async function abort(deps: Deps, deploymentId: string, operator: Operator): Promise<ActionTaken> {
   const deployment = await running(deps, deploymentId, 'abort');
+  if (deployment.abortRequested !== undefined) {
+    throw new NotActionable(
+      `deployment ${deploymentId} is already being aborted (asked by ${deployment.abortRequested.actor}); nothing more to do`,
+    );
+  }
   const message = `aborted by ${operator.actor}${operator.reason ? `: ${operator.reason}` : ''}`;
+  const wait = deployment.bake !== undefined ? 'bake' : deployment.approval !== undefined ? 'approval' : null;
+  const token = deployment.bake?.token ?? deployment.approval?.token;
+  if (token !== undefined && wait !== null) {
+    const outcome = await deps.tokens.fail(token, 'DeploymentAborted', message);
+    if (outcome === 'gone') throw lost(deployment, 'abort', wait);
+  }
+  // With a token failed, the rollback step also finds this reason in the token's cause.
   await noteReason(deps, deployment, { kind: 'operator', message });
   await deps.deployments.update(deploymentId, {
     abortRequested: { actor: operator.actor, reason: operator.reason },
   });
   await record(deps, deployment, 'abort', operator);
-  const token = deployment.bake?.token ?? deployment.approval?.token;
-  if (token !== undefined) await deps.tokens.fail(token, 'DeploymentAborted', message);
+  const effect =
+    wait === null
+      ? 'the abort was set on the deployment: its next step rolls back'
+      : `the ${wait}'s token was failed: the deployment rolls back`;
+  return { deploymentId, action: 'abort', effect };
 }

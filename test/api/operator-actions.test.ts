@@ -377,7 +377,13 @@ describe('linear: starting, running, promote --full', () => {
     );
     expect(response).toEqual({
       status: 200,
-      body: { deploymentId: running, action: 'promote-full', accepted: true },
+      body: {
+        accepted: true,
+        deploymentId: running,
+        action: 'promote-full',
+        effect:
+          "the bake's token was answered (ended early): traffic goes to 100% and the release is promoted",
+      },
     });
 
     const end = await ended(running);
@@ -430,7 +436,15 @@ describe('canary: promote, abort, an alarm during a bake, releases', () => {
     });
 
     const response = await api('POST', `/deployments/${id}/promote`, {});
-    expect(response).toEqual({ status: 200, body: { deploymentId: id, action: 'promote', accepted: true } });
+    expect(response).toEqual({
+      status: 200,
+      body: {
+        accepted: true,
+        deploymentId: id,
+        action: 'promote',
+        effect: "the bake's token was answered (ended early): the next step begins",
+      },
+    });
     expect((await ended(id)).status).toBe('promoted');
     const release = (await records('canary')).filter((r) => r.release === 2);
     const shifts = release.filter((r) => r.type === 'TrafficShifted');
@@ -451,7 +465,15 @@ describe('canary: promote, abort, an alarm during a bake, releases', () => {
     const id = await deploy('canary', 3);
     await waitFor(id, bakingFor(150), 'the 10% bake');
     const response = await api('POST', `/deployments/${id}/abort`, { reason: 'error budget' }, 'operator:cy');
-    expect(response).toEqual({ status: 200, body: { deploymentId: id, action: 'abort', accepted: true } });
+    expect(response).toEqual({
+      status: 200,
+      body: {
+        accepted: true,
+        deploymentId: id,
+        action: 'abort',
+        effect: "the bake's token was failed: the deployment rolls back",
+      },
+    });
 
     const end = await ended(id);
     expect(end).toMatchObject({
@@ -603,7 +625,15 @@ describe('bluegreen: approval, and rollback with nothing in progress', () => {
       { reason: 'contract tests green' },
       'operator:di',
     );
-    expect(response).toEqual({ status: 200, body: { deploymentId: id, action: 'approve', accepted: true } });
+    expect(response).toEqual({
+      status: 200,
+      body: {
+        accepted: true,
+        deploymentId: id,
+        action: 'approve',
+        effect: "the approval's token was answered: production traffic starts moving to the new release",
+      },
+    });
     const end = await ended(id);
     expect(end).toMatchObject({ status: 'promoted', approval: null, execution: { status: 'SUCCEEDED' } });
     const release = (await records('bluegreen')).filter((r) => r.release === 2);
@@ -626,6 +656,9 @@ describe('bluegreen: approval, and rollback with nothing in progress', () => {
     );
     expect(response.status).toBe(202);
     expect(response.body).toMatchObject({
+      accepted: true,
+      action: 'rollback',
+      effect: "took bluegreen's lock and started a new release that redeploys release 1",
       image: releaseOne.detail.image,
       strategy: 'all-at-once',
       status: 'starting',

@@ -15,7 +15,8 @@ Options:
 
 ${CONNECTION_HELP}
 
-Exit codes: 0 accepted, 1 the deployment has already ended (409), 2 bad usage or unknown
+Exit codes: 0 accepted, 1 the deployment has already ended, is already being aborted, or
+another action reached its wait first (409; nothing is recorded), 2 bad usage or unknown
 deployment.
 
 Examples:

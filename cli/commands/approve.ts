@@ -15,8 +15,8 @@ Options:
 
 ${CONNECTION_HELP}
 
-Exit codes: 0 approved, 1 the deployment is not waiting for approval (409), 2 bad usage or
-unknown deployment.
+Exit codes: 0 approved, 1 the deployment is not waiting for approval, or another action
+reached its wait first (409; nothing is recorded), 2 bad usage or unknown deployment.
 
 Examples:
   cutover approve api-3c9e1d0a7b2f-1764238400-a1b2c3

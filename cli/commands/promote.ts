@@ -26,8 +26,8 @@ Options:
 
 ${CONNECTION_HELP}
 
-Exit codes: 0 accepted, 1 the deployment has ended or has no step to end early (409),
-2 bad usage or unknown deployment.
+Exit codes: 0 accepted, 1 the deployment has ended, has no step to end early, or another
+action reached its wait first (409; nothing is recorded), 2 bad usage or unknown deployment.
 
 Examples:
   cutover promote web-7f5b2640fe6f-1764238400-a1b2c3

@@ -2,6 +2,7 @@
 // running, with no traffic, for the termination wait: until then a rollback is
 // still only a weight flip. Then the old task set is scaled in and deleted.
 
+import type { Deployment } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { TaskSet } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
@@ -24,6 +25,33 @@ type Deps = Pick<
   | 'alarms'
 >;
 
+/**
+ * The deployment's release becomes the service's stable one, and the ledger says it was
+ * promoted (once, whoever finishes the promotion: the state machine, or orphan recovery).
+ */
+export async function recordPromotion(
+  deps: Pick<EngineDeps, 'serviceStates' | 'ledger' | 'clock'>,
+  spec: DeploymentSpec,
+  deployment: Deployment,
+  promoted: { taskSetId: string; taskDefinitionArn: string; targetGroupArn: string },
+  actor: 'state-machine' | 'recover-orphans',
+): Promise<void> {
+  await deps.serviceStates.setStable(spec.service, {
+    release: deployment.release,
+    image: spec.image,
+    ...promoted,
+    ...(deployment.pushedAt === undefined ? {} : { pushedAt: deployment.pushedAt }),
+  });
+  await appendOnce(deps, {
+    service: spec.service,
+    type: 'Promoted',
+    deploymentId: spec.deploymentId,
+    release: deployment.release,
+    actor,
+    detail: { image: spec.image, taskDefinitionArn: promoted.taskDefinitionArn },
+  });
+}
+
 export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ release: number }> {
   let deployment = await loadDeployment(deps, spec.deploymentId);
   deployment = await endBake(deps, deployment);
@@ -32,22 +60,13 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
     throw new Error('promote ran before the task set');
   await refuseWhileFiring(deps, spec, deployment, 'the promotion');
   await deps.taskSets.makePrimary(ecsServiceOf(spec), taskSetId);
-  await deps.serviceStates.setStable(spec.service, {
-    release: deployment.release,
-    image: spec.image,
-    taskSetId,
-    taskDefinitionArn,
-    targetGroupArn,
-    ...(deployment.pushedAt === undefined ? {} : { pushedAt: deployment.pushedAt }),
-  });
-  await appendOnce(deps, {
-    service: spec.service,
-    type: 'Promoted',
-    deploymentId: spec.deploymentId,
-    release: deployment.release,
-    actor: 'state-machine',
-    detail: { image: spec.image, taskDefinitionArn },
-  });
+  await recordPromotion(
+    deps,
+    spec,
+    deployment,
+    { taskSetId, taskDefinitionArn, targetGroupArn },
+    'state-machine',
+  );
   // The record first: whoever sees the status `promoted` finds the Promoted record too.
   const wait = spec.plan.strategy === 'rolling' ? 0 : spec.settings.terminationWaitSeconds;
   deployment = await advance(deps, deployment, 'promoted', wait, { status: 'promoted', approval: undefined });

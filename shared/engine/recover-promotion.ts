@@ -10,8 +10,7 @@ import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { TaskSet } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
-import { appendOnce } from './ledger-append.js';
-import { cleanUp } from './promote.js';
+import { cleanUp, recordPromotion } from './promote.js';
 import { ecsServiceOf } from './task-set.js';
 import { setAndVerify } from './traffic.js';
 
@@ -75,37 +74,28 @@ export async function finishPromotion(
     await setAndVerify(deps.router, spec.settings.traffic.productionListenerRule, withId, 100);
   }
   if (deployment.status !== 'promoted')
-    await recordPromotion(deps, spec, deployment, candidate.id, taskDefinitionArn);
+    await finishPromotionRecords(deps, spec, deployment, candidate.id, taskDefinitionArn);
   await cleanUp(deps, spec);
   return { done: true };
 }
 
 /** What promote writes after it makes the task set primary, for a promotion cut short there. */
-async function recordPromotion(
+async function finishPromotionRecords(
   deps: Deps,
   spec: DeploymentSpec,
   deployment: Deployment,
   taskSetId: string,
   taskDefinitionArn: string,
 ): Promise<void> {
-  await deps.serviceStates.setStable(spec.service, {
-    release: deployment.release,
-    image: spec.image,
-    taskSetId,
-    taskDefinitionArn,
-    targetGroupArn: deployment.candidate.targetGroupArn,
-    ...(deployment.pushedAt === undefined ? {} : { pushedAt: deployment.pushedAt }),
-  });
   // A Promoted record promote already wrote is the head (the lock kept others out), and
-  // appendOnce does not write it twice.
-  await appendOnce(deps, {
-    service: spec.service,
-    type: 'Promoted',
-    deploymentId: spec.deploymentId,
-    release: deployment.release,
-    actor: 'recover-orphans',
-    detail: { image: spec.image, taskDefinitionArn },
-  });
+  // it is not written twice.
+  await recordPromotion(
+    deps,
+    spec,
+    deployment,
+    { taskSetId, taskDefinitionArn, targetGroupArn: deployment.candidate.targetGroupArn },
+    'recover-orphans',
+  );
   // The record after the ledger, as promote does it: status `promoted` means Promoted is written.
   await deps.deployments.update(spec.deploymentId, {
     status: 'promoted',

@@ -193,7 +193,15 @@ describe('four eyes (approval.separateApprover)', () => {
 
     expect((await api('POST', `/deployments/${id}/approve`, {}, 'operator:ana')).status).toBe(403);
     const approved = await api('POST', `/deployments/${id}/approve`, { reason: 'reviewed' }, 'operator:ben');
-    expect(approved).toEqual({ status: 200, body: { deploymentId: id, action: 'approve', accepted: true } });
+    expect(approved).toEqual({
+      status: 200,
+      body: {
+        accepted: true,
+        deploymentId: id,
+        action: 'approve',
+        effect: "the approval's token was answered: production traffic starts moving to the new release",
+      },
+    });
     expect(await waitFor(id, ended, 'the end')).toMatchObject({ status: 'promoted', actor: 'operator:ana' });
     const actions = (await recordsOf('rolling')).filter((r) => r.type === 'OperatorAction');
     expect(actions).toEqual([

@@ -106,7 +106,7 @@ export function validateDeploymentRequest(
     repository: image.repository,
     tag: image.tag,
     trigger: request.trigger,
-    actor: request.actor,
+    actor: request.trigger === 'console' ? claimedActor(request.actor) : request.actor,
     reason: request.reason,
     rollbackOf: request.rollbackOf,
     pushedAt: request.pushedAt,
@@ -114,6 +114,17 @@ export function validateDeploymentRequest(
     plan,
     settings,
   };
+}
+
+/**
+ * The actor of an execution started by hand (the console, or `aws stepfunctions
+ * start-execution`): Step Functions does not say who called StartExecution, so the input's
+ * `actor` is only a claim. The ledger keeps it as `console:<claim>` (`console` alone when none
+ * was given); `console` is a reserved prefix (actors.ts), so no API client can write that form
+ * and no claim can pass for a verified principal. docs/console.md explains it.
+ */
+export function claimedActor(actor: string): string {
+  return actor === 'console' || actor.startsWith('console:') ? actor : `console:${actor}`;
 }
 
 function imageProblems(

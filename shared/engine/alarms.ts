@@ -53,7 +53,7 @@ export async function checkAlarms(deps: CheckDeps, spec: DeploymentSpec): Promis
 }
 
 /** The release this image was promoted as, newest first; undefined if it never was. */
-async function promotedRelease(
+export async function promotedRelease(
   deps: Pick<EngineDeps, 'ledger'>,
   spec: DeploymentSpec,
 ): Promise<number | undefined> {

@@ -5,6 +5,8 @@
 import type { Deployment, StableRelease } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
+import { DeploymentRequestInvalid } from '../domain/errors.js';
+import { promotedRelease } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
 import { LEASE_MARGIN_SECONDS } from './progress.js';
 import { DeploymentInProgress, DeploymentQueued, NoStableRelease, StalePush } from './errors.js';
@@ -45,6 +47,7 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
           'an older image never replaces a newer one. Deploy it explicitly (cutover deploy) if you mean to',
       );
     }
+    await refuseUnpromotedRollback(deps, spec);
     const release = await nextRelease(deps, spec.service, spec.deploymentId, stable.release);
     deployment = newDeployment(spec, stable, release, now);
     // Two deliveries of this step both past the read above: the second finds the first's record.
@@ -105,6 +108,25 @@ async function releaseStartedRecorded(deps: BeginDeps, spec: DeploymentSpec): Pr
   const newest = (await deps.ledger.listBack(spec.service, isStart)).at(-1) as
     { type?: unknown; deploymentId?: unknown } | undefined;
   return newest !== undefined && isStart(newest) && newest.deploymentId === spec.deploymentId;
+}
+
+/**
+ * A rollback skips approval and analysis, so it may only bring back an image the ledger shows
+ * was promoted. The API picks such an image itself; this holds the same for an execution
+ * started by hand (the console, `aws stepfunctions start-execution`), whose input anyone
+ * allowed to start it may write.
+ */
+async function refuseUnpromotedRollback(deps: BeginDeps, spec: DeploymentSpec): Promise<void> {
+  if (spec.trigger !== 'rollback' || (await promotedRelease(deps, spec)) !== undefined) return;
+  throw new DeploymentRequestInvalid([
+    {
+      path: 'trigger',
+      message:
+        `a rollback brings back a release that was promoted, and the ledger of ${spec.service} shows no promotion ` +
+        `of ${spec.image}; nothing was deployed. Deploy it as a new release (without "trigger": "rollback") ` +
+        `so it passes the catalog's gates, or roll back to a promoted release (cutover releases ${spec.service})`,
+    },
+  ]);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   DIGEST,
   drive,
   REGISTRY,
+  recordPromoted,
   seedService,
   start,
   statesEntered,
@@ -222,6 +223,7 @@ describe('canary analysis in a linear rollout', () => {
   it('a rollback is never analysed', async () => {
     const { world, blue, green, image } = setUp();
     slowCanary(world, blue, green);
+    await recordPromoted(world, 'web', image);
     const execution = start(world, 'canary', {
       service: 'web',
       image,

@@ -10,6 +10,7 @@ import {
   DIGEST,
   drive,
   REGISTRY,
+  recordPromoted,
   seedService,
   start,
   statesEntered,
@@ -88,6 +89,7 @@ describe('operator actions', () => {
     const world = createWorld();
     seedService(world, 'api');
     const image = `${REGISTRY}/api@${DIGEST(5)}`;
+    await recordPromoted(world, 'api', image);
     const execution = start(world, 'canary', {
       service: 'api',
       image,
@@ -99,7 +101,7 @@ describe('operator actions', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).not.toContain('WaitForApproval');
     expect(statesEntered(execution).filter((s) => s === 'ShiftTraffic')).toHaveLength(1);
-    expect(world.ledger.records('api')[0]).toMatchObject({
+    expect(world.ledger.records('api')[1]).toMatchObject({
       type: 'ReleaseStarted',
       detail: { trigger: 'rollback', rollbackOf: 1, strategy: 'all-at-once' },
     });

@@ -112,6 +112,8 @@ describe('alarms and rollbacks', () => {
     world.alarms.inAlarm.add('web-5xx-rate');
     const execution = await deploy(world, {
       image: image(4),
+      // As the API starts it: the actor is the caller's (a console start's would be claimed).
+      trigger: 'api',
       actor: 'operator:ana',
       overrideAlarms: { reason: 'v4 fixes the 5xx' },
     });

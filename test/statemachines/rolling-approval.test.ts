@@ -30,7 +30,9 @@ function setUp(separateApprover = false) {
     hooks: { BeforeAllowTraffic: 'worker-smoke' },
   };
   seedService(world, 'worker');
-  const execution = start(world, 'rolling', { service: 'worker', image: V2, actor: 'operator:ana' });
+  // As the API starts it: the actor is the caller's (a console start's would be claimed).
+  const input = { service: 'worker', image: V2, trigger: 'api', actor: 'operator:ana' };
+  const execution = start(world, 'rolling', input);
   return { world, execution };
 }
 

@@ -9,6 +9,7 @@ import { TokenRegistry } from '../../local/stepfunctions/tokens.js';
 import { parseCatalog } from '../../shared/domain/catalog.js';
 import type { Catalog, ServiceEntry } from '../../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../../shared/engine/deps.js';
+import { appendOnce } from '../../shared/engine/ledger-append.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
 import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from '../fakes/aws.js';
 import { FakeEcs } from '../fakes/ecs.js';
@@ -172,4 +173,27 @@ export function statesEntered(execution: LocalExecution): string[] {
 
 export function eventsOfType(execution: LocalExecution, type: string) {
   return execution.history.filter((e) => e.type === type);
+}
+
+/**
+ * Writes to the ledger that `image` was promoted as `release` of `service` (by an earlier
+ * deployment), so an execution with `"trigger": "rollback"` may bring it back.
+ */
+export async function recordPromoted(
+  world: World,
+  service: string,
+  image: string,
+  release = 1,
+): Promise<void> {
+  await appendOnce(world, {
+    service,
+    type: 'Promoted',
+    deploymentId: `earlier-${service}-${release}`,
+    release,
+    actor: 'state-machine',
+    detail: {
+      image,
+      taskDefinitionArn: `arn:aws:ecs:us-east-1:123456789012:task-definition/${service}:${release}`,
+    },
+  });
 }

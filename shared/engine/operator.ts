@@ -59,7 +59,9 @@ async function running(deps: Deps, deploymentId: string, action: Action): Promis
 
 /** Refuses, before anything is recorded or answered, an approval by the deployment's own starter. */
 function checkFourEyes(deployment: Deployment, operator: Operator, action: Action): void {
-  if (deployment.approval?.separateApprover !== true || operator.actor !== deployment.actor) return;
+  // A console start records its claimed actor as `console:<actor>`: that person may not approve it either.
+  const starters = [deployment.actor, deployment.actor.replace(/^console:/, '')];
+  if (deployment.approval?.separateApprover !== true || !starters.includes(operator.actor)) return;
   const verb = action === 'approve' ? 'approve' : `${action.replace('-', ' ')} (which would approve)`;
   throw new SelfApprovalRefused(
     `${operator.actor} started ${deployment.deploymentId}, and ${deployment.service}'s catalog entry ` +

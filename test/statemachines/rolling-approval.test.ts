@@ -21,7 +21,7 @@ const V2 = `${REGISTRY}/platform/worker@${DIGEST(2)}`;
 const service = { cluster: 'prod', service: 'worker' };
 
 /** worker (rolling) with approval required, a BeforeAllowTraffic hook, and four eyes if asked. */
-function setUp(separateApprover = false) {
+function setUp(separateApprover = false, trigger = 'api') {
   const world = createWorld();
   const worker = world.catalog.services.worker!;
   world.catalog.services.worker = {
@@ -31,7 +31,7 @@ function setUp(separateApprover = false) {
   };
   seedService(world, 'worker');
   // As the API starts it: the actor is the caller's (a console start's would be claimed).
-  const input = { service: 'worker', image: V2, trigger: 'api', actor: 'operator:ana' };
+  const input = { service: 'worker', image: V2, trigger, actor: 'operator:ana' };
   const execution = start(world, 'rolling', input);
   return { world, execution };
 }
@@ -158,6 +158,18 @@ describe('rolling: four eyes (approval.separateApprover)', () => {
       actor: 'operator:ben',
       detail: { action: 'approve' },
     });
+  });
+
+  it('a console start claiming operator:ana may not be approved by operator:ana', async () => {
+    const setup = setUp(true, 'console');
+    await untilWaiting(setup);
+    expect(setup.world.deployments.items.get(setup.execution.name)?.actor).toBe('console:operator:ana');
+    await expect(approve(setup.world, setup.execution.name, { actor: 'operator:ana' })).rejects.toThrow(
+      SelfApprovalRefused,
+    );
+    await approve(setup.world, setup.execution.name, { actor: 'operator:ben' });
+    await drive(setup.world, setup.execution);
+    expect(setup.execution.status).toBe('SUCCEEDED');
   });
 
   it('without four eyes, the starter may approve their own deployment', async () => {

@@ -132,7 +132,14 @@ function setAt(value: unknown, path: Path, newValue: unknown): void {
   const parent = getAt(value, path.slice(0, -1)) as Record<string | number, unknown>;
   const key = path.at(-1)!;
   if (newValue === undefined) delete parent[key];
-  else parent[key] = newValue;
+  // An own property even for `__proto__`, which plain assignment would take as the prototype.
+  else
+    Object.defineProperty(parent, key, {
+      value: newValue,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
 }
 
 function shuffleKeysDeep(value: unknown, g: fc.GeneratorValue): unknown {

@@ -40,7 +40,12 @@ describe('functions/api', () => {
     const result = await call(event((e) => (e.rawPath = `/deployments/${execution.name}/approve`)));
     expect(result.statusCode).toBe(200);
     expect(result.headers['content-type']).toBe('application/json');
-    expect(result.json).toEqual({ deploymentId: execution.name, action: 'approve', accepted: true });
+    expect(result.json).toEqual({
+      deploymentId: execution.name,
+      action: 'approve',
+      accepted: true,
+      effect: "the approval's token was answered: production traffic starts moving to the new release",
+    });
     expect(world.ledger.records('api').at(-1)).toMatchObject({
       type: 'OperatorAction',
       actor: 'arn:aws:iam::123456789012:user/ana',

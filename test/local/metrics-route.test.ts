@@ -39,9 +39,14 @@ describe('the metrics route on the local cloud', () => {
         const answer = await get(`/deployments/${id}/metrics`);
         if (answer.status !== 200) return false;
         metrics = answer.body.metrics as Series[];
-        return metrics.every((m) => m.canary.length > 0 && m.baseline.length > 0);
+        // Both target groups charted, and a whole minute of the canary's traffic (its first
+        // minute may begin mid-minute, with few requests: read again until one is whole).
+        const canaryErrors = metrics[0]?.canary.map((p) => p.value) ?? [];
+        return (
+          metrics.every((m) => m.canary.length > 0 && m.baseline.length > 0) && Math.max(...canaryErrors) > 10
+        );
       },
-      'a minute of metrics from both target groups',
+      'a minute of metrics from both target groups, one of them a whole minute of the faulty canary',
       60_000,
     );
 

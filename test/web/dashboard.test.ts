@@ -133,6 +133,13 @@ describe.skipIf(!browserAvailable())('the dashboard', { timeout: 180_000 }, () =
   });
 
   it('rolls api back to release 1 from its releases page, and links to the new deployment', async () => {
+    // The approved release holds api until its termination wait ends; a rollback asked for
+    // before then is refused (409), as any deployment is while another holds the service.
+    await until(
+      async () => (await dashboard.handle.clients.locks.holder('api')) === null,
+      'api to be free',
+      WAIT,
+    );
     await open(page, dashboard, '#/services/api/releases', 'Releases of api');
     await page.getByRole('button', { name: 'Roll back to release 1' }).click();
     const dialog = page.getByRole('dialog', { name: 'Roll api back to release 1' });

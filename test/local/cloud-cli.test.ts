@@ -1,45 +1,19 @@
 // The real AWS CLI against the whole local cloud: every kind of resource Cutover
 // touches can be read back with the tools a platform engineer already uses.
 
-import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FUNCTION_NAMES } from '../../local/functions.js';
+import { awsCli, hasAwsCli } from '../support/aws-cli.js';
 import { freePort } from '../support/emulators.js';
 import { finished, push, startCloud, type CloudHandle } from '../support/local-cloud.js';
 
-const hasCli = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 let handle: CloudHandle;
 
-/** Runs the CLI without blocking: the local cloud answering it lives in this process. */
-function aws(...args: string[]): Promise<{ status: number; json: Record<string, unknown>; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  return new Promise((resolve) => {
-    execFile(
-      'aws',
-      ['--endpoint-url', handle.cloud.endpoint, '--output', 'json', ...args],
-      { env },
-      (error, stdout, stderr) => {
-        const status = error ? Number((error as { code?: number }).code ?? 1) : 0;
-        resolve({
-          status,
-          json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {},
-          stderr,
-        });
-      },
-    );
-  });
-}
+const aws = (...args: string[]) => awsCli(handle.cloud.endpoint, ...args);
 
-describe.skipIf(!hasCli)('the AWS CLI against the local cloud', () => {
+describe.skipIf(!hasAwsCli)('the AWS CLI against the local cloud', () => {
   beforeAll(async () => {
     handle = await startCloud({ port: await freePort() });
     const digest = push(handle, 'canary', 'v2', 'healthy');

@@ -4,15 +4,14 @@
 // each; exactly one deployment starts, of the index. PutImage also refuses what ECR
 // refuses, in ECR's error shape.
 
-import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_ANNOTATION } from '../../local/world/profiles.js';
+import { awsCli, hasAwsCli } from '../support/aws-cli.js';
 import { freePort } from '../support/emulators.js';
 import { startCloud, until, type CloudHandle } from '../support/local-cloud.js';
 
-const hasCli = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 let handle: CloudHandle;
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -66,32 +65,7 @@ function index(amd64: string, arm64: string, attestation: string): string {
   });
 }
 
-/** Runs the CLI without blocking: the local cloud answering it lives in this process. */
-function aws(...args: string[]): Promise<{ status: number; json: Record<string, unknown>; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  return new Promise((resolve) => {
-    execFile(
-      'aws',
-      ['--endpoint-url', handle.cloud.endpoint, '--output', 'json', ...args],
-      { env, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const status = error ? Number((error as { code?: number }).code ?? 1) : 0;
-        resolve({
-          status,
-          json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {},
-          stderr,
-        });
-      },
-    );
-  });
-}
+const aws = (...args: string[]) => awsCli(handle.cloud.endpoint, ...args);
 
 const putImage = (text: string, ...more: string[]) =>
   aws('ecr', 'put-image', '--repository-name', 'canary', '--image-manifest', text, ...more);
@@ -105,7 +79,7 @@ async function executionsOf(service: string) {
   return all;
 }
 
-describe.skipIf(!hasCli)('aws ecr put-image against the local cloud', () => {
+describe.skipIf(!hasAwsCli)('aws ecr put-image against the local cloud', () => {
   beforeAll(async () => {
     handle = await startCloud({ port: await freePort() });
   });

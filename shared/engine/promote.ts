@@ -52,6 +52,18 @@ export async function recordPromotion(
   });
 }
 
+/** Deployment Promoted, on Cutover's bus (at least once: a retried step may repeat it). */
+export async function publishPromoted(
+  deps: Pick<EngineDeps, 'events'>,
+  spec: DeploymentSpec,
+  release: number,
+): Promise<void> {
+  await deps.events.publish({
+    detailType: 'Deployment Promoted',
+    detail: { deploymentId: spec.deploymentId, service: spec.service, release, image: spec.image },
+  });
+}
+
 export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ release: number }> {
   let deployment = await loadDeployment(deps, spec.deploymentId);
   deployment = await endBake(deps, deployment);
@@ -70,15 +82,7 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
   // The record first: whoever sees the status `promoted` finds the Promoted record too.
   const wait = spec.plan.strategy === 'rolling' ? 0 : spec.settings.terminationWaitSeconds;
   deployment = await advance(deps, deployment, 'promoted', wait, { status: 'promoted', approval: undefined });
-  await deps.events.publish({
-    detailType: 'Deployment Promoted',
-    detail: {
-      deploymentId: spec.deploymentId,
-      service: spec.service,
-      release: deployment.release,
-      image: spec.image,
-    },
-  });
+  await publishPromoted(deps, spec, deployment.release);
   return { release: deployment.release };
 }
 

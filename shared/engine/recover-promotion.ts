@@ -10,7 +10,7 @@ import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { TaskSet } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
-import { cleanUp, recordPromotion } from './promote.js';
+import { cleanUp, publishPromoted, recordPromotion } from './promote.js';
 import { ecsServiceOf } from './task-set.js';
 import { setAndVerify } from './traffic.js';
 
@@ -104,15 +104,7 @@ async function finishPromotionRecords(
     candidate: { ...deployment.candidate, taskSetId },
     updatedAt: deps.clock.now(),
   });
-  await deps.events.publish({
-    detailType: 'Deployment Promoted',
-    detail: {
-      deploymentId: spec.deploymentId,
-      service: spec.service,
-      release: deployment.release,
-      image: spec.image,
-    },
-  });
+  await publishPromoted(deps, spec, deployment.release);
 }
 
 /** The deployment's task set, by the id it recorded or, if that was never recorded, by its externalId. */

@@ -275,10 +275,19 @@ export class LocalEcs {
 
   private updateTaskSet(input: Record<string, unknown>): LocalTaskSet {
     const taskSet = this.taskSet(input);
+    const service = this.serviceOf(requireString(input, 'cluster'), requireString(input, 'service'));
     const scale = input.scale as { value?: number } | undefined;
     checkScale(scale?.value);
+    const now = new Date(this.options.now());
     taskSet.scale = { value: scale!.value!, unit: 'PERCENT' };
-    taskSet.updatedAt = new Date(this.options.now());
+    taskSet.updatedAt = now;
+    // The new desired count is known at once, and a task set that must now start or stop
+    // tasks is no longer steady: a read right after the update never sees the old figures.
+    taskSet.computedDesiredCount = Math.ceil((service.desiredCount * scale!.value!) / 100);
+    if (taskSet.computedDesiredCount !== taskSet.runningCount && taskSet.stabilityStatus !== 'STABILIZING') {
+      taskSet.stabilityStatus = 'STABILIZING';
+      taskSet.stabilityStatusAt = now;
+    }
     return taskSet;
   }
 

@@ -20,6 +20,7 @@ import type {
   CreateTaskSetInput,
   EcsService,
   TaskSet,
+  TaskSetCapacity,
   TaskSetHealth,
   TaskSetStatus,
   TaskSets,
@@ -104,19 +105,25 @@ export class EcsTaskSets implements TaskSets {
   }
 
   async health(service: EcsService, taskSetId: string): Promise<TaskSetHealth> {
+    const taskSet = await this.existingTaskSet(service, taskSetId);
+    const failed = await this.failedTasks(service, taskSet.id ?? taskSetId, familyOf(taskSet.taskDefinition));
+    return {
+      ...capacityOf(taskSet),
+      failed: failed.length,
+      failureReasons: [...new Set(failed.map((task) => task.stoppedReason ?? task.stopCode ?? 'unknown'))],
+    };
+  }
+
+  async capacity(service: EcsService, taskSetId: string): Promise<TaskSetCapacity> {
+    return capacityOf(await this.existingTaskSet(service, taskSetId));
+  }
+
+  private async existingTaskSet(service: EcsService, taskSetId: string): Promise<EcsTaskSet> {
     const taskSet = await this.describeTaskSet(service, taskSetId);
     if (taskSet === undefined) {
       throw new ResourceNotFound(`Task set ${taskSetId} does not exist in ${describeService(service)}`);
     }
-    const failed = await this.failedTasks(service, taskSet.id ?? taskSetId, familyOf(taskSet.taskDefinition));
-    return {
-      desired: taskSet.computedDesiredCount ?? 0,
-      running: taskSet.runningCount ?? 0,
-      pending: taskSet.pendingCount ?? 0,
-      failed: failed.length,
-      failureReasons: [...new Set(failed.map((task) => task.stoppedReason ?? task.stopCode ?? 'unknown'))],
-      steady: taskSet.stabilityStatus === 'STEADY_STATE',
-    };
+    return taskSet;
   }
 
   private async taskSetsOf(service: EcsService): Promise<EcsTaskSet[]> {
@@ -259,6 +266,15 @@ function toTaskSet(taskSet: EcsTaskSet): TaskSet {
     targetGroupArn: taskSet.loadBalancers?.[0]?.targetGroupArn,
     externalId: taskSet.externalId,
     scalePercent: taskSet.scale?.value ?? 0,
+  };
+}
+
+function capacityOf(taskSet: EcsTaskSet): TaskSetCapacity {
+  return {
+    desired: taskSet.computedDesiredCount ?? 0,
+    running: taskSet.runningCount ?? 0,
+    pending: taskSet.pendingCount ?? 0,
+    steady: taskSet.stabilityStatus === 'STEADY_STATE',
   };
 }
 

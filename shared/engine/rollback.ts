@@ -1,5 +1,6 @@
 // Rollback: production traffic back on the stable task set, the new task set
-// deleted, and the reason recorded. Every step is idempotent, so a rollback that
+// deleted (for rolling, only once the stable set is ready to carry production),
+// and the reason recorded. Every step is idempotent, so a rollback that
 // meets a transient error is simply run again by the state machine's Retry.
 
 import type { Deployment } from '../domain/deployment.js';
@@ -10,6 +11,7 @@ import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
 import { appendOnce } from './ledger-append.js';
 import { advance } from './progress.js';
+import { awaitRestoredCapacity } from './restored-capacity.js';
 import { ecsServiceOf } from './task-set.js';
 import { setAndVerify } from './traffic.js';
 
@@ -86,8 +88,10 @@ export async function rollBack(
 async function restoreProduction(deps: Deps, spec: DeploymentSpec, deployment: Deployment): Promise<void> {
   const { traffic } = spec.settings;
   if (spec.plan.strategy === 'rolling') {
-    // Capacity first: the old task set back to full size before the new one goes.
+    // Capacity first: the old task set back to full size, and ready to carry production,
+    // before the new one goes (see restored-capacity.ts; throws TransientError to retry).
     await deps.taskSets.scale(ecsServiceOf(spec), deployment.stable.taskSetId, 100);
+    await awaitRestoredCapacity(deps, spec, deployment.stable.taskSetId);
     return;
   }
   await setAndVerify(deps.router, traffic.productionListenerRule, deployment, 0);

@@ -4,6 +4,19 @@
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
+  /**
+   * Resolves after `ms` of this clock's time. A bounded poll sleeps on it rather than on the
+   * wall, so its bound means the same in every world: real seconds on AWS, simulated seconds
+   * on the local cloud, seconds a test moves by hand. A clock that only tells the time
+   * leaves it out, and a use case then looks once and lets the state machine's Retry wait.
+   */
+  sleep?(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+/** A clock that can also wait: what handlers get. */
+export type WaitingClock = Required<Clock>;
+
+export const systemClock: WaitingClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};

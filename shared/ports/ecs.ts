@@ -66,6 +66,9 @@ export interface TaskSetHealth {
   steady: boolean;
 }
 
+/** A task set's counts and stability, without why tasks stopped: what a wait for capacity reads. */
+export type TaskSetCapacity = Pick<TaskSetHealth, 'desired' | 'running' | 'pending' | 'steady'>;
+
 export interface CreateTaskSetInput {
   taskDefinitionArn: string;
   targetGroupArn: string;
@@ -84,4 +87,6 @@ export interface TaskSets {
   /** Deletes a task set; one that is already gone is not an error. */
   remove(service: EcsService, taskSetId: string): Promise<void>;
   health(service: EcsService, taskSetId: string): Promise<TaskSetHealth>;
+  /** The task set's counts and stability alone (one DescribeTaskSets; no task is listed). */
+  capacity(service: EcsService, taskSetId: string): Promise<TaskSetCapacity>;
 }

@@ -2,12 +2,15 @@
 // every handler in one process on a simulated clock (a speed factor makes a
 // 10-minute rollout take seconds), and sets it here once at start.
 
-import { systemClock, type Clock } from '../ports/clock.js';
+import { systemClock, type WaitingClock } from '../ports/clock.js';
 
-let current: Clock = systemClock;
+let current: WaitingClock = systemClock;
 
-export const processClock: Clock = { now: () => current.now() };
+export const processClock: WaitingClock = {
+  now: () => current.now(),
+  sleep: (ms) => current.sleep(ms),
+};
 
-export function useClock(clock: Clock): void {
+export function useClock(clock: WaitingClock): void {
   current = clock;
 }

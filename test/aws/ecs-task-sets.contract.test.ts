@@ -372,6 +372,17 @@ describe.skipIf(!motoAvailable())('EcsTaskSets against moto_server', () => {
       expect((await taskSets.health(service, blue.id ?? '')).failed).toBe(1);
     });
 
+    it('reads the counts and stability alone as capacity, and refuses a task set that is gone', async () => {
+      const service = await newService();
+      await withPrimary(service);
+      const green = await taskSets.create(service, greenInput('dep-capacity', 50));
+
+      const { desired, running, pending, steady } = await taskSets.health(service, green.id);
+      expect(await taskSets.capacity(service, green.id)).toEqual({ desired, running, pending, steady });
+      await taskSets.remove(service, green.id);
+      await expect(taskSets.capacity(service, green.id)).rejects.toBeInstanceOf(ResourceNotFound);
+    });
+
     // known moto gap: moto 5.2 leaves computedDesiredCount, runningCount and pendingCount out of
     // DescribeTaskSets, vs AWS documents computedDesiredCount as the service's desired count times
     // the task set's scale, rounded up, see

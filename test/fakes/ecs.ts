@@ -8,6 +8,7 @@ import type {
   TaskDefinitionSummary,
   TaskDefinitions,
   TaskSet,
+  TaskSetCapacity,
   TaskSetHealth,
   TaskSets,
 } from '../../shared/ports/ecs.js';
@@ -145,6 +146,12 @@ export class FakeEcs implements TaskDefinitions, TaskSets {
       failureReasons: [],
       steady,
     });
+  }
+
+  /** Counts only; a look like health's (it counts towards steady state). */
+  async capacity(service: EcsService, taskSetId: string): Promise<TaskSetCapacity> {
+    const { desired, running, pending, steady } = await this.health(service, taskSetId);
+    return { desired, running, pending, steady };
   }
 
   // --- helpers for tests ---

@@ -88,7 +88,8 @@ export function seedService(world: World, name: string): ServiceEntry {
     targetGroupArn: entry.traffic.targetGroups[0],
     externalId: 'initial',
     scalePercent: 100,
-    checks: 0,
+    // It has been serving for a while: steady from the first look.
+    checks: world.ecs.checksUntilSteady,
     image: definition.images[container]!,
   });
   const [blue, green] = entry.traffic.targetGroups;

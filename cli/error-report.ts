@@ -18,6 +18,8 @@ const BAD_INPUT = new Set([
   'DeploymentRequestInvalid',
   'InputFileInvalid',
   'BadInput',
+  // The local cloud's data folder cannot be started on (local/errors.ts).
+  'DataFolderInvalid',
 ]);
 
 export function errorReport(error: unknown, help?: string): ErrorReport {

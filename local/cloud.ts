@@ -4,12 +4,11 @@
 // metrics and alarms on a clock with a speed factor. Everything it knows lives in
 // the data folder, so a restart loses nothing.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { DynamoReleaseLedger } from '../shared/aws/dynamodb-release-ledger.js';
 import { DynamoServiceStates } from '../shared/aws/dynamodb-deployments.js';
 import { catalogResources } from '../shared/domain/catalog-resources.js';
@@ -18,6 +17,7 @@ import type { StateMachineName } from '../shared/ports/executions.js';
 import { useClock } from '../shared/runtime/clock.js';
 import { LocalCloudWatch } from './aws/cloudwatch.js';
 import { createTables } from './aws/dynamodb-tables.js';
+import { durableDynalite } from './aws/durable-dynalite.js';
 import { LocalEcr } from './aws/ecr.js';
 import { LocalEcs } from './aws/ecs.js';
 import type { EcsState } from './aws/ecs-model.js';
@@ -41,7 +41,9 @@ import { ScaledClock } from './clock.js';
 import { createApiServer, ensureToken } from './api-server.js';
 import { serveDashboard, WEB_ROOT } from './dashboard.js';
 import { FUNCTION_NAMES, LocalFunctions } from './functions.js';
-import { loadState, saveState, STATE_VERSION, type SavedState } from './persistence.js';
+import { dynamodbPath, openDataFolder } from './data-folder.js';
+import { DataFolderInvalid } from './errors.js';
+import { saveState, STATE_VERSION, type SavedState } from './persistence.js';
 import { LocalSchedules } from './schedules.js';
 import { seed } from './seed.js';
 import { prepareDefinition } from './stepfunctions/definition.js';
@@ -125,22 +127,17 @@ export class LocalCloud {
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
     const log = options.log ?? (() => undefined);
     const scope = scopeOf(options.catalog);
-    mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
-    const saved = loadState(options.dataDir);
+    // Refuses a folder it cannot resume (local/data-folder.ts) before anything listens.
+    const saved = openDataFolder(options.dataDir);
     if (saved !== null && (saved.region !== scope.region || saved.account !== scope.account)) {
-      throw new Error(
+      throw new DataFolderInvalid(
         `${options.dataDir} holds a local cloud for ${saved.account}/${saved.region}, not ${scope.account}/${scope.region}`,
       );
     }
     const clock = new ScaledClock(options.speed, saved?.simTime ?? Date.now());
     useClock(clock);
 
-    const dynamo = dynalite({
-      path: join(options.dataDir, 'dynamodb'),
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-    });
+    const dynamo = durableDynalite(dynamodbPath(options.dataDir));
     guardServer(dynamo);
     const dynamoEndpoint = await listen(dynamo, 0);
 

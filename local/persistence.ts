@@ -1,9 +1,19 @@
 // The data folder's state file: everything the local cloud keeps outside DynamoDB
-// (dynalite persists its own tables), written atomically so a crash mid-write
-// leaves the previous state intact.
+// (dynalite persists its own tables), written atomically and synced, so a crash or a power
+// cut mid-write leaves the previous state intact.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { DataFolderInvalid } from './errors.js';
 
 export const STATE_VERSION = 1;
 
@@ -28,18 +38,41 @@ export function statePath(dataDir: string): string {
 export function loadState(dataDir: string): SavedState | null {
   const path = statePath(dataDir);
   if (!existsSync(path)) return null;
-  const state = JSON.parse(readFileSync(path, 'utf8')) as SavedState;
+  let state: unknown;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new DataFolderInvalid(
+      `${path} cannot be read as the local cloud's state (${(error as Error).message}): restore it ` +
+        'from the same backup as the dynamodb folder beside it, or move the data folder away to start afresh',
+      { cause: error },
+    );
+  }
+  if (typeof state !== 'object' || state === null || !('version' in state)) {
+    throw new DataFolderInvalid(
+      `${path} is not the local cloud's state (it has no version): restore it from the same backup ` +
+        'as the dynamodb folder beside it, or move the data folder away to start afresh',
+    );
+  }
   if (state.version !== STATE_VERSION) {
-    throw new Error(
+    throw new DataFolderInvalid(
       `${path} was written by another version of the local cloud; move the data folder away to start afresh`,
     );
   }
-  return state;
+  return state as SavedState;
 }
 
 export function saveState(dataDir: string, state: SavedState): void {
   mkdirSync(dataDir, { recursive: true });
   const path = statePath(dataDir);
-  writeFileSync(`${path}.tmp`, JSON.stringify(state));
+  // On disk before the rename, and the rename on disk before returning: after a power cut the
+  // file is the previous state or this one, never an empty or partial file.
+  writeFileSync(`${path}.tmp`, JSON.stringify(state), { flush: true });
   renameSync(`${path}.tmp`, path);
+  const folder = openSync(dataDir, 'r');
+  try {
+    fsyncSync(folder);
+  } finally {
+    closeSync(folder);
+  }
 }

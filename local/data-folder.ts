@@ -1,0 +1,52 @@
+// The data folder as a whole: its two halves, DynamoDB's tables in `dynamodb/` (written by
+// dynalite, each write synced before it is answered) and everything else in `state.json`
+// (local/persistence.ts). They are one snapshot of one local cloud, so a folder holding one
+// without the other cannot be resumed: with tables but no state, start would seed the demo
+// again over the ledger (release 1 again, the clock running backwards); with state but no
+// tables, ECS and the load balancer would come back without the ledger and deployment records
+// they go with. Start refuses such a folder, saying what is missing and how to recover.
+
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataFolderInvalid } from './errors.js';
+import { loadState, statePath, type SavedState } from './persistence.js';
+
+/** Where dynalite keeps the tables. */
+export function dynamodbPath(dataDir: string): string {
+  return join(dataDir, 'dynamodb');
+}
+
+const AFRESH = 'or move the data folder away to start afresh';
+
+/**
+ * The saved state to resume from, or null for a fresh folder (absent, or empty of both
+ * halves); ready for dynalite. Throws DataFolderInvalid, before anything is written or
+ * listens, for a folder that holds one half without the other or a state file it cannot read.
+ */
+export function openDataFolder(dataDir: string): SavedState | null {
+  const tables = dynamodbPath(dataDir);
+  const state = statePath(dataDir);
+  const hasTables = holdsFiles(tables);
+  const hasState = existsSync(state);
+  if (hasTables && !hasState) {
+    throw new DataFolderInvalid(
+      `${dataDir} holds DynamoDB tables (${tables}/) but no ${state}, so it cannot be resumed: ` +
+        `starting would create the demo again over the tables' records. Restore ${state} from ` +
+        `the same backup as the tables, ${AFRESH}.`,
+    );
+  }
+  if (hasState && !hasTables) {
+    throw new DataFolderInvalid(
+      `${dataDir} holds ${state} but no DynamoDB tables (${tables}/ is missing or empty), so it ` +
+        `cannot be resumed: the ledger and the deployment records would be gone. Restore ` +
+        `${tables}/ from the same backup as ${state}, ${AFRESH}.`,
+    );
+  }
+  const saved = loadState(dataDir);
+  mkdirSync(tables, { recursive: true });
+  return saved;
+}
+
+function holdsFiles(folder: string): boolean {
+  return existsSync(folder) && statSync(folder).isDirectory() && readdirSync(folder).length > 0;
+}

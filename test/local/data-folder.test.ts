@@ -1,0 +1,131 @@
+// Start refuses a data folder it cannot resume, before anything listens: `dynamodb/` without
+// `state.json`, `state.json` without `dynamodb/`, or a `state.json` it cannot read. It says what
+// is missing and how to recover, `cutover local start` exits 2, and the process ends. A fresh
+// folder, absent or empty, starts and seeds the demo as before.
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataFolder } from '../../local/data-folder.js';
+import type { LedgerRecord } from '../../shared/domain/ledger.js';
+import { freePort } from '../support/emulators.js';
+import { SCENARIOS, startCloud } from '../support/local-cloud.js';
+
+const CLI = new URL('../../cli/cutover.mjs', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 'cutover-data-folder-'));
+/** Handlers read the endpoint once per process: every start in this file uses this port. */
+let port = 0;
+/** A data folder a local cloud ran on and stopped cleanly: both halves. */
+let complete = '';
+
+beforeAll(async () => {
+  port = await freePort();
+  complete = join(scratch, 'complete');
+  const handle = await startCloud({ port, dataDir: complete });
+  await handle.stop();
+}, 120_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A copy of the complete folder, changed by `change`. */
+function variant(name: string, change: (dir: string) => void): string {
+  const dir = join(scratch, name);
+  cpSync(complete, dir, { recursive: true });
+  change(dir);
+  return dir;
+}
+
+/** `cutover local start` on `dataDir` in its own process; a hang fails on the timeout. */
+function startCli(dataDir: string) {
+  return spawnSync(
+    process.execPath,
+    [CLI, 'local', 'start', '--data', dataDir, '--catalog', SCENARIOS, '--port', '1', '--api-port', '1'],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+}
+
+describe('a data folder with one half missing', () => {
+  it.each([
+    [
+      'dynamodb/ without state.json',
+      (dir: string) => rmSync(join(dir, 'state.json')),
+      ['holds DynamoDB tables', 'but no', 'state.json', 'Restore', 'move the data folder away'],
+    ],
+    [
+      'state.json without dynamodb/',
+      (dir: string) => rmSync(join(dir, 'dynamodb'), { recursive: true }),
+      ['state.json but no DynamoDB tables', 'dynamodb/ is missing or empty', 'move the data folder away'],
+    ],
+    [
+      'state.json with an empty dynamodb/',
+      (dir: string) => {
+        rmSync(join(dir, 'dynamodb'), { recursive: true });
+        mkdirSync(join(dir, 'dynamodb'));
+      },
+      ['state.json but no DynamoDB tables'],
+    ],
+    [
+      'a corrupt state.json',
+      (dir: string) => writeFileSync(join(dir, 'state.json'), '{"version":1,"simTi'),
+      ['state.json cannot be read', 'move the data folder away'],
+    ],
+  ])('%s: start exits 2, says what to do, and changes nothing', (name, change, words) => {
+    const dir = variant(name.replace(/\W+/g, '-'), change);
+    const before = readdirSync(dir).sort();
+    const run = startCli(dir);
+    expect(run.error).toBeUndefined(); // not killed by the timeout: the process ended by itself
+    expect(run.status).toBe(2);
+    for (const word of words) expect(run.stderr).toContain(word);
+    expect(run.stderr).toContain(dir);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('is refused by LocalCloud.start before it listens, and starts once the half is restored', async () => {
+    const dir = variant('restored', (d) => cpSync(join(d, 'state.json'), join(d, 'state.json.bak')));
+    rmSync(join(dir, 'state.json'));
+    await expect(startCloud({ port, dataDir: dir })).rejects.toMatchObject({
+      name: 'DataFolderInvalid',
+    });
+    cpSync(join(dir, 'state.json.bak'), join(dir, 'state.json'));
+    // The same port: the refused start left nothing listening on it.
+    const handle = await startCloud({ port, dataDir: dir });
+    try {
+      // Resumed, not seeded again: the ledger holds release 1's two records, as the first start left it.
+      const service = Object.keys(handle.catalog.services)[0]!;
+      const records = (await handle.clients.ledger.list(service)) as LedgerRecord[];
+      expect(records.map((r) => [r.seq, r.type])).toEqual([
+        [1, 'ReleaseStarted'],
+        [2, 'Promoted'],
+      ]);
+    } finally {
+      await handle.stop();
+    }
+  });
+});
+
+describe('a fresh data folder', () => {
+  it.each([
+    ['absent', () => join(scratch, 'absent', 'data')],
+    [
+      'empty',
+      () => {
+        const dir = join(scratch, 'empty');
+        mkdirSync(dir);
+        return dir;
+      },
+    ],
+  ])('%s: is opened with no state and room for the tables', (_, make) => {
+    const dir = make();
+    expect(openDataFolder(dir)).toBeNull();
+    expect(existsSync(join(dir, 'dynamodb'))).toBe(true);
+  });
+
+  it('absent, is where the local cloud starts, seeds the demo and saves both halves', () => {
+    expect(readdirSync(complete)).toEqual(expect.arrayContaining(['state.json', 'dynamodb']));
+    expect(readdirSync(join(complete, 'dynamodb'))).toContain('CURRENT');
+    expect(openDataFolder(complete)).toMatchObject({ version: 1 });
+  });
+});

@@ -21,6 +21,7 @@ const figures: Record<string, () => Promise<FigureModule>> = {
   rollback: () => import('./rollback-reaction.js'),
   scale: () => import('./scale.js'),
   api: () => import('./api-latency.js'),
+  dynamodb: () => import('./dynamodb-writes.js'),
 };
 
 const resultsFile = new URL('./results/latest.json', import.meta.url);

@@ -4,7 +4,7 @@
 // metrics and alarms on a clock with a speed factor. Everything it knows lives in
 // the data folder, so a restart loses nothing.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -28,6 +28,8 @@ import { createAwsServer } from './aws/server.js';
 import { accessKeyIdOf, guardServer } from './aws/guard.js';
 import { LocalIam } from './iam/authorizer.js';
 import { readFunctionRoles } from './iam/roles.js';
+import { KMS_TARGET } from './aws/kms.js';
+import { startLedgerServices, type LedgerServices } from './ledger-services.js';
 import {
   functionRoleName,
   functionRoleNames,
@@ -114,6 +116,8 @@ export class LocalCloud {
     private readonly faultSwitch: { injector: FaultInjector | null },
     /** IAM on the AWS endpoint: each function's role, and every decision it makes. */
     readonly iam: LocalIam,
+    /** KMS and S3 for the signed ledger, and `!Ref`/`!GetAtt` of serverless.yml's keys and buckets. */
+    readonly ledger: LedgerServices,
   ) {
     this.schedules = new LocalSchedules(functions, (line) => options.log?.(line));
   }
@@ -125,10 +129,27 @@ export class LocalCloud {
   }
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
-    const log = options.log ?? (() => undefined);
-    const scope = scopeOf(options.catalog);
     // Refuses a folder it cannot resume (local/data-folder.ts) before anything listens.
     const saved = openDataFolder(options.dataDir);
+    const listening: Server[] = [];
+    try {
+      return await LocalCloud.open(options, saved, listening);
+    } catch (error) {
+      // Nothing left listening keeps the process alive, and a first start that failed leaves
+      // no tables without the state.json they go with: the next start is a first start again.
+      await Promise.all(listening.map(close));
+      if (saved === null) rmSync(dynamodbPath(options.dataDir), { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private static async open(
+    options: LocalCloudOptions,
+    saved: SavedState | null,
+    listening: Server[],
+  ): Promise<LocalCloud> {
+    const log = options.log ?? (() => undefined);
+    const scope = scopeOf(options.catalog);
     if (saved !== null && (saved.region !== scope.region || saved.account !== scope.account)) {
       throw new DataFolderInvalid(
         `${options.dataDir} holds a local cloud for ${saved.account}/${saved.region}, not ${scope.account}/${scope.region}`,
@@ -139,10 +160,19 @@ export class LocalCloud {
 
     const dynamo = durableDynalite(dynamodbPath(options.dataDir));
     guardServer(dynamo);
-    const dynamoEndpoint = await listen(dynamo, 0);
+    const dynamoEndpoint = await listen(dynamo, 0, listening);
 
+    // KMS and S3, with serverless.yml's keys and buckets: the roles may name them.
+    const ledger = await startLedgerServices(options.dataDir, join(ROOT, 'serverless.yml'), {
+      ...scope,
+      partition: 'aws',
+      stage: LOCAL_STAGE,
+      stack: STACK,
+      resources: { ...catalogResources(options.catalog) },
+    });
     const iam = new LocalIam({
       ...scope,
+      ...ledger.iam,
       partition: 'aws',
       service: STACK_SERVICE,
       stage: LOCAL_STAGE,
@@ -151,6 +181,7 @@ export class LocalCloud {
         partition: 'aws',
         stage: LOCAL_STAGE,
         resources: { ...catalogResources(options.catalog) },
+        physicalIds: ledger.resources.physicalIds(),
       }),
       roleName: (fn) => functionRoleName({ stage: LOCAL_STAGE, region: scope.region, functionName: fn }),
     });
@@ -220,7 +251,9 @@ export class LocalCloud {
           contentType: 'application/x-amz-json-1.0',
           queryCompatible: true,
         },
+        [KMS_TARGET]: { service: ledger.kms.service, contentType: 'application/x-amz-json-1.1' },
       },
+      s3: ledger.s3,
       query: {
         [ELBV2_API_VERSION]: { service: elb.service, namespace: ELBV2_NAMESPACE },
         [IAM_API_VERSION]: { service: iamRoles(scope, options.catalog).service, namespace: IAM_NAMESPACE },
@@ -232,7 +265,7 @@ export class LocalCloud {
         return denial?.message ?? null;
       },
     });
-    const endpoint = await listen(server, options.port);
+    const endpoint = await listen(server, options.port, listening);
     const machineArns = setEnvironment(options, scope, endpoint);
     // Loaded now, not on first call: loading takes real time, which a fast clock would turn
     // into minutes of a deployment's simulated time.
@@ -291,7 +324,7 @@ export class LocalCloud {
     const apiServer = createApiServer(token, functions.resolve('api'), (req, res) =>
       serveDashboard(webRoot, token, req, res),
     );
-    const apiEndpoint = await listen(apiServer, options.apiPort ?? 4600);
+    const apiEndpoint = await listen(apiServer, options.apiPort ?? 4600, listening);
     const cloud = new LocalCloud(
       options,
       scope,
@@ -312,6 +345,7 @@ export class LocalCloud {
       token,
       faultSwitch,
       iam,
+      ledger,
     );
     cloud.save();
     cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);
@@ -416,10 +450,12 @@ function setEnvironment(
   return machineArns;
 }
 
-function listen(server: Server, port: number): Promise<string> {
+/** Listens on loopback; once listening, the server is in `listening` (closed if start fails). */
+function listen(server: Server, port: number, listening: Server[]): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
+      listening.push(server);
       const address = server.address();
       resolve(`http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : port}`);
     });

@@ -5,6 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,38 @@ describe('a data folder with one half missing', () => {
 });
 
 describe('a fresh data folder', () => {
+  it('whose first start fails (its API port taken) is left without tables, and the process ends', async () => {
+    const taken = createServer();
+    const apiPort = await freePort();
+    await new Promise<void>((resolve) => taken.listen(apiPort, '127.0.0.1', resolve));
+    try {
+      const dir = join(scratch, 'port-taken');
+      const run = spawnSync(
+        process.execPath,
+        [
+          CLI,
+          'local',
+          'start',
+          '--data',
+          dir,
+          '--catalog',
+          SCENARIOS,
+          '--port',
+          String(await freePort()),
+        ].concat(['--api-port', String(apiPort)]),
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.error).toBeUndefined(); // ended by itself: nothing left listening
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('EADDRINUSE');
+      // It had seeded the tables; without a state.json to go with them they are gone.
+      expect(existsSync(join(dir, 'dynamodb'))).toBe(false);
+      expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
   it.each([
     ['absent', () => join(scratch, 'absent', 'data')],
     [

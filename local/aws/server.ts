@@ -1,6 +1,7 @@
 // The local AWS endpoint (http://127.0.0.1:4566). One port for every service, as
 // AWS_ENDPOINT_URL expects: requests are routed by their X-Amz-Target prefix (JSON
-// protocols) or by their form body (the query protocol, ELBv2). DynamoDB requests
+// protocols), by their form body (the query protocol, ELBv2), or, for requests signed for
+// S3 (their SigV4 credential scope names `s3`), to the REST-XML S3. DynamoDB requests
 // are passed to dynalite unchanged. Before any of that, a request must look like one an
 // AWS SDK sends (guard.ts), and IAM must allow it (../iam/).
 
@@ -17,6 +18,8 @@ import { faultResponse, type FaultInjector, type Protocol } from './faults.js';
 import { decodeQuery, handleQuery } from './query-protocol.js';
 import { AwsError, type LocalService } from './service.js';
 import { accessDenied, refuseUnlessSdkRequest, type Authorize } from './guard.js';
+import type { LocalS3 } from './s3.js';
+import { errorResponse, parseS3Request, S3Error, signedForS3, type S3Response } from './s3-wire.js';
 
 export interface JsonRoute {
   service: LocalService;
@@ -30,6 +33,8 @@ export interface Routes {
   json: Record<string, JsonRoute>;
   /** By the query protocol's `Version`, e.g. `2015-12-01`. */
   query: Record<string, { service: LocalService; namespace: string }>;
+  /** The local S3, for requests signed for `s3` (path-style: `/<bucket>/<key>`). */
+  s3?: LocalS3;
   /** Where DynamoDB requests go: dynalite's own endpoint. */
   dynamodb?: string;
   /** Injected faults, when the reliability suite asks for them (see faults.ts). */
@@ -46,6 +51,7 @@ const IAM_PREFIX: Record<string, string> = {
   AWSEvents: 'events',
   GraniteServiceVersion20100801: 'cloudwatch',
   DynamoDB_20120810: 'dynamodb',
+  TrentService: 'kms',
 };
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -75,9 +81,9 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
     req.resume();
     return send(res, refusal);
   }
-  let body: string;
+  let raw: Buffer;
   try {
-    body = await readBody(req);
+    raw = await readBody(req);
   } catch (error) {
     const tooLarge = (error as Error).message.includes('over 16 MiB');
     const code = tooLarge ? 'RequestEntityTooLarge' : 'SerializationException';
@@ -87,6 +93,9 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
       body: JSON.stringify({ __type: code, message: (error as Error).message }),
     });
   }
+  if (routes.s3 !== undefined && target === '' && signedForS3(req.headers))
+    return serveS3(routes, routes.s3, req, raw, res);
+  const body = raw.toString('utf8');
   if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined) {
     const contentType = 'application/x-amz-json-1.0';
     const denied = check(
@@ -138,6 +147,25 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
   });
 }
 
+/** An S3 request: parsed into its operation, authorized by IAM (bucket or object ARN), then served. */
+function serveS3(routes: Routes, s3: LocalS3, req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+  const method = req.method ?? 'GET';
+  let request;
+  try {
+    request = parseS3Request(method, req.url ?? '/', req.headers);
+  } catch (error) {
+    if (error instanceof S3Error) return send(res, errorResponse(error, method, req.url ?? '/'));
+    throw error;
+  }
+  const resource = `/${request.bucket}${request.key === '' ? '' : `/${request.key}`}`;
+  const denied = check(routes, req, 's3', request.iamAction, () => request.input);
+  if (denied !== null)
+    return send(res, errorResponse(new S3Error('AccessDenied', denied, 403), method, resource));
+  const mayAlso = (action: string, input: Record<string, unknown>) =>
+    routes.authorize === undefined || routes.authorize(req, 's3', action, input) === null;
+  return send(res, s3.handle(request, raw, mayAlso));
+}
+
 /** IAM's verdict on a request whose input parses; one that does not parse is left to the service to refuse. */
 function check(
   routes: Routes,
@@ -171,7 +199,7 @@ async function injectFault(
   return null;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -188,7 +216,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       // The SDKs gzip large bodies (PutMetricData over 10 KiB) and say so in Content-Encoding.
       const raw = Buffer.concat(chunks);
       try {
-        resolve((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
+        resolve(req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw);
       } catch {
         reject(new Error('the body says it is gzip-encoded but does not decode'));
       }
@@ -197,8 +225,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, response: WireResponse): void {
-  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+function send(res: ServerResponse, response: WireResponse | S3Response): void {
+  // A HEAD answer may state the length of what a GET would send (S3's HeadObject).
+  res.writeHead(response.status, { 'content-length': Buffer.byteLength(response.body), ...response.headers });
   res.end(response.body);
 }
 

@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { InvocationCredentials } from '../../shared/runtime/invocation-credentials.js';
+import { judgeWithKeyPolicy, roleArnOfSession, type KeyPolicyStatement } from './key-policy.js';
 import { evaluate, type Statement } from './policy.js';
 import { authorizationsFor, type Authorization, type Scope } from './requests.js';
 import type { FunctionRole } from './roles.js';
@@ -36,7 +37,12 @@ export interface IamOptions extends Scope {
   roles: ReadonlyMap<string, FunctionRole>;
   /** The name AWS gives a function's role (shared with preflight). */
   roleName: (fn: string) => string;
+  /** The key policy of a KMS key, by key ARN; IAM evaluates it with the caller's (key-policy.ts). */
+  keyPolicy?: (keyArn: string) => KeyPolicyStatement[] | undefined;
 }
+
+/** Whom the local cloud's own credentials (the AWS CLI, tests, set-up) act as: an administrator. */
+const ADMINISTRATOR = 'user/local-administrator';
 
 export class LocalIam {
   private readonly byKey = new Map<string, Principal>();
@@ -98,22 +104,41 @@ export class LocalIam {
     };
   }
 
-  /** Null if the caller may make this request; otherwise why not. Unknown callers may do anything. */
+  /**
+   * Null if the caller may make this request; otherwise why not. Unknown callers act as an
+   * administrator, whose identity policy allows everything; a KMS key's policy binds them too.
+   */
   check(accessKeyId: string, prefix: string, action: string, input: Record<string, unknown>): Denial | null {
     const principal = this.byKey.get(accessKeyId);
-    if (principal === undefined) return null;
+    if (principal === undefined && prefix !== 'kms') return null;
+    const { partition, account } = this.options;
+    const arn = principal?.arn ?? `arn:${partition}:iam::${account}:${ADMINISTRATOR}`;
+    const caller = { arns: [arn, roleArnOfSession(arn) ?? arn], account };
     for (const authorization of authorizationsFor(prefix, action, input, this.options)) {
-      const decision = evaluate(principal.statements, authorization);
-      const allowed = decision.effect === 'Allow';
-      for (const listener of this.listeners) listener({ principal, authorization, allowed });
-      if (!allowed) {
-        const why =
-          decision.effect === 'Deny'
-            ? `with an explicit deny in an identity-based policy`
-            : `because no identity-based policy allows the ${authorization.action} action`;
+      const identity =
+        principal === undefined
+          ? ({ effect: 'Allow', statement: { Effect: 'Allow', Action: '*', Resource: '*' } } as const)
+          : evaluate(principal.statements, authorization);
+      const keyPolicy = this.options.keyPolicy?.(authorization.resource);
+      const verdict =
+        keyPolicy !== undefined
+          ? judgeWithKeyPolicy(keyPolicy, identity, caller, authorization)
+          : identity.effect === 'Allow'
+            ? { allowed: true as const }
+            : {
+                allowed: false as const,
+                why:
+                  identity.effect === 'Deny'
+                    ? `with an explicit deny in an identity-based policy`
+                    : `because no identity-based policy allows the ${authorization.action} action`,
+              };
+      if (principal !== undefined)
+        for (const listener of this.listeners)
+          listener({ principal, authorization, allowed: verdict.allowed });
+      if (!verdict.allowed) {
         return {
           authorization,
-          message: `User: ${principal.arn} is not authorized to perform: ${authorization.action} on resource: ${authorization.resource} ${why}`,
+          message: `User: ${arn} is not authorized to perform: ${authorization.action} on resource: ${authorization.resource} ${verdict.why}`,
         };
       }
     }

@@ -15,6 +15,8 @@ export interface RoleOptions extends Scope {
   stage: string;
   /** What `${self:custom.resources}` resolves to: catalogResources(catalog). */
   resources: Readonly<Record<string, readonly string[]>>;
+  /** What `!Ref` gives for resources whose names AWS picks (a KMS key's id), by logical id. */
+  physicalIds?: Readonly<Record<string, string>>;
 }
 
 export interface FunctionRole {
@@ -52,6 +54,35 @@ export function functionRoles(text: string, options: RoleOptions): Map<string, F
     roles.set(fn, { fn, statements });
   }
   return roles;
+}
+
+export interface TemplateResource {
+  logicalId: string;
+  type: string;
+  /** The resource's Properties, evaluated, with `!Ref`s to other resources given by `physicalIds`. */
+  properties(physicalIds: Readonly<Record<string, string>>): Record<string, unknown>;
+}
+
+/** The resources in serverless.yml's `resources.Resources`, for the local cloud to create (template-resources.ts). */
+export function templateResources(text: string, options: RoleOptions): TemplateResource[] {
+  const doc: unknown = parse(text, { customTags });
+  if (!isObject(doc)) throw new RoleError('serverless.yml does not hold a mapping at the top');
+  const resources =
+    isObject(doc.resources) && isObject(doc.resources.Resources) ? doc.resources.Resources : {};
+  return Object.entries(resources).flatMap(([logicalId, resource]) => {
+    if (!isObject(resource) || typeof resource.Type !== 'string') return [];
+    return [
+      {
+        logicalId,
+        type: resource.Type,
+        properties: (physicalIds: Readonly<Record<string, string>>) =>
+          new Template(doc, { ...options, physicalIds }).value(
+            resource.Properties ?? {},
+            `resources.${logicalId}.Properties`,
+          ) as Record<string, unknown>,
+      },
+    ];
+  });
 }
 
 /**
@@ -176,8 +207,17 @@ class Template {
     if (name === 'AWS::Partition') return partition;
     if (name === 'AWS::Region') return region;
     if (name === 'AWS::AccountId') return account;
+    const physical = this.options.physicalIds?.[name];
+    if (physical !== undefined) return physical;
     const resource = this.resource(name, where);
-    const names = { 'AWS::DynamoDB::Table': 'TableName', 'AWS::Events::EventBus': 'Name' } as const;
+    if (resource.Type === 'AWS::KMS::Key')
+      throw new RoleError(`${where}: the local cloud has not created the KMS key ${name} (yet)`);
+    const names = {
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::Events::EventBus': 'Name',
+      'AWS::S3::Bucket': 'BucketName',
+      'AWS::KMS::Alias': 'AliasName',
+    } as const;
     const property = names[resource.Type as keyof typeof names];
     if (property === undefined)
       throw new RoleError(`${where}: the local cloud cannot !Ref a ${resource.Type}`);
@@ -195,6 +235,10 @@ class Template {
         return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
       case 'AWS::Events::EventBus':
         return `arn:${partition}:events:${region}:${account}:event-bus/${name}`;
+      case 'AWS::KMS::Key':
+        return `arn:${partition}:kms:${region}:${account}:key/${name}`;
+      case 'AWS::S3::Bucket':
+        return `arn:${partition}:s3:::${name}`;
       default:
         throw new RoleError(`${where}: the local cloud cannot !GetAtt the Arn of a ${resource.Type}`);
     }

@@ -28,6 +28,8 @@ import { createAwsServer } from './aws/server.js';
 import { accessKeyIdOf, guardServer } from './aws/guard.js';
 import { LocalIam } from './iam/authorizer.js';
 import { readFunctionRoles } from './iam/roles.js';
+import { KMS_TARGET } from './aws/kms.js';
+import { startLedgerServices, type LedgerServices } from './ledger-services.js';
 import {
   functionRoleName,
   functionRoleNames,
@@ -114,6 +116,8 @@ export class LocalCloud {
     private readonly faultSwitch: { injector: FaultInjector | null },
     /** IAM on the AWS endpoint: each function's role, and every decision it makes. */
     readonly iam: LocalIam,
+    /** KMS and S3 for the signed ledger, and `!Ref`/`!GetAtt` of serverless.yml's keys and buckets. */
+    readonly ledger: LedgerServices,
   ) {
     this.schedules = new LocalSchedules(functions, (line) => options.log?.(line));
   }
@@ -158,8 +162,17 @@ export class LocalCloud {
     guardServer(dynamo);
     const dynamoEndpoint = await listen(dynamo, 0, listening);
 
+    // KMS and S3, with serverless.yml's keys and buckets: the roles may name them.
+    const ledger = await startLedgerServices(options.dataDir, join(ROOT, 'serverless.yml'), {
+      ...scope,
+      partition: 'aws',
+      stage: LOCAL_STAGE,
+      stack: STACK,
+      resources: { ...catalogResources(options.catalog) },
+    });
     const iam = new LocalIam({
       ...scope,
+      ...ledger.iam,
       partition: 'aws',
       service: STACK_SERVICE,
       stage: LOCAL_STAGE,
@@ -168,6 +181,7 @@ export class LocalCloud {
         partition: 'aws',
         stage: LOCAL_STAGE,
         resources: { ...catalogResources(options.catalog) },
+        physicalIds: ledger.resources.physicalIds(),
       }),
       roleName: (fn) => functionRoleName({ stage: LOCAL_STAGE, region: scope.region, functionName: fn }),
     });
@@ -237,7 +251,9 @@ export class LocalCloud {
           contentType: 'application/x-amz-json-1.0',
           queryCompatible: true,
         },
+        [KMS_TARGET]: { service: ledger.kms.service, contentType: 'application/x-amz-json-1.1' },
       },
+      s3: ledger.s3,
       query: {
         [ELBV2_API_VERSION]: { service: elb.service, namespace: ELBV2_NAMESPACE },
         [IAM_API_VERSION]: { service: iamRoles(scope, options.catalog).service, namespace: IAM_NAMESPACE },
@@ -329,6 +345,7 @@ export class LocalCloud {
       token,
       faultSwitch,
       iam,
+      ledger,
     );
     cloud.save();
     cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);

@@ -5,6 +5,9 @@
 
 import {
   chmodSync,
+  closeSync,
+  fsyncSync,
+  openSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -12,7 +15,7 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AwsError } from './service.js';
 
 export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
@@ -157,8 +160,15 @@ export class KmsKeyStore {
   }
 }
 
+/** The file whole, on disk (and its rename too) before this returns: a crash never loses a key. */
 function writeAtomically(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
+  writeFileSync(`${path}.tmp`, text, { mode: 0o600, flush: true });
   chmodSync(`${path}.tmp`, 0o600);
   renameSync(`${path}.tmp`, path);
+  const folder = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(folder);
+  } finally {
+    closeSync(folder);
+  }
 }

@@ -3,8 +3,19 @@
 // (every version and delete marker, oldest first) and `s3/<bucket>/blobs/<versionId>` (each
 // version's bytes). Each write replaces a file atomically.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 
 export type Retention = 'GOVERNANCE' | 'COMPLIANCE';
@@ -138,7 +149,14 @@ function blobName(version: VersionRecord): string {
     : version.versionId;
 }
 
+/** The file whole, on disk (and its rename too) before this returns, as S3 answers only durable writes. */
 function writeAtomically(path: string, data: string | Buffer): void {
-  writeFileSync(`${path}.tmp`, data);
+  writeFileSync(`${path}.tmp`, data, { flush: true });
   renameSync(`${path}.tmp`, path);
+  const folder = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(folder);
+  } finally {
+    closeSync(folder);
+  }
 }

@@ -49,7 +49,7 @@ describe.skipIf(!hasAwsCli)('the AWS CLI against the local KMS and S3', () => {
     expect(read).toMatchObject({ ObjectLockMode: 'GOVERNANCE', VersionId: put.json.VersionId });
   });
 
-  it('aws s3api list-object-versions shows each key's current version as the latest', async () => {
+  it('aws s3api list-object-versions shows each key’s current version as the latest', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cutover-cli-')), 'anchor.json');
     writeFileSync(file, '{"head":"second"}');
     const put = await awsCli(

@@ -30,7 +30,7 @@ export async function startLedgerServices(
   options: TemplateOptions,
 ): Promise<LedgerServices> {
   const kms = new LocalKms({ ...options, dataDir });
-  const s3 = new LocalS3({ dataDir, region: options.region });
+  const s3 = new LocalS3({ dataDir, region: options.region, account: options.account });
   const resources = await createTemplateResources(template, kms, s3, options);
   const keyPrefix = kms.keys.keyArn('');
   return {

@@ -1,6 +1,8 @@
 // What the local KMS checks of its input before it acts: blobs and their lengths, enum
 // values, alias names and key policy documents, each refused with the error KMS gives.
 
+import { keyPolicyStatements } from '../iam/key-policy.js';
+import { evaluate } from '../iam/policy.js';
 import { AwsError } from './service.js';
 
 export const invalid = (message: string) => new AwsError('ValidationException', message);
@@ -57,4 +59,22 @@ export function checkPolicy(policy: string): void {
     if (statement.NotPrincipal !== undefined)
       throw new AwsError('UnsupportedOperationException', 'the local KMS does not evaluate NotPrincipal');
   }
+}
+
+/**
+ * KMS's policy lockout safety check: a new key's policy must let someone go on managing it
+ * (kms:PutKeyPolicy), unless BypassPolicyLockoutSafetyCheck says otherwise. AWS asks this of
+ * the caller; the local KMS asks it of any principal in the account (the account itself
+ * through delegation, or a role or user of it).
+ */
+export function checkLockout(policy: string, keyArn: string, account: string): void {
+  const ofAccount = new RegExp(`^(\\*|${account}|arn:[^:]+:(iam|sts)::${account}:.+)$`);
+  const statements = keyPolicyStatements(policy)
+    .filter((s) => s.Principal === '*' || [s.Principal?.AWS ?? []].flat().some((p) => ofAccount.test(p)))
+    .map(({ Principal: _principal, ...statement }) => statement);
+  if (evaluate(statements, { action: 'kms:PutKeyPolicy', resource: keyArn }).effect !== 'Allow')
+    throw new AwsError(
+      'MalformedPolicyDocumentException',
+      'The new key policy will not allow you to update the key policy in the future.',
+    );
 }

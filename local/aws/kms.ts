@@ -8,7 +8,7 @@
 import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { signDigest, verifyDigest } from './ecdsa.js';
 import { KmsKeyStore, type KeyScope, type StoredKey } from './kms-keys.js';
-import { blob, checkAliasName, checkPolicy, enumError, invalid } from './kms-input.js';
+import { blob, checkAliasName, checkLockout, checkPolicy, enumError, invalid } from './kms-input.js';
 import { AwsError, optionalNumber, optionalString, requireString, type LocalService } from './service.js';
 
 export const KMS_TARGET = 'TrentService';
@@ -96,6 +96,8 @@ export class LocalKms {
     const policy = optionalString(input, 'Policy') ?? this.defaultPolicy();
     checkPolicy(policy);
     const keyId = randomUUID();
+    if (input.Policy !== undefined && input.BypassPolicyLockoutSafetyCheck !== true)
+      checkLockout(policy, this.keys.keyArn(keyId), this.keys.scope.account);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const key: StoredKey = {
       keyId,

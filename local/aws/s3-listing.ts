@@ -17,6 +17,14 @@ function maxKeys(query: URLSearchParams): number {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** `encoding-type=url` (the AWS CLI asks for it): keys and prefixes go out URL-encoded. */
+function encoding(query: URLSearchParams): { encode: (text: string) => string; EncodingType?: 'url' } {
+  const type = query.get('encoding-type');
+  if (type === null) return { encode: (text) => text };
+  if (type !== 'url') throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request');
+  return { encode: (text) => encodeURIComponent(text).replaceAll('%2F', '/'), EncodingType: 'url' };
+}
+
 /** Keys in S3's order: by their UTF-8 bytes. */
 const byKey = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -24,6 +32,7 @@ export function listObjectsV2(store: S3Store, bucket: BucketRecord, query: URLSe
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') ?? '';
   const limit = maxKeys(query);
+  const { encode, EncodingType } = encoding(query);
   const token = query.get('continuation-token');
   let after = query.get('start-after') ?? '';
   if (token !== null) {
@@ -55,28 +64,30 @@ export function listObjectsV2(store: S3Store, bucket: BucketRecord, query: URLSe
   }
   return xmlDocument('ListBucketResult', {
     Name: bucket.name,
-    Prefix: prefix,
-    Delimiter: delimiter === '' ? undefined : delimiter,
+    Prefix: encode(prefix),
+    Delimiter: delimiter === '' ? undefined : encode(delimiter),
+    EncodingType,
     MaxKeys: limit,
     KeyCount: contents.length + prefixes.length,
     IsTruncated: truncated,
     ContinuationToken: token ?? undefined,
     NextContinuationToken: truncated ? Buffer.from(`k:${last}`).toString('base64url') : undefined,
-    StartAfter: query.get('start-after') ?? undefined,
+    StartAfter: query.has('start-after') ? encode(query.get('start-after')!) : undefined,
     Contents: contents.map((v) => ({
-      Key: v.key,
+      Key: encode(v.key),
       LastModified: iso(v.lastModified),
       ETag: v.etag,
       Size: v.size,
       StorageClass: 'STANDARD',
     })),
-    CommonPrefixes: prefixes.map((p) => ({ Prefix: p })),
+    CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })),
   });
 }
 
 export function listObjectVersions(store: S3Store, bucket: BucketRecord, query: URLSearchParams): S3Response {
   const prefix = query.get('prefix') ?? '';
   const limit = maxKeys(query);
+  const { encode, EncodingType } = encoding(query);
   const keyMarker = query.get('key-marker') ?? '';
   const versionMarker = query.get('version-id-marker') ?? '';
   if (versionMarker !== '' && keyMarker === '')
@@ -105,7 +116,7 @@ export function listObjectVersions(store: S3Store, bucket: BucketRecord, query: 
   }
   const last = listed.at(-1)?.version;
   const entry = ({ version, latest }: { version: VersionRecord; latest: boolean }) => ({
-    Key: version.key,
+    Key: encode(version.key),
     VersionId: version.versionId,
     IsLatest: latest,
     LastModified: iso(version.lastModified),
@@ -114,12 +125,13 @@ export function listObjectVersions(store: S3Store, bucket: BucketRecord, query: 
   });
   return xmlDocument('ListVersionsResult', {
     Name: bucket.name,
-    Prefix: prefix,
-    KeyMarker: keyMarker,
+    Prefix: encode(prefix),
+    EncodingType,
+    KeyMarker: encode(keyMarker),
     VersionIdMarker: versionMarker,
     MaxKeys: limit,
     IsTruncated: truncated,
-    NextKeyMarker: truncated ? last?.key : undefined,
+    NextKeyMarker: truncated && last !== undefined ? encode(last.key) : undefined,
     NextVersionIdMarker: truncated ? last?.versionId : undefined,
     Version: listed.filter((l) => !l.version.deleteMarker).map(entry),
     DeleteMarker: listed.filter((l) => l.version.deleteMarker).map(entry),

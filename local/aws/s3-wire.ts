@@ -98,6 +98,7 @@ export function parseS3Request(method: string, url: string, headers: IncomingHtt
   }
   if (entry === undefined) throw unsupported();
   const [operation, action] = entry;
+  refuseUnsupportedHeaders(operation, headers);
   const versionId = query.get('versionId') ?? undefined;
   let iamAction = action;
   if (versionId !== undefined && (operation === 'GetObject' || operation === 'HeadObject'))
@@ -110,6 +111,43 @@ export function parseS3Request(method: string, url: string, headers: IncomingHtt
   if (String(headers['x-amz-bucket-object-lock-enabled'] ?? '').toLowerCase() === 'true')
     input.ObjectLockEnabledForBucket = true;
   return { operation, iamAction, bucket, key, method, query, headers, input };
+}
+
+/** Headers the local S3 reads or that change nothing it emulates; values it accepts, where it restricts them. */
+const HEADERS: Record<string, RegExp | null> = {
+  'x-amz-date': null, 'x-amz-content-sha256': null, 'x-amz-user-agent': null, 'x-amz-security-token': null,
+  'x-amz-sdk-checksum-algorithm': null, 'x-amz-decoded-content-length': null, 'x-amz-trailer': null,
+  'x-amz-checksum-crc32': null, 'x-amz-checksum-crc32c': null, 'x-amz-checksum-sha1': null,
+  'x-amz-checksum-sha256': null, 'x-amz-checksum-crc64nvme': null, 'x-amz-checksum-type': /^FULL_OBJECT$/i,
+  'x-amz-checksum-mode': /^ENABLED$/, 'x-amz-object-lock-mode': null, 'x-amz-object-lock-retain-until-date': null,
+  'x-amz-bypass-governance-retention': null, 'x-amz-bucket-object-lock-enabled': null,
+  'x-amz-expected-bucket-owner': null, 'x-amz-server-side-encryption': /^AES256$/,
+  'x-amz-storage-class': /^STANDARD$/, 'x-amz-object-ownership': /^BucketOwnerEnforced$/, 'x-amz-acl': /^private$/,
+  'if-none-match': null, 'if-match': null,
+}; // prettier-ignore
+
+/**
+ * Refuses a header asking for behaviour the local S3 does not have (SSE-KMS, legal holds,
+ * tagging, ranges, MFA delete, conditional reads), rather than ignore it and answer as if
+ * S3 had honoured it.
+ */
+function refuseUnsupportedHeaders(operation: string, headers: IncomingHttpHeaders): void {
+  for (const [name, value] of Object.entries(headers)) {
+    const conditional = name.startsWith('if-');
+    if (!conditional && name !== 'range' && !name.startsWith('x-amz-')) continue;
+    if (name.startsWith('x-amz-meta-')) continue;
+    const rule = Object.hasOwn(HEADERS, name) ? HEADERS[name] : undefined;
+    const allowed =
+      rule !== undefined &&
+      (!conditional || operation === 'PutObject') &&
+      (rule === null || rule.test(String(value)));
+    if (!allowed)
+      throw new S3Error(
+        'NotImplemented',
+        `A header you provided implies functionality that is not implemented in the local S3: ${name}: ${String(value)}`,
+        501,
+      );
+  }
 }
 
 export function escapeXml(text: string): string {

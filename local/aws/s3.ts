@@ -19,6 +19,8 @@ export type MayAlso = (action: string, input: Record<string, unknown>) => boolea
 export interface S3Options {
   dataDir: string;
   region: string;
+  /** The account that owns every bucket (x-amz-expected-bucket-owner is checked against it). */
+  account: string;
   now?: () => number;
 }
 
@@ -37,6 +39,9 @@ export class LocalS3 {
   handle(request: S3Request, raw: Buffer, mayAlso: MayAlso): S3Response {
     const resource = `/${request.bucket}${request.key === '' ? '' : `/${request.key}`}`;
     try {
+      const owner = request.headers['x-amz-expected-bucket-owner'];
+      if (owner !== undefined && owner !== this.options.account)
+        throw new S3Error('AccessDenied', 'Access Denied', 403);
       return this.serve(request, raw, mayAlso);
     } catch (error) {
       if (error instanceof S3Error) return errorResponse(error, request.method, resource);
@@ -76,6 +81,7 @@ export class LocalS3 {
     const { headers } = request;
     if (Buffer.byteLength(request.key) > 1024) throw new S3Error('KeyTooLongError', 'Your key is too long');
     const upload = readUpload(headers, raw);
+    this.checkPreconditions(request);
     const mode = headers['x-amz-object-lock-mode'];
     const until = headers['x-amz-object-lock-retain-until-date'];
     let lockMode = bucket.defaultRetention?.mode;
@@ -132,6 +138,25 @@ export class LocalS3 {
       },
       body: '',
     };
+  }
+
+  /** PutObject's conditional writes: If-None-Match: * (only if absent) and If-Match: <etag>. */
+  private checkPreconditions(request: S3Request): void {
+    const current = this.store.versionsOf(request.bucket, request.key)[0];
+    const live = current?.deleteMarker === false ? current : undefined;
+    const failed = () =>
+      new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (ifNoneMatch !== undefined) {
+      if (ifNoneMatch !== '*')
+        throw new S3Error('NotImplemented', 'If-None-Match on PutObject takes only *', 501);
+      if (live !== undefined) throw failed();
+    }
+    const ifMatch = request.headers['if-match'];
+    if (ifMatch !== undefined) {
+      if (live === undefined) throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404);
+      if (live.etag !== ifMatch) throw failed();
+    }
   }
 
   private getObject(request: S3Request): S3Response {

@@ -102,7 +102,14 @@ function createKey(kms: LocalKms, resource: TemplateResource, properties: Record
     return existing;
   }
   const input: Record<string, unknown> = { Policy: policy };
-  for (const field of ['KeySpec', 'KeyUsage', 'Description', 'Origin', 'MultiRegion'])
+  for (const field of [
+    'KeySpec',
+    'KeyUsage',
+    'Description',
+    'Origin',
+    'MultiRegion',
+    'BypassPolicyLockoutSafetyCheck',
+  ])
     if (properties[field] !== undefined) input[field] = properties[field];
   const key = kms.createKey(input, resource.logicalId);
   if (properties.Enabled === false) kms.keys.save({ ...key, state: 'Disabled' });

@@ -133,6 +133,31 @@ describe('keys', () => {
     ).rejects.toMatchObject({ name: 'MalformedPolicyDocumentException' });
   });
 
+  it('refuses a key policy that lets nobody manage the key, unless the lockout check is bypassed', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::000000000000:role/cutover-local-signer' },
+          Action: 'kms:Sign',
+          Resource: '*',
+        },
+      ],
+    });
+    const create = (bypass: boolean) =>
+      admin.send(
+        new CreateKeyCommand({
+          KeySpec: 'ECC_NIST_P256',
+          KeyUsage: 'SIGN_VERIFY',
+          Policy: policy,
+          BypassPolicyLockoutSafetyCheck: bypass,
+        }),
+      );
+    await expect(create(false)).rejects.toMatchObject({ name: 'MalformedPolicyDocumentException' });
+    await expect(create(true)).resolves.toMatchObject({ KeyMetadata: { KeyState: 'Enabled' } });
+  });
+
   it('keeps the private key in a file only its owner can read', () => {
     expect(statSync(join(dataDir, 'kms', `${keyId()}.json`)).mode & 0o777).toBe(0o600);
   });
@@ -212,7 +237,12 @@ describe('key policies and IAM', () => {
       ],
     });
     const { KeyMetadata } = await admin.send(
-      new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Policy: policy }),
+      new CreateKeyCommand({
+        KeySpec: 'ECC_NIST_P256',
+        KeyUsage: 'SIGN_VERIFY',
+        Policy: policy,
+        BypassPolicyLockoutSafetyCheck: true,
+      }),
     );
     await expect(admin.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId }))).rejects.toMatchObject({
       name: 'AccessDeniedException',

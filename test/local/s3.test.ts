@@ -170,6 +170,36 @@ describe('buckets made through the API', () => {
     bare.destroy();
   });
 
+  it('honours If-None-Match: * (write once) and If-Match on PutObject', async () => {
+    await admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '1', IfNoneMatch: '*' }));
+    await expect(
+      admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '2', IfNoneMatch: '*' })),
+    ).rejects.toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    const head = await admin.send(new HeadObjectCommand({ Bucket: 'plain', Key: 'once' }));
+    await expect(
+      admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '3', IfMatch: '"stale"' })),
+    ).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    await admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '4', IfMatch: head.ETag }));
+    const read = await admin.send(new GetObjectCommand({ Bucket: 'plain', Key: 'once' }));
+    expect(await read.Body!.transformToString()).toBe('4');
+  });
+
+  it('refuses what it does not emulate (SSE-KMS, legal holds) instead of ignoring it, and another owner', async () => {
+    await expect(
+      admin.send(
+        new PutObjectCommand({ Bucket: 'plain', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms' }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
+    await expect(
+      admin.send(
+        new PutObjectCommand({ Bucket: anchors(), Key: 'k', Body: 'x', ObjectLockLegalHoldStatus: 'ON' }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotImplemented' });
+    await expect(
+      admin.send(new ListObjectsV2Command({ Bucket: 'plain', ExpectedBucketOwner: '111111111111' })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+
   it('refuses per-object retention on a bucket without Object Lock, and a bad bucket name', async () => {
     const until = new Date(Date.now() + 3600_000);
     await expect(

@@ -6,13 +6,21 @@ import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { promote } from '../shared/engine/promote.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof promote>[0]) {
-  return stepHandler('promote', stepInput({}), ({ spec }) => promote(deps, spec));
+  return stepHandler(
+    'promote',
+    stepInput({ progress: resumedProgress.optional() }),
+    async ({ spec, progress }) => {
+      await recordRequestsFor(deps, spec.deploymentId, progress);
+      return promote(deps, spec);
+    },
+  );
 }
 
 export const handler = createHandler({

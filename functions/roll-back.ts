@@ -7,15 +7,23 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { rollBack } from '../shared/engine/rollback.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
-const input = stepInput({ error: z.object({ Error: z.string(), Cause: z.string().optional() }) });
+const input = stepInput({
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  progress: resumedProgress.optional(),
+});
 
 export function createHandler(deps: Parameters<typeof rollBack>[0]) {
-  return stepHandler('roll-back', input, ({ spec, error }) => rollBack(deps, spec, error));
+  return stepHandler('roll-back', input, async ({ spec, error, progress }) => {
+    // What operators did, recorded before the outcome: their abort, if a step took it.
+    await recordRequestsFor(deps, spec.deploymentId, progress, { abort: true });
+    return rollBack(deps, spec, error);
+  });
 }
 
 export const handler = createHandler({

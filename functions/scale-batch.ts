@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
+import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { scaleBatch } from '../shared/engine/task-set.js';
 import { processClock } from '../shared/runtime/clock.js';
@@ -12,8 +13,11 @@ import { stepHandler } from '../shared/runtime/step-handler.js';
 export function createHandler(deps: Parameters<typeof scaleBatch>[0]) {
   return stepHandler(
     'scale-batch',
-    stepInput({ cursor: z.object({ index: z.int() }).loose() }),
-    ({ spec, cursor }) => scaleBatch(deps, spec, cursor),
+    stepInput({ cursor: z.object({ index: z.int() }).loose(), progress: resumedProgress.optional() }),
+    async ({ spec, cursor, progress }) => {
+      await recordRequestsFor(deps, spec.deploymentId, progress);
+      return scaleBatch(deps, spec, cursor);
+    },
   );
 }
 

@@ -6,6 +6,7 @@ import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { shiftTraffic } from '../shared/engine/traffic.js';
 import { processClock } from '../shared/runtime/clock.js';
@@ -14,8 +15,13 @@ import { stepHandler } from '../shared/runtime/step-handler.js';
 const cursor = z.object({ index: z.int(), weight: z.number(), bakeSeconds: z.number(), done: z.boolean() });
 
 export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
-  return stepHandler('shift-traffic', stepInput({ cursor }), ({ spec, cursor }) =>
-    shiftTraffic(deps, spec, cursor),
+  return stepHandler(
+    'shift-traffic',
+    stepInput({ cursor, progress: resumedProgress.optional() }),
+    async ({ spec, cursor, progress }) => {
+      await recordRequestsFor(deps, spec.deploymentId, progress);
+      return shiftTraffic(deps, spec, cursor);
+    },
   );
 }
 

@@ -6,7 +6,6 @@ import { getService } from '../domain/catalog.js';
 import { alarmNames } from '../domain/catalog-schema.js';
 import { ledgerRecordSchema, verify, type LedgerRecord } from '../domain/ledger.js';
 import { abort } from '../engine/operator.js';
-import { appendOnce } from '../engine/ledger-append.js';
 import { LEASE_MARGIN_SECONDS } from '../engine/progress.js';
 import { detectDrift } from '../engine/drift.js';
 import type { ApiDeps } from './deps.js';
@@ -143,8 +142,8 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
     rollbackOf: target.release,
     ...(reason ? { reason } : {}),
   };
-  // Take the lock first, then record: the rollback has taken effect once its deployment holds
-  // the service, so the loser of two rollbacks racing here gets a 409 and leaves no record.
+  // Take the lock first, so the loser of two rollbacks racing here gets a 409. The request is
+  // recorded by the deployment it starts (its first step), so one that never starts leaves no record.
   let claimed: string | undefined;
   try {
     const answer = await startDeployment(deps, request, input, async (deploymentId) => {
@@ -157,14 +156,6 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
           `${name} is being deployed by ${lock.holder.deploymentId}; wait for it, or abort it, then roll back`,
         );
       claimed = deploymentId;
-      await appendOnce(deps, {
-        service: name,
-        type: 'OperatorAction',
-        deploymentId,
-        release: live !== undefined && live > 0 ? live : 1,
-        actor: request.actor,
-        detail: { action: 'rollback', target: target.release, ...(reason ? { reason } : {}) },
-      });
     });
     const effect = `took ${name}'s lock and started a new release that redeploys release ${target.release}`;
     return { ...answer, body: { accepted: true, action: 'rollback', effect, ...(answer.body as object) } };

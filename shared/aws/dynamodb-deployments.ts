@@ -26,6 +26,7 @@ import type {
   AlarmWatcher,
   AlarmWatchers,
   DeploymentLocks,
+  DeploymentCondition,
   Deployments,
   LockResult,
   QueuedPush,
@@ -285,28 +286,49 @@ export class DynamoDeployments extends DeploymentsTableAdapter implements Deploy
     deploymentId: string,
     changes: Partial<Omit<Deployment, 'deploymentId'>>,
   ): Promise<Deployment> {
+    const updated = await this.write(deploymentId, changes, {});
+    if (updated === null) throw notFound(deploymentId);
+    return updated;
+  }
+
+  updateIf(
+    deploymentId: string,
+    changes: Partial<Omit<Deployment, 'deploymentId'>>,
+    when: DeploymentCondition,
+  ): Promise<Deployment | null> {
+    return this.write(deploymentId, changes, when);
+  }
+
+  private async write(
+    deploymentId: string,
+    changes: Partial<Omit<Deployment, 'deploymentId'>>,
+    when: DeploymentCondition,
+  ): Promise<Deployment | null> {
     const expression = updateExpression(deploymentId, changes);
-    if (expression === null) {
-      const unchanged = await this.get(deploymentId);
-      if (unchanged === null) throw notFound(deploymentId);
-      return unchanged;
-    }
+    if (expression === null) return this.get(deploymentId);
+    const condition = conditionExpression(when);
+    const values = { ...expression.ExpressionAttributeValues, ...condition.values };
     const output = await this.attempt('UpdateItem deployment', (TableName) =>
       this.client.send(
         new UpdateCommand({
           TableName,
           Key: deploymentKey(deploymentId),
-          ...expression,
-          // Closes the update-of-a-missing-deployment race: UpdateItem would otherwise create a
-          // partial deployment from the changes alone when the id is wrong or the item is gone.
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { ...expression.ExpressionAttributeNames, '#pk': 'pk' },
+          UpdateExpression: expression.UpdateExpression,
+          // attribute_exists closes the update-of-a-missing-deployment race: UpdateItem would otherwise
+          // create a partial deployment from the changes alone when the id is wrong or the item is gone.
+          ConditionExpression: ['attribute_exists(#pk)', ...condition.clauses].join(' AND '),
+          ExpressionAttributeNames: {
+            ...expression.ExpressionAttributeNames,
+            ...condition.names,
+            '#pk': 'pk',
+          },
+          // DynamoDB rejects an empty ExpressionAttributeValues, as when every change is a removal.
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
           ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    if (output?.Attributes === undefined) throw notFound(deploymentId);
-    return toDeployment(output.Attributes);
+    return output?.Attributes === undefined ? null : toDeployment(output.Attributes);
   }
 
   async listByService(service: string, limit: number): Promise<Deployment[]> {
@@ -507,6 +529,26 @@ function updateExpression(
     // DynamoDB rejects an empty ExpressionAttributeValues, as when every change is a removal.
     ...(sets.length > 0 ? { ExpressionAttributeValues: values } : {}),
   };
+}
+
+/** A conditional update's clauses: `#cN = :cN` for a value, `attribute_not_exists(#cN)` for null. */
+function conditionExpression(when: DeploymentCondition): {
+  clauses: string[];
+  names: Record<string, string>;
+  values: Item;
+} {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Item = {};
+  Object.entries(when).forEach(([field, value], i) => {
+    names[`#c${i}`] = field;
+    if (value === null) clauses.push(`attribute_not_exists(#c${i})`);
+    else {
+      values[`:c${i}`] = value;
+      clauses.push(`#c${i} = :c${i}`);
+    }
+  });
+  return { clauses, names, values };
 }
 
 function notFound(deploymentId: string): DeploymentNotFound {

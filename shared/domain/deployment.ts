@@ -78,8 +78,20 @@ export interface Deployment {
     | undefined;
   /** An operator asked to skip the remaining steps and bakes. */
   promoteFull?: boolean | undefined;
-  /** An operator asked to abort while no wait could be interrupted: the next step rolls back. */
+  /**
+   * A `promote --full` asked for while no wait could be ended: the next step reads
+   * `promoteFull`, and records this request in the ledger.
+   */
+  promoteFullRequest?: OperatorRequest | undefined;
+  /** An operator asked to abort: a wait's token was failed, or the next step rolls back. */
   abortRequested?: { actor: string; reason?: string | undefined } | undefined;
+  /** The abort request's id: set with `abortRequested`, so it is taken or withdrawn by its id. */
+  abortId?: string | undefined;
+  /**
+   * When a step took the abort (began rolling back because of it). From then on the request
+   * took effect: it can no longer be withdrawn, and the rollback records it in the ledger.
+   */
+  abortTakenAt?: number | undefined;
   reason?: Reason | undefined;
   executionArn?: string | undefined;
   /**
@@ -87,4 +99,12 @@ export interface Deployment {
    * promoted image (a rollback) or an operator overrode them. Every other watched alarm does.
    */
   ignoredAlarms?: string[] | undefined;
+}
+
+/** What a person asked for, as the step that acts on it records it in the ledger. */
+export interface OperatorRequest {
+  /** Unique per request: the ledger records a request once, however often a step runs. */
+  id: string;
+  actor: string;
+  reason?: string | undefined;
 }

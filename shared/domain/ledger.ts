@@ -69,6 +69,8 @@ const operatorActionDetail = z.strictObject({
   reason: z.string().max(1000).optional(),
   /** For `rollback`: the release asked for. */
   target: positiveInt.optional(),
+  /** The request's id: a step that runs twice finds it recorded and does not record it again. */
+  id: z.string().min(1).max(200).optional(),
 });
 
 /** Fields every record has, whatever its type. */

@@ -8,6 +8,7 @@ import type { EngineDeps } from './deps.js';
 import { DeploymentRequestInvalid } from '../domain/errors.js';
 import { promotedRelease } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
+import { appendRequest, recordedRequestIds } from './operator-record.js';
 import { LEASE_MARGIN_SECONDS } from './progress.js';
 import { DeploymentInProgress, DeploymentQueued, NoStableRelease, StalePush } from './errors.js';
 
@@ -68,6 +69,7 @@ export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Pr
  */
 async function announce(deps: BeginDeps, spec: DeploymentSpec, deployment: Deployment): Promise<Progress> {
   if (!(await releaseStartedRecorded(deps, spec))) {
+    if (spec.trigger === 'rollback') await recordRollbackRequest(deps, spec, deployment);
     await appendOnce(deps, {
       service: spec.service,
       type: 'ReleaseStarted',
@@ -96,6 +98,28 @@ async function announce(deps: BeginDeps, spec: DeploymentSpec, deployment: Deplo
     },
   });
   return progressOf(deployment);
+}
+
+/**
+ * A rollback is a person's request: recorded here, by the deployment it started, just before
+ * its ReleaseStarted. So it is in the ledger exactly when the rollback runs: a request whose
+ * execution never started (or was refused above) leaves no record, and one whose API call
+ * stopped after starting it is recorded all the same.
+ */
+async function recordRollbackRequest(
+  deps: BeginDeps,
+  spec: DeploymentSpec,
+  deployment: Deployment,
+): Promise<void> {
+  const id = `${spec.deploymentId}/rollback`;
+  if ((await recordedRequestIds(deps, spec.service, spec.deploymentId)).has(id)) return;
+  await appendRequest(deps, deployment, {
+    id,
+    action: 'rollback',
+    actor: spec.actor,
+    reason: spec.reason,
+    target: spec.rollbackOf,
+  });
 }
 
 /**

@@ -1,15 +1,18 @@
 // What a person can do to a running deployment: approve it, promote it (end the
-// current bake, or with `full` skip every remaining step), or abort it. Each acts
-// on the deployment's task tokens, and each is recorded in the ledger with who did
-// it and why, only once it has taken effect: the token was delivered (Step Functions
-// resumes a paused task once, so of two actions racing for one token exactly one
-// wins), or, with no token to answer, the flag the next step reads was set. A
-// deployment that cannot take the action now (it ended, it is not waiting, or another
-// action won the token) answers NotActionable, and nothing is recorded.
+// current bake, or with `full` skip every remaining step), or abort it. Each acts on the
+// deployment's task tokens, or sets a flag its next step reads. Step Functions resumes a
+// paused task once, so of two actions racing for one token exactly one wins; flags are set
+// with a conditional write, so of two requests for one flag exactly one wins. A deployment
+// that cannot take the action now (it ended, it is not waiting, or another action won)
+// answers NotActionable, and nothing is recorded. What won is recorded in the ledger, with
+// who did it and why, by the deployment's own steps as they act on it (operator-record.ts):
+// never for an action that had no effect, and never lost when this process stops between
+// delivering an action and answering it.
 
+import { randomBytes } from 'node:crypto';
 import type { Deployment } from '../domain/deployment.js';
 import type { EngineDeps } from './deps.js';
-import { appendOnce } from './ledger-append.js';
+import { tokenOutput, type DeliveredAction } from './operator-record.js';
 import { noteReason } from './progress.js';
 
 export interface Operator {
@@ -35,7 +38,7 @@ export class SelfApprovalRefused extends Error {
   override readonly name = 'SelfApprovalRefused' as const;
 }
 
-type Deps = Pick<EngineDeps, 'deployments' | 'tokens' | 'ledger' | 'serviceStates' | 'clock'>;
+type Deps = Pick<EngineDeps, 'deployments' | 'tokens' | 'clock'>;
 type Action = 'approve' | 'promote' | 'promote-full' | 'abort';
 
 /** What an action did, for the person who asked: the API answers it as is. */
@@ -70,15 +73,14 @@ function checkFourEyes(deployment: Deployment, operator: Operator, action: Actio
   );
 }
 
-async function record(deps: Deps, deployment: Deployment, action: Action, operator: Operator): Promise<void> {
-  await appendOnce(deps, {
-    service: deployment.service,
-    type: 'OperatorAction',
-    deploymentId: deployment.deploymentId,
-    release: deployment.release,
+/** This request, with an id of its own, as the step that acts on it records it. */
+function request(action: Action, operator: Operator): DeliveredAction {
+  return {
+    id: randomBytes(8).toString('hex'),
+    action,
     actor: operator.actor,
-    detail: { action, ...(operator.reason ? { reason: operator.reason } : {}) },
-  });
+    ...(operator.reason ? { reason: operator.reason } : {}),
+  };
 }
 
 /** The token was not delivered: the wait it paused ended first (another action, or its timeout). */
@@ -98,17 +100,16 @@ export async function approve(deps: Deps, deploymentId: string, operator: Operat
     );
   }
   checkFourEyes(deployment, operator, 'approve');
-  const outcome = await deps.tokens.succeed(deployment.approval.token, {
-    approvedBy: operator.actor,
-    reason: operator.reason,
-  });
+  const outcome = await deps.tokens.succeed(
+    deployment.approval.token,
+    tokenOutput(request('approve', operator)),
+  );
   if (outcome === 'gone') throw lost(deployment, 'approve', 'approval');
-  await record(deps, deployment, 'approve', operator);
   await deps.deployments.update(deploymentId, { approval: undefined });
   return {
     deploymentId,
     action: 'approve',
-    effect: "the approval's token was answered: production traffic starts moving to the new release",
+    effect: `the approval's token was answered: production traffic starts moving to the new release`,
   };
 }
 
@@ -132,6 +133,26 @@ export async function promote(
     );
   }
   checkFourEyes(deployment, operator, action);
+  const asked = request(action, operator);
+  if (token === undefined || wait === null) {
+    // No wait to end: the next step reads the flag, and records this request from the record.
+    const set = await deps.deployments.updateIf(
+      deploymentId,
+      { promoteFull: true, promoteFullRequest: { id: asked.id, actor: asked.actor, reason: asked.reason } },
+      { status: 'running', promoteFullRequest: null },
+    );
+    if (set === null) {
+      throw new NotActionable(
+        `deployment ${deploymentId} has ended, or is already being promoted fully; look at it again ` +
+          `(GET /deployments/${deploymentId})`,
+      );
+    }
+    return {
+      deploymentId,
+      action,
+      effect: `set promote-full, which the next step reads (there was no wait to end): traffic goes to 100% and the release is promoted`,
+    };
+  }
   // Set before the token is answered: the step it resumes reads them.
   const flags = operator.full
     ? { promoteFull: true }
@@ -140,24 +161,19 @@ export async function promote(
       ? { analysisSkippedBy: operator.actor }
       : {};
   if (Object.keys(flags).length > 0) await deps.deployments.update(deploymentId, flags);
-  if (token !== undefined && wait !== null) {
-    const outcome = await deps.tokens.succeed(token, { promotedBy: operator.actor });
-    if (outcome === 'gone') {
-      // The race was lost: take back what this request set, so it has no effect.
-      if (Object.keys(flags).length > 0)
-        await deps.deployments.update(deploymentId, { promoteFull: undefined, analysisSkippedBy: undefined });
-      throw lost(deployment, action, wait);
-    }
+  const outcome = await deps.tokens.succeed(token, { promotedBy: operator.actor, ...tokenOutput(asked) });
+  if (outcome === 'gone') {
+    // The race was lost: take back what this request set, so it has no effect.
+    if (Object.keys(flags).length > 0)
+      await deps.deployments.update(deploymentId, { promoteFull: undefined, analysisSkippedBy: undefined });
+    throw lost(deployment, action, wait);
   }
-  await record(deps, deployment, action, operator);
   if (deployment.approval !== undefined) await deps.deployments.update(deploymentId, { approval: undefined });
   const next = operator.full ? 'traffic goes to 100% and the release is promoted' : 'the next step begins';
   const effect =
     wait === 'approval'
       ? `the approval's token was answered (approved): ${next}`
-      : wait === 'bake'
-        ? `the bake's token was answered (ended early): ${next}`
-        : `set promote-full, which the next step reads (there was no wait to end): ${next}`;
+      : `the bake's token was answered (ended early): ${next}`;
   return { deploymentId, action, effect };
 }
 
@@ -166,28 +182,44 @@ export async function promote(
  * (at most one health-check interval away) sees the request and rolls back.
  */
 export async function abort(deps: Deps, deploymentId: string, operator: Operator): Promise<ActionTaken> {
-  const deployment = await running(deps, deploymentId, 'abort');
-  if (deployment.abortRequested !== undefined) {
-    throw new NotActionable(
-      `deployment ${deploymentId} is already being aborted (asked by ${deployment.abortRequested.actor}); nothing more to do`,
-    );
-  }
+  await running(deps, deploymentId, 'abort');
+  const asked = request('abort', operator);
+  // One abort per deployment: the conditional write decides which of two racing requests it is.
+  const deployment = await deps.deployments.updateIf(
+    deploymentId,
+    { abortRequested: { actor: asked.actor, reason: asked.reason }, abortId: asked.id },
+    { status: 'running', abortId: null },
+  );
+  if (deployment === null) throw await notAbortable(deps, deploymentId);
   const message = `aborted by ${operator.actor}${operator.reason ? `: ${operator.reason}` : ''}`;
   const wait = deployment.bake !== undefined ? 'bake' : deployment.approval !== undefined ? 'approval' : null;
   const token = deployment.bake?.token ?? deployment.approval?.token;
-  if (token !== undefined && wait !== null) {
-    const outcome = await deps.tokens.fail(token, 'DeploymentAborted', message);
-    if (outcome === 'gone') throw lost(deployment, 'abort', wait);
-  }
-  // With a token failed, the rollback step also finds this reason in the token's cause.
-  await noteReason(deps, deployment, { kind: 'operator', message });
-  await deps.deployments.update(deploymentId, {
-    abortRequested: { actor: operator.actor, reason: operator.reason },
-  });
-  await record(deps, deployment, 'abort', operator);
-  const effect =
+  let effect =
     wait === null
       ? 'the abort was set on the deployment: its next step rolls back'
       : `the ${wait}'s token was failed: the deployment rolls back`;
+  if (token !== undefined && wait !== null) {
+    const outcome = await deps.tokens.fail(token, 'DeploymentAborted', message);
+    if (outcome === 'gone') {
+      // The wait ended first. Withdraw the request, unless a step already took it and rolls back.
+      const withdrawn = await deps.deployments.updateIf(
+        deploymentId,
+        { abortRequested: undefined, abortId: undefined },
+        { abortId: asked.id, abortTakenAt: null },
+      );
+      if (withdrawn !== null) throw lost(deployment, 'abort', wait);
+      effect = `the ${wait} had just ended, and the next step took the abort: the deployment rolls back`;
+    }
+  }
+  // With a token failed, the rollback step also finds this reason in the token's cause.
+  await noteReason(deps, deployment, { kind: 'operator', message });
   return { deploymentId, action: 'abort', effect };
+}
+
+/** Why an abort's conditional write failed: the deployment ended, or another abort came first. */
+async function notAbortable(deps: Deps, deploymentId: string): Promise<Error> {
+  const now = await running(deps, deploymentId, 'abort');
+  return new NotActionable(
+    `deployment ${deploymentId} is already being aborted (asked by ${now.abortRequested?.actor ?? 'someone else'}); nothing more to do`,
+  );
 }

@@ -7,6 +7,7 @@ import type { Reason } from '../domain/ledger.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeploymentLocks, Deployments } from '../ports/deployments.js';
 import { DeploymentAborted, LockLost } from './errors.js';
+import { takeAbort } from './operator-record.js';
 
 /** Slack on top of the longest wait a step expects before the next step runs. */
 export const LEASE_MARGIN_SECONDS = 15 * 60;
@@ -37,7 +38,8 @@ export async function advance(
   changes: Partial<Deployment> = {},
   { rollingBack = false }: { rollingBack?: boolean } = {},
 ): Promise<Deployment> {
-  if (deployment.abortRequested !== undefined && !rollingBack) {
+  // An abort the API set: taken here (so it can no longer be withdrawn) unless it was withdrawn first.
+  if (deployment.abortRequested !== undefined && !rollingBack && (await takeAbort(deps, deployment))) {
     const { actor, reason } = deployment.abortRequested;
     throw new DeploymentAborted(`aborted by ${actor}${reason ? `: ${reason}` : ''}`);
   }

@@ -37,12 +37,25 @@ export interface DeploymentLocks {
   dequeue(service: string, pushedAt: number): Promise<void>;
 }
 
+/** Top-level fields a conditional update tests: equal to a value, or absent (`null`). */
+export type DeploymentCondition = Partial<Record<keyof Deployment, string | number | boolean | null>>;
+
 export interface Deployments {
   /** Stores a new deployment; false if one with that id exists already. */
   create(deployment: Deployment): Promise<boolean>;
   get(deploymentId: string): Promise<Deployment | null>;
   /** Changes some fields of an existing deployment and returns it as stored. */
   update(deploymentId: string, changes: Partial<Omit<Deployment, 'deploymentId'>>): Promise<Deployment>;
+  /**
+   * `update`, done only if every field of `when` holds in the stored deployment: a value must
+   * equal the stored one, and `null` means the field is absent. Returns null, and changes
+   * nothing, when one does not hold (or the deployment does not exist).
+   */
+  updateIf(
+    deploymentId: string,
+    changes: Partial<Omit<Deployment, 'deploymentId'>>,
+    when: DeploymentCondition,
+  ): Promise<Deployment | null>;
   /** Deployments of a service, newest first. */
   listByService(service: string, limit: number): Promise<Deployment[]>;
 }

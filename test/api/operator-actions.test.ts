@@ -689,7 +689,8 @@ describe('bluegreen: approval, and rollback with nothing in progress', () => {
       trigger: 'rollback',
       rollbackOf: 1,
     });
-    expect(all.filter((r) => r.release === 3).map((r) => r.type)).not.toContain('OperatorAction');
+    // Recorded by the rollback's own first step: it belongs to that deployment and its release.
+    expect(all[started - 1]).toMatchObject({ deploymentId: all[started]!.deploymentId, release: 3 });
     const live = await api<{ live: { release: number; image: string } }>('GET', '/services/bluegreen');
     expect(live.body.live).toMatchObject({ release: 3, image: releaseOne.detail.image });
   });

@@ -103,13 +103,13 @@ describe('two rollbacks of one service at once', () => {
     expect(lost.body.error).toMatchObject({ code: 'DeploymentInProgress' });
     expect(lost.body.error!.message).toContain(won.body.deploymentId);
 
+    expect(await waitFor(won.body.deploymentId!, ended, 'the rollback ends')).toMatchObject({
+      status: 'promoted',
+    });
     const added = (await operatorActions('allatonce')).slice(before.length);
     expect(added).toMatchObject([
       { deploymentId: won.body.deploymentId, detail: { action: 'rollback', target: 1 } },
     ]);
-    expect(await waitFor(won.body.deploymentId!, ended, 'the rollback ends')).toMatchObject({
-      status: 'promoted',
-    });
   });
 });
 
@@ -128,9 +128,9 @@ describe('approve and abort at once on an approval wait', () => {
     expect(won.body).toMatchObject({ accepted: true, deploymentId: id });
     expect(lost.body.error).toMatchObject({ code: 'Conflict' });
 
-    const mine = (await operatorActions('bluegreen')).filter((r) => r.deploymentId === id);
-    expect(mine.map((r) => r.detail.action)).toEqual([won.body.action]);
     const end = await waitFor(id, ended, 'it ends');
     expect(end.status).toBe(won.body.action === 'approve' ? 'promoted' : 'aborted');
+    const mine = (await operatorActions('bluegreen')).filter((r) => r.deploymentId === id);
+    expect(mine.map((r) => r.detail.action)).toEqual([won.body.action]);
   });
 });

@@ -205,7 +205,10 @@ describe('four eyes (approval.separateApprover)', () => {
     expect(await waitFor(id, ended, 'the end')).toMatchObject({ status: 'promoted', actor: 'operator:ana' });
     const actions = (await recordsOf('rolling')).filter((r) => r.type === 'OperatorAction');
     expect(actions).toEqual([
-      expect.objectContaining({ actor: 'operator:ben', detail: { action: 'approve', reason: 'reviewed' } }),
+      expect.objectContaining({
+        actor: 'operator:ben',
+        detail: expect.objectContaining({ action: 'approve', reason: 'reviewed' }),
+      }),
     ]);
   });
 });

@@ -6,6 +6,7 @@ import type { ChainHead, LedgerRecord } from '../../shared/domain/ledger.js';
 import type {
   AlarmWatcher,
   AlarmWatchers,
+  DeploymentCondition,
   DeploymentLocks,
   Deployments,
   LockResult,
@@ -119,6 +120,19 @@ export class FakeDeployments implements Deployments {
     }
     this.items.set(deploymentId, next as unknown as Deployment);
     return Promise.resolve(structuredClone(next as unknown as Deployment));
+  }
+
+  updateIf(
+    deploymentId: string,
+    changes: Partial<Omit<Deployment, 'deploymentId'>>,
+    when: DeploymentCondition,
+  ): Promise<Deployment | null> {
+    const current = this.items.get(deploymentId) as unknown as Record<string, unknown> | undefined;
+    if (current === undefined) return Promise.resolve(null);
+    const holds = Object.entries(when).every(([field, value]) =>
+      value === null ? current[field] === undefined : current[field] === value,
+    );
+    return holds ? this.update(deploymentId, changes) : Promise.resolve(null);
   }
 
   listByService(service: string, limit: number): Promise<Deployment[]> {

@@ -46,7 +46,8 @@ describe('functions/api', () => {
       accepted: true,
       effect: "the approval's token was answered: production traffic starts moving to the new release",
     });
-    expect(world.ledger.records('api').at(-1)).toMatchObject({
+    await drive(world, execution);
+    expect(world.ledger.records('api').find((r) => r.type === 'OperatorAction')).toMatchObject({
       type: 'OperatorAction',
       actor: 'arn:aws:iam::123456789012:user/ana',
       detail: { action: 'approve', reason: 'contract tests pass' },
@@ -115,8 +116,11 @@ describe('functions/api: who acts', () => {
       }),
     );
     expect(result.statusCode).toBe(200);
+    await drive(world, execution);
     const actors = world.ledger.records('api').map((r) => r.actor);
-    expect(actors.at(-1)).toBe('arn:aws:iam::123456789012:user/ana');
+    expect(world.ledger.records('api').find((r) => r.type === 'OperatorAction')?.actor).toBe(
+      'arn:aws:iam::123456789012:user/ana',
+    );
     expect(actors).not.toContain('operator:mallory');
   });
 

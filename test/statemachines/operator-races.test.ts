@@ -1,6 +1,7 @@
 // Operator actions racing for one task token, through the real ASL and handlers: of two
-// actions sent at once, exactly one takes effect and is recorded; the other is refused
-// (NotActionable, a 409 over HTTP), records nothing and changes nothing.
+// actions sent at once, exactly one takes effect and is recorded (by the deployment's own
+// steps, as they act on it); the other is refused (NotActionable, a 409 over HTTP), records
+// nothing and changes nothing.
 
 import { describe, expect, it } from 'vitest';
 import { abort, approve, NotActionable, promote } from '../../shared/engine/operator.js';
@@ -17,6 +18,8 @@ import type { World } from '../support/engine.js';
 
 const operatorActions = (world: World, service: string) =>
   world.ledger.records(service).filter((r) => r.type === 'OperatorAction');
+/** What was asked, without the request's id (a random one). */
+const asked = (detail: Record<string, unknown>) => ({ action: detail.action, reason: detail.reason });
 
 /** `api` (blue-green) paused on its approval wait. */
 async function waitingForApproval() {
@@ -50,14 +53,14 @@ describe('approve and abort sent at once to an approval wait', () => {
       const results = await Promise.allSettled(order.map((name) => asks[name]()));
       const winner = order[oneWon(results)]!;
 
-      expect(operatorActions(world, 'api').map((r) => r.detail)).toEqual([
-        { action: winner, reason: winner === 'approve' ? 'go' : 'stop' },
-      ]);
       const deployment = world.deployments.items.get(execution.name)!;
       // The loser left nothing behind for a later step to act on.
       if (winner === 'approve') expect(deployment.abortRequested).toBeUndefined();
       await drive(world, execution);
       expect(execution.status).toBe(winner === 'approve' ? 'SUCCEEDED' : 'FAILED');
+      expect(operatorActions(world, 'api').map((r) => asked(r.detail))).toEqual([
+        { action: winner, reason: winner === 'approve' ? 'go' : 'stop' },
+      ]);
     });
   }
 });
@@ -78,10 +81,11 @@ describe('promote and abort sent at once to a bake', () => {
       promote(world, execution.name, { actor: 'operator:ben', full: false, reason: 'go' }),
     ]);
     const winner = (['abort', 'promote'] as const)[oneWon(results)]!;
-    expect(operatorActions(world, 'web').map((r) => r.detail.action)).toEqual([winner]);
     const deployment = world.deployments.items.get(execution.name)!;
     if (winner === 'abort') expect(deployment.analysisSkippedBy).toBeUndefined();
     else expect(deployment.abortRequested).toBeUndefined();
+    await drive(world, execution);
+    expect(operatorActions(world, 'web').map((r) => r.detail.action)).toEqual([winner]);
   });
 });
 
@@ -107,6 +111,7 @@ describe('each answer says what was done', () => {
     await expect(abort(world, execution.name, { actor: 'operator:mo' })).rejects.toThrow(
       /already being aborted \(asked by operator:lee\)/,
     );
+    await drive(world, execution);
     expect(operatorActions(world, 'web').map((r) => r.actor)).toEqual(['operator:lee']);
   });
 });

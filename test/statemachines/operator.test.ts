@@ -101,10 +101,11 @@ describe('operator actions', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).not.toContain('WaitForApproval');
     expect(statesEntered(execution).filter((s) => s === 'ShiftTraffic')).toHaveLength(1);
-    expect(world.ledger.records('api')[1]).toMatchObject({
-      type: 'ReleaseStarted',
-      detail: { trigger: 'rollback', rollbackOf: 1, strategy: 'all-at-once' },
-    });
+    // The request is recorded by the rollback's own first step, just before its ReleaseStarted.
+    expect(world.ledger.records('api').slice(1, 3)).toMatchObject([
+      { type: 'OperatorAction', actor: 'operator:ana', detail: { action: 'rollback', target: 1 } },
+      { type: 'ReleaseStarted', detail: { trigger: 'rollback', rollbackOf: 1, strategy: 'all-at-once' } },
+    ]);
   });
 });
 

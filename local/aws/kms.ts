@@ -8,7 +8,8 @@
 import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { signDigest, verifyDigest } from './ecdsa.js';
 import { KmsKeyStore, type KeyScope, type StoredKey } from './kms-keys.js';
-import { blob, checkAliasName, checkLockout, checkPolicy, enumError, invalid } from './kms-input.js';
+import { createAlias, listAliases } from './kms-aliases.js';
+import { blob, checkLockout, checkPolicy, enumError, invalid } from './kms-input.js';
 import { AwsError, optionalNumber, optionalString, requireString, type LocalService } from './service.js';
 
 export const KMS_TARGET = 'TrentService';
@@ -44,8 +45,8 @@ export class LocalKms {
         GetPublicKey: (i) => this.getPublicKey(i),
         Sign: (i) => this.sign(i),
         Verify: (i) => this.verify(i),
-        CreateAlias: (i) => this.createAlias(i),
-        ListAliases: (i) => this.listAliases(i),
+        CreateAlias: (i) => createAlias(this.keys, i, this.now()),
+        ListAliases: (i) => listAliases(this.keys, i),
         GetKeyPolicy: (i) => this.getKeyPolicy(i),
         ScheduleKeyDeletion: (i) => this.scheduleKeyDeletion(i),
         CancelKeyDeletion: (i) => this.cancelKeyDeletion(i),
@@ -196,49 +197,6 @@ export class LocalKms {
       throw new AwsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
     if (key.state === 'Disabled') throw new AwsError('DisabledException', `${key.arn} is disabled.`);
     return key;
-  }
-
-  private createAlias(input: Record<string, unknown>) {
-    const aliasName = requireString(input, 'AliasName');
-    checkAliasName(aliasName);
-    const target = requireString(input, 'TargetKeyId');
-    if (target.startsWith('alias/') || target.includes(':alias/'))
-      throw invalid('TargetKeyId must be a key id or key ARN, not an alias');
-    const key = this.keys.find(target, false);
-    if (key.state === 'PendingDeletion')
-      throw new AwsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
-    if (this.keys.alias(aliasName) !== undefined)
-      throw new AwsError(
-        'AlreadyExistsException',
-        `An alias with the name ${this.keys.aliasArn(aliasName)} already exists`,
-      );
-    const now = this.now();
-    this.keys.saveAlias({ aliasName, targetKeyId: key.keyId, createdAt: now, updatedAt: now });
-    return {};
-  }
-
-  private listAliases(input: Record<string, unknown>) {
-    const keyId = optionalString(input, 'KeyId');
-    const limit = optionalNumber(input, 'Limit') ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-      throw invalid('Limit must be between 1 and 100');
-    const only = keyId === undefined ? undefined : this.keys.find(keyId, false).keyId;
-    const all = this.keys.allAliases().filter((a) => only === undefined || a.targetKeyId === only);
-    const marker = optionalString(input, 'Marker');
-    const start = marker === undefined ? 0 : all.findIndex((a) => a.aliasName > marker);
-    const page = start < 0 ? [] : all.slice(start, start + limit);
-    const truncated = start >= 0 && start + limit < all.length;
-    return {
-      Aliases: page.map((a) => ({
-        AliasName: a.aliasName,
-        AliasArn: this.keys.aliasArn(a.aliasName),
-        TargetKeyId: a.targetKeyId,
-        CreationDate: new Date(a.createdAt),
-        LastUpdatedDate: new Date(a.updatedAt),
-      })),
-      Truncated: truncated,
-      ...(truncated ? { NextMarker: page.at(-1)!.aliasName } : {}),
-    };
   }
 
   private getKeyPolicy(input: Record<string, unknown>) {

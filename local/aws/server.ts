@@ -86,6 +86,11 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
     raw = await readBody(req);
   } catch (error) {
     const tooLarge = (error as Error).message.includes('over 16 MiB');
+    if (routes.s3 !== undefined && target === '' && signedForS3(req.headers)) {
+      const code = tooLarge ? 'EntityTooLarge' : 'IncompleteBody';
+      const refused = new S3Error(code, (error as Error).message);
+      return send(res, errorResponse(refused, req.method ?? 'PUT', req.url ?? '/'));
+    }
     const code = tooLarge ? 'RequestEntityTooLarge' : 'SerializationException';
     return send(res, {
       status: tooLarge ? 413 : 400,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { InvocationCredentials } from '../../shared/runtime/invocation-credentials.js';
 import { judgeWithKeyPolicy, roleArnOfSession, type KeyPolicyStatement } from './key-policy.js';
 import { evaluate, type Statement } from './policy.js';
-import { authorizationsFor, type Authorization, type Scope } from './requests.js';
+import { authorizationsFor, UnauthorizableRequest, type Authorization, type Scope } from './requests.js';
 import type { FunctionRole } from './roles.js';
 
 export interface Principal {
@@ -114,7 +114,15 @@ export class LocalIam {
     const { partition, account } = this.options;
     const arn = principal?.arn ?? `arn:${partition}:iam::${account}:${ADMINISTRATOR}`;
     const caller = { arns: [arn, roleArnOfSession(arn) ?? arn], account };
-    for (const authorization of authorizationsFor(prefix, action, input, this.options)) {
+    let authorizations;
+    try {
+      authorizations = authorizationsFor(prefix, action, input, this.options);
+    } catch (error) {
+      // An administrator's request IAM cannot place (an operation the local KMS lacks) is the service's to refuse.
+      if (principal === undefined && error instanceof UnauthorizableRequest) return null;
+      throw error;
+    }
+    for (const authorization of authorizations) {
       const identity =
         principal === undefined
           ? ({ effect: 'Allow', statement: { Effect: 'Allow', Action: '*', Resource: '*' } } as const)

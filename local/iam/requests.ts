@@ -6,6 +6,7 @@
 
 import { randomInt } from 'node:crypto';
 import { actionReference, resourceArn } from './reference.js';
+import { impliedS3, KMS_EXTRACTORS, S3_EXTRACTORS } from './requests-kms-s3.js';
 
 export interface Scope {
   partition: string;
@@ -23,10 +24,10 @@ export interface Authorization {
 }
 
 /** One resource a request touches: an ARN it names, or a resource type and the values of its ARN format. */
-type Touched = string | { type: string; values: Record<string, string> };
+export type Touched = string | { type: string; values: Record<string, string> };
 
-type Input = Record<string, unknown>;
-type Extractor = (input: Input, scope: Scope) => Touched[];
+export type Input = Record<string, unknown>;
+export type Extractor = (input: Input, scope: Scope) => Touched[];
 
 export class UnauthorizableRequest extends Error {
   constructor(message: string) {
@@ -66,19 +67,6 @@ const table = (name: unknown, index?: unknown): Touched =>
       ? { type: 'table', values: { TableName: text(name) } }
       : { type: 'index', values: { TableName: text(name), IndexName: text(index) } },
   );
-
-/** A KMS key as IAM authorizes against it: the key an id, ARN or alias resolves to. */
-const kmsKey = (keyId: unknown, scope: Scope): Touched => {
-  const id = text(keyId);
-  return scope.kmsKeyArn?.(id) ?? arnOr(id, { type: 'key', values: { KeyId: id } });
-};
-const kmsKeyOf: Extractor = (i, scope) => [kmsKey(i.KeyId, scope)];
-
-/** S3 requests are authorized by bucket, or by object (`bucket/key`); the S3 route passes Bucket and Key. */
-const bucket: Extractor = (i) => [{ type: 'bucket', values: { BucketName: text(i.Bucket) } }];
-const object: Extractor = (i) => [
-  { type: 'object', values: { BucketName: text(i.Bucket), ObjectName: text(i.Key) } },
-];
 
 /** Per IAM service prefix and action: the resources a request touches. No entry means `*`. */
 const EXTRACTORS: Record<string, Record<string, Extractor>> = {
@@ -155,36 +143,8 @@ const EXTRACTORS: Record<string, Record<string, Extractor>> = {
   iam: {
     GetRole: (i) => [{ type: 'role', values: { RoleNameWithPath: text(i.RoleName) } }],
   },
-  kms: {
-    DescribeKey: kmsKeyOf,
-    GetPublicKey: kmsKeyOf,
-    Sign: kmsKeyOf,
-    Verify: kmsKeyOf,
-    GetKeyPolicy: kmsKeyOf,
-    ScheduleKeyDeletion: kmsKeyOf,
-    CancelKeyDeletion: kmsKeyOf,
-    CreateAlias: (i, scope) => [
-      { type: 'alias', values: { Alias: text(i.AliasName).replace(/^alias\//, '') } },
-      kmsKey(i.TargetKeyId, scope),
-    ],
-  },
-  s3: {
-    CreateBucket: bucket,
-    DeleteBucket: bucket,
-    ListBucket: bucket,
-    ListBucketVersions: bucket,
-    PutBucketVersioning: bucket,
-    GetBucketVersioning: bucket,
-    PutBucketObjectLockConfiguration: bucket,
-    GetBucketObjectLockConfiguration: bucket,
-    PutObject: object,
-    GetObject: object,
-    GetObjectVersion: object,
-    DeleteObject: object,
-    DeleteObjectVersion: object,
-    PutObjectRetention: object,
-    BypassGovernanceRetention: object,
-  },
+  kms: KMS_EXTRACTORS,
+  s3: S3_EXTRACTORS,
   ecr: {
     PutImage: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],
     BatchGetImage: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],
@@ -240,7 +200,12 @@ function toArn(prefix: string, types: string[], touched: Touched, scope: Scope):
 /** The further authorizations AWS makes for some requests. */
 function implied(prefix: string, action: string, input: Input, scope: Scope): Authorization[] {
   const out: Authorization[] = [];
-  if (prefix === 's3') return impliedS3(action, input, scope);
+  if (prefix === 's3') {
+    return impliedS3(action, input).map((also) => ({
+      action: also.action,
+      resource: toArn('s3', [also.type], also.touched, scope),
+    }));
+  }
   if (prefix !== 'ecs') return out;
   if (action === 'RegisterTaskDefinition') {
     for (const role of [input.taskRoleArn, input.executionRoleArn]) {
@@ -267,23 +232,4 @@ function implied(prefix: string, action: string, input: Input, scope: Scope): Au
     });
   }
   return out;
-}
-
-/**
- * S3's further checks: a PUT that sets an object's retention also needs s3:PutObjectRetention,
- * and creating a bucket with Object Lock also needs s3:PutBucketObjectLockConfiguration and
- * s3:PutBucketVersioning (the S3 API reference, CreateBucket and PutObject).
- */
-function impliedS3(action: string, input: Input, scope: Scope): Authorization[] {
-  const arn = (type: string, touched: Touched[]) => touched.map((t) => toArn('s3', [type], t, scope));
-  if (action === 'PutObject' && typeof input.ObjectLockMode === 'string')
-    return arn('object', object(input, scope)).map((resource) => ({
-      action: 's3:PutObjectRetention',
-      resource,
-    }));
-  if (action === 'CreateBucket' && input.ObjectLockEnabledForBucket === true)
-    return ['s3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning'].flatMap((name) =>
-      arn('bucket', bucket(input, scope)).map((resource) => ({ action: name, resource })),
-    );
-  return [];
 }

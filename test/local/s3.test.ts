@@ -1,13 +1,12 @@
-// The local S3 through the AWS SDK (path-style): buckets with Object Lock, versions kept on
-// every put, retention that refuses a version delete as S3 does, delete markers that
-// ListObjectsV2 hides and ListObjectVersions shows, IAM by bucket and object ARN, and
-// objects surviving a restart.
+// The local S3 through the AWS SDK (path-style): the template's Object-Locked bucket, versions
+// kept on every put, retention that refuses a version delete as S3 does, delete markers that
+// ListObjectsV2 hides and ListObjectVersions shows, IAM by bucket and object ARN, and objects
+// surviving a restart. S3's rules for what a request may ask: s3-rules.test.ts.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   GetObjectLockConfigurationCommand,
@@ -15,7 +14,6 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
-  PutObjectLockConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,99 +124,6 @@ describe('the template’s anchor bucket', () => {
       'pages/2',
       'pages/3',
     ]);
-  });
-});
-
-describe('buckets made through the API', () => {
-  it('lets GOVERNANCE retention be bypassed only with the header (and the permission)', async () => {
-    await admin.send(new CreateBucketCommand({ Bucket: 'governed', ObjectLockEnabledForBucket: true }));
-    await admin.send(
-      new PutObjectLockConfigurationCommand({
-        Bucket: 'governed',
-        ObjectLockConfiguration: {
-          ObjectLockEnabled: 'Enabled',
-          Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3 } },
-        },
-      }),
-    );
-    const { VersionId } = await put('a', 'x', 'governed');
-    await expect(
-      admin.send(new DeleteObjectCommand({ Bucket: 'governed', Key: 'a', VersionId })),
-    ).rejects.toMatchObject({ name: 'AccessDenied' });
-    const bypassed = await admin.send(
-      new DeleteObjectCommand({ Bucket: 'governed', Key: 'a', VersionId, BypassGovernanceRetention: true }),
-    );
-    expect(bypassed.VersionId).toBe(VersionId);
-  });
-
-  it('refuses a put under Object Lock that carries neither Content-MD5 nor a checksum', async () => {
-    const bare = new S3Client({
-      ...cloud.config(),
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
-    await expect(
-      bare.send(new PutObjectCommand({ Bucket: anchors(), Key: 'anchors/bare.json', Body: 'x' })),
-    ).rejects.toMatchObject({
-      name: 'InvalidRequest',
-      message: expect.stringContaining('Content-MD5') as unknown,
-    });
-    await admin.send(new CreateBucketCommand({ Bucket: 'plain' }));
-    await expect(
-      bare.send(new PutObjectCommand({ Bucket: 'plain', Key: 'bare', Body: 'x' })),
-    ).resolves.toBeDefined();
-    bare.destroy();
-  });
-
-  it('honours If-None-Match: * (write once) and If-Match on PutObject', async () => {
-    await admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '1', IfNoneMatch: '*' }));
-    await expect(
-      admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '2', IfNoneMatch: '*' })),
-    ).rejects.toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
-    const head = await admin.send(new HeadObjectCommand({ Bucket: 'plain', Key: 'once' }));
-    await expect(
-      admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '3', IfMatch: '"stale"' })),
-    ).rejects.toMatchObject({ name: 'PreconditionFailed' });
-    await admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '4', IfMatch: head.ETag }));
-    const read = await admin.send(new GetObjectCommand({ Bucket: 'plain', Key: 'once' }));
-    expect(await read.Body!.transformToString()).toBe('4');
-  });
-
-  it('refuses what it does not emulate (SSE-KMS, legal holds) instead of ignoring it, and another owner', async () => {
-    await expect(
-      admin.send(
-        new PutObjectCommand({ Bucket: 'plain', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms' }),
-      ),
-    ).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
-    await expect(
-      admin.send(
-        new PutObjectCommand({ Bucket: anchors(), Key: 'k', Body: 'x', ObjectLockLegalHoldStatus: 'ON' }),
-      ),
-    ).rejects.toMatchObject({ name: 'NotImplemented' });
-    await expect(
-      admin.send(new ListObjectsV2Command({ Bucket: 'plain', ExpectedBucketOwner: '111111111111' })),
-    ).rejects.toMatchObject({ name: 'AccessDenied' });
-  });
-
-  it('refuses per-object retention on a bucket without Object Lock, and a bad bucket name', async () => {
-    const until = new Date(Date.now() + 3600_000);
-    await expect(
-      admin.send(
-        new PutObjectCommand({
-          Bucket: 'plain',
-          Key: 'k',
-          Body: 'x',
-          ObjectLockMode: 'COMPLIANCE',
-          ObjectLockRetainUntilDate: until,
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'InvalidRequest' });
-    await expect(admin.send(new CreateBucketCommand({ Bucket: 'Not_Valid' }))).rejects.toMatchObject({
-      name: 'InvalidBucketName',
-    });
-    await expect(admin.send(new GetObjectCommand({ Bucket: 'missing', Key: 'k' }))).rejects.toMatchObject({
-      name: 'NoSuchBucket',
-    });
   });
 });
 

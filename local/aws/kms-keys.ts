@@ -96,17 +96,17 @@ export class KmsKeyStore {
     this.writeAliases();
   }
 
-  deleteAliasesOf(keyId: string): void {
-    for (const [name, alias] of this.aliases) if (alias.targetKeyId === keyId) this.aliases.delete(name);
-    this.writeAliases();
-  }
-
+  /** An alias, unless its key has been deleted (KMS deletes a key's aliases with it). */
   alias(aliasName: string): StoredAlias | undefined {
-    return this.aliases.get(aliasName);
+    const alias = this.aliases.get(aliasName);
+    const key = alias === undefined ? undefined : this.keys.get(alias.targetKeyId);
+    return key !== undefined && this.exists(key) ? alias : undefined;
   }
 
   allAliases(): StoredAlias[] {
-    return [...this.aliases.values()].sort((a, b) => a.aliasName.localeCompare(b.aliasName));
+    return [...this.aliases.keys()]
+      .flatMap((name) => this.alias(name) ?? [])
+      .sort((a, b) => a.aliasName.localeCompare(b.aliasName));
   }
 
   byLogicalId(logicalId: string): StoredKey | undefined {
@@ -141,7 +141,7 @@ export class KmsKeyStore {
     }
     if (id.startsWith('alias/')) {
       if (!aliases) return undefined;
-      const alias = this.aliases.get(id);
+      const alias = this.alias(id);
       return alias === undefined ? undefined : this.keys.get(alias.targetKeyId);
     }
     return this.keys.get(id);

@@ -19,6 +19,11 @@ const KEY_SPECS = [
   'ECC_SECG_P256K1', 'SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2',
   'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'ECC_NIST_EDWARDS25519',
 ]; // prettier-ignore
+const SIGNING_ALGORITHMS = [
+  'RSASSA_PSS_SHA_256', 'RSASSA_PSS_SHA_384', 'RSASSA_PSS_SHA_512', 'RSASSA_PKCS1_V1_5_SHA_256',
+  'RSASSA_PKCS1_V1_5_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_512', 'ECDSA_SHA_256', 'ECDSA_SHA_384',
+  'ECDSA_SHA_512', 'SM2DSA', 'ML_DSA_SHAKE_256', 'ED25519_SHA_512', 'ED25519_PH_SHA_512',
+]; // prettier-ignore
 const KEY_USAGES = ['SIGN_VERIFY', 'ENCRYPT_DECRYPT', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'];
 const ALGORITHM = 'ECDSA_SHA_256';
 const MAX_RAW = 4096;
@@ -174,6 +179,8 @@ export class LocalKms {
     const messageType = optionalString(input, 'MessageType') ?? 'RAW';
     if (!['RAW', 'DIGEST', 'EXTERNAL_MU'].includes(messageType))
       throw enumError('messageType', messageType, ['RAW', 'DIGEST', 'EXTERNAL_MU']);
+    if (!SIGNING_ALGORITHMS.includes(algorithm))
+      throw enumError('signingAlgorithm', algorithm, SIGNING_ALGORITHMS);
     if (algorithm !== ALGORITHM)
       throw new AwsError(
         'InvalidKeyUsageException',
@@ -187,6 +194,12 @@ export class LocalKms {
       throw invalid(`Digest is invalid length for algorithm ${ALGORITHM}: it must be 32 bytes`);
     if (key.keyUsage !== 'SIGN_VERIFY')
       throw new AwsError('InvalidKeyUsageException', `${key.arn} is not a SIGN_VERIFY key`);
+    // A dry run is checked as the real request would be, and then goes no further.
+    if (input.DryRun === true)
+      throw new AwsError(
+        'DryRunOperationException',
+        'The request would have succeeded, but the DryRun option is set.',
+      );
     return { key, message, digest };
   }
 

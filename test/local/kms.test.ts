@@ -99,6 +99,10 @@ describe('signing', () => {
     await expect(sign({ SigningAlgorithm: 'ECDSA_SHA_384' })).rejects.toMatchObject({
       name: 'InvalidKeyUsageException',
     });
+    await expect(sign({ SigningAlgorithm: 'NOT_AN_ALGORITHM' as 'ECDSA_SHA_256' })).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    await expect(sign({ DryRun: true })).rejects.toMatchObject({ name: 'DryRunOperationException' });
     await expect(sign({ Message: Buffer.alloc(4096) })).resolves.toMatchObject({
       SigningAlgorithm: 'ECDSA_SHA_256',
     });

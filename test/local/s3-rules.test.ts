@@ -51,6 +51,14 @@ describe('buckets made through the API', () => {
     await expect(
       admin.send(new DeleteObjectCommand({ Bucket: 'governed', Key: 'a', VersionId })),
     ).rejects.toMatchObject({ name: 'AccessDenied' });
+    // The header alone is not enough: the caller also needs s3:BypassGovernanceRetention.
+    const pruner = new S3Client({ ...cloud.config('pruner'), forcePathStyle: true });
+    await expect(
+      pruner.send(
+        new DeleteObjectCommand({ Bucket: 'governed', Key: 'a', VersionId, BypassGovernanceRetention: true }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    pruner.destroy();
     const bypassed = await admin.send(
       new DeleteObjectCommand({ Bucket: 'governed', Key: 'a', VersionId, BypassGovernanceRetention: true }),
     );

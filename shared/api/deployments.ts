@@ -40,6 +40,8 @@ export async function startDeployment(
   request: ApiRequest,
   input: z.output<typeof deploySchema> & { trigger?: 'api' | 'rollback'; rollbackOf?: number },
   beforeStart?: (deploymentId: string) => Promise<void>,
+  /** The lock's holder that `beforeStart` takes the lock over from (a rollback's handover). */
+  takingOverFrom?: string,
 ): Promise<ApiResponse> {
   const { reason, ...rest } = input;
   const execution = {
@@ -60,7 +62,7 @@ export async function startDeployment(
     throw error;
   }
   const holder = await deps.locks.holder(spec.service);
-  if (holder !== null && holder.leaseUntil >= deps.clock.now()) {
+  if (holder !== null && holder.leaseUntil >= deps.clock.now() && holder.deploymentId !== takingOverFrom) {
     throw conflict(
       'DeploymentInProgress',
       `${spec.service} is being deployed by ${holder.deploymentId}; wait for it, or abort it`,

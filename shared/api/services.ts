@@ -12,6 +12,7 @@ import type { ApiDeps } from './deps.js';
 import { conflict, notFound } from './errors.js';
 import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
 import { startDeployment } from './deployments.js';
+import { giveBack, handoverEffect, handoverFrom, takeOver } from './rollback-handover.js';
 import { releasesView, type ReleaseView } from './views.js';
 
 function entryOf(deps: ApiDeps, name: string) {
@@ -135,6 +136,8 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
   const target = rollbackTarget(name, history, live ?? 0, to);
   if (target.release === live)
     throw conflict('Conflict', `release ${target.release} of ${name} is already live`);
+  // A promoted deployment in its termination wait: its old task set still runs, so take it over.
+  const handover = handoverFrom(name, active, target);
   const input = {
     service: name,
     image: target.image,
@@ -146,24 +149,39 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
   // recorded by the deployment it starts (its first step), so one that never starts leaves no record.
   let claimed: string | undefined;
   try {
-    const answer = await startDeployment(deps, request, input, async (deploymentId) => {
-      const now = deps.clock.now();
-      // The execution's AcquireLock finds the lock already its own (same deployment id) and goes on.
-      const lock = await deps.locks.acquire(name, deploymentId, now + LEASE_MARGIN_SECONDS * 1000, now);
-      if (!lock.acquired)
-        throw conflict(
-          'DeploymentInProgress',
-          `${name} is being deployed by ${lock.holder.deploymentId}; wait for it, or abort it, then roll back`,
-        );
-      claimed = deploymentId;
-    });
-    const effect = `took ${name}'s lock and started a new release that redeploys release ${target.release}`;
+    const answer = await startDeployment(
+      deps,
+      request,
+      input,
+      async (deploymentId) => {
+        if (handover !== null) await takeOver(deps, handover, deploymentId);
+        else await claimLock(deps, name, deploymentId);
+        claimed = deploymentId;
+      },
+      handover?.deploymentId,
+    );
+    const effect =
+      handover !== null
+        ? handoverEffect(handover)
+        : `took ${name}'s lock and started a new release that redeploys release ${target.release}`;
     return { ...answer, body: { accepted: true, action: 'rollback', effect, ...(answer.body as object) } };
   } catch (error) {
     // The execution did not start: free the service rather than hold it for a lease's length.
-    if (claimed !== undefined) await deps.locks.release(name, claimed);
+    if (claimed !== undefined)
+      await (handover !== null ? giveBack(deps, handover, claimed) : deps.locks.release(name, claimed));
     throw error;
   }
+}
+
+/** Takes the free lock for a rollback; its execution's AcquireLock finds it its own and goes on. */
+async function claimLock(deps: ApiDeps, name: string, deploymentId: string): Promise<void> {
+  const now = deps.clock.now();
+  const lock = await deps.locks.acquire(name, deploymentId, now + LEASE_MARGIN_SECONDS * 1000, now);
+  if (!lock.acquired)
+    throw conflict(
+      'DeploymentInProgress',
+      `${name} is being deployed by ${lock.holder.deploymentId}; wait for it, or abort it, then roll back`,
+    );
 }
 
 /**

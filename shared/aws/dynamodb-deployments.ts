@@ -193,6 +193,25 @@ export class DynamoDeploymentLocks extends DeploymentsTableAdapter implements De
     );
   }
 
+  async transfer(service: string, from: string, to: string, leaseUntil: number): Promise<boolean> {
+    const moved = await this.attempt('UpdateItem lock', (TableName) =>
+      this.client.send(
+        new UpdateCommand({
+          TableName,
+          Key: lockKey(service),
+          UpdateExpression: 'SET #deploymentId = :to, #leaseUntil = :leaseUntil',
+          // Closes the handover race: the lock moves only from the deployment that holds it (or is
+          // already with `to`, a retry), never from a third deployment that took an expired lease,
+          // and a released lock is not recreated.
+          ConditionExpression: '#deploymentId IN (:from, :to)',
+          ExpressionAttributeNames: { '#deploymentId': 'deploymentId', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':from': from, ':to': to, ':leaseUntil': leaseUntil },
+        }),
+      ),
+    );
+    return moved !== null;
+  }
+
   async holder(service: string): Promise<Holder | null> {
     const item = await this.getItem('GetItem lock', lockKey(service));
     if (item === null) return null;

@@ -8,6 +8,13 @@ import type { AnalysisVerdict, TimeWindow } from './analysis-plan.js';
 
 export type DeploymentStatus = 'running' | 'promoted' | 'rolled-back' | 'aborted';
 
+/** The phase of a promoted deployment in its termination wait: its old task set still runs. */
+export const TERMINATION_WAIT_PHASE = 'promoted';
+/** The phase of a promoted deployment whose clean-up began: its old task set is being removed. */
+export const CLEANING_UP_PHASE = 'cleaning up';
+/** The phase of a promoted deployment whose old task set a rollback took over (`handedOverTo`). */
+export const HANDED_OVER_PHASE = 'handed over';
+
 /** What served production before this deployment, and what rollback returns to. */
 export interface StableRelease {
   release: number;
@@ -23,6 +30,11 @@ export interface Candidate {
   targetGroupArn: string;
   taskDefinitionArn?: string | undefined;
   taskSetId?: string | undefined;
+  /**
+   * The task set was not created by this deployment but taken over: a rollback found the old
+   * release's task set still running (a termination wait it was handed) and moved production to it.
+   */
+  adopted?: true | undefined;
 }
 
 export interface AnalysisRecord {
@@ -94,6 +106,11 @@ export interface Deployment {
   abortTakenAt?: number | undefined;
   reason?: Reason | undefined;
   executionArn?: string | undefined;
+  /**
+   * A promoted deployment's termination wait handed to a rollback: the rollback (this id) took
+   * the lock and the old task set, which this deployment's clean-up then leaves alone.
+   */
+  handedOverTo?: string | undefined;
   /**
    * Alarms already in ALARM when this deployment started, which do not gate it: it redeploys a
    * promoted image (a rollback) or an operator overrode them. Every other watched alarm does.

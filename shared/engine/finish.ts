@@ -11,6 +11,10 @@ export async function releaseLock(
   spec: DeploymentSpec,
 ): Promise<{ released: true; queued: string | null }> {
   await deps.locks.release(spec.service, spec.deploymentId);
+  // Held by another deployment (a rollback this one handed its termination wait to): the push
+  // waits for that one, whose own ReleaseLock starts it. Started now, it would only queue again.
+  const holder = await deps.locks.holder(spec.service);
+  if (holder !== null && holder.deploymentId !== spec.deploymentId) return { released: true, queued: null };
   const queued = await deps.locks.queued(spec.service);
   if (queued === null) return { released: true, queued: null };
   const digest = queued.image.slice(queued.image.indexOf('@') + 1);

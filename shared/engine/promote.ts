@@ -2,12 +2,13 @@
 // running, with no traffic, for the termination wait: until then a rollback is
 // still only a weight flip. Then the old task set is scaled in and deleted.
 
-import type { Deployment } from '../domain/deployment.js';
+import { TERMINATION_WAIT_PHASE, type Deployment } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { TaskSet } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
 import { refuseWhileFiring } from './alarms.js';
+import { claimCleanUp } from './handover.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment } from './progress.js';
 import { ecsServiceOf } from './task-set.js';
@@ -81,7 +82,10 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
   );
   // The record first: whoever sees the status `promoted` finds the Promoted record too.
   const wait = spec.plan.strategy === 'rolling' ? 0 : spec.settings.terminationWaitSeconds;
-  deployment = await advance(deps, deployment, 'promoted', wait, { status: 'promoted', approval: undefined });
+  deployment = await advance(deps, deployment, TERMINATION_WAIT_PHASE, wait, {
+    status: 'promoted',
+    approval: undefined,
+  });
   await publishPromoted(deps, spec, deployment.release);
   return { release: deployment.release };
 }
@@ -95,12 +99,17 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
  * whatever the record says. The record and ECS can disagree after a crash: the local cloud
  * restarted from a snapshot older than the promotion, or a person changed the service by
  * hand. Scaling in the primary would take the service down, so clean-up refuses instead.
+ *
+ * A rollback may have taken the termination wait over (handover.ts): then the old task set is
+ * the rollback's to bring back, and clean-up removes nothing (`removed: null`).
  */
 export async function cleanUp(
   deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'taskSets' | 'router'>,
   spec: DeploymentSpec,
-): Promise<{ removed: string }> {
+): Promise<{ removed: string | null; handedOverTo?: string }> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
+  const handedOverTo = await claimCleanUp(deps, deployment);
+  if (handedOverTo !== null) return { removed: null, handedOverTo };
   const service = ecsServiceOf(spec);
   const old = deployment.stable.taskSetId;
   // Read after the termination wait, not before: the lock keeps other deployments from

@@ -4,6 +4,7 @@
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EcsService } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
+import { adoptableTaskSet } from './adopt-task-set.js';
 import { TaskSetUnhealthy } from './errors.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
@@ -40,10 +41,27 @@ export async function registerTaskDefinition(
   return { taskDefinitionArn: arn, reused };
 }
 
-export async function createTaskSet(deps: Deps, spec: DeploymentSpec): Promise<{ taskSetId: string }> {
+/** Runs the release as a new task set, or adopts the one that runs it already (adopt-task-set.ts). */
+export async function createTaskSet(
+  deps: Deps,
+  spec: DeploymentSpec,
+): Promise<{ taskSetId: string; adopted?: true }> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const taskDefinitionArn = deployment.candidate.taskDefinitionArn;
   if (taskDefinitionArn === undefined) throw new Error('create-task-set ran before register-task-definition');
+  const adopted = await adoptableTaskSet(deps, spec, deployment);
+  if (adopted !== null) {
+    // The old release's task set still runs this image: it becomes the candidate as it is.
+    await advance(deps, deployment, 'wait-healthy', HEALTH_CHECK_INTERVAL_SECONDS * HEALTH_CHECK_ATTEMPTS, {
+      candidate: {
+        ...deployment.candidate,
+        taskSetId: adopted.id,
+        taskDefinitionArn: adopted.taskDefinitionArn,
+        adopted: true,
+      },
+    });
+    return { taskSetId: adopted.id, adopted: true };
+  }
   const { container } = spec.settings.ecs;
   const port = (await deps.taskDefinitions.describe(taskDefinitionArn)).ports[container];
   if (port === undefined) {

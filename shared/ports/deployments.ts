@@ -26,6 +26,12 @@ export interface DeploymentLocks {
   /** Frees the lock if it is ours; otherwise does nothing. */
   release(service: string, deploymentId: string): Promise<void>;
   holder(service: string): Promise<{ deploymentId: string; leaseUntil: number } | null>;
+  /**
+   * Hands the lock from `from` to `to`, with a new lease, only while `from` holds it. True if
+   * `to` holds it afterwards (also when it already did: a retry); false if a third holds it or
+   * none does.
+   */
+  transfer(service: string, from: string, to: string, leaseUntil: number): Promise<boolean>;
   /** Keeps `push` unless a newer one is already waiting. Returns whether it was kept. */
   queue(push: QueuedPush): Promise<boolean>;
   /** The waiting push, if any; it stays queued until `dequeue`. */

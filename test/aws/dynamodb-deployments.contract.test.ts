@@ -188,6 +188,20 @@ for (const emulator of EMULATORS) {
         expect(await locks.holder(service)).toBeNull();
       });
 
+      it('transfers only from its holder (or to it again, a retry), and never recreates a released lock', async () => {
+        const service = newService();
+        await locks.acquire(service, 'dep-a', NOW + MINUTE, NOW);
+        expect(await locks.transfer(service, 'dep-c', 'dep-b', NOW + 5 * MINUTE)).toBe(false);
+        expect(await locks.holder(service)).toEqual({ deploymentId: 'dep-a', leaseUntil: NOW + MINUTE });
+        expect(await locks.transfer(service, 'dep-a', 'dep-b', NOW + 5 * MINUTE)).toBe(true);
+        expect(await locks.holder(service)).toEqual({ deploymentId: 'dep-b', leaseUntil: NOW + 5 * MINUTE });
+        expect(await locks.transfer(service, 'dep-a', 'dep-b', NOW + 6 * MINUTE)).toBe(true);
+        expect(await locks.renew(service, 'dep-a', NOW + 9 * MINUTE)).toBe(false);
+        await locks.release(service, 'dep-b');
+        expect(await locks.transfer(service, 'dep-b', 'dep-a', NOW + 5 * MINUTE)).toBe(false);
+        expect(await locks.holder(service)).toBeNull();
+      });
+
       it('is not released by a non-owner; is freed by its owner; releasing a free lock is a no-op', async () => {
         const service = newService();
         await locks.acquire(service, 'dep-a', NOW + MINUTE, NOW);

@@ -79,6 +79,13 @@ export class FakeLocks implements DeploymentLocks {
     return Promise.resolve(held ? { ...held } : null);
   }
 
+  transfer(service: string, from: string, to: string, leaseUntil: number): Promise<boolean> {
+    const held = this.locks.get(service);
+    if (held?.deploymentId !== from && held?.deploymentId !== to) return Promise.resolve(false);
+    this.locks.set(service, { deploymentId: to, leaseUntil });
+    return Promise.resolve(true);
+  }
+
   queue(push: QueuedPush): Promise<boolean> {
     const waiting = this.waiting.get(push.service);
     if (waiting && waiting.pushedAt >= push.pushedAt && waiting.image !== push.image)

@@ -167,7 +167,6 @@ export class LocalCloud {
       ...scope,
       partition: 'aws',
       stage: LOCAL_STAGE,
-      stack: STACK,
       resources: { ...catalogResources(options.catalog) },
     });
     const iam = new LocalIam({

@@ -2,7 +2,7 @@
 // values, alias names and key policy documents, each refused with the error KMS gives.
 
 import { keyPolicyStatements } from '../iam/key-policy.js';
-import { evaluate } from '../iam/policy.js';
+import { checkStatements, evaluate, PolicyError, type Statement } from '../iam/policy.js';
 import { AwsError } from './service.js';
 
 export const invalid = (message: string) => new AwsError('ValidationException', message);
@@ -56,6 +56,12 @@ export function checkPolicy(policy: string): void {
     if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny')
       throw malformed('has a statement without Effect Allow or Deny');
     if (statement.Principal === undefined) throw malformed('has a statement without a Principal');
+    try {
+      checkStatements([statement as unknown as Statement], 'the key policy');
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      throw new AwsError('UnsupportedOperationException', `the local KMS cannot evaluate ${error.message}`);
+    }
     if (statement.NotPrincipal !== undefined)
       throw new AwsError('UnsupportedOperationException', 'the local KMS does not evaluate NotPrincipal');
   }

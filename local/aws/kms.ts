@@ -77,7 +77,8 @@ export class LocalKms {
     });
   }
 
-  createKey(input: Record<string, unknown>, logicalId?: string): StoredKey {
+  /** Makes a key; the local cloud's own set-up passes the template resource's logical id and key id. */
+  createKey(input: Record<string, unknown>, logicalId?: string, keyId: string = randomUUID()): StoredKey {
     const keySpec = optionalString(input, 'KeySpec') ?? 'SYMMETRIC_DEFAULT';
     const keyUsage = optionalString(input, 'KeyUsage') ?? 'ENCRYPT_DECRYPT';
     if (!KEY_SPECS.includes(keySpec)) throw enumError('keySpec', keySpec, KEY_SPECS);
@@ -101,7 +102,6 @@ export class LocalKms {
     if (description.length > 8192) throw invalid('Description must have length less than or equal to 8192');
     const policy = optionalString(input, 'Policy') ?? this.defaultPolicy();
     checkPolicy(policy);
-    const keyId = randomUUID();
     if (input.Policy !== undefined && input.BypassPolicyLockoutSafetyCheck !== true)
       checkLockout(policy, this.keys.keyArn(keyId), this.keys.scope.account);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -106,6 +106,18 @@ export function parseS3Request(method: string, url: string, headers: IncomingHtt
   if (versionId !== undefined && operation === 'DeleteObject') iamAction = 'DeleteObjectVersion';
   const input: Record<string, unknown> = { Bucket: bucket, Key: key };
   if (versionId !== undefined) input.VersionId = versionId;
+  const fields: [string, string | null | undefined][] = [
+    ['Prefix', query.get('prefix')],
+    ['Delimiter', query.get('delimiter')],
+    ['MaxKeys', query.get('max-keys')],
+    ['ObjectLockRetainUntilDate', header(headers, 'x-amz-object-lock-retain-until-date')],
+    ['IfMatch', header(headers, 'if-match')],
+    ['IfNoneMatch', header(headers, 'if-none-match')],
+    ['ServerSideEncryption', header(headers, 'x-amz-server-side-encryption')],
+    ['StorageClass', header(headers, 'x-amz-storage-class')],
+    ['ContentSha256', header(headers, 'x-amz-content-sha256')],
+  ];
+  for (const [field, value] of fields) if (typeof value === 'string') input[field] = value;
   if (headers['x-amz-object-lock-mode'] !== undefined)
     input.ObjectLockMode = String(headers['x-amz-object-lock-mode']);
   if (String(headers['x-amz-bucket-object-lock-enabled'] ?? '').toLowerCase() === 'true')
@@ -149,6 +161,9 @@ function refuseUnsupportedHeaders(operation: string, headers: IncomingHttpHeader
       );
   }
 }
+
+const header = (headers: IncomingHttpHeaders, name: string): string | undefined =>
+  headers[name] === undefined ? undefined : String(headers[name]);
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);

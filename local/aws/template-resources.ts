@@ -10,12 +10,9 @@ import type { LocalKms } from './kms.js';
 import { checkPolicy } from './kms-input.js';
 import type { LocalS3 } from './s3.js';
 import { readRetention, type BucketSettings } from './s3-buckets.js';
-import { S3Store } from './s3-store.js';
+import { templateBucketName, templateKeyId } from './template-ids.js';
 
-export interface TemplateOptions extends RoleOptions {
-  /** The stack's name (`cutover-local`): generated bucket names start with it. */
-  stack: string;
-}
+export type TemplateOptions = RoleOptions;
 
 interface Created {
   type: string;
@@ -62,7 +59,12 @@ export async function createTemplateResources(
   const ids = () => Object.fromEntries([...created].map(([id, c]) => [id, c.ref]));
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   for (const resource of ofType('AWS::KMS::Key')) {
-    const key = createKey(kms, resource, resource.properties(ids()));
+    const key = createKey(
+      kms,
+      resource,
+      resource.properties(ids()),
+      templateKeyId(options, resource.logicalId),
+    );
     created.set(resource.logicalId, { type: resource.type, ref: key.keyId, arn: key.arn });
   }
   for (const resource of ofType('AWS::KMS::Alias')) {
@@ -77,7 +79,12 @@ export async function createTemplateResources(
     created.set(resource.logicalId, { type: resource.type, ref: aliasName });
   }
   for (const resource of ofType('AWS::S3::Bucket')) {
-    const name = createBucket(s3, resource, resource.properties(ids()), options.stack);
+    const name = createBucket(
+      s3,
+      resource,
+      resource.properties(ids()),
+      templateBucketName(options, resource.logicalId),
+    );
     created.set(resource.logicalId, {
       type: resource.type,
       ref: name,
@@ -87,7 +94,12 @@ export async function createTemplateResources(
   return new TemplateResources(created);
 }
 
-function createKey(kms: LocalKms, resource: TemplateResource, properties: Record<string, unknown>) {
+function createKey(
+  kms: LocalKms,
+  resource: TemplateResource,
+  properties: Record<string, unknown>,
+  keyId: string,
+) {
   const policy =
     properties.KeyPolicy === undefined
       ? kms.defaultPolicy()
@@ -111,7 +123,7 @@ function createKey(kms: LocalKms, resource: TemplateResource, properties: Record
     'BypassPolicyLockoutSafetyCheck',
   ])
     if (properties[field] !== undefined) input[field] = properties[field];
-  const key = kms.createKey(input, resource.logicalId);
+  const key = kms.createKey(input, resource.logicalId, keyId);
   if (properties.Enabled === false) kms.keys.save({ ...key, state: 'Disabled' });
   return key;
 }
@@ -120,7 +132,7 @@ function createBucket(
   s3: LocalS3,
   resource: TemplateResource,
   properties: Record<string, unknown>,
-  stack: string,
+  generated: string,
 ): string {
   const lock = properties.ObjectLockConfiguration as Record<string, unknown> | undefined;
   const rule = (lock?.Rule as { DefaultRetention?: Record<string, string | number> } | undefined)
@@ -149,13 +161,7 @@ function createBucket(
     });
     return existing.name;
   }
-  // CloudFormation names an unnamed bucket `<stack>-<logical id>-<random>`, lower case.
-  const generated =
-    `${stack}-${resource.logicalId}`.toLowerCase().slice(0, 50) +
-    `-${S3Store.newVersionId()
-      .slice(0, 12)
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '0')}`;
+  // An unnamed bucket is named as template-ids.ts derives it (CloudFormation adds a random part).
   const name = typeof properties.BucketName === 'string' ? properties.BucketName : generated;
   s3.bucketOperations.create(name, settings);
   return name;

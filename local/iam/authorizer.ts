@@ -122,7 +122,10 @@ export class LocalIam {
       if (principal === undefined && error instanceof UnauthorizableRequest) return null;
       throw error;
     }
-    for (const authorization of authorizations) {
+    // The global condition keys AWS sets on every request: a key policy may name the caller by them.
+    const principalContext = { 'aws:PrincipalArn': caller.arns[1]!, 'aws:PrincipalAccount': account };
+    for (const request of authorizations) {
+      const authorization = { ...request, context: { ...principalContext, ...request.context } };
       const identity =
         principal === undefined
           ? ({ effect: 'Allow', statement: { Effect: 'Allow', Action: '*', Resource: '*' } } as const)
@@ -142,10 +145,10 @@ export class LocalIam {
               };
       if (principal !== undefined)
         for (const listener of this.listeners)
-          listener({ principal, authorization, allowed: verdict.allowed });
+          listener({ principal, authorization: request, allowed: verdict.allowed });
       if (!verdict.allowed) {
         return {
-          authorization,
+          authorization: request,
           message: `User: ${arn} is not authorized to perform: ${authorization.action} on resource: ${authorization.resource} ${verdict.why}`,
         };
       }

@@ -6,7 +6,7 @@
 
 import { randomInt } from 'node:crypto';
 import { actionReference, resourceArn } from './reference.js';
-import { impliedS3, KMS_EXTRACTORS, S3_EXTRACTORS } from './requests-kms-s3.js';
+import { impliedS3, KMS_EXTRACTORS, S3_EXTRACTORS, storageContext } from './requests-kms-s3.js';
 
 export interface Scope {
   partition: string;
@@ -184,7 +184,8 @@ export function authorizationsFor(
   }
   const authorizations: Authorization[] = resources.map((resource) => ({ action: name, resource }));
   authorizations.push(...implied(prefix, reference.name, input, scope));
-  return authorizations;
+  const context = storageContext(prefix, reference.name, input, scope);
+  return context === undefined ? authorizations : authorizations.map((a) => ({ ...a, context }));
 }
 
 function toArn(prefix: string, types: string[], touched: Touched, scope: Scope): string {

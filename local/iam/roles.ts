@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { CloudFormationTag, customTags, isObject } from '../aws/serverless-rules.js';
+import { templateBucketName, templateKeyId } from '../aws/template-ids.js';
 import { checkStatements, type Statement } from './policy.js';
 import type { Scope } from './requests.js';
 
@@ -15,7 +16,10 @@ export interface RoleOptions extends Scope {
   stage: string;
   /** What `${self:custom.resources}` resolves to: catalogResources(catalog). */
   resources: Readonly<Record<string, readonly string[]>>;
-  /** What `!Ref` gives for resources whose names AWS picks (a KMS key's id), by logical id. */
+  /**
+   * What `!Ref` gives for resources whose names AWS picks, by logical id, where they differ from
+   * the ones template-ids.ts derives (resources the local cloud created before it derived them).
+   */
   physicalIds?: Readonly<Record<string, string>>;
 }
 
@@ -210,8 +214,9 @@ class Template {
     const physical = this.options.physicalIds?.[name];
     if (physical !== undefined) return physical;
     const resource = this.resource(name, where);
-    if (resource.Type === 'AWS::KMS::Key')
-      throw new RoleError(`${where}: the local cloud has not created the KMS key ${name} (yet)`);
+    if (resource.Type === 'AWS::KMS::Key') return templateKeyId(this.options, name);
+    if (resource.Type === 'AWS::S3::Bucket' && resource.Properties.BucketName === undefined)
+      return templateBucketName(this.options, name);
     const names = {
       'AWS::DynamoDB::Table': 'TableName',
       'AWS::Events::EventBus': 'Name',

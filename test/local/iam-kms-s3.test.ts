@@ -80,6 +80,60 @@ describe('S3 requests', () => {
   });
 });
 
+describe('condition keys', () => {
+  const allowed = (statement: Statement, prefix: string, action: string, input: Record<string, unknown>) =>
+    authorizationsFor(prefix, action, input, scope).every((a) => evaluate([statement], a).effect === 'Allow');
+
+  it('KMS sets the signing algorithm, message type and alias a role may be limited to', () => {
+    const onlyEcdsaDigests: Statement = {
+      Effect: 'Allow',
+      Action: 'kms:Sign',
+      Resource: KEY,
+      Condition: {
+        StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256', 'kms:MessageType': 'DIGEST' },
+      },
+    };
+    const sign = { KeyId: 'alias/ledger', SigningAlgorithm: 'ECDSA_SHA_256' };
+    expect(allowed(onlyEcdsaDigests, 'kms', 'Sign', { ...sign, MessageType: 'DIGEST' })).toBe(true);
+    expect(allowed(onlyEcdsaDigests, 'kms', 'Sign', sign)).toBe(false);
+    const viaAlias: Statement = {
+      Effect: 'Allow',
+      Action: 'kms:Sign',
+      Resource: KEY,
+      Condition: { StringEquals: { 'kms:RequestAlias': 'alias/ledger' } },
+    };
+    expect(allowed(viaAlias, 'kms', 'Sign', sign)).toBe(true);
+    expect(allowed(viaAlias, 'kms', 'Sign', { ...sign, KeyId: KEY })).toBe(false);
+  });
+
+  it('S3 sets the listing prefix and the Object Lock mode a role may be limited to', () => {
+    const anchorsOnly: Statement = {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: 'arn:aws:s3:::anchors',
+      Condition: { StringLike: { 's3:prefix': 'anchors/*' } },
+    };
+    const list = (url: string) => parseS3Request('GET', url, {});
+    expect(
+      allowed(anchorsOnly, 's3', 'ListBucket', list('/anchors?list-type=2&prefix=anchors/7').input),
+    ).toBe(true);
+    expect(allowed(anchorsOnly, 's3', 'ListBucket', list('/anchors?list-type=2').input)).toBe(false);
+    const compliance: Statement = {
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:PutObjectRetention'],
+      Resource: 'arn:aws:s3:::anchors/*',
+      Condition: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
+    };
+    const put = (mode: string) =>
+      parseS3Request('PUT', '/anchors/k', {
+        'x-amz-object-lock-mode': mode,
+        'x-amz-object-lock-retain-until-date': '2030-01-01T00:00:00Z',
+      }).input;
+    expect(allowed(compliance, 's3', 'PutObject', put('COMPLIANCE'))).toBe(true);
+    expect(allowed(compliance, 's3', 'PutObject', put('GOVERNANCE'))).toBe(false);
+  });
+});
+
 describe('key policies with identity policies', () => {
   const session = 'arn:aws:sts::000000000000:assumed-role/cutover-local-signer/cutover-local-signer';
   const caller = { arns: [session, roleArnOfSession(session)!], account: '000000000000' };

@@ -74,6 +74,46 @@ describe('key policies and IAM', () => {
     verifier.destroy();
   });
 
+  it('reads aws:PrincipalArn in a key policy’s conditions: only the roles it names may sign', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        { Effect: 'Allow', Principal: '*', Action: 'kms:Sign', Resource: '*' },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'kms:Sign',
+          Resource: '*',
+          Condition: {
+            ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::000000000000:role/cutover-local-signer*'] },
+          },
+        },
+      ],
+    });
+    const { KeyMetadata } = await admin.send(
+      new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Policy: policy }),
+    );
+    const sign = (client: KMSClient) =>
+      client.send(
+        new SignCommand({ KeyId: KeyMetadata!.KeyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }),
+      );
+    const [signer, forbidden] = [as('signer'), as('forbidden-signer')];
+    await expect(sign(signer)).resolves.toMatchObject({ KeyId: KeyMetadata!.Arn });
+    for (const client of [forbidden, admin])
+      await expect(sign(client)).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining('explicit deny in a resource-based policy') as unknown,
+      });
+    signer.destroy();
+    forbidden.destroy();
+  });
+
   it('binds the administrator to a key policy that does not delegate to the account', async () => {
     const policy = JSON.stringify({
       Version: '2012-10-17',

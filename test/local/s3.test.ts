@@ -41,7 +41,7 @@ const put = (Key: string, Body: string, Bucket = anchors()) =>
 
 describe('the template’s anchor bucket', () => {
   it('was created with a generated name, Object Lock and its default COMPLIANCE retention', async () => {
-    expect(anchors()).toMatch(/^cutover-local-ledgeranchorbucket-[a-z0-9]{12}$/);
+    expect(anchors()).toMatch(/^ledgeranchorbucket-[0-9a-f]{12}$/);
     expect(cloud.ledger.resources.arn('LedgerAnchorBucket')).toBe(`arn:aws:s3:::${anchors()}`);
     const { ObjectLockConfiguration } = await admin.send(
       new GetObjectLockConfigurationCommand({ Bucket: anchors() }),

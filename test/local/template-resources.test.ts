@@ -3,14 +3,16 @@
 // brought up to date, as a stack update would), named as declared or as CloudFormation names
 // them, and refused at start, loudly, when the local cloud cannot make them.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { templateKeyId } from '../../local/aws/template-ids.js';
+import { functionRoles } from '../../local/iam/roles.js';
 import { startLedgerServices } from '../../local/ledger-services.js';
 import { SCOPE } from '../support/ledger-cloud.js';
 
-const options = { ...SCOPE, stage: 'local', stack: 'cutover-local', resources: {} };
+const options = { ...SCOPE, stage: 'local', resources: {} };
 
 /** A template of the given `resources.Resources` (YAML text, indented under it), in a fresh folder. */
 function template(resources: string): { file: string; dataDir: string } {
@@ -58,6 +60,16 @@ describe('resources from the template', () => {
     expect(JSON.parse(policy.Policy)).toMatchObject({
       Statement: [{ Action: ['kms:PutKeyPolicy', 'kms:Sign'] }],
     });
+  });
+
+  it('gives a template key the id anything reading the template derives, so roles need not wait for it', async () => {
+    const { file, dataDir } = template(key('kms:*'));
+    const services = await startLedgerServices(dataDir, file, options);
+    const derived = templateKeyId(SCOPE, 'SigningKey');
+    expect(services.resources.ref('SigningKey')).toBe(derived);
+    const text = `service: cutover\nfunctions:\n  signer:\n    iamRoleStatements:\n      - { Effect: Allow, Action: kms:Sign, Resource: !GetAtt SigningKey.Arn }\n${readFileSync(file, 'utf8').slice('service: cutover\n'.length)}`;
+    const roles = functionRoles(text, options);
+    expect(roles.get('signer')?.statements[0]?.Resource).toBe(services.resources.arn('SigningKey'));
   });
 
   it('names a bucket as declared, with versioning as declared', async () => {

@@ -28,7 +28,7 @@ export interface LedgerCloud {
 }
 
 export async function startLedgerCloud(dataDir: string, template = LEDGER_TEMPLATE): Promise<LedgerCloud> {
-  const options = { ...SCOPE, stage: 'local', stack: 'cutover-local', resources: {} };
+  const options = { ...SCOPE, stage: 'local', resources: {} };
   const ledger = await startLedgerServices(dataDir, template, options);
   const roles = functionRoles(readFileSync(template, 'utf8'), {
     ...options,

@@ -109,6 +109,14 @@ describe.each([
     expect(world.router.weightOf(rule, blue)).toBe(0);
     const before = ledgerTypes(world, service);
 
+    // A push that arrived during the wait waits for the rollback, not for D.
+    const push = {
+      service,
+      image: image(service, 4),
+      pushedAt: 1,
+      input: { service, image: image(service, 4) },
+    };
+    expect(await world.locks.queue(push)).toBe(true);
     const answer = await callRollback(world, service);
     expect(answer.status).toBe(202);
     const body = answer.body as { deploymentId: string; effect: string; action: string };
@@ -124,6 +132,8 @@ describe.each([
     expect(world.deployments.items.get(d.name)).toMatchObject({ status: 'promoted', phase: 'handed over' });
     expect(await world.locks.holder(service)).toMatchObject({ deploymentId: body.deploymentId });
     expect(ledgerTypes(world, service)).toEqual(before);
+    expect(world.executions.started).toHaveLength(1);
+    expect(await world.locks.queued(service)).toMatchObject({ pushedAt: 1 });
 
     // R adopts the old task set: no task set is created, and production moves to it at once.
     const [started] = world.executions.started;
@@ -142,6 +152,8 @@ describe.each([
     await drive(world, r);
     expect(r.status).toBe('SUCCEEDED');
     expect(world.deployments.items.get(r.name)).toMatchObject({ status: 'promoted', release: 3 });
+    expect(world.executions.started.map((e) => e.input)).toEqual([started!.input, push.input]);
+    await world.locks.dequeue(service, 1);
     await expectAtRest(world, service, image(service, 1));
     expect(world.ecs.setsOf(ecs)[0]!.id).toBe(oldSet);
     expect(ledgerTypes(world, service).slice(before.length)).toEqual([

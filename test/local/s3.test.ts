@@ -127,6 +127,25 @@ describe('the template’s anchor bucket', () => {
   });
 });
 
+describe('paging versions', () => {
+  it('pages ListObjectVersions by key and version-id markers, newest version first', async () => {
+    const put1 = await put('paged/k', 'one');
+    const put2 = await put('paged/k', 'two');
+    const put3 = await put('paged/l', 'three');
+    const seen: string[] = [];
+    let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+    for (;;) {
+      const page = await admin.send(
+        new ListObjectVersionsCommand({ Bucket: anchors(), Prefix: 'paged/', MaxKeys: 1, ...markers }),
+      );
+      seen.push(...(page.Versions ?? []).map((v) => v.VersionId!));
+      if (!page.IsTruncated) break;
+      markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
+    }
+    expect(seen).toEqual([put2.VersionId, put1.VersionId, put3.VersionId]);
+  });
+});
+
 describe('IAM', () => {
   it('refuses PutObject to a role without s3:PutObject on the object, and lets it read', async () => {
     const reader = client('reader');

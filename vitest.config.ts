@@ -14,6 +14,8 @@ export default defineConfig({
       AWS_SECRET_ACCESS_KEY: 'test',
       LEDGER_TABLE: 'cutover-test-ledger',
       DEPLOYMENTS_TABLE: 'cutover-test-deployments',
+      LEDGER_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001',
+      LEDGER_ANCHOR_BUCKET: 'cutover-test-anchors',
       CUTOVER_EVENT_BUS: 'cutover',
       CUTOVER_CATALOG: 'examples/catalog.yml',
       BLUE_GREEN_STATE_MACHINE_ARN:

@@ -26,6 +26,8 @@ for (const zip of zips) {
         LAMBDA_TASK_ROOT: root,
         CUTOVER_CATALOG: process.env.CUTOVER_CATALOG ?? 'examples/catalog.yml',
         LEDGER_TABLE: 'ledger',
+        LEDGER_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001',
+        LEDGER_ANCHOR_BUCKET: 'cutover-anchors',
         DEPLOYMENTS_TABLE: 'deployments',
         AWS_REGION: 'us-east-1',
         POWERTOOLS_METRICS_DISABLED: 'true',

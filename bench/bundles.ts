@@ -23,6 +23,8 @@ function lambdaEnvironment(workDir: string, fromServerless: Record<string, strin
     LAMBDA_TASK_ROOT: workDir,
     CUTOVER_CATALOG: catalog,
     LEDGER_TABLE: 'cutover-bench-ledger',
+    LEDGER_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001',
+    LEDGER_ANCHOR_BUCKET: 'cutover-anchors',
     DEPLOYMENTS_TABLE: 'cutover-bench-deployments',
     CUTOVER_EVENT_BUS: 'cutover',
     AWS_REGION: 'us-east-1',

@@ -64,6 +64,8 @@ function setHandlerEnvironment(): void {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     LEDGER_TABLE: 'cutover-bench-ledger',
+    LEDGER_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001',
+    LEDGER_ANCHOR_BUCKET: 'cutover-anchors',
     DEPLOYMENTS_TABLE: 'cutover-bench-deployments',
     CUTOVER_CATALOG: 'examples/catalog.yml',
     POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -11,6 +11,7 @@ import { promote } from '../shared/engine/promote.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
+import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 
 export function createHandler(deps: Parameters<typeof promote>[0]) {
   return stepHandler(
@@ -25,6 +26,7 @@ export function createHandler(deps: Parameters<typeof promote>[0]) {
 
 export const handler = createHandler({
   clock: processClock,
+  signer: ledgerSigner(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
   ...tables(),
   events: cutoverEvents(),

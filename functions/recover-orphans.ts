@@ -18,6 +18,8 @@ import { recoverOrphans, type Recovery } from '../shared/engine/recover.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { logger, metrics } from '../shared/runtime/observability.js';
+import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
+import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
 
 type Deps = Parameters<typeof recoverOrphans>[0];
 
@@ -37,9 +39,11 @@ export function createHandler(catalog: Catalog, deps: Deps) {
 
 export const handler = createHandler(loadCatalog(), {
   clock: processClock,
+  signer: ledgerSigner(),
   ...tables(),
   router: new Elbv2TrafficRouter(elbClient()),
   taskSets: new EcsTaskSets(ecsClient()),
   events: cutoverEvents(),
   executions: new SfnExecutions(sfnClient()),
+  anchors: ledgerAnchors(),
 });

@@ -12,6 +12,7 @@ import { rollBack } from '../shared/engine/rollback.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
+import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 
 const input = stepInput({
   error: z.object({ Error: z.string(), Cause: z.string().optional() }),
@@ -28,6 +29,7 @@ export function createHandler(deps: Parameters<typeof rollBack>[0]) {
 
 export const handler = createHandler({
   clock: processClock,
+  signer: ledgerSigner(),
   ...tables(),
   events: cutoverEvents(),
   router: new Elbv2TrafficRouter(elbClient()),

@@ -9,6 +9,7 @@ import { stepInput } from '../shared/engine/spec.js';
 import { scaleBatch } from '../shared/engine/task-set.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
+import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 
 export function createHandler(deps: Parameters<typeof scaleBatch>[0]) {
   return stepHandler(
@@ -23,6 +24,7 @@ export function createHandler(deps: Parameters<typeof scaleBatch>[0]) {
 
 export const handler = createHandler({
   clock: processClock,
+  signer: ledgerSigner(),
   ...tables(),
   events: cutoverEvents(),
   ...ecsAdapters(),

@@ -11,6 +11,7 @@ import { stepInput } from '../shared/engine/spec.js';
 import { shiftTraffic } from '../shared/engine/traffic.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
+import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 
 const cursor = z.object({ index: z.int(), weight: z.number(), bakeSeconds: z.number(), done: z.boolean() });
 
@@ -27,6 +28,7 @@ export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
 
 export const handler = createHandler({
   clock: processClock,
+  signer: ledgerSigner(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
   ...tables(),
   events: cutoverEvents(),

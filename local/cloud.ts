@@ -9,7 +9,9 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoReleaseLedger } from '../shared/aws/dynamodb-release-ledger.js';
+import { KmsRecordSigner } from '../shared/aws/kms-ledger-keys.js';
 import { DynamoServiceStates } from '../shared/aws/dynamodb-deployments.js';
 import { catalogResources } from '../shared/domain/catalog-resources.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
@@ -265,7 +267,10 @@ export class LocalCloud {
       },
     });
     const endpoint = await listen(server, options.port, listening);
-    const machineArns = setEnvironment(options, scope, endpoint);
+    const machineArns = setEnvironment(options, scope, endpoint, {
+      LEDGER_KEY_ID: ledger.resources.arn('LedgerKey'),
+      LEDGER_ANCHOR_BUCKET: ledger.resources.ref('LedgerAnchorBucket'),
+    });
     // Loaded now, not on first call: loading takes real time, which a fast clock would turn
     // into minutes of a deployment's simulated time.
     await functions.preload();
@@ -305,6 +310,11 @@ export class LocalCloud {
         ecr,
         cloudwatch,
         ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
+        // Signed as the ledger writers sign: only their roles may use the key.
+        signer: new KmsRecordSigner(
+          new KMSClient({ endpoint, region: scope.region, credentials: iam.credentialsFor('acquire-lock') }),
+          ledger.resources.arn('LedgerKey'),
+        ),
         serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),
         desiredCount: options.desiredCount ?? 4,
       });
@@ -425,6 +435,7 @@ function setEnvironment(
   options: LocalCloudOptions,
   scope: Scope,
   endpoint: string,
+  ledger: { LEDGER_KEY_ID: string; LEDGER_ANCHOR_BUCKET: string },
 ): Record<StateMachineName, string> {
   const machineArns = Object.fromEntries(
     MACHINES.map((m) => [m, `arn:aws:states:${scope.region}:${scope.account}:stateMachine:${STACK}-${m}`]),
@@ -439,6 +450,7 @@ function setEnvironment(
     CUTOVER_INVOCATION_CREDENTIALS: 'true',
     LEDGER_TABLE,
     DEPLOYMENTS_TABLE,
+    ...ledger,
     CUTOVER_EVENT_BUS: EVENT_BUS,
     CUTOVER_CATALOG: options.catalogPath,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

@@ -10,6 +10,7 @@ import { alarmDefinitions, type Catalog, type ServiceEntry } from '../shared/dom
 import { appendOnce } from '../shared/engine/ledger-append.js';
 import type { Clock } from '../shared/ports/clock.js';
 import type { ServiceStates } from '../shared/ports/deployments.js';
+import type { RecordSigner } from '../shared/domain/ledger-signature.js';
 import type { ReleaseLedger } from '../shared/ports/ledger.js';
 import { putMetricAlarmInput } from './alarms.js';
 import type { LocalCloudWatch } from './aws/cloudwatch.js';
@@ -27,6 +28,7 @@ export interface SeedParts {
   ecr: LocalEcr;
   cloudwatch: LocalCloudWatch;
   ledger: ReleaseLedger;
+  signer: RecordSigner;
   serviceStates: ServiceStates;
   desiredCount: number;
 }

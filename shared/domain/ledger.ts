@@ -84,6 +84,17 @@ const envelope = {
   actor: z.string().min(1),
   prevHash: sha256HexSchema,
   hash: sha256HexSchema,
+  /**
+   * The ledger key's signature of the record's `hash` (ledger-signature.ts). Not covered by the
+   * hash: it is made from it. Optional in the schema so that unsigned chains (test vectors,
+   * ledgers from before signing) still parse; verify requires it when given the trusted keys.
+   */
+  signature: z
+    .strictObject({
+      keyId: z.string().min(1),
+      value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+    })
+    .optional(),
 };
 
 function recordSchema<const Type extends string, Detail extends z.ZodType>(type: Type, detail: Detail) {
@@ -121,10 +132,11 @@ export interface ChainHead {
   hash: string;
 }
 
-/** SHA-256 (lowercase hex) of the canonical JSON of every field of the record except `hash`. */
+/** SHA-256 (lowercase hex) of the canonical JSON of every field except `hash` and `signature`. */
 export function hashRecord(record: LedgerRecord | DistributiveOmit<LedgerRecord, 'hash'>): string {
   const covered: Record<string, unknown> = { ...record };
   delete covered.hash;
+  delete covered.signature;
   return sha256Hex(canonicalJson(covered));
 }
 
@@ -139,7 +151,25 @@ export function chainNext(head: ChainHead | null, draft: LedgerRecordDraft): Led
 }
 
 export type VerifyProblem =
-  'malformed' | 'hash-mismatch' | 'prev-hash-mismatch' | 'sequence-gap' | 'wrong-service' | 'head-mismatch';
+  | 'malformed'
+  | 'hash-mismatch'
+  | 'prev-hash-mismatch'
+  | 'sequence-gap'
+  | 'wrong-service'
+  | 'head-mismatch'
+  | 'signature-missing'
+  | 'signature-invalid';
+
+/** A record's signature checked against the trusted keys (ledger-signature.ts); null when good. */
+export type SignatureCheck = (
+  record: LedgerRecord,
+) => { problem: 'signature-missing' | 'signature-invalid'; message: string } | null;
+
+/** A head kept outside the chain, and where: the chain must reach it with the same hash. */
+export interface Anchor extends ChainHead {
+  /** Where it was read, for messages: `the head anchor`, `the S3 anchor`. */
+  source: string;
+}
 
 export interface VerifyOptions {
   /** The service the chain must belong to; defaults to the first record's service. */
@@ -150,6 +180,10 @@ export interface VerifyOptions {
    * and match its hash; records after it are accepted, since the anchor moves after them.
    */
   head?: ChainHead;
+  /** More anchors, each checked as `head` is (the S3 anchor, when there is one). */
+  anchors?: readonly Anchor[];
+  /** Checks every record's signature; without it, signatures are not looked at. */
+  signatures?: SignatureCheck;
 }
 
 export type VerifyResult = { ok: true; count: number; head: ChainHead | null } | VerifyFailure;
@@ -178,10 +212,16 @@ export function verify(records: readonly unknown[], options: VerifyOptions = {})
     const service = options.service ?? verified[0]?.service ?? parsed.data.service;
     const broken = checkLink(parsed.data, index, verified.at(-1) ?? null, service);
     if (broken) return broken;
+    const unsigned = options.signatures?.(parsed.data);
+    if (unsigned) return failure(index, parsed.data.seq, unsigned.problem, unsigned.message);
     verified.push(parsed.data);
   }
-  if (options.head) {
-    const broken = checkAnchor(verified, options.head);
+  const anchors = [
+    ...(options.head ? [{ ...options.head, source: 'the head anchor' }] : []),
+    ...(options.anchors ?? []),
+  ];
+  for (const anchor of anchors) {
+    const broken = checkAnchor(verified, anchor);
     if (broken) return broken;
   }
   const last = verified.at(-1);
@@ -230,7 +270,7 @@ function checkLink(
  * The anchor is a lower bound: the chain must reach it, with the same hash there. Records
  * after it are fine; the anchor moves only after its record is written, so it can lag.
  */
-function checkAnchor(verified: readonly LedgerRecord[], anchor: ChainHead): VerifyFailure | null {
+function checkAnchor(verified: readonly LedgerRecord[], anchor: Anchor): VerifyFailure | null {
   // After checkLink, verified[i].seq === i + 1.
   const count = verified.length;
   if (count < anchor.seq) {
@@ -238,7 +278,7 @@ function checkAnchor(verified: readonly LedgerRecord[], anchor: ChainHead): Veri
       count,
       count + 1,
       'head-mismatch',
-      `is missing: the chain ends at seq ${count} but the head anchor is seq ${anchor.seq}; ` +
+      `is missing: the chain ends at seq ${count} but ${anchor.source} is seq ${anchor.seq}; ` +
         'the newest records were removed',
     );
   }
@@ -248,7 +288,7 @@ function checkAnchor(verified: readonly LedgerRecord[], anchor: ChainHead): Veri
       anchor.seq - 1,
       atAnchor.seq,
       'head-mismatch',
-      'hash differs from the head anchor; the record was replaced, or edited and re-hashed',
+      `hash differs from ${anchor.source}; the record was replaced, or edited and re-hashed`,
     );
   }
   return null;

@@ -10,7 +10,10 @@ import { ledgerRecordSchema } from '../domain/ledger.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
 
-type CheckDeps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'alarms' | 'ledger' | 'serviceStates'>;
+type CheckDeps = Pick<
+  EngineDeps,
+  'clock' | 'locks' | 'deployments' | 'alarms' | 'ledger' | 'serviceStates' | 'signer'
+>;
 
 /**
  * The pre-flight check. It refuses a new image while a watched alarm fires. An alarm firing

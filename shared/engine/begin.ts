@@ -14,7 +14,15 @@ import { DeploymentInProgress, DeploymentQueued, NoStableRelease, StalePush } fr
 
 type BeginDeps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'taskSets' | 'taskDefinitions' | 'serviceStates' | 'ledger' | 'events'
+  | 'clock'
+  | 'locks'
+  | 'deployments'
+  | 'taskSets'
+  | 'taskDefinitions'
+  | 'serviceStates'
+  | 'ledger'
+  | 'signer'
+  | 'events'
 >;
 
 /** Initial loop state for the state machine, kept under `$.progress`. */

@@ -10,7 +10,8 @@ import type { CutoverEvents } from '../ports/events.js';
 import type { Executions } from '../ports/executions.js';
 import type { HookRunner } from '../ports/hooks.js';
 import type { MetricSource } from '../ports/metrics.js';
-import type { ReleaseLedger } from '../ports/ledger.js';
+import type { RecordSigner } from '../domain/ledger-signature.js';
+import type { LedgerAnchors, LedgerKeys, ReleaseLedger } from '../ports/ledger.js';
 import type { TaskTokens } from '../ports/tokens.js';
 import type { TrafficRouter } from '../ports/traffic.js';
 
@@ -21,6 +22,12 @@ export interface EngineDeps {
   router: TrafficRouter;
   alarms: AlarmWatch;
   ledger: ReleaseLedger;
+  /** Signs each record appended (the ledger key, through KMS). */
+  signer: RecordSigner;
+  /** Chain heads kept outside DynamoDB, written when a release ends. */
+  anchors: LedgerAnchors;
+  /** The public keys records are verified with. */
+  ledgerKeys: LedgerKeys;
   locks: DeploymentLocks;
   deployments: Deployments;
   serviceStates: ServiceStates;

@@ -15,7 +15,7 @@ import type { Deployments } from '../ports/deployments.js';
 import type { EngineDeps } from './deps.js';
 import { appendOnce } from './ledger-append.js';
 
-type Deps = Pick<EngineDeps, 'deployments' | 'ledger' | 'serviceStates' | 'clock'>;
+type Deps = Pick<EngineDeps, 'deployments' | 'ledger' | 'serviceStates' | 'clock' | 'signer'>;
 
 export const OPERATOR_ACTIONS = ['approve', 'promote', 'promote-full', 'abort', 'rollback'] as const;
 export type OperatorActionName = (typeof OPERATOR_ACTIONS)[number];

@@ -21,6 +21,7 @@ type Deps = Pick<
   | 'taskSets'
   | 'serviceStates'
   | 'ledger'
+  | 'signer'
   | 'watchers'
   | 'events'
   | 'alarms'
@@ -31,7 +32,7 @@ type Deps = Pick<
  * promoted (once, whoever finishes the promotion: the state machine, or orphan recovery).
  */
 export async function recordPromotion(
-  deps: Pick<EngineDeps, 'serviceStates' | 'ledger' | 'clock'>,
+  deps: Pick<EngineDeps, 'serviceStates' | 'ledger' | 'clock' | 'signer'>,
   spec: DeploymentSpec,
   deployment: Deployment,
   promoted: { taskSetId: string; taskDefinitionArn: string; targetGroupArn: string },

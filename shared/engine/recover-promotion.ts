@@ -22,6 +22,7 @@ type Deps = Pick<
   | 'taskSets'
   | 'router'
   | 'ledger'
+  | 'signer'
   | 'serviceStates'
   | 'watchers'
   | 'events'

@@ -31,6 +31,7 @@ type Deps = Pick<
   | 'router'
   | 'taskSets'
   | 'ledger'
+  | 'signer'
   | 'serviceStates'
   | 'watchers'
   | 'events'

@@ -139,7 +139,7 @@ export interface BatchCursor {
 
 /** Rolling: grows the new task set by one batch and shrinks the old one to match. */
 export async function scaleBatch(
-  deps: Deps & Pick<EngineDeps, 'ledger' | 'serviceStates' | 'events'>,
+  deps: Deps & Pick<EngineDeps, 'ledger' | 'serviceStates' | 'events' | 'signer'>,
   spec: DeploymentSpec,
   previous: { index: number },
 ): Promise<BatchCursor> {

@@ -45,7 +45,16 @@ export async function setAndVerify(
 
 type Deps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'router' | 'ledger' | 'serviceStates' | 'watchers' | 'events' | 'alarms'
+  | 'clock'
+  | 'locks'
+  | 'deployments'
+  | 'router'
+  | 'ledger'
+  | 'signer'
+  | 'serviceStates'
+  | 'watchers'
+  | 'events'
+  | 'alarms'
 >;
 
 /** Sends all test-listener traffic to the new task set, before production traffic moves. */

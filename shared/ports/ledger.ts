@@ -3,6 +3,7 @@
 // (service, seq) does not exist yet, so two writers can never both append seq N.
 
 import type { LedgerRecord } from '../domain/ledger.js';
+import type { TrustedKeys } from '../domain/ledger-signature.js';
 
 export interface ReleaseLedger {
   /** The newest record of a service, or null for a service with no releases yet. */
@@ -19,4 +20,24 @@ export interface ReleaseLedger {
    * accepts (or all of them): reads only as far back as a caller needs.
    */
   listBack(service: string, until: (stored: unknown) => boolean): Promise<unknown[]>;
+}
+
+/**
+ * Chain heads kept outside DynamoDB, write-once (an S3 bucket with Object Lock in compliance
+ * mode). Adapter: shared/aws/s3-ledger-anchors.ts. An anchor is the signed head record itself,
+ * so nobody without the ledger key can add one that verifies, and nobody can remove one.
+ */
+export interface LedgerAnchors {
+  /** Keeps `head` as an anchor of its service. Storing the same head twice is not an error. */
+  put(head: LedgerRecord): Promise<void>;
+  /**
+   * The anchors at the highest seq stored for the service, as stored (not parsed): every
+   * version of that object, including any hidden behind a delete marker. Empty when none.
+   */
+  newest(service: string): Promise<unknown[]>;
+}
+
+/** The public keys a verifier trusts, by key ARN. Adapter: shared/aws/kms-ledger-keys.ts. */
+export interface LedgerKeys {
+  trusted(): Promise<TrustedKeys>;
 }

@@ -13,6 +13,7 @@ import { appendOnce } from '../../shared/engine/ledger-append.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
 import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from '../fakes/aws.js';
 import { FakeEcs } from '../fakes/ecs.js';
+import { FakeAnchors, FakeSigner } from '../fakes/ledger-keys.js';
 import { FakeDeployments, FakeLedger, FakeLocks, FakeServiceStates, FakeWatchers } from '../fakes/tables.js';
 import * as functions from './functions.js';
 
@@ -25,6 +26,7 @@ export function createWorld(
   catalogText = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8'),
 ) {
   const catalog: Catalog = parseCatalog(catalogText);
+  const signer = new FakeSigner();
   return {
     catalog,
     clock: new ManualClock(),
@@ -36,6 +38,9 @@ export function createWorld(
     executions: new FakeExecutions(),
     events: new FakeEvents(),
     ledger: new FakeLedger(),
+    signer,
+    ledgerKeys: signer,
+    anchors: new FakeAnchors(),
     locks: new FakeLocks(),
     deployments: new FakeDeployments(),
     serviceStates: new FakeServiceStates(),
@@ -56,6 +61,9 @@ export function depsOf(world: World) {
     executions: world.executions,
     events: world.events,
     ledger: world.ledger,
+    signer: world.signer,
+    ledgerKeys: world.ledgerKeys,
+    anchors: world.anchors,
     locks: world.locks,
     deployments: world.deployments,
     serviceStates: world.serviceStates,

@@ -47,6 +47,8 @@ export interface VersionRecord {
   size?: number;
   contentType?: string;
   metadata?: Record<string, string>;
+  /** Content-Encoding, Cache-Control, Content-Disposition, Content-Language, as put. */
+  representation?: Record<string, string>;
   /** The checksum the object was put with (header name, e.g. `x-amz-checksum-crc32`, and value). */
   checksum?: { header: string; value: string };
   lockMode?: Retention;

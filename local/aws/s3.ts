@@ -12,6 +12,8 @@ import { S3Store, type VersionRecord } from './s3-store.js';
 import { errorResponse, S3Error, type S3Request, type S3Response } from './s3-wire.js';
 
 const DAY = 86_400_000;
+/** Headers S3 keeps with an object and sends back with it. */
+const REPRESENTATION = ['content-encoding', 'cache-control', 'content-disposition', 'content-language'];
 
 /** Whether the caller may also perform an S3 action on the request's resource (s3:BypassGovernanceRetention). */
 export type MayAlso = (action: string, input: Record<string, unknown>) => boolean;
@@ -125,6 +127,11 @@ export class LocalS3 {
       size: upload.body.length,
       contentType: String(headers['content-type'] ?? 'binary/octet-stream'),
       metadata,
+      representation: Object.fromEntries(
+        REPRESENTATION.flatMap((name) =>
+          headers[name] === undefined ? [] : [[name, String(headers[name])]],
+        ),
+      ),
       ...(upload.checksum ? { checksum: upload.checksum } : {}),
       ...(lockMode !== undefined ? { lockMode, retainUntil: retainUntil! } : {}),
     };
@@ -188,6 +195,7 @@ export class LocalS3 {
       'last-modified': new Date(version.lastModified).toUTCString(),
       'accept-ranges': 'bytes',
       ...Object.fromEntries(Object.entries(version.metadata ?? {}).map(([k, v]) => [`x-amz-meta-${k}`, v])),
+      ...version.representation,
     };
     if (bucket.versioning !== undefined) headers['x-amz-version-id'] = version.versionId;
     if (version.lockMode !== undefined) {

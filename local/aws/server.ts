@@ -81,12 +81,14 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
     req.resume();
     return send(res, refusal);
   }
+  // An S3 body is an object's bytes, kept as sent: a gzip Content-Encoding is the object's own.
+  const forS3 = routes.s3 !== undefined && target === '' && signedForS3(req.headers);
   let raw: Buffer;
   try {
-    raw = await readBody(req);
+    raw = await readBody(req, !forS3);
   } catch (error) {
     const tooLarge = (error as Error).message.includes('over 16 MiB');
-    if (routes.s3 !== undefined && target === '' && signedForS3(req.headers)) {
+    if (forS3) {
       const code = tooLarge ? 'EntityTooLarge' : 'IncompleteBody';
       const refused = new S3Error(code, (error as Error).message);
       return send(res, errorResponse(refused, req.method ?? 'PUT', req.url ?? '/'));
@@ -98,8 +100,7 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
       body: JSON.stringify({ __type: code, message: (error as Error).message }),
     });
   }
-  if (routes.s3 !== undefined && target === '' && signedForS3(req.headers))
-    return serveS3(routes, routes.s3, req, raw, res);
+  if (forS3) return serveS3(routes, routes.s3!, req, raw, res);
   const body = raw.toString('utf8');
   if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined) {
     const contentType = 'application/x-amz-json-1.0';
@@ -204,7 +205,7 @@ async function injectFault(
   return null;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, inflate: boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -221,7 +222,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       // The SDKs gzip large bodies (PutMetricData over 10 KiB) and say so in Content-Encoding.
       const raw = Buffer.concat(chunks);
       try {
-        resolve(req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw);
+        resolve(inflate && req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw);
       } catch {
         reject(new Error('the body says it is gzip-encoded but does not decode'));
       }

@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -96,6 +97,16 @@ describe('buckets made through the API', () => {
     await admin.send(new PutObjectCommand({ Bucket: 'plain', Key: 'once', Body: '4', IfMatch: head.ETag }));
     const read = await admin.send(new GetObjectCommand({ Bucket: 'plain', Key: 'once' }));
     expect(await read.Body!.transformToString()).toBe('4');
+  });
+
+  it('keeps a gzip-encoded object’s bytes as sent, and its Content-Encoding', async () => {
+    const body = gzipSync('{"head":"z"}');
+    await admin.send(
+      new PutObjectCommand({ Bucket: 'plain', Key: 'z.json.gz', Body: body, ContentEncoding: 'gzip' }),
+    );
+    const read = await admin.send(new GetObjectCommand({ Bucket: 'plain', Key: 'z.json.gz' }));
+    expect(read.ContentEncoding).toBe('gzip');
+    expect(Buffer.from(await read.Body!.transformToByteArray()).equals(body)).toBe(true);
   });
 
   it('refuses what it does not emulate (SSE-KMS, legal holds) instead of ignoring it, and another owner', async () => {

@@ -60,13 +60,7 @@ export function signatureCheck(keys: TrustedKeys): SignatureCheck {
         message: `is signed by ${record.signature.keyId}, which is not a trusted ledger key (trusted: ${[...keys.keys()].join(', ') || 'none'})`,
       };
     }
-    const good = verifySignature(
-      'sha256',
-      signingMessage(record),
-      { key, dsaEncoding: 'der' },
-      Buffer.from(record.signature.value, 'base64'),
-    );
-    return good
+    return signedBy(record, [key])
       ? null
       : {
           problem: 'signature-invalid',
@@ -74,4 +68,28 @@ export function signatureCheck(keys: TrustedKeys): SignatureCheck {
             'signature does not match; the record was forged or edited and re-hashed without the ledger key',
         };
   };
+}
+
+/**
+ * verify's `signatures` option offline, with public keys given without their ARNs (PEM files):
+ * every record signed, by any one of `keys`. The `keyId` a record names is not signed, so it
+ * says only which key to try first; a signature is good if one of the keys verifies it.
+ */
+export function signatureCheckAnyOf(keys: readonly KeyObject[], described: string): SignatureCheck {
+  return (record) => {
+    if (record.signature === undefined) return signatureCheck(new Map())(record);
+    return signedBy(record, keys)
+      ? null
+      : {
+          problem: 'signature-invalid',
+          message: `signature does not match ${described}; the record was forged, edited and re-hashed, or signed by another key`,
+        };
+  };
+}
+
+function signedBy(record: LedgerRecord, keys: readonly KeyObject[]): boolean {
+  const signature = Buffer.from(record.signature?.value ?? '', 'base64');
+  return keys.some((key) =>
+    verifySignature('sha256', signingMessage(record), { key, dsaEncoding: 'der' }, signature),
+  );
 }

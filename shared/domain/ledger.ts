@@ -270,7 +270,7 @@ function checkLink(
  * The anchor is a lower bound: the chain must reach it, with the same hash there. Records
  * after it are fine; the anchor moves only after its record is written, so it can lag.
  */
-function checkAnchor(verified: readonly LedgerRecord[], anchor: Anchor): VerifyFailure | null {
+export function checkAnchor(verified: readonly LedgerRecord[], anchor: Anchor): VerifyFailure | null {
   // After checkLink, verified[i].seq === i + 1.
   const count = verified.length;
   if (count < anchor.seq) {

@@ -30,6 +30,7 @@ import { createAwsServer } from './aws/server.js';
 import { accessKeyIdOf, guardServer } from './aws/guard.js';
 import { LocalIam } from './iam/authorizer.js';
 import { readFunctionRoles } from './iam/roles.js';
+import { readTablePolicies } from './iam/resource-policy.js';
 import { KMS_TARGET } from './aws/kms.js';
 import { startLedgerServices, type LedgerServices } from './ledger-services.js';
 import {
@@ -185,6 +186,14 @@ export class LocalCloud {
         physicalIds: ledger.resources.physicalIds(),
       }),
       roleName: (fn) => functionRoleName({ stage: LOCAL_STAGE, region: scope.region, functionName: fn }),
+      // The tables' resource policies: the ledger's refuses every change and removal, to anyone.
+      resourcePolicy: await readTablePolicies(join(ROOT, 'serverless.yml'), {
+        ...scope,
+        partition: 'aws',
+        stage: LOCAL_STAGE,
+        resources: { ...catalogResources(options.catalog) },
+        physicalIds: ledger.resources.physicalIds(),
+      }),
     });
     const functions = new LocalFunctions((name) => iam.credentialsFor(name));
     const tokens = new TokenRegistry();

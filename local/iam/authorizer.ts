@@ -2,12 +2,15 @@
 // local cloud hands them out per invocation), so the endpoint knows the caller from the
 // access key id in the SigV4 Authorization header and holds the request to that function's
 // role, as computed from serverless.yml. Any other credentials (the AWS CLI, a person, the
-// local cloud's own set-up) act as an administrator, as LocalStack does by default.
+// local cloud's own set-up) act as an administrator, as LocalStack does by default. Resource
+// policies bind everyone, the administrator included: KMS key policies (key-policy.ts) and
+// DynamoDB tables' resource policies (resource-policy.ts).
 
 import { createHash } from 'node:crypto';
 import type { InvocationCredentials } from '../../shared/runtime/invocation-credentials.js';
 import { judgeWithKeyPolicy, roleArnOfSession, type KeyPolicyStatement } from './key-policy.js';
 import { evaluate, type Statement } from './policy.js';
+import { judgeWithResourcePolicy, type ResourcePolicyLookup } from './resource-policy.js';
 import { authorizationsFor, UnauthorizableRequest, type Authorization, type Scope } from './requests.js';
 import type { FunctionRole } from './roles.js';
 
@@ -39,7 +42,12 @@ export interface IamOptions extends Scope {
   roleName: (fn: string) => string;
   /** The key policy of a KMS key, by key ARN; IAM evaluates it with the caller's (key-policy.ts). */
   keyPolicy?: (keyArn: string) => KeyPolicyStatement[] | undefined;
+  /** The resource policy of a DynamoDB table (or one of its indexes), by ARN (resource-policy.ts). */
+  resourcePolicy?: ResourcePolicyLookup;
 }
+
+/** The services whose resource policies bind the administrator too, so its requests are checked. */
+const RESOURCE_POLICY_PREFIXES = new Set(['kms', 'dynamodb']);
 
 /** Whom the local cloud's own credentials (the AWS CLI, tests, set-up) act as: an administrator. */
 const ADMINISTRATOR = 'user/local-administrator';
@@ -106,11 +114,12 @@ export class LocalIam {
 
   /**
    * Null if the caller may make this request; otherwise why not. Unknown callers act as an
-   * administrator, whose identity policy allows everything; a KMS key's policy binds them too.
+   * administrator, whose identity policy allows everything; a KMS key's policy, or a table's
+   * resource policy, binds them too.
    */
   check(accessKeyId: string, prefix: string, action: string, input: Record<string, unknown>): Denial | null {
     const principal = this.byKey.get(accessKeyId);
-    if (principal === undefined && prefix !== 'kms') return null;
+    if (principal === undefined && !RESOURCE_POLICY_PREFIXES.has(prefix)) return null;
     const { partition, account } = this.options;
     const arn = principal?.arn ?? `arn:${partition}:iam::${account}:${ADMINISTRATOR}`;
     const caller = { arns: [arn, roleArnOfSession(arn) ?? arn], account };
@@ -131,18 +140,16 @@ export class LocalIam {
           ? ({ effect: 'Allow', statement: { Effect: 'Allow', Action: '*', Resource: '*' } } as const)
           : evaluate(principal.statements, authorization);
       const keyPolicy = this.options.keyPolicy?.(authorization.resource);
+      // Without a resource policy, the identity policy alone decides (resource-policy.ts).
       const verdict =
         keyPolicy !== undefined
           ? judgeWithKeyPolicy(keyPolicy, identity, caller, authorization)
-          : identity.effect === 'Allow'
-            ? { allowed: true as const }
-            : {
-                allowed: false as const,
-                why:
-                  identity.effect === 'Deny'
-                    ? `with an explicit deny in an identity-based policy`
-                    : `because no identity-based policy allows the ${authorization.action} action`,
-              };
+          : judgeWithResourcePolicy(
+              this.options.resourcePolicy?.(authorization.resource) ?? [],
+              identity,
+              caller,
+              authorization,
+            );
       if (principal !== undefined)
         for (const listener of this.listeners)
           listener({ principal, authorization: request, allowed: verdict.allowed });

@@ -14,15 +14,19 @@ export interface ClientTarget {
   region: string;
 }
 
+/** The configuration every SDK client of the CLI is made with. */
+export function sdkConfig(target: ClientTarget) {
+  return target.kind === 'aws'
+    ? { region: target.region }
+    : {
+        region: target.region,
+        endpoint: target.endpoint,
+        credentials: { accessKeyId: 'CUTOVERCLI', secretAccessKey: 'local' },
+      };
+}
+
 export function sdkClients(target: ClientTarget) {
-  const config =
-    target.kind === 'aws'
-      ? { region: target.region }
-      : {
-          region: target.region,
-          endpoint: target.endpoint,
-          credentials: { accessKeyId: 'CUTOVERCLI', secretAccessKey: 'local' },
-        };
+  const config = sdkConfig(target);
   const clients = {
     ecs: new ECSClient(config),
     elb: new ElasticLoadBalancingV2Client(config),

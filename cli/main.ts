@@ -12,6 +12,7 @@ import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
 import { driftCommand } from './commands/drift.js';
 import { judgeCommand } from './commands/judge.js';
+import { ledgerKeyCommand } from './commands/ledger-key.js';
 import { localCommand } from './commands/local.js';
 import { planCommand } from './commands/plan.js';
 import { preflightCommand } from './commands/preflight.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   rollbackCommand,
   releasesCommand,
   verifyCommand,
+  ledgerKeyCommand,
   driftCommand,
   preflightCommand,
   judgeCommand,

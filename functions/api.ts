@@ -20,6 +20,8 @@ import { handleApi } from '../shared/api/router.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { logger } from '../shared/runtime/observability.js';
+import { ledgerKeys } from '../shared/aws/kms-ledger-keys.js';
+import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
 
 export interface HttpApiEvent {
   rawPath?: string;
@@ -116,6 +118,8 @@ const cloudWatch = cloudWatchClient();
 export const handler = createHandler({
   catalog: loadCatalog(),
   clock: processClock,
+  ledgerKeys: ledgerKeys(),
+  anchors: ledgerAnchors(),
   ...tables(),
   tokens: new SfnTaskTokens(sfn),
   executions: new SfnExecutions(sfn),

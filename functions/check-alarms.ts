@@ -8,7 +8,7 @@ import { checkAlarms } from '../shared/engine/alarms.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
-import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
+import { ledgerKeys, ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 
 export function createHandler(deps: Parameters<typeof checkAlarms>[0]) {
   return stepHandler('check-alarms', stepInput({}), ({ spec }) => checkAlarms(deps, spec));
@@ -17,6 +17,7 @@ export function createHandler(deps: Parameters<typeof checkAlarms>[0]) {
 export const handler = createHandler({
   clock: processClock,
   signer: ledgerSigner(),
+  ledgerKeys: ledgerKeys(),
   ...tables(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
 });

@@ -16,10 +16,19 @@ import { detectDrift, type DriftReport } from '../shared/engine/drift.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { logger, metrics } from '../shared/runtime/observability.js';
+import { ledgerKeys } from '../shared/aws/kms-ledger-keys.js';
 
 type Deps = Pick<
   EngineDeps,
-  'clock' | 'ledger' | 'locks' | 'taskSets' | 'taskDefinitions' | 'router' | 'events'
+  | 'clock'
+  | 'ledger'
+  | 'ledgerKeys'
+  | 'serviceStates'
+  | 'locks'
+  | 'taskSets'
+  | 'taskDefinitions'
+  | 'router'
+  | 'events'
 >;
 
 export function createHandler(catalog: Catalog, deps: Deps) {
@@ -44,6 +53,7 @@ export function createHandler(catalog: Catalog, deps: Deps) {
 
 export const handler = createHandler(loadCatalog(), {
   clock: processClock,
+  ledgerKeys: ledgerKeys(),
   ...tables(),
   ...ecsAdapters(),
   router: new Elbv2TrafficRouter(elbClient()),

@@ -8,6 +8,8 @@ export type ApiDeps = Pick<
   | 'deployments'
   | 'locks'
   | 'ledger'
+  | 'ledgerKeys'
+  | 'anchors'
   | 'serviceStates'
   | 'tokens'
   | 'executions'

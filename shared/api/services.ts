@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { getService } from '../domain/catalog.js';
 import { alarmNames } from '../domain/catalog-schema.js';
-import { ledgerRecordSchema, verify, type LedgerRecord } from '../domain/ledger.js';
+import type { LedgerRecord } from '../domain/ledger.js';
+import { verifiedRecords, verifyChain } from '../engine/ledger-verified.js';
 import { abort } from '../engine/operator.js';
 import { LEASE_MARGIN_SECONDS } from '../engine/progress.js';
 import { detectDrift } from '../engine/drift.js';
@@ -91,12 +92,8 @@ export async function getServiceView(deps: ApiDeps, name: string): Promise<ApiRe
   };
 }
 
-async function records(deps: ApiDeps, name: string): Promise<LedgerRecord[]> {
-  return (await deps.ledger.list(name)).flatMap((raw) => {
-    const parsed = ledgerRecordSchema.safeParse(raw);
-    return parsed.success ? [parsed.data] : [];
-  });
-}
+/** The service's records, verified first (signatures and anchors): 409 LedgerBroken if not. */
+const records = (deps: ApiDeps, name: string): Promise<LedgerRecord[]> => verifiedRecords(deps, name);
 
 export async function releases(deps: ApiDeps, name: string): Promise<ApiResponse> {
   entryOf(deps, name);
@@ -105,11 +102,7 @@ export async function releases(deps: ApiDeps, name: string): Promise<ApiResponse
 
 export async function verifyLedger(deps: ApiDeps, name: string): Promise<ApiResponse> {
   entryOf(deps, name);
-  // The anchor first, then the records: an append in between is not taken for tampering.
-  const anchor = (await deps.serviceStates.get(name)).ledgerHead;
-  const raw = await deps.ledger.list(name);
-  const result = verify(raw, { service: name, ...(anchor ? { head: anchor } : {}) });
-  return { status: 200, body: { service: name, ...result } };
+  return { status: 200, body: { service: name, ...(await verifyChain(deps, name)) } };
 }
 
 export async function drift(deps: ApiDeps, name: string): Promise<ApiResponse> {

@@ -5,14 +5,15 @@ import { alarmNames } from '../domain/catalog-schema.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
 import type { Deployment } from '../domain/deployment.js';
-import { AlarmAlreadyFiring, AlarmFired } from './errors.js';
-import { ledgerRecordSchema } from '../domain/ledger.js';
+import { AlarmAlreadyFiring, AlarmFired, LedgerBroken } from './errors.js';
+import { hashRecord, ledgerRecordSchema } from '../domain/ledger.js';
+import { signatureCheck } from '../domain/ledger-signature.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
 
 type CheckDeps = Pick<
   EngineDeps,
-  'clock' | 'locks' | 'deployments' | 'alarms' | 'ledger' | 'serviceStates' | 'signer'
+  'clock' | 'locks' | 'deployments' | 'alarms' | 'ledger' | 'ledgerKeys' | 'serviceStates' | 'signer'
 >;
 
 /**
@@ -57,7 +58,7 @@ export async function checkAlarms(deps: CheckDeps, spec: DeploymentSpec): Promis
 
 /** The release this image was promoted as, newest first; undefined if it never was. */
 export async function promotedRelease(
-  deps: Pick<EngineDeps, 'ledger'>,
+  deps: Pick<EngineDeps, 'ledger' | 'ledgerKeys'>,
   spec: DeploymentSpec,
 ): Promise<number | undefined> {
   const promotedHere = (stored: unknown) => {
@@ -65,7 +66,22 @@ export async function promotedRelease(
     return parsed.success && parsed.data.type === 'Promoted' && parsed.data.detail.image === spec.image;
   };
   const found = (await deps.ledger.listBack(spec.service, promotedHere)).at(-1);
-  return found !== undefined && promotedHere(found) ? (found as { release: number }).release : undefined;
+  if (found === undefined || !promotedHere(found)) return undefined;
+  // The proof must be Cutover's own record: of this service, and signed by the ledger key.
+  const record = ledgerRecordSchema.parse(found);
+  const bad =
+    record.service !== spec.service
+      ? `belongs to service ${record.service}`
+      : hashRecord(record) !== record.hash
+        ? 'has a hash that does not match its contents'
+        : signatureCheck(await deps.ledgerKeys.trusted())(record)?.message;
+  if (bad !== undefined) {
+    throw new LedgerBroken(
+      `the ledger's Promoted record of ${spec.image} (seq ${record.seq}) ${bad}, so it proves nothing and ` +
+        `nothing was done; run \`cutover verify ${spec.service}\``,
+    );
+  }
+  return record.release;
 }
 
 /** The watched alarms that gate this deployment: all but those it started despite. */

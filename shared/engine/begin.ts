@@ -21,6 +21,7 @@ type BeginDeps = Pick<
   | 'taskDefinitions'
   | 'serviceStates'
   | 'ledger'
+  | 'ledgerKeys'
   | 'signer'
   | 'events'
 >;

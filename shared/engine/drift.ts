@@ -4,7 +4,7 @@
 // the family may have been registered outside Cutover. While a deployment runs,
 // everything is in motion by design, so only the last check applies.
 
-import { ledgerRecordSchema } from '../domain/ledger.js';
+import { verifiedRecords } from './ledger-verified.js';
 import type { ServiceEntry } from '../domain/catalog-schema.js';
 import type { EngineDeps } from './deps.js';
 
@@ -32,7 +32,11 @@ export interface DriftReport {
   findings: DriftFinding[];
 }
 
-type Deps = Pick<EngineDeps, 'clock' | 'ledger' | 'locks' | 'taskSets' | 'taskDefinitions' | 'router'>;
+type Deps = Pick<
+  EngineDeps,
+  'clock' | 'ledger' | 'ledgerKeys' | 'serviceStates' | 'locks' | 'taskSets' | 'taskDefinitions' | 'router'
+> &
+  Partial<Pick<EngineDeps, 'anchors'>>;
 
 export async function detectDrift(deps: Deps, service: string, entry: ServiceEntry): Promise<DriftReport> {
   const findings: DriftFinding[] = [];
@@ -79,11 +83,9 @@ export async function detectDrift(deps: Deps, service: string, entry: ServiceEnt
   };
 }
 
-async function latestPromoted(deps: Pick<Deps, 'ledger'>, service: string): Promise<DriftReport['live']> {
-  const records = (await deps.ledger.list(service)).flatMap((raw) => {
-    const parsed = ledgerRecordSchema.safeParse(raw);
-    return parsed.success && parsed.data.type === 'Promoted' ? [parsed.data] : [];
-  });
+/** The live release as the verified ledger says (LedgerBroken when it does not verify). */
+async function latestPromoted(deps: Deps, service: string): Promise<DriftReport['live']> {
+  const records = (await verifiedRecords(deps, service)).flatMap((r) => (r.type === 'Promoted' ? [r] : []));
   const last = records.at(-1);
   return last
     ? { release: last.release, image: last.detail.image, taskDefinitionArn: last.detail.taskDefinitionArn }

@@ -73,3 +73,12 @@ export class AnalysisFailed extends EngineError {
 export class AnalysisMarginal extends EngineError {
   override readonly name = 'AnalysisMarginal' as const;
 }
+
+/**
+ * The ledger does not verify: a record was forged, edited, removed or reordered, or an anchor
+ * was forged. Nothing that reads the ledger acts on it then (409 over HTTP), except a
+ * break-glass redeploy that names its image.
+ */
+export class LedgerBroken extends EngineError {
+  override readonly name = 'LedgerBroken' as const;
+}

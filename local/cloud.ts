@@ -47,6 +47,7 @@ import { createApiServer, ensureToken } from './api-server.js';
 import { serveDashboard, WEB_ROOT } from './dashboard.js';
 import { FUNCTION_NAMES, LocalFunctions } from './functions.js';
 import { dynamodbPath, openDataFolder } from './data-folder.js';
+import { LEDGER_ANCHOR_BUCKET, refuseLedgerBehindAnchors, refuseUnanchoredLedger } from './ledger-folder.js';
 import { DataFolderInvalid } from './errors.js';
 import { saveState, STATE_VERSION, type SavedState } from './persistence.js';
 import { LocalSchedules } from './schedules.js';
@@ -164,6 +165,14 @@ export class LocalCloud {
     const dynamo = durableDynalite(dynamodbPath(options.dataDir));
     guardServer(dynamo);
     const dynamoEndpoint = await listen(dynamo, 0, listening);
+    const ledgerFolder = {
+      dataDir: options.dataDir,
+      dynamodb: dynamoEndpoint,
+      table: LEDGER_TABLE,
+      region: scope.region,
+    };
+    // Before the template's bucket is created: a new, empty one would hide a lost s3/.
+    if (saved !== null) await refuseUnanchoredLedger(ledgerFolder);
 
     // KMS and S3, with serverless.yml's keys and buckets: the roles may name them.
     const ledger = await startLedgerServices(options.dataDir, join(ROOT, 'serverless.yml'), {
@@ -172,6 +181,14 @@ export class LocalCloud {
       stage: LOCAL_STAGE,
       resources: { ...catalogResources(options.catalog) },
     });
+    // A resumed ledger must still reach its newest anchors (ledger-folder.ts).
+    if (saved !== null)
+      await refuseLedgerBehindAnchors(
+        ledgerFolder,
+        ledger.s3.store,
+        ledger.resources.ref(LEDGER_ANCHOR_BUCKET),
+        log,
+      );
     const iam = new LocalIam({
       ...scope,
       ...ledger.iam,

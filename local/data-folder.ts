@@ -4,9 +4,12 @@
 // without the other cannot be resumed: with tables but no state, start would seed the demo
 // again over the ledger (release 1 again, the clock running backwards); with state but no
 // tables, ECS and the load balancer would come back without the ledger and deployment records
-// they go with. Start refuses such a folder, saying what is missing and how to recover.
+// they go with. The ledger's records are signed with a key in `kms/` and anchored in a bucket
+// in `s3/`: tables without the key cannot be resumed either, since a new key would leave every
+// signed record unverifiable (ledger-folder.ts checks the anchors once dynalite is up). Start
+// refuses such a folder, saying what is missing and how to recover.
 
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataFolderInvalid } from './errors.js';
 import { loadState, statePath, type SavedState } from './persistence.js';
@@ -17,6 +20,9 @@ export function dynamodbPath(dataDir: string): string {
 }
 
 const AFRESH = 'or move the data folder away to start afresh';
+
+/** The template's key that signs ledger records (serverless.yml `LedgerKey`). */
+export const LEDGER_KEY = 'LedgerKey';
 
 /**
  * The saved state to resume from, or null for a fresh folder (absent, or empty of both
@@ -42,9 +48,40 @@ export function openDataFolder(dataDir: string): SavedState | null {
         `${tables}/ from the same backup as ${state}, ${AFRESH}.`,
     );
   }
+  if (hasTables) refuseWithoutLedgerKey(dataDir, tables);
   const saved = loadState(dataDir);
   mkdirSync(tables, { recursive: true });
   return saved;
+}
+
+/** Tables whose records were signed with a key that is no longer there cannot be resumed. */
+function refuseWithoutLedgerKey(dataDir: string, tables: string): void {
+  const kms = join(dataDir, 'kms');
+  const missing = !existsSync(kms)
+    ? `no KMS keys (${kms}/ is missing)`
+    : !holdsKey(kms, LEDGER_KEY)
+      ? `no file in ${kms}/ for the ledger's signing key ${LEDGER_KEY}`
+      : null;
+  if (missing === null) return;
+  throw new DataFolderInvalid(
+    `${dataDir} holds DynamoDB tables (${tables}/) but ${missing}, so it cannot be resumed: a new ` +
+      `key would leave every signed ledger record unverifiable. Restore ${kms}/ from the same ` +
+      `backup as the tables, ${AFRESH}.`,
+  );
+}
+
+/** Whether `kms/` holds the key created for a template's logical id (aws/kms-keys.ts's files). */
+function holdsKey(kms: string, logicalId: string): boolean {
+  return readdirSync(kms).some((file) => {
+    if (!/^[0-9a-f-]{36}\.json$/.test(file)) return false;
+    try {
+      return (
+        (JSON.parse(readFileSync(join(kms, file), 'utf8')) as { logicalId?: unknown }).logicalId === logicalId
+      );
+    } catch {
+      return false;
+    }
+  });
 }
 
 function holdsFiles(folder: string): boolean {

@@ -1,10 +1,21 @@
 // Start refuses a data folder it cannot resume, before anything listens: `dynamodb/` without
-// `state.json`, `state.json` without `dynamodb/`, or a `state.json` it cannot read. It says what
+// `state.json`, `state.json` without `dynamodb/`, or a `state.json` it cannot read; tables
+// without the ledger's signing key in `kms/`, or ledger records without the anchor bucket in
+// `s3/` (checked once dynalite is up, before the endpoint listens). It says what
 // is missing and how to recover, `cutover local start` exits 2, and the process ends. A fresh
 // folder, absent or empty, starts and seeds the demo as before.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +49,16 @@ function variant(name: string, change: (dir: string) => void): string {
   return dir;
 }
 
+/** The file in `kms/` that holds the ledger's signing key. */
+function ledgerKeyFile(dir: string): string {
+  const files = readdirSync(join(dir, 'kms')).filter((f) => f.endsWith('.json') && f !== 'aliases.json');
+  const file = files.find((f) =>
+    readFileSync(join(dir, 'kms', f), 'utf8').includes('"logicalId":"LedgerKey"'),
+  );
+  if (file === undefined) throw new Error(`no key file for LedgerKey among ${files.join(', ')}`);
+  return file;
+}
+
 /** `cutover local start` on `dataDir` in its own process; a hang fails on the timeout. */
 function startCli(dataDir: string) {
   return spawnSync(
@@ -66,6 +87,21 @@ describe('a data folder with one half missing', () => {
         mkdirSync(join(dir, 'dynamodb'));
       },
       ['state.json but no DynamoDB tables'],
+    ],
+    [
+      'dynamodb/ without kms/',
+      (dir: string) => rmSync(join(dir, 'kms'), { recursive: true }),
+      ['holds DynamoDB tables', 'kms/ is missing', 'unverifiable', 'Restore', 'move the data folder away'],
+    ],
+    [
+      'kms/ without the ledger key file',
+      (dir: string) => rmSync(join(dir, 'kms', ledgerKeyFile(dir))),
+      ['no file in', "ledger's signing key LedgerKey", 'unverifiable', 'move the data folder away'],
+    ],
+    [
+      'ledger records without s3/',
+      (dir: string) => rmSync(join(dir, 's3'), { recursive: true }),
+      ['holds ledger records', 'no anchor bucket', 'LedgerAnchorBucket', 'Restore', 'move it away'],
     ],
     [
       'a corrupt state.json',

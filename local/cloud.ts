@@ -126,6 +126,16 @@ export class LocalCloud {
     this.schedules = new LocalSchedules(functions, (line) => options.log?.(line));
   }
 
+  /**
+   * dynalite's own endpoint, behind no IAM: what someone with the machine's disk could reach.
+   * Tests tamper with the ledger through it, past the table's resource policy.
+   */
+  get dynaliteEndpoint(): string {
+    const address = this.dynamo.address();
+    if (address === null || typeof address === 'string') throw new Error('dynalite is not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
   /** Turns fault injection on the AWS endpoint on (or off, with null); see aws/faults.ts. */
   setFaults(settings: FaultSettings | null): FaultInjector | null {
     this.faultSwitch.injector = settings === null ? null : new FaultInjector(settings);

@@ -1,6 +1,8 @@
 // Tampering: a ledger item edited, deleted, reordered or cut off the end directly in DynamoDB,
 // behind Cutover's back. `cutover verify` exits 1 and names the first bad record every time;
-// once the item is put back as it was, it exits 0 again.
+// once the item is put back as it was, it exits 0 again. The ledger table's resource policy
+// refuses DeleteItem to everyone, so deletions go to dynalite directly, as someone with the
+// machine's disk could make them.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +14,8 @@ import { until } from '../support/local-cloud.js';
 
 let cloud: CliCloud;
 let table: DynamoDBDocumentClient;
+/** dynalite itself, past the endpoint's IAM. */
+let raw: DynamoDBDocumentClient;
 let records: LedgerRecord[];
 const SERVICE = 'allatonce';
 
@@ -21,6 +25,13 @@ beforeAll(async () => {
   table = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: cloud.handle.cloud.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  raw = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: cloud.handle.cloud.dynaliteEndpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
@@ -37,12 +48,13 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.unstubAllEnvs();
   table?.destroy();
+  raw?.destroy();
   await cloud?.stop();
 });
 
 const put = (item: LedgerRecord) => table.send(new PutCommand({ TableName: LEDGER_TABLE, Item: item }));
 const remove = (seq: number) =>
-  table.send(new DeleteCommand({ TableName: LEDGER_TABLE, Key: { service: SERVICE, seq } }));
+  raw.send(new DeleteCommand({ TableName: LEDGER_TABLE, Key: { service: SERVICE, seq } }));
 
 async function expectBrokenAt(seq: number, problem: string) {
   const run = await cloud.cutover(['verify', SERVICE]);

@@ -10,7 +10,7 @@ import { abort } from '../engine/operator.js';
 import { LEASE_MARGIN_SECONDS } from '../engine/progress.js';
 import { detectDrift } from '../engine/drift.js';
 import type { ApiDeps } from './deps.js';
-import { conflict, notFound } from './errors.js';
+import { badRequest, conflict, notFound } from './errors.js';
 import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
 import { startDeployment } from './deployments.js';
 import { giveBack, handoverEffect, handoverFrom, takeOver } from './rollback-handover.js';
@@ -110,11 +110,19 @@ export async function drift(deps: ApiDeps, name: string): Promise<ApiResponse> {
   return { status: 200, body: await detectDrift(deps, name, entry) };
 }
 
-const rollbackSchema = z.strictObject({ to: z.int().min(1).optional(), reason: reasonSchema });
+const rollbackSchema = z.strictObject({
+  to: z.int().min(1).optional(),
+  reason: reasonSchema,
+  /** Redeploy this image although the ledger does not verify; why is required (docs/api.md). */
+  breakGlass: z
+    .strictObject({ image: z.string().min(1).max(1024), reason: z.string().trim().min(1).max(1000) })
+    .optional(),
+});
 
 export async function rollback(deps: ApiDeps, request: ApiRequest, name: string): Promise<ApiResponse> {
   entryOf(deps, name);
-  const { to, reason } = parseBody(request, rollbackSchema);
+  const { to, reason, breakGlass: glass } = parseBody(request, rollbackSchema);
+  if (glass !== undefined) return breakGlass(deps, request, name, glass, to);
   const holder = await deps.locks.holder(name);
   const active = holder === null ? null : await deps.deployments.get(holder.deploymentId);
   if (active !== null && active.status === 'running' && to === undefined) {
@@ -162,6 +170,43 @@ export async function rollback(deps: ApiDeps, request: ApiRequest, name: string)
     // The execution did not start: free the service rather than hold it for a lease's length.
     if (claimed !== undefined)
       await (handover !== null ? giveBack(deps, handover, claimed) : deps.locks.release(name, claimed));
+    throw error;
+  }
+}
+
+/**
+ * The way out when the ledger does not verify, so it cannot say which images were promoted:
+ * redeploy an image the operator names, as a rollback (at once, no approval or analysis), with
+ * the ledger unread. The request, marked `breakGlass`, and its reason go into the ledger.
+ */
+async function breakGlass(
+  deps: ApiDeps,
+  request: ApiRequest,
+  name: string,
+  glass: { image: string; reason: string },
+  to: number | undefined,
+): Promise<ApiResponse> {
+  if (to !== undefined)
+    throw badRequest('breakGlass names its image itself; leave out "to"', [
+      { path: 'to', message: 'not allowed with breakGlass' },
+    ]);
+  const input = {
+    service: name,
+    image: glass.image,
+    trigger: 'rollback' as const,
+    breakGlass: { reason: glass.reason },
+    reason: glass.reason,
+  };
+  let claimed: string | undefined;
+  try {
+    const answer = await startDeployment(deps, request, input, async (deploymentId) => {
+      await claimLock(deps, name, deploymentId);
+      claimed = deploymentId;
+    });
+    const effect = `break glass: took ${name}'s lock and started a new release that redeploys ${glass.image}, unchecked by the ledger`;
+    return { ...answer, body: { accepted: true, action: 'rollback', effect, ...(answer.body as object) } };
+  } catch (error) {
+    if (claimed !== undefined) await deps.locks.release(name, claimed);
     throw error;
   }
 }

@@ -31,6 +31,12 @@ export const deploymentRequestSchema = z.strictObject({
   pushedAt: z.iso.datetime({ offset: true }).optional(),
   /** Deploy a new image although watched alarms fire; why, recorded in the ledger. */
   overrideAlarms: z.strictObject({ reason: z.string().trim().min(1).max(1000) }).optional(),
+  /**
+   * A rollback to an image the operator names, when the ledger cannot be trusted to say which
+   * images were promoted (it does not verify). Why, recorded in the ledger. Only with
+   * trigger "rollback".
+   */
+  breakGlass: z.strictObject({ reason: z.string().trim().min(1).max(1000) }).optional(),
 });
 
 export type DeploymentRequest = z.output<typeof deploymentRequestSchema>;
@@ -49,6 +55,7 @@ export interface DeploymentSpec {
   rollbackOf?: number | undefined;
   pushedAt?: string | undefined;
   overrideAlarms?: { reason: string } | undefined;
+  breakGlass?: { reason: string } | undefined;
   plan: DeploymentPlan;
   settings: ServiceEntry;
 }
@@ -73,6 +80,12 @@ export function validateDeploymentRequest(
     problems.push({
       path: 'service',
       message: `no service "${request.service}" in the catalog; it has: ${known}`,
+    });
+  }
+  if (request.breakGlass !== undefined && request.trigger !== 'rollback') {
+    problems.push({
+      path: 'breakGlass',
+      message: 'a break-glass redeploy is a rollback: it needs "trigger": "rollback"',
     });
   }
   const image = imageProblems(request.image, entry, problems);
@@ -111,6 +124,7 @@ export function validateDeploymentRequest(
     rollbackOf: request.rollbackOf,
     pushedAt: request.pushedAt,
     overrideAlarms: request.overrideAlarms,
+    breakGlass: request.breakGlass,
     plan,
     settings,
   };

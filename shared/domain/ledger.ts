@@ -71,6 +71,8 @@ const operatorActionDetail = z.strictObject({
   target: positiveInt.optional(),
   /** The request's id: a step that runs twice finds it recorded and does not record it again. */
   id: z.string().min(1).max(200).optional(),
+  /** For `rollback`: a break-glass redeploy of an image the operator named, unchecked by the ledger. */
+  breakGlass: z.literal(true).optional(),
 });
 
 /** Fields every record has, whatever its type. */

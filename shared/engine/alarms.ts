@@ -30,8 +30,11 @@ export async function checkAlarms(deps: CheckDeps, spec: DeploymentSpec): Promis
   // A retried step keeps the set it decided on the first time.
   const firing = deployment.ignoredAlarms ?? (watched.length === 0 ? [] : await deps.alarms.firing(watched));
   if (firing.length > 0 && deployment.ignoredAlarms === undefined) {
-    const promotedAs = await promotedRelease(deps, spec);
-    const override = spec.overrideAlarms;
+    // A break-glass redeploy does not ask the ledger (it may not verify): it overrides, with its reason.
+    const promotedAs = spec.breakGlass === undefined ? await promotedRelease(deps, spec) : undefined;
+    const override =
+      spec.overrideAlarms ??
+      (spec.breakGlass === undefined ? undefined : { reason: `break glass: ${spec.breakGlass.reason}` });
     if (promotedAs === undefined && override === undefined) {
       const message =
         `alarm ${firing.join(', ')} ${firing.length > 1 ? 'are' : 'is'} already in ALARM; no traffic was moved. ` +

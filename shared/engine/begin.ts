@@ -126,8 +126,9 @@ async function recordRollbackRequest(
     id,
     action: 'rollback',
     actor: spec.actor,
-    reason: spec.reason,
+    reason: spec.breakGlass?.reason ?? spec.reason,
     target: spec.rollbackOf,
+    ...(spec.breakGlass ? { breakGlass: true as const } : {}),
   });
 }
 
@@ -150,7 +151,9 @@ async function releaseStartedRecorded(deps: BeginDeps, spec: DeploymentSpec): Pr
  * allowed to start it may write.
  */
 async function refuseUnpromotedRollback(deps: BeginDeps, spec: DeploymentSpec): Promise<void> {
-  if (spec.trigger !== 'rollback' || (await promotedRelease(deps, spec)) !== undefined) return;
+  // Break glass: the operator names the image because the ledger cannot be trusted; recorded.
+  if (spec.trigger !== 'rollback' || spec.breakGlass !== undefined) return;
+  if ((await promotedRelease(deps, spec)) !== undefined) return;
   throw new DeploymentRequestInvalid([
     {
       path: 'trigger',

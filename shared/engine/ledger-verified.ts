@@ -28,7 +28,7 @@ const verifiedHeads = new WeakMap<object, Map<string, ChainHead>>();
 
 function headsOf(ledger: object): Map<string, ChainHead> {
   let heads = verifiedHeads.get(ledger);
-  if (heads === undefined) verifiedHeads.set(ledger, (heads = new Map()));
+  if (heads === undefined) verifiedHeads.set(ledger, (heads = new Map<string, ChainHead>()));
   return heads;
 }
 

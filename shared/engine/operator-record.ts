@@ -85,7 +85,7 @@ export async function recordOperatorActions(
 export async function appendRequest(
   deps: Deps,
   deployment: Pick<Deployment, 'service' | 'deploymentId' | 'release'>,
-  request: DeliveredAction & { target?: number | undefined },
+  request: DeliveredAction & { target?: number | undefined; breakGlass?: true | undefined },
 ): Promise<void> {
   await appendOnce(deps, {
     service: deployment.service,
@@ -97,6 +97,7 @@ export async function appendRequest(
       action: request.action,
       ...(request.reason ? { reason: request.reason } : {}),
       ...(request.target === undefined ? {} : { target: request.target }),
+      ...(request.breakGlass ? { breakGlass: true as const } : {}),
       id: request.id,
     },
   });

@@ -20,6 +20,7 @@ export const deploymentSpecSchema = z.object({
   rollbackOf: z.number().optional(),
   pushedAt: z.string().optional(),
   overrideAlarms: z.object({ reason: z.string().min(1) }).optional(),
+  breakGlass: z.object({ reason: z.string().min(1) }).optional(),
   plan: z
     .object({
       service: z.string(),

@@ -34,6 +34,10 @@ const NOT_EXERCISED: Record<string, string> = {
     'only when promote --full ends a bake early (test/api/operator-actions.test.ts)',
   'api states:DescribeExecution': 'only when a deployment’s record lags its execution',
   'api elasticloadbalancing:DescribeRules': 'read by the drift route only while nothing deploys',
+  'check-alarms kms:Sign':
+    'only when a watched alarm already fires as a deployment starts: AlarmsOverridden is signed (test/api/release-safety.test.ts)',
+  'check-alarms kms:GetPublicKey':
+    'only then, for a rollback: the Promoted record that proves its image is checked (test/api/release-safety.test.ts)',
   ...Object.fromEntries(
     [
       'ecs:DescribeServices',
@@ -45,6 +49,8 @@ const NOT_EXERCISED: Record<string, string> = {
       'events:PutEvents',
       'states:StartExecution',
       'ecs:UpdateServicePrimaryTaskSet',
+      'kms:Sign',
+      's3:PutObject',
     ].map((action) => [`recover-orphans ${action}`, ORPHANS]),
   ),
   // A catalog may name a listener where these name a listener rule.

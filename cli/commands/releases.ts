@@ -1,31 +1,43 @@
 // `cutover releases <service>`: the service's releases from its ledger, newest first
-// (GET /services/{name}/releases).
+// (GET /services/{name}/releases); with --export FILE, the chain as stored and its newest
+// anchors as one document for `cutover verify --offline` (GET /services/{name}/ledger).
 
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
-import { printJson } from '../output.js';
-import { printable } from '../printable.js';
+import { BadInput, UsageError } from '../errors.js';
+import { printJson, type Output } from '../output.js';
+import { jsonText, printable } from '../printable.js';
 import {
   clientFrom,
   CONNECTION_HELP,
   CONNECTION_OPTIONS,
   reportingApiFailures,
   segment,
+  type ApiClient,
 } from '../api-client.js';
 import { shortDigest } from './status.js';
 import type { releasesView } from '../../shared/api/views.js';
+import { ledgerExport } from '../../shared/domain/ledger-export.js';
 
 const help = `Usage: cutover releases <service> [options]
 
 List the releases of <service>, newest first, from its append-only ledger: how each
 ended, its image digest, what started it and who, when, and why it was rolled back.
 
+Options:
+  --export FILE       instead, write the ledger of <service> to FILE (- for standard output)
+                      as one JSON document: its records exactly as stored, every stored
+                      version of its newest anchor, and the ARNs of the keys that signed them.
+                      Check it anywhere with cutover verify --offline FILE --public-key KEY
+                      (docs/ledger.md, "Export")
+
 ${CONNECTION_HELP}
 
 Examples:
   cutover releases web
-  cutover releases web --json`;
+  cutover releases web --json
+  cutover releases web --export web-ledger.json`;
 
 type Release = ReturnType<typeof releasesView>[number];
 
@@ -37,9 +49,13 @@ export const releasesCommand: Command = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: CONNECTION_OPTIONS,
+      options: { ...CONNECTION_OPTIONS, export: { type: 'string' } },
     });
     if (positionals.length !== 1) throw new UsageError('releases takes exactly one service name', help);
+    if (values.export === '')
+      throw new UsageError('--export needs a file name, or - for standard output', help);
+    if (values.export !== undefined)
+      return exportLedger(clientFrom(values), positionals[0]!, values.export, output);
     const answer = await clientFrom(values).get<{ service: string; releases: Release[] }>(
       `/services/${segment(positionals[0]!)}/releases`,
     );
@@ -49,6 +65,49 @@ export const releasesCommand: Command = {
     return 0;
   }),
 };
+
+interface StoredLedger {
+  service: string;
+  records: unknown[];
+  anchors: unknown[];
+}
+
+async function exportLedger(
+  client: ApiClient,
+  service: string,
+  file: string,
+  output: Output,
+): Promise<number> {
+  const stored = await client.get<StoredLedger>(`/services/${segment(service)}/ledger`);
+  const exported = ledgerExport(stored, new Date());
+  // jsonText writes DEL, C1 and bidi controls as \uXXXX: the same JSON values, safe on a terminal.
+  const text = jsonText(exported, 2);
+  if (file === '-') {
+    output.out(text);
+    return 0;
+  }
+  try {
+    writeFileSync(file, `${text}\n`);
+  } catch (error) {
+    throw new BadInput(`cannot write the export to ${file}: ${(error as Error).message}`);
+  }
+  const summary = {
+    file,
+    service: exported.service,
+    records: exported.records.length,
+    anchors: exported.anchors.length,
+    keyIds: exported.keyIds,
+  };
+  if (output.json) printJson(output, summary);
+  else
+    output.out(
+      printable(
+        `Wrote the ledger of ${exported.service} to ${file}: ${summary.records} records, ` +
+          `${summary.anchors} anchor version(s), signed by ${summary.keyIds.join(', ') || 'no key'}`,
+      ),
+    );
+  return 0;
+}
 
 /**
  * One row per release under a header, columns padded to their widest cell. Each cell is

@@ -7,6 +7,7 @@ import { DeploymentNotFound, NotActionable } from '../engine/operator.js';
 import type { ApiDeps } from './deps.js';
 import { act, createDeployment, getDeployment } from './deployments.js';
 import { ApiError, badRequest } from './errors.js';
+import { storedLedger } from './ledger.js';
 import { deploymentMetrics } from './metrics.js';
 import { checkClientActor, type ApiRequest, type ApiResponse } from './request.js';
 import { drift, getServiceView, listServices, releases, rollback, verifyLedger } from './services.js';
@@ -46,6 +47,11 @@ const ROUTES: { method: string; pattern: RegExp; handle: Handler }[] = [
     method: 'GET',
     pattern: new RegExp(`^/services/${ID}/verify$`),
     handle: (d, _r, [name]) => verifyLedger(d, name!),
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/services/${ID}/ledger$`),
+    handle: (d, _r, [name]) => storedLedger(d, name!),
   },
   {
     method: 'GET',

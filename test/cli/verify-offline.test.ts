@@ -5,6 +5,7 @@
 // bad files and arguments exit 2 in both.
 
 import { spawnSync } from 'node:child_process';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { canonicalJson } from '../../shared/domain/canonical-json.js';
+import { verify, type LedgerRecord } from '../../shared/domain/ledger.js';
+import { signatureCheck, signingMessage } from '../../shared/domain/ledger-signature.js';
 import { capture } from '../support/cli.js';
 
 const dir = fileURLToPath(new URL('../fixtures/ledger/signed/', import.meta.url));
@@ -116,6 +119,35 @@ describe('every signed vector', () => {
       index: 3,
       seq: 4,
     });
+  });
+});
+
+describe('chain-signed-v1.json', () => {
+  const chain = JSON.parse(readFileSync(join(dir, 'chain-signed-v1.json'), 'utf8')) as {
+    keyId: string;
+    records: LedgerRecord[];
+    messages: string[];
+  };
+  const v1 = JSON.parse(readFileSync(join(dir, '../chain-v1.json'), 'utf8')) as { records: LedgerRecord[] };
+
+  it("holds chain-v1.json's records with the same hashes, each signed over the documented message", () => {
+    expect(chain.records.map((r) => r.hash)).toEqual(v1.records.map((r) => r.hash));
+    expect(chain.messages).toEqual(chain.records.map((r) => signingMessage(r).toString('utf8')));
+    expect(chain.messages[0]).toBe(`cutover-ledger-v1\nweb\n1\n${v1.records[0]!.hash}`);
+    const keys = new Map([[chain.keyId, createPublicKey(readFileSync(KEY, 'utf8'))]]);
+    expect(verify(chain.records, { service: 'web', signatures: signatureCheck(keys) })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('its TEST-ONLY private keys are the pairs of the public keys, so anyone can make more vectors', () => {
+    for (const [secret, known] of [
+      ['TEST-ONLY-ledger-key.private.pem', KEY],
+      ['TEST-ONLY-other-key.private.pem', OTHER_KEY],
+    ] as const) {
+      const derived = createPublicKey(createPrivateKey(readFileSync(join(dir, secret), 'utf8')));
+      expect(derived.export({ type: 'spki', format: 'pem' })).toBe(readFileSync(known, 'utf8'));
+    }
   });
 });
 

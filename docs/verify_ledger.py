@@ -93,7 +93,7 @@ def well_formed(record):
     return texts and numbers and hashes_ok and isinstance(record["detail"], dict) and bool(signed_ok)
 
 
-def check_record(record, where, service, keys):
+def check_record(record, where, service):
     """Schema, hash, service and signature of one record or anchor; raises Broken."""
     seq = seq_of(record)
     if not well_formed(record):
@@ -133,7 +133,7 @@ def verify(exported, keys):
     for i, record in enumerate(records, start=1):
         seq = seq_of(record)
         where = f"record {i}" + (f" (seq {seq})" if seq is not None else "")
-        check_record(record, where, service, keys)
+        check_record(record, where, service)
         expected = prev["seq"] + 1 if prev else 1
         if seq != expected:
             raise Broken(seq, "sequence-gap", f"{where}: expected seq {expected} but found seq {seq}")
@@ -145,7 +145,7 @@ def verify(exported, keys):
     for anchor in exported["anchors"]:
         seq = seq_of(anchor)
         where = "the anchor in the anchor bucket" + (f" (seq {seq})" if seq is not None else "")
-        check_record(anchor, where, service, keys)
+        check_record(anchor, where, service)
         check_signature(anchor, where, keys)
         if len(records) < seq:
             raise Broken(len(records) + 1, "head-mismatch",
@@ -185,8 +185,9 @@ def main(argv):
     except Broken as broken:
         print(f"✗ the ledger of {service} is broken at seq {broken.seq or '?'}, {broken.problem}: {broken}")
         return 1
+    at_head = f", head seq {head}" if head else ""
     anchor = f", reaching the anchor at seq {anchored}" if anchored else "; it has no anchor"
-    print(f"✓ the ledger of {service} verifies offline: {count} records signed, head seq {head}{anchor}")
+    print(f"✓ the ledger of {service} verifies offline: {count} records signed{at_head}{anchor}")
     return 0
 
 

@@ -1,6 +1,7 @@
 // Checks the packaged CloudFormation template for what the engine promises:
-// three state machines, one role per function, no `*` actions, and a ledger that
-// its writers can only append to.
+// three state machines, one role per function, no `*` actions, a ledger that its
+// writers can only append to and nobody can change, signed by a key only they may
+// sign with, and anchored in a bucket no version of which can be deleted.
 import { readFileSync } from 'node:fs';
 
 const template = JSON.parse(readFileSync('.serverless/cloudformation-template-update-stack.json', 'utf8'));
@@ -22,6 +23,9 @@ for (const [id, fn] of ofType('AWS::Lambda::Function')) {
 }
 
 const mentionsLedger = (resource) => JSON.stringify(resource ?? '').includes('"LedgerTable"');
+const mentionsKey = (resource) => JSON.stringify(resource ?? '').includes('"LedgerKey"');
+const appenders = new Set();
+const signers = new Set();
 for (const [id, role] of ofType('AWS::IAM::Role')) {
   for (const policy of role.Properties.Policies ?? []) {
     for (const statement of policy.PolicyDocument.Statement) {
@@ -30,6 +34,8 @@ for (const [id, role] of ofType('AWS::IAM::Role')) {
         if (action === '*' || /:\*$/.test(action))
           problems.push(`${id} grants the wildcard action ${action}`);
       }
+      if (mentionsLedger(statement.Resource) && actions.includes('dynamodb:PutItem')) appenders.add(id);
+      if (mentionsKey(statement.Resource) && actions.includes('kms:Sign')) signers.add(id);
       if (mentionsLedger(statement.Resource)) {
         const extra = actions.filter(
           (a) => !['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'].includes(a),
@@ -48,11 +54,44 @@ for (const [id, table] of ofType('AWS::DynamoDB::Table')) {
     problems.push(`${id} has no PITR`);
 }
 
+// Every role that appends signs, and no other role may sign.
+const differ = [...appenders]
+  .filter((r) => !signers.has(r))
+  .concat([...signers].filter((r) => !appenders.has(r)));
+if (differ.length > 0)
+  problems.push(`roles that append to the ledger and roles that sign differ: ${differ.join(', ')}`);
+
+const ledgerPolicy = JSON.stringify(template.Resources.LedgerTable?.Properties?.ResourcePolicy ?? {});
+for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'])
+  if (!ledgerPolicy.includes('"Deny"') || !ledgerPolicy.includes(action))
+    problems.push(`the ledger table's resource policy does not deny ${action}`);
+
+const key = template.Resources.LedgerKey;
+const keyStatements = key?.Properties?.KeyPolicy?.Statement ?? [];
+if (key?.Properties?.KeySpec !== 'ECC_NIST_P256' || key?.Properties?.KeyUsage !== 'SIGN_VERIFY')
+  problems.push('LedgerKey is not an ECC_NIST_P256 signing key');
+if (key?.DeletionPolicy !== 'Retain') problems.push('LedgerKey is not retained');
+const denySign = keyStatements.find((st) => st.Effect === 'Deny' && [st.Action].flat().includes('kms:Sign'));
+const allowed = denySign?.Condition?.ArnNotLike?.['aws:PrincipalArn'] ?? [];
+if (allowed.length !== appenders.size)
+  problems.push(
+    `LedgerKey's policy lets ${allowed.length} principals sign, but ${appenders.size} roles append`,
+  );
+if (
+  !keyStatements.some((st) => st.Effect === 'Deny' && [st.Action].flat().includes('kms:ScheduleKeyDeletion'))
+)
+  problems.push('LedgerKey may be scheduled for deletion');
+
+const bucket = template.Resources.LedgerAnchorBucket?.Properties;
+if (bucket?.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode !== 'COMPLIANCE')
+  problems.push('the anchor bucket has no default retention in compliance mode');
+
 if (problems.length > 0) {
   console.error(`template check failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
 console.log(
   `template check: ${machines.length} state machines, ${roles.size} functions each with its own role, ` +
-    'no wildcard actions, ledger append-only, tables protected',
+    `no wildcard actions, ledger append-only (${appenders.size} writers, each the only signers), tables protected, ` +
+    'key retained, anchors locked',
 );

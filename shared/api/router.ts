@@ -3,6 +3,7 @@
 
 import { firstUnsafeCharacter } from '../domain/control-characters.js';
 import { DeploymentRequestInvalid } from '../domain/errors.js';
+import { LedgerBroken } from '../engine/errors.js';
 import { DeploymentNotFound, NotActionable } from '../engine/operator.js';
 import type { ApiDeps } from './deps.js';
 import { act, createDeployment, getDeployment } from './deployments.js';
@@ -115,6 +116,7 @@ function asApiError(error: unknown, log?: (error: unknown) => void): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof DeploymentNotFound) return new ApiError(404, 'NotFound', error.message);
   if (error instanceof NotActionable) return new ApiError(409, 'Conflict', error.message);
+  if (error instanceof LedgerBroken) return new ApiError(409, 'LedgerBroken', error.message);
   if (error instanceof DeploymentRequestInvalid)
     return new ApiError(422, 'Unprocessable', error.message, error.problems);
   if (error instanceof Error && error.name === 'MetricQueryFailed') {

@@ -9,14 +9,15 @@
 
 import {
   ledgerRecordSchema,
-  hashRecord,
   verify,
   type Anchor,
   type ChainHead,
   type LedgerRecord,
+  type VerifyFailure,
   type VerifyResult,
 } from '../domain/ledger.js';
 import { signatureCheck, type TrustedKeys } from '../domain/ledger-signature.js';
+import { storedAnchor } from '../domain/ledger-export.js';
 import type { EngineDeps } from './deps.js';
 import { LedgerBroken } from './errors.js';
 
@@ -72,38 +73,20 @@ async function check(
 }
 
 /**
- * The newest anchor in the anchor bucket, checked: each stored version of it must be a record
- * of this service whose hash and signature are good. One that is not was put there by someone
- * without the ledger key, which is itself tampering.
+ * The newest anchor in the anchor bucket, each stored version checked as the offline verifier
+ * checks it (storedAnchor): one that is not a good signed head record of this service was put
+ * there by someone without the ledger key, which is itself tampering.
  */
 async function newestStoredAnchor(
   anchors: NonNullable<Deps['anchors']>,
   service: string,
   keys: TrustedKeys,
-): Promise<{ anchor: Anchor | null } | { problem: VerifyResult & { ok: false } }> {
+): Promise<{ anchor: Anchor | null } | { problem: VerifyFailure }> {
   let newest: Anchor | null = null;
   for (const stored of await anchors.newest(service)) {
-    const parsed = ledgerRecordSchema.safeParse(stored);
-    const bad = !parsed.success
-      ? 'is not a ledger record'
-      : parsed.data.service !== service
-        ? `belongs to service "${parsed.data.service}"`
-        : hashRecord(parsed.data) !== parsed.data.hash
-          ? 'has a hash that does not match its contents'
-          : signatureCheck(keys)(parsed.data)?.message;
-    if (bad !== undefined || !parsed.success) {
-      const seq = parsed.success ? parsed.data.seq : null;
-      return {
-        problem: {
-          ok: false,
-          index: -1,
-          seq,
-          problem: 'head-mismatch',
-          message: `the anchor in the anchor bucket${seq === null ? '' : ` for seq ${seq}`} ${bad ?? 'is malformed'}; it was not written by Cutover`,
-        },
-      };
-    }
-    newest = { seq: parsed.data.seq, hash: parsed.data.hash, source: 'the anchor in the anchor bucket' };
+    const anchor = storedAnchor(stored, service, signatureCheck(keys), Number.MAX_SAFE_INTEGER);
+    if ('problem' in anchor) return { problem: { ...anchor, index: -1 } };
+    newest = anchor;
   }
   return { anchor: newest };
 }

@@ -1,14 +1,18 @@
-// What the ledger says is shown, never obeyed. An attacker with write access to the tables (not
-// to the API, which refuses control characters) writes a release whose actor and reason carry
-// terminal escape sequences: colours, erase-line, a carriage return, a line break and a forged
-// `RELEASE 99 promoted` line, a C1 CSI, a right-to-left override. `cutover releases` and
-// `cutover status` print every one of them escaped, on the line it belongs to.
+// What the ledger says is shown, never obeyed. An attacker with write access to the tables and
+// the use of the ledger key (a compromised ledger writer: without the key, `releases` refuses the
+// forged records outright, test/reliability/forgery.test.ts) writes a release whose actor and
+// reason carry terminal escape sequences: colours, erase-line, a carriage return, a line break
+// and a forged `RELEASE 99 promoted` line, a C1 CSI, a right-to-left override. `cutover releases`
+// and `cutover status` print every one of them escaped, on the line it belongs to.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_TABLE } from '../../local/cloud.js';
+import { KmsRecordSigner } from '../../shared/aws/kms-ledger-keys.js';
 import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
+import { signRecord } from '../../shared/domain/ledger-signature.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
 
 const SERVICE = 'allatonce';
@@ -52,9 +56,18 @@ beforeAll(async () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   );
+  // Signed as a ledger writer signs: with the credentials of one of their roles.
+  const local = cloud.handle.cloud;
+  const kms = new KMSClient({
+    endpoint: local.endpoint,
+    region: 'us-east-1',
+    credentials: local.iam.credentialsFor('roll-back'),
+  });
+  const signer = new KmsRecordSigner(kms, local.ledger.resources.arn('LedgerKey'));
   for (const record of [started, rolledBack])
-    await table.send(new PutCommand({ TableName: LEDGER_TABLE, Item: record }));
+    await table.send(new PutCommand({ TableName: LEDGER_TABLE, Item: await signRecord(record, signer) }));
   table.destroy();
+  kms.destroy();
   const stable = (await deployments.get(`${SERVICE}-initial`))?.stable;
   const state = await cloud.handle.clients.serviceStates.get(SERVICE);
   await deployments.create({

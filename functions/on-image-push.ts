@@ -39,7 +39,7 @@ type Result = PushOutcome | { ignored: { reason: string }[]; started: [] };
 
 export function createHandler(
   catalog: Catalog,
-  deps: Pick<EngineDeps, 'executions' | 'serviceStates' | 'locks' | 'deployments'>,
+  deps: Pick<EngineDeps, 'executions' | 'vouchers' | 'serviceStates' | 'locks' | 'deployments'>,
 ) {
   async function onImagePush(event: unknown): Promise<Result> {
     const { id, account, region, time, detail } = imageAction.parse(event);

@@ -15,6 +15,7 @@ import { ApiError, conflict, notFound, unprocessable } from './errors.js';
 import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
 import { startOf, trafficHistory } from './deployment-history.js';
 import { deploymentView, executionView } from './views.js';
+import { startVouched } from '../engine/start.js';
 
 const deploySchema = z.strictObject({
   service: z.string().min(1).max(40),
@@ -75,7 +76,7 @@ export async function startDeployment(
     randomBytes(3).toString('hex'),
   );
   await beforeStart?.(deploymentId);
-  await deps.executions.start(stateMachineFor(spec.plan.strategy), deploymentId, execution);
+  await startVouched(deps, stateMachineFor(spec.plan.strategy), deploymentId, execution);
   return {
     status: 202,
     body: {

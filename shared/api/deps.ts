@@ -13,6 +13,7 @@ export type ApiDeps = Pick<
   | 'serviceStates'
   | 'tokens'
   | 'executions'
+  | 'vouchers'
   | 'alarms'
   | 'taskSets'
   | 'taskDefinitions'

@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../runtime/env.js';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { DynamoReleaseLedger } from './dynamodb-release-ledger.js';
+import { DynamoStartVouchers } from './dynamodb-vouchers.js';
 import {
   DynamoAlarmWatchers,
   DynamoDeploymentLocks,
@@ -27,5 +28,6 @@ export function tables(client: DynamoDBDocumentClient = documentClient()) {
     deployments: new DynamoDeployments(client, deploymentsTable),
     serviceStates: new DynamoServiceStates(client, deploymentsTable),
     watchers: new DynamoAlarmWatchers(client, deploymentsTable),
+    vouchers: new DynamoStartVouchers(client, deploymentsTable),
   };
 }

@@ -47,7 +47,7 @@ export async function checkAlarms(deps: CheckDeps, spec: DeploymentSpec): Promis
       type: 'AlarmsOverridden',
       deploymentId: spec.deploymentId,
       release: deployment.release,
-      actor: spec.actor,
+      actor: deployment.actor,
       detail:
         promotedAs !== undefined
           ? { alarms: firing, because: 'rollback', promotedAs }

@@ -6,6 +6,7 @@ import type { Deployment, StableRelease } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
 import { DeploymentRequestInvalid } from '../domain/errors.js';
+import { claimedActor } from '../domain/deployment-request.js';
 import { promotedRelease } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
 import { appendRequest, recordedRequestIds } from './operator-record.js';
@@ -24,6 +25,7 @@ type BeginDeps = Pick<
   | 'ledgerKeys'
   | 'signer'
   | 'events'
+  | 'vouchers'
 >;
 
 /** Initial loop state for the state machine, kept under `$.progress`. */
@@ -33,7 +35,8 @@ export interface Progress {
   health: { attempt: number; steady: boolean; batch: number };
 }
 
-export async function beginDeployment(deps: BeginDeps, spec: DeploymentSpec): Promise<Progress> {
+export async function beginDeployment(deps: BeginDeps, claimed: DeploymentSpec): Promise<Progress> {
+  const spec = await vouchedSpec(deps, claimed);
   const now = deps.clock.now();
   const lock = await deps.locks.acquire(
     spec.service,
@@ -107,6 +110,18 @@ async function announce(deps: BeginDeps, spec: DeploymentSpec, deployment: Deplo
     },
   });
   return progressOf(deployment);
+}
+
+/**
+ * The spec with its actor as far as it can be trusted. An execution that none of Cutover's
+ * starters vouched for (with this trigger and actor) was started by hand, whatever its input
+ * says: its actor is recorded as the claim it is, `console:<actor>` (deployment-request.ts).
+ */
+async function vouchedSpec(deps: BeginDeps, spec: DeploymentSpec): Promise<DeploymentSpec> {
+  if (spec.trigger === 'console') return spec;
+  const voucher = await deps.vouchers.get(spec.deploymentId);
+  if (voucher !== null && voucher.trigger === spec.trigger && voucher.actor === spec.actor) return spec;
+  return { ...spec, actor: claimedActor(spec.actor) };
 }
 
 /**

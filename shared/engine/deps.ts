@@ -4,7 +4,13 @@
 
 import type { AlarmWatch } from '../ports/alarms.js';
 import type { Clock } from '../ports/clock.js';
-import type { AlarmWatchers, DeploymentLocks, Deployments, ServiceStates } from '../ports/deployments.js';
+import type {
+  AlarmWatchers,
+  DeploymentLocks,
+  Deployments,
+  ServiceStates,
+  StartVouchers,
+} from '../ports/deployments.js';
 import type { TaskDefinitions, TaskSets } from '../ports/ecs.js';
 import type { CutoverEvents } from '../ports/events.js';
 import type { Executions } from '../ports/executions.js';
@@ -35,6 +41,8 @@ export interface EngineDeps {
   tokens: TaskTokens;
   hooks: HookRunner;
   executions: Executions;
+  /** Cutover's starters vouch for each execution they start. */
+  vouchers: StartVouchers;
   events: CutoverEvents;
   metrics: MetricSource;
 }

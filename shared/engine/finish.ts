@@ -6,9 +6,10 @@ import { queuedExecutionName } from '../domain/execution-name.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import { stateMachineFor } from '../domain/strategy.js';
 import type { EngineDeps } from './deps.js';
+import { startVouched } from './start.js';
 
 export async function releaseLock(
-  deps: Pick<EngineDeps, 'locks' | 'executions' | 'ledger' | 'anchors'>,
+  deps: Pick<EngineDeps, 'locks' | 'executions' | 'vouchers' | 'ledger' | 'anchors'>,
   spec: DeploymentSpec,
 ): Promise<{ released: true; queued: string | null }> {
   // Before the lock is freed, so no other deployment appends in between (a retry anchors again).
@@ -24,7 +25,7 @@ export async function releaseLock(
   const digest = queued.image.slice(queued.image.indexOf('@') + 1);
   const name = queuedExecutionName(queued.service, digest, queued.pushedAt);
   // Start, then dequeue: a retry after a failure in between finds the execution already started.
-  await deps.executions.start(stateMachineFor(spec.settings.strategy), name, queued.input);
+  await startVouched(deps, stateMachineFor(spec.settings.strategy), name, queued.input);
   await deps.locks.dequeue(spec.service, queued.pushedAt);
   return { released: true, queued: name };
 }

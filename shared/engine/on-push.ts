@@ -11,13 +11,14 @@ import { pushExecutionName } from '../domain/execution-name.js';
 import { servicesForPush, type ImagePush, type PushIgnored } from '../domain/push.js';
 import { stateMachineFor } from '../domain/strategy.js';
 import type { EngineDeps } from './deps.js';
+import { startVouched } from './start.js';
 
 export interface PushOutcome {
   started: { service: string; execution: string; outcome: 'started' | 'exists' }[];
   ignored: PushIgnored[];
 }
 
-type PushDeps = Pick<EngineDeps, 'executions' | 'serviceStates' | 'locks' | 'deployments'>;
+type PushDeps = Pick<EngineDeps, 'executions' | 'vouchers' | 'serviceStates' | 'locks' | 'deployments'>;
 
 export async function deployPush(deps: PushDeps, catalog: Catalog, push: ImagePush): Promise<PushOutcome> {
   const { matches, ignored } = servicesForPush(catalog, push);
@@ -30,7 +31,7 @@ export async function deployPush(deps: PushDeps, catalog: Catalog, push: ImagePu
     }
     const tagged = push.tag ? image.replace('@', `:${push.tag}@`) : image;
     const execution = pushExecutionName(service, push.digest, push.eventId);
-    const outcome = await deps.executions.start(stateMachineFor(entry.strategy), execution, {
+    const outcome = await startVouched(deps, stateMachineFor(entry.strategy), execution, {
       service,
       image: tagged,
       trigger: 'push',

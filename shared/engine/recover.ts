@@ -24,7 +24,7 @@ import { finishPromotion, promotionBegan } from './recover-promotion.js';
 import { rollBack } from './rollback.js';
 
 /** What rollback needs, and the executions to see which ones ended. */
-type Deps = Parameters<typeof rollBack>[0] & Pick<EngineDeps, 'executions' | 'anchors'>;
+type Deps = Parameters<typeof rollBack>[0] & Pick<EngineDeps, 'executions' | 'vouchers' | 'anchors'>;
 
 export interface Recovery {
   service: string;

@@ -103,3 +103,20 @@ export interface AlarmWatchers {
   watchersOf(alarmName: string): Promise<AlarmWatcher[]>;
   unwatch(deploymentId: string, alarmNames: readonly string[]): Promise<void>;
 }
+
+/** What one of Cutover's own starters put in an execution's input: its trigger and actor. */
+export interface StartVoucher {
+  trigger: string;
+  actor: string;
+}
+
+/**
+ * Proof of an execution's origin. Step Functions does not say who called StartExecution, so
+ * Cutover's starters (the API, on-image-push, release-lock and recovery, which start queued
+ * pushes) vouch for each execution just before they start it. An execution nobody vouched for
+ * was started by hand (the console): its actor is only a claim, and is recorded as one.
+ */
+export interface StartVouchers {
+  vouch(executionName: string, voucher: StartVoucher): Promise<void>;
+  get(executionName: string): Promise<StartVoucher | null>;
+}

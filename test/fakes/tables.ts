@@ -13,6 +13,8 @@ import type {
   QueuedPush,
   ServiceState,
   ServiceStates,
+  StartVoucher,
+  StartVouchers,
 } from '../../shared/ports/deployments.js';
 import type { StableRelease } from '../../shared/domain/deployment.js';
 import type { ReleaseLedger } from '../../shared/ports/ledger.js';
@@ -231,4 +233,17 @@ export function failNext<T extends object>(
 
 function transient(method: string): Error {
   return new TransientError(`${method} was throttled`);
+}
+
+export class FakeVouchers implements StartVouchers {
+  readonly vouchers = new Map<string, StartVoucher>();
+
+  vouch(executionName: string, voucher: StartVoucher): Promise<void> {
+    this.vouchers.set(executionName, { ...voucher });
+    return Promise.resolve();
+  }
+
+  get(executionName: string): Promise<StartVoucher | null> {
+    return Promise.resolve(this.vouchers.get(executionName) ?? null);
+  }
 }

@@ -1,6 +1,7 @@
 // Executions started by hand (the console, `aws stepfunctions start-execution`) through the
 // real ASL and handlers: a `rollback` trigger brings back only an image the ledger shows was
-// promoted (it skips approval and analysis), and a console actor is kept as a claim.
+// promoted (it skips approval and analysis), and a console actor is kept as a claim, whatever
+// trigger the input claims: only an execution one of Cutover's starters vouched for keeps its actor.
 
 import { describe, expect, it } from 'vitest';
 import { expectAtRest } from '../support/at-rest.js';
@@ -14,8 +15,8 @@ function setUp(): World {
   return world;
 }
 
-async function run(world: World, input: Record<string, unknown>, name?: string) {
-  const execution = start(world, 'canary', { service: 'web', ...input }, name);
+async function run(world: World, input: Record<string, unknown>, name?: string, vouched = false) {
+  const execution = start(world, 'canary', { service: 'web', ...input }, name, { vouched });
   await drive(world, execution);
   return execution;
 }
@@ -84,9 +85,40 @@ describe('the actor of a console execution', () => {
     expect(started(world).map((r) => r.actor)).toEqual(['console']);
   });
 
-  it('is kept as given for the API and push triggers, whose starters set it', async () => {
+  it('is kept as given for the API and push triggers when their starter vouched for it', async () => {
     const world = setUp();
-    await run(world, { image: image(2), trigger: 'api', actor: 'operator:ana' });
+    await run(world, { image: image(2), trigger: 'api', actor: 'operator:ana' }, undefined, true);
     expect(started(world).map((r) => r.actor)).toEqual(['operator:ana']);
+  });
+
+  it.each([
+    ['api', 'operator:boss'],
+    ['push', 'ecr-push'],
+    ['rollback', 'operator:boss'],
+  ])('is a claim when started by hand with trigger %s: nobody vouched for it', async (trigger, actor) => {
+    const world = setUp();
+    expect((await run(world, { image: image(2) })).status).toBe('SUCCEEDED');
+    const execution = await run(world, { image: image(trigger === 'rollback' ? 2 : 3), trigger, actor });
+    expect(execution.status).toBe('SUCCEEDED');
+    const mine = world.ledger.records('web').filter((r) => r.deploymentId === execution.name);
+    expect(mine.find((r) => r.type === 'ReleaseStarted')).toMatchObject({
+      actor: `console:${actor}`,
+      detail: { trigger },
+    });
+    expect(world.deployments.items.get(execution.name)?.actor).toBe(`console:${actor}`);
+  });
+
+  it('is a claim when the voucher names another actor than the input', async () => {
+    const world = setUp();
+    const execution = start(
+      world,
+      'canary',
+      { service: 'web', image: image(2), trigger: 'api', actor: 'operator:boss' },
+      'run-x',
+      { vouched: false },
+    );
+    world.vouchers.vouchers.set('run-x', { trigger: 'api', actor: 'operator:ana' });
+    await drive(world, execution);
+    expect(started(world).map((r) => r.actor)).toEqual(['console:operator:boss']);
   });
 });

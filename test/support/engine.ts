@@ -14,7 +14,14 @@ import type { StateMachineName } from '../../shared/ports/executions.js';
 import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from '../fakes/aws.js';
 import { FakeEcs } from '../fakes/ecs.js';
 import { FakeAnchors, FakeSigner } from '../fakes/ledger-keys.js';
-import { FakeDeployments, FakeLedger, FakeLocks, FakeServiceStates, FakeWatchers } from '../fakes/tables.js';
+import {
+  FakeDeployments,
+  FakeLedger,
+  FakeLocks,
+  FakeServiceStates,
+  FakeVouchers,
+  FakeWatchers,
+} from '../fakes/tables.js';
 import * as functions from './functions.js';
 
 export const DIGEST = (n: number) => `sha256:${n.toString(16).padStart(2, '0').repeat(32)}`;
@@ -36,6 +43,7 @@ export function createWorld(
     alarms: new FakeAlarms(),
     hooks: new FakeHooks(),
     executions: new FakeExecutions(),
+    vouchers: new FakeVouchers(),
     events: new FakeEvents(),
     ledger: new FakeLedger(),
     signer,
@@ -59,6 +67,7 @@ export function depsOf(world: World) {
     alarms: world.alarms,
     hooks: world.hooks,
     executions: world.executions,
+    vouchers: world.vouchers,
     events: world.events,
     ledger: world.ledger,
     signer: world.signer,
@@ -131,8 +140,16 @@ export function start(
     wrap?: (fn: string, handler: LocalFunction) => LocalFunction;
     /** The ports the handlers see, if not the world's own (e.g. with faults injected). */
     deps?: EngineDeps;
+    /**
+     * Whether one of Cutover's starters vouched for it (the API, a push, a queued push), as
+     * they do for the trigger and actor they put in the input; false: started by hand.
+     */
+    vouched?: boolean;
   } = {},
 ): LocalExecution {
+  const { trigger = 'console', actor = 'console' } = input as { trigger?: string; actor?: string };
+  if (options.vouched !== false && trigger !== 'console')
+    world.vouchers.vouchers.set(name, { trigger, actor });
   const handlers = functions.handlersFor(world.catalog, options.deps ?? depsOf(world));
   return runExecution({
     prepared: definitionOf(machine),

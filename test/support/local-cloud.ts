@@ -26,6 +26,9 @@ import {
 import { parseCatalog } from '../../shared/domain/catalog.js';
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
 import { verify } from '../../shared/domain/ledger.js';
+import { signatureCheck } from '../../shared/domain/ledger-signature.js';
+import { KmsLedgerKeys } from '../../shared/aws/kms-ledger-keys.js';
+import { KMSClient } from '@aws-sdk/client-kms';
 
 export const SCENARIOS = new URL('../fixtures/local/scenarios.yml', import.meta.url).pathname;
 
@@ -166,12 +169,24 @@ export async function taskSets(handle: CloudHandle, service: string) {
 }
 
 /** The ledger of a service, verified against its anchor. */
+/** A service's records, and their verification: hashes, links, the head anchor and every signature. */
 export async function ledger(handle: CloudHandle, service: string) {
-  const records = await handle.clients.ledger.list(service);
   const anchor = (await handle.clients.serviceStates.get(service)).ledgerHead ?? undefined;
+  const records = await handle.clients.ledger.list(service);
+  const kms = new KMSClient({
+    endpoint: handle.cloud.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const keys = await new KmsLedgerKeys(kms, [handle.cloud.ledger.resources.arn('LedgerKey')]).trusted();
+  kms.destroy();
   return {
     records: records as { type: string; detail: Record<string, unknown> }[],
-    verified: verify(records, { service, ...(anchor ? { head: anchor } : {}) }),
+    verified: verify(records, {
+      service,
+      ...(anchor ? { head: anchor } : {}),
+      signatures: signatureCheck(keys),
+    }),
   };
 }
 

@@ -12,12 +12,12 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { gunzipSync } from 'node:zlib';
 import { handleJson, type WireResponse } from './json-protocol.js';
 import { faultResponse, type FaultInjector, type Protocol } from './faults.js';
 import { decodeQuery, handleQuery } from './query-protocol.js';
 import { AwsError, type LocalService } from './service.js';
 import { accessDenied, refuseUnlessSdkRequest, type Authorize } from './guard.js';
+import { BodyTooLarge, readBody } from './request-body.js';
 import type { LocalS3 } from './s3.js';
 import { errorResponse, parseS3Request, S3Error, signedForS3, type S3Response } from './s3-wire.js';
 
@@ -54,8 +54,6 @@ const IAM_PREFIX: Record<string, string> = {
   TrentService: 'kms',
 };
 
-const MAX_BODY = 16 * 1024 * 1024;
-
 export function createAwsServer(routes: Routes): Server {
   return createServer((req, res) => {
     // A failure of the endpoint itself is answered, never left hanging: the SDK retries a 500.
@@ -87,7 +85,8 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
   try {
     raw = await readBody(req, !forS3);
   } catch (error) {
-    const tooLarge = (error as Error).message.includes('over 16 MiB');
+    // Bounded as sent and once inflated (request-body.ts): past the limit is a 413, not memory.
+    const tooLarge = error instanceof BodyTooLarge;
     if (forS3) {
       const code = tooLarge ? 'EntityTooLarge' : 'IncompleteBody';
       const refused = new S3Error(code, (error as Error).message);
@@ -203,32 +202,6 @@ async function injectFault(
   if (kind !== 'slow') return faultResponse(kind, protocol, contentType);
   await new Promise((resolve) => setTimeout(resolve, injector!.slowMs));
   return null;
-}
-
-function readBody(req: IncomingMessage, inflate: boolean): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request body over 16 MiB'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      // The SDKs gzip large bodies (PutMetricData over 10 KiB) and say so in Content-Encoding.
-      const raw = Buffer.concat(chunks);
-      try {
-        resolve(inflate && req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw);
-      } catch {
-        reject(new Error('the body says it is gzip-encoded but does not decode'));
-      }
-    });
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, response: WireResponse | S3Response): void {

@@ -1,5 +1,6 @@
 // Runs the local cloud in this process until Ctrl-C, printing where everything is
 // and what to try, then a line for each push, deployment end and alarm change.
+// Ctrl-C (or SIGTERM) stops it within seconds, state saved; a second one at once.
 
 import { LocalCloud, type LocalCloudOptions } from '../local/cloud.js';
 import type { Output } from './output.js';
@@ -31,17 +32,54 @@ Try:
   aws --endpoint-url ${cloud.endpoint} elbv2 describe-rules --rule-arns ${first?.[1].traffic.productionListenerRule ?? ''}
 
 Ctrl-C stops it; nothing is lost.`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  const signals = new Signals(() => {
+    // The state was saved the moment stopping began (LocalCloud.stop saves before it awaits).
+    output.err(`stopped at once; state saved in ${options.dataDir}/ when stopping began`);
+    process.exit(130);
   });
+  await signals.first;
   output.out('stopping…');
   await cloud.stop();
+  signals.dispose();
   output.out(`stopped; state saved in ${options.dataDir}/`);
+  exitIfStillAlive(output);
   return 0;
+}
+
+/** The first SIGINT or SIGTERM stops the local cloud cleanly; a second one ends it at once. */
+class Signals {
+  readonly first: Promise<void>;
+  private count = 0;
+  private readonly listener: () => void;
+
+  constructor(onSecond: () => void) {
+    let resolve!: () => void;
+    this.first = new Promise<void>((r) => (resolve = r));
+    this.listener = () => {
+      this.count += 1;
+      if (this.count === 1) resolve();
+      else onSecond();
+    };
+    process.on('SIGINT', this.listener);
+    process.on('SIGTERM', this.listener);
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.listener);
+    process.off('SIGTERM', this.listener);
+  }
+}
+
+/**
+ * The last resort, after the state is saved and everything the local cloud opened is closed:
+ * if code it does not own (a handler's SDK call, a library's timer) still holds the event loop
+ * a second later, say what it is and exit rather than leave the user waiting. Unreferenced, so
+ * it never keeps the process alive itself; the stop tests check it is not needed.
+ */
+function exitIfStillAlive(output: Output): void {
+  setTimeout(() => {
+    const holding = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    output.err(`still running a second after stopping (${holding.join(', ')}); exiting anyway`);
+    process.exit(0);
+  }, 1000).unref();
 }

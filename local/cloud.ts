@@ -428,9 +428,10 @@ export class LocalCloud {
   }
 
   /**
-   * Stops ticking, saves, cuts off running executions (the next start shows them aborted),
-   * lets handler calls already under way finish (for up to ten seconds), and closes the
-   * endpoints.
+   * Stops ticking, saves, cuts off running executions (the next start shows them aborted; each
+   * task they were in ends, and its timers with it), lets handler calls already under way
+   * finish (for up to three seconds: Ctrl-C must end the process within five), and closes the
+   * endpoints and every connection to them.
    */
   async stop(): Promise<void> {
     if (this.stopping) return;
@@ -438,7 +439,7 @@ export class LocalCloud {
     clearInterval(this.timer);
     this.save();
     for (const execution of this.stepFunctions.runningExecutions()) execution.stop();
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 3_000;
     while (this.functions.busy > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await Promise.all([close(this.server), close(this.dynamo), close(this.apiServer)]);
   }

@@ -57,6 +57,14 @@ class StatesTimeout extends Error {
   }
 }
 
+/** What a task of a stopped execution ends with; the execution itself is ABORTED. */
+class ExecutionStopped extends Error {
+  override readonly name = 'ExecutionStopped';
+  constructor() {
+    super('the execution was stopped');
+  }
+}
+
 export function runExecution(options: RunOptions): LocalExecution {
   const { prepared, clock, tokens } = options;
   const executionArn = options.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${options.name}`;
@@ -130,16 +138,36 @@ export function runExecution(options: RunOptions): LocalExecution {
   execution.done = Promise.all([consumed, settle()]).then(() => abort.abort());
   return execution;
 
+  /**
+   * Settles with `work`, or rejects as soon as the execution is stopped. The library keeps a
+   * timer of LIBRARY_TIMEOUT_SECONDS for each task and clears it only when the task settles:
+   * a bake or an approval whose token is never answered would otherwise keep the process
+   * alive for weeks after the local cloud stopped.
+   */
+  function untilStopped<T>(work: Promise<T>): Promise<T> {
+    if (abort.signal.aborted) return Promise.reject(new ExecutionStopped());
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new ExecutionStopped());
+      abort.signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => abort.signal.removeEventListener('abort', onAbort));
+    });
+  }
+
   async function callTask(task: LocalTask, input: Record<string, unknown>): Promise<unknown> {
+    // A stopped execution starts nothing: the library may still retry the task that it cut off.
+    if (abort.signal.aborted) throw new ExecutionStopped();
     const timeoutSeconds = input.__timeoutSeconds as number | undefined;
     if (task.kind === 'wait') {
       await clock.sleep(waitMs(input), abort.signal);
       return null;
     }
-    const work =
-      task.kind === 'token' ? waitForToken(task, input.__payload) : invoke(task.fn, input.__payload);
+    const work = untilStopped(
+      task.kind === 'token' ? waitForToken(task, input.__payload) : invoke(task.fn, input.__payload),
+    );
     if (timeoutSeconds === undefined) return work;
+    // Ends with the task, or with the execution: a stopped one leaves no timeout timer behind.
     const timer = new AbortController();
+    abort.signal.addEventListener('abort', () => timer.abort(), { once: true, signal: timer.signal });
     const sleep =
       task.kind === 'invoke' && options.realTimeInvokeTimeouts
         ? realSleep(timeoutSeconds * 1000, timer.signal)
@@ -163,7 +191,7 @@ export function runExecution(options: RunOptions): LocalExecution {
     answer.catch(() => undefined);
     try {
       await invoke(task.fn, withToken(payload, token));
-      return await answer;
+      return await untilStopped(answer);
     } finally {
       tokens.forget(token);
     }

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { HttpApiEvent, HttpApiResult } from '../functions/api.js';
+import { refuseUnsafeToken, TOKEN_FILE } from './data-folder-access.js';
 import { MAX_BODY_BYTES } from '../shared/api/request.js';
 
 /** The account the local cloud's resources live in (the ARNs it makes say 000000000000). */
@@ -18,10 +19,14 @@ const LOCAL_ACCOUNT = '000000000000';
 
 export type ApiFunction = (event: HttpApiEvent, context: unknown) => Promise<unknown>;
 
-/** The token file in the data folder, created on first start (mode 0600). */
+/**
+ * The token file in the data folder, created on first start (mode 0600, 64 random hex digits);
+ * one that others could read, or too short to be secret, is refused (data-folder-access.ts).
+ */
 export function ensureToken(dataDir: string): string {
-  const path = join(dataDir, 'token');
+  const path = join(dataDir, TOKEN_FILE);
   if (!existsSync(path)) writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  refuseUnsafeToken(dataDir);
   return readFileSync(path, 'utf8').trim();
 }
 

@@ -144,7 +144,7 @@ export class LocalCloud {
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
     // Refuses a folder it cannot resume (local/data-folder.ts) before anything listens.
-    const saved = openDataFolder(options.dataDir);
+    const saved = openDataFolder(options.dataDir, options.log);
     const listening: Server[] = [];
     try {
       return await LocalCloud.open(options, saved, listening);

@@ -7,10 +7,13 @@
 // they go with. The ledger's records are signed with a key in `kms/` and anchored in a bucket
 // in `s3/`: tables without the key cannot be resumed either, since a new key would leave every
 // signed record unverifiable (ledger-folder.ts checks the anchors once dynalite is up). Start
-// refuses such a folder, saying what is missing and how to recover.
+// refuses such a folder, saying what is missing and how to recover; and a token file others
+// could read, or too short to be secret (data-folder-access.ts). Once opened, the folder is its
+// owner's alone.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDataFolderPrivate, refuseUnsafeToken } from './data-folder-access.js';
 import { DataFolderInvalid } from './errors.js';
 import { loadState, statePath, type SavedState } from './persistence.js';
 
@@ -27,9 +30,12 @@ export const LEDGER_KEY = 'LedgerKey';
 /**
  * The saved state to resume from, or null for a fresh folder (absent, or empty of both
  * halves); ready for dynalite. Throws DataFolderInvalid, before anything is written or
- * listens, for a folder that holds one half without the other or a state file it cannot read.
+ * listens, for a folder that holds one half without the other or a state file it cannot read,
+ * or an unsafe token file. Then makes the folder private (0700, its files 0600), logging it if
+ * it was not.
  */
-export function openDataFolder(dataDir: string): SavedState | null {
+export function openDataFolder(dataDir: string, log?: (line: string) => void): SavedState | null {
+  refuseUnsafeToken(dataDir);
   const tables = dynamodbPath(dataDir);
   const state = statePath(dataDir);
   const hasTables = holdsFiles(tables);
@@ -50,7 +56,8 @@ export function openDataFolder(dataDir: string): SavedState | null {
   }
   if (hasTables) refuseWithoutLedgerKey(dataDir, tables);
   const saved = loadState(dataDir);
-  mkdirSync(tables, { recursive: true });
+  mkdirSync(tables, { recursive: true, mode: 0o700 });
+  makeDataFolderPrivate(dataDir, log);
   return saved;
 }
 

@@ -67,7 +67,7 @@ export class S3Store {
 
   constructor(dataDir: string) {
     this.folder = join(dataDir, 's3');
-    mkdirSync(this.folder, { recursive: true });
+    mkdirSync(this.folder, { recursive: true, mode: 0o700 });
     for (const name of readdirSync(this.folder)) {
       const file = join(this.folder, name, 'bucket.json');
       if (!existsSync(file)) continue;
@@ -95,7 +95,7 @@ export class S3Store {
   saveBucket(record: BucketRecord): void {
     const existing = this.buckets.get(record.name);
     this.buckets.set(record.name, { record, versions: existing?.versions ?? [] });
-    mkdirSync(join(this.folder, record.name, 'blobs'), { recursive: true });
+    mkdirSync(join(this.folder, record.name, 'blobs'), { recursive: true, mode: 0o700 });
     writeAtomically(join(this.folder, record.name, 'bucket.json'), JSON.stringify(record));
   }
 
@@ -153,7 +153,8 @@ function blobName(version: VersionRecord): string {
 
 /** The file whole, on disk (and its rename too) before this returns, as S3 answers only durable writes. */
 function writeAtomically(path: string, data: string | Buffer): void {
-  writeFileSync(`${path}.tmp`, data, { flush: true });
+  // Readable by the data folder's owner alone (data-folder-access.ts).
+  writeFileSync(`${path}.tmp`, data, { flush: true, mode: 0o600 });
   renameSync(`${path}.tmp`, path);
   const folder = openSync(dirname(path), 'r');
   try {

@@ -48,6 +48,8 @@ export async function startCloud(options: {
   /** The HTTP API's port; 0 (the default) picks a free one, as 4600 may be taken. */
   apiPort?: number;
   requestsPerSecond?: number;
+  /** Where the local cloud's log lines go (default: nowhere, or the console with CUTOVER_TEST_LOG). */
+  log?: (line: string) => void;
 }): Promise<CloudHandle> {
   const catalogPath = options.catalogPath ?? SCENARIOS;
   const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'));
@@ -63,6 +65,7 @@ export async function startCloud(options: {
     desiredCount: 2,
     ...(options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond }),
     ...(process.env.CUTOVER_TEST_LOG ? { log: (line: string) => console.log(line) } : {}),
+    ...(options.log === undefined ? {} : { log: options.log }),
   });
   const clients = clientsFor(cloud.endpoint);
   return {

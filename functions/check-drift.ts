@@ -1,5 +1,7 @@
 // Scheduled (every 15 minutes by default): compares what runs with what the ledger says
 // for every service in the catalog, and publishes "Drift Detected" for each that drifted.
+// Each service on its own, as orphan recovery does: one whose check fails (its listener rule
+// gone, say) is logged with its error and listed in `failed`, and the others are checked.
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,7 +12,7 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
-import type { Catalog } from '../shared/domain/catalog-schema.js';
+import type { Catalog, ServiceEntry } from '../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
 import { detectDrift, type DriftReport } from '../shared/engine/drift.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
@@ -31,22 +33,42 @@ type Deps = Pick<
   | 'events'
 >;
 
+/** A service whose check threw: `message` says why. */
+export interface DriftCheckFailed {
+  service: string;
+  action: 'failed';
+  message: string;
+}
+
 export function createHandler(catalog: Catalog, deps: Deps) {
-  async function checkDrift(): Promise<{ reports: DriftReport[] }> {
+  async function checkService(service: string, entry: ServiceEntry): Promise<DriftReport> {
+    const report = await detectDrift(deps, service, entry);
+    if (report.drift) {
+      logger.warn('drift detected', { deployedService: service, findings: report.findings });
+      await deps.events.publish({
+        detailType: 'Drift Detected',
+        detail: { service, findings: report.findings },
+      });
+    }
+    return report;
+  }
+
+  async function checkDrift(): Promise<{ reports: DriftReport[]; failed: DriftCheckFailed[] }> {
     const reports: DriftReport[] = [];
+    const failed: DriftCheckFailed[] = [];
     for (const [service, entry] of Object.entries(catalog.services)) {
-      const report = await detectDrift(deps, service, entry);
-      reports.push(report);
-      if (report.drift) {
-        logger.warn('drift detected', { deployedService: service, findings: report.findings });
-        await deps.events.publish({
-          detailType: 'Drift Detected',
-          detail: { service, findings: report.findings },
-        });
+      try {
+        reports.push(await checkService(service, entry));
+      } catch (error) {
+        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const message = `the drift check of ${service} failed (${why}); the next check tries again`;
+        logger.error('could not check a service for drift', { deployedService: service, message });
+        failed.push({ service, action: 'failed', message });
       }
     }
     metrics.addMetric('ServicesDrifted', MetricUnit.Count, reports.filter((r) => r.drift).length);
-    return { reports };
+    metrics.addMetric('DriftChecksFailed', MetricUnit.Count, failed.length);
+    return { reports, failed };
   }
   return middy(checkDrift).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }

@@ -50,8 +50,10 @@ import { dynamodbPath, openDataFolder } from './data-folder.js';
 import { LEDGER_ANCHOR_BUCKET, refuseLedgerBehindAnchors, refuseUnanchoredLedger } from './ledger-folder.js';
 import { DataFolderInvalid } from './errors.js';
 import { saveState, STATE_VERSION, type SavedState } from './persistence.js';
+import { reconcileCatalog } from './catalog-changes.js';
+import { RepeatedErrors } from './repeated-errors.js';
 import { LocalSchedules } from './schedules.js';
-import { seed } from './seed.js';
+import { seed, type SeedParts } from './seed.js';
 import { prepareDefinition } from './stepfunctions/definition.js';
 import { TokenRegistry } from './stepfunctions/tokens.js';
 import { scopeOf, type Scope } from './scope.js';
@@ -76,6 +78,8 @@ export interface LocalCloudOptions {
   /** Faults injected into the AWS endpoint from the start (default: none). */
   faults?: FaultSettings;
   log?: (line: string) => void;
+  /** Real ms between two log lines about the same repeated error (default: a minute). */
+  errorLogWindowMs?: number;
 }
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -122,6 +126,8 @@ export class LocalCloud {
     readonly iam: LocalIam,
     /** KMS and S3 for the signed ledger, and `!Ref`/`!GetAtt` of serverless.yml's keys and buckets. */
     readonly ledger: LedgerServices,
+    /** The tick's failures, logged once a minute each, with a count (repeated-errors.ts). */
+    private readonly failures: RepeatedErrors,
   ) {
     this.schedules = new LocalSchedules(functions, (line) => options.log?.(line));
   }
@@ -267,7 +273,9 @@ export class LocalCloud {
           `execution ${execution.name}: ${execution.status}${execution.error ? ` ${execution.error}: ${execution.cause ?? ''}` : ''}`,
         ),
     });
-    if (saved) restoreServices(saved, { ecs, cloudwatch, events, ecr, stepFunctions });
+    // EventBridge's rules come back once the catalog's new services exist (below): their image
+    // v1, pushed as a first start pushes it, starts no deployment.
+    if (saved) restoreServices(saved, { ecs, cloudwatch, ecr, stepFunctions });
 
     const faultSwitch = { injector: options.faults ? new FaultInjector(options.faults) : null };
     const server = createAwsServer({
@@ -327,6 +335,9 @@ export class LocalCloud {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     await createTables(dynamoClient, { ledger: LEDGER_TABLE, deployments: DEPLOYMENTS_TABLE });
+    const failures = new RepeatedErrors(log, {
+      ...(options.errorLogWindowMs === undefined ? {} : { windowMs: options.errorLogWindowMs }),
+    });
     const world = new World({
       clock,
       catalog: options.catalog,
@@ -335,26 +346,32 @@ export class LocalCloud {
       ecr,
       cloudwatch,
       requestsPerSecond: options.requestsPerSecond ?? 20,
+      onFailure: (what, error) => failures.report(`tick failed for ${what}`, error),
     });
+    const documents = DynamoDBDocumentClient.from(dynamoClient);
+    const seedParts: SeedParts = {
+      catalog: options.catalog,
+      clock,
+      ecs,
+      elb,
+      ecr,
+      cloudwatch,
+      ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
+      // Signed as the ledger writers sign: only their roles may use the key.
+      signer: new KmsRecordSigner(
+        new KMSClient({ endpoint, region: scope.region, credentials: iam.credentialsFor('acquire-lock') }),
+        ledger.resources.arn('LedgerKey'),
+      ),
+      serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),
+      desiredCount: options.desiredCount ?? 4,
+    };
     if (saved === null) {
-      const documents = DynamoDBDocumentClient.from(dynamoClient);
-      await seed({
-        catalog: options.catalog,
-        clock,
-        ecs,
-        elb,
-        ecr,
-        cloudwatch,
-        ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
-        // Signed as the ledger writers sign: only their roles may use the key.
-        signer: new KmsRecordSigner(
-          new KMSClient({ endpoint, region: scope.region, credentials: iam.credentialsFor('acquire-lock') }),
-          ledger.resources.arn('LedgerKey'),
-        ),
-        serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),
-        desiredCount: options.desiredCount ?? 4,
-      });
+      await seed(seedParts);
       log('created the demo resources and release 1 of each service');
+    } else {
+      // What the catalog added since the folder was made is created as a first start creates it.
+      await reconcileCatalog(seedParts, log);
+      events.restore(saved.events);
     }
     events.loadRules(
       await readServerlessRules(join(ROOT, 'serverless.yml'), {
@@ -391,6 +408,7 @@ export class LocalCloud {
       faultSwitch,
       iam,
       ledger,
+      failures,
     );
     cloud.save();
     cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);
@@ -400,13 +418,20 @@ export class LocalCloud {
   /** Moves the world to the clock's now, and saves the state every few seconds. */
   tick(): void {
     if (this.stopping) return;
+    // Each on its own: a world that fails still has its schedules run and its state saved.
+    this.world.tick();
+    this.isolated('tick failed for the schedules', () => this.schedules.runDue(this.clock.now()));
+    // Every 2 s, or less often when saving is slow: never more than ~5% of the time.
+    if (Date.now() - this.lastSave > Math.max(2000, 20 * this.saveMs))
+      this.isolated('saving state.json failed', () => this.save());
+    this.failures.flush();
+  }
+
+  private isolated(what: string, run: () => void): void {
     try {
-      this.world.tick();
-      this.schedules.runDue(this.clock.now());
-      // Every 2 s, or less often when saving is slow: never more than ~5% of the time.
-      if (Date.now() - this.lastSave > Math.max(2000, 20 * this.saveMs)) this.save();
+      run();
     } catch (error) {
-      this.options.log?.(`tick failed: ${(error as Error).stack ?? String(error)}`);
+      this.failures.report(what, error);
     }
   }
 
@@ -458,11 +483,10 @@ function iamRoles(scope: Scope, catalog: Catalog): LocalIamService {
 
 function restoreServices(
   saved: SavedState,
-  parts: Pick<LocalCloud, 'ecs' | 'cloudwatch' | 'events' | 'ecr' | 'stepFunctions'>,
+  parts: Pick<LocalCloud, 'ecs' | 'cloudwatch' | 'ecr' | 'stepFunctions'>,
 ): void {
   parts.ecs.restore(saved.ecs as EcsState);
   parts.cloudwatch.restore(saved.cloudwatch);
-  parts.events.restore(saved.events);
   parts.ecr.restore(saved.ecr as Parameters<LocalEcr['restore']>[0]);
   parts.stepFunctions.restore(saved.executions as Parameters<LocalStepFunctions['restore']>[0]);
 }

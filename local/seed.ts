@@ -5,6 +5,7 @@
 // the alarms the catalog defines, and release 1 recorded in the ledger. The release-1 tasks
 // have been running for a while: healthy, registered, serving from the first tick (a service
 // still starting would answer with the load balancer's 503s, which its 5xx alarm counts).
+// A later start seeds the services its catalog added the same way (catalog-changes.ts).
 
 import { alarmDefinitions, type Catalog, type ServiceEntry } from '../shared/domain/catalog-schema.js';
 import { appendOnce } from '../shared/engine/ledger-append.js';
@@ -36,11 +37,18 @@ export interface SeedParts {
 const CONTAINER_PORT = 8080;
 
 export async function seed(parts: SeedParts): Promise<void> {
-  for (const [name, entry] of Object.entries(parts.catalog.services)) await seedService(parts, name, entry);
-  new EcsSimulation(parts.ecs, parts.elb, imageBehaviour(parts.ecr)).warmUp(parts.clock.now());
+  await seedServices(parts, Object.keys(parts.catalog.services));
 }
 
-async function seedService(parts: SeedParts, name: string, entry: ServiceEntry): Promise<void> {
+/** Creates the named services of the catalog, then lets their tasks (only theirs) run for a while. */
+export async function seedServices(parts: SeedParts, names: readonly string[]): Promise<void> {
+  const created = new Set<string>();
+  for (const name of names) created.add(await seedService(parts, name, parts.catalog.services[name]!));
+  new EcsSimulation(parts.ecs, parts.elb, imageBehaviour(parts.ecr)).warmUp(parts.clock.now(), 120, created);
+}
+
+/** Creates one service; returns its ECS service's ARN. */
+async function seedService(parts: SeedParts, name: string, entry: ServiceEntry): Promise<string> {
   const { ecs, elb, ecr, cloudwatch } = parts;
   const { traffic } = entry;
   elb.adoptRoute(traffic.productionListenerRule, traffic.targetGroups, `/${name}/*`);
@@ -75,7 +83,7 @@ async function seedService(parts: SeedParts, name: string, entry: ServiceEntry):
     memory: '512',
   });
   const taskDefinitionArn = registered.taskDefinition.taskDefinitionArn;
-  ecs.createService({
+  const service = ecs.createService({
     cluster: entry.ecs.cluster,
     serviceName: entry.ecs.service,
     desiredCount: parts.desiredCount,
@@ -120,4 +128,5 @@ async function seedService(parts: SeedParts, name: string, entry: ServiceEntry):
     taskDefinitionArn,
     targetGroupArn: traffic.targetGroups[0],
   });
+  return service.serviceArn;
 }

@@ -52,20 +52,24 @@ export class EcsSimulation {
   ) {}
 
   /**
-   * Brings every task set to where it would be after `seconds` of running, ending at `now`: what
-   * the local cloud seeds has been serving for a while, as a platform team's service would be.
+   * Brings every task set (or only those of `services`, by ARN) to where it would be after
+   * `seconds` of running, ending at `now`: what the local cloud seeds has been serving for a
+   * while, as a platform team's service would be.
    */
-  warmUp(now: number, seconds = 120): void {
-    for (let at = now - seconds * 1000; at <= now; at += 1000) this.tick(at);
+  warmUp(now: number, seconds = 120, services?: ReadonlySet<string>): void {
+    for (let at = now - seconds * 1000; at <= now; at += 1000) this.tick(at, services);
   }
 
-  /** Moves every task set and task forward to simulated time `now` (ms). */
-  tick(now: number): void {
+  /** Moves every task set and task (or only those of `services`) forward to simulated time `now` (ms). */
+  tick(now: number, services?: ReadonlySet<string>): void {
     const { state } = this.ecs;
-    for (const taskSet of state.taskSets) this.reconcile(taskSet, now);
-    for (const task of state.tasks) this.advance(task, now);
-    this.stopOrphans(now);
-    for (const taskSet of state.taskSets) this.summarize(taskSet, now);
+    const taskSets = services ? state.taskSets.filter((t) => services.has(t.serviceArn)) : state.taskSets;
+    const ids = new Set(taskSets.map((t) => t.id));
+    for (const taskSet of taskSets) this.reconcile(taskSet, now);
+    for (const task of state.tasks)
+      if (services === undefined || ids.has(task.startedBy)) this.advance(task, now);
+    if (services === undefined) this.stopOrphans(now);
+    for (const taskSet of taskSets) this.summarize(taskSet, now);
     // Keep stopped tasks for an hour, as ECS lists them, then forget them.
     state.tasks = state.tasks.filter(
       (t) => t.lastStatus !== 'STOPPED' || now - (t.stoppedAt?.getTime() ?? now) < 3_600_000,

@@ -1,6 +1,8 @@
 // The simulated world's heartbeat: on every tick, tasks move on, traffic flows
 // through the listener weights, and CloudWatch evaluates the alarms whose periods
-// have ended, all at the same simulated time.
+// have ended, all at the same simulated time. Each part, and each service's traffic, runs
+// on its own: one that fails (a listener rule deleted behind the local cloud's back) is
+// reported, and the rest of the world moves on.
 
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
 import type { LocalCloudWatch } from '../aws/cloudwatch.js';
@@ -21,6 +23,8 @@ export interface WorldParts {
   ecr: LocalEcr;
   cloudwatch: LocalCloudWatch;
   requestsPerSecond: number;
+  /** A part of the tick failed: `what` is a service's name, or `the tasks`, `the metrics`, `the alarms`. */
+  onFailure: (what: string, error: unknown) => void;
 }
 
 /** How a task's image behaves: its profile, or undefined when the local ECR does not hold it (its pull fails, as on ECS). */
@@ -67,15 +71,24 @@ export class World {
 
   tick(): void {
     const now = this.parts.clock.now();
-    this.simulation.tick(now);
+    this.isolated('the tasks', () => this.simulation.tick(now));
     // Traffic in slices of at most 10 s, so each lands in the metric period it belongs to.
     for (let from = this.last; from < now; from += 10_000) {
       const to = Math.min(now, from + 10_000);
-      this.traffic.run(this.routes, to, (to - from) / 1000);
+      for (const route of this.routes)
+        this.isolated(route.service, () => this.traffic.run([route], to, (to - from) / 1000));
     }
     this.last = now;
-    this.metrics.flush(now);
-    this.parts.cloudwatch.evaluate();
+    this.isolated('the metrics', () => this.metrics.flush(now));
+    this.isolated('the alarms', () => this.parts.cloudwatch.evaluate());
+  }
+
+  private isolated(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.parts.onFailure(what, error);
+    }
   }
 
   private healthyTargets(group: string) {

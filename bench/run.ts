@@ -22,6 +22,7 @@ const figures: Record<string, () => Promise<FigureModule>> = {
   scale: () => import('./scale.js'),
   api: () => import('./api-latency.js'),
   dynamodb: () => import('./dynamodb-writes.js'),
+  'state-size': () => import('./state-size.js'),
 };
 
 const resultsFile = new URL('./results/latest.json', import.meta.url);

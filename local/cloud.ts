@@ -77,6 +77,8 @@ export interface LocalCloudOptions {
   webRoot?: string;
   /** Faults injected into the AWS endpoint from the start (default: none). */
   faults?: FaultSettings;
+  /** Finished executions kept per state machine (default 100; stepfunctions/retention.ts). */
+  keepExecutions?: number;
   log?: (line: string) => void;
   /** Real ms between two log lines about the same repeated error (default: a minute). */
   errorLogWindowMs?: number;
@@ -268,6 +270,7 @@ export class LocalCloud {
       tokens,
       resolve: functions.resolve,
       retryMsPerSecond: 1000 / options.speed,
+      ...(options.keepExecutions === undefined ? {} : { keepExecutions: options.keepExecutions }),
       onEnd: (execution) =>
         log(
           `execution ${execution.name}: ${execution.status}${execution.error ? ` ${execution.error}: ${execution.cause ?? ''}` : ''}`,

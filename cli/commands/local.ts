@@ -8,6 +8,7 @@ import { BadInput, UsageError } from '../errors.js';
 import { loadCatalogFile } from '../catalog-file.js';
 import { printJson, type Output } from '../output.js';
 import { isProfileName, PROFILES } from '../../local/world/profiles.js';
+import { DEFAULT_KEEP_EXECUTIONS, isKeepExecutions } from '../../local/stepfunctions/retention.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4566';
 export const DEMO_CATALOG = new URL('../../local/demo-catalog.yml', import.meta.url).pathname;
@@ -15,7 +16,7 @@ export const DEMO_CATALOG = new URL('../../local/demo-catalog.yml', import.meta.
 const help = `Usage: cutover local <start|push> [options]
 
   cutover local start [--speed N] [--data DIR] [--catalog FILE] [--port P] [--api-port P] [--rps N]
-                      [--faults RATE]
+                      [--faults RATE] [--keep-executions N]
       Run Cutover on this machine with no AWS account: a local AWS endpoint, the
       state machines and handlers, and a simulated world (tasks, traffic, metrics,
       alarms) on a clock running N times faster than real time.
@@ -27,6 +28,8 @@ const help = `Usage: cutover local <start|push> [options]
         --rps N       simulated requests per second per service (default 20)
         --faults RATE make this share (0 to 1) of AWS requests fail as AWS sometimes does:
                       throttled, a 500, or a slow answer (default 0; see docs/local-cloud.md)
+        --keep-executions N  finished executions kept per state machine, with their
+                      histories, in state.json (default ${DEFAULT_KEEP_EXECUTIONS}); older ones are forgotten
 
   cutover local push <repository>:<tag> [--profile P] [--endpoint URL] [--json]
       Push an image to the local ECR. ECR announces it on EventBridge, as on AWS, and
@@ -62,6 +65,7 @@ async function start(args: string[], output: Output): Promise<number> {
       'api-port': { type: 'string', default: '4600' },
       rps: { type: 'string', default: '20' },
       faults: { type: 'string', default: '0' },
+      'keep-executions': { type: 'string', default: String(DEFAULT_KEEP_EXECUTIONS) },
       json: { type: 'boolean' },
     },
   });
@@ -74,6 +78,12 @@ async function start(args: string[], output: Output): Promise<number> {
   const faultRate = Number(values.faults);
   if (!(faultRate >= 0 && faultRate <= 1))
     throw new UsageError(`--faults must be a number from 0 to 1, not ${values.faults}`, help);
+  const keepExecutions = Number(values['keep-executions']);
+  if (!isKeepExecutions(keepExecutions))
+    throw new UsageError(
+      `--keep-executions must be a whole number of at least 1, not ${values['keep-executions']}`,
+      help,
+    );
   // Validate the catalog before anything is created: a bad one writes nothing.
   const catalog = loadCatalogFile(values.catalog);
   const { runLocalCloud } = await import('../local-runner.js');
@@ -86,6 +96,7 @@ async function start(args: string[], output: Output): Promise<number> {
       port,
       apiPort,
       requestsPerSecond: rps,
+      keepExecutions,
       ...(faultRate > 0 ? { faults: { rate: faultRate } } : {}),
     },
     output,

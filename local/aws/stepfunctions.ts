@@ -1,11 +1,13 @@
 // A local AWS Step Functions (AWS JSON 1.0, target prefix AWSStepFunctions). Its
 // state machines are the ASL files in statemachines/, run by the local runner with
 // their Task states bound to the real handlers in functions/. Task tokens really
-// pause and resume; histories are kept in GetExecutionHistory's shape.
+// pause and resume; histories are kept in GetExecutionHistory's shape. The newest finished
+// executions of each state machine are kept, and older ones forgotten (../stepfunctions/retention.ts).
 
 import type { SimClock } from '../clock.js';
 import type { PreparedDefinition } from '../stepfunctions/definition.js';
 import type { HistoryEvent } from '../stepfunctions/history.js';
+import { DEFAULT_KEEP_EXECUTIONS, retainExecutions } from '../stepfunctions/retention.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../stepfunctions/run.js';
 import type { TokenRegistry } from '../stepfunctions/tokens.js';
 import { AwsError, optionalNumber, optionalString, requireString, type LocalService } from './service.js';
@@ -46,6 +48,8 @@ export class LocalStepFunctions {
       tokens: TokenRegistry;
       resolve: (fn: string) => LocalFunction;
       retryMsPerSecond?: number;
+      /** Finished executions kept per state machine (default DEFAULT_KEEP_EXECUTIONS). */
+      keepExecutions?: number;
       onEvent?: (event: HistoryEvent, execution: LocalExecution) => void;
       onEnd?: (execution: LocalExecution) => void;
     },
@@ -124,6 +128,7 @@ export class LocalStepFunctions {
     void execution.done.then(() => {
       this.running.delete(arn);
       this.finished.push(stored(execution));
+      this.prune();
       this.options.onEnd?.(execution);
     });
     return { executionArn: arn, startDate: new Date(execution.startDate) };
@@ -225,7 +230,10 @@ export class LocalStepFunctions {
     return this.all();
   }
 
-  /** Executions that were running when the local cloud stopped did not survive it: they are aborted. */
+  /**
+   * Executions that were running when the local cloud stopped did not survive it: they are
+   * aborted. A state file from before pruning, or saved with a larger setting, is pruned now.
+   */
   restore(executions: StoredExecution[]): void {
     this.finished = executions.map((e) =>
       e.status === 'RUNNING'
@@ -238,6 +246,12 @@ export class LocalStepFunctions {
           }
         : e,
     );
+    this.prune();
+  }
+
+  /** Forgets all but the newest finished executions of each state machine. */
+  private prune(): void {
+    this.finished = retainExecutions(this.finished, this.options.keepExecutions ?? DEFAULT_KEEP_EXECUTIONS);
   }
 }
 

@@ -131,7 +131,7 @@ export class LocalCloud {
     /** The tick's failures, logged once a minute each, with a count (repeated-errors.ts). */
     private readonly failures: RepeatedErrors,
   ) {
-    this.schedules = new LocalSchedules(functions, (line) => options.log?.(line));
+    this.schedules = new LocalSchedules(functions, (line) => options.log?.(line), failures);
   }
 
   /**

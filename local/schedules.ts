@@ -2,9 +2,11 @@
 // drift detection every 15 minutes and orphan recovery every 5, each also once at start
 // (where a restart finds the executions it cut short). On AWS an execution that ends also
 // triggers recovery at once; the local Step Functions emits no such event. A run that is
-// still going is never started twice.
+// still going is never started twice. A service that fails again and again is logged once,
+// then with a count (repeated-errors.ts).
 
 import type { LocalFunctions } from './functions.js';
+import type { RepeatedErrors } from './repeated-errors.js';
 
 interface Schedule {
   name: 'check-drift' | 'recover-orphans';
@@ -22,6 +24,7 @@ export class LocalSchedules {
   constructor(
     private readonly functions: LocalFunctions,
     private readonly log: (line: string) => void,
+    private readonly failures: Pick<RepeatedErrors, 'report'>,
   ) {}
 
   /** Starts each function whose interval has passed since its last run. */
@@ -36,7 +39,7 @@ export class LocalSchedules {
           { functionName: schedule.name },
         )
         .then((result) => this.report(schedule.name, result))
-        .catch((error: unknown) => this.log(`${schedule.name} failed: ${(error as Error).message}`))
+        .catch((error: unknown) => this.failures.report(`${schedule.name} failed`, error))
         .finally(() => (schedule.running = false));
     }
   }
@@ -44,7 +47,7 @@ export class LocalSchedules {
   private report(name: string, result: unknown): void {
     type Line = { service: string; action: string; message: string };
     const { recoveries, failed } = (result ?? {}) as { recoveries?: Line[]; failed?: Line[] };
-    for (const r of [...(recoveries ?? []), ...(failed ?? [])])
-      this.log(`${name}: ${r.service} ${r.action}: ${r.message}`);
+    for (const r of recoveries ?? []) this.log(`${name}: ${r.service} ${r.action}: ${r.message}`);
+    for (const r of failed ?? []) this.failures.report(`${name}: ${r.service} ${r.action}`, r.message);
   }
 }

@@ -5,9 +5,7 @@
 // `(options) => measureInFreshProcess(import.meta.url, options)`; or it runs any exported
 // function of its own there with `runInFreshProcess`.
 //
-// The child's output comes to this terminal, less two warnings Powertools Metrics prints on
-// every handler call when many run in one process (its metrics are off locally); its result
-// comes back through a file.
+// The child's output comes to this terminal, line by line; its result comes back through a file.
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -26,12 +24,8 @@ export function tsNode(script: string, args: readonly string[]) {
   });
 }
 
-const NOISE = [/^Dimension ".*" has already been added\./, /^No application metrics to publish\./];
-
 function forward(from: Readable, to: Writable): void {
-  createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
-    if (!NOISE.some((pattern) => pattern.test(line))) to.write(`${line}\n`);
-  });
+  createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => to.write(`${line}\n`));
 }
 
 export function measureInFreshProcess(moduleUrl: string, options: MeasureOptions): Promise<FigureResult> {

@@ -5,7 +5,6 @@
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { elbClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
@@ -17,7 +16,7 @@ import type { EngineDeps } from '../shared/engine/deps.js';
 import { detectDrift, type DriftReport } from '../shared/engine/drift.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
-import { logger, metrics } from '../shared/runtime/observability.js';
+import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 import { ledgerKeys } from '../shared/aws/kms-ledger-keys.js';
 
 type Deps = Pick<
@@ -41,6 +40,7 @@ export interface DriftCheckFailed {
 }
 
 export function createHandler(catalog: Catalog, deps: Deps) {
+  const metrics = createMetrics();
   async function checkService(service: string, entry: ServiceEntry): Promise<DriftReport> {
     const report = await detectDrift(deps, service, entry);
     if (report.drift) {
@@ -62,7 +62,7 @@ export function createHandler(catalog: Catalog, deps: Deps) {
       } catch (error) {
         const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         const message = `the drift check of ${service} failed (${why}); the next check tries again`;
-        logger.error('could not check a service for drift', { deployedService: service, message });
+        logger.error('could not check a service for drift', { deployedService: service, detail: message });
         failed.push({ service, action: 'failed', message });
       }
     }
@@ -70,7 +70,7 @@ export function createHandler(catalog: Catalog, deps: Deps) {
     metrics.addMetric('DriftChecksFailed', MetricUnit.Count, failed.length);
     return { reports, failed };
   }
-  return middy(checkDrift).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(checkDrift).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
 }
 
 export const handler = createHandler(loadCatalog(), {

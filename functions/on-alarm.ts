@@ -4,7 +4,6 @@
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { sfnClient } from '../shared/aws/clients.js';
@@ -12,7 +11,7 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
 import { failBakesWatching, type AlarmFiredResult } from '../shared/engine/on-alarm.js';
-import { logger, metrics } from '../shared/runtime/observability.js';
+import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 
 const alarmStateChange = z.object({
   source: z.literal('aws.cloudwatch'),
@@ -26,6 +25,7 @@ const alarmStateChange = z.object({
 type Result = AlarmFiredResult | { alarmName: string; ignored: string };
 
 export function createHandler(deps: Pick<EngineDeps, 'watchers' | 'tokens' | 'deployments'>) {
+  const metrics = createMetrics();
   async function onAlarm(event: unknown): Promise<Result> {
     const { detail } = alarmStateChange.parse(event);
     if (detail.state.value !== 'ALARM') return { alarmName: detail.alarmName, ignored: detail.state.value };
@@ -34,7 +34,7 @@ export function createHandler(deps: Pick<EngineDeps, 'watchers' | 'tokens' | 'de
     metrics.addMetric('BakesFailedByAlarm', MetricUnit.Count, result.failed.length);
     return result;
   }
-  return middy(onAlarm).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(onAlarm).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
 }
 
 export const handler = createHandler({ ...tables(), tokens: new SfnTaskTokens(sfnClient()) });

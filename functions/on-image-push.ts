@@ -5,7 +5,6 @@
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { sfnClient } from '../shared/aws/clients.js';
@@ -15,7 +14,7 @@ import type { Catalog } from '../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
 import { deployPush, type PushOutcome } from '../shared/engine/on-push.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
-import { logger, metrics } from '../shared/runtime/observability.js';
+import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 
 const imageAction = z.object({
   id: z.string().min(1),
@@ -41,6 +40,7 @@ export function createHandler(
   catalog: Catalog,
   deps: Pick<EngineDeps, 'executions' | 'vouchers' | 'serviceStates' | 'locks' | 'deployments'>,
 ) {
+  const metrics = createMetrics();
   async function onImagePush(event: unknown): Promise<Result> {
     const { id, account, region, time, detail } = imageAction.parse(event);
     if (detail['action-type'] !== 'PUSH' || detail.result !== 'SUCCESS') {
@@ -73,7 +73,7 @@ export function createHandler(
     );
     return outcome;
   }
-  return middy(onImagePush).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(onImagePush).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
 }
 
 export const handler = createHandler(loadCatalog(), {

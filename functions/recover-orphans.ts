@@ -5,7 +5,6 @@
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ecsClient, elbClient, sfnClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
@@ -17,24 +16,30 @@ import type { Catalog } from '../shared/domain/catalog-schema.js';
 import { recoverOrphans, type Recovery } from '../shared/engine/recover.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
-import { logger, metrics } from '../shared/runtime/observability.js';
+import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
 
 type Deps = Parameters<typeof recoverOrphans>[0];
 
 export function createHandler(catalog: Catalog, deps: Deps) {
+  const metrics = createMetrics();
   async function recover(): Promise<{ recoveries: Recovery[]; failed: Recovery[] }> {
     const all = await recoverOrphans(deps, catalog);
     const failed = all.filter((r) => r.action === 'failed');
     const recoveries = all.filter((r) => r.action !== 'failed');
-    for (const recovery of recoveries) logger.warn('recovered an orphaned deployment', { ...recovery });
-    for (const failure of failed) logger.error('could not recover an orphaned deployment', { ...failure });
+    for (const recovery of recoveries) logger.warn('recovered an orphaned deployment', logged(recovery));
+    for (const failure of failed) logger.error('could not recover an orphaned deployment', logged(failure));
     metrics.addMetric('OrphansRecovered', MetricUnit.Count, recoveries.length);
     metrics.addMetric('OrphanRecoveriesFailed', MetricUnit.Count, failed.length);
     return { recoveries, failed };
   }
-  return middy(recover).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(recover).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+}
+
+/** `service` and `message` are the Logger's own keys, which it would drop: renamed. */
+function logged({ service, message, ...rest }: Recovery) {
+  return { recoveredService: service, detail: message, ...rest };
 }
 
 export const handler = createHandler(loadCatalog(), {

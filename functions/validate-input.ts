@@ -4,7 +4,6 @@
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
@@ -12,7 +11,7 @@ import { validateDeploymentRequest, type DeploymentSpec } from '../shared/domain
 import { DeploymentRequestInvalid } from '../shared/domain/errors.js';
 import { stateMachineFor } from '../shared/domain/strategy.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
-import { correlate, logger, metrics } from '../shared/runtime/observability.js';
+import { correlate, createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 
 const eventSchema = z.object({
   deploymentId: z.string().min(1).max(80),
@@ -22,6 +21,7 @@ const eventSchema = z.object({
 });
 
 export function createHandler(catalog: Catalog) {
+  const metrics = createMetrics();
   async function validateInput(event: unknown): Promise<DeploymentSpec> {
     try {
       return await validated(event);
@@ -49,7 +49,7 @@ export function createHandler(catalog: Catalog) {
     metrics.addMetric('DeploymentsValidated', MetricUnit.Count, 1);
     return Promise.resolve(spec);
   }
-  return middy(validateInput).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(validateInput).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
 }
 
 export const handler = createHandler(loadCatalog());

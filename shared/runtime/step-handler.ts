@@ -4,20 +4,19 @@
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod';
-import { correlate, logger, metrics } from './observability.js';
+import { correlate, createMetrics, logger, publishMetrics } from './observability.js';
 
 export type StepHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
-/** `name` is the function's name (`shift-traffic`): the `step` dimension of its metrics. */
+/** `name` is the function's name (`shift-traffic`): the `step` dimension of all its metrics. */
 export function stepHandler<
   Schema extends z.ZodType<{ spec: { deploymentId: string; service: string } }>,
   Result,
 >(name: string, schema: Schema, run: (input: z.output<Schema>) => Promise<Result>) {
+  const metrics = createMetrics({ step: name });
   async function step(event: unknown): Promise<Result> {
-    metrics.addDimension('step', name);
     const input = schema.parse(event);
     correlate(input.spec.deploymentId, input.spec.service);
     try {
@@ -27,9 +26,9 @@ export function stepHandler<
     } catch (error) {
       // Named errors are how a state machine decides what happens next, so count them by step.
       metrics.addMetric('StepFailed', MetricUnit.Count, 1);
-      logger.info('step failed', { error: (error as Error).name, message: (error as Error).message });
+      logger.info('step failed', { error: (error as Error).name, detail: (error as Error).message });
       throw error;
     }
   }
-  return middy(step).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(step).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
 }

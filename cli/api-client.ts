@@ -10,12 +10,19 @@ import { join } from 'node:path';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4, type SignatureV4Init } from '@smithy/signature-v4';
 import type { Command } from './command.js';
+import { send as sendRequest } from './http-request.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError } from './errors.js';
 import { printJson, type Output } from './output.js';
 import type { Problem } from '../shared/domain/errors.js';
+import {
+  DEFAULT_API_ENDPOINT,
+  DEFAULT_DATA_DIR,
+  ENDPOINTS_FILE,
+  dataDirFrom,
+  readEndpoints,
+} from '../local/endpoints.js';
 
-export const DEFAULT_API_ENDPOINT = 'http://127.0.0.1:4600';
-export const DEFAULT_DATA_DIR = '.cutover';
+export { DEFAULT_API_ENDPOINT, DEFAULT_DATA_DIR };
 const TIMEOUT_MS = 30_000;
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -115,26 +122,20 @@ export class ApiClient {
         },
       );
     }
-    // fetch sets Host from the URL, to the same value that was signed.
+    // node:http sets Host from the URL, to the same value that was signed.
     const { host: _host, ...sent } = signed.headers;
     return { url: url.href, method, headers: sent, ...(text === undefined ? {} : { body: text }) };
   }
 
   private async send<T>(method: string, path: string, body?: object): Promise<T> {
     const request = await this.prepare(method, path, body);
-    let response: Response;
+    let response: Awaited<ReturnType<typeof sendRequest>>;
     try {
-      response = await fetch(request.url, {
-        method,
-        headers: request.headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      response = await sendRequest({ ...request, timeoutMs: TIMEOUT_MS });
     } catch (error) {
       throw this.unreachable(error);
     }
-    const text = await response.text();
-    const payload = parseJson(text);
+    const payload = parseJson(response.text);
     if (response.ok && payload !== undefined) return payload as T;
     throw this.failure(response.status, payload);
   }
@@ -146,7 +147,7 @@ export class ApiClient {
   private unreachable(error: unknown): ApiFailure {
     const why = (error as Error).name === 'TimeoutError' ? 'no answer within 30 s' : 'connection failed';
     const message = this.isLocal()
-      ? `no Cutover API answers at ${this.endpoint.origin} (${why}); start the local cloud with npm start (or cutover local start), or point --endpoint (or CUTOVER_ENDPOINT) at the API`
+      ? `no Cutover API answers at ${this.endpoint.origin} (${why}); start the local cloud with npm start (or cutover local start), pass --data DIR (or CUTOVER_DATA) if it keeps its data in another folder, or point --endpoint (or CUTOVER_ENDPOINT) at the API`
       : `could not reach the Cutover API at ${this.endpoint.href} (${why}); check --endpoint (or CUTOVER_ENDPOINT) and your network`;
     return new ApiFailure('Unreachable', message, EXIT_FAILED, { cause: error });
   }
@@ -243,12 +244,14 @@ export const CONNECTION_OPTIONS = {
 } as const;
 
 export const CONNECTION_HELP = `Connection options (every API command):
-  --endpoint URL      the Cutover API (default: $CUTOVER_ENDPOINT, else ${DEFAULT_API_ENDPOINT},
-                      the local cloud). Any other URL, such as the API on AWS
+  --endpoint URL      the Cutover API (default: $CUTOVER_ENDPOINT, else the local cloud's: the
+                      one its data folder's ${ENDPOINTS_FILE} names, else ${DEFAULT_API_ENDPOINT}).
+                      Any other URL, such as the API on AWS
                       (https://<id>.execute-api.<region>.amazonaws.com), is called with
                       SigV4 using your AWS credentials, found as the AWS CLI finds them
   --token T           the local API's bearer token (default: $CUTOVER_TOKEN, else the token file)
-  --data DIR          the local cloud's data folder, which holds its token file (default ${DEFAULT_DATA_DIR})
+  --data DIR          the local cloud's data folder, which holds its token and where it listens
+                      (default: $CUTOVER_DATA, else ${DEFAULT_DATA_DIR})
   --json              print the API's JSON`;
 
 export interface ConnectionValues {
@@ -259,7 +262,9 @@ export interface ConnectionValues {
 
 /** A client for the endpoint the options and environment name, with its credentials. */
 export function clientFrom(values: ConnectionValues, env: NodeJS.ProcessEnv = process.env): ApiClient {
-  const endpoint = values.endpoint ?? env.CUTOVER_ENDPOINT ?? DEFAULT_API_ENDPOINT;
+  const endpoint =
+    values.endpoint ??
+    (env.CUTOVER_ENDPOINT || readEndpoints(dataDirFrom(values.data, env))?.api || DEFAULT_API_ENDPOINT);
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -285,7 +290,7 @@ export function clientFrom(values: ConnectionValues, env: NodeJS.ProcessEnv = pr
 function localToken(values: ConnectionValues, env: NodeJS.ProcessEnv): { token: string; source: string } {
   if (values.token !== undefined) return { token: values.token, source: '--token' };
   if (env.CUTOVER_TOKEN) return { token: env.CUTOVER_TOKEN, source: 'CUTOVER_TOKEN' };
-  const path = join(values.data ?? DEFAULT_DATA_DIR, 'token');
+  const path = join(dataDirFrom(values.data, env), 'token');
   if (!existsSync(path)) {
     throw new ApiFailure(
       'NoToken',

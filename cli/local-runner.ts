@@ -1,8 +1,11 @@
 // Runs the local cloud in this process until Ctrl-C, printing where everything is
-// and what to try, then a line for each push, deployment end and alarm change.
+// and what to try, then a line for each push, deployment end and alarm change. Once it
+// listens, it writes its URLs to the data folder's endpoints.json, where the CLI finds them;
+// the commands it suggests name the data folder when it is not the default one.
 // Ctrl-C (or SIGTERM) stops it within seconds, state saved; a second one at once.
 
 import { LocalCloud, type LocalCloudOptions } from '../local/cloud.js';
+import { DEFAULT_DATA_DIR, ENDPOINTS_FILE, writeEndpoints } from '../local/endpoints.js';
 import type { Output } from './output.js';
 
 export async function runLocalCloud(
@@ -11,6 +14,14 @@ export async function runLocalCloud(
 ): Promise<number> {
   const stamp = () => new Date().toISOString().slice(11, 19);
   const cloud = await LocalCloud.start({ ...options, log: (line) => output.out(`${stamp()} ${line}`) });
+  try {
+    writeEndpoints(options.dataDir, { aws: cloud.endpoint, api: cloud.apiEndpoint });
+  } catch (error) {
+    await cloud.stop();
+    throw error;
+  }
+  // What finds this local cloud: nothing with the default folder, else the folder.
+  const data = options.dataDir === DEFAULT_DATA_DIR ? '' : ` --data ${shellWord(options.dataDir)}`;
   const services = Object.entries(options.catalog.services)
     .map(
       ([name, e]) =>
@@ -22,16 +33,28 @@ export async function runLocalCloud(
   output.out(`Cutover's local cloud is running: ${options.speed}× real time, state kept in ${options.dataDir}/
 
   dashboard      ${cloud.apiEndpoint}/   (open it in a browser)
-  HTTP API       ${cloud.apiEndpoint}   (bearer token in ${options.dataDir}/token; the CLI reads it)
+  HTTP API       ${cloud.apiEndpoint}   (bearer token in ${options.dataDir}/token; the CLI reads it,
+                 and both URLs from ${options.dataDir}/${ENDPOINTS_FILE})
   AWS endpoint   ${cloud.endpoint}   (export AWS_ENDPOINT_URL=${cloud.endpoint} for the AWS CLI and SDKs)
   services       ${services}
 
 Try:
-  npx cutover local push ${repo}:v2 --profile healthy   # rolls out, then promotes
-  npx cutover local push ${repo}:v3 --profile faulty    # the 5xx alarm rolls it back
+  npx cutover local push ${repo}:v2 --profile healthy${data}   # rolls out, then promotes
+  npx cutover local push ${repo}:v3 --profile faulty${data}    # the 5xx alarm rolls it back
+  npx cutover status ${first?.[0] ?? 'web'} --watch${data}   # follow its deployment
   aws --endpoint-url ${cloud.endpoint} elbv2 describe-rules --rule-arns ${first?.[1].traffic.productionListenerRule ?? ''}
 
 Ctrl-C stops it; nothing is lost.`);
+  for (const [name, url] of [
+    ['CUTOVER_ENDPOINT', cloud.apiEndpoint],
+    ['CUTOVER_LOCAL_ENDPOINT', cloud.endpoint],
+  ] as const) {
+    const set = process.env[name];
+    if (set && new URL(set, 'http://invalid').origin !== url)
+      output.err(
+        `note: ${name}=${set} in this shell sends the CLI there, not here: unset it to reach this local cloud`,
+      );
+  }
   const signals = new Signals(() => {
     // The state was saved the moment stopping began (LocalCloud.stop saves before it awaits).
     output.err(`stopped at once; state saved in ${options.dataDir}/ when stopping began`);
@@ -44,6 +67,11 @@ Ctrl-C stops it; nothing is lost.`);
   output.out(`stopped; state saved in ${options.dataDir}/`);
   exitIfStillAlive(output);
   return 0;
+}
+
+/** The folder as one shell word: quoted when it holds anything but safe characters. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The first SIGINT or SIGTERM stops the local cloud cleanly; a second one ends it at once. */

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
 import { printJson } from '../output.js';
-import { DEFAULT_ENDPOINT } from './local.js';
+import { LOCAL_AWS_ENDPOINT_HELP, localAwsEndpoint } from '../local-aws-endpoint.js';
 import { DEFAULT_STAGE, LOCAL_STAGE, STACK_SERVICE } from '../../shared/domain/stack-names.js';
 import { SIGNING_ALGORITHM } from '../../shared/domain/ledger-signature.js';
 
@@ -25,8 +25,7 @@ Options:
                       npm run package and osls deploy; ${LOCAL_STAGE} on the local cloud)
   --aws               read KMS in the AWS account your credentials reach, found as the AWS
                       CLI finds them (AWS_PROFILE, aws sso login, environment variables)
-  --endpoint URL      otherwise, the AWS endpoint to read (default: $CUTOVER_LOCAL_ENDPOINT,
-                      else ${DEFAULT_ENDPOINT}, the local cloud's)
+${LOCAL_AWS_ENDPOINT_HELP}
   --region R          the region (default: the key ARN's; else with --aws $AWS_REGION)
   --json              print { keyId, keySpec, signingAlgorithms, publicKeyPem }
 
@@ -51,6 +50,7 @@ export const ledgerKeyCommand: Command = {
         stage: { type: 'string' },
         aws: { type: 'boolean' },
         endpoint: { type: 'string' },
+        data: { type: 'string' },
         region: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -68,7 +68,7 @@ export const ledgerKeyCommand: Command = {
     if (region === undefined || region === '')
       throw new UsageError('cannot tell the region of the key: pass --region, or a key ARN', help);
     const target = local
-      ? { kind: 'local' as const, endpoint: localEndpoint(values.endpoint), region }
+      ? { kind: 'local' as const, endpoint: localAwsEndpoint(values, help), region }
       : { kind: 'aws' as const, region };
     const key = await readPublicKey(target, keyId);
     if (output.json) printJson(output, key);
@@ -132,17 +132,4 @@ async function readPublicKey(
   } finally {
     client.destroy();
   }
-}
-
-function localEndpoint(option: string | undefined): string {
-  const endpoint = option ?? (process.env.CUTOVER_LOCAL_ENDPOINT || DEFAULT_ENDPOINT);
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new UsageError(`--endpoint must be a URL such as ${DEFAULT_ENDPOINT}, not "${endpoint}"`, help);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--endpoint must be an http:// or https:// URL, not "${endpoint}"`, help);
-  return url.origin;
 }

@@ -9,8 +9,17 @@ import { loadCatalogFile } from '../catalog-file.js';
 import { printJson, type Output } from '../output.js';
 import { isProfileName, PROFILES } from '../../local/world/profiles.js';
 import { DEFAULT_KEEP_EXECUTIONS, isKeepExecutions } from '../../local/stepfunctions/retention.js';
-
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4566';
+import {
+  DEFAULT_API_PORT,
+  DEFAULT_AWS_ENDPOINT,
+  DEFAULT_AWS_PORT,
+  DEFAULT_DATA_DIR,
+  dataDirFrom,
+  ENDPOINTS_FILE,
+  FETCH_BLOCKED_PORTS,
+} from '../../local/endpoints.js';
+import { send } from '../http-request.js';
+import { localAwsEndpoint } from '../local-aws-endpoint.js';
 export const DEMO_CATALOG = new URL('../../local/demo-catalog.yml', import.meta.url).pathname;
 
 const help = `Usage: cutover local <start|push> [options]
@@ -21,20 +30,27 @@ const help = `Usage: cutover local <start|push> [options]
       state machines and handlers, and a simulated world (tasks, traffic, metrics,
       alarms) on a clock running N times faster than real time.
         --speed N     simulated seconds per real second (default 60)
-        --data DIR    where everything is kept across restarts (default .cutover)
+        --data DIR    where everything is kept across restarts (default: $CUTOVER_DATA,
+                      else ${DEFAULT_DATA_DIR}); start writes its URLs to ${ENDPOINTS_FILE} there,
+                      so every command finds this local cloud from --data (or $CUTOVER_DATA) alone
         --catalog F   the catalog (default: the demo catalog, local/demo-catalog.yml)
-        --port P      the AWS endpoint's port (default 4566)
-        --api-port P  the HTTP API's and the dashboard's port (default 4600)
+        --port P      the AWS endpoint's port (default ${DEFAULT_AWS_PORT}; 0 picks a free one)
+        --api-port P  the HTTP API's and the dashboard's port (default ${DEFAULT_API_PORT}; 0 picks a free
+                      one; not one of the ports browsers refuse, such as 6566)
         --rps N       simulated requests per second per service (default 20)
         --faults RATE make this share (0 to 1) of AWS requests fail as AWS sometimes does:
                       throttled, a 500, or a slow answer (default 0; see docs/local-cloud.md)
         --keep-executions N  finished executions kept per state machine, with their
                       histories, in state.json (default ${DEFAULT_KEEP_EXECUTIONS}); older ones are forgotten
 
-  cutover local push <repository>:<tag> [--profile P] [--endpoint URL] [--json]
+  cutover local push <repository>:<tag> [--profile P] [--data DIR] [--endpoint URL] [--json]
       Push an image to the local ECR. ECR announces it on EventBridge, as on AWS, and
       every service that deploys the repository starts a deployment. Prints the digest.
         --profile P   how the image behaves: ${Object.keys(PROFILES).join(' | ')} (default healthy)
+        --data DIR    the local cloud's data folder, whose ${ENDPOINTS_FILE} names its AWS
+                      endpoint (default: $CUTOVER_DATA, else ${DEFAULT_DATA_DIR})
+        --endpoint U  the AWS endpoint itself (default: $CUTOVER_LOCAL_ENDPOINT, else the
+                      one in ${ENDPOINTS_FILE}, else ${DEFAULT_AWS_ENDPOINT})
 
 Examples:
   npm start
@@ -59,10 +75,10 @@ async function start(args: string[], output: Output): Promise<number> {
     allowPositionals: true,
     options: {
       speed: { type: 'string', default: '60' },
-      data: { type: 'string', default: '.cutover' },
+      data: { type: 'string' },
       catalog: { type: 'string', default: DEMO_CATALOG },
-      port: { type: 'string', default: '4566' },
-      'api-port': { type: 'string', default: '4600' },
+      port: { type: 'string', default: String(DEFAULT_AWS_PORT) },
+      'api-port': { type: 'string', default: String(DEFAULT_API_PORT) },
       rps: { type: 'string', default: '20' },
       faults: { type: 'string', default: '0' },
       'keep-executions': { type: 'string', default: String(DEFAULT_KEEP_EXECUTIONS) },
@@ -72,8 +88,15 @@ async function start(args: string[], output: Output): Promise<number> {
   if (positionals.length > 0)
     throw new UsageError(`local start takes no arguments, not ${positionals.join(' ')}`, help);
   const speed = positiveNumber(values.speed, '--speed');
-  const port = positiveNumber(values.port, '--port');
-  const apiPort = positiveNumber(values['api-port'], '--api-port');
+  const port = portNumber(values.port, '--port');
+  const apiPort = portNumber(values['api-port'], '--api-port');
+  if (FETCH_BLOCKED_PORTS.has(apiPort))
+    throw new UsageError(
+      `--api-port ${apiPort} is a port browsers refuse to open (a "bad port" in the Fetch standard), ` +
+        'so the dashboard could not be opened there: choose another, such as the default ' +
+        `${DEFAULT_API_PORT}, or 0 for a free one`,
+      help,
+    );
   const rps = positiveNumber(values.rps, '--rps');
   const faultRate = Number(values.faults);
   if (!(faultRate >= 0 && faultRate <= 1))
@@ -91,7 +114,7 @@ async function start(args: string[], output: Output): Promise<number> {
     {
       catalog,
       catalogPath: values.catalog,
-      dataDir: values.data,
+      dataDir: dataDirFrom(values.data),
       speed,
       port,
       apiPort,
@@ -109,7 +132,8 @@ async function push(args: string[], output: Output): Promise<number> {
     allowPositionals: true,
     options: {
       profile: { type: 'string', default: 'healthy' },
-      endpoint: { type: 'string', default: process.env.CUTOVER_LOCAL_ENDPOINT ?? DEFAULT_ENDPOINT },
+      endpoint: { type: 'string' },
+      data: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -125,8 +149,9 @@ async function push(args: string[], output: Output): Promise<number> {
     );
   }
   const [, repository, tag] = match as unknown as [string, string, string];
+  const endpoint = localAwsEndpoint(values, help);
   const { LocalEcr } = await import('../../local/aws/ecr.js');
-  const response = await callLocal(values.endpoint, 'AmazonEC2ContainerRegistry_V20150921.PutImage', {
+  const response = await callLocal(endpoint, 'AmazonEC2ContainerRegistry_V20150921.PutImage', {
     repositoryName: repository,
     imageTag: tag,
     imageManifest: LocalEcr.manifest(repository, tag, values.profile),
@@ -165,26 +190,23 @@ async function signedRequest(endpoint: string, target: string, body: string) {
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, host: url.host },
     body,
   });
-  // fetch sets Host from the URL, to the same value that was signed.
+  // node:http sets Host from the URL, to the same value that was signed.
   const { host: _host, ...headers } = signed.headers;
   return headers;
 }
 
 async function callLocal(endpoint: string, target: string, body: unknown): Promise<unknown> {
-  let response: Response;
+  let response: Awaited<ReturnType<typeof send>>;
   const text = JSON.stringify(body);
+  const headers = await signedRequest(endpoint, target, text);
   try {
-    response = await fetch(endpoint, {
-      method: 'POST',
-      headers: await signedRequest(endpoint, target, text),
-      body: text,
-    });
+    response = await send({ url: endpoint, method: 'POST', headers, body: text, timeoutMs: 30_000 });
   } catch {
     throw new Error(
-      `no local cloud answers at ${endpoint}; start it with npm start (or cutover local start)`,
+      `no local cloud answers at ${endpoint}; start it with npm start (or cutover local start), or pass --data DIR if it keeps its data in another folder`,
     );
   }
-  const payload = (await response.json()) as { __type?: string; message?: string };
+  const payload = parseJson(response.text);
   if (!response.ok) {
     const message = payload.message ?? `the local cloud answered ${response.status}`;
     if (payload.__type === 'RepositoryNotFoundException') {
@@ -195,6 +217,26 @@ async function callLocal(endpoint: string, target: string, body: unknown): Promi
     throw new Error(message);
   }
   return payload;
+}
+
+/** An answer that is not JSON (not the local cloud's) carries no message. */
+function parseJson(text: string): { __type?: string; message?: string } {
+  try {
+    return (JSON.parse(text) ?? {}) as { __type?: string; message?: string };
+  } catch {
+    return {};
+  }
+}
+
+/** A TCP port, 0 to 65535 (0: one the system picks). */
+function portNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535 || text.trim() === '')
+    throw new UsageError(
+      `${flag} must be a port number from 0 to 65535 (0 picks a free one), not ${text}`,
+      help,
+    );
+  return value;
 }
 
 function positiveNumber(text: string, flag: string): number {

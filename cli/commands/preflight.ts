@@ -7,7 +7,9 @@ import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
 import { DEFAULT_CATALOG, loadCatalogFile } from '../catalog-file.js';
 import { printJson, type Output } from '../output.js';
-import { DEFAULT_ENDPOINT, DEMO_CATALOG } from './local.js';
+import { DEMO_CATALOG } from './local.js';
+import { LOCAL_AWS_ENDPOINT_HELP, localAwsEndpoint } from '../local-aws-endpoint.js';
+import { send } from '../http-request.js';
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
 import { DEFAULT_STAGE, functionRoleNames, LOCAL_STAGE } from '../../shared/domain/stack-names.js';
@@ -30,8 +32,7 @@ Each problem is printed with its fix.
 Options:
   --aws               check the AWS account your credentials reach, found as the AWS CLI
                       finds them (AWS_PROFILE, aws sso login, environment variables)
-  --endpoint URL      otherwise, the AWS endpoint to check (default: $CUTOVER_LOCAL_ENDPOINT,
-                      else ${DEFAULT_ENDPOINT}, the local cloud's)
+${LOCAL_AWS_ENDPOINT_HELP}
   --region R          the region (default: with --aws, $AWS_REGION, else the region of the
                       catalog's ARNs; on the local cloud, the region of the catalog's ARNs)
   --stage S           the stage the stack was deployed with, which its role names include
@@ -67,6 +68,7 @@ export const preflightCommand: Command = {
       options: {
         aws: { type: 'boolean' },
         endpoint: { type: 'string' },
+        data: { type: 'string' },
         region: { type: 'string' },
         stage: { type: 'string' },
         catalog: { type: 'string' },
@@ -96,7 +98,7 @@ export const preflightCommand: Command = {
         ? regionOf(catalog)
         : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || regionOf(catalog));
     const target: Target = local
-      ? { kind: 'local', endpoint: localEndpoint(values.endpoint), region }
+      ? { kind: 'local', endpoint: localAwsEndpoint(values, help), region }
       : { kind: 'aws', region };
     const stage = values.stage ?? (local ? LOCAL_STAGE : DEFAULT_STAGE);
     const report = await check(target, catalog, services, stage);
@@ -179,26 +181,12 @@ function print(output: Output, target: Target, report: PreflightReport): void {
   output.out(count === 0 ? 'No problems found.' : `${count} problem${count === 1 ? '' : 's'} found.`);
 }
 
-function localEndpoint(option: string | undefined): string {
-  const endpoint = option ?? (process.env.CUTOVER_LOCAL_ENDPOINT || DEFAULT_ENDPOINT);
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new UsageError(`--endpoint must be a URL such as ${DEFAULT_ENDPOINT}, not "${endpoint}"`, help);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--endpoint must be an http:// or https:// URL, not "${endpoint}"`, help);
-  return url.origin;
-}
-
 async function reachable(endpoint: string): Promise<void> {
   try {
-    const response = await fetch(endpoint, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
-    await response.body?.cancel();
+    await send({ url: endpoint, method: 'HEAD', timeoutMs: 5000 });
   } catch (error) {
     throw new Error(
-      `no AWS endpoint answers at ${endpoint}; start the local cloud with npm start (or cutover local start), pass --endpoint URL, or check AWS itself with --aws`,
+      `no AWS endpoint answers at ${endpoint}; start the local cloud with npm start (or cutover local start), pass --data DIR (its data folder) or --endpoint URL, or check AWS itself with --aws`,
       { cause: error },
     );
   }

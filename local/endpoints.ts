@@ -1,0 +1,64 @@
+// Where a local cloud listens, kept in its data folder so that one setting finds it. `cutover
+// local start` writes its AWS endpoint and HTTP API URLs to `<data folder>/endpoints.json`
+// (0600, as every file there) once both listen; every CLI command reads them from the data
+// folder it is given (--data, else $CUTOVER_DATA, else .cutover), so a local cloud on other
+// ports, or in another folder, needs that one setting and no other. Also here: the default
+// ports and folder, and the ports browsers refuse to open (the dashboard is on the API's port).
+
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DEFAULT_DATA_DIR = '.cutover';
+export const DEFAULT_AWS_PORT = 4566;
+export const DEFAULT_API_PORT = 4600;
+export const DEFAULT_AWS_ENDPOINT = `http://127.0.0.1:${DEFAULT_AWS_PORT}`;
+export const DEFAULT_API_ENDPOINT = `http://127.0.0.1:${DEFAULT_API_PORT}`;
+
+/** The file in the data folder that says where its local cloud listens. */
+export const ENDPOINTS_FILE = 'endpoints.json';
+
+export interface LocalEndpoints {
+  /** The local AWS endpoint, e.g. http://127.0.0.1:4566. */
+  aws: string;
+  /** The HTTP API and the dashboard, e.g. http://127.0.0.1:4600. */
+  api: string;
+}
+
+/** The data folder the CLI uses: --data, else $CUTOVER_DATA, else .cutover. */
+export function dataDirFrom(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return option ?? (env.CUTOVER_DATA || DEFAULT_DATA_DIR);
+}
+
+/** Writes `<dataDir>/endpoints.json`, private to its owner (an older file is tightened too). */
+export function writeEndpoints(dataDir: string, endpoints: LocalEndpoints): void {
+  const path = join(dataDir, ENDPOINTS_FILE);
+  writeFileSync(path, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+  if (process.platform !== 'win32') chmodSync(path, 0o600);
+}
+
+/**
+ * The endpoints a local cloud wrote to `dataDir`, or null when there is no such file (no local
+ * cloud has started there yet) or it is not one this module wrote.
+ */
+export function readEndpoints(dataDir: string): LocalEndpoints | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(join(dataDir, ENDPOINTS_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+  const { aws, api } = (parsed ?? {}) as { aws?: unknown; api?: unknown };
+  return typeof aws === 'string' && typeof api === 'string' ? { aws, api } : null;
+}
+
+/**
+ * The ports the Fetch standard calls "bad ports" (https://fetch.spec.whatwg.org/#port-blocking):
+ * browsers refuse to open them, and so does Node's fetch (undici: "bad port"). The CLI calls
+ * the local cloud with node:http, which has no such list; the dashboard, in a browser, cannot.
+ */
+export const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104,
+  109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515,
+  526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);

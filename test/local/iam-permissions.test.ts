@@ -15,9 +15,15 @@ import { callApi, finished, push, startCloud, until, type CloudHandle } from '..
 const ORPHANS = 'only when a lock outlives its execution (test/reliability/restart.test.ts)';
 const LISTENER = 'only for a catalog that names a listener, not a listener rule';
 
-/** `function action`: made by these runs or not, depending on when a scheduled check runs. */
+/** `function action`: made by these runs or not, depending on timing (a scheduled check, an alarm racing a step). */
 const BY_TIMING: Record<string, string> = {
   'recover-orphans states:DescribeExecution': 'when recovery runs while a deployment holds its lock',
+  'on-alarm states:SendTaskFailure':
+    'when the alarm goes to ALARM during a bake; on a loaded machine the next step may see it first',
+  'check-alarms kms:Sign':
+    'only when a watched alarm already fires as a deployment starts: AlarmsOverridden is signed (test/api/release-safety.test.ts)',
+  'check-alarms kms:GetPublicKey':
+    'only then, for a rollback: the Promoted record that proves its image is checked (test/api/release-safety.test.ts)',
 };
 
 /** `function action`: why no run here makes that request. */
@@ -34,10 +40,7 @@ const NOT_EXERCISED: Record<string, string> = {
     'only when promote --full ends a bake early (test/api/operator-actions.test.ts)',
   'api states:DescribeExecution': 'only when a deployment’s record lags its execution',
   'api elasticloadbalancing:DescribeRules': 'read by the drift route only while nothing deploys',
-  'check-alarms kms:Sign':
-    'only when a watched alarm already fires as a deployment starts: AlarmsOverridden is signed (test/api/release-safety.test.ts)',
-  'check-alarms kms:GetPublicKey':
-    'only then, for a rollback: the Promoted record that proves its image is checked (test/api/release-safety.test.ts)',
+
   ...Object.fromEntries(
     [
       'ecs:DescribeServices',

@@ -2,6 +2,7 @@
 // problems with their paths, and an exit code. Never a stack trace for bad input.
 
 import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError } from './errors.js';
+import type { Command } from './command.js';
 import type { Problem } from '../shared/domain/errors.js';
 
 export interface ErrorReport {
@@ -22,8 +23,10 @@ const BAD_INPUT = new Set([
   'DataFolderInvalid',
 ]);
 
-export function errorReport(error: unknown, help?: string): ErrorReport {
+/** `command`: the command that was run, if the command line named one. */
+export function errorReport(error: unknown, command?: Pick<Command, 'name' | 'help'>): ErrorReport {
   if (error instanceof UsageError) {
+    const help = error.help ?? command?.help;
     const hint = help === undefined ? '' : `\n\n${help}`;
     return {
       exitCode: EXIT_BAD_INPUT,
@@ -32,10 +35,12 @@ export function errorReport(error: unknown, help?: string): ErrorReport {
     };
   }
   if (isParseArgsError(error)) {
+    const message = parseArgsMessage(error, command?.name);
+    const help = command === undefined ? 'cutover --help' : `cutover ${command.name} --help`;
     return {
       exitCode: EXIT_BAD_INPUT,
-      text: `cutover: ${error.message}\nRun with --help to see the options.`,
-      body: { code: 'UsageError', message: error.message },
+      text: `cutover: ${message}\nRun "${help}" to see its options.`,
+      body: { code: 'UsageError', message },
     };
   }
   if (error instanceof Error && BAD_INPUT.has(error.name)) {
@@ -55,7 +60,26 @@ export function errorReport(error: unknown, help?: string): ErrorReport {
   };
 }
 
-function isParseArgsError(error: unknown): error is Error {
+/** Node's parseArgs message, said for a person: what was wrong, with which option, in which command. */
+function parseArgsMessage(error: Error & { code: string }, name = 'cutover'): string {
+  const command = name === 'cutover' ? name : `cutover ${name}`;
+  const text = error.message;
+  const option = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?'/.exec(text)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const unknown = /^Unknown option '([^']*)'/.exec(text)?.[1];
+    if (unknown !== undefined) return `Unknown option '${unknown}' for ${command}`;
+  }
+  if (option !== undefined && /argument (missing|is ambiguous)/.test(text))
+    return `Option '${option}' needs a value: ${option} <value>`;
+  if (option !== undefined && text.includes('does not take an argument'))
+    return `Option '${option}' takes no value`;
+  const positional = /^Unexpected argument '([^']*)'/.exec(text)?.[1];
+  if (positional !== undefined)
+    return `Unexpected argument '${positional}': ${command} takes no arguments besides its options`;
+  return text.split('\n')[0]!;
+}
+
+function isParseArgsError(error: unknown): error is Error & { code: string } {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }

@@ -1,7 +1,10 @@
-// Entry point of the `cutover` CLI: finds the command, runs it, and turns every
-// error into a clear message and an exit code (0 ok, 1 failed, 2 bad usage or input).
+// Entry point of the `cutover` CLI: finds the command (or the nearest, for a mistyped one),
+// runs it, and turns every error into a clear message and an exit code (0 ok, 1 failed,
+// 2 bad usage or input). `--version` prints package.json's version.
 
+import { readFileSync } from 'node:fs';
 import { UsageError, EXIT_BAD_INPUT, EXIT_FAILED } from './errors.js';
+import { nearest } from './nearest.js';
 import { processOutput, type Output } from './output.js';
 import { jsonText, printableOutput } from './printable.js';
 import { errorReport } from './error-report.js';
@@ -48,7 +51,21 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Every command takes --json for machine-readable output and --help for details.
+cutover --version (or -V) prints the version.
 Exit codes: 0 ok, 1 failed or rolled back, 2 bad usage or input.`;
+
+/** The version in package.json: the CLI runs in place, next to it. */
+export function cliVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+function unknownCommand(name: string): UsageError {
+  const names = COMMANDS.map((c) => c.name);
+  const meant = nearest(name, names);
+  const guess = meant === undefined ? '' : `; did you mean ${meant}?`;
+  return new UsageError(`unknown command "${name}"${guess}`, 'Run "cutover --help" to see every command.');
+}
 
 export async function main(argv: readonly string[], output?: Output): Promise<number> {
   const json = argv.includes('--json');
@@ -59,16 +76,20 @@ export async function main(argv: readonly string[], output?: Output): Promise<nu
     io.out(HELP);
     return name === undefined ? EXIT_BAD_INPUT : 0;
   }
+  if (name === '--version' || name === '-V') {
+    io.out(io.json ? jsonText({ version: cliVersion() }, 2) : `cutover ${cliVersion()}`);
+    return 0;
+  }
   const command = COMMANDS.find((c) => c.name === name);
   try {
-    if (command === undefined) throw new UsageError(`unknown command "${name}"`, HELP);
+    if (command === undefined) throw unknownCommand(name);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.out(command.help);
       return 0;
     }
     return await command.run(rest, io);
   } catch (error) {
-    const report = errorReport(error, command?.help);
+    const report = errorReport(error, command);
     if (io.json) io.out(jsonText({ error: report.body }, 2));
     else io.err(report.text);
     return report.exitCode;

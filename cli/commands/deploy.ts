@@ -8,6 +8,8 @@ import { formatDuration, printJson, type Output } from '../output.js';
 import { clientFrom, CONNECTION_HELP, CONNECTION_OPTIONS, reportingApiFailures } from '../api-client.js';
 import { exitCodeOf, follow, pollInterval, shortImage, stepsThatFit, watchMode } from './status.js';
 import type { DeploymentPlan } from '../../shared/domain/plan.js';
+import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
+import { isPresetName, unknownPreset } from '../../shared/domain/schedule.js';
 
 const help = `Usage: cutover deploy <service> --image <repository@sha256:digest> [options]
 
@@ -70,6 +72,9 @@ export const deployCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('deploy takes exactly one service name', help);
     if (values.image === undefined)
       throw new UsageError('deploy needs --image <repository@sha256:digest>', help);
+    // Said here, before any call: the API would refuse it the same way.
+    if (values.preset !== undefined && !isPresetName(values.preset))
+      throw new DeploymentRequestInvalid([{ path: 'preset', message: unknownPreset(values.preset) }]);
     const client = clientFrom(values);
     const started = await client.post<Started>('/deployments', {
       service: positionals[0]!,

@@ -16,7 +16,7 @@
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
 import { alarmNames, STRATEGIES, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
 import { gatesOf, listGates, requiredGates, type Gate } from './gates.js';
-import { isPresetName, type PresetName, type TrafficStep } from './schedule.js';
+import { isPresetName, unknownPreset, type PresetName, type TrafficStep } from './schedule.js';
 import { resolveStrategy, strategyForPreset, strategyProblems, type StrategyChoice } from './strategy.js';
 
 export type PlanStep =
@@ -136,7 +136,7 @@ function chooseStrategy(
     problems.push({ path: 'strategy', message: `must be one of: ${known.join(', ')}` });
   }
   if (options.preset !== undefined && !isPresetName(options.preset)) {
-    problems.push({ path: 'preset', message: `unknown preset "${options.preset}"` });
+    problems.push({ path: 'preset', message: unknownPreset(options.preset) });
   }
   const batch = options.batchPercent ?? entry.rolling?.batchPercent ?? 25;
   if (!Number.isInteger(batch) || batch < 1 || batch > 100) {

@@ -64,6 +64,11 @@ export function isPresetName(name: string): name is PresetName {
   return (PRESET_NAMES as readonly string[]).includes(name);
 }
 
+/** The problem with a preset name that is none: the name, and the ones there are. */
+export function unknownPreset(name: string): string {
+  return `unknown preset "${name}"; the presets are ${PRESET_NAMES.join(', ')}`;
+}
+
 export function presetSpec(name: PresetName): ScheduleSpec {
   return structuredClone(PRESETS[name]);
 }

@@ -2,7 +2,7 @@
 // the overrides a deploy request may carry (`--strategy`, `--preset`).
 
 import type { Problem } from './errors.js';
-import { buildSchedule, isPresetName, presetSpec, scheduleProblems } from './schedule.js';
+import { buildSchedule, isPresetName, presetSpec, scheduleProblems, unknownPreset } from './schedule.js';
 import type { PresetName, ScheduleSpec, TrafficStep } from './schedule.js';
 import type { Strategy } from './catalog-schema.js';
 
@@ -63,7 +63,7 @@ export function strategyProblems(choice: StrategyChoice): Problem[] {
     ];
   }
   if (preset !== undefined) {
-    if (!isPresetName(preset)) return [{ path: 'preset', message: `unknown preset "${String(preset)}"` }];
+    if (!isPresetName(preset)) return [{ path: 'preset', message: unknownPreset(String(preset)) }];
     if (PRESETS_BY_STRATEGY[strategy].includes(preset)) return [];
     return [
       {

@@ -41,7 +41,7 @@ function modes(root: string): { path: string; folder: boolean; mode: number }[] 
 function startCli(dir: string) {
   return spawnSync(
     process.execPath,
-    [CLI, 'local', 'start', '--data', dir, '--catalog', SCENARIOS, '--port', '1', '--api-port', '1'],
+    [CLI, 'local', 'start', '--data', dir, '--catalog', SCENARIOS, '--port', '1', '--api-port', '2'],
     { encoding: 'utf8', timeout: 60_000 },
   );
 }

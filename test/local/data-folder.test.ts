@@ -63,7 +63,7 @@ function ledgerKeyFile(dir: string): string {
 function startCli(dataDir: string) {
   return spawnSync(
     process.execPath,
-    [CLI, 'local', 'start', '--data', dataDir, '--catalog', SCENARIOS, '--port', '1', '--api-port', '1'],
+    [CLI, 'local', 'start', '--data', dataDir, '--catalog', SCENARIOS, '--port', '1', '--api-port', '2'],
     { encoding: 'utf8', timeout: 60_000 },
   );
 }

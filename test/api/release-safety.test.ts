@@ -194,6 +194,11 @@ describe('reproduction 2: a rollback never deploys an image that was aborted', (
 describe('reproduction 3: a bad live release is rolled back while its alarm fires', () => {
   const service = 'linear';
 
+  async function alarmState(name: string): Promise<string | undefined> {
+    const { body } = await api<{ alarms: { name: string; state: string }[] }>('GET', `/services/${name}`);
+    return body.alarms.find((a) => a.name === `${name}-5xx-rate`)?.state;
+  }
+
   it('faulty image promoted in full at 10%, its alarm fires; rollback restores the previous promoted release', async () => {
     const good = await pushed(service, 'v2');
     await waitFor(good.id, (d) => d.status === 'running' && (d.weights?.candidate ?? 0) >= 10, '10%');
@@ -204,6 +209,9 @@ describe('reproduction 3: a bad live release is rolled back while its alarm fire
     // promotion then rolls back, as it must): push another until one is promoted.
     let live: DeploymentView | undefined;
     for (let attempt = 0; attempt < 4 && live?.status !== 'promoted'; attempt++) {
+      // After a rolled-back attempt, its alarm must clear first, or the next push is refused.
+      if (attempt > 0)
+        await until(async () => (await alarmState(service)) === 'OK', 'the 5xx alarm back to OK');
       const faulty = await pushed(service, `v3-${attempt}`, 'faulty');
       await waitFor(faulty.id, (d) => d.status === 'running' && (d.weights?.candidate ?? 0) >= 10, '10%');
       const full = await api('POST', `/deployments/${faulty.id}/promote`, { full: true, reason: 'ship it' });

@@ -3,20 +3,11 @@
 // cut mid-write leaves the previous state intact; and readable by its owner alone (0600), as
 // are the files dynalite has made since the last save (data-folder-access.ts).
 
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivate } from './data-folder-access.js';
 import { DataFolderInvalid } from './errors.js';
+import { writeDurably } from './durable-file.js';
 
 export const STATE_VERSION = 1;
 
@@ -68,18 +59,8 @@ export function loadState(dataDir: string): SavedState | null {
 export function saveState(dataDir: string, state: SavedState): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = statePath(dataDir);
-  // On disk before the rename, and the rename on disk before returning: after a power cut the
-  // file is the previous state or this one, never an empty or partial file. Created afresh, so
-  // its mode is 0600 even where a crash left a temporary file behind.
-  rmSync(`${path}.tmp`, { force: true });
-  writeFileSync(`${path}.tmp`, JSON.stringify(state), { flush: true, mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  // After a power cut the file is the previous state or this one, never an empty or partial one.
+  writeDurably(path, JSON.stringify(state));
   // LevelDB makes its files with the umask's mode; a handful of files, checked in microseconds.
   makePrivate(join(dataDir, 'dynamodb'));
-  const folder = openSync(dataDir, 'r');
-  try {
-    fsyncSync(folder);
-  } finally {
-    closeSync(folder);
-  }
 }

@@ -3,20 +3,10 @@
 // a key signs with the same material after a restart. Keys are found by id, key ARN,
 // alias name or alias ARN, as KMS resolves a KeyId.
 
-import {
-  chmodSync,
-  closeSync,
-  fsyncSync,
-  openSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AwsError } from './service.js';
+import { writeDurably } from '../durable-file.js';
 
 export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 
@@ -88,7 +78,7 @@ export class KmsKeyStore {
   /** Saves a key (new or changed) to its own file, readable by this user only. */
   save(key: StoredKey): void {
     this.keys.set(key.keyId, key);
-    writeAtomically(join(this.folder, `${key.keyId}.json`), JSON.stringify(key));
+    writeDurably(join(this.folder, `${key.keyId}.json`), JSON.stringify(key));
   }
 
   saveAlias(alias: StoredAlias): void {
@@ -156,19 +146,6 @@ export class KmsKeyStore {
   }
 
   private writeAliases(): void {
-    writeAtomically(join(this.folder, 'aliases.json'), JSON.stringify(this.allAliases()));
-  }
-}
-
-/** The file whole, on disk (and its rename too) before this returns: a crash never loses a key. */
-function writeAtomically(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text, { mode: 0o600, flush: true });
-  chmodSync(`${path}.tmp`, 0o600);
-  renameSync(`${path}.tmp`, path);
-  const folder = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(folder);
-  } finally {
-    closeSync(folder);
+    writeDurably(join(this.folder, 'aliases.json'), JSON.stringify(this.allAliases()));
   }
 }

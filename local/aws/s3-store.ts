@@ -3,20 +3,10 @@
 // (every version and delete marker, oldest first) and `s3/<bucket>/blobs/<versionId>` (each
 // version's bytes). Each write replaces a file atomically.
 
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { writeDurably } from '../durable-file.js';
 
 export type Retention = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -96,7 +86,7 @@ export class S3Store {
     const existing = this.buckets.get(record.name);
     this.buckets.set(record.name, { record, versions: existing?.versions ?? [] });
     mkdirSync(join(this.folder, record.name, 'blobs'), { recursive: true, mode: 0o700 });
-    writeAtomically(join(this.folder, record.name, 'bucket.json'), JSON.stringify(record));
+    writeDurably(join(this.folder, record.name, 'bucket.json'), JSON.stringify(record));
   }
 
   deleteBucket(name: string): void {
@@ -126,7 +116,7 @@ export class S3Store {
     if (version.versionId === 'null') {
       entry.versions = entry.versions.filter((v) => !(v.key === version.key && v.versionId === 'null'));
     }
-    if (body !== undefined) writeAtomically(join(this.folder, bucket, 'blobs', blobName(version)), body);
+    if (body !== undefined) writeDurably(join(this.folder, bucket, 'blobs', blobName(version)), body);
     entry.versions.push(version);
     this.saveVersions(bucket);
   }
@@ -140,7 +130,7 @@ export class S3Store {
 
   private saveVersions(bucket: string): void {
     const entry = this.buckets.get(bucket)!;
-    writeAtomically(join(this.folder, bucket, 'versions.json'), JSON.stringify(entry.versions));
+    writeDurably(join(this.folder, bucket, 'versions.json'), JSON.stringify(entry.versions));
   }
 }
 
@@ -149,17 +139,4 @@ function blobName(version: VersionRecord): string {
   return version.versionId === 'null'
     ? `null-${createHash('sha256').update(version.key).digest('hex')}`
     : version.versionId;
-}
-
-/** The file whole, on disk (and its rename too) before this returns, as S3 answers only durable writes. */
-function writeAtomically(path: string, data: string | Buffer): void {
-  // Readable by the data folder's owner alone (data-folder-access.ts).
-  writeFileSync(`${path}.tmp`, data, { flush: true, mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
-  const folder = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(folder);
-  } finally {
-    closeSync(folder);
-  }
 }

@@ -5,14 +5,14 @@
 // and a forged `RELEASE 99 promoted` line, a C1 CSI, a right-to-left override. `cutover releases`
 // and `cutover status` print every one of them escaped, on the line it belongs to.
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_TABLE } from '../../local/cloud.js';
 import { KmsRecordSigner } from '../../shared/aws/kms-ledger-keys.js';
 import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { signRecord } from '../../shared/domain/ledger-signature.js';
+import { documentsAt } from '../support/local-cloud.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
 
 const SERVICE = 'allatonce';
@@ -49,13 +49,7 @@ beforeAll(async () => {
     type: 'RolledBack',
     detail: { reason: { kind: 'operator', message: REASON } },
   });
-  const table = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: cloud.handle.cloud.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  const table = documentsAt(cloud.handle.cloud.endpoint);
   // Signed as a ledger writer signs: with the credentials of one of their roles.
   const local = cloud.handle.cloud;
   const kms = new KMSClient({

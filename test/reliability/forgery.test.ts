@@ -5,13 +5,13 @@
 // rollback, releases and drift refuse to act (409 LedgerBroken), while a break-glass rollback
 // still redeploys the image the operator names, and says so in the ledger.
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEPLOYMENTS_TABLE, LEDGER_TABLE } from '../../local/cloud.js';
 import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
-import { callApi, until } from '../support/local-cloud.js';
+import { callApi, until, documentsAt } from '../support/local-cloud.js';
 
 let cloud: CliCloud;
 let table: DynamoDBDocumentClient;
@@ -21,13 +21,7 @@ const SERVICE = 'allatonce';
 beforeAll(async () => {
   vi.stubEnv('CUTOVER_POLL_MS', '50');
   cloud = await startCliCloud();
-  table = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: cloud.handle.cloud.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  table = documentsAt(cloud.handle.cloud.endpoint);
   const id = await cloud.deploy(SERVICE, cloud.pushed(SERVICE, 'v2'));
   await cloud.untilExecutionEnded(id);
   records = (await cloud.handle.clients.ledger.list(SERVICE)) as LedgerRecord[];
@@ -110,13 +104,7 @@ describe('forgeries replayed against the local cloud', () => {
   });
 
   it('the newest records cut off and the head anchor moved back: the anchor bucket shows it', async () => {
-    const raw = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: cloud.handle.cloud.dynaliteEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
+    const raw = documentsAt(cloud.handle.cloud.dynaliteEndpoint);
     // Past the endpoint (the table's resource policy refuses DeleteItem to everyone there).
     const kept = (await cloud.handle.clients.ledger.list(SERVICE)) as LedgerRecord[];
     const cut = kept.filter((r) => r.seq >= records.at(-1)!.seq);

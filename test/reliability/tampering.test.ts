@@ -4,13 +4,13 @@
 // refuses DeleteItem to everyone, so deletions go to dynalite directly, as someone with the
 // machine's disk could make them.
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LEDGER_TABLE } from '../../local/cloud.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
-import { until } from '../support/local-cloud.js';
+import { until, documentsAt } from '../support/local-cloud.js';
 
 let cloud: CliCloud;
 let table: DynamoDBDocumentClient;
@@ -22,20 +22,8 @@ const SERVICE = 'allatonce';
 beforeAll(async () => {
   vi.stubEnv('CUTOVER_POLL_MS', '50');
   cloud = await startCliCloud();
-  table = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: cloud.handle.cloud.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
-  raw = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: cloud.handle.cloud.dynaliteEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  table = documentsAt(cloud.handle.cloud.endpoint);
+  raw = documentsAt(cloud.handle.cloud.dynaliteEndpoint);
   // Two releases on top of the seeded one: a chain with something in the middle to break.
   for (const tag of ['v2', 'v3']) {
     const id = await cloud.deploy(SERVICE, cloud.pushed(SERVICE, tag));

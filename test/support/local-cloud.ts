@@ -247,3 +247,14 @@ export async function stopCleanly(handle: CloudHandle | undefined): Promise<void
   }
   await handle.stop();
 }
+
+/** A DynamoDB document client on `endpoint` with the administrator's credentials (the AWS endpoint, or dynalite's own). */
+export function documentsAt(endpoint: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+}

@@ -99,8 +99,7 @@ async function checkService(world: World, model: Model, service: Service, atRest
 /** Settles every service, then checks each; a service waiting for a person is not at rest. */
 async function checkAll(world: World, model: Model): Promise<void> {
   for (const service of SERVICES) {
-    await world.settle(service);
-    const waiting = (await world.current(service))?.waitingForApproval === true;
+    const { waiting } = await world.settle(service);
     await checkService(world, model, service, !waiting);
   }
 }

@@ -89,10 +89,13 @@ export class World {
   /**
    * Waits until no deployment of the service runs and its lock is free, or the one that runs
    * waits for a person, and it stays so for half a real second: a push is delivered and started asynchronously,
-   * so a moment with nothing running may come before its deployment does.
+   * so a moment with nothing running may come before its deployment does. A record that
+   * waits for approval counts only while its execution runs: after a restart, the record of
+   * a cut-off execution still says so until recovery rolls it back. Returns whether it waits.
    */
-  async settle(service: Service): Promise<void> {
+  async settle(service: Service): Promise<{ waiting: boolean }> {
     let quiet = 0;
+    let waiting = false;
     await until(
       async () => {
         const running = this.handle.cloud.stepFunctions
@@ -100,13 +103,15 @@ export class World {
           .some((e) => e.name.startsWith(`${service}-`));
         const current = await this.current(service);
         const locked = (await this.handle.clients.locks.holder(service)) !== null;
-        const settled = (!running && current === null && !locked) || current?.waitingForApproval === true;
+        waiting = running && current?.waitingForApproval === true;
+        const settled = (!running && current === null && !locked) || waiting;
         quiet = settled ? quiet + 1 : 0;
         return quiet >= 10;
       },
       `${service} to settle`,
       90_000,
     );
+    return { waiting };
   }
 
   /** The image the PRIMARY task set runs, its target group, and how many task sets there are. */

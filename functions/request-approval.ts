@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
-import { requestApproval } from '../shared/engine/bake.js';
+import { requestApproval } from '../shared/engine/approval.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';

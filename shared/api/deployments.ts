@@ -107,7 +107,7 @@ export async function getDeployment(deps: ApiDeps, _request: ApiRequest, id: str
     const traffic = trafficHistory(deployment, records.reverse());
     return {
       status: 200,
-      body: deploymentView(deployment, entry, deps.clock.now(), alarms, execution, traffic),
+      body: deploymentView(deployment, entry, deps.clock.now(), alarms, execution, traffic, deps.clock.speed),
     };
   }
   // No record yet: the execution may be starting, or it ended before it took the lock.

@@ -19,6 +19,7 @@ export function deploymentView(
   alarms: Record<string, AlarmState>,
   execution: ExecutionSummary | null,
   traffic: WeightsAt[] = [],
+  speed = 1,
 ) {
   const steps = entry === undefined ? [] : stepsOf(deployment, entry, traffic);
   return {
@@ -40,7 +41,11 @@ export function deploymentView(
         }
       : null,
     approval: deployment.approval
-      ? { expiresAt: new Date(deployment.approval.expiresAt).toISOString() }
+      ? {
+          expiresAt: new Date(deployment.approval.expiresAt).toISOString(),
+          // Real seconds a person has left to answer (the local cloud's clock runs `speed` times faster).
+          secondsLeft: Math.max(0, Math.round((deployment.approval.expiresAt - now) / 1000 / speed)),
+        }
       : null,
     promoteFull: deployment.promoteFull ?? false,
     analysis: deployment.analysis ? analysisView(deployment.analysis) : null,

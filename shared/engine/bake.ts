@@ -67,36 +67,3 @@ export async function endBake(
   await deps.watchers.unwatch(deployment.deploymentId, deployment.bake.alarms);
   return deps.deployments.update(deployment.deploymentId, { bake: undefined });
 }
-
-/**
- * Pauses for a person: stores the approval token that `approve` and `abort` use. `because`
- * says why: the catalog requires approval, or the final canary analysis was marginal.
- */
-export async function requestApproval(
-  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'events'>,
-  spec: DeploymentSpec,
-  token: string,
-  because: 'approval required' | 'analysis marginal' = 'approval required',
-): Promise<void> {
-  const deployment = await loadDeployment(deps, spec.deploymentId);
-  const now = deps.clock.now();
-  const timeout = spec.settings.approval.timeoutSeconds;
-  const expiresAt = now + timeout * 1000;
-  const phase = because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
-  // The rule is kept with the wait, so the catalog the deployment started with decides who may answer.
-  const separateApprover = spec.settings.approval.separateApprover ? (true as const) : undefined;
-  await advance(deps, deployment, phase, timeout, {
-    approval: { token, requestedAt: now, expiresAt, separateApprover },
-  });
-  await deps.events.publish({
-    detailType: 'Approval Needed',
-    detail: {
-      deploymentId: spec.deploymentId,
-      service: spec.service,
-      release: deployment.release,
-      image: spec.image,
-      expiresAt: new Date(expiresAt).toISOString(),
-      because,
-    },
-  });
-}

@@ -11,10 +11,15 @@ export interface Clock {
    * leaves it out, and a use case then looks once and lets the state machine's Retry wait.
    */
   sleep?(ms: number): Promise<void>;
+  /**
+   * Simulated seconds per real second: absent (1) on AWS. The local cloud runs faster than
+   * real time, and a person's time left is shown in real seconds.
+   */
+  readonly speed?: number;
 }
 
 /** A clock that can also wait: what handlers get. */
-export type WaitingClock = Required<Clock>;
+export type WaitingClock = Required<Pick<Clock, 'now' | 'sleep'>> & Pick<Clock, 'speed'>;
 
 export const systemClock: WaitingClock = {
   now: () => Date.now(),

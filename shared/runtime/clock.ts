@@ -9,6 +9,9 @@ let current: WaitingClock = systemClock;
 export const processClock: WaitingClock = {
   now: () => current.now(),
   sleep: (ms) => current.sleep(ms),
+  get speed() {
+    return current.speed;
+  },
 };
 
 export function useClock(clock: WaitingClock): void {

@@ -79,7 +79,7 @@ describe('renderDeployment', () => {
       bake: null,
       weights: { stable: 100, candidate: 0 },
       alarms: [{ name: 'web-5xx-rate', state: 'ALARM' as const }],
-      approval: { expiresAt: '2026-11-27T18:00:00.000Z' },
+      approval: { expiresAt: '2026-11-27T18:00:00.000Z', secondsLeft: 60 },
       reason: {
         kind: 'alarm' as const,
         message: 'alarm web-5xx-rate went to ALARM',

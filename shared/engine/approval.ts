@@ -1,0 +1,40 @@
+// A wait for a person: the approval the catalog requires, or the go-ahead a marginal canary
+// analysis asks for. The step stores the token that `approve` and `abort` use, with the
+// instant the wait times out, and announces it on EventBridge.
+
+import type { DeploymentSpec } from '../domain/deployment-request.js';
+import type { EngineDeps } from './deps.js';
+import { advance, loadDeployment } from './progress.js';
+
+/**
+ * Pauses for a person: stores the approval token that `approve` and `abort` use. `because`
+ * says why: the catalog requires approval, or the final canary analysis was marginal.
+ */
+export async function requestApproval(
+  deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'events'>,
+  spec: DeploymentSpec,
+  token: string,
+  because: 'approval required' | 'analysis marginal' = 'approval required',
+): Promise<void> {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const now = deps.clock.now();
+  const timeout = spec.settings.approval.timeoutSeconds;
+  const expiresAt = now + timeout * 1000;
+  const phase = because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
+  // The rule is kept with the wait, so the catalog the deployment started with decides who may answer.
+  const separateApprover = spec.settings.approval.separateApprover ? (true as const) : undefined;
+  await advance(deps, deployment, phase, timeout, {
+    approval: { token, requestedAt: now, expiresAt, separateApprover },
+  });
+  await deps.events.publish({
+    detailType: 'Approval Needed',
+    detail: {
+      deploymentId: spec.deploymentId,
+      service: spec.service,
+      release: deployment.release,
+      image: spec.image,
+      expiresAt: new Date(expiresAt).toISOString(),
+      because,
+    },
+  });
+}

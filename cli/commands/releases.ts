@@ -17,7 +17,7 @@ import {
   type ApiClient,
 } from '../api-client.js';
 import { shortDigest } from './status.js';
-import type { releasesView } from '../../shared/api/views.js';
+import type { releasesView } from '../../shared/api/releases-view.js';
 import { ledgerExport } from '../../shared/domain/ledger-export.js';
 
 const help = `Usage: cutover releases <service> [options]

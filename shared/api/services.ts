@@ -14,7 +14,7 @@ import { badRequest, conflict, notFound } from './errors.js';
 import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
 import { startDeployment } from './deployments.js';
 import { giveBack, handoverEffect, handoverFrom, takeOver } from './rollback-handover.js';
-import { releasesView, type ReleaseView } from './views.js';
+import { releasesView, type ReleaseView } from './releases-view.js';
 
 function entryOf(deps: ApiDeps, name: string) {
   const entry = getService(deps.catalog, name);

@@ -7,7 +7,12 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
 import { printJson } from '../output.js';
-import { LOCAL_AWS_ENDPOINT_HELP, localAwsEndpoint } from '../local-aws-endpoint.js';
+import {
+  ACCOUNT_OPTIONS,
+  accountTarget,
+  LOCAL_AWS_ENDPOINT_HELP,
+  type AccountTarget,
+} from '../local-aws-endpoint.js';
 import { DEFAULT_STAGE, LOCAL_STAGE, STACK_SERVICE } from '../../shared/domain/stack-names.js';
 import { SIGNING_ALGORITHM } from '../../shared/domain/ledger-signature.js';
 
@@ -45,31 +50,20 @@ export const ledgerKeyCommand: Command = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: {
-        'key-id': { type: 'string' },
-        stage: { type: 'string' },
-        aws: { type: 'boolean' },
-        endpoint: { type: 'string' },
-        data: { type: 'string' },
-        region: { type: 'string' },
-        json: { type: 'boolean' },
-      },
+      options: { ...ACCOUNT_OPTIONS, 'key-id': { type: 'string' } },
     });
     if (positionals.length > 0) throw new UsageError('ledger-key takes no arguments, only options', help);
-    if (values.aws && values.endpoint !== undefined)
-      throw new UsageError('use --aws or --endpoint, not both', help);
-    const local = !values.aws;
-    const stage = values.stage ?? (local ? LOCAL_STAGE : DEFAULT_STAGE);
-    const keyId = values['key-id'] ?? `alias/${STACK_SERVICE}-${stage}-ledger`;
-    const region =
-      values.region ??
-      (keyId.startsWith('arn:') ? keyId.split(':')[3] : undefined) ??
-      (local ? 'us-east-1' : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION);
-    if (region === undefined || region === '')
-      throw new UsageError('cannot tell the region of the key: pass --region, or a key ARN', help);
-    const target = local
-      ? { kind: 'local' as const, endpoint: localAwsEndpoint(values, help), region }
-      : { kind: 'aws' as const, region };
+    const keyArg = values['key-id'];
+    const { target, stage } = accountTarget(values, help, (local) => {
+      const region =
+        values.region ??
+        (keyArg?.startsWith('arn:') ? keyArg.split(':')[3] : undefined) ??
+        (local ? 'us-east-1' : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION);
+      if (region === undefined || region === '')
+        throw new UsageError('cannot tell the region of the key: pass --region, or a key ARN', help);
+      return region;
+    });
+    const keyId = keyArg ?? `alias/${STACK_SERVICE}-${stage}-ledger`;
     const key = await readPublicKey(target, keyId);
     if (output.json) printJson(output, key);
     else output.out(key.publicKeyPem.trimEnd());
@@ -84,10 +78,7 @@ interface LedgerPublicKey {
   publicKeyPem: string;
 }
 
-async function readPublicKey(
-  target: { kind: 'aws' | 'local'; endpoint?: string; region: string },
-  keyId: string,
-): Promise<LedgerPublicKey> {
+async function readPublicKey(target: AccountTarget, keyId: string): Promise<LedgerPublicKey> {
   const [{ GetPublicKeyCommand, KMSClient }, { sdkConfig }, { publicKeyFrom }] = await Promise.all([
     import('@aws-sdk/client-kms'),
     import('../aws-clients.js'),

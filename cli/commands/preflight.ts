@@ -8,7 +8,12 @@ import { BadInput, UsageError } from '../errors.js';
 import { DEFAULT_CATALOG, loadCatalogFile } from '../catalog-file.js';
 import { printJson, type Output } from '../output.js';
 import { DEMO_CATALOG } from './local.js';
-import { LOCAL_AWS_ENDPOINT_HELP, localAwsEndpoint } from '../local-aws-endpoint.js';
+import {
+  ACCOUNT_OPTIONS,
+  accountTarget,
+  LOCAL_AWS_ENDPOINT_HELP,
+  type AccountTarget,
+} from '../local-aws-endpoint.js';
 import { send } from '../http-request.js';
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
@@ -50,12 +55,7 @@ Examples:
   cutover preflight web --aws --region eu-west-1 --stage prod --catalog catalog.yml
   cutover preflight --aws --json`;
 
-interface Target {
-  kind: 'aws' | 'local';
-  /** The endpoint called; none on AWS (the SDK's own). */
-  endpoint?: string;
-  region: string;
-}
+type Target = AccountTarget;
 
 export const preflightCommand: Command = {
   name: 'preflight',
@@ -65,19 +65,9 @@ export const preflightCommand: Command = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: {
-        aws: { type: 'boolean' },
-        endpoint: { type: 'string' },
-        data: { type: 'string' },
-        region: { type: 'string' },
-        stage: { type: 'string' },
-        catalog: { type: 'string' },
-        json: { type: 'boolean' },
-      },
+      options: { ...ACCOUNT_OPTIONS, catalog: { type: 'string' } },
     });
     if (positionals.length > 1) throw new UsageError('preflight takes at most one service name', help);
-    if (values.aws && values.endpoint !== undefined)
-      throw new UsageError('use --aws or --endpoint, not both', help);
     const local = !values.aws;
     const catalogFile =
       values.catalog ??
@@ -92,15 +82,15 @@ export const preflightCommand: Command = {
       );
     }
     // The local cloud plays the region of the catalog's ARNs, whatever the shell's AWS_REGION says.
-    const region =
-      values.region ??
-      (local
-        ? regionOf(catalog)
-        : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || regionOf(catalog));
-    const target: Target = local
-      ? { kind: 'local', endpoint: localAwsEndpoint(values, help), region }
-      : { kind: 'aws', region };
-    const stage = values.stage ?? (local ? LOCAL_STAGE : DEFAULT_STAGE);
+    const { target, stage } = accountTarget(
+      values,
+      help,
+      (local) =>
+        values.region ??
+        (local
+          ? regionOf(catalog)
+          : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || regionOf(catalog)),
+    );
     const report = await check(target, catalog, services, stage);
     if (output.json) printJson(output, { target, catalog: catalogFile, ...report });
     else print(output, target, report);

@@ -5,22 +5,19 @@
 // and canary, which the catalog no longer names, is left alone with a warning naming it.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBalancerDimension, targetGroupDimension } from '../../local/aws/elbv2.js';
-import { LocalCloud } from '../../local/cloud.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
 import { scenarioSubset } from '../support/catalog-subset.js';
 import { freePort } from '../support/emulators.js';
 import {
   callApi,
-  clientsFor,
   finished,
   ledger,
   push,
+  requestsServed,
+  startCloud,
   stopCleanly,
   taskSets,
   until,
@@ -42,24 +39,12 @@ beforeAll(async () => {
   if (made.status !== 0) throw new Error(`the first start failed:\n${made.stdout}\n${made.stderr}`);
 
   const catalogPath = scenarioSubset(scratch, 'after', ['linear', 'allatonce']);
-  const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'));
-  const cloud = await LocalCloud.start({
-    catalog,
-    catalogPath,
-    dataDir,
-    speed: 300,
+  handle = await startCloud({
     port: await freePort(),
-    apiPort: 0,
-    tickMs: 25,
-    desiredCount: 2,
+    dataDir,
+    catalogPath,
     log: (line) => lines.push(line),
   });
-  const clients = clientsFor(cloud.endpoint);
-  const stop = async () => {
-    await cloud.stop();
-    for (const client of Object.values(clients)) (client as { destroy?: () => void }).destroy?.();
-  };
-  handle = { cloud, catalog, dataDir, clients, stop };
 }, 180_000);
 
 afterAll(async () => {
@@ -67,26 +52,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Requests a service's first target group served, summed over the last hour (simulated). */
-async function requests(service: string): Promise<number> {
-  const group = handle.catalog.services[service]!.traffic.targetGroups[0];
-  const now = handle.cloud.clock.now();
-  const stats = await handle.clients.cloudwatch.send(
-    new GetMetricStatisticsCommand({
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'RequestCount',
-      Dimensions: [
-        { Name: 'TargetGroup', Value: targetGroupDimension(group) },
-        { Name: 'LoadBalancer', Value: loadBalancerDimension(handle.cloud.elb.loadBalancerOf(group)!) },
-      ],
-      StartTime: new Date(now - 3_600_000),
-      EndTime: new Date(now),
-      Period: 60,
-      Statistics: ['Sum'],
-    }),
-  );
-  return (stats.Datapoints ?? []).reduce((sum, d) => sum + (d.Sum ?? 0), 0);
-}
+const requests = (service: string) => requestsServed(handle, service);
 
 type Listed = { services: { name: string; health: string; live: { release: number } | null }[] };
 

@@ -7,15 +7,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBalancerDimension, targetGroupDimension } from '../../local/aws/elbv2.js';
-import { LocalCloud } from '../../local/cloud.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
 import { scenarioSubset } from '../support/catalog-subset.js';
 import { freePort } from '../support/emulators.js';
-import { clientsFor, stopCleanly, until, type CloudHandle } from '../support/local-cloud.js';
+import { requestsServed, startCloud, stopCleanly, until, type CloudHandle } from '../support/local-cloud.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cutover-tick-isolation-'));
 const lines: string[] = [];
@@ -23,26 +20,13 @@ let handle: CloudHandle;
 
 beforeAll(async () => {
   const catalogPath = scenarioSubset(scratch, 'two', ['linear', 'canary']);
-  const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'));
-  const dataDir = join(scratch, 'data');
-  const cloud = await LocalCloud.start({
-    catalog,
-    catalogPath,
-    dataDir,
-    speed: 300,
+  handle = await startCloud({
     port: await freePort(),
-    apiPort: 0,
-    tickMs: 25,
-    desiredCount: 2,
+    dataDir: join(scratch, 'data'),
+    catalogPath,
     log: (line) => lines.push(line),
     errorLogWindowMs: 1000,
   });
-  const clients = clientsFor(cloud.endpoint);
-  const stop = async () => {
-    await cloud.stop();
-    for (const client of Object.values(clients)) (client as { destroy?: () => void }).destroy?.();
-  };
-  handle = { cloud, catalog, dataDir, clients, stop };
 }, 120_000);
 
 afterAll(async () => {
@@ -50,26 +34,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Requests linear's first target group has served, summed over the last hour (simulated). */
-async function linearRequests(): Promise<number> {
-  const group = handle.catalog.services.linear!.traffic.targetGroups[0];
-  const now = handle.cloud.clock.now();
-  const stats = await handle.clients.cloudwatch.send(
-    new GetMetricStatisticsCommand({
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'RequestCount',
-      Dimensions: [
-        { Name: 'TargetGroup', Value: targetGroupDimension(group) },
-        { Name: 'LoadBalancer', Value: loadBalancerDimension(handle.cloud.elb.loadBalancerOf(group)!) },
-      ],
-      StartTime: new Date(now - 3_600_000),
-      EndTime: new Date(now),
-      Period: 60,
-      Statistics: ['Sum'],
-    }),
-  );
-  return (stats.Datapoints ?? []).reduce((sum, d) => sum + (d.Sum ?? 0), 0);
-}
+const linearRequests = () => requestsServed(handle, 'linear');
 
 const savedAt = (): number =>
   (JSON.parse(readFileSync(join(handle.dataDir, 'state.json'), 'utf8')) as { simTime: number }).simTime;

@@ -5,7 +5,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeAlarmHistoryCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeAlarmHistoryCommand,
+  CloudWatchClient,
+  GetMetricStatisticsCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskSetsCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
@@ -15,6 +19,7 @@ import {
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalEcr } from '../../local/aws/ecr.js';
+import { loadBalancerDimension, targetGroupDimension } from '../../local/aws/elbv2.js';
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud } from '../../local/cloud.js';
 import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
@@ -50,6 +55,8 @@ export async function startCloud(options: {
   requestsPerSecond?: number;
   /** Where the local cloud's log lines go (default: nowhere, or the console with CUTOVER_TEST_LOG). */
   log?: (line: string) => void;
+  /** How long a repeated error is counted before it is logged again (the cloud's default if unset). */
+  errorLogWindowMs?: number;
 }): Promise<CloudHandle> {
   const catalogPath = options.catalogPath ?? SCENARIOS;
   const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'));
@@ -66,6 +73,7 @@ export async function startCloud(options: {
     ...(options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond }),
     ...(process.env.CUTOVER_TEST_LOG ? { log: (line: string) => console.log(line) } : {}),
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.errorLogWindowMs === undefined ? {} : { errorLogWindowMs: options.errorLogWindowMs }),
   });
   const clients = clientsFor(cloud.endpoint);
   return {
@@ -257,4 +265,25 @@ export function documentsAt(endpoint: string): DynamoDBDocumentClient {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   );
+}
+
+/** Requests a service's first target group served, summed over the last simulated hour. */
+export async function requestsServed(handle: CloudHandle, service: string): Promise<number> {
+  const group = handle.catalog.services[service]!.traffic.targetGroups[0];
+  const now = handle.cloud.clock.now();
+  const stats = await handle.clients.cloudwatch.send(
+    new GetMetricStatisticsCommand({
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'RequestCount',
+      Dimensions: [
+        { Name: 'TargetGroup', Value: targetGroupDimension(group) },
+        { Name: 'LoadBalancer', Value: loadBalancerDimension(handle.cloud.elb.loadBalancerOf(group)!) },
+      ],
+      StartTime: new Date(now - 3_600_000),
+      EndTime: new Date(now),
+      Period: 60,
+      Statistics: ['Sum'],
+    }),
+  );
+  return (stats.Datapoints ?? []).reduce((sum, d) => sum + (d.Sum ?? 0), 0);
 }

@@ -11,7 +11,7 @@ import { validateDeploymentRequest, type DeploymentSpec } from '../shared/domain
 import { DeploymentRequestInvalid } from '../shared/domain/errors.js';
 import { stateMachineFor } from '../shared/domain/strategy.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
-import { correlate, createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
+import { correlation, createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 
 const eventSchema = z.object({
   deploymentId: z.string().min(1).max(80),
@@ -33,7 +33,6 @@ export function createHandler(catalog: Catalog) {
 
   function validated(event: unknown): Promise<DeploymentSpec> {
     const { deploymentId, machine, input } = eventSchema.parse(event);
-    correlate(deploymentId);
     const spec = validateDeploymentRequest(input, catalog, deploymentId);
     const wanted = stateMachineFor(spec.plan.strategy);
     if (wanted !== machine) {
@@ -44,8 +43,11 @@ export function createHandler(catalog: Catalog) {
         },
       ]);
     }
-    correlate(deploymentId, spec.service);
-    logger.info('deployment input is valid', { image: spec.image, strategy: spec.plan.strategy });
+    logger.info('deployment input is valid', {
+      ...correlation(deploymentId, spec.service),
+      image: spec.image,
+      strategy: spec.plan.strategy,
+    });
     metrics.addMetric('DeploymentsValidated', MetricUnit.Count, 1);
     return Promise.resolve(spec);
   }

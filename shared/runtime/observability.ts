@@ -1,5 +1,5 @@
-// One Logger per process, created at cold start: logs are JSON with the deployment id as
-// correlation id. One Metrics per handler (CloudWatch EMF), so that handlers sharing a
+// One Logger per process, created at cold start: logs are JSON, each line about a deployment
+// with its id. One Metrics per handler (CloudWatch EMF), so that handlers sharing a
 // process, as in the local cloud, never publish or overwrite each other's metrics.
 
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -29,7 +29,11 @@ export function publishMetrics(metrics: Metrics): MiddlewareObj {
   return { after: publish, onError: publish };
 }
 
-/** Tags every log line of this invocation with the deployment it concerns. */
-export function correlate(deploymentId: string, service?: string): void {
-  logger.appendKeys({ deploymentId, ...(service === undefined ? {} : { deployedService: service }) });
+/**
+ * The keys that tie a log line to the deployment it concerns, passed with each line. Never
+ * appended to the shared logger: handlers share a process on the local cloud and run at the
+ * same time, so one invocation's keys would tag another's lines.
+ */
+export function correlation(deploymentId: string, service?: string): Record<string, string> {
+  return { deploymentId, ...(service === undefined ? {} : { deployedService: service }) };
 }

@@ -1,12 +1,12 @@
 // The shape every state-machine step handler shares: parse the step's input at the
-// edge, tag logs with the deployment, run the use case. Errors are thrown as they
+// edge, run the use case, log a failure with the deployment it concerns. Errors are thrown as they
 // are: their `name` is what the state machine's Retry and Catch match.
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod';
-import { correlate, createMetrics, logger, publishMetrics } from './observability.js';
+import { correlation, createMetrics, logger, publishMetrics } from './observability.js';
 
 export type StepHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
@@ -18,7 +18,6 @@ export function stepHandler<
   const metrics = createMetrics({ step: name });
   async function step(event: unknown): Promise<Result> {
     const input = schema.parse(event);
-    correlate(input.spec.deploymentId, input.spec.service);
     try {
       const result = await run(input);
       metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
@@ -26,7 +25,11 @@ export function stepHandler<
     } catch (error) {
       // Named errors are how a state machine decides what happens next, so count them by step.
       metrics.addMetric('StepFailed', MetricUnit.Count, 1);
-      logger.info('step failed', { error: (error as Error).name, detail: (error as Error).message });
+      logger.info('step failed', {
+        ...correlation(input.spec.deploymentId, input.spec.service),
+        error: (error as Error).name,
+        detail: (error as Error).message,
+      });
       throw error;
     }
   }

@@ -1,12 +1,16 @@
 // What the handlers print when several run at once in one process, as in the local cloud:
 // no Powertools warnings (a dimension overwritten, nothing to publish, a reserved key
-// dropped), each step's metrics under its own `step`, and recover-orphans' log lines with
-// the service and the reason under keys the Logger keeps.
+// dropped), each step's metrics under its own `step`, recover-orphans' log lines with the
+// service and the reason under keys the Logger keeps, and each line tagged with its own
+// deployment, never another invocation's.
 
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { createHandler as checkDrift } from '../../functions/check-drift.js';
 import { createHandler as recoverOrphans } from '../../functions/recover-orphans.js';
 import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../support/engine.js';
+import { logger } from '../../shared/runtime/observability.js';
+import { stepHandler } from '../../shared/runtime/step-handler.js';
 
 /** Everything written to stdout and stderr while `run` runs, line by line. */
 async function printedBy(run: () => Promise<unknown>): Promise<string[]> {
@@ -88,5 +92,35 @@ describe('handlers sharing a process', () => {
     const sweeps = emf.filter((r) => r.OrphansRecovered !== undefined);
     expect(sweeps).toHaveLength(2);
     expect(sweeps.every((r) => r.step === undefined)).toBe(true);
+  });
+});
+
+describe('log lines about a deployment', () => {
+  it('carry their own deployment, with another running at once, and lines after them carry none', async () => {
+    const schema = z.object({ spec: z.object({ deploymentId: z.string(), service: z.string() }) });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const failing = stepHandler('shift-traffic', schema, async (input) => {
+      if (input.spec.deploymentId === 'slow-1') await gate;
+      throw new Error(`${input.spec.deploymentId} failed`);
+    });
+    const event = (deploymentId: string, service: string) => ({ spec: { deploymentId, service } });
+    const lines = await printedBy(async () => {
+      const slow = failing(event('slow-1', 'web'), {}).catch(() => undefined);
+      await failing(event('fast-2', 'api'), {}).catch(() => undefined);
+      release();
+      await slow;
+      logger.info('a line about no deployment');
+    });
+    const records = parsed(lines);
+    const failed = records.filter((r) => r.message === 'step failed');
+    expect(failed.map((r) => [r.deploymentId, r.deployedService, r.detail])).toEqual([
+      ['fast-2', 'api', 'fast-2 failed'],
+      ['slow-1', 'web', 'slow-1 failed'],
+    ]);
+    const unrelated = records.find((r) => r.message === 'a line about no deployment');
+    expect(unrelated).toBeDefined();
+    expect(unrelated).not.toHaveProperty('deploymentId');
+    expect(unrelated).not.toHaveProperty('deployedService');
   });
 });

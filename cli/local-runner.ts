@@ -1,6 +1,6 @@
 // Runs the local cloud in this process until Ctrl-C, printing where everything is
 // and what to try, then a line for each push, deployment end and alarm change. Once it
-// listens, it writes its URLs to the data folder's endpoints.json, where the CLI finds them;
+// listens, it writes its URLs and its clock to the data folder's endpoints.json, where the CLI finds them;
 // the commands it suggests name the data folder when it is not the default one.
 // Ctrl-C (or SIGTERM) stops it within seconds, state saved; a second one at once.
 
@@ -15,7 +15,7 @@ export async function runLocalCloud(
   const stamp = () => new Date().toISOString().slice(11, 19);
   const cloud = await LocalCloud.start({ ...options, log: (line) => output.out(`${stamp()} ${line}`) });
   try {
-    writeEndpoints(options.dataDir, { aws: cloud.endpoint, api: cloud.apiEndpoint });
+    writeEndpoints(options.dataDir, endpointsOf(cloud));
   } catch (error) {
     await cloud.stop();
     throw error;
@@ -67,6 +67,16 @@ Ctrl-C stops it; nothing is lost.`);
   output.out(`stopped; state saved in ${options.dataDir}/`);
   exitIfStillAlive(output);
   return 0;
+}
+
+/**
+ * What endpoints.json says of a running local cloud: its URLs, and one instant read on both its
+ * clocks, from which `cutover local time` tells the simulated now (a restart resumes simulated
+ * time where it stopped, so each start writes its own).
+ */
+export function endpointsOf(cloud: Pick<LocalCloud, 'endpoint' | 'apiEndpoint' | 'clock'>) {
+  const clock = { speed: cloud.clock.speed, simulatedMs: cloud.clock.now(), realMs: Date.now() };
+  return { aws: cloud.endpoint, api: cloud.apiEndpoint, clock };
 }
 
 /** The folder as one shell word: quoted when it holds anything but safe characters. */

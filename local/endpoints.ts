@@ -4,6 +4,8 @@
 // folder it is given (--data, else $CUTOVER_DATA, else .cutover), so a local cloud on other
 // ports, or in another folder, needs that one setting and no other. Also here: the default
 // ports and folder, and the ports browsers refuse to open (the dashboard is on the API's port).
+// Beside the URLs, the local cloud's clock: its speed and one instant read on both clocks, from
+// which `cutover local time` tells the simulated now without asking the local cloud.
 
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,13 +26,25 @@ export interface LocalEndpoints {
   api: string;
 }
 
+/** The local cloud's clock: simulated time `simulatedMs` was real time `realMs`, and runs `speed`× faster. */
+export interface ClockAnchor {
+  speed: number;
+  simulatedMs: number;
+  realMs: number;
+}
+
+/** The simulated time at real time `realMs`, from the anchor. */
+export function simulatedAt(clock: ClockAnchor, realMs: number): number {
+  return clock.simulatedMs + (realMs - clock.realMs) * clock.speed;
+}
+
 /** The data folder the CLI uses: --data, else $CUTOVER_DATA, else .cutover. */
 export function dataDirFrom(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return option ?? (env.CUTOVER_DATA || DEFAULT_DATA_DIR);
 }
 
 /** Writes `<dataDir>/endpoints.json`, private to its owner (an older file is tightened too). */
-export function writeEndpoints(dataDir: string, endpoints: LocalEndpoints): void {
+export function writeEndpoints(dataDir: string, endpoints: LocalEndpoints & { clock?: ClockAnchor }): void {
   const path = join(dataDir, ENDPOINTS_FILE);
   writeFileSync(path, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
   if (process.platform !== 'win32') chmodSync(path, 0o600);
@@ -41,14 +55,27 @@ export function writeEndpoints(dataDir: string, endpoints: LocalEndpoints): void
  * cloud has started there yet) or it is not one this module wrote.
  */
 export function readEndpoints(dataDir: string): LocalEndpoints | null {
-  let parsed: unknown;
+  const { aws, api } = (readFile(dataDir) ?? {}) as { aws?: unknown; api?: unknown };
+  return typeof aws === 'string' && typeof api === 'string' ? { aws, api } : null;
+}
+
+/** The clock the local cloud in `dataDir` wrote, or null when there is none (or it is not one). */
+export function readClock(dataDir: string): ClockAnchor | null {
+  const clock = (readFile(dataDir) as { clock?: Partial<ClockAnchor> } | null)?.clock;
+  const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+  if (!clock || !finite(clock.speed) || !finite(clock.simulatedMs) || !finite(clock.realMs)) return null;
+  return clock.speed > 0
+    ? { speed: clock.speed, simulatedMs: clock.simulatedMs, realMs: clock.realMs }
+    : null;
+}
+
+/** The file's JSON, or null when it cannot be read or parsed. */
+function readFile(dataDir: string): unknown {
   try {
-    parsed = JSON.parse(readFileSync(join(dataDir, ENDPOINTS_FILE), 'utf8'));
+    return JSON.parse(readFileSync(join(dataDir, ENDPOINTS_FILE), 'utf8')) as unknown;
   } catch {
     return null;
   }
-  const { aws, api } = (parsed ?? {}) as { aws?: unknown; api?: unknown };
-  return typeof aws === 'string' && typeof api === 'string' ? { aws, api } : null;
 }
 
 /**

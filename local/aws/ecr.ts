@@ -89,6 +89,7 @@ export class LocalEcr {
         DescribeRepositories: (i) => this.describeRepositories(optionalList<string>(i, 'repositoryNames')),
         PutImage: (i) => this.putImage(i),
         DescribeImages: (i) => this.describeImages(i),
+        BatchGetImage: (i) => this.batchGetImage(i),
       },
     };
   }
@@ -245,6 +246,43 @@ export class LocalEcr {
         imageManifestMediaType: i.mediaType,
       })),
     };
+  }
+
+  /** Images with their manifests, as `aws ecr batch-get-image` reads them to retag one. */
+  private batchGetImage(input: Record<string, unknown>) {
+    const repository = this.repository(requireString(input, 'repositoryName'));
+    const ids = optionalList<{ imageDigest?: string; imageTag?: string }>(input, 'imageIds');
+    if (ids.length === 0)
+      throw new AwsError(
+        'InvalidParameterException',
+        "Invalid parameter at 'imageIds': must name 1 to 100 images",
+      );
+    const images = [];
+    const failures = [];
+    for (const id of ids) {
+      const found = repository.images.find(
+        (i) => i.digest === id.imageDigest || (id.imageTag !== undefined && i.tags.includes(id.imageTag)),
+      );
+      if (found === undefined) {
+        failures.push({
+          imageId: id,
+          failureCode: 'ImageNotFound',
+          failureReason: 'Requested image not found',
+        });
+        continue;
+      }
+      images.push({
+        registryId: this.options.account,
+        repositoryName: repository.repositoryName,
+        imageId: {
+          imageDigest: found.digest,
+          ...(id.imageTag === undefined ? {} : { imageTag: id.imageTag }),
+        },
+        imageManifest: found.manifest,
+        imageManifestMediaType: found.mediaType,
+      });
+    }
+    return { images, failures };
   }
 
   /**

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { Output } from '../../cli/output.js';
+import { writeEndpoints } from '../../local/endpoints.js';
 import { freePort } from '../support/emulators.js';
 import { startCloud, type CloudHandle } from '../support/local-cloud.js';
 
@@ -20,6 +21,7 @@ describe('cutover local push', () => {
   let handle: CloudHandle;
   beforeAll(async () => {
     handle = await startCloud({ port: await freePort() });
+    writeEndpoints(handle.dataDir, { aws: handle.cloud.endpoint, api: handle.cloud.apiEndpoint });
   });
   afterAll(async () => {
     await handle?.stop();
@@ -29,7 +31,18 @@ describe('cutover local push', () => {
     const io = capture(true);
     expect(
       await main(
-        ['local', 'push', 'rolling:v7', '--profile', 'slow', '--endpoint', handle.cloud.endpoint, '--json'],
+        [
+          'local',
+          'push',
+          'rolling:v7',
+          '--profile',
+          'slow',
+          '--data',
+          handle.dataDir,
+          '--wait',
+          '0',
+          '--json',
+        ],
         io,
       ),
     ).toBe(0);
@@ -43,7 +56,7 @@ describe('cutover local push', () => {
     [['local', 'push', 'Web:v2'], 'one <repository>:<tag>'],
     [['local', 'push', 'web:v2', 'api:v2'], 'one <repository>:<tag>'],
     [['local', 'push', 'web:v2', '--profile', 'flaky'], 'unknown profile "flaky"'],
-    [['local', 'fly'], 'local takes start or push'],
+    [['local', 'fly'], 'local takes start, push or time'],
   ])('exits 2 for %j', async (args, words) => {
     const io = capture();
     expect(await main(args, io)).toBe(2);
@@ -52,15 +65,18 @@ describe('cutover local push', () => {
 
   it('exits 2 for a repository the catalog does not name', async () => {
     const io = capture();
-    expect(await main(['local', 'push', 'batch:v1', '--endpoint', handle.cloud.endpoint], io)).toBe(2);
+    expect(await main(['local', 'push', 'batch:v1', '--data', handle.dataDir], io)).toBe(2);
     expect(io.stderr.join('\n')).toContain("repository with name 'batch' does not exist");
   });
 
   it('exits 1 and says how to start the local cloud when none answers', async () => {
     const io = capture();
+    const data = mkdtempSync(join(tmpdir(), 'cutover-none-'));
     const port = await freePort();
-    expect(await main(['local', 'push', 'web:v2', '--endpoint', `http://127.0.0.1:${port}`], io)).toBe(1);
-    expect(io.stderr.join('\n')).toContain('start it with npm start');
+    writeEndpoints(data, { aws: `http://127.0.0.1:${port}`, api: `http://127.0.0.1:${port}` });
+    writeFileSync(join(data, 'token'), 'x'.repeat(43));
+    expect(await main(['local', 'push', 'web:v2', '--data', data], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain('npm start');
   });
 });
 

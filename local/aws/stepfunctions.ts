@@ -1,7 +1,9 @@
 // A local AWS Step Functions (AWS JSON 1.0, target prefix AWSStepFunctions). Its
 // state machines are the ASL files in statemachines/, run by the local runner with
 // their Task states bound to the real handlers in functions/. Task tokens really
-// pause and resume; histories are kept in GetExecutionHistory's shape. The newest finished
+// pause and resume. A wait for a person and a handler's run time out in real time; Wait
+// states, bakes and every other wait, on the simulated clock. Histories are kept in
+// GetExecutionHistory's shape. The newest finished
 // executions of each state machine are kept, and older ones forgotten (../stepfunctions/retention.ts).
 
 import type { SimClock } from '../clock.js';
@@ -35,6 +37,11 @@ interface StoredExecution {
 }
 
 const MAX_INPUT = 256 * 1024;
+/**
+ * The functions whose task token a person answers. Their waits time out in real time: the
+ * catalog's one-hour approval window is a real hour for the person, whatever the speed.
+ */
+export const WAITS_FOR_A_PERSON = ['request-approval'] as const;
 
 export class LocalStepFunctions {
   readonly service: LocalService;
@@ -122,6 +129,7 @@ export class LocalStepFunctions {
       tokens: this.options.tokens,
       retryMsPerSecond: this.options.retryMsPerSecond ?? 0,
       realTimeInvokeTimeouts: true,
+      realTimeWaitsFor: WAITS_FOR_A_PERSON,
       ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
     });
     this.running.set(arn, execution);

@@ -1,6 +1,7 @@
 // Runs one execution of a prepared state machine with aws-local-stepfunctions,
 // binding its Task states to local functions, pausing `.waitForTaskToken` states
-// on real tokens, and measuring every wait and timeout on the given clock.
+// on real tokens, and measuring waits and timeouts on the given clock: all of them,
+// unless the options name the ones a person's or a handler's real time bounds.
 
 import './polyfill.js';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -27,9 +28,15 @@ export interface RunOptions {
   /**
    * Measure the timeouts of plain Lambda tasks in real time. The local cloud runs the real
    * handlers, whose running time is real, not simulated; a fast clock would otherwise time
-   * out a handler that merely ran on a busy machine. Waits for task tokens stay simulated.
+   * out a handler that merely ran on a busy machine. Waits for task tokens follow realTimeWaitsFor.
    */
   realTimeInvokeTimeouts?: boolean;
+  /**
+   * Functions whose task token a person answers (an approval): their waits time out in real
+   * time, so a person has the catalog's timeout in real seconds whatever the clock's speed.
+   * Every other token wait (a bake) stays on the clock.
+   */
+  realTimeWaitsFor?: readonly string[];
   onEvent?: (event: HistoryEvent, execution: LocalExecution) => void;
 }
 
@@ -138,63 +145,57 @@ export function runExecution(options: RunOptions): LocalExecution {
   execution.done = Promise.all([consumed, settle()]).then(() => abort.abort());
   return execution;
 
-  /**
-   * Settles with `work`, or rejects as soon as the execution is stopped. The library keeps a
-   * timer of LIBRARY_TIMEOUT_SECONDS for each task and clears it only when the task settles:
-   * a bake or an approval whose token is never answered would otherwise keep the process
-   * alive for weeks after the local cloud stopped.
-   */
-  function untilStopped<T>(work: Promise<T>): Promise<T> {
-    if (abort.signal.aborted) return Promise.reject(new ExecutionStopped());
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new ExecutionStopped());
-      abort.signal.addEventListener('abort', onAbort, { once: true });
-      work.then(resolve, reject).finally(() => abort.signal.removeEventListener('abort', onAbort));
-    });
-  }
-
   async function callTask(task: LocalTask, input: Record<string, unknown>): Promise<unknown> {
     // A stopped execution starts nothing: the library may still retry the task that it cut off.
     if (abort.signal.aborted) throw new ExecutionStopped();
-    const timeoutSeconds = input.__timeoutSeconds as number | undefined;
     if (task.kind === 'wait') {
       await clock.sleep(waitMs(input), abort.signal);
       return null;
     }
-    const work = untilStopped(
-      task.kind === 'token' ? waitForToken(task, input.__payload) : invoke(task.fn, input.__payload),
+    // Aborted when the task ends, however it ends: its timer, its token and every listener it
+    // added go with it, so none is left on the execution's signal while later tasks run. The
+    // library keeps a timer of LIBRARY_TIMEOUT_SECONDS for each task and clears it only when the
+    // task settles: this is also what ends a task of a stopped execution at once.
+    const ended = new AbortController();
+    abort.signal.addEventListener('abort', () => ended.abort(), { once: true, signal: ended.signal });
+    const stopped = new Promise<never>((_, reject) =>
+      ended.signal.addEventListener('abort', () => reject(new ExecutionStopped()), { once: true }),
     );
-    if (timeoutSeconds === undefined) return work;
-    // Ends with the task, or with the execution: a stopped one leaves no timeout timer behind.
-    const timer = new AbortController();
-    abort.signal.addEventListener('abort', () => timer.abort(), { once: true, signal: timer.signal });
-    const sleep =
-      task.kind === 'invoke' && options.realTimeInvokeTimeouts
-        ? realSleep(timeoutSeconds * 1000, timer.signal)
-        : clock.sleep(timeoutSeconds * 1000, timer.signal);
-    const timeout = sleep.then(() => {
-      // Ended early because the work finished (or the execution stopped): never settle.
-      if (timer.signal.aborted || abort.signal.aborted) return new Promise<never>(() => undefined);
-      throw new StatesTimeout();
-    });
+    const work =
+      task.kind === 'token'
+        ? waitForToken(task, input.__payload, ended.signal)
+        : invoke(task.fn, input.__payload);
+    const timeoutSeconds = input.__timeoutSeconds as number | undefined;
+    const racers = [work, stopped];
+    if (timeoutSeconds !== undefined) racers.push(timeoutOf(task, timeoutSeconds * 1000, ended.signal));
     try {
-      return await Promise.race([work, timeout]);
+      return await Promise.race(racers);
     } finally {
-      timer.abort();
+      ended.abort();
     }
   }
 
-  async function waitForToken(task: LocalTask, payload: unknown): Promise<unknown> {
+  /** Throws States.Timeout after `ms`, unless the task ends first (then it never settles). */
+  async function timeoutOf(task: LocalTask, ms: number, ended: AbortSignal): Promise<never> {
+    const realTime =
+      task.kind === 'invoke'
+        ? options.realTimeInvokeTimeouts === true
+        : options.realTimeWaitsFor?.includes(task.fn) === true;
+    await (realTime ? realSleep(ms, ended) : clock.sleep(ms, ended));
+    if (ended.aborted) return new Promise<never>(() => undefined);
+    throw new StatesTimeout();
+  }
+
+  /** Hands a token to the task's function and waits for its answer; the token lives as long as the task. */
+  async function waitForToken(task: LocalTask, payload: unknown, ended: AbortSignal): Promise<unknown> {
     const token = tokens.issue();
     // Wait first, then hand the token out: an answer that comes at once is not missed.
     const answer = tokens.wait(token);
     answer.catch(() => undefined);
-    try {
-      await invoke(task.fn, withToken(payload, token));
-      return await untilStopped(answer);
-    } finally {
-      tokens.forget(token);
-    }
+    // A task that timed out or was stopped is over: a late answer finds nothing, as on AWS.
+    ended.addEventListener('abort', () => tokens.forget(token), { once: true });
+    await invoke(task.fn, withToken(payload, token));
+    return answer;
   }
 
   async function invoke(fn: string, payload: unknown): Promise<unknown> {
@@ -221,13 +222,17 @@ export function runExecution(options: RunOptions): LocalExecution {
   }
 }
 
+/** Resolves after `ms` of real time, or at once when `signal` aborts. */
 function realSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
 

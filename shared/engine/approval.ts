@@ -1,6 +1,6 @@
 // A wait for a person: the approval the catalog requires, or the go-ahead a marginal canary
 // analysis asks for. The step stores the token that `approve` and `abort` use, with the
-// instant the wait times out, and announces it on EventBridge.
+// instant the wait times out on the clock's time, and announces it on EventBridge.
 
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { EngineDeps } from './deps.js';
@@ -18,12 +18,15 @@ export async function requestApproval(
 ): Promise<void> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const now = deps.clock.now();
-  const timeout = spec.settings.approval.timeoutSeconds;
-  const expiresAt = now + timeout * 1000;
+  // The wait is a person's, so it times out after the catalog's timeout in real seconds: on the
+  // local cloud, whose clock runs `speed` times faster, that is `speed` times as long in its time.
+  const waitSeconds = spec.settings.approval.timeoutSeconds * (deps.clock.speed ?? 1);
+  const expiresAt = now + waitSeconds * 1000;
   const phase = because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
   // The rule is kept with the wait, so the catalog the deployment started with decides who may answer.
   const separateApprover = spec.settings.approval.separateApprover ? (true as const) : undefined;
-  await advance(deps, deployment, phase, timeout, {
+  // The lock's lease lasts as long as the wait, so no other deployment takes the service meanwhile.
+  await advance(deps, deployment, phase, waitSeconds, {
     approval: { token, requestedAt: now, expiresAt, separateApprover },
   });
   await deps.events.publish({

@@ -1,6 +1,6 @@
 // The dashboard in a real browser against the local cloud's demo: services, a healthy and a
-// faulty rollout of web, blue-green api approved from the page, the release ledger, no
-// console errors, and narrow screens.
+// faulty rollout of web, blue-green api approved from the page (with the real time left to
+// approve), the release ledger, no console errors, and narrow screens.
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,14 @@ describe.skipIf(!browserAvailable())('the dashboard', { timeout: 180_000 }, () =
     push(dashboard.handle, 'api', 'v2', 'healthy');
     await follow('api');
     await page.getByText('phase approval').waitFor();
+    // The demo's one-hour window is a real hour at 60x: the page counts down the real time left,
+    // next to the deadline on the (simulated) cloud clock.
+    const wait = page.locator('p.approval');
+    expect(await wait.textContent()).toMatch(
+      /^Waiting for approval: approve within (1 h 0 min|59 min \d+ s) \(deadline .+ on the cloud's clock\)\.$/,
+    );
+    const left = await wait.locator('strong').textContent();
+    await expect.poll(() => wait.locator('strong').textContent(), { timeout: 5000 }).not.toBe(left);
 
     await page.getByRole('button', { name: 'Approve' }).click();
     const dialog = page.getByRole('dialog', { name: 'Approve release 2 of api' });

@@ -31,6 +31,15 @@ export function duration(seconds: number): string {
   return parts.join(' ');
 }
 
+/** Time left, to the second: 3552 → "59 min 12 s", 3600 → "1 h 0 min", 42 → "42 s". */
+export function timeLeft(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  if (hours > 0) return `${hours} h ${minutes} min`;
+  return minutes > 0 ? `${minutes} min ${s % 60} s` : `${s} s`;
+}
+
 /** A countdown: 75 → "1:15". */
 export function clock(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));

@@ -85,7 +85,8 @@ export interface Deployment {
   weights?: Weights;
   stable?: { release: number; image: string };
   bake?: { endsAt: string; secondsLeft: number } | null;
-  approval?: { expiresAt: string } | null;
+  /** secondsLeft: real seconds a person has left to answer (the local cloud's clock runs faster). */
+  approval?: { expiresAt: string; secondsLeft: number } | null;
   promoteFull?: boolean;
   analysis?: Analysis | null;
   analyses?: Analysis[];

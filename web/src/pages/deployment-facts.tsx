@@ -1,7 +1,8 @@
-// Parts of the Deployment page: why it ended, the bake countdown, watched alarms, analyses.
+// Parts of the Deployment page: why it ended, the bake and approval countdowns, watched alarms,
+// analyses.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { AlarmBadge, Badge } from '../components/badge';
-import { clock, shortDateTime, time } from '../format';
+import { clock, dateTime, shortDateTime, time, timeLeft } from '../format';
 import type { Alarm, Analysis, Deployment } from '../types';
 
 export function OutcomeReason({ deployment }: { deployment: Deployment }) {
@@ -57,6 +58,29 @@ export function BakeCountdown({ bake }: { bake: { endsAt: string; secondsLeft: n
   return (
     <p class="bake">
       Baking: ends in <strong class="countdown">{clock(left)}</strong> (at {time(bake.endsAt)})
+    </p>
+  );
+}
+
+/**
+ * How long a person has to approve, in real time, counted down each second from the server's
+ * figure; next to it, the deadline on the cloud's clock (on the local cloud, simulated time).
+ */
+export function ApprovalWait({ approval }: { approval: { expiresAt: string; secondsLeft: number } }) {
+  const deadline = useMemo(() => Date.now() + approval.secondsLeft * 1000, [approval.secondsLeft]);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <p class="approval">
+      Waiting for approval: approve within{' '}
+      <strong class="countdown">{timeLeft((deadline - now) / 1000)}</strong>{' '}
+      <span title="The time left is real time. The local cloud's clock runs faster than real time, so there the deadline is later than the wall clock's.">
+        (deadline {dateTime(approval.expiresAt)} on the cloud's clock)
+      </span>
+      .
     </p>
   );
 }

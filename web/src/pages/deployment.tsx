@@ -13,7 +13,7 @@ import { href } from '../router';
 import type { Deployment } from '../types';
 import { DeploymentActions } from './deployment-actions';
 import { MetricsCharts, TrafficChart } from './deployment-charts';
-import { Alarms, Analyses, BakeCountdown, OutcomeReason } from './deployment-facts';
+import { Alarms, Analyses, ApprovalWait, BakeCountdown, OutcomeReason } from './deployment-facts';
 
 const live = (d: Deployment | null) => d === null || d.status === 'running' || d.status === 'starting';
 
@@ -76,9 +76,7 @@ export function DeploymentPage({ id }: { id: string }) {
           {d.service && <a href={href.releases(d.service)}>Release history of {d.service}</a>}
           <OutcomeReason deployment={d} />
           <DeploymentActions deployment={d} onResult={onResult} />
-          {d.approval && d.status === 'running' && (
-            <p class="approval">Waiting for approval until {dateTime(d.approval.expiresAt)}.</p>
-          )}
+          {d.approval && d.status === 'running' && <ApprovalWait approval={d.approval} />}
           {d.bake && d.status === 'running' && <BakeCountdown bake={d.bake} />}
           {d.weights && <WeightsBar weights={d.weights} />}
           <div class="deployment-grid">

@@ -16,14 +16,21 @@ import {
   segment,
   type ApiClient,
 } from '../api-client.js';
-import { shortDigest } from './status.js';
-import type { releasesView } from '../../shared/api/releases-view.js';
+import { chainStatus, releasesTable } from './releases-table.js';
+import type { ReleaseView } from '../../shared/api/releases-view.js';
+import type { VerifyResult } from '../../shared/domain/ledger.js';
 import { ledgerExport } from '../../shared/domain/ledger-export.js';
 
 const help = `Usage: cutover releases <service> [options]
 
 List the releases of <service>, newest first, from its append-only ledger: how each
-ended, its image digest, what started it and who, when, and why it was rolled back.
+ended, the tag its image was pushed or deployed with (- for none), its digest, what
+started it and who, when, and why it was rolled back. Under the table, the state of
+the ledger's chain (as cutover verify <service> checks it): its records, hashes and
+signatures valid, and the head the chain reaches; or, when it is broken, the first
+broken record, and no table (nothing is read from a broken ledger).
+
+Exit codes: 0 listed, 1 the ledger is broken, 2 bad usage or unknown service.
 
 Options:
   --export FILE       instead, write the ledger of <service> to FILE (- for standard output)
@@ -38,8 +45,6 @@ Examples:
   cutover releases web
   cutover releases web --json
   cutover releases web --export web-ledger.json`;
-
-type Release = ReturnType<typeof releasesView>[number];
 
 export const releasesCommand: Command = {
   name: 'releases',
@@ -56,13 +61,21 @@ export const releasesCommand: Command = {
       throw new UsageError('--export needs a file name, or - for standard output', help);
     if (values.export !== undefined)
       return exportLedger(clientFrom(values), positionals[0]!, values.export, output);
-    const answer = await clientFrom(values).get<{ service: string; releases: Release[] }>(
-      `/services/${segment(positionals[0]!)}/releases`,
-    );
-    if (output.json) printJson(output, answer);
-    else if (answer.releases.length === 0) output.out(`${answer.service} has no releases yet.`);
-    else releasesTable(answer.releases).forEach((line) => output.out(line));
-    return 0;
+    const client = clientFrom(values);
+    const path = `/services/${segment(positionals[0]!)}`;
+    // The chain first: the releases of a ledger that does not verify are not read (409).
+    const { service, ...ledger } = await client.get<{ service: string } & VerifyResult>(`${path}/verify`);
+    const answer = ledger.ok
+      ? await client.get<{ service: string; releases: ReleaseView[] }>(`${path}/releases`)
+      : { service, releases: null };
+    if (output.json) printJson(output, { ...answer, ledger });
+    else {
+      const table = answer.releases === null ? [] : releasesTable(answer.releases);
+      if (answer.releases?.length === 0) output.out(`${service} has no releases yet.`);
+      else if (table.length > 0) [...table, ''].forEach((line) => output.out(line));
+      chainStatus(service, ledger).forEach((line) => output.out(line));
+    }
+    return ledger.ok ? 0 : 1;
   }),
 };
 
@@ -107,29 +120,4 @@ async function exportLedger(
       ),
     );
   return 0;
-}
-
-/**
- * One row per release under a header, columns padded to their widest cell. Each cell is
- * printable: a control character from the ledger is shown escaped, and counted as shown.
- */
-export function releasesTable(releases: readonly Release[]): string[] {
-  const cells = (r: Release) => [
-    String(r.release),
-    r.outcome,
-    r.image === null ? '-' : shortDigest(r.image.split('@')[1] ?? r.image),
-    r.trigger ?? '-',
-    r.actor ?? '-',
-    r.startedAt.replace(/\.\d+Z$/, 'Z'),
-    r.reason?.message ?? '',
-  ];
-  const rows = releases.map((r) => cells(r).map(printable));
-  const table = [['RELEASE', 'OUTCOME', 'IMAGE', 'TRIGGER', 'ACTOR', 'STARTED', 'REASON'], ...rows];
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  return table.map((row) =>
-    row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
-      .join('  ')
-      .trimEnd(),
-  );
 }

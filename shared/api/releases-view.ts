@@ -37,6 +37,8 @@ export function releasesView(records: readonly LedgerRecord[]) {
         release: (started ?? end ?? list[0]!).release,
         deploymentId,
         image: detail?.image ?? null,
+        /** The tag the image was pushed or deployed with, if any (older ledgers kept none). */
+        tag: detail?.tag ?? null,
         strategy: detail?.strategy ?? null,
         trigger: detail?.trigger ?? null,
         actor: started?.actor ?? null,

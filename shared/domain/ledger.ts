@@ -33,6 +33,11 @@ const releaseStartedDetail = z.strictObject({
   taskDefinitionArn: z.string().min(1).optional(),
   /** The release being redeployed, for `rollback --to`. */
   rollbackOf: positiveInt.optional(),
+  /** The tag the image was pushed or deployed with, for people to read: the digest is its identity. */
+  tag: z
+    .string()
+    .regex(/^\w[\w.-]{0,127}$/, 'must be an image tag')
+    .optional(),
 });
 
 const trafficShiftedDetail = z.strictObject({

@@ -93,6 +93,7 @@ async function announce(deps: BeginDeps, spec: DeploymentSpec, deployment: Deplo
         strategy: spec.plan.strategy,
         trigger: spec.trigger,
         ...(spec.rollbackOf === undefined ? {} : { rollbackOf: spec.rollbackOf }),
+        ...(spec.tag === undefined ? {} : { tag: spec.tag }),
       },
     });
   }

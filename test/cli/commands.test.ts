@@ -142,15 +142,15 @@ describe('rollback, releases, verify', () => {
     await cloud.untilExecutionEnded(started.deploymentId); // the ledger has every record
 
     const table = (await cloud.cutover(['releases', 'canary'])).stdout.split('\n');
-    expect(table[0]).toMatch(/^RELEASE\s+OUTCOME\s+IMAGE\s+TRIGGER\s+ACTOR\s+STARTED\s+REASON$/);
+    expect(table[0]).toMatch(/^RELEASE\s+OUTCOME\s+TAG\s+IMAGE\s+TRIGGER\s+ACTOR\s+STARTED\s+REASON$/);
     const digest = first.image.split('@')[1]!.slice(0, 'sha256:'.length + 12);
     expect(table[1]).toMatch(
       new RegExp(
-        `^3\\s+promoted\\s+${digest}\\s+rollback\\s+${operatorActor()}\\s+\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z$`,
+        `^3\\s+promoted\\s+-\\s+${digest}\\s+rollback\\s+${operatorActor()}\\s+\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z$`,
       ),
     );
-    expect(table[2]).toMatch(/^2\s+promoted\s+sha256:[0-9a-f]{12}\s+api\s+operator:/);
-    expect(table[3]).toMatch(new RegExp(`^1\\s+promoted\\s+${digest}\\s`));
+    expect(table[2]).toMatch(/^2\s+promoted\s+-\s+sha256:[0-9a-f]{12}\s+api\s+operator:/);
+    expect(table[3]).toMatch(new RegExp(`^1\\s+promoted\\s+-\\s+${digest}\\s`));
   });
 
   it('verify exits 0 when the chain holds, 1 naming the first broken record when it does not', async () => {

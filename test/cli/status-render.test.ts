@@ -13,7 +13,6 @@ import {
   weightsBar,
   type DeploymentView,
 } from '../../cli/commands/status.js';
-import { releasesTable } from '../../cli/commands/releases.js';
 
 const FIXTURE = new URL('../fixtures/cli/deployment-linear-bake.json', import.meta.url);
 const baking = (): DeploymentView => JSON.parse(readFileSync(FIXTURE, 'utf8')) as DeploymentView;
@@ -157,34 +156,6 @@ describe('the end of a deployment', () => {
         reason: { kind: 'operator', message: 'aborted by operator:ana' },
       }),
     ).toBe('✗ web-fcdeeb247cfe aborted: aborted by operator:ana');
-  });
-});
-
-describe('releasesTable', () => {
-  it('lines up one release per row with the short digest and the reason', () => {
-    const release = {
-      deploymentId: 'web-1',
-      strategy: 'linear' as const,
-      records: [],
-      startedAt: '2026-11-27T10:00:00.123Z',
-    };
-    const lines = releasesTable([
-      {
-        ...release,
-        release: 12,
-        outcome: 'rolled-back',
-        image: `r/web@sha256:${'ab'.repeat(32)}`,
-        trigger: 'push',
-        actor: 'ecr-push',
-        reason: { kind: 'alarm', message: 'alarm web-5xx-rate went to ALARM' },
-      },
-      { ...release, release: 1, outcome: 'promoted', image: null, trigger: null, actor: null, reason: null },
-    ]);
-    expect(lines).toEqual([
-      'RELEASE  OUTCOME      IMAGE                TRIGGER  ACTOR     STARTED               REASON',
-      '12       rolled-back  sha256:abababababab  push     ecr-push  2026-11-27T10:00:00Z  alarm web-5xx-rate went to ALARM',
-      '1        promoted     -                    -        -         2026-11-27T10:00:00Z',
-    ]);
   });
 });
 

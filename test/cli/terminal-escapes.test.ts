@@ -95,9 +95,13 @@ describe('ledger text with terminal escapes', () => {
     const seededDigest = (seeded.type === 'ReleaseStarted' ? seeded.detail.image : '').split('@')[1]!;
     const seededAt = seeded.at.replace(/\.\d+Z$/, 'Z');
     expect(run.stdout.split('\n')).toEqual([
-      'RELEASE  OUTCOME      IMAGE                TRIGGER  ACTOR                         STARTED               REASON',
-      `2        rolled-back  sha256:0e0e0e0e0e0e  api      ${SHOWN_ACTOR}  2026-01-02T03:04:05Z  ${SHOWN_REASON}`,
-      `1        promoted     ${seededDigest.slice(0, 19)}  console  cutover local start           ${seededAt}`,
+      'RELEASE  OUTCOME      TAG  IMAGE                TRIGGER  ACTOR                         STARTED               REASON',
+      `2        rolled-back  -    sha256:0e0e0e0e0e0e  api      ${SHOWN_ACTOR}  2026-01-02T03:04:05Z  ${SHOWN_REASON}`,
+      `1        promoted     -    ${seededDigest.slice(0, 19)}  console  cutover local start           ${seededAt}`,
+      '',
+      expect.stringMatching(
+        /^ledger: \d+ records, hashes and signatures valid, the chain reaches its anchors \(head: record \d+\)$/,
+      ),
     ]);
   });
 

@@ -16,6 +16,7 @@ import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './re
 import { startOf, trafficHistory } from './deployment-history.js';
 import { deploymentView, executionView } from './views.js';
 import { startVouched } from '../engine/start.js';
+import { taskSetCounts } from './task-set-counts.js';
 
 const deploySchema = z.strictObject({
   service: z.string().min(1).max(40),
@@ -99,16 +100,19 @@ export async function getDeployment(deps: ApiDeps, _request: ApiRequest, id: str
   const deployment = await deps.deployments.get(id);
   if (deployment !== null) {
     const entry = getService(deps.catalog, deployment.service);
-    const [alarms, execution, records] = await Promise.all([
+    const [alarms, execution, records, capacities, queued] = await Promise.all([
       entry ? deps.alarms.states(alarmNames(entry)) : Promise.resolve({}),
       deps.executions.describe(stateMachineFor(deployment.strategy), id),
       deps.ledger.listBack(deployment.service, (stored) => startOf(stored, id)),
+      deployment.status === 'running' && entry
+        ? taskSetCounts(deps, entry, deployment)
+        : Promise.resolve(null),
+      deps.locks.queued(deployment.service),
     ]);
     const traffic = trafficHistory(deployment, records.reverse());
-    return {
-      status: 200,
-      body: deploymentView(deployment, entry, deps.clock.now(), alarms, execution, traffic, deps.clock.speed),
-    };
+    const now = deps.clock.now();
+    const reads = { now, alarms, execution, traffic, speed: deps.clock.speed, capacities, queued };
+    return { status: 200, body: deploymentView(deployment, entry, reads) };
   }
   // No record yet: the execution may be starting, or it ended before it took the lock.
   for (const machine of MACHINES) {

@@ -15,6 +15,9 @@ import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './re
 import { startDeployment } from './deployments.js';
 import { giveBack, handoverEffect, handoverFrom, takeOver } from './rollback-handover.js';
 import { releasesView, type ReleaseView } from './releases-view.js';
+import { capacitiesOf } from './task-set-counts.js';
+import { queuedView, taskSetCounts } from './views.js';
+import type { Deployment } from '../domain/deployment.js';
 
 function entryOf(deps: ApiDeps, name: string) {
   const entry = getService(deps.catalog, name);
@@ -74,21 +77,42 @@ export async function listServices(deps: ApiDeps): Promise<ApiResponse> {
 
 export async function getServiceView(deps: ApiDeps, name: string): Promise<ApiResponse> {
   const entry = entryOf(deps, name);
-  const [base, recent] = await Promise.all([summary(deps, name), deps.deployments.listByService(name, 10)]);
+  const [base, recent, queued, stable] = await Promise.all([
+    summary(deps, name),
+    deps.deployments.listByService(name, 10),
+    deps.locks.queued(name),
+    deps.serviceStates.get(name).then((state) => state.stable),
+  ]);
+  const capacities = stable === null ? null : await capacitiesOf(deps, entry, [stable.taskSetId]);
+  const now = deps.clock.now();
   return {
     status: 200,
     body: {
       ...base,
       settings: entry,
-      recentDeployments: recent.map((d) => ({
-        deploymentId: d.deploymentId,
-        release: d.release,
-        status: d.status,
-        image: d.image,
-        startedAt: new Date(d.startedAt).toISOString(),
-        reason: d.reason ?? null,
-      })),
+      liveTaskSet:
+        stable === null || capacities === null
+          ? null
+          : taskSetCounts(stable.taskSetId, capacities.get(stable.taskSetId)),
+      queued: queuedView(queued),
+      recentDeployments: recent.map((d) => recentView(d, now, deps.clock.speed ?? 1)),
+      now: new Date(now).toISOString(),
     },
+  };
+}
+
+/** A deployment in the service's recent list; one that ended says when, and how long ago in real seconds. */
+function recentView(d: Deployment, now: number, speed: number) {
+  const ended = d.status !== 'running';
+  return {
+    deploymentId: d.deploymentId,
+    release: d.release,
+    status: d.status,
+    image: d.image,
+    startedAt: new Date(d.startedAt).toISOString(),
+    endedAt: ended ? new Date(d.updatedAt).toISOString() : null,
+    endedSecondsAgo: ended ? Math.max(0, Math.round((now - d.updatedAt) / 1000 / speed)) : null,
+    reason: d.reason ?? null,
   };
 }
 

@@ -1,25 +1,36 @@
-// What the API answers with: deployments with their steps marked done, current or
-// pending, and a service's ledger grouped into releases.
+// What GET /deployments/{id} answers with: a deployment, its steps marked (steps-view.ts),
+// the counts of its task sets, and the push that waits for it.
 
 import { alarmNames, type ServiceEntry } from '../domain/catalog-schema.js';
 import type { Deployment } from '../domain/deployment.js';
-import { planDeployment, type PlanStep } from '../domain/plan.js';
 import type { AlarmState } from '../ports/alarms.js';
+import type { QueuedPush } from '../ports/deployments.js';
+import type { TaskSetCapacity } from '../ports/ecs.js';
 import type { ExecutionSummary } from '../ports/executions.js';
 import { analysisView, type WeightsAt } from './deployment-history.js';
+import { stepsOf } from './steps-view.js';
 
-/** `skipped`: never ran, because the deployment was rolled back or aborted before it. */
-export type StepState = 'done' | 'current' | 'pending' | 'skipped';
+export type { StepState } from './steps-view.js';
+
+/** What the view reads besides the deployment, each from its own port. */
+export interface DeploymentReads {
+  now: number;
+  alarms: Record<string, AlarmState>;
+  execution: ExecutionSummary | null;
+  traffic?: WeightsAt[];
+  /** Simulated seconds per real second (the local cloud's clock); 1 on AWS. */
+  speed?: number;
+  /** Counts of the task sets by id, read while the deployment runs; null when not read or not readable. */
+  capacities?: Map<string, TaskSetCapacity> | null;
+  queued?: QueuedPush | null;
+}
 
 export function deploymentView(
   deployment: Deployment,
   entry: ServiceEntry | undefined,
-  now: number,
-  alarms: Record<string, AlarmState>,
-  execution: ExecutionSummary | null,
-  traffic: WeightsAt[] = [],
-  speed = 1,
+  reads: DeploymentReads,
 ) {
+  const { now, alarms, execution, traffic = [], speed = 1 } = reads;
   const steps = entry === undefined ? [] : stepsOf(deployment, entry, traffic);
   return {
     deploymentId: deployment.deploymentId,
@@ -54,79 +65,42 @@ export function deploymentView(
     steps,
     reason: deployment.reason ?? null,
     execution: executionView(execution),
+    taskSets: taskSetsView(deployment, reads.capacities ?? null),
+    queued: queuedView(reads.queued ?? null),
     startedAt: new Date(deployment.startedAt).toISOString(),
     updatedAt: new Date(deployment.updatedAt).toISOString(),
+    /** The API's clock when it answered (the local cloud's simulated time): what elapsed times count to. */
+    now: new Date(now).toISOString(),
   };
+}
+
+/**
+ * One task set's counts. `healthy` is ECS's word: a task set reaches steady state when its
+ * running tasks are what it wants and pass their health checks (for one behind a load
+ * balancer, its targets are healthy); before that, null (not yet known).
+ */
+export function taskSetCounts(taskSetId: string, capacity: TaskSetCapacity | undefined) {
+  if (capacity === undefined) return null;
+  const { desired, running, pending, steady } = capacity;
+  return { taskSetId, desired, running, pending, healthy: steady ? running : null, steady };
+}
+
+function taskSetsView(deployment: Deployment, capacities: Map<string, TaskSetCapacity> | null) {
+  if (capacities === null) return null;
+  const candidate = deployment.candidate.taskSetId;
+  return {
+    stable: taskSetCounts(deployment.stable.taskSetId, capacities.get(deployment.stable.taskSetId)),
+    candidate: candidate === undefined ? null : taskSetCounts(candidate, capacities.get(candidate)),
+  };
+}
+
+/** The push that waits for the service's lock (a newer push replaces it). */
+export function queuedView(queued: QueuedPush | null) {
+  return queued === null ? null : { image: queued.image, pushedAt: new Date(queued.pushedAt).toISOString() };
 }
 
 export function executionView(execution: ExecutionSummary | null) {
   return execution
     ? { status: execution.status, error: execution.error ?? null, cause: execution.cause ?? null }
     : null;
-}
-
-/**
- * The plan's steps, each done, current or pending, from where the deployment is now. For one
- * that was rolled back or aborted, the steps up to the furthest shift it reached are done and
- * the rest were skipped.
- */
-function stepsOf(
-  deployment: Deployment,
-  entry: ServiceEntry,
-  traffic: readonly WeightsAt[],
-): (PlanStep & { state: StepState })[] {
-  let steps: PlanStep[];
-  try {
-    steps = planDeployment(deployment.service, entry, { strategy: deployment.strategy }).steps;
-  } catch {
-    return [];
-  }
-  if (deployment.status === 'rolled-back' || deployment.status === 'aborted') {
-    const reached = Math.max(0, ...traffic.map((point) => point.candidate));
-    const last =
-      reached === 0
-        ? -1
-        : currentIndex(steps, {
-            ...deployment,
-            phase: 'shift',
-            weights: { stable: 100 - reached, candidate: reached },
-          });
-    return steps.map((step, i) => ({ ...step, state: i <= last ? 'done' : 'skipped' }));
-  }
-  const current = deployment.status === 'running' ? currentIndex(steps, deployment) : steps.length;
-  return steps.map((step, i) => ({
-    ...step,
-    state: i < current ? 'done' : i === current ? 'current' : 'pending',
-  }));
-}
-
-function currentIndex(steps: PlanStep[], d: Deployment): number {
-  const phase = d.phase;
-  const find = (test: (s: PlanStep) => boolean) => steps.findIndex(test);
-  if (phase.startsWith('hook:')) return find((s) => s.kind === 'hook' && s.hook === phase.slice(5));
-  if (phase === 'approval') return find((s) => s.kind === 'approval');
-  if (phase === 'final bake') return find((s) => s.kind === 'bake' && s.final);
-  if (phase === 'promoted') return find((s) => s.kind === 'termination-wait');
-  if (phase === 'done') return steps.length;
-  const shifted = steps.filter(
-    (s) =>
-      (s.kind === 'shift' && s.weight <= d.weights.candidate) ||
-      (s.kind === 'scale-batch' && s.candidatePercent <= d.weights.candidate),
-  );
-  if (shifted.length > 0) {
-    const last = steps.indexOf(shifted.at(-1)!);
-    return phase === 'bake' ? last + 1 : last + (d.weights.candidate === 100 ? 1 : 0);
-  }
-  const early: Record<string, PlanStep['kind']> = {
-    started: 'check-alarms',
-    'check-alarms': 'register-task-definition',
-    'register-task-definition': 'create-task-set',
-    'wait-healthy': 'wait-healthy',
-    healthy: 'wait-healthy',
-    'test-traffic': 'test-traffic',
-  };
-  const kind = early[phase];
-  return kind === undefined
-    ? 0
-    : find((s) => s.kind === kind) + (phase === 'healthy' || phase === 'test-traffic' ? 1 : 0);
 }

@@ -118,6 +118,24 @@ export class EcsTaskSets implements TaskSets {
     return capacityOf(await this.existingTaskSet(service, taskSetId));
   }
 
+  async capacities(
+    service: EcsService,
+    taskSetIds: readonly string[],
+  ): Promise<Map<string, TaskSetCapacity>> {
+    const found = new Map<string, TaskSetCapacity>();
+    if (taskSetIds.length === 0) return found;
+    try {
+      const output = await this.ecs.send(
+        new DescribeTaskSetsCommand({ ...serviceRef(service), taskSets: [...taskSetIds] }),
+      );
+      for (const taskSet of output.taskSets ?? [])
+        if (taskSet.id !== undefined) found.set(taskSet.id, capacityOf(taskSet));
+      return found;
+    } catch (error) {
+      return this.rethrow(`DescribeTaskSets ${taskSetIds.join(', ')}`, error, service);
+    }
+  }
+
   private async existingTaskSet(service: EcsService, taskSetId: string): Promise<EcsTaskSet> {
     const taskSet = await this.describeTaskSet(service, taskSetId);
     if (taskSet === undefined) {

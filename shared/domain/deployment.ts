@@ -105,6 +105,8 @@ export interface Deployment {
    */
   abortTakenAt?: number | undefined;
   reason?: Reason | undefined;
+  /** A rolled-back or aborted deployment: its phase and candidate weight when it began to roll back. */
+  failedStep?: { phase: string; candidate: number } | undefined;
   executionArn?: string | undefined;
   /**
    * A promoted deployment's termination wait handed to a rollback: the rollback (this id) took

@@ -49,7 +49,19 @@ export async function rollBack(
   }
   deployment = await endBake(deps, deployment);
   const reason = deployment.reason ?? reasonFromError(error, deployment.phase);
-  deployment = await advance(deps, deployment, 'rolling back', 0, { reason }, { rollingBack: true });
+  // Where it stopped (kept from a first attempt: a retry finds 'rolling back'); status marks that step failed.
+  const failedStep = deployment.failedStep ?? {
+    phase: deployment.phase,
+    candidate: deployment.weights.candidate,
+  };
+  deployment = await advance(
+    deps,
+    deployment,
+    'rolling back',
+    0,
+    { reason, failedStep },
+    { rollingBack: true },
+  );
   const trafficMoved = deployment.weights.candidate > 0;
 
   await restoreProduction(deps, spec, deployment);

@@ -89,4 +89,9 @@ export interface TaskSets {
   health(service: EcsService, taskSetId: string): Promise<TaskSetHealth>;
   /** The task set's counts and stability alone (one DescribeTaskSets; no task is listed). */
   capacity(service: EcsService, taskSetId: string): Promise<TaskSetCapacity>;
+  /**
+   * The counts and stability of several task sets in one DescribeTaskSets (at most 10 ids),
+   * by id; a task set that is gone is left out. What a status view reads.
+   */
+  capacities(service: EcsService, taskSetIds: readonly string[]): Promise<Map<string, TaskSetCapacity>>;
 }

@@ -126,12 +126,14 @@ describe('GET /deployments/{id} for the charts', () => {
     expect(view.status).toBe('rolled-back');
     const traffic = view.traffic as { candidate: number }[];
     expect(traffic.map((p) => p.candidate)).toEqual([0, 10, 20, 0]);
-    // The plan shows what ran: done through the 20% shift, the rest never ran.
+    // The plan shows what ran: done through the 20% shift, its bake failed (the abort came
+    // then), and the rest never ran.
     const steps = view.steps as { kind: string; weight?: number; state: string }[];
     const at20 = steps.findIndex((s) => s.kind === 'shift' && s.weight === 20);
     expect(steps.slice(0, at20 + 1).every((s) => s.state === 'done')).toBe(true);
-    expect(steps.slice(at20 + 1).map((s) => s.state)).toEqual(steps.slice(at20 + 1).map(() => 'skipped'));
-    expect(steps.length - at20 - 1).toBeGreaterThan(5);
+    expect(steps[at20 + 1]).toMatchObject({ kind: 'bake', state: 'failed' });
+    expect(steps.slice(at20 + 2).map((s) => s.state)).toEqual(steps.slice(at20 + 2).map(() => 'skipped'));
+    expect(steps.length - at20 - 2).toBeGreaterThan(5);
   });
 });
 

@@ -383,6 +383,19 @@ describe.skipIf(!motoAvailable())('EcsTaskSets against moto_server', () => {
       await expect(taskSets.capacity(service, green.id)).rejects.toBeInstanceOf(ResourceNotFound);
     });
 
+    it('reads several task sets in one call by id, leaving out one that is gone', async () => {
+      const service = await newService();
+      const blue = await withPrimary(service);
+      const green = await taskSets.create(service, greenInput('dep-capacities', 50));
+      const gone = await taskSets.create(service, greenInput('dep-gone', 0));
+      await taskSets.remove(service, gone.id);
+
+      const counts = await taskSets.capacities(service, [blue.id ?? '', green.id, gone.id]);
+      expect([...counts.keys()].sort()).toEqual([blue.id, green.id].sort());
+      expect(counts.get(green.id)).toEqual(await taskSets.capacity(service, green.id));
+      expect((await taskSets.capacities(service, [])).size).toBe(0);
+    });
+
     // known moto gap: moto 5.2 leaves computedDesiredCount, runningCount and pendingCount out of
     // DescribeTaskSets, vs AWS documents computedDesiredCount as the service's desired count times
     // the task set's scale, rounded up, see

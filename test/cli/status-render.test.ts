@@ -20,8 +20,9 @@ const baking = (): DeploymentView => JSON.parse(readFileSync(FIXTURE, 'utf8')) a
 describe('renderDeployment', () => {
   it('draws the header, the steps done, current and to come, the weights, the alarms and the bake', () => {
     const lines = renderDeployment(baking());
-    expect(lines.slice(0, 2)).toEqual([
+    expect(lines.slice(0, 3)).toEqual([
       'web-fcdeeb247cfe: web release 5, linear, running (bake)',
+      'progress  step 10/27, 4m 2s elapsed',
       'image   web@sha256:fcdeeb247cfe (stable: release 4, web@sha256:2e088daf866c)',
     ]);
     expect(lines).toContain('  ✓ shift 30% of production traffic to the new task set (t+2m)');
@@ -30,8 +31,10 @@ describe('renderDeployment', () => {
       '  ▶ bake 1m, watching 1 alarm(s), then canary analysis',
     ]);
     expect(lines.filter((l) => /^ {2}[✓▶·] /.test(l))).toHaveLength(baking().steps.length);
-    expect(lines.slice(-3)).toEqual([
+    expect(lines.slice(-5)).toEqual([
       'stable ██████████████░░░░░░ candidate 30%',
+      'tasks   stable     desired 4  running 4  healthy 4',
+      '        candidate  desired 4  running 3  healthy -  pending 1',
       'alarms  web-5xx-rate OK',
       'bake    42s left',
     ]);
@@ -90,7 +93,7 @@ describe('renderDeployment', () => {
     expect(lines).toContain('stable ████████████████████ candidate 0%');
     expect(lines).toContain('alarms  web-5xx-rate ALARM');
     expect(lines).toContain(
-      'approval  waiting until 2026-11-27T18:00:00.000Z: cutover approve web-fcdeeb247cfe',
+      'approval  waiting, 1m left (until 2026-11-27T18:00:00.000Z): cutover approve web-fcdeeb247cfe',
     );
     expect(lines.at(-1)).toBe('reason  alarm web-5xx-rate went to ALARM');
     expect(lines.some((l) => l.startsWith('bake'))).toBe(false);

@@ -114,6 +114,7 @@ describe('ledger text with terminal escapes', () => {
     expect(steps.length).toBeGreaterThan(0);
     expect(lines).toEqual([
       `${ID}: ${SERVICE} release 2, all-at-once, rolled back`,
+      expect.stringMatching(/^progress {2}took \d+s$/),
       `image   ${SERVICE}@sha256:0e0e0e0e0e0e (stable: release 1, ${SERVICE}@${seededDigestOf(seeded)})`,
       '',
       ...steps,

@@ -154,6 +154,23 @@ export class FakeEcs implements TaskDefinitions, TaskSets {
     return { desired, running, pending, steady };
   }
 
+  /** Counts alone, without a look that counts towards steady state (a status view reads these). */
+  capacities(service: EcsService, taskSetIds: readonly string[]): Promise<Map<string, TaskSetCapacity>> {
+    const found = new Map<string, TaskSetCapacity>();
+    for (const taskSet of this.setsOf(service).filter((s) => taskSetIds.includes(s.id))) {
+      const desired = Math.ceil((this.desiredCount * taskSet.scalePercent) / 100);
+      const profile = this.profiles.get(taskSet.image) ?? 'healthy';
+      const steady = profile === 'healthy' && taskSet.checks >= this.checksUntilSteady;
+      found.set(taskSet.id, {
+        desired,
+        running: steady ? desired : 0,
+        pending: steady ? 0 : desired,
+        steady,
+      });
+    }
+    return Promise.resolve(found);
+  }
+
   // --- helpers for tests ---
   setsOf(service: EcsService): FakeTaskSet[] {
     let sets = this.services.get(key(service));

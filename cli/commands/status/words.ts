@@ -1,0 +1,43 @@
+// Small pieces of status text shared by the deployment and service views.
+
+import { formatDuration } from '../../output.js';
+import type { QueuedPushView, TaskSetCounts } from './views.js';
+
+/** `<repository>@sha256:<first 12 hex digits>`, without the registry. */
+export function shortImage(image: string): string {
+  const [repository = image, digest] = image.split('@');
+  const parts = repository.split('/');
+  const registry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!);
+  const name = registry ? parts.slice(1).join('/') : repository;
+  return digest === undefined ? name : `${name}@${shortDigest(digest)}`;
+}
+
+export function shortDigest(digest: string): string {
+  return digest.slice(0, 'sha256:'.length + 12);
+}
+
+export function alarmsText(alarms: readonly { name: string; state: string }[]): string {
+  return alarms.length === 0 ? 'none watched' : alarms.map((a) => `${a.name} ${a.state}`).join(', ');
+}
+
+/** Whole seconds from `from` to `to` (ISO times on the API's clock), or null if either is missing. */
+export function secondsBetween(from: string | undefined, to: string | undefined): number | null {
+  if (from === undefined || to === undefined) return null;
+  const seconds = Math.round((Date.parse(to) - Date.parse(from)) / 1000);
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : null;
+}
+
+/** `stable     desired 4  running 4  healthy 4`, with `pending N` while tasks start. */
+export function taskSetLine(role: string, counts: TaskSetCounts | null): string {
+  if (counts === null) return `${role.padEnd(10)} gone (ECS no longer knows its task set)`;
+  const healthy = counts.healthy === null ? 'healthy -' : `healthy ${counts.healthy}`;
+  const pending = counts.pending > 0 ? `  pending ${counts.pending}` : '';
+  return `${role.padEnd(10)} desired ${counts.desired}  running ${counts.running}  ${healthy}${pending}`;
+}
+
+/** `queued  web:v4@sha256:abcd12345678, pushed 40s ago; starts when <what> ends`. */
+export function queuedLine(queued: QueuedPushView, now: string | undefined, startsWhen: string): string {
+  const ago = secondsBetween(queued.pushedAt, now);
+  const when = ago === null ? `pushed at ${queued.pushedAt}` : `pushed ${formatDuration(ago)} ago`;
+  return `queued  ${shortImage(queued.image)}, ${when}; starts when ${startsWhen}`;
+}

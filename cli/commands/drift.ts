@@ -14,6 +14,7 @@ import {
   segment,
 } from '../api-client.js';
 import type { DriftReport } from '../../shared/engine/drift.js';
+import { fixFor, needsEcsNames, type EcsNames } from './drift-fixes.js';
 
 const help = `Usage: cutover drift <service> [options]
 
@@ -24,6 +25,11 @@ registered outside Cutover. While a deployment runs, only the last check is made
 The same check runs every 15 minutes and publishes a Drift Detected event.
 
 ${CONNECTION_HELP}
+
+Under each finding, how to fix it: for a primary that runs another task definition or
+image, or traffic off the primary, the cutover deploy command that redeploys the live
+release as a new one; for a task set or a revision nobody expected, what to check and
+the AWS CLI command that removes it.
 
 Exit codes: 0 no drift, 1 drift found (each finding is printed), 2 bad usage or unknown
 service.
@@ -43,20 +49,35 @@ export const driftCommand: Command = {
       options: CONNECTION_OPTIONS,
     });
     if (positionals.length !== 1) throw new UsageError('drift takes exactly one service name', help);
-    const report = await clientFrom(values).get<DriftReport>(`/services/${segment(positionals[0]!)}/drift`);
+    const client = clientFrom(values);
+    const path = `/services/${segment(positionals[0]!)}`;
+    const report = await client.get<DriftReport>(`${path}/drift`);
     if (output.json) printJson(output, report);
-    else for (const line of describe(report)) output.out(line);
+    else {
+      const ecs = needsEcsNames(report)
+        ? (await client.get<{ settings: { ecs: EcsNames } }>(path)).settings.ecs
+        : null;
+      for (const line of describe(report, ecs)) output.out(line);
+    }
     return report.drift ? 1 : 0;
   }),
 };
 
-export function describe(report: DriftReport): string[] {
+/** The report in words: each finding, and under it how to fix it (drift-fixes.ts). */
+export function describe(report: DriftReport, ecs: EcsNames | null = null): string[] {
   const live =
     report.live === null ? 'no live release' : `release ${report.live.release}, ${report.live.image}`;
   const lines = report.drift
     ? [
         `✗ ${report.service} has drifted from ${live}:`,
-        ...report.findings.map((f) => `  - ${f.kind}: ${f.message}`),
+        ...report.findings.flatMap((f) => {
+          const [what, command] = fixFor(f, report, ecs);
+          return [
+            `  - ${f.kind}: ${f.message}`,
+            `    to fix: ${what}`,
+            ...(command === undefined ? [] : [`      ${command}`]),
+          ];
+        }),
       ]
     : [`✓ ${report.service} runs ${live}, as the ledger says`];
   if (report.deploymentInProgress !== null) {

@@ -232,7 +232,7 @@ export class LocalCloud {
     });
     const functions = new LocalFunctions((name) => iam.credentialsFor(name));
     const tokens = new TokenRegistry();
-    const ecs = new LocalEcs({ ...scope, now: () => clock.now() });
+    const ecs = new LocalEcs({ ...scope, now: () => clock.now(), callerArn: (key) => iam.callerArn(key) });
     const elb = saved
       ? LocalElbv2.restore(saved.elb, { ...scope, clock })
       : new LocalElbv2({ ...scope, clock });

@@ -17,6 +17,7 @@ import { putMetricAlarmInput } from './alarms.js';
 import type { LocalCloudWatch } from './aws/cloudwatch.js';
 import { LocalEcr } from './aws/ecr.js';
 import type { LocalEcs } from './aws/ecs.js';
+import { LOCAL_NETWORK_CONFIGURATION } from './world/network.js';
 import { loadBalancerDimension, targetGroupDimension, type LocalElbv2 } from './aws/elbv2.js';
 import { EcsSimulation } from './world/ecs-simulation.js';
 import { imageBehaviour } from './world/world.js';
@@ -103,6 +104,7 @@ async function seedService(parts: SeedParts, name: string, entry: ServiceEntry):
       },
     ],
     scale: { value: 100, unit: 'PERCENT' },
+    networkConfiguration: LOCAL_NETWORK_CONFIGURATION,
   })) as { taskSet: { id: string } };
 
   const groups = traffic.targetGroups.map((group) => ({

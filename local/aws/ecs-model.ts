@@ -9,8 +9,17 @@ export interface LocalTaskDefinition {
   status: 'ACTIVE' | 'INACTIVE';
   containerDefinitions: { name: string; image: string; portMappings?: { containerPort?: number }[] }[];
   registeredAt: Date;
+  /** The caller's principal ARN (absent in data folders from before it was recorded). */
+  registeredBy?: string;
   tags: { key: string; value: string }[];
   [field: string]: unknown;
+}
+
+/** One line of a service's event log, as DescribeServices lists them (newest first). */
+export interface ServiceEvent {
+  id: string;
+  createdAt: Date;
+  message: string;
 }
 
 export interface LocalService {
@@ -22,6 +31,10 @@ export interface LocalService {
   launchType?: string;
   deploymentController: { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' };
   createdAt: Date;
+  createdBy?: string;
+  events?: ServiceEvent[];
+  /** Simulation: whether every task set was steady at the last tick (ECS logs the change). */
+  _steady?: boolean;
   [field: string]: unknown;
 }
 
@@ -43,6 +56,11 @@ export interface LocalTaskSet {
   scale: { value: number; unit: 'PERCENT' };
   stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
   stabilityStatusAt: Date;
+  platformVersion?: string;
+  tags?: { key: string; value: string }[];
+  networkConfiguration?: {
+    awsvpcConfiguration?: { subnets?: string[]; securityGroups?: string[]; assignPublicIp?: string };
+  };
   [field: string]: unknown;
 }
 
@@ -57,8 +75,16 @@ export interface LocalTask {
   lastStatus: TaskStatus;
   desiredStatus: 'RUNNING' | 'STOPPED';
   createdAt: Date;
+  /** The task's elastic network interface attached; its image pull began and ended. */
+  connectivityAt?: Date;
+  pullStartedAt?: Date;
+  pullStoppedAt?: Date;
   startedAt?: Date;
+  stoppingAt?: Date;
   stoppedAt?: Date;
+  /** Goes up by one at each change of the task's status, as ECS's does. */
+  version?: number;
+  availabilityZone?: string;
   stopCode?: string;
   stoppedReason?: string;
   launchType: string;
@@ -94,8 +120,20 @@ export function publicView<T extends object>(value: T): T {
 
 /** Revives Date fields after a JSON round trip (snapshots are plain JSON). */
 export function reviveDates(state: EcsState): EcsState {
-  const dates = ['registeredAt', 'createdAt', 'updatedAt', 'stabilityStatusAt', 'startedAt', 'stoppedAt'];
-  for (const list of [state.definitions, state.services, state.taskSets, state.tasks]) {
+  const dates = [
+    'registeredAt',
+    'createdAt',
+    'updatedAt',
+    'stabilityStatusAt',
+    'connectivityAt',
+    'pullStartedAt',
+    'pullStoppedAt',
+    'startedAt',
+    'stoppingAt',
+    'stoppedAt',
+  ];
+  const events = state.services.flatMap((s) => s.events ?? []);
+  for (const list of [state.definitions, state.services, state.taskSets, state.tasks, events]) {
     for (const item of list as Record<string, unknown>[]) {
       for (const key of dates) if (typeof item[key] === 'string') item[key] = new Date(item[key]);
     }

@@ -2,10 +2,9 @@
 // the operations Cutover uses, plus what the local cloud needs to set a service up.
 // Tasks start, pass or fail health checks and stop in ecs-simulation.ts.
 
-import { createHash } from 'node:crypto';
+import { taskSetDigits } from './ecs-ids.js';
 import {
   emptyEcsState,
-  publicView,
   reviveDates,
   type EcsState,
   type LocalService,
@@ -18,8 +17,20 @@ import {
   optionalNumber,
   optionalString,
   requireString,
+  type Caller,
   type LocalService as Service,
 } from './service.js';
+import * as definitions from './ecs-task-definitions.js';
+import { describeTasks, listTasks } from './ecs-tasks.js';
+import { serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
+
+export interface EcsOptions {
+  region: string;
+  account: string;
+  now: () => number;
+  /** The principal ARN of whoever signs with an access key (ECS records it as registeredBy, createdBy). */
+  callerArn?: (accessKeyId: string | undefined) => string;
+}
 
 const notFound = (code: string, message: string) => new AwsError(code, message);
 const invalid = (message: string) => new AwsError('InvalidParameterException', message);
@@ -28,7 +39,7 @@ export class LocalEcs {
   readonly service: Service;
   state: EcsState = emptyEcsState();
 
-  constructor(private readonly options: { region: string; account: string; now: () => number }) {
+  constructor(private readonly options: EcsOptions) {
     this.service = {
       name: 'ecs',
       operations: {
@@ -36,19 +47,26 @@ export class LocalEcs {
           cluster: this.createCluster(optionalString(i, 'clusterName') ?? 'default'),
         }),
         DescribeClusters: (i) => this.describeClusters(optionalList<string>(i, 'clusters')),
-        RegisterTaskDefinition: (i) => this.registerTaskDefinition(i),
+        RegisterTaskDefinition: (i, caller) => this.registerTaskDefinition(i, caller),
         DescribeTaskDefinition: (i) => this.describeTaskDefinition(requireString(i, 'taskDefinition'), i),
-        ListTaskDefinitions: (i) => this.listTaskDefinitions(i),
-        CreateService: (i) => ({ service: publicView(this.createService(i)) }),
+        ListTaskDefinitions: (i) => definitions.list(this.state.definitions, i),
+        CreateService: (i, caller) => ({ service: this.serviceView(this.createService(i, caller)) }),
         DescribeServices: (i) => this.describeServices(i),
-        UpdateService: (i) => ({ service: publicView(this.updateService(i)) }),
-        CreateTaskSet: (i) => ({ taskSet: publicView(this.createTaskSet(i)) }),
-        UpdateTaskSet: (i) => ({ taskSet: publicView(this.updateTaskSet(i)) }),
+        UpdateService: (i) => ({ service: this.serviceView(this.updateService(i)) }),
+        CreateTaskSet: (i) => ({ taskSet: taskSetView(this.createTaskSet(i)) }),
+        UpdateTaskSet: (i) => ({ taskSet: taskSetView(this.updateTaskSet(i)) }),
         DescribeTaskSets: (i) => this.describeTaskSets(i),
-        DeleteTaskSet: (i) => ({ taskSet: publicView(this.deleteTaskSet(i)) }),
-        UpdateServicePrimaryTaskSet: (i) => ({ taskSet: publicView(this.updatePrimary(i)) }),
-        ListTasks: (i) => this.listTasks(i),
-        DescribeTasks: (i) => this.describeTasks(i),
+        DeleteTaskSet: (i) => ({ taskSet: taskSetView(this.deleteTaskSet(i)) }),
+        UpdateServicePrimaryTaskSet: (i) => ({ taskSet: taskSetView(this.updatePrimary(i)) }),
+        ListTasks: (i) =>
+          listTasks(this.state.tasks, this.cluster(optionalString(i, 'cluster')).clusterArn, i),
+        DescribeTasks: (i) =>
+          describeTasks(
+            this.state.tasks,
+            this.state.definitions,
+            this.cluster(optionalString(i, 'cluster')).clusterArn,
+            i,
+          ),
         TagResource: () => ({}),
         ListTagsForResource: (i) => this.listTags(requireString(i, 'resourceArn')),
       },
@@ -93,69 +111,31 @@ export class LocalEcs {
 
   // --- task definitions ---
 
-  registerTaskDefinition(input: Record<string, unknown>) {
-    const family = requireString(input, 'family');
-    const containers = optionalList<LocalTaskDefinition['containerDefinitions'][number]>(
-      input,
-      'containerDefinitions',
-    );
-    if (containers.length === 0)
-      throw new AwsError('ClientException', 'containerDefinitions must not be empty');
-    for (const c of containers) {
-      if (!c.name || !c.image)
-        throw new AwsError('ClientException', 'every container needs a name and an image');
-    }
-    const revision = this.state.definitions.filter((d) => d.family === family).length + 1;
-    const { tags, ...rest } = input as { tags?: LocalTaskDefinition['tags'] };
-    const definition: LocalTaskDefinition = {
-      ...rest,
-      taskDefinitionArn: this.arn(`task-definition/${family}:${revision}`),
-      family,
-      revision,
-      status: 'ACTIVE',
-      containerDefinitions: containers,
+  registerTaskDefinition(input: Record<string, unknown>, caller: Caller = {}) {
+    const definition = definitions.register(this.state.definitions, input, {
+      arnOf: (familyRevision) => this.arn(`task-definition/${familyRevision}`),
       registeredAt: new Date(this.options.now()),
-      tags: tags ?? [],
-    };
-    this.state.definitions.push(definition);
-    return { taskDefinition: withoutTags(definition), tags: definition.tags };
+      registeredBy: this.callerArn(caller),
+    });
+    return { taskDefinition: this.definitionView(definition), tags: definition.tags };
   }
 
   taskDefinition(reference: string): LocalTaskDefinition {
-    const ref = reference.includes('task-definition/') ? reference.split('task-definition/')[1]! : reference;
-    const [family, revision] = ref.split(':');
-    const matching = this.state.definitions.filter((d) => d.family === family && d.status === 'ACTIVE');
-    const found =
-      revision === undefined
-        ? matching.at(-1)
-        : this.state.definitions.find((d) => d.family === family && String(d.revision) === revision);
-    if (found === undefined) throw new AwsError('ClientException', 'Unable to describe task definition.');
-    return found;
+    return definitions.find(this.state.definitions, reference);
   }
 
   private describeTaskDefinition(reference: string, input: Record<string, unknown>) {
     const definition = this.taskDefinition(reference);
     const withTags = optionalList<string>(input, 'include').includes('TAGS');
-    return { taskDefinition: withoutTags(definition), ...(withTags ? { tags: definition.tags } : {}) };
-  }
-
-  private listTaskDefinitions(input: Record<string, unknown>) {
-    const prefix = optionalString(input, 'familyPrefix');
-    const status = optionalString(input, 'status') ?? 'ACTIVE';
-    const descending = optionalString(input, 'sort') === 'DESC';
-    let arns = this.state.definitions
-      .filter(
-        (d) =>
-          (prefix === undefined || d.family.startsWith(prefix)) && (status === 'ALL' || d.status === status),
-      )
-      .map((d) => d.taskDefinitionArn);
-    if (descending) arns = arns.reverse();
-    return page(arns, input, 'taskDefinitionArns');
+    return {
+      taskDefinition: this.definitionView(definition),
+      ...(withTags ? { tags: definition.tags } : {}),
+    };
   }
 
   // --- services ---
 
-  createService(input: Record<string, unknown>): LocalService {
+  createService(input: Record<string, unknown>, caller: Caller = {}): LocalService {
     const cluster = this.cluster(optionalString(input, 'cluster'));
     const name = requireString(input, 'serviceName');
     if (
@@ -175,6 +155,8 @@ export class LocalEcs {
       ...(optionalString(input, 'launchType') ? { launchType: optionalString(input, 'launchType') } : {}),
       deploymentController: { type: controller as LocalService['deploymentController']['type'] },
       createdAt: new Date(this.options.now()),
+      createdBy: this.callerArn(caller),
+      events: [],
     };
     this.state.services.push(service);
     return service;
@@ -201,8 +183,7 @@ export class LocalEcs {
         (s) => s.clusterArn === cluster.clusterArn && s.serviceName === name,
       );
       if (found === undefined) failures.push({ arn: ref, reason: 'MISSING' });
-      else
-        services.push({ ...publicView(found), taskSets: this.taskSetsOf(found).map((t) => publicView(t)) });
+      else services.push(this.serviceView(found));
     }
     return { services, failures };
   }
@@ -210,7 +191,10 @@ export class LocalEcs {
   private updateService(input: Record<string, unknown>): LocalService {
     const service = this.serviceOf(optionalString(input, 'cluster'), requireString(input, 'service'));
     const desired = optionalNumber(input, 'desiredCount');
-    if (desired !== undefined) service.desiredCount = desired;
+    if (desired !== undefined && desired !== service.desiredCount) {
+      service.desiredCount = desired;
+      unsettle(service);
+    }
     return service;
   }
 
@@ -238,6 +222,8 @@ export class LocalEcs {
         throw invalid(`The container ${String(lb.containerName)} does not exist in the task definition.`);
     }
     const now = new Date(this.options.now());
+    const network = checkNetwork(definition, input.networkConfiguration);
+    const launchType = optionalString(input, 'launchType') ?? service.launchType ?? 'FARGATE';
     const id = `ecs-svc/${this.nextId()}`;
     const cluster = service.clusterArn.split('/').at(-1)!;
     const taskSet: LocalTaskSet = {
@@ -253,14 +239,19 @@ export class LocalEcs {
       runningCount: 0,
       createdAt: now,
       updatedAt: now,
-      launchType: optionalString(input, 'launchType') ?? service.launchType ?? 'FARGATE',
+      launchType,
+      ...(launchType === 'FARGATE'
+        ? { platformVersion: optionalString(input, 'platformVersion') ?? 'LATEST' }
+        : {}),
       loadBalancers,
       scale: { value: scale.value ?? 100, unit: 'PERCENT' },
       stabilityStatus: 'STABILIZING',
       stabilityStatusAt: now,
-      ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
+      ...(network === undefined ? {} : { networkConfiguration: network }),
+      tags: optionalList(input, 'tags'),
     };
     this.state.taskSets.push(taskSet);
+    unsettle(service);
     return taskSet;
   }
 
@@ -287,6 +278,7 @@ export class LocalEcs {
     if (taskSet.computedDesiredCount !== taskSet.runningCount && taskSet.stabilityStatus !== 'STABILIZING') {
       taskSet.stabilityStatus = 'STABILIZING';
       taskSet.stabilityStatusAt = now;
+      unsettle(service);
     }
     return taskSet;
   }
@@ -300,7 +292,7 @@ export class LocalEcs {
     const failures = wanted
       .filter((w) => !all.some((t) => t.id === w || t.taskSetArn === w))
       .map((arn) => ({ arn, reason: 'MISSING' }));
-    return { taskSets: taskSets.map((t) => publicView(t)), failures };
+    return { taskSets: taskSets.map(taskSetView), failures };
   }
 
   private deleteTaskSet(input: Record<string, unknown>): LocalTaskSet {
@@ -314,6 +306,8 @@ export class LocalEcs {
       );
     }
     taskSet.status = 'DRAINING';
+    const service = this.state.services.find((s) => s.serviceArn === taskSet.serviceArn);
+    if (service !== undefined) unsettle(service);
     taskSet.scale = { value: 0, unit: 'PERCENT' };
     this.state.taskSets = this.state.taskSets.filter((t) => t !== taskSet);
     for (const task of this.state.tasks) {
@@ -333,44 +327,6 @@ export class LocalEcs {
 
   // --- tasks ---
 
-  private listTasks(input: Record<string, unknown>) {
-    const cluster = this.cluster(optionalString(input, 'cluster'));
-    const startedBy = optionalString(input, 'startedBy');
-    const family = optionalString(input, 'family');
-    const serviceName = optionalString(input, 'serviceName');
-    const desired = optionalString(input, 'desiredStatus');
-    if (
-      startedBy !== undefined &&
-      (family !== undefined || serviceName !== undefined || desired !== undefined)
-    ) {
-      throw invalid('When you specify startedBy as the filter, it must be the only filter that you use.');
-    }
-    const status = desired ?? 'RUNNING';
-    const arns = this.state.tasks
-      .filter((t) => t.clusterArn === cluster.clusterArn)
-      .filter((t) => startedBy === undefined || t.startedBy === startedBy)
-      .filter((t) => startedBy !== undefined || t.desiredStatus === status)
-      .filter((t) => family === undefined || t.taskDefinitionArn.includes(`task-definition/${family}:`))
-      .filter((t) => serviceName === undefined || t.group === `service:${serviceName}`)
-      .map((t) => t.taskArn);
-    return page(arns, input, 'taskArns');
-  }
-
-  private describeTasks(input: Record<string, unknown>) {
-    const cluster = this.cluster(optionalString(input, 'cluster'));
-    const wanted = optionalList<string>(input, 'tasks');
-    if (wanted.length > 100) throw invalid('tasks can have at most 100 items');
-    const tasks = this.state.tasks.filter(
-      (t) =>
-        t.clusterArn === cluster.clusterArn &&
-        (wanted.includes(t.taskArn) || wanted.includes(t.taskArn.split('/').at(-1)!)),
-    );
-    const failures = wanted
-      .filter((w) => !tasks.some((t) => t.taskArn === w || t.taskArn.endsWith(`/${w}`)))
-      .map((arn) => ({ arn, reason: 'MISSING' }));
-    return { tasks: tasks.map((t) => publicView(t)), failures };
-  }
-
   private listTags(resourceArn: string) {
     const definition = this.state.definitions.find((d) => d.taskDefinitionArn === resourceArn);
     return { tags: definition?.tags ?? [] };
@@ -384,11 +340,20 @@ export class LocalEcs {
 
   nextId(): string {
     this.state.counter += 1;
-    return createHash('sha256')
-      .update(`cutover-local-${this.state.counter}`)
-      .digest('hex')
-      .slice(0, 19)
-      .replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10));
+    return taskSetDigits(String(this.state.counter));
+  }
+
+  /** Whom ECS records as having made a change: the caller, or the account's root for in-process set-up. */
+  private callerArn(caller: Caller): string {
+    return this.options.callerArn?.(caller.accessKeyId) ?? `arn:aws:iam::${this.options.account}:root`;
+  }
+
+  private serviceView(service: LocalService) {
+    return serviceView(service, this.taskSetsOf(service), this.callerArn({}));
+  }
+
+  private definitionView(definition: LocalTaskDefinition) {
+    return taskDefinitionView(definition, this.callerArn({}));
   }
 }
 
@@ -396,21 +361,28 @@ function nameOf(reference: string): string {
   return reference.split('/').at(-1)!;
 }
 
-function withoutTags(definition: LocalTaskDefinition) {
-  const { tags: _tags, ...rest } = definition;
-  return rest;
+/**
+ * The task set's network configuration: ECS refuses a task set without subnets when its task
+ * definition uses the awsvpc network mode (as Fargate's must).
+ */
+function checkNetwork(
+  definition: LocalTaskDefinition,
+  network: unknown,
+): LocalTaskSet['networkConfiguration'] {
+  const subnets = (network as LocalTaskSet['networkConfiguration'])?.awsvpcConfiguration?.subnets;
+  if (definition.networkMode === 'awsvpc' && (!Array.isArray(subnets) || subnets.length === 0)) {
+    throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  }
+  return network as LocalTaskSet['networkConfiguration'];
+}
+
+/** A change ECS must carry out: the service logs a steady state again once it has. */
+function unsettle(service: LocalService): void {
+  service._steady = false;
 }
 
 function checkScale(value: number | undefined): void {
   if (value === undefined || !Number.isFinite(value) || value < 0 || value > 100) {
     throw invalid('scale.value must be a number from 0 to 100');
   }
-}
-
-function page(items: string[], input: Record<string, unknown>, key: string) {
-  const max = optionalNumber(input, 'maxResults') ?? 100;
-  const start = Number(optionalString(input, 'nextToken') ?? '0');
-  const slice = items.slice(start, start + max);
-  const next = start + max < items.length ? String(start + max) : undefined;
-  return { [key]: slice, ...(next === undefined ? {} : { nextToken: next }) };
 }

@@ -2,7 +2,7 @@
 // and out, errors as {"__type": "<code>", "message": ...}. Timestamps go out as
 // epoch seconds, as the SDKs expect.
 
-import { AwsError, type LocalService } from './service.js';
+import { AwsError, type Caller, type LocalService } from './service.js';
 
 export interface WireResponse {
   status: number;
@@ -16,6 +16,7 @@ export async function handleJson(
   body: string,
   contentType: string,
   queryCompatible = false,
+  caller: Caller = {},
 ): Promise<WireResponse> {
   const headers = { 'content-type': contentType, 'x-amzn-requestid': crypto.randomUUID() };
   try {
@@ -32,7 +33,7 @@ export async function handleJson(
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw new AwsError('SerializationException', 'the request body must be a JSON object');
     }
-    const output = await handler(input as Record<string, unknown>);
+    const output = await handler(input as Record<string, unknown>, caller);
     return { status: 200, headers, body: JSON.stringify(output ?? {}, replacer) };
   } catch (error) {
     const e = asAwsError(error);

@@ -16,7 +16,7 @@ import { handleJson, type WireResponse } from './json-protocol.js';
 import { faultResponse, type FaultInjector, type Protocol } from './faults.js';
 import { decodeQuery, handleQuery } from './query-protocol.js';
 import { AwsError, type LocalService } from './service.js';
-import { accessDenied, refuseUnlessSdkRequest, type Authorize } from './guard.js';
+import { accessDenied, accessKeyIdOf, refuseUnlessSdkRequest, type Authorize } from './guard.js';
 import { BodyTooLarge, readBody } from './request-body.js';
 import type { LocalS3 } from './s3.js';
 import { errorResponse, parseS3Request, S3Error, signedForS3, type S3Response } from './s3-wire.js';
@@ -128,7 +128,11 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
       return send(res, accessDenied(denied, 'json', json.contentType, json.queryCompatible));
     const fault = await injectFault(routes, 'json', json.contentType);
     if (fault !== null) return send(res, fault);
-    return send(res, await handleJson(json.service, operation, body, json.contentType, json.queryCompatible));
+    const caller = { accessKeyId: accessKeyIdOf(req) };
+    return send(
+      res,
+      await handleJson(json.service, operation, body, json.contentType, json.queryCompatible, caller),
+    );
   }
   const params = new URLSearchParams(body);
   const version = params.get('Version');

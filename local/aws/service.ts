@@ -2,7 +2,12 @@
 // layers (json-protocol.ts, query-protocol.ts) turn wire requests into calls of
 // these and their results (or AwsError) back into what the SDK expects.
 
-export type Operation = (input: Record<string, unknown>) => unknown;
+/** Who sent a request: the access key id it is signed with (undefined for the local cloud's own calls). */
+export interface Caller {
+  accessKeyId?: string;
+}
+
+export type Operation = (input: Record<string, unknown>, caller?: Caller) => unknown;
 
 export interface LocalService {
   /** As in AWS error messages and logs, e.g. `ecs`, `elasticloadbalancing`. */

@@ -81,6 +81,12 @@ export class LocalIam {
     return this.byKey.get(accessKeyId);
   }
 
+  /** Who signs with this key, as an ARN (a function's role session, or the administrator); ECS records it. */
+  callerArn(accessKeyId: string | undefined): string {
+    const { partition, account } = this.options;
+    return this.byKey.get(accessKeyId ?? '')?.arn ?? `arn:${partition}:iam::${account}:${ADMINISTRATOR}`;
+  }
+
   /** Each function's statements, as they stand. */
   roles(): Map<string, Statement[]> {
     return new Map([...this.byKey.values()].map((p) => [p.fn, p.statements]));

@@ -5,7 +5,17 @@
 // whose image the registry does not hold never starts: its pull fails, as on ECS.
 
 import type { LocalEcs } from '../aws/ecs.js';
-import type { LocalTask, LocalTaskSet, TaskStatus } from '../aws/ecs-model.js';
+import {
+  deregisteredTargets,
+  recordEvent,
+  registeredTargets,
+  startedTasks,
+  steadyState,
+  stoppedTasks,
+} from '../aws/ecs-events.js';
+import { taskId } from '../aws/ecs-ids.js';
+import type { LocalService, LocalTask, LocalTaskSet, TaskStatus } from '../aws/ecs-model.js';
+import { eniAttachment } from '../aws/ecs-views.js';
 import { PROFILES, type ImageProfile } from './profiles.js';
 
 /** The part of the local load balancer the tasks use: their targets and health. */
@@ -70,6 +80,8 @@ export class EcsSimulation {
       if (services === undefined || ids.has(task.startedBy)) this.advance(task, now);
     if (services === undefined) this.stopOrphans(now);
     for (const taskSet of taskSets) this.summarize(taskSet, now);
+    for (const service of state.services)
+      if (services === undefined || services.has(service.serviceArn)) this.logSteadyState(service, now);
     // Keep stopped tasks for an hour, as ECS lists them, then forget them.
     state.tasks = state.tasks.filter(
       (t) => t.lastStatus !== 'STOPPED' || now - (t.stoppedAt?.getTime() ?? now) < 3_600_000,
@@ -82,8 +94,11 @@ export class EcsSimulation {
     const desired = Math.ceil((service.desiredCount * taskSet.scale.value) / 100);
     taskSet.computedDesiredCount = desired;
     const live = this.tasksOf(taskSet).filter((t) => t.desiredStatus === 'RUNNING');
+    const started: LocalTask[] = [];
     for (let i = live.length; i < desired; i += 1)
-      this.ecs.state.tasks.push(this.newTask(taskSet, service.serviceName, now));
+      started.push(this.newTask(taskSet, service.serviceName, now));
+    this.ecs.state.tasks.push(...started);
+    if (started.length > 0) recordEvent(service, now, startedTasks(service, taskSet, started));
     // Scale in: the newest tasks go first.
     for (const task of live.slice(desired).reverse())
       this.stop(task, now, 'ServiceSchedulerInitiated', 'Scaling activity initiated by deployment');
@@ -105,6 +120,9 @@ export class EcsSimulation {
       const at = task._next;
       switch (task.lastStatus) {
         case 'PROVISIONING':
+          // The task's network interface is attached, and its image pull begins.
+          task.connectivityAt = new Date(at);
+          task.pullStartedAt = new Date(at);
           this.setStatus(task, 'PENDING', at + (this.timing.pulling + (profile?.startupSeconds ?? 0)) * 1000);
           break;
         case 'PENDING':
@@ -127,10 +145,12 @@ export class EcsSimulation {
   }
 
   private start(task: LocalTask, at: number): void {
+    task.pullStoppedAt = new Date(at);
     task.startedAt = new Date(at);
     this.setStatus(task, 'RUNNING', at + this.timing.healthCheckInterval * 1000);
     if (task._targetGroupArn !== undefined && task._port !== undefined) {
       this.targets.registerTarget(task._targetGroupArn, task._ip, task._port);
+      this.log(task, at, (service, taskSet) => registeredTargets(service, taskSet, 1, task._targetGroupArn!));
     }
   }
 
@@ -161,7 +181,9 @@ export class EcsSimulation {
   }
 
   private stop(task: LocalTask, at: number, stopCode: string, reason: string, exitCode = 0): void {
+    const wasRunning = task.lastStatus === 'RUNNING';
     task.desiredStatus = 'STOPPED';
+    task.stoppingAt ??= new Date(at);
     task.stopCode ??= stopCode;
     task.stoppedReason ??= reason;
     task.stoppedAt = new Date(at);
@@ -171,9 +193,35 @@ export class EcsSimulation {
       container.exitCode = exitCode;
     }
     this.setStatus(task, 'STOPPED', Number.POSITIVE_INFINITY);
+    for (const attachment of task.attachments) attachment.status = 'DELETED';
+    if (wasRunning) this.log(task, at, (service, taskSet) => stoppedTasks(service, taskSet, [task]));
+    if (wasRunning && task._targetGroupArn !== undefined && task._port !== undefined) {
+      this.log(task, at, (service, taskSet) =>
+        deregisteredTargets(service, taskSet, 1, task._targetGroupArn!),
+      );
+    }
     if (task._targetGroupArn !== undefined && task._port !== undefined) {
       this.targets.deregisterTarget(task._targetGroupArn, task._ip, task._port);
     }
+  }
+
+  /** Adds a line to the event log of the task's service, if its task set is still there. */
+  private log(
+    task: LocalTask,
+    at: number,
+    message: (service: LocalService, taskSet: LocalTaskSet) => string,
+  ): void {
+    const taskSet = this.ecs.state.taskSets.find((t) => t.id === task.startedBy);
+    const service = this.ecs.state.services.find((s) => s.serviceArn === taskSet?.serviceArn);
+    if (taskSet !== undefined && service !== undefined) recordEvent(service, at, message(service, taskSet));
+  }
+
+  /** ECS logs that a service has reached a steady state when all its task sets are steady again. */
+  private logSteadyState(service: LocalService, now: number): void {
+    const sets = this.ecs.taskSetsOf(service);
+    const steady = sets.length > 0 && sets.every((t) => t.stabilityStatus === 'STEADY_STATE');
+    if (steady && service._steady !== true) recordEvent(service, now, steadyState(service));
+    service._steady = steady;
   }
 
   /** Tasks whose task set was deleted stop too. */
@@ -208,12 +256,16 @@ export class EcsSimulation {
     const container =
       definition.containerDefinitions.find((c) => c.name === balancer?.containerName) ??
       definition.containerDefinitions[0]!;
-    const id = this.ecs.nextId().padEnd(32, '0').slice(0, 32);
-    const n = this.ecs.state.counter;
+    const n = (this.ecs.state.counter += 1);
     const ip = `10.0.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`;
     const cluster = taskSet.clusterArn.split('/').at(-1)!;
+    const taskArn = this.ecs.arn(`task/${cluster}/${taskId(String(n))}`);
+    // Tasks spread over the task set's subnets, one availability zone each, as ECS places them.
+    const subnets = taskSet.networkConfiguration?.awsvpcConfiguration?.subnets ?? [];
+    const region = taskSet.clusterArn.split(':')[3]!;
+    const subnet = subnets.length === 0 ? undefined : subnets[n % subnets.length]!;
     return {
-      taskArn: this.ecs.arn(`task/${cluster}/${id}`),
+      taskArn,
       clusterArn: taskSet.clusterArn,
       taskDefinitionArn: definition.taskDefinitionArn,
       startedBy: taskSet.id,
@@ -227,13 +279,9 @@ export class EcsSimulation {
         image: c.image,
         lastStatus: 'PENDING',
       })),
-      attachments: [
-        {
-          type: 'ElasticNetworkInterface',
-          status: 'ATTACHED',
-          details: [{ name: 'privateIPv4Address', value: ip }],
-        },
-      ],
+      version: 1,
+      availabilityZone: `${region}${'abc'[subnet === undefined ? 0 : subnets.indexOf(subnet) % 3]}`,
+      attachments: subnet === undefined ? [] : [eniAttachment(taskArn, subnet, ip, region)],
       healthStatus: 'UNKNOWN',
       _next: now + this.timing.provisioning * 1000,
       _ip: ip,
@@ -245,6 +293,7 @@ export class EcsSimulation {
   }
 
   private setStatus(task: LocalTask, status: TaskStatus, next: number): void {
+    if (task.lastStatus !== status) task.version = (task.version ?? 1) + 1;
     task.lastStatus = status;
     task._next = next;
     for (const container of task.containers)

@@ -2,6 +2,7 @@
 // touches can be read back with the tools a platform engineer already uses.
 
 import { readFileSync } from 'node:fs';
+import type { Service, Task } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FUNCTION_NAMES } from '../../local/functions.js';
@@ -38,6 +39,47 @@ describe.skipIf(!hasAwsCli)('the AWS CLI against the local cloud', () => {
     expect(service!.taskSets).toEqual([
       expect.objectContaining({ status: 'PRIMARY', stabilityStatus: 'STEADY_STATE' }),
     ]);
+  });
+
+  it('ECS: the service, its tasks and the release’s task definition carry the fields AWS gives', async () => {
+    const described = await aws('ecs', 'describe-services', '--cluster', 'scenarios', '--services', 'canary');
+    const service = (described.json.services as Service[])[0]!;
+    expect(service).toMatchObject({
+      desiredCount: 2,
+      runningCount: 2,
+      pendingCount: 0,
+      deployments: [],
+      schedulingStrategy: 'REPLICA',
+      deploymentController: { type: 'EXTERNAL' },
+      loadBalancers: [
+        expect.objectContaining({ targetGroupArn: handle.catalog.services.canary!.traffic.targetGroups[1] }),
+      ],
+    });
+    expect(service.networkConfiguration?.awsvpcConfiguration?.subnets).toHaveLength(3);
+    expect(service.events?.[0]?.message).toBe('(service canary) has reached a steady state.');
+    const listed = await aws('ecs', 'list-tasks', '--cluster', 'scenarios', '--service-name', 'canary');
+    const arns = listed.json.taskArns as string[];
+    expect(arns).toHaveLength(2);
+    for (const arn of arns)
+      expect(arn).toMatch(/^arn:aws:ecs:us-east-1:000000000000:task\/scenarios\/[0-9a-f]{32}$/);
+    const tasks = await aws('ecs', 'describe-tasks', '--cluster', 'scenarios', '--tasks', ...arns);
+    for (const task of tasks.json.tasks as Task[])
+      expect(task).toMatchObject({ lastStatus: 'RUNNING', taskDefinitionArn: service.taskDefinition });
+    // The release's copy of the task definition was registered by the function that does it, in its role.
+    const definition = await aws(
+      'ecs',
+      'describe-task-definition',
+      '--task-definition',
+      service.taskDefinition!,
+    );
+    expect(definition.json.taskDefinition).toMatchObject({
+      revision: 2,
+      compatibilities: ['EC2', 'FARGATE'],
+      requiresCompatibilities: ['FARGATE'],
+      registeredBy: expect.stringMatching(
+        /^arn:aws:sts::000000000000:assumed-role\/[^/]+\/cutover-local-register-task-definition$/,
+      ),
+    });
   });
 
   it('ELBv2: healthy targets behind the promoted task set', async () => {

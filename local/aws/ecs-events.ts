@@ -1,0 +1,42 @@
+// A service's event log, as DescribeServices shows it: the newest first, at most 100, each in
+// the words ECS uses for a service with task sets ("(service web) has reached a steady state.").
+
+import { randomUUID } from 'node:crypto';
+import type { LocalService, LocalTask, LocalTaskSet } from './ecs-model.js';
+
+/** DescribeServices lists a service's 100 most recent events. */
+export const MAX_SERVICE_EVENTS = 100;
+
+export function recordEvent(service: LocalService, at: number, message: string): void {
+  const events = (service.events ??= []);
+  events.unshift({ id: randomUUID(), createdAt: new Date(at), message });
+  if (events.length > MAX_SERVICE_EVENTS) events.length = MAX_SERVICE_EVENTS;
+}
+
+const subject = (service: LocalService, taskSet: LocalTaskSet) =>
+  `(service ${service.serviceName}, taskSet ${taskSet.id})`;
+
+const taskList = (tasks: LocalTask[]) => tasks.map((t) => `(task ${t.taskArn.split('/').at(-1)!})`).join(' ');
+
+export const startedTasks = (service: LocalService, taskSet: LocalTaskSet, tasks: LocalTask[]) =>
+  `${subject(service, taskSet)} has started ${tasks.length} tasks: ${taskList(tasks)}.`;
+
+export const stoppedTasks = (service: LocalService, taskSet: LocalTaskSet, tasks: LocalTask[]) =>
+  `${subject(service, taskSet)} has stopped ${tasks.length} running tasks: ${taskList(tasks)}.`;
+
+export const registeredTargets = (
+  service: LocalService,
+  taskSet: LocalTaskSet,
+  count: number,
+  group: string,
+) => `${subject(service, taskSet)} registered ${count} targets in (target-group ${group})`;
+
+export const deregisteredTargets = (
+  service: LocalService,
+  taskSet: LocalTaskSet,
+  count: number,
+  group: string,
+) => `${subject(service, taskSet)} deregistered ${count} targets in (target-group ${group})`;
+
+export const steadyState = (service: LocalService) =>
+  `(service ${service.serviceName}) has reached a steady state.`;

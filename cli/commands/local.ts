@@ -24,8 +24,8 @@ Examples:
   npx cutover local push web:stable --from v2        # the same build under a second tag
   npx cutover local time                            # the simulated now, e.g. 2026-12-06T14:03:10Z
   aws --endpoint-url http://127.0.0.1:4566 cloudwatch get-metric-statistics \\
-    --namespace AWS/ApplicationELB --metric-name HTTPCode_Target_5XX_Count --statistics Sum \\
-    --dimensions Name=TargetGroup,Value=<target group> --period 60 \\
+    --namespace AWS/ApplicationELB --metric-name RequestCount --statistics Sum --period 60 \\
+    --dimensions Name=LoadBalancer,Value=app/cutover-demo/c6f5425c84684d5b \\
     --start-time $(npx cutover local time --ago 30m) --end-time $(npx cutover local time)`;
 
 export const localCommand: Command = {

@@ -65,7 +65,7 @@ describe('the approval of a blue-green deployment at 600x', () => {
   it('nobody answers: it rolls back for approval-timeout after the timeout in real seconds', async () => {
     const { world, clock, execution, approval } = deployApi();
     await realTime(10_000, () => approval() !== undefined);
-    const { requestedAt, expiresAt } = approval()!;
+    const { requestedAt, expiresAt, token } = approval()!;
     expect(expiresAt - requestedAt).toBe(TIMEOUT_SECONDS * SPEED * 1000);
     // Half the window in real time is 300 windows on the clock: still open.
     await realTime((TIMEOUT_SECONDS * 1000) / 2);
@@ -83,6 +83,8 @@ describe('the approval of a blue-green deployment at 600x', () => {
     // On the clock, it timed out at the deadline the deployment showed.
     expect(clock.now()).toBeGreaterThanOrEqual(expiresAt);
     expect(statesEntered(execution)).toContain('RollBack');
+    // An approve after the wait timed out finds nothing to answer: it cannot be taken as accepted.
+    expect(await world.tokens.succeed(token, {})).toBe('gone');
   });
 
   it('answered within the real window, it goes on, and its bakes still run on the fast clock', async () => {

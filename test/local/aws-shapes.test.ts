@@ -13,7 +13,13 @@ import type {
   RegisterTaskDefinitionResponse,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasBotocore, serviceModel, shapeProblems, type ServiceModel } from '../support/botocore-shapes.js';
+import {
+  callJson,
+  hasBotocore,
+  serviceModel,
+  shapeProblems,
+  type ServiceModel,
+} from '../support/botocore-shapes.js';
 import { freePort } from '../support/emulators.js';
 import { startCloud, until, type CloudHandle } from '../support/local-cloud.js';
 
@@ -111,19 +117,9 @@ const ACCOUNT = '000000000000';
 const ADMINISTRATOR = `arn:aws:iam::${ACCOUNT}:user/local-administrator`;
 const seeded = { cluster: 'scenarios', service: 'linear' };
 
-/** One ECS operation over the wire, signed as the AWS CLI signs it with the local credentials. */
-async function post(operation: string, input: Record<string, unknown>) {
-  const response = await fetch(handle.cloud.endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=local/20261201/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(input),
-  });
-  return { status: response.status, body: await response.json() };
-}
+/** One ECS operation over the wire, as the AWS CLI sends it. */
+const post = (operation: string, input: Record<string, unknown>) =>
+  callJson(handle.cloud.endpoint, 'ecs', operation, input);
 
 /** An operation that must succeed: its answer. */
 async function ecs<T = Record<string, unknown>>(

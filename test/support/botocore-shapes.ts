@@ -124,3 +124,35 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function join2(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
+
+/** The JSON protocol targets of the local AWS endpoint, by botocore service name. */
+const TARGETS: Record<string, { prefix: string; contentType: string }> = {
+  ecs: { prefix: 'AmazonEC2ContainerServiceV20141113', contentType: 'application/x-amz-json-1.1' },
+  ecr: { prefix: 'AmazonEC2ContainerRegistry_V20150921', contentType: 'application/x-amz-json-1.1' },
+  stepfunctions: { prefix: 'AWSStepFunctions', contentType: 'application/x-amz-json-1.0' },
+  cloudwatch: { prefix: 'GraniteServiceVersion20100801', contentType: 'application/x-amz-json-1.0' },
+  events: { prefix: 'AWSEvents', contentType: 'application/x-amz-json-1.1' },
+};
+
+/**
+ * One operation over the wire to a local endpoint, signed as the AWS CLI signs it with the
+ * local credentials (the endpoint reads the access key id; signatures are not checked).
+ */
+export async function callJson(
+  endpoint: string,
+  service: string,
+  operation: string,
+  input: Record<string, unknown>,
+): Promise<{ status: number; body: unknown }> {
+  const { prefix, contentType } = TARGETS[service]!;
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-amz-target': `${prefix}.${operation}`,
+      authorization: `AWS4-HMAC-SHA256 Credential=local/20261201/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(input),
+  });
+  return { status: response.status, body: (await response.json()) };
+}

@@ -12,21 +12,18 @@ import {
   ListStateMachinesCommand,
 } from '@aws-sdk/client-sfn';
 import { ApiFailure, segment, type ApiClient } from '../api-client.js';
-import type { Catalog, ServiceEntry } from '../../shared/domain/catalog-schema.js';
-import { servicesForPush } from '../../shared/domain/push.js';
-import { registryOf } from '../../shared/domain/registry.js';
+import type { ServiceEntry } from '../../shared/domain/catalog-schema.js';
+import {
+  outcomeOf,
+  settledAtOnce,
+  type FoundExecution,
+  type Pushed,
+  type SeenDeployment,
+  type ServiceBefore,
+  type ServiceOutcome,
+} from './push-verdict.js';
 
-export type ServiceOutcome = { service: string } & (
-  | { outcome: 'started'; deploymentId: string; strategy: string }
-  | { outcome: 'queued' | 'nothing' | 'refused' | 'unknown'; reason: string }
-);
-
-interface ServiceBefore {
-  service: string;
-  settings: ServiceEntry;
-  live: { release: number; digest: string | null } | null;
-  running: { deploymentId: string; image: string } | null;
-}
+export type { Pushed, ServiceOutcome };
 
 export interface Before {
   services: ServiceBefore[];
@@ -53,14 +50,6 @@ export async function readBefore(api: ApiClient, sfn: SFNClient, repository: str
     services.push({ service: name, settings: view.settings, live: view.live, running });
   }
   return { services, executions: new Set((await executions(sfn)).map((e) => e.executionArn)) };
-}
-
-/** The push: what ECR stored and sent on EventBridge. */
-export interface Pushed {
-  repository: string;
-  tag: string;
-  digest: string;
-  manifestMediaType: string;
 }
 
 /**
@@ -99,41 +88,6 @@ export async function outcomes(
   );
 }
 
-/** The handler's own rules (push.ts, on-push.ts): an outcome when they settle it, else null. */
-function settledAtOnce(before: ServiceBefore, pushed: Pushed): ServiceOutcome | null {
-  const { service, settings, live, running } = before;
-  const catalog = { services: { [service]: settings } } as unknown as Catalog;
-  const { ignored } = servicesForPush(catalog, {
-    eventId: 'cli',
-    ...registryOf(settings),
-    repository: pushed.repository,
-    digest: pushed.digest,
-    tag: pushed.tag,
-    manifestMediaType: pushed.manifestMediaType,
-    pushedAt: Date.now(),
-  });
-  const nothing = (reason: string): ServiceOutcome => ({ service, outcome: 'nothing', reason });
-  if (ignored.length > 0) return nothing(ignored.map((i) => i.reason).join('; '));
-  if (live?.digest === pushed.digest)
-    return nothing(
-      `${pushed.digest} is already live (release ${live.release}); another tag of the same build deploys nothing`,
-    );
-  if (running !== null && running.image.endsWith(`@${pushed.digest}`))
-    return nothing(
-      `the same build is being deployed already (${running.deploymentId}); another tag of it deploys nothing`,
-    );
-  return null;
-}
-
-interface FoundExecution {
-  service: string;
-  name: string;
-  status: string;
-  output: { error?: { Error?: string; Cause?: string } } | null;
-  error: string | null;
-  cause: string | null;
-}
-
 /** Executions started since the push, for the open services, by a push of this digest. */
 async function newExecutions(
   sfn: SFNClient,
@@ -165,32 +119,20 @@ async function newExecutions(
 
 /** What the execution shows: a deployment, a queued push, a dropped or refused one; null: not yet. */
 async function executionOutcome(api: ApiClient, found: FoundExecution): Promise<ServiceOutcome | null> {
-  const { service } = found;
-  const deployment = await deploymentOf(api, found.name);
-  if (deployment !== null) return { service, outcome: 'started', ...deployment };
-  if (found.status === 'RUNNING') return null;
-  const caught = found.output?.error;
-  if (found.status === 'SUCCEEDED' && caught?.Error === 'DeploymentQueued')
-    return { service, outcome: 'queued', reason: caught.Cause ?? 'the service is busy' };
-  if (found.status === 'SUCCEEDED' && caught?.Error === 'StalePush')
-    return {
-      service,
-      outcome: 'nothing',
-      reason: caught.Cause ?? 'an older push never replaces a newer one',
-    };
-  const why =
-    caught?.Cause ?? found.cause ?? found.error ?? `its execution ${found.name} ended ${found.status}`;
-  return { service, outcome: 'refused', reason: why };
+  return outcomeOf(found, await deploymentOf(api, found.name));
 }
 
-async function deploymentOf(
-  api: ApiClient,
-  id: string,
-): Promise<{ deploymentId: string; strategy: string } | null> {
+async function deploymentOf(api: ApiClient, id: string): Promise<SeenDeployment | null> {
   try {
     // Before its record exists, the API answers with the execution alone (no strategy).
-    const view = await api.get<{ deploymentId: string; strategy?: string }>(`/deployments/${segment(id)}`);
-    return view.strategy === undefined ? null : { deploymentId: view.deploymentId, strategy: view.strategy };
+    const view = await api.get<Partial<SeenDeployment>>(`/deployments/${segment(id)}`);
+    if (view.strategy === undefined) return null;
+    return {
+      deploymentId: id,
+      strategy: view.strategy,
+      status: view.status ?? 'running',
+      reason: view.reason ?? null,
+    };
   } catch (error) {
     if (error instanceof ApiFailure && error.extra.status === 404) return null;
     throw error;

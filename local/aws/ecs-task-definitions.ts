@@ -1,6 +1,7 @@
 // The local ECS's task definitions: registered as revisions of a family, found by family,
 // `family:revision` or ARN, and listed, as RegisterTaskDefinition and its siblings do.
 
+import { checkFargateDefinition } from './ecs-fargate.js';
 import type { LocalTaskDefinition } from './ecs-model.js';
 import { page } from './ecs-views.js';
 import { AwsError, optionalList, optionalString, requireString } from './service.js';
@@ -28,6 +29,7 @@ export function register(
     if (!c.name || !c.image)
       throw new AwsError('ClientException', 'every container needs a name and an image');
   }
+  checkFargateDefinition(input);
   const revision = definitions.filter((d) => d.family === family).length + 1;
   const { tags, ...rest } = input as { tags?: LocalTaskDefinition['tags'] };
   const definition: LocalTaskDefinition = {

@@ -22,7 +22,8 @@ import {
 } from './service.js';
 import * as definitions from './ecs-task-definitions.js';
 import { describeTasks, listTasks } from './ecs-tasks.js';
-import { serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
+import { checkFargateTaskSet } from './ecs-fargate.js';
+import { compatibilities, serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
 
 export interface EcsOptions {
   region: string;
@@ -223,7 +224,11 @@ export class LocalEcs {
     }
     const now = new Date(this.options.now());
     const network = checkNetwork(definition, input.networkConfiguration);
-    const launchType = optionalString(input, 'launchType') ?? service.launchType ?? 'FARGATE';
+    const asked = optionalString(input, 'launchType') ?? service.launchType;
+    if (asked === 'FARGATE') checkFargateTaskSet(compatibilities(definition));
+    // Neither asked for: the cluster's default capacity provider strategy, and without one (as
+    // local clusters are), the EC2 launch type.
+    const launchType = asked ?? 'EC2';
     const id = `ecs-svc/${this.nextId()}`;
     const cluster = service.clusterArn.split('/').at(-1)!;
     const taskSet: LocalTaskSet = {

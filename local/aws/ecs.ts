@@ -22,8 +22,8 @@ import {
 } from './service.js';
 import * as definitions from './ecs-task-definitions.js';
 import { describeTasks, listTasks } from './ecs-tasks.js';
-import { checkFargateTaskSet } from './ecs-fargate.js';
-import { compatibilities, serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
+import { checkScale, describeTaskSets, newTaskSet, unsettle } from './ecs-task-sets.js';
+import { serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
 
 export interface EcsOptions {
   region: string;
@@ -207,54 +207,13 @@ export class LocalEcs {
 
   private createTaskSet(input: Record<string, unknown>): LocalTaskSet {
     const service = this.serviceOf(requireString(input, 'cluster'), requireString(input, 'service'));
-    if (service.deploymentController.type !== 'EXTERNAL') {
-      throw invalid('Task sets can only be created for services with the EXTERNAL deployment controller');
-    }
     const definition = this.taskDefinition(requireString(input, 'taskDefinition'));
-    const scale = (input.scale as { value?: number; unit?: string } | undefined) ?? {
-      value: 100,
-      unit: 'PERCENT',
-    };
-    checkScale(scale.value);
-    const loadBalancers = optionalList<LocalTaskSet['loadBalancers'][number]>(input, 'loadBalancers');
-    for (const lb of loadBalancers) {
-      const container = definition.containerDefinitions.find((c) => c.name === lb.containerName);
-      if (container === undefined)
-        throw invalid(`The container ${String(lb.containerName)} does not exist in the task definition.`);
-    }
-    const now = new Date(this.options.now());
-    const network = checkNetwork(definition, input.networkConfiguration);
-    const asked = optionalString(input, 'launchType') ?? service.launchType;
-    if (asked === 'FARGATE') checkFargateTaskSet(compatibilities(definition));
-    // Neither asked for: the cluster's default capacity provider strategy, and without one (as
-    // local clusters are), the EC2 launch type.
-    const launchType = asked ?? 'EC2';
-    const id = `ecs-svc/${this.nextId()}`;
-    const cluster = service.clusterArn.split('/').at(-1)!;
-    const taskSet: LocalTaskSet = {
-      id,
-      taskSetArn: this.arn(`task-set/${cluster}/${service.serviceName}/${id}`),
-      serviceArn: service.serviceArn,
-      clusterArn: service.clusterArn,
-      ...(optionalString(input, 'externalId') ? { externalId: optionalString(input, 'externalId') } : {}),
-      status: this.taskSetsOf(service).length === 0 ? 'PRIMARY' : 'ACTIVE',
-      taskDefinition: definition.taskDefinitionArn,
-      computedDesiredCount: Math.ceil((service.desiredCount * (scale.value ?? 100)) / 100),
-      pendingCount: 0,
-      runningCount: 0,
-      createdAt: now,
-      updatedAt: now,
-      launchType,
-      ...(launchType === 'FARGATE'
-        ? { platformVersion: optionalString(input, 'platformVersion') ?? 'LATEST' }
-        : {}),
-      loadBalancers,
-      scale: { value: scale.value ?? 100, unit: 'PERCENT' },
-      stabilityStatus: 'STABILIZING',
-      stabilityStatusAt: now,
-      ...(network === undefined ? {} : { networkConfiguration: network }),
-      tags: optionalList(input, 'tags'),
-    };
+    const taskSet = newTaskSet(service, definition, input, {
+      id: `ecs-svc/${this.nextId()}`,
+      arnOf: (path) => this.arn(`task-set/${path}`),
+      now: new Date(this.options.now()),
+      primary: this.taskSetsOf(service).length === 0,
+    });
     this.state.taskSets.push(taskSet);
     unsettle(service);
     return taskSet;
@@ -275,11 +234,11 @@ export class LocalEcs {
     const scale = input.scale as { value?: number } | undefined;
     checkScale(scale?.value);
     const now = new Date(this.options.now());
-    taskSet.scale = { value: scale!.value!, unit: 'PERCENT' };
+    taskSet.scale = { value: scale.value, unit: 'PERCENT' };
     taskSet.updatedAt = now;
     // The new desired count is known at once, and a task set that must now start or stop
     // tasks is no longer steady: a read right after the update never sees the old figures.
-    taskSet.computedDesiredCount = Math.ceil((service.desiredCount * scale!.value!) / 100);
+    taskSet.computedDesiredCount = Math.ceil((service.desiredCount * scale.value) / 100);
     if (taskSet.computedDesiredCount !== taskSet.runningCount && taskSet.stabilityStatus !== 'STABILIZING') {
       taskSet.stabilityStatus = 'STABILIZING';
       taskSet.stabilityStatusAt = now;
@@ -290,14 +249,7 @@ export class LocalEcs {
 
   private describeTaskSets(input: Record<string, unknown>) {
     const service = this.serviceOf(requireString(input, 'cluster'), requireString(input, 'service'));
-    const wanted = optionalList<string>(input, 'taskSets');
-    const all = this.taskSetsOf(service);
-    const taskSets =
-      wanted.length === 0 ? all : all.filter((t) => wanted.includes(t.id) || wanted.includes(t.taskSetArn));
-    const failures = wanted
-      .filter((w) => !all.some((t) => t.id === w || t.taskSetArn === w))
-      .map((arn) => ({ arn, reason: 'MISSING' }));
-    return { taskSets: taskSets.map(taskSetView), failures };
+    return describeTaskSets(this.taskSetsOf(service), optionalList<string>(input, 'taskSets'));
   }
 
   private deleteTaskSet(input: Record<string, unknown>): LocalTaskSet {
@@ -364,30 +316,4 @@ export class LocalEcs {
 
 function nameOf(reference: string): string {
   return reference.split('/').at(-1)!;
-}
-
-/**
- * The task set's network configuration: ECS refuses a task set without subnets when its task
- * definition uses the awsvpc network mode (as Fargate's must).
- */
-function checkNetwork(
-  definition: LocalTaskDefinition,
-  network: unknown,
-): LocalTaskSet['networkConfiguration'] {
-  const subnets = (network as LocalTaskSet['networkConfiguration'])?.awsvpcConfiguration?.subnets;
-  if (definition.networkMode === 'awsvpc' && (!Array.isArray(subnets) || subnets.length === 0)) {
-    throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
-  }
-  return network as LocalTaskSet['networkConfiguration'];
-}
-
-/** A change ECS must carry out: the service logs a steady state again once it has. */
-function unsettle(service: LocalService): void {
-  service._steady = false;
-}
-
-function checkScale(value: number | undefined): void {
-  if (value === undefined || !Number.isFinite(value) || value < 0 || value > 100) {
-    throw invalid('scale.value must be a number from 0 to 100');
-  }
 }

@@ -17,6 +17,8 @@ export default defineConfig({
       LEDGER_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001',
       LEDGER_ANCHOR_BUCKET: 'cutover-test-anchors',
       CUTOVER_EVENT_BUS: 'cutover',
+      BAKE_SCHEDULE_GROUP: 'cutover-test-bakes',
+      BAKE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/cutover-test-bake-scheduler',
       CUTOVER_CATALOG: 'examples/catalog.yml',
       BLUE_GREEN_STATE_MACHINE_ARN:
         'arn:aws:states:us-east-1:123456789012:stateMachine:cutover-test-blue-green',

@@ -1,7 +1,8 @@
 // Checks the packaged CloudFormation template for what the engine promises:
 // three state machines, one role per function, no `*` actions, a ledger that its
 // writers can only append to and nobody can change, signed by a key only they may
-// sign with, and anchored in a bucket no version of which can be deleted.
+// sign with, and anchored in a bucket no version of which can be deleted; and bake schedules
+// that run as a role which may only answer task tokens, handed only to Scheduler.
 import { readFileSync } from 'node:fs';
 
 const template = JSON.parse(readFileSync('.serverless/cloudformation-template-update-stack.json', 'utf8'));
@@ -86,6 +87,44 @@ const bucket = template.Resources.LedgerAnchorBucket?.Properties;
 if (bucket?.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode !== 'COMPLIANCE')
   problems.push('the anchor bucket has no default retention in compliance mode');
 
+// A bake's schedule runs as BakeSchedulerRole: it may only answer task tokens, only this
+// account's Scheduler may assume it, and a function may hand it to Scheduler alone.
+const scheduler = template.Resources.BakeSchedulerRole?.Properties;
+const schedulerActions = (scheduler?.Policies ?? []).flatMap((p) =>
+  p.PolicyDocument.Statement.flatMap((st) => [st.Action].flat()),
+);
+if (schedulerActions.join() !== 'states:SendTaskSuccess')
+  problems.push(
+    `BakeSchedulerRole may ${schedulerActions.join(', ') || 'nothing'}; it must only states:SendTaskSuccess`,
+  );
+const trust = scheduler?.AssumeRolePolicyDocument?.Statement ?? [];
+if (
+  trust.length === 0 ||
+  !trust.every(
+    (st) =>
+      st.Principal?.Service === 'scheduler.amazonaws.com' &&
+      st.Condition?.StringEquals?.['aws:SourceAccount'] !== undefined,
+  )
+)
+  problems.push("BakeSchedulerRole must trust only Scheduler, and only for this account's schedules");
+let passes = 0;
+for (const [id, role] of ofType('AWS::IAM::Role')) {
+  for (const policy of role.Properties.Policies ?? []) {
+    for (const st of policy.PolicyDocument.Statement) {
+      if (
+        ![st.Action].flat().includes('iam:PassRole') ||
+        !JSON.stringify(st.Resource).includes('BakeSchedulerRole')
+      )
+        continue;
+      passes += 1;
+      if (st.Condition?.StringEquals?.['iam:PassedToService'] !== 'scheduler.amazonaws.com')
+        problems.push(`${id} may pass BakeSchedulerRole to services other than Scheduler`);
+    }
+  }
+}
+if (ofType('AWS::Scheduler::ScheduleGroup').length !== 1)
+  problems.push('expected one schedule group, for bakes');
+
 if (problems.length > 0) {
   console.error(`template check failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);
@@ -93,5 +132,6 @@ if (problems.length > 0) {
 console.log(
   `template check: ${machines.length} state machines, ${roles.size} functions each with its own role, ` +
     `no wildcard actions, ledger append-only (${appenders.size} writers, each the only signers), tables protected, ` +
+    `bake schedules' role only answers tokens (${passes} function passes it, to Scheduler alone), ` +
     'key retained, anchors locked',
 );

@@ -29,6 +29,8 @@ for (const zip of zips) {
         LEDGER_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001',
         LEDGER_ANCHOR_BUCKET: 'cutover-anchors',
         DEPLOYMENTS_TABLE: 'deployments',
+        BAKE_SCHEDULE_GROUP: 'bakes',
+        BAKE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/bake-scheduler',
         AWS_REGION: 'us-east-1',
         POWERTOOLS_METRICS_DISABLED: 'true',
       },

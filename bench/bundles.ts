@@ -27,6 +27,8 @@ function lambdaEnvironment(workDir: string, fromServerless: Record<string, strin
     LEDGER_ANCHOR_BUCKET: 'cutover-anchors',
     DEPLOYMENTS_TABLE: 'cutover-bench-deployments',
     CUTOVER_EVENT_BUS: 'cutover',
+    BAKE_SCHEDULE_GROUP: 'cutover-bench-bakes',
+    BAKE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/cutover-bench-bake-scheduler',
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -68,6 +68,8 @@ function setHandlerEnvironment(): void {
     LEDGER_ANCHOR_BUCKET: 'cutover-anchors',
     DEPLOYMENTS_TABLE: 'cutover-bench-deployments',
     CUTOVER_CATALOG: 'examples/catalog.yml',
+    BAKE_SCHEDULE_GROUP: 'cutover-bench-bakes',
+    BAKE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/cutover-bench-bake-scheduler',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -97,6 +99,8 @@ export async function measure(_options: MeasureOptions): Promise<FigureResult> {
       approval: scenario.approval ?? 'n/a',
       transitions,
       bakes: bakes.length,
+      // A healthy bake ends by its schedule's success; a TaskTimedOut here reads as a failure.
+      'bakes timed out': history.filter((e) => e.type === 'TaskTimedOut').length,
       'bake time (s)': bakes.reduce((sum, b) => sum + b.seconds, 0),
       'polling design': polling,
       'polling ÷ ours': Math.round((polling / transitions) * 10) / 10,
@@ -120,6 +124,8 @@ export async function measure(_options: MeasureOptions): Promise<FigureResult> {
   }
   notes.push(
     `Billed transitions = *StateEntered events + retries (${retries} retries in these runs: the fakes do not fail).`,
+    `Bakes timed out: TaskTimedOut events in the history. A healthy bake ends with its schedule's ` +
+      `SendTaskSuccess (TaskSucceeded), at no cost in transitions: the bake is one Task either way.`,
     `Polling design: each bake of B seconds becomes ceil(B/15) polls of 3 transitions (Wait, check Task, Choice) ` +
       `instead of one .waitForTaskToken Task. Cost at $0.025 per 1,000 transitions (us-east-1), free tier ignored.`,
     `Health checks: the fakes report a new task set steady at its second check, so WaitForTasks, CheckTaskSet and ` +

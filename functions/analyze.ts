@@ -10,6 +10,7 @@ import { analyze } from '../shared/engine/analysis.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
+import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 /** The schedule step whose bake just ended (blue-green, which has no schedule, sends none). */
 const cursor = z.object({ index: z.int() }).default({ index: 0 });
@@ -23,6 +24,7 @@ export function createHandler(deps: Parameters<typeof analyze>[0]) {
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
+  bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),
   metrics: new CloudWatchMetricSource(cloudWatchClient()),
 });

@@ -12,6 +12,7 @@ import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
+import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 export function createHandler(deps: Parameters<typeof promote>[0]) {
   return stepHandler(
@@ -29,6 +30,7 @@ export const handler = createHandler({
   signer: ledgerSigner(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
   ...tables(),
+  bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),
   taskSets: new EcsTaskSets(ecsClient()),
 });

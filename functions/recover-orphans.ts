@@ -19,6 +19,7 @@ import { processClock } from '../shared/runtime/clock.js';
 import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
+import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 type Deps = Parameters<typeof recoverOrphans>[0];
 
@@ -46,6 +47,7 @@ export const handler = createHandler(loadCatalog(), {
   clock: processClock,
   signer: ledgerSigner(),
   ...tables(),
+  bakeSchedules: bakeSchedules(),
   router: new Elbv2TrafficRouter(elbClient()),
   taskSets: new EcsTaskSets(ecsClient()),
   events: cutoverEvents(),

@@ -13,6 +13,7 @@ import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
+import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 const input = stepInput({
   error: z.object({ Error: z.string(), Cause: z.string().optional() }),
@@ -31,6 +32,7 @@ export const handler = createHandler({
   clock: processClock,
   signer: ledgerSigner(),
   ...tables(),
+  bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),
   router: new Elbv2TrafficRouter(elbClient()),
   taskSets: new EcsTaskSets(ecsClient()),

@@ -12,6 +12,7 @@ import { shiftTraffic } from '../shared/engine/traffic.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
+import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 const cursor = z.object({ index: z.int(), weight: z.number(), bakeSeconds: z.number(), done: z.boolean() });
 
@@ -31,6 +32,7 @@ export const handler = createHandler({
   signer: ledgerSigner(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
   ...tables(),
+  bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),
   router: new Elbv2TrafficRouter(elbClient()),
 });

@@ -1,5 +1,5 @@
 // Starts an event-driven bake: stores the task token where alarm events find it,
-// then checks the alarms once. The state machine's timeout is the bake time.
+// checks the alarms once, then schedules the token's success at the bake's end.
 
 import { z } from 'zod';
 import { cloudWatchClient, sfnClient } from '../shared/aws/clients.js';
@@ -10,6 +10,7 @@ import { startBake } from '../shared/engine/bake.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
+import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 const input = stepInput({ token: z.string().min(1), bakeSeconds: z.int().min(0), final: z.boolean() });
 
@@ -23,6 +24,7 @@ export function createHandler(deps: Parameters<typeof startBake>[0]) {
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
+  bakeSchedules: bakeSchedules(),
   alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
   tokens: new SfnTaskTokens(sfnClient()),
 });

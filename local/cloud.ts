@@ -53,6 +53,8 @@ import { saveState, STATE_VERSION, type SavedState } from './persistence.js';
 import { reconcileCatalog } from './catalog-changes.js';
 import { RepeatedErrors } from './repeated-errors.js';
 import { LocalSchedules } from './schedules.js';
+import type { LocalScheduler } from './aws/scheduler.js';
+import { startScheduler } from './scheduler-services.js';
 import { seed, type SeedParts } from './seed.js';
 import { prepareDefinition } from './stepfunctions/definition.js';
 import { TokenRegistry } from './stepfunctions/tokens.js';
@@ -130,6 +132,8 @@ export class LocalCloud {
     readonly ledger: LedgerServices,
     /** The tick's failures, logged once a minute each, with a count (repeated-errors.ts). */
     private readonly failures: RepeatedErrors,
+    /** EventBridge Scheduler: the schedules that end bakes, fired on the simulated clock. */
+    readonly scheduler: LocalScheduler,
   ) {
     this.schedules = new LocalSchedules(functions, (line) => options.log?.(line), failures);
   }
@@ -230,6 +234,22 @@ export class LocalCloud {
         physicalIds: ledger.resources.physicalIds(),
       }),
     });
+    let awsEndpoint = '';
+    const { scheduler, environment: schedulerEnvironment } = await startScheduler({
+      template: join(ROOT, 'serverless.yml'),
+      roles: {
+        ...scope,
+        partition: 'aws',
+        stage: LOCAL_STAGE,
+        resources: { ...catalogResources(options.catalog) },
+        physicalIds: ledger.resources.physicalIds(),
+      },
+      iam,
+      now: () => clock.now(),
+      endpoint: () => awsEndpoint,
+      saved: saved?.scheduler,
+      log,
+    });
     const functions = new LocalFunctions((name) => iam.credentialsFor(name));
     const tokens = new TokenRegistry();
     const ecs = new LocalEcs({ ...scope, now: () => clock.now(), callerArn: (key) => iam.callerArn(key) });
@@ -302,6 +322,7 @@ export class LocalCloud {
         [KMS_TARGET]: { service: ledger.kms.service, contentType: 'application/x-amz-json-1.1' },
       },
       s3: ledger.s3,
+      scheduler: scheduler.service,
       query: {
         [ELBV2_API_VERSION]: { service: elb.service, namespace: ELBV2_NAMESPACE },
         [IAM_API_VERSION]: { service: iamRoles(scope, options.catalog).service, namespace: IAM_NAMESPACE },
@@ -314,9 +335,11 @@ export class LocalCloud {
       },
     });
     const endpoint = await listen(server, options.port, listening);
+    awsEndpoint = endpoint;
     const machineArns = setEnvironment(options, scope, endpoint, {
       LEDGER_KEY_ID: ledger.resources.arn('LedgerKey'),
       LEDGER_ANCHOR_BUCKET: ledger.resources.ref('LedgerAnchorBucket'),
+      ...schedulerEnvironment,
     });
     // Loaded now, not on first call: loading takes real time, which a fast clock would turn
     // into minutes of a deployment's simulated time.
@@ -412,6 +435,7 @@ export class LocalCloud {
       iam,
       ledger,
       failures,
+      scheduler,
     );
     cloud.save();
     cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);
@@ -424,6 +448,7 @@ export class LocalCloud {
     // Each on its own: a world that fails still has its schedules run and its state saved.
     this.world.tick();
     this.isolated('tick failed for the schedules', () => this.schedules.runDue(this.clock.now()));
+    this.isolated('tick failed for the scheduler', () => this.scheduler.runDue(this.clock.now()));
     // Every 2 s, or less often when saving is slow: never more than ~5% of the time.
     if (Date.now() - this.lastSave > Math.max(2000, 20 * this.saveMs))
       this.isolated('saving state.json failed', () => this.save());
@@ -450,6 +475,7 @@ export class LocalCloud {
       events: this.events.snapshot(),
       ecr: this.ecr.snapshot(),
       executions: this.stepFunctions.snapshot(),
+      scheduler: this.scheduler.snapshot(),
     };
     saveState(this.options.dataDir, state);
     this.saveMs = Date.now() - this.lastSave;
@@ -499,7 +525,7 @@ function setEnvironment(
   options: LocalCloudOptions,
   scope: Scope,
   endpoint: string,
-  ledger: { LEDGER_KEY_ID: string; LEDGER_ANCHOR_BUCKET: string },
+  resources: { LEDGER_KEY_ID: string; LEDGER_ANCHOR_BUCKET: string } & Record<string, string>,
 ): Record<StateMachineName, string> {
   const machineArns = Object.fromEntries(
     MACHINES.map((m) => [m, `arn:aws:states:${scope.region}:${scope.account}:stateMachine:${STACK}-${m}`]),
@@ -514,7 +540,7 @@ function setEnvironment(
     CUTOVER_INVOCATION_CREDENTIALS: 'true',
     LEDGER_TABLE,
     DEPLOYMENTS_TABLE,
-    ...ledger,
+    ...resources,
     CUTOVER_EVENT_BUS: EVENT_BUS,
     CUTOVER_CATALOG: options.catalogPath,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

@@ -23,6 +23,8 @@ export interface SavedState {
   events: unknown;
   ecr: unknown;
   executions: unknown;
+  /** The local Scheduler's groups and schedules; absent in a folder saved before it existed. */
+  scheduler?: unknown;
 }
 
 export function statePath(dataDir: string): string {

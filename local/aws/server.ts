@@ -20,6 +20,12 @@ import { accessDenied, accessKeyIdOf, refuseUnlessSdkRequest, type Authorize } f
 import { BodyTooLarge, readBody } from './request-body.js';
 import type { LocalS3 } from './s3.js';
 import { errorResponse, parseS3Request, S3Error, signedForS3, type S3Response } from './s3-wire.js';
+import {
+  handleScheduler,
+  parseSchedulerRequest,
+  schedulerError,
+  signedForScheduler,
+} from './scheduler-wire.js';
 
 export interface JsonRoute {
   service: LocalService;
@@ -35,6 +41,8 @@ export interface Routes {
   query: Record<string, { service: LocalService; namespace: string }>;
   /** The local S3, for requests signed for `s3` (path-style: `/<bucket>/<key>`). */
   s3?: LocalS3;
+  /** The local EventBridge Scheduler, for requests signed for `scheduler` (REST-JSON). */
+  scheduler?: LocalService;
   /** Where DynamoDB requests go: dynalite's own endpoint. */
   dynamodb?: string;
   /** Injected faults, when the reliability suite asks for them (see faults.ts). */
@@ -101,6 +109,8 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
   }
   if (forS3) return serveS3(routes, routes.s3!, req, raw, res);
   const body = raw.toString('utf8');
+  if (routes.scheduler !== undefined && target === '' && signedForScheduler(req.headers))
+    return serveScheduler(routes, routes.scheduler, req, body, res);
   if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined) {
     const contentType = 'application/x-amz-json-1.0';
     const denied = check(
@@ -173,6 +183,27 @@ function serveS3(routes: Routes, s3: LocalS3, req: IncomingMessage, raw: Buffer,
   const mayAlso = (action: string, input: Record<string, unknown>) =>
     routes.authorize === undefined || routes.authorize(req, 's3', action, input) === null;
   return send(res, s3.handle(request, raw, mayAlso));
+}
+
+/** A Scheduler request: parsed from its method and path, authorized by IAM, then served. */
+async function serveScheduler(
+  routes: Routes,
+  scheduler: LocalService,
+  req: IncomingMessage,
+  body: string,
+  res: ServerResponse,
+): Promise<void> {
+  let request;
+  try {
+    request = parseSchedulerRequest(req.method ?? 'GET', req.url ?? '/', body);
+  } catch (error) {
+    return send(res, schedulerError(error));
+  }
+  const denied = check(routes, req, 'scheduler', request.operation, () => request.input);
+  if (denied !== null) return send(res, schedulerError(new AwsError('AccessDeniedException', denied, 403)));
+  const fault = await injectFault(routes, 'json', 'application/json');
+  if (fault !== null) return send(res, fault);
+  return send(res, await handleScheduler(scheduler, request));
 }
 
 /** IAM's verdict on a request whose input parses; one that does not parse is left to the service to refuse. */

@@ -87,6 +87,21 @@ export class LocalIam {
     return this.byKey.get(accessKeyId ?? '')?.arn ?? `arn:${partition}:iam::${account}:${ADMINISTRATOR}`;
   }
 
+  /**
+   * A role an AWS service assumes to act for the stack (Scheduler running a schedule as its
+   * target's role): its statements, and the credentials the service's calls sign with.
+   */
+  addServiceRole(roleArn: string, session: string, statements: Statement[]): InvocationCredentials {
+    const accessKeyId = `ASIA${createHash('sha256').update(roleArn).digest('hex').slice(0, 16).toUpperCase()}`;
+    const roleName = roleArn.split('/').at(-1)!;
+    this.byKey.set(accessKeyId, {
+      fn: roleName,
+      arn: `arn:${this.options.partition}:sts::${this.options.account}:assumed-role/${roleName}/${session}`,
+      statements,
+    });
+    return { accessKeyId, secretAccessKey: `local-${roleName}` };
+  }
+
   /** Each function's statements, as they stand. */
   roles(): Map<string, Statement[]> {
     return new Map([...this.byKey.values()].map((p) => [p.fn, p.statements]));

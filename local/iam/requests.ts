@@ -145,12 +145,24 @@ const EXTRACTORS: Record<string, Record<string, Extractor>> = {
   },
   kms: KMS_EXTRACTORS,
   s3: S3_EXTRACTORS,
+  scheduler: {
+    CreateSchedule: (i) => [schedule(i)],
+    GetSchedule: (i) => [schedule(i)],
+    DeleteSchedule: (i) => [schedule(i)],
+    CreateScheduleGroup: (i) => [{ type: 'schedule-group', values: { GroupName: text(i.Name) } }],
+    GetScheduleGroup: (i) => [{ type: 'schedule-group', values: { GroupName: text(i.Name) } }],
+  },
   ecr: {
     PutImage: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],
     BatchGetImage: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],
     DescribeImages: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],
   },
 };
+
+const schedule = (i: Input): Touched => ({
+  type: 'schedule',
+  values: { GroupName: text(i.GroupName, 'default'), ScheduleName: text(i.Name) },
+});
 
 function taskDefinition(input: Input): Touched {
   return {
@@ -206,6 +218,16 @@ function implied(prefix: string, action: string, input: Input, scope: Scope): Au
       action: also.action,
       resource: toArn('s3', [also.type], also.touched, scope),
     }));
+  }
+  if (prefix === 'scheduler' && action === 'CreateSchedule') {
+    // The schedule runs as its target's role: creating it passes that role to Scheduler.
+    const role = (input.Target as Input | undefined)?.RoleArn;
+    if (typeof role === 'string' && role !== '')
+      out.push({
+        action: 'iam:PassRole',
+        resource: role,
+        context: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+      });
   }
   if (prefix !== 'ecs') return out;
   if (action === 'RegisterTaskDefinition') {

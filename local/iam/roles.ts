@@ -222,6 +222,8 @@ class Template {
       'AWS::Events::EventBus': 'Name',
       'AWS::S3::Bucket': 'BucketName',
       'AWS::KMS::Alias': 'AliasName',
+      'AWS::Scheduler::ScheduleGroup': 'Name',
+      'AWS::IAM::Role': 'RoleName',
     } as const;
     const property = names[resource.Type as keyof typeof names];
     if (property === undefined)
@@ -244,6 +246,10 @@ class Template {
         return `arn:${partition}:kms:${region}:${account}:key/${name}`;
       case 'AWS::S3::Bucket':
         return `arn:${partition}:s3:::${name}`;
+      case 'AWS::Scheduler::ScheduleGroup':
+        return `arn:${partition}:scheduler:${region}:${account}:schedule-group/${name}`;
+      case 'AWS::IAM::Role':
+        return `arn:${partition}:iam::${account}:role/${name}`;
       default:
         throw new RoleError(`${where}: the local cloud cannot !GetAtt the Arn of a ${resource.Type}`);
     }

@@ -14,6 +14,7 @@
 // the request must keep every gate the catalog requires, or it is refused, naming them.
 
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
+import { bakeTimeoutSeconds } from './bake-schedule.js';
 import { alarmNames, STRATEGIES, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
 import { gatesOf, listGates, requiredGates, type Gate } from './gates.js';
 import { isPresetName, unknownPreset, type PresetName, type TrafficStep } from './schedule.js';
@@ -43,6 +44,8 @@ export interface DeploymentPlan {
   steps: PlanStep[];
   /** Bakes and waits added up; health checks, hooks and approval add to this. */
   minimumSeconds: number;
+  /** The final bake task's TimeoutSeconds (the state machines read it): the bake, then a margin. */
+  finalBakeTimeoutSeconds: number;
 }
 
 export interface PlanOptions {
@@ -87,6 +90,7 @@ function buildPlan(service: string, entry: ServiceEntry, options: PlanOptions): 
     schedule: resolved.schedule,
     steps,
     minimumSeconds: steps.reduce((sum, s) => sum + waitSeconds(s), 0),
+    finalBakeTimeoutSeconds: bakeTimeoutSeconds(entry.bakeSeconds),
   };
 }
 

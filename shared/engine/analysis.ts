@@ -21,7 +21,10 @@ import { endBake } from './bake.js';
 import { AnalysisFailed, AnalysisMarginal } from './errors.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
 
-type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'watchers' | 'metrics' | 'events'>;
+type Deps = Pick<
+  EngineDeps,
+  'clock' | 'locks' | 'deployments' | 'watchers' | 'bakeSchedules' | 'metrics' | 'events'
+>;
 
 export type AnalysisOutcome =
   | { verdict: 'continue'; final: boolean; score: number }

@@ -1,8 +1,9 @@
-// The event-driven bake. A bake is a task-token wait whose timeout is the bake
-// time: the step below stores the token where alarm events can find it, then
-// checks the alarms once. An alarm that goes to ALARM later fails the token at
-// once (on-alarm), so rollback starts within seconds and a bake costs no polling.
-// If nothing fails the token, the wait times out: the bake passed.
+// The event-driven bake. A bake is a task-token wait: the step below stores the token
+// where alarm events can find it, checks the alarms once, then schedules the token's
+// success at the bake's end. An alarm that goes to ALARM meanwhile fails the token at
+// once (on-alarm), so rollback starts within seconds and a bake costs no polling. A
+// healthy bake ends with the schedule's success (TaskSucceeded in the history). The wait's
+// timeout, a margin later (domain/bake-schedule.ts), passes a bake whose schedule never fired.
 
 import type { Deployment } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
@@ -14,7 +15,10 @@ import { advance, loadDeployment, noteReason } from './progress.js';
 /** Watch items outlive their bake by this much before DynamoDB's TTL removes them. */
 const WATCH_TTL_SLACK_SECONDS = 3600;
 
-type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'watchers' | 'alarms' | 'tokens'>;
+type Deps = Pick<
+  EngineDeps,
+  'clock' | 'locks' | 'deployments' | 'watchers' | 'alarms' | 'tokens' | 'bakeSchedules'
+>;
 
 export async function startBake(
   deps: Deps,
@@ -36,7 +40,20 @@ export async function startBake(
   deployment = await advance(deps, deployment, final ? 'final bake' : 'bake', bakeSeconds, {
     bake: { token, startedAt: now, endsAt, alarms },
   });
-  if (alarms.length === 0) return;
+  if (alarms.length > 0) await watchAlarms(deps, spec, deployment, token, alarms, endsAt);
+  // After the alarm check: a bake that fails at its start leaves no schedule behind. An alarm
+  // that fires from here on fails the token first, and the schedule then finds it spent.
+  await deps.bakeSchedules.schedule({ deploymentId: spec.deploymentId, token, endsAt });
+}
+
+async function watchAlarms(
+  deps: Deps,
+  spec: DeploymentSpec,
+  deployment: Deployment,
+  token: string,
+  alarms: string[],
+  endsAt: number,
+): Promise<void> {
   const watchers = alarms.map((alarmName) => ({
     alarmName,
     deploymentId: spec.deploymentId,
@@ -58,12 +75,29 @@ export async function startBake(
   }
 }
 
-/** Clears a finished bake: its token is spent and its alarm watches are no longer needed. */
+/**
+ * Clears a finished bake: its token is spent, and its alarm watches and its schedule (if
+ * it has not fired) are no longer needed. With `schedule: 'later'` the schedule is left for
+ * the caller to cancel (cancelSchedule) once off its critical path, as a rollback does.
+ */
 export async function endBake(
-  deps: Pick<EngineDeps, 'deployments' | 'watchers'>,
+  deps: Pick<EngineDeps, 'deployments' | 'watchers' | 'bakeSchedules'>,
   deployment: Deployment,
+  { schedule = 'now' }: { schedule?: 'now' | 'later' } = {},
 ): Promise<Deployment> {
   if (deployment.bake === undefined) return deployment;
   await deps.watchers.unwatch(deployment.deploymentId, deployment.bake.alarms);
+  if (schedule === 'now') await cancelSchedule(deps, deployment);
   return deps.deployments.update(deployment.deploymentId, { bake: undefined });
+}
+
+/**
+ * Deletes a bake's schedule. One that fires first finds its token spent and does nothing,
+ * so a step that dies before this line leaves nothing worse than one failed target call.
+ */
+export async function cancelSchedule(
+  deps: Pick<EngineDeps, 'bakeSchedules'>,
+  { deploymentId, bake }: Pick<Deployment, 'deploymentId' | 'bake'>,
+): Promise<void> {
+  if (bake !== undefined) await deps.bakeSchedules.cancel({ deploymentId, token: bake.token });
 }

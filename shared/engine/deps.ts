@@ -3,6 +3,7 @@
 // and bundles only those adapters.
 
 import type { AlarmWatch } from '../ports/alarms.js';
+import type { BakeSchedules } from '../ports/bake-schedules.js';
 import type { Clock } from '../ports/clock.js';
 import type {
   AlarmWatchers,
@@ -39,6 +40,8 @@ export interface EngineDeps {
   serviceStates: ServiceStates;
   watchers: AlarmWatchers;
   tokens: TaskTokens;
+  /** Ends each healthy bake on time, by answering its token. */
+  bakeSchedules: BakeSchedules;
   hooks: HookRunner;
   executions: Executions;
   /** Cutover's starters vouch for each execution they start. */

@@ -23,6 +23,7 @@ type Deps = Pick<
   | 'ledger'
   | 'signer'
   | 'watchers'
+  | 'bakeSchedules'
   | 'events'
   | 'alarms'
 >;

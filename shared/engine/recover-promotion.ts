@@ -25,6 +25,7 @@ type Deps = Pick<
   | 'signer'
   | 'serviceStates'
   | 'watchers'
+  | 'bakeSchedules'
   | 'events'
 >;
 

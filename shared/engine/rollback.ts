@@ -8,7 +8,7 @@ import type { DeploymentSpec } from '../domain/deployment-request.js';
 import { reasonFromError, type CaughtError } from '../domain/reason.js';
 import type { Reason } from '../domain/ledger.js';
 import type { EngineDeps } from './deps.js';
-import { endBake } from './bake.js';
+import { cancelSchedule, endBake } from './bake.js';
 import { appendOnce } from './ledger-append.js';
 import { advance } from './progress.js';
 import { awaitRestoredCapacity } from './restored-capacity.js';
@@ -34,6 +34,7 @@ type Deps = Pick<
   | 'signer'
   | 'serviceStates'
   | 'watchers'
+  | 'bakeSchedules'
   | 'events'
 >;
 
@@ -47,7 +48,9 @@ export async function rollBack(
     const reason = reasonFromError(error, 'start');
     return { outcome: 'aborted', error: 'Aborted', cause: reason.message, reason };
   }
-  deployment = await endBake(deps, deployment);
+  const bake = deployment;
+  // The bake's schedule is deleted once production is safe: not on the alarm's path to it.
+  deployment = await endBake(deps, deployment, { schedule: 'later' });
   const reason = deployment.reason ?? reasonFromError(error, deployment.phase);
   // Where it stopped (kept from a first attempt: a retry finds 'rolling back'); status marks that step failed.
   const failedStep = deployment.failedStep ?? {
@@ -65,6 +68,7 @@ export async function rollBack(
   const trafficMoved = deployment.weights.candidate > 0;
 
   await restoreProduction(deps, spec, deployment);
+  await cancelSchedule(deps, bake);
   await removeCandidate(deps, spec, deployment);
 
   const outcome = trafficMoved ? 'rolled-back' : 'aborted';

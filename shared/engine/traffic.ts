@@ -7,6 +7,7 @@ import type { TrafficRouter } from '../ports/traffic.js';
 import type { EngineDeps } from './deps.js';
 import { TrafficVerificationFailed } from './errors.js';
 import { endBake } from './bake.js';
+import { bakeTimeoutSeconds } from '../domain/bake-schedule.js';
 import { refuseWhileFiring } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment } from './progress.js';
@@ -15,6 +16,8 @@ export interface ShiftCursor {
   index: number;
   weight: number;
   bakeSeconds: number;
+  /** The bake task's TimeoutSeconds (the state machine reads it): the bake, then a margin. */
+  bakeTimeoutSeconds?: number;
   done: boolean;
 }
 
@@ -53,6 +56,7 @@ type Deps = Pick<
   | 'signer'
   | 'serviceStates'
   | 'watchers'
+  | 'bakeSchedules'
   | 'events'
   | 'alarms'
 >;
@@ -109,5 +113,11 @@ export async function shiftTraffic(
       weights: { stable: 100 - step.weight, candidate: step.weight },
     },
   });
-  return { index, weight: step.weight, bakeSeconds, done: index === last };
+  return {
+    index,
+    weight: step.weight,
+    bakeSeconds,
+    bakeTimeoutSeconds: bakeTimeoutSeconds(bakeSeconds),
+    done: index === last,
+  };
 }

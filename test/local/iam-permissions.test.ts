@@ -33,6 +33,7 @@ const NOT_EXERCISED: Record<string, string> = {
   'analyze events:PutEvents':
     'analysis is off for the services of this catalog (test/local/analysis.test.ts runs it)',
   'analyze cloudwatch:GetMetricData': 'analysis is off for the services of this catalog',
+  'analyze scheduler:DeleteSchedule': 'analysis is off for the services of this catalog',
   'release-lock states:StartExecution': 'only when a push waited for the lock (test/local/triggers.test.ts)',
   'check-drift events:PutEvents': 'only when drift is found (test/cli/drift.test.ts)',
   'acquire-lock ecs:ListTaskDefinitions': 'only when the service’s revision must be found by family',
@@ -54,6 +55,7 @@ const NOT_EXERCISED: Record<string, string> = {
       'ecs:UpdateServicePrimaryTaskSet',
       'kms:Sign',
       's3:PutObject',
+      'scheduler:DeleteSchedule',
     ].map((action) => [`recover-orphans ${action}`, ORPHANS]),
   ),
   // A catalog may name a listener where these name a listener rule.

@@ -12,6 +12,7 @@ import type { EngineDeps } from '../../shared/engine/deps.js';
 import { appendOnce } from '../../shared/engine/ledger-append.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
 import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from '../fakes/aws.js';
+import { FakeBakeSchedules } from '../fakes/bake-schedules.js';
 import { FakeEcs } from '../fakes/ecs.js';
 import { FakeAnchors, FakeSigner } from '../fakes/ledger-keys.js';
 import {
@@ -34,10 +35,13 @@ export function createWorld(
 ) {
   const catalog: Catalog = parseCatalog(catalogText);
   const signer = new FakeSigner();
+  const clock = new ManualClock();
+  const tokens = new TokenRegistry();
   return {
     catalog,
-    clock: new ManualClock(),
-    tokens: new TokenRegistry(),
+    clock,
+    tokens,
+    bakeSchedules: new FakeBakeSchedules(clock, tokens),
     ecs: new FakeEcs(),
     router: new FakeRouter(),
     alarms: new FakeAlarms(),
@@ -78,6 +82,7 @@ export function depsOf(world: World) {
     serviceStates: world.serviceStates,
     watchers: world.watchers,
     tokens: world.tokens,
+    bakeSchedules: world.bakeSchedules,
     metrics: world.metrics,
   };
 }

@@ -208,6 +208,12 @@ export function checkMachine(file: string, asl: unknown, functions: Map<string, 
   });
 }
 
+/** Where each bake time's safety-net timeout (the bake, then a margin) is kept. */
+const BAKE_TIMEOUT_PATHS: Readonly<Record<string, string>> = {
+  '$.progress.cursor.bakeSeconds': '$.progress.cursor.bakeTimeoutSeconds',
+  '$.spec.settings.bakeSeconds': '$.spec.plan.finalBakeTimeoutSeconds',
+};
+
 /** Item 1 of the rule: a Task outlasts its function, unless it is a wait whose timeout means something. */
 function timeoutProblems(kind: TaskKind, state: State, fn: LambdaFunction, waitForToken: boolean): string[] {
   const waits = kind === 'approval' || kind === 'bake';
@@ -227,8 +233,14 @@ function timeoutProblems(kind: TaskKind, state: State, fn: LambdaFunction, waitF
   if (kind === 'approval')
     return expectPath('$.spec.settings.approval.timeoutSeconds', 'the approval timeout');
   if (kind === 'bake') {
+    // A bake's schedule ends it on time; its timeout is the safety net, a margin past the bake
+    // time its payload passes as bakeSeconds (domain/bake-schedule.ts).
     const payload = (state.Parameters as { Payload?: Record<string, unknown> } | undefined)?.Payload;
-    return expectPath(payload?.['bakeSeconds.$'], 'the bake time its payload passes as bakeSeconds');
+    const bake = payload?.['bakeSeconds.$'];
+    return expectPath(
+      typeof bake === 'string' ? BAKE_TIMEOUT_PATHS[bake] : undefined,
+      `the safety net past the bake time its payload passes as bakeSeconds (${String(bake)})`,
+    );
   }
   const seconds = state.TimeoutSeconds;
   if (path !== undefined || typeof seconds !== 'number') {

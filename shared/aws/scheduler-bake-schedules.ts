@@ -1,0 +1,91 @@
+// BakeSchedules on EventBridge Scheduler: a one-time schedule (`at(...)`, no flexible
+// window, deleted once it has run) in Cutover's own schedule group, whose target is
+// Scheduler's universal target for Step Functions' SendTaskSuccess. It runs as a role
+// that may only answer tokens of Cutover's state machines.
+
+import { createHash } from 'node:crypto';
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { atExpression, SCHEDULE_NAME, type BakeEnded } from '../domain/bake-schedule.js';
+import type { BakeSchedule, BakeSchedules } from '../ports/bake-schedules.js';
+import { requireEnv } from '../runtime/env.js';
+import { credentialsOption } from '../runtime/invocation-credentials.js';
+import { translateTransient } from './errors.js';
+
+/** Scheduler's universal target for `states:SendTaskSuccess`. */
+export const SEND_TASK_SUCCESS_TARGET = 'arn:aws:scheduler:::aws-sdk:sfn:sendTaskSuccess';
+
+/**
+ * One name per bake, from its deployment and its token, so a retried start finds the
+ * schedule it made and anything that ends the bake can name it without storing it.
+ */
+export function bakeScheduleName(deploymentId: string, token: string): string {
+  const readable = deploymentId.replace(/[^0-9a-zA-Z\-_.]/g, '-').slice(0, 24);
+  const digest = createHash('sha256').update(token).digest('hex').slice(0, 32);
+  const name = `bake-${readable}-${digest}`;
+  if (!SCHEDULE_NAME.test(name)) throw new Error(`not a schedule name: ${name}`);
+  return name;
+}
+
+export interface SchedulerSettings {
+  group: string;
+  /** The role Scheduler assumes to call SendTaskSuccess. */
+  roleArn: string;
+}
+
+export class SchedulerBakeSchedules implements BakeSchedules {
+  constructor(
+    private readonly scheduler: SchedulerClient,
+    private readonly settings: SchedulerSettings,
+  ) {}
+
+  async schedule({ deploymentId, token, endsAt }: BakeSchedule & { endsAt: number }): Promise<void> {
+    const output: BakeEnded = { bakeEnded: 'on time', endsAt: new Date(endsAt).toISOString() };
+    try {
+      await this.scheduler.send(
+        new CreateScheduleCommand({
+          Name: bakeScheduleName(deploymentId, token),
+          GroupName: this.settings.group,
+          Description: `Ends the bake of deployment ${deploymentId}`.slice(0, 512),
+          ScheduleExpression: atExpression(endsAt),
+          ScheduleExpressionTimezone: 'UTC',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: {
+            Arn: SEND_TASK_SUCCESS_TARGET,
+            RoleArn: this.settings.roleArn,
+            Input: JSON.stringify({ TaskToken: token, Output: JSON.stringify(output) }),
+            // A token already answered fails for good: a few quick retries cover a blip only.
+            RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 300 },
+          },
+        }),
+      );
+    } catch (error) {
+      // A retried start: the schedule it made is there already.
+      if (error instanceof Error && error.name === 'ConflictException') return;
+      return translateTransient('CreateSchedule', error);
+    }
+  }
+
+  async cancel({ deploymentId, token }: BakeSchedule): Promise<void> {
+    try {
+      await this.scheduler.send(
+        new DeleteScheduleCommand({
+          Name: bakeScheduleName(deploymentId, token),
+          GroupName: this.settings.group,
+        }),
+      );
+    } catch (error) {
+      // It fired (and deleted itself), or another step cancelled it first.
+      if (error instanceof Error && error.name === 'ResourceNotFoundException') return;
+      return translateTransient('DeleteSchedule', error);
+    }
+  }
+}
+
+/** The adapter as a handler wires it, from serverless.yml's environment. */
+export function bakeSchedules(): SchedulerBakeSchedules {
+  return new SchedulerBakeSchedules(new SchedulerClient(credentialsOption()), {
+    group: requireEnv('BAKE_SCHEDULE_GROUP'),
+    roleArn: requireEnv('BAKE_SCHEDULER_ROLE_ARN'),
+  });
+}

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientFrom, operatorActor } from '../../cli/api-client.js';
 import { follow } from '../../cli/commands/status.js';
-import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { capture, startCliCloud, type CliCloud } from '../support/cli.js';
 import { freePort } from '../support/emulators.js';
-import { ledger } from '../support/local-cloud.js';
+import { forgeRecord } from '../support/local-cloud.js';
 
 let cloud: CliCloud;
 
@@ -159,18 +158,7 @@ describe('rollback, releases, verify', () => {
     expect(good.stdout).toMatch(/^✓ the ledger of canary verifies: \d+ records, head seq \d+ [0-9a-f]{12}$/);
 
     // Forge a record onto allatonce's chain: right place, wrong hash.
-    const { records } = await ledger(cloud.handle, 'allatonce');
-    const head = records.at(-1) as unknown as LedgerRecord;
-    const next = chainNext(head, {
-      service: 'allatonce',
-      at: new Date().toISOString(),
-      deploymentId: head.deploymentId,
-      release: head.release,
-      actor: 'operator:mallory',
-      type: 'OperatorAction',
-      detail: { action: 'abort' },
-    });
-    expect(await cloud.handle.clients.ledger.put({ ...next, hash: 'f'.repeat(64) })).toBe(true);
+    const next = await forgeRecord(cloud.handle, 'allatonce');
 
     const broken = await cloud.cutover(['verify', 'allatonce']);
     expect(broken.code).toBe(1);

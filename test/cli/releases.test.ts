@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../../cli/api-client.js';
 import { chainStatus, releasesTable } from '../../cli/commands/releases-table.js';
 import type { ReleaseView } from '../../shared/api/releases-view.js';
-import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
-import { ledger } from '../support/local-cloud.js';
+import { forgeRecord } from '../support/local-cloud.js';
 
 const digest = (n: number) => `sha256:${String(n).padStart(2, '0').repeat(32)}`;
 
@@ -111,17 +110,7 @@ describe('cutover releases on a local cloud', () => {
     );
 
     // Forge a record onto the chain: the right place, a wrong hash.
-    const head = (await ledger(cloud.handle, 'allatonce')).records.at(-1) as unknown as LedgerRecord;
-    const forged = chainNext(head, {
-      service: 'allatonce',
-      at: new Date().toISOString(),
-      deploymentId: head.deploymentId,
-      release: head.release,
-      actor: 'operator:mallory',
-      type: 'OperatorAction',
-      detail: { action: 'abort' },
-    });
-    expect(await cloud.handle.clients.ledger.put({ ...forged, hash: 'f'.repeat(64) })).toBe(true);
+    const forged = await forgeRecord(cloud.handle, 'allatonce');
     const broken = await cloud.cutover(['releases', 'allatonce']);
     expect(broken).toEqual({
       code: 1,

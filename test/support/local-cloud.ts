@@ -30,7 +30,7 @@ import {
 } from '../../shared/aws/dynamodb-deployments.js';
 import { parseCatalog } from '../../shared/domain/catalog.js';
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
-import { verify } from '../../shared/domain/ledger.js';
+import { chainNext, verify, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { signatureCheck } from '../../shared/domain/ledger-signature.js';
 import { KmsLedgerKeys } from '../../shared/aws/kms-ledger-keys.js';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -199,6 +199,26 @@ export async function ledger(handle: CloudHandle, service: string) {
       signatures: signatureCheck(keys),
     }),
   };
+}
+
+/**
+ * Puts a forged record on the service's chain, in the right place with a wrong hash (as someone
+ * with write access to the table but not the ledger key could); answers it as it would have been.
+ */
+export async function forgeRecord(handle: CloudHandle, service: string): Promise<LedgerRecord> {
+  const head = (await ledger(handle, service)).records.at(-1) as unknown as LedgerRecord;
+  const next = chainNext(head, {
+    service,
+    at: new Date().toISOString(),
+    deploymentId: head.deploymentId,
+    release: head.release,
+    actor: 'operator:mallory',
+    type: 'OperatorAction',
+    detail: { action: 'abort' },
+  });
+  if (!(await handle.clients.ledger.put({ ...next, hash: 'f'.repeat(64) })))
+    throw new Error(`could not put the forged record ${next.seq} of ${service}`);
+  return next;
 }
 
 export async function alarmHistory(handle: CloudHandle, alarmName: string): Promise<string[]> {

@@ -24,19 +24,14 @@ export const startedTasks = (service: LocalService, taskSet: LocalTaskSet, tasks
 export const stoppedTasks = (service: LocalService, taskSet: LocalTaskSet, tasks: LocalTask[]) =>
   `${subject(service, taskSet)} has stopped ${tasks.length} running tasks: ${taskList(tasks)}.`;
 
-export const registeredTargets = (
+/** A task set's tasks joined (`registered`) or left (`deregistered`) a target group. */
+export const targetsChanged = (
   service: LocalService,
   taskSet: LocalTaskSet,
+  change: 'registered' | 'deregistered',
   count: number,
   group: string,
-) => `${subject(service, taskSet)} registered ${count} targets in (target-group ${group})`;
-
-export const deregisteredTargets = (
-  service: LocalService,
-  taskSet: LocalTaskSet,
-  count: number,
-  group: string,
-) => `${subject(service, taskSet)} deregistered ${count} targets in (target-group ${group})`;
+) => `${subject(service, taskSet)} ${change} ${count} targets in (target-group ${group})`;
 
 export const steadyState = (service: LocalService) =>
   `(service ${service.serviceName}) has reached a steady state.`;

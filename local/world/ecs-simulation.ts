@@ -5,14 +5,7 @@
 // whose image the registry does not hold never starts: its pull fails, as on ECS.
 
 import type { LocalEcs } from '../aws/ecs.js';
-import {
-  deregisteredTargets,
-  recordEvent,
-  registeredTargets,
-  startedTasks,
-  steadyState,
-  stoppedTasks,
-} from '../aws/ecs-events.js';
+import { recordEvent, startedTasks, steadyState, stoppedTasks, targetsChanged } from '../aws/ecs-events.js';
 import { taskId } from '../aws/ecs-ids.js';
 import type { LocalService, LocalTask, LocalTaskSet, TaskStatus } from '../aws/ecs-model.js';
 import { eniAttachment } from '../aws/ecs-views.js';
@@ -150,7 +143,9 @@ export class EcsSimulation {
     this.setStatus(task, 'RUNNING', at + this.timing.healthCheckInterval * 1000);
     if (task._targetGroupArn !== undefined && task._port !== undefined) {
       this.targets.registerTarget(task._targetGroupArn, task._ip, task._port);
-      this.log(task, at, (service, taskSet) => registeredTargets(service, taskSet, 1, task._targetGroupArn!));
+      this.log(task, at, (service, taskSet) =>
+        targetsChanged(service, taskSet, 'registered', 1, task._targetGroupArn!),
+      );
     }
   }
 
@@ -197,7 +192,7 @@ export class EcsSimulation {
     if (wasRunning) this.log(task, at, (service, taskSet) => stoppedTasks(service, taskSet, [task]));
     if (wasRunning && task._targetGroupArn !== undefined && task._port !== undefined) {
       this.log(task, at, (service, taskSet) =>
-        deregisteredTargets(service, taskSet, 1, task._targetGroupArn!),
+        targetsChanged(service, taskSet, 'deregistered', 1, task._targetGroupArn!),
       );
     }
     if (task._targetGroupArn !== undefined && task._port !== undefined) {

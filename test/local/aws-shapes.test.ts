@@ -189,6 +189,9 @@ describe.skipIf(!hasBotocore)('the local ECS answers in botocore’s shapes', ()
     expect(service.createdBy).toBe(ADMINISTRATOR);
     const messages = service.events!.map((e) => e.message);
     expect(messages[0]).toBe(`(service ${seeded.service}) has reached a steady state.`);
+    expect(messages).toContain(
+      `(service linear, taskSet ${primary.id}) registered 1 targets in (target-group ${primary.loadBalancers![0]!.targetGroupArn})`,
+    );
     expect(messages).toContainEqual(
       expect.stringMatching(new RegExp(`^\\(service linear, taskSet ${primary.id}\\) has started 2 tasks: `)),
     );

@@ -57,6 +57,17 @@ describe.skipIf(!hasAwsCli)('the AWS CLI against the local cloud', () => {
     });
     expect(service.networkConfiguration?.awsvpcConfiguration?.subnets).toHaveLength(3);
     expect(service.events?.[0]?.message).toBe('(service canary) has reached a steady state.');
+    // The old release's tasks left its target group and stopped, in ECS's words.
+    const [blue] = handle.catalog.services.canary!.traffic.targetGroups;
+    const messages = (service.events ?? []).map((e) => e.message);
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /^\(service canary, taskSet ecs-svc\/\d{19}\) has stopped 1 running tasks: \(task [0-9a-f]{32}\)\.$/,
+      ),
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(new RegExp(`\\) deregistered 1 targets in \\(target-group ${blue}\\)$`)),
+    );
     const listed = await aws('ecs', 'list-tasks', '--cluster', 'scenarios', '--service-name', 'canary');
     const arns = listed.json.taskArns as string[];
     expect(arns).toHaveLength(2);

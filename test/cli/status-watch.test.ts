@@ -84,9 +84,9 @@ describe('status <service> --watch right after a push', () => {
   it('shows a deployment that ended before the watch began, and exits with its outcome', async () => {
     const digest = push(handle, 'allatonce', 'v4', 'faulty');
     await finished(handle, 'allatonce', digest);
-    vi.stubEnv('CUTOVER_WATCH_START_MS', '3000');
+    // The default bound (10 s): on a loaded machine the record's last write and the command's
+    // first read can be seconds apart.
     const run = await cutover(['status', 'allatonce', '--watch']);
-    vi.stubEnv('CUTOVER_WATCH_START_MS', undefined);
 
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toMatch(/^allatonce-\S+: allatonce release 4, all-at-once, rolled back$/m);

@@ -42,10 +42,12 @@ describe('a local cloud on other ports, found from its data folder alone', () =>
   let local: LocalProcess;
   let port: number;
   let apiPort: number;
+  let started: number;
 
   beforeAll(async () => {
     port = await port6566OrFree();
     apiPort = await freePort();
+    started = Date.now();
     local = spawnLocal(['--speed', '10'], { port, apiPort });
     await waitFor(() => local.stdout().includes('local cloud is running'), 90_000, 'the banner');
   }, 120_000);
@@ -107,6 +109,17 @@ describe('a local cloud on other ports, found from its data folder alone', () =>
     const io = capture(true);
     expect(await main(['local', 'push', 'web:v2', '--data', local.dataDir, '--json'], io)).toBe(0);
     expect((JSON.parse(io.stdout.join('\n')) as { digest: string }).digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('tells its simulated time with only --data, from the clock it wrote at start', async () => {
+    const io = capture(true);
+    expect(await main(['local', 'time', '--data', local.dataDir, '--json'], io)).toBe(0);
+    const clock = JSON.parse(io.stdout.join('\n')) as { simulated: string; real: string; speed: number };
+    expect(clock.speed).toBe(10);
+    // Started moments ago at 10×: ahead of the wall clock, by less than 10× the time since.
+    const ahead = Date.parse(clock.simulated) - Date.parse(clock.real);
+    expect(ahead).toBeGreaterThan(-1000);
+    expect(ahead).toBeLessThan(10 * (Date.now() - started));
   });
 });
 

@@ -109,6 +109,11 @@ describe.skipIf(!browserAvailable())('the dashboard', { timeout: 180_000 }, () =
     await outcome.getByText('web-5xx-rate', { exact: true }).waitFor();
     expect(await status().textContent()).toContain('rolled back');
     expect(await page.getByRole('button', { name: 'Abort' }).count()).toBe(0);
+    // The step under way when the alarm fired is marked failed; none after it ran.
+    const failed = page.locator('.step-failed');
+    expect(await failed.count()).toBe(1);
+    expect(await failed.locator('.step-state').textContent()).toBe('failed');
+    expect(await page.locator('.step-current').count()).toBe(0);
   });
 
   it('approves a blue-green deployment of api from its page, with a reason, and it is promoted', async () => {

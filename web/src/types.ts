@@ -54,7 +54,8 @@ export interface Analysis {
 
 export interface Step {
   kind: string;
-  state: 'done' | 'current' | 'pending' | 'skipped';
+  /** `failed`: the step under way when the deployment was rolled back or aborted. */
+  state: 'done' | 'current' | 'pending' | 'failed' | 'skipped';
   weight?: number;
   seconds?: number;
   timeoutSeconds?: number;

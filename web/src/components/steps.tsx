@@ -1,8 +1,14 @@
-// The deployment plan as a timeline: each step done, current, pending or skipped, in words.
+// The deployment plan as a timeline: each step done, current, pending, failed or skipped, in words.
 import { describeStep } from '../format';
 import type { Step } from '../types';
 
-const stateWords = { done: 'done', current: 'now', pending: 'to do', skipped: 'not run' } as const;
+const stateWords = {
+  done: 'done',
+  current: 'now',
+  pending: 'to do',
+  failed: 'failed',
+  skipped: 'not run',
+} as const;
 
 export function StepTimeline({ steps }: { steps: Step[] }) {
   if (steps.length === 0) return <p class="muted">No plan to show.</p>;

@@ -117,7 +117,8 @@ export async function measureHere({ quick }: MeasureOptions): Promise<FigureResu
         'It stops when the local ELBv2 applies the roll-back handler’s ModifyRule (stable target group 100, new one 0), ' +
         `or, in the second row, when a DescribeRules read through the endpoint, asked every ${POLL_MS} ms, first shows that.`,
       'Path: alarm state change event → EventBridge rule → on-alarm (finds the bake watching the alarm, records the reason, ' +
-        'SendTaskFailure) → Catch → RollBack (reads the deployment, ends the bake, records the phase, ModifyRule, reads it back). ' +
+        'SendTaskFailure) → Catch → RollBack (reads the deployment, ends the bake, records the phase, ModifyRule, reads it back; ' +
+        "only then deletes the bake's schedule). " +
         'Every handler call goes over HTTP to the local endpoint and DynamoDB (dynalite on disk), in one Node process.',
       other.length === 0
         ? `Every run was rolled back by the alarm’s event during the bake (the reason says so), none by a later check.`

@@ -20,8 +20,15 @@ let handle: CloudHandle;
 let admin: SchedulerClient;
 const GROUP = 'cutover-local-bakes';
 
+/**
+ * `npm start`'s speed, not the tests' usual 300x: a bake's safety-net margin is 120 simulated
+ * seconds, 0.4 real seconds at 300x, less than a loaded machine may take to run start-bake.
+ * Then the timeout wins, as every bake did before schedules, and this test would say so.
+ */
+const SPEED = 60;
+
 beforeAll(async () => {
-  handle = await startCloud({ port: await freePort() });
+  handle = await startCloud({ port: await freePort(), speed: SPEED });
   admin = schedulerAs({ accessKeyId: 'local', secretAccessKey: 'local' });
 });
 
@@ -80,9 +87,9 @@ describe('the local Scheduler', () => {
     );
     expect(bakes.length).toBeGreaterThan(1);
     expect(handle.cloud.scheduler.stats.invoked).toBeGreaterThanOrEqual(bakes.length);
-    // None fired for a bake that had already ended (its call would have failed).
-    expect(handle.cloud.scheduler.stats.failed).toBe(0);
-    // Every schedule is gone: deleted by the step after its bake, or by itself once it ran.
+    // Every schedule is gone: deleted by the step after its bake, or by itself once it ran. (A
+    // start-bake retried on a transient error has a new token, so the first attempt's schedule,
+    // if it was made, is left to fire at the bake's end, fail harmlessly and delete itself.)
     await until(
       async () => (await admin.send(new ListSchedulesCommand({ GroupName: GROUP }))).Schedules?.length === 0,
       'the bake schedules to be gone',
@@ -179,8 +186,13 @@ describe('the local Scheduler', () => {
     const before = { ...handle.cloud.scheduler.stats };
     await admin.send(new CreateScheduleCommand(schedule('spent', handle.cloud.clock.now() + 2_000)));
     await until(() => handle.cloud.scheduler.stats.invoked > before.invoked, 'the schedule to fire');
-    await until(() => handle.cloud.scheduler.size === 0, 'the schedule to be deleted');
-    expect(handle.cloud.scheduler.stats.failed).toBe(before.failed + 1);
+    await until(
+      async () =>
+        (await admin.send(new ListSchedulesCommand({ GroupName: GROUP, NamePrefix: 'spent' }))).Schedules
+          ?.length === 0,
+      'the schedule to be deleted',
+    );
+    expect(handle.cloud.scheduler.stats.failed).toBeGreaterThan(before.failed);
     // It fired as the scheduler role, which may do nothing but answer tokens.
     expect(handle.cloud.iam.roles().get('cutover-local-bake-scheduler')).toEqual([
       { Effect: 'Allow', Action: ['states:SendTaskSuccess'], Resource: '*' },
@@ -192,7 +204,7 @@ describe('the local Scheduler', () => {
     const { dataDir } = handle;
     admin.destroy();
     await handle.stop();
-    handle = await startCloud({ port: await freePort(), dataDir });
+    handle = await startCloud({ port: await freePort(), dataDir, speed: SPEED });
     admin = schedulerAs({ accessKeyId: 'local', secretAccessKey: 'local' });
     const kept = await admin.send(new GetScheduleCommand({ Name: 'kept', GroupName: GROUP }));
     expect(kept).toMatchObject({ Name: 'kept', GroupName: GROUP, ActionAfterCompletion: 'DELETE' });

@@ -28,15 +28,21 @@ Examples:
     --dimensions Name=LoadBalancer,Value=app/cutover-demo/c6f5425c84684d5b \\
     --start-time $(npx cutover local time --ago 30m) --end-time $(npx cutover local time)`;
 
+/** What a mistake in one action shows: that action's usage, not all three. */
+function usage(section: string): string {
+  return `Usage:\n${section}\n\nRun "cutover local --help" for every action, with examples.`;
+}
+
 export const localCommand: Command = {
   name: 'local',
   summary: 'run the local cloud (local start), push an image to it (local push), tell its time (local time)',
   help,
   async run(args, output) {
     const [action, ...rest] = args;
-    if (action === 'start') return localStart(rest, output, help);
-    if (action === 'push') return reportingApiFailures((a, o) => localPush([...a], o, help))(rest, output);
-    if (action === 'time') return localTime(rest, output, help);
+    if (action === 'start') return localStart(rest, output, usage(START_HELP));
+    if (action === 'push')
+      return reportingApiFailures((a, o) => localPush([...a], o, usage(PUSH_HELP)))(rest, output);
+    if (action === 'time') return localTime(rest, output, usage(TIME_HELP));
     throw new UsageError(`local takes start, push or time, not ${action ?? 'nothing'}`, help);
   },
 };

@@ -51,6 +51,8 @@ export async function callLocal(endpoint: string, target: string, body: unknown)
         `${message}; the local ECR has the repositories the catalog's images.repositories name`,
       );
     }
+    if (payload.__type === 'ImageAlreadyExistsException')
+      throw new BadInput(`${message}; push it under another tag, or push a new image`);
     throw new Error(message);
   }
   return payload;

@@ -132,6 +132,7 @@ describe('cutover local push refuses bad input before it pushes', () => {
     [['allatonce:v9', '--wait', 'soon'], '--wait takes real seconds from 0 to 600, not soon'],
     [['allatonce:v9', '--from', 'v2', '--profile', 'faulty'], '--from pushes an image already there'],
     [['allatonce:v9', '--from', 'nope'], 'allatonce has no image tagged nope; push it first'],
+    [['allatonce:v2', '--from', 'v2'], "and tag 'v2' already exists; push it under another tag"],
   ])('exits 2 for %j', async (args, words) => {
     const io = capture();
     expect(await main(['local', 'push', ...args, '--data', handle.dataDir], io)).toBe(2);

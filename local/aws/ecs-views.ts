@@ -21,7 +21,8 @@ const FARGATE_PLATFORM = { requested: 'LATEST', resolved: '1.4.0', family: 'Linu
 const FARGATE_STORAGE_GIB = 20;
 
 export function serviceView(service: LocalService, taskSets: LocalTaskSet[], fallbackCreator: string) {
-  const { _steady: _, events, createdBy, ...stored } = publicView(service);
+  // Tags show only when asked for (`include: ['TAGS']`), as on ECS; ListTagsForResource reads them.
+  const { _steady: _, events, createdBy, tags: _tags, ...stored } = publicView(service);
   const primary = taskSets.find((t) => t.status === 'PRIMARY');
   const launchType = primary?.launchType ?? service.launchType;
   const sum = (field: 'runningCount' | 'pendingCount') => taskSets.reduce((n, t) => n + t[field], 0);

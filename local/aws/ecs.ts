@@ -22,6 +22,7 @@ import {
 } from './service.js';
 import * as definitions from './ecs-task-definitions.js';
 import { describeTasks, listTasks } from './ecs-tasks.js';
+import { listTags, tagResource } from './ecs-tags.js';
 import { checkScale, describeTaskSets, newTaskSet, unsettle } from './ecs-task-sets.js';
 import { serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
 
@@ -68,8 +69,8 @@ export class LocalEcs {
             this.cluster(optionalString(i, 'cluster')).clusterArn,
             i,
           ),
-        TagResource: () => ({}),
-        ListTagsForResource: (i) => this.listTags(requireString(i, 'resourceArn')),
+        TagResource: (i) => tagResource(this.state, i),
+        ListTagsForResource: (i) => listTags(this.state, i),
       },
     };
   }
@@ -158,6 +159,7 @@ export class LocalEcs {
       createdAt: new Date(this.options.now()),
       createdBy: this.callerArn(caller),
       events: [],
+      tags: optionalList(input, 'tags'),
     };
     this.state.services.push(service);
     return service;
@@ -280,13 +282,6 @@ export class LocalEcs {
     taskSet.status = 'PRIMARY';
     taskSet.updatedAt = new Date(this.options.now());
     return taskSet;
-  }
-
-  // --- tasks ---
-
-  private listTags(resourceArn: string) {
-    const definition = this.state.definitions.find((d) => d.taskDefinitionArn === resourceArn);
-    return { tags: definition?.tags ?? [] };
   }
 
   // --- helpers ---

@@ -154,5 +154,5 @@ export async function callJson(
     },
     body: JSON.stringify(input),
   });
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 }

@@ -71,6 +71,8 @@ export function deploymentView(
     updatedAt: new Date(deployment.updatedAt).toISOString(),
     /** The API's clock when it answered (the local cloud's simulated time): what elapsed times count to. */
     now: new Date(now).toISOString(),
+    /** Seconds of that clock per real second: 1 on AWS; the local cloud's `--speed`. */
+    speed,
   };
 }
 

@@ -86,6 +86,8 @@ export interface Deployment {
   weights?: Weights;
   stable?: { release: number; image: string };
   bake?: { endsAt: string; secondsLeft: number } | null;
+  /** Seconds of the cloud's clock per real second: 1 on AWS, the local cloud's --speed. */
+  speed?: number;
   /** secondsLeft: real seconds a person has left to answer (the local cloud's clock runs faster). */
   approval?: { expiresAt: string; secondsLeft: number } | null;
   promoteFull?: boolean;

@@ -45,16 +45,24 @@ export function OutcomeReason({ deployment }: { deployment: Deployment }) {
   );
 }
 
-/** Counts down to bake.endsAt each second, on the server's clock (secondsLeft gives its offset). */
-export function BakeCountdown({ bake }: { bake: { endsAt: string; secondsLeft: number } }) {
-  const ends = Date.parse(bake.endsAt);
-  const offset = useMemo(() => ends - bake.secondsLeft * 1000 - Date.now(), [ends, bake.secondsLeft]);
+/**
+ * Counts down to bake.endsAt each second. The bake runs on the cloud's clock, which passes
+ * `speed` seconds per real second (the local cloud's --speed; 1 on AWS).
+ */
+export function BakeCountdown({
+  bake,
+  speed,
+}: {
+  bake: { endsAt: string; secondsLeft: number };
+  speed: number;
+}) {
+  const answeredAt = useMemo(() => Date.now(), [bake.secondsLeft]);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const left = (ends - (now + offset)) / 1000;
+  const left = Math.max(0, bake.secondsLeft - ((now - answeredAt) / 1000) * speed);
   return (
     <p class="bake">
       Baking: ends in <strong class="countdown">{clock(left)}</strong> (at {time(bake.endsAt)})

@@ -77,7 +77,7 @@ export function DeploymentPage({ id }: { id: string }) {
           <OutcomeReason deployment={d} />
           <DeploymentActions deployment={d} onResult={onResult} />
           {d.approval && d.status === 'running' && <ApprovalWait approval={d.approval} />}
-          {d.bake && d.status === 'running' && <BakeCountdown bake={d.bake} />}
+          {d.bake && d.status === 'running' && <BakeCountdown bake={d.bake} speed={d.speed ?? 1} />}
           {d.weights && <WeightsBar weights={d.weights} />}
           <div class="deployment-grid">
             {d.steps && (

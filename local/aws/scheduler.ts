@@ -222,8 +222,13 @@ export class LocalScheduler {
   private list(input: Record<string, unknown>) {
     const group = input.GroupName === undefined ? undefined : this.group(input.GroupName);
     const prefix = optionalString(input, 'NamePrefix') ?? '';
+    const state =
+      input.State === undefined
+        ? undefined
+        : oneOf(input.State, ['ENABLED', 'DISABLED'] as const, 'State', 'ENABLED');
     const schedules = [...this.schedules.values()]
       .filter((s) => (group === undefined || s.group === group) && s.name.startsWith(prefix))
+      .filter((s) => state === undefined || s.state === state)
       .sort((a, b) => keyOf(a.group, a.name).localeCompare(keyOf(b.group, b.name)))
       .map((s) => ({
         Arn: this.arn(s),

@@ -208,6 +208,10 @@ describe('the local Scheduler', () => {
     admin = schedulerAs({ accessKeyId: 'local', secretAccessKey: 'local' });
     const kept = await admin.send(new GetScheduleCommand({ Name: 'kept', GroupName: GROUP }));
     expect(kept).toMatchObject({ Name: 'kept', GroupName: GROUP, ActionAfterCompletion: 'DELETE' });
+    const names = async (State: 'ENABLED' | 'DISABLED') =>
+      (await admin.send(new ListSchedulesCommand({ GroupName: GROUP, State }))).Schedules?.map((s) => s.Name);
+    expect(await names('ENABLED')).toEqual(['kept']);
+    expect(await names('DISABLED')).toEqual([]);
     await admin.send(new DeleteScheduleCommand({ Name: 'kept', GroupName: GROUP }));
   });
 });

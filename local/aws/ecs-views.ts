@@ -7,6 +7,7 @@
 import { ec2Id, uuidFrom } from './ecs-ids.js';
 import {
   publicView,
+  type EcsState,
   type LocalService,
   type LocalTask,
   type LocalTaskDefinition,
@@ -19,6 +20,25 @@ const FARGATE_PLATFORM = { requested: 'LATEST', resolved: '1.4.0', family: 'Linu
 
 /** The default ephemeral storage of a Fargate task, in GiB. */
 const FARGATE_STORAGE_GIB = 20;
+
+/** A cluster with the counts ECS keeps of it, from the tasks and services it holds. */
+export function clusterView(cluster: EcsState['clusters'][number], state: EcsState) {
+  const tasks = state.tasks.filter((t) => t.clusterArn === cluster.clusterArn && t.lastStatus !== 'STOPPED');
+  return {
+    ...cluster,
+    registeredContainerInstancesCount: 0,
+    runningTasksCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
+    pendingTasksCount: tasks.filter((t) => t.lastStatus !== 'RUNNING').length,
+    activeServicesCount: state.services.filter(
+      (s) => s.clusterArn === cluster.clusterArn && s.status === 'ACTIVE',
+    ).length,
+    statistics: [],
+    tags: [],
+    settings: [{ name: 'containerInsights', value: 'disabled' }],
+    capacityProviders: [],
+    defaultCapacityProviderStrategy: [],
+  };
+}
 
 export function serviceView(service: LocalService, taskSets: LocalTaskSet[], fallbackCreator: string) {
   // Tags show only when asked for (`include: ['TAGS']`), as on ECS; ListTagsForResource reads them.

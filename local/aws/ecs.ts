@@ -24,7 +24,7 @@ import * as definitions from './ecs-task-definitions.js';
 import { describeTasks, listTasks } from './ecs-tasks.js';
 import { listTags, tagResource } from './ecs-tags.js';
 import { checkScale, describeTaskSets, newTaskSet, unsettle } from './ecs-task-sets.js';
-import { serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
+import { clusterView, serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
 
 export interface EcsOptions {
   region: string;
@@ -46,7 +46,7 @@ export class LocalEcs {
       name: 'ecs',
       operations: {
         CreateCluster: (i) => ({
-          cluster: this.createCluster(optionalString(i, 'clusterName') ?? 'default'),
+          cluster: clusterView(this.createCluster(optionalString(i, 'clusterName') ?? 'default'), this.state),
         }),
         DescribeClusters: (i) => this.describeClusters(optionalList<string>(i, 'clusters')),
         RegisterTaskDefinition: (i, caller) => this.registerTaskDefinition(i, caller),
@@ -100,7 +100,7 @@ export class LocalEcs {
     const failures = wanted
       .filter((n) => !clusters.some((c) => c.clusterName === nameOf(n)))
       .map((n) => ({ arn: n, reason: 'MISSING' }));
-    return { clusters, failures };
+    return { clusters: clusters.map((c) => clusterView(c, this.state)), failures };
   }
 
   private cluster(nameOrArn: string | undefined) {

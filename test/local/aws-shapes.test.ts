@@ -5,6 +5,7 @@
 import type {
   CreateClusterResponse,
   CreateTaskSetResponse,
+  DescribeClustersResponse,
   DescribeServicesResponse,
   DescribeTaskDefinitionResponse,
   DescribeTaskSetsResponse,
@@ -108,7 +109,15 @@ const ALWAYS: Record<string, string[]> = {
   ],
   Container: ['containerArn', 'taskArn', 'name', 'image', 'lastStatus', 'networkInterfaces', 'healthStatus'],
   ServiceEvent: ['id', 'createdAt', 'message'],
-  Cluster: ['clusterArn', 'clusterName', 'status'],
+  Cluster: [
+    'clusterArn',
+    'clusterName',
+    'status',
+    'registeredContainerInstancesCount',
+    'runningTasksCount',
+    'pendingTasksCount',
+    'activeServicesCount',
+  ],
 };
 
 let handle: CloudHandle;
@@ -195,6 +204,18 @@ describe.skipIf(!hasBotocore)('the local ECS answers in botocore’s shapes', ()
     expect(messages).toContainEqual(
       expect.stringMatching(new RegExp(`^\\(service linear, taskSet ${primary.id}\\) has started 2 tasks: `)),
     );
+  });
+
+  it('counts a cluster’s services and tasks from the world it runs', async () => {
+    const { clusters } = await checked<DescribeClustersResponse>('DescribeClusters', {
+      clusters: [seeded.cluster],
+    });
+    const { taskArns } = await checked<ListTasksResponse>('ListTasks', { cluster: seeded.cluster });
+    expect(clusters![0]).toMatchObject({
+      activeServicesCount: Object.keys(handle.catalog.services).length,
+      runningTasksCount: taskArns!.length,
+      pendingTasksCount: 0,
+    });
   });
 
   it('gives tasks ARNs in the long format, and refers to them the same way everywhere', async () => {

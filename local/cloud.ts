@@ -290,6 +290,7 @@ export class LocalCloud {
       tokens,
       resolve: functions.resolve,
       retryMsPerSecond: 1000 / options.speed,
+      functionArn: (fn) => `arn:aws:lambda:${scope.region}:${scope.account}:function:${STACK}-${fn}`,
       ...(options.keepExecutions === undefined ? {} : { keepExecutions: options.keepExecutions }),
       onEnd: (execution) =>
         log(

@@ -59,6 +59,8 @@ export class LocalStepFunctions {
       keepExecutions?: number;
       onEvent?: (event: HistoryEvent, execution: LocalExecution) => void;
       onEnd?: (execution: LocalExecution) => void;
+      /** A function's ARN, as the history's events name it. */
+      functionArn?: (fn: string) => string;
     },
   ) {
     this.service = {
@@ -131,6 +133,7 @@ export class LocalStepFunctions {
       realTimeInvokeTimeouts: true,
       realTimeWaitsFor: WAITS_FOR_A_PERSON,
       ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
+      ...(this.options.functionArn ? { functionArn: this.options.functionArn } : {}),
     });
     this.running.set(arn, execution);
     void execution.done.then(() => {

@@ -2,7 +2,7 @@
 // from aws-local-stepfunctions' event log: the same event types and details AWS
 // records, so tests and tools read one format.
 
-import type { StateType } from './definition.js';
+import type { LocalTask, StateType } from './definition.js';
 
 export interface HistoryEvent {
   id: number;
@@ -27,10 +27,16 @@ export class History {
   /** Task states whose current attempt failed: their exit (after a Catch) is no success. */
   private readonly failed = new Set<string>();
 
+  /**
+   * `tasks`: each Task state's function; `functionArn` names a function as AWS would (the
+   * resource of its events); `region`: the state machine's, which token tasks' events name.
+   */
   constructor(
     private readonly types: Map<string, StateType>,
-    private readonly tokenStates: Set<string>,
+    private readonly tasks: Map<string, LocalTask>,
     private readonly now: () => number,
+    private readonly functionArn: (fn: string) => string,
+    private readonly region: string,
   ) {}
 
   record(event: LibraryEvent): void {
@@ -52,17 +58,17 @@ export class History {
     if (state === undefined) return;
     const type = this.types.get(state.name) ?? (state.type as StateType);
     const isTask = type === 'Task';
-    const token = this.tokenStates.has(state.name);
+    const token = this.tasks.get(state.name)?.kind === 'token';
     switch (event.type) {
       case 'StateEntered':
         this.add(`${type}StateEntered`, {
           stateEnteredEventDetails: { name: state.name, input: json(state.input) },
         });
-        if (isTask) this.scheduled(token, state.name);
+        if (isTask) this.scheduled(token, state.name, state.input);
         return;
       case 'StateRetried':
         this.failed.delete(state.name);
-        if (isTask) this.scheduled(token, state.name);
+        if (isTask) this.scheduled(token, state.name, state.input);
         return;
       case 'StateFailed':
         this.failed.add(state.name);
@@ -70,8 +76,9 @@ export class History {
         return;
       case 'StateExited':
         if (isTask && !this.failed.delete(state.name)) {
-          const succeeded = token ? 'TaskSucceeded' : 'LambdaFunctionSucceeded';
-          this.add(succeeded, { [detailsKey(succeeded)]: { output: json(state.output) } });
+          const output = json(state.output);
+          if (token) this.add('TaskSucceeded', { taskSucceededEventDetails: { ...TOKEN_RESOURCE, output } });
+          else this.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output } });
         }
         if (type !== 'Fail') {
           this.add(`${type}StateExited`, {
@@ -82,20 +89,22 @@ export class History {
     }
   }
 
-  private scheduled(token: boolean, name: string): void {
+  /** As AWS records it: a token task's resolved parameters, a plain task's function and input. */
+  private scheduled(token: boolean, name: string, input: unknown): void {
+    const functionArn = this.functionArn(this.tasks.get(name)?.fn ?? name);
     if (token) {
       this.add('TaskScheduled', {
         taskScheduledEventDetails: {
-          resourceType: 'lambda',
-          resource: 'invoke.waitForTaskToken',
-          state: name,
+          ...TOKEN_RESOURCE,
+          region: this.region,
+          parameters: json({ FunctionName: functionArn, Payload: input }),
         },
       });
-      this.add('TaskStarted', {
-        taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' },
-      });
+      this.add('TaskStarted', { taskStartedEventDetails: { ...TOKEN_RESOURCE } });
     } else {
-      this.add('LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { state: name } });
+      this.add('LambdaFunctionScheduled', {
+        lambdaFunctionScheduledEventDetails: { resource: functionArn, input: json(input) },
+      });
       this.add('LambdaFunctionStarted', {});
     }
   }
@@ -109,7 +118,7 @@ export class History {
       : timedOut
         ? 'LambdaFunctionTimedOut'
         : 'LambdaFunctionFailed';
-    this.add(type, { [detailsKey(type)]: errorDetails(event) });
+    this.add(type, { [detailsKey(type)]: { ...(token ? TOKEN_RESOURCE : {}), ...errorDetails(event) } });
   }
 
   private add(type: string, details: Record<string, unknown>): void {
@@ -117,6 +126,9 @@ export class History {
     this.events.push({ id, previousEventId: id - 1, timestamp: this.now(), type, ...details });
   }
 }
+
+/** What every event of a `lambda:invoke.waitForTaskToken` task names. */
+const TOKEN_RESOURCE = { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' } as const;
 
 function detailsKey(type: string): string {
   return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;

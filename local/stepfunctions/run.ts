@@ -38,6 +38,8 @@ export interface RunOptions {
    */
   realTimeWaitsFor?: readonly string[];
   onEvent?: (event: HistoryEvent, execution: LocalExecution) => void;
+  /** A function's ARN, for the history's events (default: the function's own name, in the machine's account). */
+  functionArn?: (fn: string) => string;
 }
 
 export interface LocalExecution {
@@ -76,10 +78,10 @@ export function runExecution(options: RunOptions): LocalExecution {
   const { prepared, clock, tokens } = options;
   const executionArn = options.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${options.name}`;
   const abort = new AbortController();
-  const tokenStates = new Set(
-    [...prepared.tasks].filter(([, t]) => t.kind === 'token').map(([name]) => name),
-  );
-  const history = new History(prepared.types, tokenStates, () => clock.now());
+  const [, , , region = '', account = ''] = options.stateMachineArn.split(':');
+  const functionArn =
+    options.functionArn ?? ((fn: string) => `arn:aws:lambda:${region}:${account}:function:${fn}`);
+  const history = new History(prepared.types, prepared.tasks, () => clock.now(), functionArn, region);
 
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [state, task] of prepared.tasks) {

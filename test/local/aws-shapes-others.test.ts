@@ -16,6 +16,7 @@ const ALWAYS: Record<string, string[]> = {
   DescribeStateMachineOutput: ['stateMachineArn', 'name', 'definition', 'roleArn', 'type', 'creationDate'],
   ExecutionListItem: ['executionArn', 'stateMachineArn', 'name', 'status', 'startDate'],
   DescribeExecutionOutput: ['executionArn', 'stateMachineArn', 'status', 'startDate'],
+  HistoryEvent: ['timestamp', 'type', 'id'],
   MetricAlarm: ['AlarmName', 'AlarmArn', 'StateValue', 'StateUpdatedTimestamp', 'ComparisonOperator'],
   AlarmHistoryItem: ['AlarmName', 'Timestamp', 'HistoryItemType', 'HistorySummary'],
   Rule: ['Name', 'Arn', 'State', 'EventBusName'],
@@ -58,6 +59,13 @@ describe.skipIf(!hasBotocore)('the AWS CLI reads other local services in botocor
     });
     const [execution] = executions as { executionArn: string }[];
     await checked('stepfunctions', 'DescribeExecution', { executionArn: execution!.executionArn });
+    const { events } = await checked('stepfunctions', 'GetExecutionHistory', {
+      executionArn: execution!.executionArn,
+      maxResults: 1000,
+    });
+    const types = new Set((events as { type: string }[]).map((e) => e.type));
+    for (const type of ['LambdaFunctionScheduled', 'TaskScheduled', 'TaskSucceeded', 'ExecutionSucceeded'])
+      expect(types, type).toContain(type);
   });
 
   it('CloudWatch: the alarms and their history', async () => {

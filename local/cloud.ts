@@ -46,7 +46,7 @@ import { ScaledClock } from './clock.js';
 import { createApiServer, ensureToken } from './api-server.js';
 import { serveDashboard, WEB_ROOT } from './dashboard.js';
 import { FUNCTION_NAMES, LocalFunctions } from './functions.js';
-import { dynamodbPath, openDataFolder } from './data-folder.js';
+import { dynamodbPath, firstStartDone, openDataFolder } from './data-folder.js';
 import { LEDGER_ANCHOR_BUCKET, refuseLedgerBehindAnchors, refuseUnanchoredLedger } from './ledger-folder.js';
 import { DataFolderInvalid } from './errors.js';
 import { saveState, STATE_VERSION, type SavedState } from './persistence.js';
@@ -159,7 +159,12 @@ export class LocalCloud {
     const saved = openDataFolder(options.dataDir, options.log);
     const listening: Server[] = [];
     try {
-      return await LocalCloud.open(options, saved, listening);
+      const cloud = await LocalCloud.open(options, saved, listening);
+      if (saved === null) {
+        cloud.save();
+        firstStartDone(options.dataDir);
+      }
+      return cloud;
     } catch (error) {
       // Nothing left listening keeps the process alive, and a first start that failed leaves
       // no tables without the state.json they go with: the next start is a first start again.

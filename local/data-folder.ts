@@ -9,9 +9,11 @@
 // signed record unverifiable (ledger-folder.ts checks the anchors once dynalite is up). Start
 // refuses such a folder, saying what is missing and how to recover; and a token file others
 // could read, or too short to be secret (data-folder-access.ts). Once opened, the folder is its
-// owner's alone.
+// owner's alone. A first start writes a marker before it creates anything and removes it once
+// its first state.json is saved: a folder still marked was cut off mid-creation (Ctrl-C, a
+// kill, a crash) and holds nothing worth keeping, so the next start begins it afresh.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDataFolderPrivate, refuseUnsafeToken } from './data-folder-access.js';
 import { DataFolderInvalid } from './errors.js';
@@ -23,6 +25,12 @@ export function dynamodbPath(dataDir: string): string {
 }
 
 const AFRESH = 'or move the data folder away to start afresh';
+
+/** Present while a first start creates the folder's contents, until its first state.json. */
+export const FIRST_START_MARKER = 'first-start-in-progress';
+
+/** The parts a first start creates before its first state.json. */
+const CREATED_FIRST = ['dynamodb', 'kms', 's3'];
 
 /** The template's key that signs ledger records (serverless.yml `LedgerKey`). */
 export const LEDGER_KEY = 'LedgerKey';
@@ -38,6 +46,15 @@ export function openDataFolder(dataDir: string, log?: (line: string) => void): S
   refuseUnsafeToken(dataDir);
   const tables = dynamodbPath(dataDir);
   const state = statePath(dataDir);
+  const marker = join(dataDir, FIRST_START_MARKER);
+  if (existsSync(marker)) {
+    if (!existsSync(state)) {
+      for (const part of CREATED_FIRST) rmSync(join(dataDir, part), { recursive: true, force: true });
+      log?.('data folder: the first start here was cut off before it saved its state; starting afresh');
+    }
+    // Saved, then cut off before the marker went: the folder is whole, and resumes.
+    firstStartDone(dataDir);
+  }
   const hasTables = holdsFiles(tables);
   const hasState = existsSync(state);
   if (hasTables && !hasState) {
@@ -57,8 +74,14 @@ export function openDataFolder(dataDir: string, log?: (line: string) => void): S
   if (hasTables) refuseWithoutLedgerKey(dataDir, tables);
   const saved = loadState(dataDir);
   mkdirSync(tables, { recursive: true, mode: 0o700 });
+  if (saved === null) writeFileSync(marker, 'a first start is creating this folder\n', { mode: 0o600 });
   makeDataFolderPrivate(dataDir, log);
   return saved;
+}
+
+/** The first start's state is saved: the folder can be resumed from now on. */
+export function firstStartDone(dataDir: string): void {
+  rmSync(join(dataDir, FIRST_START_MARKER), { force: true });
 }
 
 /** Tables whose records were signed with a key that is no longer there cannot be resumed. */

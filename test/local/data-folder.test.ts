@@ -3,9 +3,10 @@
 // without the ledger's signing key in `kms/`, or ledger records without the anchor bucket in
 // `s3/` (checked once dynalite is up, before the endpoint listens). It says what
 // is missing and how to recover, `cutover local start` exits 2, and the process ends. A fresh
-// folder, absent or empty, starts and seeds the demo as before.
+// folder, absent or empty, starts and seeds the demo as before; one whose first start was cut
+// off before it saved anything (Ctrl-C or a kill while seeding) starts afresh.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -20,10 +21,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataFolder } from '../../local/data-folder.js';
+import { FIRST_START_MARKER, openDataFolder } from '../../local/data-folder.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
 import { freePort } from '../support/emulators.js';
-import { SCENARIOS, startCloud } from '../support/local-cloud.js';
+import { SCENARIOS, startCloud, until } from '../support/local-cloud.js';
 
 const CLI = new URL('../../cli/cutover.mjs', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'cutover-data-folder-'));
@@ -196,5 +197,48 @@ describe('a fresh data folder', () => {
     expect(readdirSync(complete)).toEqual(expect.arrayContaining(['state.json', 'dynamodb']));
     expect(readdirSync(join(complete, 'dynamodb'))).toContain('CURRENT');
     expect(openDataFolder(complete)).toMatchObject({ version: 1 });
+  });
+
+  it('no longer marked as being created once its first start saved its state', () => {
+    expect(existsSync(join(complete, FIRST_START_MARKER))).toBe(false);
+  });
+
+  it('cut off while its first start seeded it, starts afresh next time instead of refusing', async () => {
+    const dir = join(scratch, 'cut-off');
+    const child = spawn(
+      process.execPath,
+      [CLI, 'local', 'start', '--data', dir, '--catalog', SCENARIOS, '--port', '0', '--api-port', '0'],
+      { stdio: 'ignore' },
+    );
+    const ended = new Promise((resolve) => child.once('exit', resolve));
+    // Killed as a crash or a second Ctrl-C would end it: tables written, no state.json yet.
+    await until(
+      () => existsSync(join(dir, 'dynamodb', 'CURRENT')) && !existsSync(join(dir, 'state.json')),
+      'the first start to write its tables',
+      60_000,
+    );
+    child.kill('SIGKILL');
+    await ended;
+    expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    expect(existsSync(join(dir, FIRST_START_MARKER))).toBe(true);
+
+    const lines: string[] = [];
+    const handle = await startCloud({ port, dataDir: dir, log: (line) => lines.push(line) });
+    try {
+      expect(lines).toContain(
+        'data folder: the first start here was cut off before it saved its state; starting afresh',
+      );
+      expect(existsSync(join(dir, 'state.json'))).toBe(true);
+      expect(existsSync(join(dir, FIRST_START_MARKER))).toBe(false);
+    } finally {
+      await handle.stop();
+    }
+  }, 120_000);
+
+  it('marked, but with its state saved (cut off just after), resumes and loses the mark', () => {
+    const dir = variant('marked-but-saved', (d) => writeFileSync(join(d, FIRST_START_MARKER), 'x'));
+    expect(openDataFolder(dir)).toMatchObject({ version: 1 });
+    expect(existsSync(join(dir, FIRST_START_MARKER))).toBe(false);
+    expect(readdirSync(join(dir, 'dynamodb'))).toContain('CURRENT');
   });
 });

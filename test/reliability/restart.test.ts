@@ -74,8 +74,10 @@ function push(tag: string): Promise<string> {
       'local',
       'push',
       `linear:${tag}`,
-      '--endpoint',
-      `http://127.0.0.1:${port}`,
+      '--data',
+      dataDir,
+      '--wait',
+      '0',
     ]);
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -107,7 +107,7 @@ export async function push(local: LocalProcess, reference: string, profile = 'he
   const lines: string[] = [];
   const io = { json: false, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
   const code = await main(
-    ['local', 'push', reference, '--profile', profile, '--endpoint', local.endpoint],
+    ['local', 'push', reference, '--profile', profile, '--data', local.dataDir, '--wait', '0'],
     io,
   );
   if (code !== 0) throw new Error(`push ${reference} exited ${code}: ${lines.join('\n')}`);

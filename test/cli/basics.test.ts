@@ -1,7 +1,9 @@
 // The CLI's basics, each checked by its whole output: --version, "did you mean" for a
 // mistyped command, parseArgs' errors said for a person naming the command's --help, and
-// an unknown preset listing the valid ones. None needs a local cloud.
+// an unknown preset listing the valid ones, and no AWS SDK notice about Node versions. None
+// needs a local cloud.
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
@@ -142,5 +144,26 @@ describe('docs/cli.md', () => {
     const run = await cutover(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(printed);
+  });
+});
+
+describe('the cutover command on Node 20', () => {
+  it("prints the command's own words, not the AWS SDK's notice about Node versions", () => {
+    const env = { ...process.env };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    // A KMS client is made and called (port 9 refuses): the SDK's notice would come then.
+    const run = spawnSync(
+      process.execPath,
+      [
+        new URL('../../cli/cutover.mjs', import.meta.url).pathname,
+        'ledger-key',
+        '--endpoint',
+        'http://127.0.0.1:9',
+      ],
+      { encoding: 'utf8', env, timeout: 60_000 },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('did not give the public key');
+    expect(run.stderr).not.toContain('NodeVersionSupportWarning');
   });
 });

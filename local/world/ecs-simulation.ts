@@ -91,7 +91,7 @@ export class EcsSimulation {
     for (let i = live.length; i < desired; i += 1)
       started.push(this.newTask(taskSet, service.serviceName, now));
     this.ecs.state.tasks.push(...started);
-    if (started.length > 0) recordEvent(service, now, startedTasks(service, taskSet, started));
+    if (started.length > 0) recordEvent(service, now, startedTasks(service, taskSet.id, started));
     // Scale in: the newest tasks go first.
     for (const task of live.slice(desired).reverse())
       this.stop(task, now, 'ServiceSchedulerInitiated', 'Scaling activity initiated by deployment');
@@ -143,8 +143,8 @@ export class EcsSimulation {
     this.setStatus(task, 'RUNNING', at + this.timing.healthCheckInterval * 1000);
     if (task._targetGroupArn !== undefined && task._port !== undefined) {
       this.targets.registerTarget(task._targetGroupArn, task._ip, task._port);
-      this.log(task, at, (service, taskSet) =>
-        targetsChanged(service, taskSet, 'registered', 1, task._targetGroupArn!),
+      this.log(task, at, (service, taskSetId) =>
+        targetsChanged(service, taskSetId, 'registered', 1, task._targetGroupArn!),
       );
     }
   }
@@ -189,10 +189,10 @@ export class EcsSimulation {
     }
     this.setStatus(task, 'STOPPED', Number.POSITIVE_INFINITY);
     for (const attachment of task.attachments) attachment.status = 'DELETED';
-    if (wasRunning) this.log(task, at, (service, taskSet) => stoppedTasks(service, taskSet, [task]));
+    if (wasRunning) this.log(task, at, (service, taskSetId) => stoppedTasks(service, taskSetId, [task]));
     if (wasRunning && task._targetGroupArn !== undefined && task._port !== undefined) {
-      this.log(task, at, (service, taskSet) =>
-        targetsChanged(service, taskSet, 'deregistered', 1, task._targetGroupArn!),
+      this.log(task, at, (service, taskSetId) =>
+        targetsChanged(service, taskSetId, 'deregistered', 1, task._targetGroupArn!),
       );
     }
     if (task._targetGroupArn !== undefined && task._port !== undefined) {
@@ -200,15 +200,20 @@ export class EcsSimulation {
     }
   }
 
-  /** Adds a line to the event log of the task's service, if its task set is still there. */
+  /**
+   * Adds a line to the event log of the task's service, naming its task set by id: a task set
+   * deleted before its tasks stopped (scaled in and deleted between two ticks) is still named.
+   */
   private log(
     task: LocalTask,
     at: number,
-    message: (service: LocalService, taskSet: LocalTaskSet) => string,
+    message: (service: LocalService, taskSetId: string) => string,
   ): void {
-    const taskSet = this.ecs.state.taskSets.find((t) => t.id === task.startedBy);
-    const service = this.ecs.state.services.find((s) => s.serviceArn === taskSet?.serviceArn);
-    if (taskSet !== undefined && service !== undefined) recordEvent(service, at, message(service, taskSet));
+    const name = task.group.replace(/^service:/, '');
+    const service = this.ecs.state.services.find(
+      (s) => s.clusterArn === task.clusterArn && s.serviceName === name,
+    );
+    if (service !== undefined) recordEvent(service, at, message(service, task.startedBy));
   }
 
   /** ECS logs that a service has reached a steady state when all its task sets are steady again. */

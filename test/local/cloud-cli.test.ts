@@ -2,13 +2,13 @@
 // touches can be read back with the tools a platform engineer already uses.
 
 import { readFileSync } from 'node:fs';
-import type { Service, Task } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type Service, type Task } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import { awsCli, hasAwsCli } from '../support/aws-cli.js';
 import { freePort } from '../support/emulators.js';
-import { finished, push, startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
 
 let handle: CloudHandle;
 
@@ -42,6 +42,18 @@ describe.skipIf(!hasAwsCli)('the AWS CLI against the local cloud', () => {
   });
 
   it('ECS: the service, its tasks and the release’s task definition carry the fields AWS gives', async () => {
+    // The old task set's tasks stop as the world drains them, a tick or more after clean-up
+    // deleted it (as on ECS); then the service is steady again.
+    await until(async () => {
+      const { services } = await handle.clients.ecs.send(
+        new DescribeServicesCommand({ cluster: 'scenarios', services: ['canary'] }),
+      );
+      const events = services?.[0]?.events ?? [];
+      return (
+        events[0]?.message === '(service canary) has reached a steady state.' &&
+        events.some((e) => e.message?.includes('has stopped'))
+      );
+    }, 'the old task set’s tasks to stop');
     const described = await aws('ecs', 'describe-services', '--cluster', 'scenarios', '--services', 'canary');
     const service = (described.json.services as Service[])[0]!;
     expect(service).toMatchObject({

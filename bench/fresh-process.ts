@@ -14,30 +14,38 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FigureResult, MeasureOptions } from './figures.js';
 
 /** `node --import tsx`: runs TypeScript as `npm run bench` does. */
-export function tsNode(script: string, args: readonly string[], detached = false) {
+export function tsNode(
+  script: string,
+  args: readonly string[],
+  options: { detached?: boolean; tmp?: string } = {},
+) {
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
-    detached,
+    env: options.tmp === undefined ? process.env : { ...process.env, TMPDIR: options.tmp },
+    detached: options.detached ?? false,
   });
 }
 
 export interface FreshProcessOptions {
   /** Kills the process (and its group, with `ownGroup`) when aborted. */
   signal?: AbortSignal;
-  /** Runs it as the leader of a new process group, so that a kill reaches all it started. */
+  /**
+   * Runs it as the leader of a new process group, so that a kill reaches all it started, with a
+   * temporary folder (TMPDIR) of its own, removed when it ends, with what a killed figure left.
+   */
   ownGroup?: boolean;
 }
 
-/** Process groups still running, killed if this process is stopped or exits first. */
+/** Process groups still running, killed if this process is stopped or exits first; and their folders. */
 const groups = new Set<number>();
+const folders = new Set<string>();
 
 function killGroup(pid: number): void {
   try {
@@ -53,13 +61,13 @@ let stopHandlersInstalled = false;
 function killGroupsOnStop(): void {
   if (stopHandlersInstalled) return;
   stopHandlersInstalled = true;
-  const stop = (code: number) => () => {
+  const cleanUp = () => {
     for (const pid of [...groups]) killGroup(pid);
-    process.exit(code);
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   };
-  process.once('SIGINT', stop(130));
-  process.once('SIGTERM', stop(143));
-  process.once('exit', () => [...groups].forEach(killGroup));
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+  process.once('exit', cleanUp);
 }
 
 function forward(from: Readable, to: Writable): void {
@@ -81,7 +89,10 @@ export async function runInFreshProcess<T>(
   const folder = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
   const resultFile = join(folder, 'result.json');
   const args = [moduleUrl, exportName, JSON.stringify(argument), resultFile];
-  const child = tsNode(fileURLToPath(import.meta.url), args, options.ownGroup === true);
+  const tmp = options.ownGroup === true ? join(folder, 'tmp') : undefined;
+  if (tmp !== undefined) mkdirSync(tmp);
+  folders.add(folder);
+  const child = tsNode(fileURLToPath(import.meta.url), args, { detached: options.ownGroup === true, tmp });
   const pid = child.pid;
   if (options.ownGroup === true && pid !== undefined) {
     killGroupsOnStop();
@@ -106,6 +117,7 @@ export async function runInFreshProcess<T>(
     options.signal?.removeEventListener('abort', abort);
     if (pid !== undefined) groups.delete(pid);
     rmSync(folder, { recursive: true, force: true });
+    folders.delete(folder);
   }
 }
 

@@ -1,6 +1,7 @@
 // A figure in a fresh process (bench/fresh-process.ts), as bench/run.ts runs each one: its
 // result comes back, its error's message comes back, and aborting it at its time bound kills
-// its whole process group, so nothing it started goes on loading the machine.
+// its whole process group, so nothing it started goes on loading the machine, and removes
+// its temporary folder, so nothing it left fills the disk.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,11 +62,14 @@ describe('a figure in a fresh process', () => {
       (error: Error) => error.message,
     );
     await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', 20_000);
-    const sleeper = Number(readFileSync(pidFile, 'utf8'));
+    const { pid: sleeper, left } = JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number; left: string };
     strays.push(sleeper);
     expect(alive(sleeper)).toBe(true);
+    expect(existsSync(left)).toBe(true);
     controller.abort(new Error('timed out after 1 s'));
     expect(await settled).toMatch(/exited with -1/);
     await until(() => !alive(sleeper), 5_000);
+    // Its temporary folder went with it.
+    expect(existsSync(left)).toBe(false);
   });
 });

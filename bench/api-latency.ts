@@ -23,7 +23,14 @@ import { parse, stringify } from 'yaml';
 import { writeFleetCatalog } from '../test/support/generated-catalog.js';
 import { push, until } from '../test/support/local-cloud.js';
 import type { LoadPlan, LoadResult } from './api-load.js';
-import { percentile, type Cell, type FigureResult, type MeasureOptions, type Target } from './figures.js';
+import {
+  percentile,
+  unmeasuredTarget,
+  type Cell,
+  type FigureResult,
+  type MeasureOptions,
+  type Target,
+} from './figures.js';
 import { runInFreshProcess, tsNode } from './fresh-process.js';
 import {
   loadAverage,
@@ -78,14 +85,30 @@ interface SessionResult extends Session {
 export async function measure({ quick }: MeasureOptions): Promise<FigureResult> {
   const seconds = quick ? 3 : 10;
   const load = loadAverage();
+  // Each route on its own: one that fails (its set-up times out, its cloud crashes) is reported
+  // as not measured, with the reason, and the other routes are still measured.
   const runs: SessionResult[] = [];
-  for (const plan of SESSIONS) {
-    runs.push(await runInFreshProcess<SessionResult>(import.meta.url, 'session', { ...plan, seconds }));
-  }
-
   const rows: Record<string, Cell>[] = [];
   const targets: Target[] = [];
-  for (const run of runs) {
+  for (const plan of SESSIONS) {
+    try {
+      runs.push(await runInFreshProcess<SessionResult>(import.meta.url, 'session', { ...plan, seconds }));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(`api: ${plan.route} on ${CATALOG_NAMES[plan.catalog]} not measured: ${reason}`);
+      const { noFailures, rateHeld } = targetNames(plan);
+      const load = plan.serial ? 'one at a time' : `${RATE}/s`;
+      rows.push({
+        route: plan.route,
+        catalog: CATALOG_NAMES[plan.catalog],
+        load,
+        answers: `not measured: ${reason}`,
+      });
+      targets.push(unmeasuredTarget(noFailures, '0', reason));
+      if (!plan.serial) targets.push(unmeasuredTarget(rateHeld, `${RATE}/s ± 1%`, reason));
+      continue;
+    }
+    const run = runs.at(-1)!;
     const { result } = run;
     const catalog = CATALOG_NAMES[run.catalog];
     const load = run.serial ? 'one at a time' : `${RATE}/s`;
@@ -117,7 +140,7 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
     }
     const bad = result.statuses.filter((s) => s === 0 || s >= 500).length;
     targets.push({
-      what: `${run.route}, ${catalog}, ${load}: no 5xx and no failed request`,
+      what: targetNames(run).noFailures,
       target: '0',
       actual: `${bad} of ${result.statuses.length}`,
       met: bad === 0,
@@ -125,16 +148,15 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
     if (!run.serial) {
       const sentRate = (result.statuses.length - 1) / result.sendingSeconds;
       targets.push({
-        what: `${run.route}, ${catalog}: requests sent at ${RATE}/s`,
+        what: targetNames(run).rateHeld,
         target: `${RATE}/s ± 1%`,
         actual: `${ms1(sentRate)}/s`,
         met: Math.abs(sentRate - RATE) <= RATE / 100,
       });
     }
   }
-  const post = runs.find((r) => r.route === 'POST /deployments' && r.catalog === 'fleet')!;
-  const serial = runs.find((r) => r.serial)!;
-  const serialP50 = percentile(serial.result.latencies, 50);
+  const post = runs.find((r) => r.route === 'POST /deployments' && r.catalog === 'fleet');
+  const serial = runs.find((r) => r.serial);
   return {
     name: 'API latency',
     rows,
@@ -152,18 +174,26 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
       `Each route has a fresh local cloud at ${SPEED}x in one Node process: the API's handler (the same code as on ` +
         'AWS), the AWS endpoint, DynamoDB (dynalite), Step Functions and the simulated world. demo is ' +
         `local/demo-catalog.yml; fleet a generated catalog of ${FLEET} services.`,
-      `POST /deployments asked for the ${FLEET} services in turn (each about once a second), each request with a new ` +
-        `image: ${post.executionsStarted} executions started, ${post.executionsRunning} still running at the end, ` +
-        'each running its deployment beside the API while later requests were measured. 409 is DeploymentInProgress ' +
-        '(the service’s lock is held). A second 202 for a service comes when its first execution has not yet taken ' +
-        'the lock (that execution is then refused by the lock and changes nothing), or when its first deployment has ' +
-        `ended. The first ${FLEET} requests each name a different idle service.`,
+      ...(post === undefined
+        ? []
+        : [
+            `POST /deployments asked for the ${FLEET} services in turn (each about once a second), each request with a new ` +
+              `image: ${post.executionsStarted} executions started, ${post.executionsRunning} still running at the end, ` +
+              'each running its deployment beside the API while later requests were measured. 409 is DeploymentInProgress ' +
+              '(the service’s lock is held). A second 202 for a service comes when its first execution has not yet taken ' +
+              'the lock (that execution is then refused by the lock and changes nothing), or when its first deployment has ' +
+              `ended. The first ${FLEET} requests each name a different idle service.`,
+          ]),
       `For the busy fleet, every service (blue-green, approval required) was first given a deployment that then ` +
         'waited for approval, so every request is refused with 409 while nothing else runs.',
-      `GET /services answers with every service's state, lock and alarms: three AWS reads per service. With ${FLEET} ` +
-        `services one answer takes ${ms1(serialP50)} ms (p50) with nothing else asked, so the local API serves about ` +
-        `${Math.round(1000 / serialP50)} a second, well under ${RATE}: at ${RATE}/s requests queue without bound, ` +
-        'so that route is measured one request at a time.',
+      ...(serial === undefined
+        ? []
+        : [
+            `GET /services answers with every service's state, lock and alarms: three AWS reads per service. With ${FLEET} ` +
+              `services one answer takes ${ms1(percentile(serial.result.latencies, 50))} ms (p50) with nothing else asked, so the local API serves about ` +
+              `${Math.round(1000 / percentile(serial.result.latencies, 50))} a second, well under ${RATE}: at ${RATE}/s requests queue without bound, ` +
+              'so that route is measured one request at a time.',
+          ]),
       'While the requests ran (warm-up included), the local cloud’s main thread, which also serves the API, was held ' +
         'by its own upkeep: ' +
         runs
@@ -179,6 +209,16 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
         'and no request failed or got a 5xx (a failed request is one not answered within 30 s).',
       `Machine: ${machine(load)}.`,
     ],
+  };
+}
+
+/** The names of a route's targets, the same whether it was measured or not. */
+function targetNames(session: Session): { noFailures: string; rateHeld: string } {
+  const catalog = CATALOG_NAMES[session.catalog];
+  const load = session.serial ? 'one at a time' : `${RATE}/s`;
+  return {
+    noFailures: `${session.route}, ${catalog}, ${load}: no 5xx and no failed request`,
+    rateHeld: `${session.route}, ${catalog}: requests sent at ${RATE}/s`,
   };
 }
 

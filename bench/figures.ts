@@ -14,6 +14,13 @@ export interface Target {
   target: string;
   actual: string;
   met: boolean;
+  /** Why it could not be measured: then `met` is false and `actual` says "not measured". */
+  notMeasured?: string;
+}
+
+/** A target whose figure (or the part of it that judges the target) could not be measured. */
+export function unmeasuredTarget(what: string, target: string, reason: string): Target {
+  return { what, target, actual: 'not measured', met: false, notMeasured: reason };
 }
 
 export interface FigureResult {
@@ -27,17 +34,28 @@ export interface FigureModule {
   measure(options: MeasureOptions): Promise<FigureResult>;
 }
 
+export interface Environment {
+  node: string;
+  platform: string;
+  cpus: string;
+}
+
+/** A figure as bench/results/latest.json keeps it: what it measured, when, and on what. */
+export interface RecordedFigure extends FigureResult {
+  /** The day of the run (for a figure not measured, the day it was tried). */
+  measuredAt: string;
+  quick: boolean;
+  seconds: number;
+  environment: Environment;
+  /** Why the figure could not be measured in its last run: its rows are empty. */
+  notMeasured?: string;
+  /** When `notMeasured`: the last run that did measure it, if there was one. */
+  lastMeasured?: RecordedFigure;
+}
+
 /** What bench/results/latest.json holds: the last result of every figure, by name, and where it was measured. */
 export interface Results {
-  figures: Record<
-    string,
-    FigureResult & {
-      measuredAt: string;
-      quick: boolean;
-      seconds: number;
-      environment: { node: string; platform: string; cpus: string };
-    }
-  >;
+  figures: Record<string, RecordedFigure>;
 }
 
 /** The median of a non-empty list of numbers. */

@@ -1,28 +1,35 @@
-// Runs the benchmarks: every figure module listed below, one after another, prints
-// a table per figure and writes bench/results/latest.json (the published figures).
+// Runs the benchmarks: every figure listed below, one after another, each in a fresh process
+// of its own with a time bound; prints a table per figure and writes bench/results/latest.json
+// (the published figures) after each one. A figure that fails or runs past its bound is
+// recorded as not measured, with the reason, and the next one runs (bench/runner.ts).
 //
 //   npm run bench                                   every figure
 //   npm run bench -- --only transitions,bundles     a subset (the other figures are kept)
 //   npm run bench -- --quick                        fewer repetitions
 //   npm run bench -- --markdown                     tables for docs/performance.md
+//   npm run bench -- --timeout 60                   every chosen figure bounded at 60 s
+//
+// Exit code 0 when every target of the chosen figures was measured and met; 1 when one was
+// missed or could not be measured; 2 for a usage error.
 //
 // A new figure is a module exporting `measure` (bench/figures.ts) added to `figures`.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, arch } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { FigureModule, Results } from './figures.js';
-import { formatFigure } from './table.js';
+import type { FigureResult, MeasureOptions, Results } from './figures.js';
+import { runInFreshProcess } from './fresh-process.js';
+import { formatSummary, runFigures, type FigureJob } from './runner.js';
 
-/** Every figure, in the order they run. Loaded lazily: a figure may set up its environment first. */
-const figures: Record<string, () => Promise<FigureModule>> = {
-  bundles: () => import('./bundles.js'),
-  transitions: () => import('./transitions.js'),
-  rollback: () => import('./rollback-reaction.js'),
-  scale: () => import('./scale.js'),
-  api: () => import('./api-latency.js'),
-  dynamodb: () => import('./dynamodb-writes.js'),
-  'state-size': () => import('./state-size.js'),
+/** Every figure, in the order they run: its module, and how long it may take (real minutes). */
+const figures: Record<string, { module: string; minutes: number }> = {
+  bundles: { module: './bundles.ts', minutes: 15 },
+  transitions: { module: './transitions.ts', minutes: 5 },
+  rollback: { module: './rollback-reaction.ts', minutes: 10 },
+  scale: { module: './scale.ts', minutes: 20 },
+  api: { module: './api-latency.ts', minutes: 30 },
+  dynamodb: { module: './dynamodb-writes.ts', minutes: 5 },
+  'state-size': { module: './state-size.ts', minutes: 10 },
 };
 
 const resultsFile = new URL('./results/latest.json', import.meta.url);
@@ -37,46 +44,55 @@ const { values } = parseArgs({
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
   },
 });
 const only = values.only?.split(',').map((s) => s.trim()) ?? Object.keys(figures);
 for (const name of only) if (!(name in figures)) usage(`there is no figure "${name}"`);
-const chosen = Object.keys(figures).filter((name) => only.includes(name));
+const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+  usage(`--timeout takes a number of seconds above 0, not "${values.timeout}"`);
+}
+const options: MeasureOptions = { quick: values.quick };
 
-const results: Results = existsSync(resultsFile)
-  ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Results)
-  : { figures: {} };
-const environment = {
-  node: process.version,
-  platform: `${platform()} ${arch()}`,
-  cpus: `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown'}`,
-};
+const jobs: FigureJob[] = Object.entries(figures)
+  .filter(([name]) => only.includes(name))
+  .map(([name, { module, minutes }]) => ({
+    name,
+    timeoutSeconds: timeout ?? minutes * 60,
+    measure: (signal) =>
+      runInFreshProcess<FigureResult>(new URL(module, import.meta.url).href, 'measure', options, {
+        signal,
+        ownGroup: true,
+      }),
+  }));
 
-let failedTargets = 0;
-for (const name of chosen) {
-  console.log(`\nbench: measuring ${name}${values.quick ? ' (quick)' : ''}…`);
-  const started = performance.now();
-  try {
-    const figure = await (await figures[name]!()).measure({ quick: values.quick });
-    const seconds = Math.round((performance.now() - started) / 100) / 10;
-    const measuredAt = new Date().toISOString().slice(0, 10);
-    results.figures[name] = { ...figure, measuredAt, quick: values.quick, seconds, environment };
-    failedTargets += (figure.targets ?? []).filter((t) => !t.met).length;
-    console.log(`\n${formatFigure(figure, values.markdown)}\n\n(${seconds} s)`);
-  } catch (error) {
-    // The other figures still run; this one keeps its last published result.
-    console.error(`bench: ${name} failed:`, error);
-    process.exitCode = 1;
-  }
+/** Writes the results, the figures in the order of `figures` whatever order earlier runs left. */
+function save(results: Results): void {
+  const order = [...Object.keys(figures), ...Object.keys(results.figures)];
+  const ordered = Object.fromEntries(
+    order
+      .filter((name, i) => name in results.figures && order.indexOf(name) === i)
+      .map((name) => [name, results.figures[name]!]),
+  );
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify({ figures: ordered }, null, 2)}\n`);
 }
 
-// The figures in the order of `figures`, whatever order earlier runs left them in.
-const order = [...Object.keys(figures), ...Object.keys(results.figures)];
-results.figures = Object.fromEntries(
-  order
-    .filter((name, i) => name in results.figures && order.indexOf(name) === i)
-    .map((name) => [name, results.figures[name]!]),
-);
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nbench: wrote bench/results/latest.json; ${failedTargets} target(s) not met`);
+const summary = await runFigures(jobs, {
+  results: existsSync(resultsFile)
+    ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Results)
+    : { figures: {} },
+  quick: values.quick,
+  markdown: values.markdown,
+  environment: {
+    node: process.version,
+    platform: `${platform()} ${arch()}`,
+    cpus: `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown'}`,
+  },
+  save,
+  log: (text) => console.log(text),
+  today: new Date().toISOString().slice(0, 10),
+});
+console.log(`\nbench: wrote bench/results/latest.json\n\n${formatSummary(summary)}`);
+process.exitCode = summary.exitCode;

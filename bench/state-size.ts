@@ -7,7 +7,8 @@
 // states, each passing on a 4 KB payload, so about 0.25 MB of history each, within the
 // 0.2-0.8 MB a real deployment records), and state.json is written by the local cloud's own
 // saveState after 100, 250, 500 and 1,000 of them. The rest of state.json (ECS, the load
-// balancer, alarms) is left empty: it does not grow with deployments. Printed, not asserted.
+// balancer, alarms) is left empty: it does not grow with deployments. The target: the file after
+// 1,000 executions is at most 1.1 times its size after the first 100.
 
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,9 +90,20 @@ export async function measure(options: MeasureOptions): Promise<FigureResult> {
   const first = rows[0]!;
   const last = rows.at(-1)!;
   const perExecution = Number(first['state.json MB']) / first.kept;
+  // Flat: once the newest `keep` are kept, more executions do not grow the file (10% for noise in
+  // the payloads' lengths, which is none here).
+  const growth = Number(last['state.json MB']) / Number(first['state.json MB']);
   return {
     name: `state.json size as executions accumulate (newest ${keep} finished kept per state machine)`,
     rows,
+    targets: [
+      {
+        what: `state.json after ${last.executions} executions, as a multiple of its size after ${first.executions}`,
+        target: '≤ 1.1',
+        actual: `${growth.toFixed(2)} (${last['state.json MB']} MB)`,
+        met: growth <= 1.1,
+      },
+    ],
     notes: [
       `Flat once ${keep} is reached: ${first['state.json MB']} MB after ${first.executions}, ${last['state.json MB']} MB after ${last.executions}.`,
       `Without pruning, ${last.executions} executions would be about ${mb(perExecution * last.executions * 1024 * 1024)} MB (${Math.round(perExecution * 1024)} KB each).`,

@@ -75,6 +75,8 @@ export class CloudWatchAlarmWatch implements AlarmWatch {
           AlarmNames: names,
           // Without AlarmTypes, DescribeAlarms returns metric alarms only.
           AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          // As many alarms per page as names per call (the default is 50), so one call answers.
+          MaxRecords: NAMES_PER_CALL,
           NextToken: nextToken,
         }),
       );

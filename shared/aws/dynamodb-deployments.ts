@@ -33,6 +33,7 @@ import type {
   ServiceState,
   ServiceStates,
 } from '../ports/deployments.js';
+import { batchGetItems, type TableKey } from './dynamodb-batch-get.js';
 import { TransientError, translateTransient } from './errors.js';
 
 /** The index that lists a service's deployments newest first. */
@@ -92,6 +93,12 @@ abstract class DeploymentsTableAdapter {
       this.client.send(new GetCommand({ TableName, Key: key, ConsistentRead: true })),
     );
     return output?.Item ?? null;
+  }
+
+  /** The items under `keys`, by pk: BatchGetItem, 100 keys a call, strongly consistent like `getItem`. */
+  protected async getItems(what: string, keys: TableKey[]): Promise<Map<string, Item>> {
+    const items = await batchGetItems(this.client, this.tableName, what, keys, { consistentRead: true });
+    return new Map(items.map((item) => [item.pk as string, item]));
   }
 
   /** Every item a query matches, page by page, stopping at `limit` items when one is given. */
@@ -215,7 +222,12 @@ export class DynamoDeploymentLocks extends DeploymentsTableAdapter implements De
   async holder(service: string): Promise<Holder | null> {
     const item = await this.getItem('GetItem lock', lockKey(service));
     if (item === null) return null;
-    return { deploymentId: item.deploymentId as string, leaseUntil: item.leaseUntil as number };
+    return toHolder(item);
+  }
+
+  async holders(services: readonly string[]): Promise<Map<string, Holder | null>> {
+    const items = await this.getItems('locks', services.map(lockKey));
+    return new Map(services.map((service) => [service, toHolderOrNull(items.get(servicePk(service)))]));
   }
 
   async queue(push: QueuedPush): Promise<boolean> {
@@ -301,6 +313,11 @@ export class DynamoDeployments extends DeploymentsTableAdapter implements Deploy
     return item === null ? null : toDeployment(item);
   }
 
+  async getMany(deploymentIds: readonly string[]): Promise<Map<string, Deployment>> {
+    const items = await this.getItems('deployments', deploymentIds.map(deploymentKey));
+    return new Map([...items.values()].map((item) => [item.deploymentId as string, toDeployment(item)]));
+  }
+
   async update(
     deploymentId: string,
     changes: Partial<Omit<Deployment, 'deploymentId'>>,
@@ -369,12 +386,12 @@ export class DynamoDeployments extends DeploymentsTableAdapter implements Deploy
 
 export class DynamoServiceStates extends DeploymentsTableAdapter implements ServiceStates {
   async get(service: string): Promise<ServiceState> {
-    const item = await this.getItem('GetItem service state', stateKey(service));
-    return {
-      stable: (item?.stable as StableRelease | undefined) ?? null,
-      ledgerHead: (item?.ledgerHead as ChainHead | undefined) ?? null,
-      ...(typeof item?.lastRelease === 'number' ? { lastRelease: item.lastRelease } : {}),
-    };
+    return toServiceState(await this.getItem('GetItem service state', stateKey(service)));
+  }
+
+  async getMany(services: readonly string[]): Promise<Map<string, ServiceState>> {
+    const items = await this.getItems('service states', services.map(stateKey));
+    return new Map(services.map((service) => [service, toServiceState(items.get(servicePk(service)))]));
   }
 
   async allocateRelease(service: string, deploymentId: string, floor: number): Promise<number> {
@@ -574,6 +591,22 @@ function notFound(deploymentId: string): DeploymentNotFound {
   return new DeploymentNotFound(
     `Deployment ${deploymentId} does not exist; it must be created before it can be updated`,
   );
+}
+
+function toServiceState(item: Item | null | undefined): ServiceState {
+  return {
+    stable: (item?.stable as StableRelease | undefined) ?? null,
+    ledgerHead: (item?.ledgerHead as ChainHead | undefined) ?? null,
+    ...(typeof item?.lastRelease === 'number' ? { lastRelease: item.lastRelease } : {}),
+  };
+}
+
+function toHolder(item: Item): Holder {
+  return { deploymentId: item.deploymentId as string, leaseUntil: item.leaseUntil as number };
+}
+
+function toHolderOrNull(item: Item | undefined): Holder | null {
+  return item === undefined ? null : toHolder(item);
 }
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];

@@ -26,6 +26,10 @@ export interface DeploymentLocks {
   /** Frees the lock if it is ours; otherwise does nothing. */
   release(service: string, deploymentId: string): Promise<void>;
   holder(service: string): Promise<{ deploymentId: string; leaseUntil: number } | null>;
+  /** `holder` for many services at once (a fleet view): each one asked, mapped to its holder or null. */
+  holders(
+    services: readonly string[],
+  ): Promise<Map<string, { deploymentId: string; leaseUntil: number } | null>>;
   /**
    * Hands the lock from `from` to `to`, with a new lease, only while `from` holds it. True if
    * `to` holds it afterwards (also when it already did: a retry); false if a third holds it or
@@ -50,6 +54,8 @@ export interface Deployments {
   /** Stores a new deployment; false if one with that id exists already. */
   create(deployment: Deployment): Promise<boolean>;
   get(deploymentId: string): Promise<Deployment | null>;
+  /** `get` for many deployments at once: the ones that exist, by id (a missing one is left out). */
+  getMany(deploymentIds: readonly string[]): Promise<Map<string, Deployment>>;
   /** Changes some fields of an existing deployment and returns it as stored. */
   update(deploymentId: string, changes: Partial<Omit<Deployment, 'deploymentId'>>): Promise<Deployment>;
   /**
@@ -77,6 +83,8 @@ export interface ServiceState {
 
 export interface ServiceStates {
   get(service: string): Promise<ServiceState>;
+  /** `get` for many services at once: each one asked, mapped to its state. */
+  getMany(services: readonly string[]): Promise<Map<string, ServiceState>>;
   setStable(service: string, stable: StableRelease): Promise<void>;
   /** Moves the anchor forward; an older head than the one stored is ignored. */
   advanceLedgerHead(service: string, head: ChainHead): Promise<void>;

@@ -81,6 +81,14 @@ export class FakeLocks implements DeploymentLocks {
     return Promise.resolve(held ? { ...held } : null);
   }
 
+  holders(
+    services: readonly string[],
+  ): Promise<Map<string, { deploymentId: string; leaseUntil: number } | null>> {
+    return Promise.resolve(
+      new Map(services.map((s) => [s, this.locks.has(s) ? { ...this.locks.get(s)! } : null])),
+    );
+  }
+
   transfer(service: string, from: string, to: string, leaseUntil: number): Promise<boolean> {
     const held = this.locks.get(service);
     if (held?.deploymentId !== from && held?.deploymentId !== to) return Promise.resolve(false);
@@ -119,6 +127,11 @@ export class FakeDeployments implements Deployments {
     return Promise.resolve(structuredClone(this.items.get(deploymentId) ?? null));
   }
 
+  getMany(deploymentIds: readonly string[]): Promise<Map<string, Deployment>> {
+    const found = deploymentIds.filter((id) => this.items.has(id));
+    return Promise.resolve(new Map(found.map((id) => [id, structuredClone(this.items.get(id)!)])));
+  }
+
   update(deploymentId: string, changes: Partial<Omit<Deployment, 'deploymentId'>>): Promise<Deployment> {
     const current = this.items.get(deploymentId);
     if (current === undefined) return Promise.reject(new Error(`no deployment ${deploymentId}`));
@@ -155,6 +168,11 @@ export class FakeServiceStates implements ServiceStates {
 
   get(service: string): Promise<ServiceState> {
     return Promise.resolve(structuredClone(this.states.get(service) ?? { stable: null, ledgerHead: null }));
+  }
+
+  getMany(services: readonly string[]): Promise<Map<string, ServiceState>> {
+    const empty = { stable: null, ledgerHead: null };
+    return Promise.resolve(new Map(services.map((s) => [s, structuredClone(this.states.get(s) ?? empty)])));
   }
 
   setStable(service: string, stable: StableRelease): Promise<void> {

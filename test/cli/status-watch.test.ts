@@ -3,11 +3,12 @@
 // rolled back within two seconds of real time. The watch must follow the deployment the push
 // started, wherever it is: not started yet, running, or already ended; and exit with its outcome.
 
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
 import { capture, type Run } from '../support/cli.js';
 import { freePort } from '../support/emulators.js';
-import { finished, push, startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
 
 let handle: CloudHandle;
 
@@ -82,6 +83,18 @@ describe('status <service> --watch right after a push', () => {
   });
 
   it('shows a deployment that ended before the watch began, and exits with its outcome', async () => {
+    // The faulty push before this one left the alarm in ALARM: a push now would be refused at
+    // its first step (an abort), not rolled back, as an operator would see it.
+    await until(
+      async () => {
+        const { MetricAlarms } = await handle.clients.cloudwatch.send(
+          new DescribeAlarmsCommand({ AlarmNames: ['allatonce-5xx-rate'] }),
+        );
+        return MetricAlarms?.[0]?.StateValue === 'OK';
+      },
+      'the 5xx alarm of allatonce back to OK',
+      90_000,
+    );
     const digest = push(handle, 'allatonce', 'v4', 'faulty');
     await finished(handle, 'allatonce', digest);
     // The default bound (10 s): on a loaded machine the record's last write and the command's

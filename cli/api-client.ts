@@ -12,6 +12,7 @@ import { SignatureV4, type SignatureV4Init } from '@smithy/signature-v4';
 import type { Command } from './command.js';
 import { send as sendRequest } from './http-request.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError } from './errors.js';
+import { endpointUrl } from './endpoint-url.js';
 import { printJson, type Output } from './output.js';
 import type { Problem } from '../shared/domain/errors.js';
 import {
@@ -265,14 +266,7 @@ export function clientFrom(values: ConnectionValues, env: NodeJS.ProcessEnv = pr
   const endpoint =
     values.endpoint ??
     (env.CUTOVER_ENDPOINT || readEndpoints(dataDirFrom(values.data, env))?.api || DEFAULT_API_ENDPOINT);
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new UsageError(`--endpoint must be a URL such as ${DEFAULT_API_ENDPOINT}, not "${endpoint}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--endpoint must be an http:// or https:// URL, not "${endpoint}"`);
+  const url = endpointUrl(endpoint, DEFAULT_API_ENDPOINT);
   if (LOCAL_HOSTS.has(url.hostname)) {
     return new ApiClient({ endpoint, auth: { kind: 'bearer', ...localToken(values, env) } });
   }

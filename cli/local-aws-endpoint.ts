@@ -5,6 +5,7 @@
 // read: AWS with the caller's own credentials (--aws), or the local cloud.
 
 import { UsageError } from './errors.js';
+import { endpointUrl } from './endpoint-url.js';
 import { DEFAULT_STAGE, LOCAL_STAGE } from '../shared/domain/stack-names.js';
 import { DEFAULT_AWS_ENDPOINT, dataDirFrom, ENDPOINTS_FILE, readEndpoints } from '../local/endpoints.js';
 
@@ -21,15 +22,7 @@ export function localAwsEndpoint(
   const endpoint =
     values.endpoint ??
     (env.CUTOVER_LOCAL_ENDPOINT || readEndpoints(dataDirFrom(values.data, env))?.aws || DEFAULT_AWS_ENDPOINT);
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new UsageError(`--endpoint must be a URL such as ${DEFAULT_AWS_ENDPOINT}, not "${endpoint}"`, help);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--endpoint must be an http:// or https:// URL, not "${endpoint}"`, help);
-  return url.origin;
+  return endpointUrl(endpoint, DEFAULT_AWS_ENDPOINT, help).origin;
 }
 
 /** The options of the commands that read an account with the caller's own credentials. */

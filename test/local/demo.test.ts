@@ -6,7 +6,7 @@ import {
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
 } from '@aws-sdk/client-sfn';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOG } from '../../cli/commands/local.js';
 import { freePort } from '../support/emulators.js';
@@ -73,12 +73,31 @@ describe('the demo', () => {
       history
         .events!.find((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === name)!
         .timestamp!.getTime();
-    // Errors start with the first shift; the alarm's period is 60 s, evaluated as each period ends.
-    const reaction = entered('RollBack') - entered('ShiftTraffic');
-    expect(reaction).toBeGreaterThan(0);
-    // At most two periods; plus 10 s for the local cloud's tick, which on a loaded machine runs
-    // late by seconds of simulated time at this clock speed.
-    expect(reaction).toBeLessThanOrEqual(2 * 60_000 + 10_000);
+    // Errors start with the first shift. The alarm's period is 60 s, evaluated as each period
+    // ends: the alarm must go to ALARM on the first or second period holding the new tasks'
+    // answers, whenever the (possibly late, on a loaded machine) evaluation ran.
+    const shifted = entered('ShiftTraffic');
+    const { AlarmHistoryItems } = await handle.clients.cloudwatch.send(
+      new DescribeAlarmHistoryCommand({
+        AlarmName: 'web-5xx-rate',
+        HistoryItemType: 'StateUpdate',
+        StartDate: new Date(shifted),
+        ScanBy: 'TimestampAscending',
+      }),
+    );
+    type StateUpdate = {
+      newState: { stateValue: string; stateReasonData: { evaluatedDatapoints: { timestamp: string }[] } };
+    };
+    const data = (item: { HistoryData?: string }) => JSON.parse(item.HistoryData!) as StateUpdate;
+    const toAlarm = AlarmHistoryItems!.find((item) => data(item).newState.stateValue === 'ALARM')!;
+    const [breached] = data(toAlarm).newState.stateReasonData.evaluatedDatapoints;
+    const breachedPeriod = Date.parse(breached!.timestamp);
+    expect(breachedPeriod).toBeGreaterThan(shifted - 60_000);
+    expect(breachedPeriod).toBeLessThan(shifted + 60_000);
+    // The rollback follows that evaluation, not a later one or the end of the plan.
+    const rolledBack = entered('RollBack');
+    expect(rolledBack).toBeGreaterThanOrEqual(toAlarm.Timestamp!.getTime());
+    expect(history.events!.filter((e) => e.stateEnteredEventDetails?.name === 'Promote')).toEqual([]);
     expect((await ledger(handle, 'web')).records.at(-1)).toMatchObject({
       type: 'RolledBack',
       detail: { reason: { kind: 'alarm', alarmName: 'web-5xx-rate' } },

@@ -49,7 +49,7 @@ import { FUNCTION_NAMES, LocalFunctions } from './functions.js';
 import { dynamodbPath, firstStartDone, openDataFolder } from './data-folder.js';
 import { LEDGER_ANCHOR_BUCKET, refuseLedgerBehindAnchors, refuseUnanchoredLedger } from './ledger-folder.js';
 import { DataFolderInvalid } from './errors.js';
-import { saveState, STATE_VERSION, type SavedState } from './persistence.js';
+import { saveState, saveStateInBackground, STATE_VERSION, type SavedState } from './persistence.js';
 import { reconcileCatalog } from './catalog-changes.js';
 import { RepeatedErrors } from './repeated-errors.js';
 import { LocalSchedules } from './schedules.js';
@@ -104,6 +104,8 @@ export class LocalCloud {
   private lastSave = 0;
   /** How long the last save took (real ms): saves of a big state come less often. */
   private saveMs = 0;
+  /** The save under way off this thread, if any. */
+  private saving: Promise<void> | undefined;
   private readonly schedules: LocalSchedules;
   private stopping = false;
 
@@ -456,8 +458,8 @@ export class LocalCloud {
     this.isolated('tick failed for the schedules', () => this.schedules.runDue(this.clock.now()));
     this.isolated('tick failed for the scheduler', () => this.scheduler.runDue(this.clock.now()));
     // Every 2 s, or less often when saving is slow: never more than ~5% of the time.
-    if (Date.now() - this.lastSave > Math.max(2000, 20 * this.saveMs))
-      this.isolated('saving state.json failed', () => this.save());
+    if (this.saving === undefined && Date.now() - this.lastSave > Math.max(2000, 20 * this.saveMs))
+      this.isolated('saving state.json failed', () => this.saveInBackground());
     this.failures.flush();
   }
 
@@ -469,9 +471,29 @@ export class LocalCloud {
     }
   }
 
+  /** Saves the state now, on this thread (at start and at stop). */
   save(): void {
     this.lastSave = Date.now();
-    const state: SavedState = {
+    saveState(this.options.dataDir, this.snapshot());
+    this.saveMs = Date.now() - this.lastSave;
+  }
+
+  /**
+   * Saves the state with its writing and syncing off this thread: the endpoints keep answering
+   * while a big state.json is written. Only the snapshot and its text are made here.
+   */
+  private saveInBackground(): void {
+    const started = (this.lastSave = Date.now());
+    this.saving = saveStateInBackground(this.options.dataDir, this.snapshot())
+      .catch((error: unknown) => this.failures.report('saving state.json failed', error))
+      .finally(() => {
+        this.saving = undefined;
+        this.saveMs = Date.now() - started;
+      });
+  }
+
+  private snapshot(): SavedState {
+    return {
       version: STATE_VERSION,
       simTime: this.clock.now(),
       ...this.scope,
@@ -483,8 +505,6 @@ export class LocalCloud {
       executions: this.stepFunctions.snapshot(),
       scheduler: this.scheduler.snapshot(),
     };
-    saveState(this.options.dataDir, state);
-    this.saveMs = Date.now() - this.lastSave;
   }
 
   /**
@@ -497,6 +517,8 @@ export class LocalCloud {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.timer);
+    // A save under way ends first: it must not land over the newer one.
+    await this.saving;
     this.save();
     for (const execution of this.stepFunctions.runningExecutions()) execution.stop();
     const deadline = Date.now() + 3_000;

@@ -3,6 +3,7 @@
 // renamed over the old one, and the rename made durable by syncing the folder.
 
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export function writeDurably(path: string, data: string | Buffer): void {
@@ -20,5 +21,29 @@ export function syncFolder(folder: string): void {
     fsyncSync(handle);
   } finally {
     closeSync(handle);
+  }
+}
+
+/**
+ * The same, with the file system's work on libuv's threads: the thread that serves the
+ * endpoints is free while a big file is written and synced. One at a time per path: the
+ * caller waits for one to end before it starts the next (both use the same temporary file).
+ */
+export async function writeDurablyInBackground(path: string, data: string): Promise<void> {
+  const temporary = `${path}.tmp`;
+  await rm(temporary, { force: true });
+  const file = await open(temporary, 'wx', 0o600);
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
   }
 }

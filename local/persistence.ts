@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivate } from './data-folder-access.js';
 import { DataFolderInvalid } from './errors.js';
-import { writeDurably } from './durable-file.js';
+import { writeDurably, writeDurablyInBackground } from './durable-file.js';
 
 export const STATE_VERSION = 1;
 
@@ -64,5 +64,16 @@ export function saveState(dataDir: string, state: SavedState): void {
   // After a power cut the file is the previous state or this one, never an empty or partial one.
   writeDurably(path, JSON.stringify(state));
   // LevelDB makes its files with the umask's mode; a handful of files, checked in microseconds.
+  makePrivate(join(dataDir, 'dynamodb'));
+}
+
+/**
+ * saveState with the writing and syncing off the endpoints' thread (what the ticks use); the
+ * state is turned into text at once, so later changes do not reach this save.
+ */
+export async function saveStateInBackground(dataDir: string, state: SavedState): Promise<void> {
+  const text = JSON.stringify(state);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  await writeDurablyInBackground(statePath(dataDir), text);
   makePrivate(join(dataDir, 'dynamodb'));
 }

@@ -1,0 +1,53 @@
+// Writing a data-folder file durably, on this thread and off it: the result is the same file,
+// owner-only, with no temporary file left, whatever a crash left behind before.
+
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeDurably, writeDurablyInBackground } from '../../local/durable-file.js';
+
+let folder: string;
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'durable-'));
+});
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+describe.each([
+  ['on this thread', (path: string, data: string) => Promise.resolve(writeDurably(path, data))],
+  ['off this thread', writeDurablyInBackground],
+])('writing durably %s', (_, write) => {
+  it('replaces the file whole, readable by its owner alone, and leaves no temporary file', async () => {
+    const path = join(folder, 'state.json');
+    writeFileSync(path, 'old', { mode: 0o644 });
+    await write(path, '{"new":true}');
+    expect(readFileSync(path, 'utf8')).toBe('{"new":true}');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(folder)).toEqual(['state.json']);
+  });
+
+  it('writes over a temporary file a crash left behind, even one others could read', async () => {
+    const path = join(folder, 'state.json');
+    writeFileSync(`${path}.tmp`, 'half a state', { mode: 0o644 });
+    await write(path, 'whole');
+    expect(readFileSync(path, 'utf8')).toBe('whole');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(folder)).toEqual(['state.json']);
+  });
+});
+
+describe('writing durably off this thread', () => {
+  it('leaves the thread free while a big file is written: a timer set before it runs before it ends', async () => {
+    const path = join(folder, 'state.json');
+    const order: string[] = [];
+    setTimeout(() => order.push('timer'), 0);
+    await writeDurablyInBackground(path, 'x'.repeat(32 * 1024 * 1024)).then(() => order.push('written'));
+    expect(order).toEqual(['timer', 'written']);
+  });
+
+  it('rejects, naming the error, when the folder is gone', async () => {
+    await expect(writeDurablyInBackground(join(folder, 'missing', 'state.json'), 'x')).rejects.toThrow(
+      /ENOENT/,
+    );
+  });
+});

@@ -49,7 +49,9 @@ import { FUNCTION_NAMES, LocalFunctions } from './functions.js';
 import { dynamodbPath, firstStartDone, openDataFolder } from './data-folder.js';
 import { LEDGER_ANCHOR_BUCKET, refuseLedgerBehindAnchors, refuseUnanchoredLedger } from './ledger-folder.js';
 import { DataFolderInvalid } from './errors.js';
-import { saveState, saveStateInBackground, STATE_VERSION, type SavedState } from './persistence.js';
+import { STATE_VERSION, type SavedState } from './persistence.js';
+import { StateSaver } from './state-saver.js';
+import { MetricJournal } from './aws/metric-journal.js';
 import { reconcileCatalog } from './catalog-changes.js';
 import { RepeatedErrors } from './repeated-errors.js';
 import { LocalSchedules } from './schedules.js';
@@ -101,12 +103,8 @@ export const EVENT_BUS = STACK;
 
 export class LocalCloud {
   private timer: NodeJS.Timeout | undefined;
-  private lastSave = 0;
-  /** How long the last save took (real ms): saves of a big state come less often. */
-  private saveMs = 0;
-  /** The save under way off this thread, if any. */
-  private saving: Promise<void> | undefined;
   private readonly schedules: LocalSchedules;
+  private readonly saver: StateSaver;
   private stopping = false;
 
   private constructor(
@@ -136,7 +134,15 @@ export class LocalCloud {
     private readonly failures: RepeatedErrors,
     /** EventBridge Scheduler: the schedules that end bakes, fired on the simulated clock. */
     readonly scheduler: LocalScheduler,
+    /** The metric data in the data folder, written as it comes. */
+    journal: MetricJournal,
   ) {
+    this.saver = new StateSaver(
+      options.dataDir,
+      journal,
+      () => this.snapshot(),
+      (what, error) => failures.report(what, error),
+    );
     this.schedules = new LocalSchedules(functions, (line) => options.log?.(line), failures);
   }
 
@@ -307,6 +313,7 @@ export class LocalCloud {
     // EventBridge's rules come back once the catalog's new services exist (below): their image
     // v1, pushed as a first start pushes it, starts no deployment.
     if (saved) restoreServices(saved, { ecs, cloudwatch, ecr, stepFunctions });
+    const journal = MetricJournal.open(options.dataDir, cloudwatch.metrics, saved?.metricJournal);
 
     const faultSwitch = { injector: options.faults ? new FaultInjector(options.faults) : null };
     const server = createAwsServer({
@@ -444,6 +451,7 @@ export class LocalCloud {
       ledger,
       failures,
       scheduler,
+      journal,
     );
     cloud.save();
     cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);
@@ -457,9 +465,7 @@ export class LocalCloud {
     this.world.tick();
     this.isolated('tick failed for the schedules', () => this.schedules.runDue(this.clock.now()));
     this.isolated('tick failed for the scheduler', () => this.scheduler.runDue(this.clock.now()));
-    // Every 2 s, or less often when saving is slow: never more than ~5% of the time.
-    if (this.saving === undefined && Date.now() - this.lastSave > Math.max(2000, 20 * this.saveMs))
-      this.isolated('saving state.json failed', () => this.saveInBackground());
+    this.isolated('saving state.json failed', () => this.saver.saveIfDue());
     this.failures.flush();
   }
 
@@ -471,25 +477,9 @@ export class LocalCloud {
     }
   }
 
-  /** Saves the state now, on this thread (at start and at stop). */
+  /** Saves the state now, on this thread. */
   save(): void {
-    this.lastSave = Date.now();
-    saveState(this.options.dataDir, this.snapshot());
-    this.saveMs = Date.now() - this.lastSave;
-  }
-
-  /**
-   * Saves the state with its writing and syncing off this thread: the endpoints keep answering
-   * while a big state.json is written. Only the snapshot and its text are made here.
-   */
-  private saveInBackground(): void {
-    const started = (this.lastSave = Date.now());
-    this.saving = saveStateInBackground(this.options.dataDir, this.snapshot())
-      .catch((error: unknown) => this.failures.report('saving state.json failed', error))
-      .finally(() => {
-        this.saving = undefined;
-        this.saveMs = Date.now() - started;
-      });
+    this.saver.saveNow();
   }
 
   private snapshot(): SavedState {
@@ -499,7 +489,7 @@ export class LocalCloud {
       ...this.scope,
       ecs: this.ecs.snapshot(),
       elb: this.elb.snapshot(),
-      cloudwatch: this.cloudwatch.snapshot(),
+      cloudwatch: this.cloudwatch.snapshot({ metrics: false }),
       events: this.events.snapshot(),
       ecr: this.ecr.snapshot(),
       executions: this.stepFunctions.snapshot(),
@@ -518,7 +508,7 @@ export class LocalCloud {
     this.stopping = true;
     clearInterval(this.timer);
     // A save under way ends first: it must not land over the newer one.
-    await this.saving;
+    await this.saver.settled();
     this.save();
     for (const execution of this.stepFunctions.runningExecutions()) execution.stop();
     const deadline = Date.now() + 3_000;

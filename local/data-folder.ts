@@ -30,7 +30,7 @@ const AFRESH = 'or move the data folder away to start afresh';
 export const FIRST_START_MARKER = 'first-start-in-progress';
 
 /** The parts a first start creates before its first state.json. */
-const CREATED_FIRST = ['dynamodb', 'kms', 's3'];
+const CREATED_FIRST = ['dynamodb', 'kms', 's3', 'metrics'];
 
 /** The template's key that signs ledger records (serverless.yml `LedgerKey`). */
 export const LEDGER_KEY = 'LedgerKey';

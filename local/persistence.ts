@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivate } from './data-folder-access.js';
+import type { JournalLengths } from './aws/metric-journal.js';
 import { DataFolderInvalid } from './errors.js';
 import { writeDurably, writeDurablyInBackground } from './durable-file.js';
 
@@ -25,6 +26,11 @@ export interface SavedState {
   executions: unknown;
   /** The local Scheduler's groups and schedules; absent in a folder saved before it existed. */
   scheduler?: unknown;
+  /**
+   * The metric data files (metrics/) and the bytes of each that go with this state; absent in a
+   * folder saved before metric data was kept apart, whose `cloudwatch` holds the metric data.
+   */
+  metricJournal?: JournalLengths;
 }
 
 export function statePath(dataDir: string): string {
@@ -68,12 +74,16 @@ export function saveState(dataDir: string, state: SavedState): void {
 }
 
 /**
- * saveState with the writing and syncing off the endpoints' thread (what the ticks use); the
- * state is turned into text at once, so later changes do not reach this save.
+ * Writes a state already turned into text (so later changes do not reach it), with the metric
+ * journal's lengths that go with it, off the endpoints' thread.
  */
-export async function saveStateInBackground(dataDir: string, state: SavedState): Promise<void> {
-  const text = JSON.stringify(state);
+export async function writeStateInBackground(
+  dataDir: string,
+  text: string,
+  metricJournal: JournalLengths,
+): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  await writeDurablyInBackground(statePath(dataDir), text);
+  const whole = `${text.slice(0, -1)},"metricJournal":${JSON.stringify(metricJournal)}}`;
+  await writeDurablyInBackground(statePath(dataDir), whole);
   makePrivate(join(dataDir, 'dynamodb'));
 }

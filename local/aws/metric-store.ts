@@ -134,6 +134,17 @@ interface Series {
   newest: number;
 }
 
+/** One second's data: [second, count, sum, min, max, histogram as [bin, count, sum][] or null]. */
+export type BucketTuple = [number, number, number, number, number, Array<[number, number, number]> | null];
+
+function bucketTuple(second: number, b: Bucket): BucketTuple {
+  const hist =
+    b.hist === undefined
+      ? null
+      : [...b.hist].map(([bin, [count, sum]]): [number, number, number] => [bin, count, sum]);
+  return [second, b.count, b.sum, b.min, b.max, hist];
+}
+
 export interface MetricStoreSnapshot {
   retentionMs: number;
   series: Array<{
@@ -141,8 +152,7 @@ export interface MetricStoreSnapshot {
     name: string;
     dimensions: Record<string, string>;
     unit?: string;
-    /** [second, count, sum, min, max, histogram as [bin, count, sum][] or null] */
-    buckets: Array<[number, number, number, number, number, Array<[number, number, number]> | null]>;
+    buckets: BucketTuple[];
   }>;
 }
 
@@ -153,6 +163,12 @@ export class MetricStore {
   constructor(options: { retentionMs?: number } = {}) {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   }
+
+  /**
+   * Told of every addition the store keeps, with the values as a bucket: the local cloud's journal
+   * of metric data (local/aws/metric-journal.ts) writes them down as they come.
+   */
+  onAdd: ((id: MetricId, unit: string | undefined, second: number, bucket: BucketTuple) => void) | undefined;
 
   /** Adds values to the metric at `timestampMs`. Data older than the series' retention is dropped. */
   record(
@@ -165,16 +181,28 @@ export class MetricStore {
   ): void {
     const add = toBucket(values);
     if (add === undefined) return;
-    const id = { namespace, name, dimensions: sortDimensions(dimensions) };
+    this.add({ namespace, name, dimensions }, unit, Math.floor(timestampMs / 1000), add);
+  }
+
+  /** Adds a bucket written by `onAdd` (or a snapshot) back, as it was recorded. */
+  addTuple(id: MetricId, unit: string | undefined, tuple: BucketTuple): void {
+    const [second, count, sum, min, max, hist] = tuple;
+    const histogram: Histogram | undefined =
+      hist === null ? undefined : new Map(hist.map(([bin, binCount, binSum]) => [bin, [binCount, binSum]]));
+    this.add(id, unit, second, { count, sum, min, max, hist: histogram });
+  }
+
+  private add(metric: MetricId, unit: string | undefined, second: number, add: Bucket): void {
+    const id = { ...metric, dimensions: sortDimensions(metric.dimensions) };
     const key = seriesKey(id);
     let series = this.series.get(key);
-    const second = Math.floor(timestampMs / 1000);
     if (series === undefined) {
       series = { id, unit, buckets: new Map(), oldest: second, newest: second };
       this.series.set(key, series);
     }
     if (unit !== undefined) series.unit = unit;
     if (second <= series.newest - this.retentionMs / 1000) return;
+    this.onAdd?.(id, unit, second, bucketTuple(second, add));
     const existing = series.buckets.get(second);
     series.buckets.set(second, existing === undefined ? add : merge(existing, add));
     series.oldest = Math.min(series.oldest, second);
@@ -182,6 +210,13 @@ export class MetricStore {
       series.newest = second;
       this.prune(series);
     }
+  }
+
+  /** Tells `onAdd` of everything the store holds, as if it were being recorded now. */
+  replayInto(onAdd: NonNullable<MetricStore['onAdd']>): void {
+    for (const series of this.series.values())
+      for (const [second, bucket] of series.buckets)
+        onAdd(series.id, series.unit, second, bucketTuple(second, bucket));
   }
 
   /** The unit last recorded with the metric, if any. */
@@ -240,14 +275,7 @@ export class MetricStore {
         name: s.id.name,
         dimensions: { ...s.id.dimensions },
         ...(s.unit === undefined ? {} : { unit: s.unit }),
-        buckets: [...s.buckets].map(([second, b]) => [
-          second,
-          b.count,
-          b.sum,
-          b.min,
-          b.max,
-          b.hist === undefined ? null : [...b.hist].map(([bin, [count, sum]]) => [bin, count, sum]),
-        ]),
+        buckets: [...s.buckets].map(([second, b]) => bucketTuple(second, b)),
       })),
     };
   }
@@ -255,17 +283,7 @@ export class MetricStore {
   /** Replaces the store's data with a snapshot's. */
   restore(snapshot: MetricStoreSnapshot): void {
     this.series.clear();
-    for (const s of snapshot.series) {
-      for (const [second, count, sum, min, max, hist] of s.buckets) {
-        const values: StatisticSet = { sampleCount: count, sum, minimum: min, maximum: max };
-        this.record(s.namespace, s.name, s.dimensions, second * 1000, values, s.unit);
-        const bucket = this.series.get(seriesKey(s))?.buckets.get(second);
-        if (bucket !== undefined) {
-          bucket.hist =
-            hist === null ? undefined : new Map(hist.map(([bin, count, sum]) => [bin, [count, sum]]));
-        }
-      }
-    }
+    for (const s of snapshot.series) for (const tuple of s.buckets) this.addTuple(s, s.unit, tuple);
   }
 
   private periodStats(series: Series, from: number, to: number): PeriodStats | undefined {

@@ -1,0 +1,166 @@
+// The local CloudWatch's metric data on disk, written as it comes rather than whole with every
+// save: at 100 services the store holds tens of MB, and copying and writing it all every few
+// seconds stalled the endpoints for seconds. Each addition the store keeps is one JSON line in
+// the data folder's `metrics/` folder, in a file per hour of the data's own time, so data past
+// the store's retention goes by deleting whole files.
+//
+// state.json is the commit point: it lists each file with the bytes of it that go with it. A
+// start reads each file up to that length and cuts off the rest (lines written after the last
+// save, which a crash or a power cut may have left whole or half-written); a file it does not
+// list (written after the last save, or past retention) is deleted. Files are deleted only once
+// a state.json that no longer lists them is durable.
+
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { syncFolder } from '../durable-file.js';
+import { DataFolderInvalid } from '../errors.js';
+import type { BucketTuple, MetricId, MetricStore } from './metric-store.js';
+
+/** Each journal file's name and the bytes of it a state.json covers. */
+export type JournalLengths = Record<string, number>;
+
+type Line = [
+  namespace: string,
+  name: string,
+  dimensions: Record<string, string>,
+  unit: string | null,
+  ...BucketTuple,
+];
+
+const HOUR_SECONDS = 3600;
+const FILE = /^(\d+)\.jsonl$/;
+
+export class MetricJournal {
+  private pending = new Map<string, string[]>();
+  private lengths: JournalLengths;
+
+  private constructor(
+    private readonly folder: string,
+    private readonly store: MetricStore,
+    lengths: JournalLengths,
+  ) {
+    this.lengths = { ...lengths };
+    store.onAdd = (id, unit, second, bucket) => this.add(id, unit, second, bucket);
+  }
+
+  /**
+   * Reads the data folder's journal (as far as `lengths` says) into the store, and writes down
+   * whatever the store records from now on. Without `lengths` (a first start, or a folder saved
+   * before the journal existed), what the store already holds is written down with the next save.
+   */
+  static open(dataDir: string, store: MetricStore, lengths: JournalLengths | undefined): MetricJournal {
+    const folder = join(dataDir, 'metrics');
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (lengths !== undefined) replay(folder, store, lengths);
+    const journal = new MetricJournal(folder, store, lengths ?? {});
+    if (lengths === undefined)
+      store.replayInto((id, unit, second, bucket) => journal.add(id, unit, second, bucket));
+    return journal;
+  }
+
+  /** Appends what was recorded since the last call, synced; returns the lengths a state.json should list. */
+  async write(nowMs: number): Promise<JournalLengths> {
+    const pending = this.take();
+    for (const [file, lines] of pending) {
+      const handle = await open(join(this.folder, file), 'a', 0o600);
+      try {
+        const text = lines.join('');
+        await handle.writeFile(text);
+        await handle.sync();
+        this.lengths[file] = (this.lengths[file] ?? 0) + Buffer.byteLength(text);
+      } finally {
+        await handle.close();
+      }
+    }
+    if (pending.size > 0) syncFolder(this.folder);
+    return this.covered(nowMs);
+  }
+
+  /** The same on this thread (at start and at stop). */
+  writeNow(nowMs: number): JournalLengths {
+    const pending = this.take();
+    for (const [file, lines] of pending) {
+      const handle = openSync(join(this.folder, file), 'a', 0o600);
+      try {
+        const text = lines.join('');
+        writeSync(handle, text);
+        fsyncSync(handle);
+        this.lengths[file] = (this.lengths[file] ?? 0) + Buffer.byteLength(text);
+      } finally {
+        closeSync(handle);
+      }
+    }
+    if (pending.size > 0) syncFolder(this.folder);
+    return this.covered(nowMs);
+  }
+
+  /** Deletes the files the last durable state.json does not list: call once it is written. */
+  removeUnlisted(listed: JournalLengths): void {
+    for (const file of readdirSync(this.folder))
+      if (FILE.test(file) && !(file in listed) && !this.pending.has(file))
+        rmSync(join(this.folder, file), { force: true });
+  }
+
+  private add(id: MetricId, unit: string | undefined, second: number, bucket: BucketTuple): void {
+    const file = `${Math.floor(second / HOUR_SECONDS)}.jsonl`;
+    const line: Line = [id.namespace, id.name, { ...id.dimensions }, unit ?? null, ...bucket];
+    let lines = this.pending.get(file);
+    if (lines === undefined) this.pending.set(file, (lines = []));
+    lines.push(`${JSON.stringify(line)}\n`);
+  }
+
+  private take(): Map<string, string[]> {
+    const pending = this.pending;
+    this.pending = new Map();
+    return pending;
+  }
+
+  /** The files still within the store's retention (an hour's margin), and their lengths. */
+  private covered(nowMs: number): JournalLengths {
+    const oldestHour = Math.floor((nowMs - this.store.retentionMs) / 1000 / HOUR_SECONDS) - 1;
+    for (const file of Object.keys(this.lengths))
+      if (Number(FILE.exec(file)![1]) < oldestHour) delete this.lengths[file];
+    return { ...this.lengths };
+  }
+}
+
+function replay(folder: string, store: MetricStore, lengths: JournalLengths): void {
+  const byHour = Object.entries(lengths).sort(([a], [b]) => parseInt(a, 10) - parseInt(b, 10));
+  for (const [file, length] of byHour) {
+    const path = join(folder, file);
+    if (!FILE.test(file) || !existsSync(path)) {
+      throw new DataFolderInvalid(
+        `state.json lists metric data in ${path}, which is missing: restore it from the same backup ` +
+          'as state.json, or move the data folder away to start afresh',
+      );
+    }
+    const data = readFileSync(path);
+    if (data.length < length) {
+      throw new DataFolderInvalid(
+        `${path} is shorter than state.json says (${data.length} of ${length} bytes): restore it from ` +
+          'the same backup as state.json, or move the data folder away to start afresh',
+      );
+    }
+    // Lines written after the last save go: the state they went with was never saved.
+    if (data.length > length) truncateSync(path, length);
+    for (const text of data.subarray(0, length).toString('utf8').split('\n')) {
+      if (text === '') continue;
+      const [namespace, name, dimensions, unit, ...bucket] = JSON.parse(text) as Line;
+      store.addTuple({ namespace, name, dimensions }, unit ?? undefined, bucket);
+    }
+  }
+  for (const file of readdirSync(folder))
+    if (!(file in lengths)) rmSync(join(folder, file), { force: true, recursive: true });
+}

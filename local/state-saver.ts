@@ -1,0 +1,54 @@
+// Saving the local cloud's state to its data folder: state.json whole (a few MB) and the metric
+// data as it comes (aws/metric-journal.ts), every few seconds while it runs, and at start and
+// stop. The periodic saves make only the snapshot and its text on the thread that serves the
+// endpoints; writing and syncing happen off it.
+
+import type { MetricJournal } from './aws/metric-journal.js';
+import { saveState, writeStateInBackground, type SavedState } from './persistence.js';
+
+export class StateSaver {
+  private lastSave = 0;
+  /** How long the last save took (real ms): saves of a big state come less often. */
+  private saveMs = 0;
+  /** The save under way off this thread, if any. */
+  private saving: Promise<void> | undefined;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly journal: MetricJournal,
+    private readonly snapshot: () => SavedState,
+    private readonly report: (what: string, error: unknown) => void,
+  ) {}
+
+  /** Saves now, on this thread. Wait for `settled()` first if a save may be under way. */
+  saveNow(): void {
+    const started = (this.lastSave = Date.now());
+    const state = this.snapshot();
+    const metricJournal = this.journal.writeNow(state.simTime);
+    saveState(this.dataDir, { ...state, metricJournal });
+    this.journal.removeUnlisted(metricJournal);
+    this.saveMs = Date.now() - started;
+  }
+
+  /** Every 2 s, or less often when saving is slow (never more than ~5% of the time), and one at a time. */
+  saveIfDue(): void {
+    if (this.saving !== undefined || Date.now() - this.lastSave <= Math.max(2000, 20 * this.saveMs)) return;
+    const started = (this.lastSave = Date.now());
+    const state = this.snapshot();
+    const text = JSON.stringify(state);
+    this.saving = (async () => {
+      const metricJournal = await this.journal.write(state.simTime);
+      await writeStateInBackground(this.dataDir, text, metricJournal);
+      this.journal.removeUnlisted(metricJournal);
+    })()
+      .catch((error: unknown) => this.report('saving state.json failed', error))
+      .finally(() => {
+        this.saving = undefined;
+        this.saveMs = Date.now() - started;
+      });
+  }
+
+  async settled(): Promise<void> {
+    await this.saving;
+  }
+}

@@ -56,8 +56,38 @@ const MIN_VALUE = 1e-9;
 const MAX_VALUE = 1e15;
 const ZERO_BIN = Number.MIN_SAFE_INTEGER;
 
-/** bin → [count, sum of the values] */
-export type Histogram = Map<number, [number, number]>;
+/**
+ * Bins in ascending order, three numbers each: [bin, count, sum of the values, bin, …]. Typed and
+ * flat, as the store holds tens of thousands of them: a third of the memory of a Map of pairs.
+ */
+export type Histogram = Float64Array;
+
+/** The histogram of a Map of bin → [count, sum]. */
+function histogramOf(bins: Map<number, [number, number]>): Histogram {
+  const sorted = [...bins.keys()].sort((a, b) => a - b);
+  const histogram = new Float64Array(sorted.length * 3);
+  sorted.forEach((bin, i) => histogram.set([bin, ...bins.get(bin)!], i * 3));
+  return histogram;
+}
+
+/** Two histograms added, bin by bin. */
+function addHistograms(a: Histogram, b: Histogram): Histogram {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const fromA = j >= b.length || (i < a.length && a[i]! <= b[j]!);
+    const fromB = i >= a.length || (j < b.length && b[j]! <= a[i]!);
+    out[n] = fromA ? a[i]! : b[j]!;
+    out[n + 1] = (fromA ? a[i + 1]! : 0) + (fromB ? b[j + 1]! : 0);
+    out[n + 2] = (fromA ? a[i + 2]! : 0) + (fromB ? b[j + 2]! : 0);
+    if (fromA) i += 3;
+    if (fromB) j += 3;
+    n += 3;
+  }
+  return out.slice(0, n);
+}
 
 function binOf(value: number): number {
   if (value === 0) return ZERO_BIN;
@@ -74,8 +104,8 @@ export function percentile(stats: PeriodStats, p: number): number | undefined {
   if (histogram === undefined || stats.sampleCount <= 0) return undefined;
   const rank = Math.max(1, Math.ceil((p / 100) * stats.sampleCount - 1e-9));
   let seen = 0;
-  for (const bin of [...histogram.keys()].sort((a, b) => a - b)) {
-    const [count, sum] = histogram.get(bin)!;
+  for (let i = 0; i < histogram.length; i += 3) {
+    const [count, sum] = [histogram[i + 1]!, histogram[i + 2]!];
     seen += count;
     if (seen >= rank) return Math.min(stats.maximum, Math.max(stats.minimum, sum / count));
   }
@@ -138,10 +168,11 @@ interface Series {
 export type BucketTuple = [number, number, number, number, number, Array<[number, number, number]> | null];
 
 function bucketTuple(second: number, b: Bucket): BucketTuple {
-  const hist =
-    b.hist === undefined
-      ? null
-      : [...b.hist].map(([bin, [count, sum]]): [number, number, number] => [bin, count, sum]);
+  let hist: Array<[number, number, number]> | null = null;
+  if (b.hist !== undefined) {
+    hist = [];
+    for (let i = 0; i < b.hist.length; i += 3) hist.push([b.hist[i]!, b.hist[i + 1]!, b.hist[i + 2]!]);
+  }
   return [second, b.count, b.sum, b.min, b.max, hist];
 }
 
@@ -188,7 +219,9 @@ export class MetricStore {
   addTuple(id: MetricId, unit: string | undefined, tuple: BucketTuple): void {
     const [second, count, sum, min, max, hist] = tuple;
     const histogram: Histogram | undefined =
-      hist === null ? undefined : new Map(hist.map(([bin, binCount, binSum]) => [bin, [binCount, binSum]]));
+      hist === null
+        ? undefined
+        : histogramOf(new Map(hist.map(([bin, binCount, binSum]) => [bin, [binCount, binSum]])));
     this.add(id, unit, second, { count, sum, min, max, hist: histogram });
   }
 
@@ -339,30 +372,36 @@ function toBucket(values: MetricValues): Bucket | undefined {
     sum,
     min: minimum,
     max: maximum,
-    hist: uniform ? new Map([[binOf(minimum), [sampleCount, sum]]]) : undefined,
+    hist: uniform ? Float64Array.of(binOf(minimum), sampleCount, sum) : undefined,
   };
 }
 
 function fromValues(values: readonly number[], counts: readonly number[]): Bucket | undefined {
-  let bucket: Bucket | undefined;
+  let bucket: Omit<Bucket, 'hist'> | undefined;
+  let bins: Map<number, [number, number]> | undefined = new Map();
   values.forEach((value, i) => {
     const count = counts[i] ?? 1;
     if (count <= 0 || !Number.isFinite(value)) return;
-    const one: Bucket = {
-      count,
-      sum: value * count,
-      min: value,
-      max: value,
-      hist: value < 0 ? undefined : new Map([[binOf(value), [count, value * count]]]),
-    };
-    bucket = bucket === undefined ? one : merge(bucket, one);
+    if (bucket === undefined) bucket = { count: 0, sum: 0, min: value, max: value };
+    bucket.count += count;
+    bucket.sum += value * count;
+    bucket.min = Math.min(bucket.min, value);
+    bucket.max = Math.max(bucket.max, value);
+    // A negative value makes percentiles unavailable for the second.
+    if (value < 0) bins = undefined;
+    const bin = bins?.get(binOf(value));
+    if (bin !== undefined) {
+      bin[0] += count;
+      bin[1] += value * count;
+    } else bins?.set(binOf(value), [count, value * count]);
   });
-  return bucket;
+  if (bucket === undefined) return undefined;
+  return { ...bucket, hist: bins === undefined ? undefined : histogramOf(bins) };
 }
 
 function copy(bucket: Bucket): Bucket {
-  if (bucket.hist === undefined) return { ...bucket };
-  return { ...bucket, hist: new Map([...bucket.hist].map(([bin, [count, sum]]) => [bin, [count, sum]])) };
+  // Histograms are never changed in place (merge makes a new one), so a copy may share one.
+  return { ...bucket };
 }
 
 /** Adds `b` into `a` (mutating and returning `a`). */
@@ -371,17 +410,6 @@ function merge(a: Bucket, b: Bucket): Bucket {
   a.sum += b.sum;
   a.min = Math.min(a.min, b.min);
   a.max = Math.max(a.max, b.max);
-  if (a.hist === undefined || b.hist === undefined) {
-    a.hist = undefined;
-  } else {
-    for (const [bin, [count, sum]] of b.hist) {
-      const into = a.hist.get(bin);
-      if (into === undefined) a.hist.set(bin, [count, sum]);
-      else {
-        into[0] += count;
-        into[1] += sum;
-      }
-    }
-  }
+  a.hist = a.hist === undefined || b.hist === undefined ? undefined : addHistograms(a.hist, b.hist);
   return a;
 }

@@ -71,6 +71,12 @@ interface Manifest {
 export class LocalEcr {
   readonly service: LocalService;
   private repositories: Repository[] = [];
+  /**
+   * Each digest's profile, as the world asks for every task many times a second. A digest's own
+   * manifest never changes; an index's profile may once a manifest it lists is pushed, so a push
+   * (or a restore) empties it.
+   */
+  private readonly profiles = new Map<string, ImageProfile>();
 
   constructor(
     private readonly options: {
@@ -170,6 +176,7 @@ export class LocalEcr {
     if (image === undefined) {
       image = { digest, tags: [], manifest: manifestText, mediaType, pushedAt: this.options.now() };
       repository.images.push(image);
+      this.profiles.clear();
     }
     if (tag !== undefined) image.tags.push(tag);
     const artifact = artifactMediaType(manifest);
@@ -305,6 +312,12 @@ export class LocalEcr {
   /** The profile of an image reference (`…/repo[:tag]@sha256:…`); images not pushed here are healthy. */
   profileOf(image: string): ImageProfile {
     const digest = image.slice(image.indexOf('@') + 1);
+    let profile = this.profiles.get(digest);
+    if (profile === undefined) this.profiles.set(digest, (profile = this.findProfile(digest)));
+    return profile;
+  }
+
+  private findProfile(digest: string): ImageProfile {
     for (const repository of this.repositories) {
       const found = repository.images.find((i) => i.digest === digest);
       if (found === undefined) continue;
@@ -333,6 +346,7 @@ export class LocalEcr {
 
   restore(repositories: Repository[]): void {
     this.repositories = structuredClone(repositories);
+    this.profiles.clear();
   }
 
   private repository(name: string): Repository {

@@ -44,6 +44,8 @@ const FILE = /^(\d+)\.jsonl$/;
 
 export class MetricJournal {
   private pending = new Map<string, string[]>();
+  /** Each series' (and unit's) start of a line, made once: a series' id is the same object for its life. */
+  private readonly prefixes = new WeakMap<MetricId, Map<string, string>>();
   private lengths: JournalLengths;
 
   private constructor(
@@ -115,10 +117,18 @@ export class MetricJournal {
 
   private add(id: MetricId, unit: string | undefined, second: number, bucket: BucketTuple): void {
     const file = `${Math.floor(second / HOUR_SECONDS)}.jsonl`;
-    const line: Line = [id.namespace, id.name, { ...id.dimensions }, unit ?? null, ...bucket];
+    // The series' part of each line is made once per series (and unit): a line per addition.
+    const key = unit ?? '';
+    let prefixes = this.prefixes.get(id);
+    if (prefixes === undefined) this.prefixes.set(id, (prefixes = new Map<string, string>()));
+    let prefix = prefixes.get(key);
+    if (prefix === undefined) {
+      const series: Line = [id.namespace, id.name, { ...id.dimensions }, unit ?? null, ...bucket];
+      prefixes.set(key, (prefix = JSON.stringify(series.slice(0, 4)).slice(0, -1)));
+    }
     let lines = this.pending.get(file);
     if (lines === undefined) this.pending.set(file, (lines = []));
-    lines.push(`${JSON.stringify(line)}\n`);
+    lines.push(`${prefix},${JSON.stringify(bucket).slice(1)}\n`);
   }
 
   private take(): Map<string, string[]> {

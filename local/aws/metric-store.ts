@@ -235,7 +235,7 @@ export class MetricStore {
     }
     if (unit !== undefined) series.unit = unit;
     if (second <= series.newest - this.retentionMs / 1000) return;
-    this.onAdd?.(id, unit, second, bucketTuple(second, add));
+    this.onAdd?.(series.id, unit, second, bucketTuple(second, add));
     const existing = series.buckets.get(second);
     series.buckets.set(second, existing === undefined ? add : merge(existing, add));
     series.oldest = Math.min(series.oldest, second);

@@ -1,7 +1,7 @@
 // Canary analysis at the end of a bake: judges the new task set's metrics against the
 // old one's; fails with AnalysisFailed (roll back) or AnalysisMarginal (ask a person).
 
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { cloudWatchClient } from '../shared/aws/clients.js';
 import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
@@ -13,7 +13,7 @@ import { stepHandler } from '../shared/runtime/step-handler.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 /** The schedule step whose bake just ended (blue-green, which has no schedule, sends none). */
-const cursor = z.object({ index: z.int() }).default({ index: 0 });
+const cursor = z._default(z.object({ index: z.int() }), { index: 0 });
 
 export function createHandler(deps: Parameters<typeof analyze>[0]) {
   return stepHandler('analyze', stepInput({ cursor }), ({ spec, cursor }) =>

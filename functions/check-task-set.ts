@@ -1,6 +1,6 @@
 // One look at the new task set's health, inside the state machine's bounded wait loop.
 
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
@@ -9,8 +9,8 @@ import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 const input = stepInput({
-  health: z.object({ attempt: z.int().min(0), steady: z.boolean(), batch: z.int() }),
-  batch: z.int().default(-1),
+  health: z.object({ attempt: z.int().check(z.gte(0)), steady: z.boolean(), batch: z.int() }),
+  batch: z._default(z.int(), -1),
 });
 
 export function createHandler(deps: Parameters<typeof checkTaskSet>[0]) {

@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { sfnClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
@@ -17,8 +17,8 @@ const alarmStateChange = z.object({
   source: z.literal('aws.cloudwatch'),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   detail: z.object({
-    alarmName: z.string().min(1),
-    state: z.object({ value: z.string(), reason: z.string().optional() }),
+    alarmName: z.string().check(z.minLength(1)),
+    state: z.object({ value: z.string(), reason: z.optional(z.string()) }),
   }),
 });
 

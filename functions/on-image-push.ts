@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { sfnClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnExecutions } from '../shared/aws/sfn-executions.js';
@@ -17,20 +17,20 @@ import { loadCatalog } from '../shared/runtime/catalog.js';
 import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 
 const imageAction = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   source: z.literal('aws.ecr'),
   'detail-type': z.literal('ECR Image Action'),
-  account: z.string().regex(/^\d{12}$/),
-  region: z.string().min(1),
+  account: z.string().check(z.regex(/^\d{12}$/)),
+  region: z.string().check(z.minLength(1)),
   time: z.iso.datetime({ offset: true }),
   detail: z.object({
     'action-type': z.string(),
     result: z.string(),
-    'repository-name': z.string().min(1),
-    'image-digest': z.string().min(1),
-    'image-tag': z.string().optional(),
-    'manifest-media-type': z.string().optional(),
-    'artifact-media-type': z.string().optional(),
+    'repository-name': z.string().check(z.minLength(1)),
+    'image-digest': z.string().check(z.minLength(1)),
+    'image-tag': z.optional(z.string()),
+    'manifest-media-type': z.optional(z.string()),
+    'artifact-media-type': z.optional(z.string()),
   }),
 });
 

@@ -6,6 +6,7 @@ import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
+import * as z from '../shared/domain/zod.js';
 import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { promote } from '../shared/engine/promote.js';
 import { stepInput } from '../shared/engine/spec.js';
@@ -17,7 +18,7 @@ import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 export function createHandler(deps: Parameters<typeof promote>[0]) {
   return stepHandler(
     'promote',
-    stepInput({ progress: resumedProgress.optional() }),
+    stepInput({ progress: z.optional(resumedProgress) }),
     async ({ spec, progress }) => {
       await recordRequestsFor(deps, spec.deploymentId, progress);
       return promote(deps, spec);

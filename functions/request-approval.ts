@@ -2,7 +2,7 @@
 // Used before traffic moves when the catalog requires approval, and after a marginal
 // final canary analysis.
 
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { requestApproval } from '../shared/engine/approval.js';
@@ -12,8 +12,8 @@ import { stepHandler } from '../shared/runtime/step-handler.js';
 
 export function createHandler(deps: Parameters<typeof requestApproval>[0]) {
   const input = stepInput({
-    token: z.string().min(1),
-    because: z.enum(['approval required', 'analysis marginal']).default('approval required'),
+    token: z.string().check(z.minLength(1)),
+    because: z._default(z.enum(['approval required', 'analysis marginal']), 'approval required'),
   });
   return stepHandler('request-approval', input, async ({ spec, token, because }) => {
     await requestApproval(deps, spec, token, because);

@@ -1,7 +1,7 @@
 // Puts production traffic back on the stable task set, deletes the new one, and
 // records why. Idempotent: the state machine retries it on transient errors.
 
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { ecsClient, elbClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
@@ -16,8 +16,8 @@ import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 const input = stepInput({
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
-  progress: resumedProgress.optional(),
+  error: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
+  progress: z.optional(resumedProgress),
 });
 
 export function createHandler(deps: Parameters<typeof rollBack>[0]) {

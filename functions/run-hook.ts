@@ -1,6 +1,6 @@
 // Runs one lifecycle hook (the service owner's Lambda function), if the catalog sets one.
 
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { lambdaClient } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { LambdaHookRunner } from '../shared/aws/lambda-hook-runner.js';

@@ -1,6 +1,6 @@
 // Rolling: grows the new task set by one batch and shrinks the old one to match.
 
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
@@ -14,7 +14,7 @@ import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 export function createHandler(deps: Parameters<typeof scaleBatch>[0]) {
   return stepHandler(
     'scale-batch',
-    stepInput({ cursor: z.object({ index: z.int() }).loose(), progress: resumedProgress.optional() }),
+    stepInput({ cursor: z.looseObject({ index: z.int() }), progress: z.optional(resumedProgress) }),
     async ({ spec, cursor, progress }) => {
       await recordRequestsFor(deps, spec.deploymentId, progress);
       return scaleBatch(deps, spec, cursor);

@@ -1,6 +1,6 @@
 // Moves production traffic to the schedule's next weight, reads it back, records it.
 
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { cloudWatchClient, elbClient } from '../shared/aws/clients.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
@@ -19,7 +19,7 @@ const cursor = z.object({ index: z.int(), weight: z.number(), bakeSeconds: z.num
 export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
   return stepHandler(
     'shift-traffic',
-    stepInput({ cursor, progress: resumedProgress.optional() }),
+    stepInput({ cursor, progress: z.optional(resumedProgress) }),
     async ({ spec, cursor, progress }) => {
       await recordRequestsFor(deps, spec.deploymentId, progress);
       return shiftTraffic(deps, spec, cursor);

@@ -1,7 +1,7 @@
 // Starts an event-driven bake: stores the task token where alarm events find it,
 // checks the alarms once, then schedules the token's success at the bake's end.
 
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import { cloudWatchClient, sfnClient } from '../shared/aws/clients.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
@@ -12,7 +12,11 @@ import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
-const input = stepInput({ token: z.string().min(1), bakeSeconds: z.int().min(0), final: z.boolean() });
+const input = stepInput({
+  token: z.string().check(z.minLength(1)),
+  bakeSeconds: z.int().check(z.gte(0)),
+  final: z.boolean(),
+});
 
 export function createHandler(deps: Parameters<typeof startBake>[0]) {
   return stepHandler('start-bake', input, async ({ spec, token, bakeSeconds, final }) => {

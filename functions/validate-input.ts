@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from '../shared/domain/zod.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
 import { validateDeploymentRequest, type DeploymentSpec } from '../shared/domain/deployment-request.js';
 import { DeploymentRequestInvalid } from '../shared/domain/errors.js';
@@ -14,7 +14,7 @@ import { loadCatalog } from '../shared/runtime/catalog.js';
 import { correlation, createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
 
 const eventSchema = z.object({
-  deploymentId: z.string().min(1).max(80),
+  deploymentId: z.string().check(z.minLength(1), z.maxLength(80)),
   /** Which state machine this is, so a strategy started on the wrong one is refused. */
   machine: z.enum(['blue-green', 'canary', 'rolling']),
   input: z.unknown(),

@@ -2,7 +2,7 @@
 // A snapshot is checked before it is loaded: a hand-edited or foreign file fails loudly, naming
 // what is wrong, instead of surfacing later as a broken DescribeRules.
 
-import { z } from 'zod';
+import * as z from '../../shared/domain/zod.js';
 import type { Action, RuleCondition } from './elbv2-actions.js';
 import type { ElbScope } from './elbv2-arns.js';
 import type { ListenerRecord, RuleRecord } from './elbv2-listeners.js';
@@ -53,7 +53,7 @@ const schema = z.object({
     z.object({
       arn: z.string(),
       loadBalancerArn: z.string(),
-      port: z.number().int(),
+      port: z.int(),
       protocol: z.literal('HTTP'),
       defaultActions: z.array(action),
     }),
@@ -62,7 +62,7 @@ const schema = z.object({
     z.object({
       arn: z.string(),
       listenerArn: z.string(),
-      priority: z.number().int(),
+      priority: z.int(),
       conditions: z.array(condition),
       actions: z.array(action),
     }),
@@ -72,7 +72,7 @@ const schema = z.object({
       arn: z.string(),
       name: z.string(),
       protocol: z.enum(['HTTP', 'HTTPS']),
-      port: z.number().int(),
+      port: z.int(),
       vpcId: z.string(),
       protocolVersion: z.string(),
       ipAddressType: z.string(),
@@ -90,12 +90,12 @@ const schema = z.object({
       targets: z.array(
         z.object({
           id: z.string(),
-          port: z.number().int(),
-          availabilityZone: z.string().optional(),
+          port: z.int(),
+          availabilityZone: z.optional(z.string()),
           state: z.enum(['initial', 'healthy', 'unhealthy', 'draining', 'unused']),
-          reason: reason.optional(),
-          description: z.string().optional(),
-          drainingUntil: z.number().optional(),
+          reason: z.optional(reason),
+          description: z.optional(z.string()),
+          drainingUntil: z.optional(z.number()),
         }),
       ),
     }),

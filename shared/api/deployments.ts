@@ -1,7 +1,7 @@
 // /deployments: start one, look at one, act on one.
 
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../domain/zod.js';
 import { getService } from '../domain/catalog.js';
 import { validateDeploymentRequest, type DeploymentSpec } from '../domain/deployment-request.js';
 import { DeploymentRequestInvalid } from '../domain/errors.js';
@@ -12,21 +12,21 @@ import { abort, approve, promote, SelfApprovalRefused, type ActionTaken } from '
 import type { StateMachineName } from '../ports/executions.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, conflict, notFound, unprocessable } from './errors.js';
-import { parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
+import { givenReasonSchema, parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
 import { startOf, trafficHistory } from './deployment-history.js';
 import { deploymentView, executionView } from './views.js';
 import { startVouched } from '../engine/start.js';
 import { taskSetCounts } from './task-set-counts.js';
 
 const deploySchema = z.strictObject({
-  service: z.string().min(1).max(40),
-  image: z.string().min(1).max(1024),
-  strategy: z.string().max(40).optional(),
-  preset: z.string().max(60).optional(),
-  batchPercent: z.int().optional(),
+  service: z.string().check(z.minLength(1), z.maxLength(40)),
+  image: z.string().check(z.minLength(1), z.maxLength(1024)),
+  strategy: z.optional(z.string().check(z.maxLength(40))),
+  preset: z.optional(z.string().check(z.maxLength(60))),
+  batchPercent: z.optional(z.int()),
   reason: reasonSchema,
   /** Deploy a new image although watched alarms fire (a fix-forward): why, for the ledger. */
-  overrideAlarms: z.strictObject({ reason: reasonSchema.unwrap() }).optional(),
+  overrideAlarms: z.optional(z.strictObject({ reason: givenReasonSchema })),
 });
 
 const MACHINES: StateMachineName[] = ['blue-green', 'canary', 'rolling'];
@@ -125,7 +125,7 @@ export async function getDeployment(deps: ApiDeps, _request: ApiRequest, id: str
 }
 
 const actionSchema = z.strictObject({ reason: reasonSchema });
-const promoteSchema = z.strictObject({ reason: reasonSchema, full: z.boolean().default(false) });
+const promoteSchema = z.strictObject({ reason: reasonSchema, full: z._default(z.boolean(), false) });
 
 export async function act(
   deps: ApiDeps,

@@ -1,7 +1,7 @@
 // An HTTP request as the API sees it, whether it came through API Gateway (functions/api.ts)
 // or the local server, and the checks every body goes through before any route sees it.
 
-import { z } from 'zod';
+import * as z from '../domain/zod.js';
 import { reservedActorPrefix } from '../domain/actors.js';
 import { friendlyMessage, zodProblems } from '../domain/catalog.js';
 import { firstUnsafeCharacter } from '../domain/control-characters.js';
@@ -96,7 +96,10 @@ export function checkClientActor(actor: string): void {
 }
 
 /** Parses a body with a schema; what does not fit is a 422 listing every problem. */
-export function parseBody<Schema extends z.ZodType>(request: ApiRequest, schema: Schema): z.output<Schema> {
+export function parseBody<Schema extends z.ZodMiniType>(
+  request: ApiRequest,
+  schema: Schema,
+): z.output<Schema> {
   const parsed = schema.safeParse(jsonBody(request), { error: friendlyMessage });
   if (!parsed.success) {
     const problems = zodProblems(parsed.error);
@@ -108,13 +111,17 @@ export function parseBody<Schema extends z.ZodType>(request: ApiRequest, schema:
   return parsed.data;
 }
 
-export const reasonSchema = z
+/** A person's reason: trimmed, 1 to 1000 characters of valid Unicode. */
+export const givenReasonSchema = z
   .string()
-  .trim()
-  .min(1)
-  .max(1000)
-  .regex(
-    /^\P{Surrogate}*$/u,
-    'must be valid Unicode text; it has a lone surrogate (an unpaired \\ud800-\\udfff escape)',
-  )
-  .optional();
+  .check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(1000),
+    z.regex(
+      /^\P{Surrogate}*$/u,
+      'must be valid Unicode text; it has a lone surrogate (an unpaired \\ud800-\\udfff escape)',
+    ),
+  );
+
+export const reasonSchema = z.optional(givenReasonSchema);

@@ -1,7 +1,7 @@
 // /services: the release history, its verification, drift, and rollback. What a service
 // runs (GET /services, GET /services/{name}) is service-view.ts.
 
-import { z } from 'zod';
+import * as z from '../domain/zod.js';
 import type { LedgerRecord } from '../domain/ledger.js';
 import { verifiedRecords, verifyChain } from '../engine/ledger-verified.js';
 import { abort } from '../engine/operator.js';
@@ -36,12 +36,15 @@ export async function drift(deps: ApiDeps, name: string): Promise<ApiResponse> {
 }
 
 const rollbackSchema = z.strictObject({
-  to: z.int().min(1).optional(),
+  to: z.optional(z.int().check(z.gte(1))),
   reason: reasonSchema,
   /** Redeploy this image although the ledger does not verify; why is required (docs/api.md). */
-  breakGlass: z
-    .strictObject({ image: z.string().min(1).max(1024), reason: z.string().trim().min(1).max(1000) })
-    .optional(),
+  breakGlass: z.optional(
+    z.strictObject({
+      image: z.string().check(z.minLength(1), z.maxLength(1024)),
+      reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+    }),
+  ),
 });
 
 export async function rollback(deps: ApiDeps, request: ApiRequest, name: string): Promise<ApiResponse> {

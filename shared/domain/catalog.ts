@@ -3,7 +3,7 @@
 // file in one pass instead of one error at a time.
 
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from './zod.js';
 import { CatalogInvalid, type Problem } from './errors.js';
 import { catalogSchema, serviceSchema, type Catalog, type ServiceEntry } from './catalog-schema.js';
 import { catalogRuleProblems, serviceRuleProblems } from './catalog-rules.js';
@@ -73,7 +73,7 @@ function servicesOf(raw: unknown): Record<string, unknown> {
     : {};
 }
 
-export function zodProblems(error: z.ZodError): Problem[] {
+export function zodProblems(error: z.core.$ZodError): Problem[] {
   return error.issues.flatMap((issue) => expand(issue, []));
 }
 

@@ -3,7 +3,7 @@
 // the state machine follows. This is the state machines' first step, so a bad
 // input fails with a readable cause before anything is changed.
 
-import { z } from 'zod';
+import * as z from './zod.js';
 import type { Catalog, ServiceEntry } from './catalog-schema.js';
 import { getService, friendlyMessage, zodProblems } from './catalog.js';
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
@@ -14,29 +14,32 @@ import { registryHost, registryOf, registryOfHost, registryProblem } from './reg
 export const TRIGGERS = ['push', 'api', 'console', 'rollback'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
+/** A reason a person gives: trimmed, then 1 to 1000 characters. */
+const givenReason = () => z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
+
 export const deploymentRequestSchema = z.strictObject({
-  service: z.string().min(1).max(40),
+  service: z.string().check(z.minLength(1), z.maxLength(40)),
   /** Digest-pinned image: `registry/repo@sha256:…` or `repo:tag@sha256:…`. */
-  image: z.string().min(1).max(1024),
-  strategy: z.string().optional(),
-  preset: z.string().optional(),
-  batchPercent: z.number().optional(),
-  trigger: z.enum(TRIGGERS).default('console'),
+  image: z.string().check(z.minLength(1), z.maxLength(1024)),
+  strategy: z.optional(z.string()),
+  preset: z.optional(z.string()),
+  batchPercent: z.optional(z.number()),
+  trigger: z._default(z.enum(TRIGGERS), 'console'),
   /** Who or what asked: `ecr-push`, `operator:alice`, `console`. */
-  actor: z.string().min(1).max(200).default('console'),
-  reason: z.string().max(1000).optional(),
+  actor: z._default(z.string().check(z.minLength(1), z.maxLength(200)), 'console'),
+  reason: z.optional(z.string().check(z.maxLength(1000))),
   /** For `rollback --to`: the release being redeployed. */
-  rollbackOf: z.int().min(1).optional(),
+  rollbackOf: z.optional(z.int().check(z.gte(1))),
   /** For pushes: when ECR says the image was pushed, so the newest waiting push wins. */
-  pushedAt: z.iso.datetime({ offset: true }).optional(),
+  pushedAt: z.optional(z.iso.datetime({ offset: true })),
   /** Deploy a new image although watched alarms fire; why, recorded in the ledger. */
-  overrideAlarms: z.strictObject({ reason: z.string().trim().min(1).max(1000) }).optional(),
+  overrideAlarms: z.optional(z.strictObject({ reason: givenReason() })),
   /**
    * A rollback to an image the operator names, when the ledger cannot be trusted to say which
    * images were promoted (it does not verify). Why, recorded in the ledger. Only with
    * trigger "rollback".
    */
-  breakGlass: z.strictObject({ reason: z.string().trim().min(1).max(1000) }).optional(),
+  breakGlass: z.optional(z.strictObject({ reason: givenReason() })),
 });
 
 export type DeploymentRequest = z.output<typeof deploymentRequestSchema>;

@@ -3,7 +3,7 @@
 // anything else with their own rules. docs/events.md documents each detail-type,
 // with the JSON Schema of its detail generated from the schemas below.
 
-import { z } from 'zod';
+import * as z from './zod.js';
 import { reasonSchema } from './ledger.js';
 
 const subject = {

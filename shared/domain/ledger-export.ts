@@ -3,7 +3,7 @@
 // them (`cutover releases <service> --export`). `verifyExport` checks it with the public keys
 // the verifier trusts: the chain as `verify` does, then each anchor. docs/ledger.md, "Export".
 
-import { z } from 'zod';
+import * as z from './zod.js';
 import {
   checkAnchor,
   hashRecord,
@@ -23,10 +23,10 @@ export const STORED_ANCHOR = 'the anchor in the anchor bucket';
 
 export const ledgerExportSchema = z.strictObject({
   format: z.literal(EXPORT_FORMAT),
-  service: z.string().min(1),
+  service: z.string().check(z.minLength(1)),
   exportedAt: z.iso.datetime(),
   /** The keys that signed the records and anchors, by ARN, in the order first met. */
-  keyIds: z.array(z.string().min(1)),
+  keyIds: z.array(z.string().check(z.minLength(1))),
   /** The chain as stored, oldest first (not parsed: a malformed record is verify's to report). */
   records: z.array(z.unknown()),
   /** Every stored version of the newest anchor; empty when the service has none yet. */

@@ -2,51 +2,54 @@
 // the one before it, so that an edit, a gap, a reordering or a foreign record anywhere in the chain
 // is detectable. docs/ledger.md documents the encoding for checkers written in other languages.
 
-import { z } from 'zod';
+import * as z from './zod.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { CanonicalEncodingError } from './errors.js';
 
 /** The `prevHash` of a service's first record (seq 1): 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in 64 lowercase hex digits');
-const positiveInt = z.int().min(1);
-const percent = z.int().min(0).max(100);
+const nonEmpty = () => z.string().check(z.minLength(1));
+const upTo = (max: number) => z.string().check(z.maxLength(max));
+const sha256HexSchema = z
+  .string()
+  .check(z.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in 64 lowercase hex digits'));
+const positiveInt = z.int().check(z.gte(1));
+const percent = z.int().check(z.gte(0), z.lte(100));
 const digestPinnedImage = z
   .string()
-  .regex(/^\S+@sha256:[0-9a-f]{64}$/, 'must be pinned by digest: <repository>@sha256:<64 hex digits>');
+  .check(
+    z.regex(/^\S+@sha256:[0-9a-f]{64}$/, 'must be pinned by digest: <repository>@sha256:<64 hex digits>'),
+  );
 
 export const reasonSchema = z.strictObject({
   kind: z.enum(['alarm', 'hook', 'analysis', 'operator', 'approval-timeout', 'health', 'error', 'recovered']),
-  message: z.string().min(1),
-  alarmName: z.string().min(1).optional(),
-  hook: z.string().min(1).optional(),
-  score: z.number().optional(),
-  failedMetrics: z.array(z.string().min(1)).optional(),
-  error: z.string().optional(),
+  message: nonEmpty(),
+  alarmName: z.optional(nonEmpty()),
+  hook: z.optional(nonEmpty()),
+  score: z.optional(z.number()),
+  failedMetrics: z.optional(z.array(nonEmpty())),
+  error: z.optional(z.string()),
 });
 
 const releaseStartedDetail = z.strictObject({
   image: digestPinnedImage,
   strategy: z.enum(['blue-green', 'canary', 'linear', 'all-at-once', 'rolling']),
   trigger: z.enum(['push', 'api', 'console', 'rollback']),
-  taskDefinitionArn: z.string().min(1).optional(),
+  taskDefinitionArn: z.optional(nonEmpty()),
   /** The release being redeployed, for `rollback --to`. */
-  rollbackOf: positiveInt.optional(),
+  rollbackOf: z.optional(positiveInt),
   /** The tag the image was pushed or deployed with, for people to read: the digest is its identity. */
-  tag: z
-    .string()
-    .regex(/^\w[\w.-]{0,127}$/, 'must be an image tag')
-    .optional(),
+  tag: z.optional(z.string().check(z.regex(/^\w[\w.-]{0,127}$/, 'must be an image tag'))),
 });
 
 const trafficShiftedDetail = z.strictObject({
   weights: z
     .strictObject({ stable: percent, candidate: percent })
-    .refine((w) => w.stable + w.candidate === 100, 'stable and candidate must sum to 100'),
+    .check(z.refine((w) => w.stable + w.candidate === 100, 'stable and candidate must sum to 100')),
 });
 
-const promotedDetail = z.strictObject({ image: digestPinnedImage, taskDefinitionArn: z.string().min(1) });
+const promotedDetail = z.strictObject({ image: digestPinnedImage, taskDefinitionArn: nonEmpty() });
 
 /** Production traffic was put back on the stable release. */
 const rolledBackDetail = z.strictObject({ reason: reasonSchema });
@@ -60,35 +63,35 @@ const abortedDetail = z.strictObject({ reason: reasonSchema });
  * Those alarms do not gate this deployment; the others do.
  */
 const alarmsOverriddenDetail = z.strictObject({
-  alarms: z.array(z.string().min(1)).min(1),
+  alarms: z.array(nonEmpty()).check(z.minLength(1)),
   because: z.enum(['rollback', 'override']),
   /** For `rollback`: the release the image was promoted as. */
-  promotedAs: positiveInt.optional(),
+  promotedAs: z.optional(positiveInt),
   /** For `override`: the operator's reason. */
-  reason: z.string().max(1000).optional(),
+  reason: z.optional(upTo(1000)),
 });
 
 /** A person acted on a deployment: approved it, promoted it, aborted it, or asked for a rollback. */
 const operatorActionDetail = z.strictObject({
   action: z.enum(['approve', 'promote', 'promote-full', 'abort', 'rollback']),
-  reason: z.string().max(1000).optional(),
+  reason: z.optional(upTo(1000)),
   /** For `rollback`: the release asked for. */
-  target: positiveInt.optional(),
+  target: z.optional(positiveInt),
   /** The request's id: a step that runs twice finds it recorded and does not record it again. */
-  id: z.string().min(1).max(200).optional(),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** For `rollback`: a break-glass redeploy of an image the operator named, unchecked by the ledger. */
-  breakGlass: z.literal(true).optional(),
+  breakGlass: z.optional(z.literal(true)),
 });
 
 /** Fields every record has, whatever its type. */
 const envelope = {
-  service: z.string().min(1),
+  service: nonEmpty(),
   seq: positiveInt,
   // zod's default accepts only UTC ("Z"), so two writers cannot spell one instant two ways.
   at: z.iso.datetime(),
-  deploymentId: z.string().min(1),
+  deploymentId: nonEmpty(),
   release: positiveInt,
-  actor: z.string().min(1),
+  actor: nonEmpty(),
   prevHash: sha256HexSchema,
   hash: sha256HexSchema,
   /**
@@ -96,15 +99,15 @@ const envelope = {
    * hash: it is made from it. Optional in the schema so that unsigned chains (test vectors,
    * ledgers from before signing) still parse; verify requires it when given the trusted keys.
    */
-  signature: z
-    .strictObject({
-      keyId: z.string().min(1),
-      value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
-    })
-    .optional(),
+  signature: z.optional(
+    z.strictObject({
+      keyId: nonEmpty(),
+      value: z.string().check(z.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')),
+    }),
+  ),
 };
 
-function recordSchema<const Type extends string, Detail extends z.ZodType>(type: Type, detail: Detail) {
+function recordSchema<const Type extends string, Detail extends z.ZodMiniType>(type: Type, detail: Detail) {
   // Strict, so a field this code does not know is reported rather than silently dropped.
   return z.strictObject({ ...envelope, type: z.literal(type), detail });
 }
@@ -149,7 +152,7 @@ export function hashRecord(record: LedgerRecord | DistributiveOmit<LedgerRecord,
 
 /**
  * Builds the record that follows `head` (or the genesis record when `head` is null).
- * @throws ZodError when the draft breaks the schema (e.g. weights not summing to 100).
+ * @throws $ZodError (zod's error) when the draft breaks the schema (e.g. weights not summing to 100).
  * @throws CanonicalEncodingError when a value has no canonical form (e.g. a lone surrogate).
  */
 export function chainNext(head: ChainHead | null, draft: LedgerRecordDraft): LedgerRecord {
@@ -319,7 +322,7 @@ function seqOf(raw: unknown): number | null {
   return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 ? seq : null;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? formatPath(issue.path) : 'the record'}: ${issue.message}`)
     .join('; ');

@@ -8,7 +8,7 @@
 //   - abort is recorded by the rollback it causes, once a step has taken it (`takeAbort`).
 // Each request has an id, so a step that runs again finds it recorded and adds nothing.
 
-import { z } from 'zod';
+import * as z from '../domain/zod.js';
 import type { Deployment, OperatorRequest } from '../domain/deployment.js';
 import type { Clock } from '../ports/clock.js';
 import type { Deployments } from '../ports/deployments.js';
@@ -26,23 +26,21 @@ export interface DeliveredAction extends OperatorRequest {
 }
 
 const delivered = z.object({
-  id: z.string().min(1).max(200),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
   action: z.enum(OPERATOR_ACTIONS),
-  actor: z.string().min(1),
-  reason: z.string().optional(),
+  actor: z.string().check(z.minLength(1)),
+  reason: z.optional(z.string()),
 });
 /** A wait's token output: an operator's request, or (a bake that ended itself) anything else. */
-const resumed = z.object({ operatorAction: delivered.optional() }).loose().nullish();
+const resumed = z.nullish(z.looseObject({ operatorAction: z.optional(delivered) }));
 
 /** Where the state machines keep each wait's token output (the waits' ResultPath). */
-export const resumedProgress = z
-  .object({
-    resumedApproval: resumed,
-    resumedDecision: resumed,
-    resumedBake: resumed,
-    resumedFinalBake: resumed,
-  })
-  .loose();
+export const resumedProgress = z.looseObject({
+  resumedApproval: resumed,
+  resumedDecision: resumed,
+  resumedBake: resumed,
+  resumedFinalBake: resumed,
+});
 export type ResumedProgress = z.output<typeof resumedProgress>;
 
 /** The token output an operator's answer carries, for the state machine to keep. */

@@ -1,36 +1,36 @@
 // The deployment spec as it travels through a state machine: produced by the
 // validate-input step, parsed again at the edge of every later step.
 
-import { z } from 'zod';
+import * as z from '../domain/zod.js';
 import { serviceSchema, STRATEGIES } from '../domain/catalog-schema.js';
 import { TRIGGERS, type DeploymentSpec } from '../domain/deployment-request.js';
 
 const trafficStepSchema = z.object({ weight: z.number(), atSeconds: z.number(), bakeSeconds: z.number() });
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 export const deploymentSpecSchema = z.object({
-  deploymentId: z.string().min(1),
-  service: z.string().min(1),
-  image: z.string().min(1),
-  digest: z.string().min(1),
-  repository: z.string().min(1),
-  tag: z.string().optional(),
+  deploymentId: nonEmpty(),
+  service: nonEmpty(),
+  image: nonEmpty(),
+  digest: nonEmpty(),
+  repository: nonEmpty(),
+  tag: z.optional(z.string()),
   trigger: z.enum(TRIGGERS),
-  actor: z.string().min(1),
-  reason: z.string().optional(),
-  rollbackOf: z.number().optional(),
-  pushedAt: z.string().optional(),
-  overrideAlarms: z.object({ reason: z.string().min(1) }).optional(),
-  breakGlass: z.object({ reason: z.string().min(1) }).optional(),
-  plan: z
-    .object({
-      service: z.string(),
-      strategy: z.enum(STRATEGIES),
-      scheduleSource: z.string(),
-      schedule: z.array(trafficStepSchema).nullable(),
-      steps: z.array(z.object({ kind: z.string() }).loose()),
-      minimumSeconds: z.number(),
-    })
-    .loose(),
+  actor: nonEmpty(),
+  reason: z.optional(z.string()),
+  rollbackOf: z.optional(z.number()),
+  pushedAt: z.optional(z.string()),
+  overrideAlarms: z.optional(z.object({ reason: nonEmpty() })),
+  breakGlass: z.optional(z.object({ reason: nonEmpty() })),
+  plan: z.looseObject({
+    service: z.string(),
+    strategy: z.enum(STRATEGIES),
+    scheduleSource: z.string(),
+    schedule: z.nullable(z.array(trafficStepSchema)),
+    steps: z.array(z.looseObject({ kind: z.string() })),
+    minimumSeconds: z.number(),
+  }),
   settings: serviceSchema,
 });
 
@@ -38,9 +38,12 @@ export const deploymentSpecSchema = z.object({
  * The spec checked at a step's edge. Fields are checked as above; the plan's steps
  * are taken as validate-input built them (they only describe, they do not drive).
  */
-const specAtStep = deploymentSpecSchema.transform((spec) => spec as unknown as DeploymentSpec);
+const specAtStep = z.pipe(
+  deploymentSpecSchema,
+  z.transform((spec) => spec as unknown as DeploymentSpec),
+);
 
 /** A step input: the spec plus the step's own fields. */
-export function stepInput<Shape extends z.ZodRawShape>(shape: Shape) {
+export function stepInput<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.object({ spec: specAtStep, ...shape });
 }

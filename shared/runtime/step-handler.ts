@@ -5,14 +5,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { z } from 'zod';
+import type * as z from '../domain/zod.js';
 import { correlation, createMetrics, logger, publishMetrics } from './observability.js';
 
 export type StepHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
 /** `name` is the function's name (`shift-traffic`): the `step` dimension of all its metrics. */
 export function stepHandler<
-  Schema extends z.ZodType<{ spec: { deploymentId: string; service: string } }>,
+  Schema extends z.ZodMiniType<{ spec: { deploymentId: string; service: string } }>,
   Result,
 >(name: string, schema: Schema, run: (input: z.output<Schema>) => Promise<Result>) {
   const metrics = createMetrics({ step: name });

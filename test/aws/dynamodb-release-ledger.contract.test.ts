@@ -9,7 +9,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ZodError } from 'zod';
 import { DynamoReleaseLedger, LedgerCorrupt } from '../../shared/aws/dynamodb-release-ledger.js';
 import { TransientError } from '../../shared/aws/errors.js';
 import {
@@ -28,6 +27,7 @@ import {
   type Emulator,
 } from '../support/emulators.js';
 import { createLedgerTable, ledgerTableDefinition } from '../../local/aws/dynamodb-tables.js';
+import * as z from '../../shared/domain/zod.js';
 
 const EMULATORS = [
   { name: 'dynalite', available: true, start: startDynalite },
@@ -227,7 +227,7 @@ for (const emulator of EMULATORS) {
       expect(error).toBeInstanceOf(LedgerCorrupt);
       expect((error as LedgerCorrupt).name).toBe('LedgerCorrupt');
       expect((error as LedgerCorrupt).message).toContain(service);
-      expect((error as LedgerCorrupt).cause).toBeInstanceOf(ZodError);
+      expect((error as LedgerCorrupt).cause).toBeInstanceOf(z.core.$ZodError);
       // list returns items as stored, so verify can name the broken record.
       expect(verify(await ledger.list(service))).toMatchObject({ ok: false, index: 1, problem: 'malformed' });
     });

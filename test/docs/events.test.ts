@@ -3,8 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { DETAIL_SCHEMAS, DETAIL_TYPES } from '../../shared/domain/events.js';
+import * as z from '../../shared/domain/zod.js';
 
 const doc = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
 const blocks = (kind: string) =>

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../../shared/domain/canonical-json.js';
 import { CanonicalEncodingError } from '../../shared/domain/errors.js';
+import * as z from '../../shared/domain/zod.js';
 import {
   GENESIS_HASH,
   chainNext,
@@ -197,7 +197,7 @@ describe('chainNext', () => {
     ],
   ])('refuses a draft with %s', (_name, change) => {
     const draft = Object.assign(draftsFor('web')[1]!, change);
-    expect(() => chainNext(null, draft)).toThrow(z.ZodError);
+    expect(() => chainNext(null, draft)).toThrow(z.core.$ZodError);
   });
 
   it('refuses a draft whose text cannot be encoded, naming the path', () => {

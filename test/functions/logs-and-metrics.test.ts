@@ -5,12 +5,12 @@
 // deployment, never another invocation's.
 
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { createHandler as checkDrift } from '../../functions/check-drift.js';
 import { createHandler as recoverOrphans } from '../../functions/recover-orphans.js';
 import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../support/engine.js';
 import { logger } from '../../shared/runtime/observability.js';
 import { stepHandler } from '../../shared/runtime/step-handler.js';
+import * as z from '../../shared/domain/zod.js';
 
 /** Everything written to stdout and stderr while `run` runs, line by line. */
 async function printedBy(run: () => Promise<unknown>): Promise<string[]> {

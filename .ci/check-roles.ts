@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { FUNCTION_NAMES } from '../local/functions.js';
 import type { Statement } from '../local/iam/policy.js';
 import { evaluateTemplate, readFunctionRoles } from '../local/iam/roles.js';
-import { parseCatalog } from '../shared/domain/catalog.js';
+import { parseCatalog } from '../shared/domain/catalog-yaml.js';
 import { catalogResources } from '../shared/domain/catalog-resources.js';
 
 const scope = { partition: 'aws', region: 'us-east-1', account: '123456789012' };

@@ -1,14 +1,15 @@
 // Builds every Lambda function the way `npm run package` does: the functions and the
 // `custom.esbuild` settings are read from serverless.yml and handed to the esbuild API
 // as serverless-esbuild hands them (its plugin-only options removed, `exclude` made
-// external, `outputFileExtension` made `outExtension`). One build per function, with
-// a metafile, so each bundle's AWS SDK client packages can be listed.
+// external, `outputFileExtension` made `outExtension`, the `plugins` file loaded). One
+// build per function, with a metafile, so each bundle's AWS SDK client packages can be listed.
 
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { isMap, isScalar, parseDocument } from 'yaml';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -42,7 +43,10 @@ const pluginOnly = [
   'stripEntryResolveExtensions', 'disposeContext', 'config',
 ];
 
-export function readPackaging(): Packaging {
+/** The catalog the bundles are built with, as `npm run package` does without CUTOVER_CATALOG. */
+export const BENCH_CATALOG = join(root, 'examples/catalog.yml');
+
+export function readPackaging(catalog = BENCH_CATALOG): Packaging {
   // CloudFormation tags (!Ref, !Join) are left unresolved: only plain settings are read.
   const doc = parseDocument(readFileSync(join(root, 'serverless.yml'), 'utf8'), { logLevel: 'silent' });
   const settings = (doc.getIn(['custom', 'esbuild']) as { toJSON(): Record<string, unknown> }).toJSON();
@@ -68,6 +72,13 @@ export function readPackaging(): Packaging {
   const extension = settings.outputFileExtension;
   if (typeof extension === 'string' && extension !== '.js') options.outExtension = { '.js': extension };
   for (const key of pluginOnly) delete options[key];
+  // A path to a module of plugins; serverless-esbuild calls it with the Serverless instance,
+  // of which the plugins read only custom.catalog.
+  if (typeof settings.plugins === 'string') {
+    type Plugins = Plugin[] | ((serverless: { service: { custom: { catalog: string } } }) => Plugin[]);
+    const plugins = createRequire(import.meta.url)(join(root, settings.plugins)) as Plugins;
+    options.plugins = typeof plugins === 'function' ? plugins({ service: { custom: { catalog } } }) : plugins;
+  }
 
   return {
     functions: Object.entries(functions).map(([name, fn]) => ({

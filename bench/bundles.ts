@@ -6,14 +6,11 @@
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildBundles, readPackaging, type Bundle } from './bundle-build.js';
+import { join } from 'node:path';
+import { BENCH_CATALOG, buildBundles, readPackaging, type Bundle } from './bundle-build.js';
 import { checkBudget, readBudget } from './budget.js';
 import type { FigureResult, MeasureOptions } from './figures.js';
 import { measureInitTimes } from './init-time.js';
-
-const catalog = resolve(fileURLToPath(new URL('../examples/catalog.yml', import.meta.url)));
 
 /** What a handler reads at import, as on Lambda, with nothing that reaches the network. */
 function lambdaEnvironment(workDir: string, fromServerless: Record<string, string>): NodeJS.ProcessEnv {
@@ -21,7 +18,7 @@ function lambdaEnvironment(workDir: string, fromServerless: Record<string, strin
     PATH: process.env.PATH,
     ...fromServerless,
     LAMBDA_TASK_ROOT: workDir,
-    CUTOVER_CATALOG: catalog,
+    CUTOVER_CATALOG: BENCH_CATALOG,
     LEDGER_TABLE: 'cutover-bench-ledger',
     LEDGER_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000001',
     LEDGER_ANCHOR_BUCKET: 'cutover-anchors',
@@ -108,7 +105,7 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
         },
       ],
       notes: [
-        `Sizes are the minified .mjs file (kB = 1,000 bytes); the package also holds its source map and the catalog.`,
+        `Sizes are the minified .mjs file (kB = 1,000 bytes); the package also holds its source map.`,
         `Init: median over ${runs} fresh processes of the wall time of \`node\` importing the bundle, minus ` +
           `that of a bare \`node\` (${ms(bareMs)} ms), with serverless.yml's NODE_OPTIONS (${env.NODE_OPTIONS ?? 'none'}). ` +
           `Import: the import() alone, timed inside the process.`,

@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCloud } from '../local/cloud.js';
 import { FUNCTION_NAMES } from '../local/functions.js';
-import { parseCatalog } from '../shared/domain/catalog.js';
+import { parseCatalog } from '../shared/domain/catalog-yaml.js';
 import { clientsFor, type CloudHandle } from '../test/support/local-cloud.js';
 
 export type { CloudHandle } from '../test/support/local-cloud.js';

@@ -1,7 +1,8 @@
 // Reads the catalog file named on the command line (or by CUTOVER_CATALOG).
 
 import { readFileSync } from 'node:fs';
-import { parseCatalog, type Catalog } from '../shared/domain/catalog.js';
+import type { Catalog } from '../shared/domain/catalog.js';
+import { parseCatalog } from '../shared/domain/catalog-yaml.js';
 import { CatalogInvalid } from '../shared/domain/errors.js';
 
 export const DEFAULT_CATALOG = 'catalog.yml';

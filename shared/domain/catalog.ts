@@ -1,8 +1,7 @@
-// Loading catalog.yml: YAML, then the schema, then the rules between fields.
-// Every problem is collected and reported with its path, so a user fixes the
-// file in one pass instead of one error at a time.
+// Validating a catalog: the schema, then the rules between fields. Every problem is
+// collected and reported with its path, so a user fixes the file in one pass instead of
+// one error at a time. Reading the YAML is catalog-yaml.ts's.
 
-import { parseDocument } from 'yaml';
 import type * as z from './zod.js';
 import { CatalogInvalid, type Problem } from './errors.js';
 import { catalogSchema, serviceSchema, type Catalog, type ServiceEntry } from './catalog-schema.js';
@@ -10,9 +9,8 @@ import { catalogRuleProblems, serviceRuleProblems } from './catalog-rules.js';
 
 export type { Catalog, ServiceEntry } from './catalog-schema.js';
 
-/** Parses catalog text. Throws CatalogInvalid listing every problem found. */
-export function parseCatalog(text: string): Catalog {
-  const raw = parseYaml(text);
+/** Validates a catalog's data (parsed YAML, or JSON). Throws CatalogInvalid listing every problem found. */
+export function validateCatalog(raw: unknown): Catalog {
   const top = catalogSchema.safeParse(raw, { error: friendlyMessage });
   if (top.success) {
     const problems = catalogRuleProblems(top.data);
@@ -42,31 +40,8 @@ function validFields(entry: unknown): Partial<ServiceEntry> {
   return valid;
 }
 
-function parseYaml(text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new CatalogInvalid(
-      doc.errors.map((e) => ({ path: yamlPosition(e.linePos?.[0]), message: yamlMessage(e.message) })),
-    );
-  }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new CatalogInvalid([
-      { path: '', message: 'the catalog must be a YAML mapping with `version: 1` and `services:`' },
-    ]);
-  }
-  return value;
-}
-
-function yamlMessage(message: string): string {
-  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-}
-
-function yamlPosition(pos: { line: number; col: number } | undefined): string {
-  return pos ? `line ${pos.line}, column ${pos.col}` : '';
-}
-
 function servicesOf(raw: unknown): Record<string, unknown> {
+  if (raw === null || typeof raw !== 'object') return {};
   const services = (raw as { services?: unknown }).services;
   return services !== null && typeof services === 'object' && !Array.isArray(services)
     ? (services as Record<string, unknown>)

@@ -1,10 +1,10 @@
-// The catalog a process works with. On AWS the catalog file is packaged next to
-// the handler (serverless.yml `package.patterns`); locally it is the file given to
-// `cutover local start`. Either way it is parsed and validated once per process.
+// The catalog a process works with. On AWS it is the catalog the function was packaged
+// with, which its bundle holds as JSON (catalog-data.ts); locally it is the file given to
+// `cutover local start`. Either way it is read and validated once per process.
 
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { parseCatalog, type Catalog } from '../domain/catalog.js';
+import { validateCatalog, type Catalog } from '../domain/catalog.js';
+import { readCatalogData } from './catalog-data.js';
 import { CatalogInvalid } from '../domain/errors.js';
 import { optionalEnv } from './env.js';
 
@@ -19,7 +19,7 @@ export function catalogFilePath(env: NodeJS.ProcessEnv = process.env): string {
 export function loadCatalog(path: string = catalogFilePath()): Catalog {
   if (cached?.path === path) return cached.catalog;
   try {
-    const catalog = parseCatalog(readFileSync(path, 'utf8'));
+    const catalog = validateCatalog(readCatalogData(path));
     cached = { path, catalog };
     return catalog;
   } catch (error) {

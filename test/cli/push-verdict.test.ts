@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { outcomeOf, settledAtOnce, type FoundExecution } from '../../cli/commands/push-verdict.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 
 const catalog = parseCatalog(
   readFileSync(new URL('../fixtures/local/scenarios.yml', import.meta.url), 'utf8'),

@@ -8,7 +8,8 @@ import { follow, renderDeployment, type AnyDeploymentView } from '../../cli/comm
 import { serviceLines } from '../../cli/commands/status/service.js';
 import type { ApiClient } from '../../cli/api-client.js';
 import { deploymentView, type DeploymentReads } from '../../shared/api/views.js';
-import { getService, parseCatalog } from '../../shared/domain/catalog.js';
+import { getService } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
 import { capture } from '../support/cli.js';
 import { SCENARIOS } from '../support/local-cloud.js';

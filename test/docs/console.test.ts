@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { validateDeploymentRequest } from '../../shared/domain/deployment-request.js';
 import { stateMachineFor } from '../../shared/domain/strategy.js';
 

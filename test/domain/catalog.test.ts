@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getService, parseCatalog } from '../../shared/domain/catalog.js';
+import { getService } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { CatalogInvalid } from '../../shared/domain/errors.js';
 import { serviceSchema } from '../../shared/domain/catalog-schema.js';
 import type { Problem } from '../../shared/domain/errors.js';

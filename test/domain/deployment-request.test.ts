@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { validateDeploymentRequest } from '../../shared/domain/deployment-request.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { planDeployment, type PlanStep } from '../../shared/domain/plan.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
 import type { ServiceEntry } from '../../shared/domain/catalog-schema.js';

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { validateDeploymentRequest } from '../../shared/domain/deployment-request.js';
 import { CatalogInvalid, DeploymentRequestInvalid, type Problem } from '../../shared/domain/errors.js';
 import { pushedKind } from '../../shared/domain/media-types.js';

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { preflight, type PreflightDeps } from '../../shared/engine/preflight.js';
 import { ReadRefused, type EcsServiceFacts, type Route } from '../../shared/ports/inventory.js';
 

@@ -17,7 +17,7 @@ import {
   type ServerlessRuleOptions,
 } from '../../local/aws/serverless-rules.js';
 import { catalogResources } from '../../shared/domain/catalog-resources.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { freePort } from '../support/emulators.js';
 
 const REGION = 'us-east-1';

@@ -9,7 +9,7 @@ import { authorizationsFor, UnauthorizableRequest } from '../../local/iam/reques
 import { readFunctionRoles } from '../../local/iam/roles.js';
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import { catalogResources } from '../../shared/domain/catalog-resources.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 
 const scope = { partition: 'aws', region: 'us-east-1', account: '000000000000' };
 const allow = (Action: string | string[], Resource: string | string[], extra: Partial<Statement> = {}) =>

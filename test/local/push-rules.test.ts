@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAX_PATTERN_CHARACTERS, matches } from '../../local/aws/event-pattern.js';
 import { readServerlessRules } from '../../local/aws/serverless-rules.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { catalogResources } from '../../shared/domain/catalog-resources.js';
 
 const serverlessYml = fileURLToPath(new URL('../../serverless.yml', import.meta.url));

@@ -18,7 +18,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LEDGER_TABLE } from '../../local/cloud.js';
 import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { verify, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { freePort } from '../support/emulators.js';
 import { SCENARIOS, until } from '../support/local-cloud.js';

@@ -6,7 +6,7 @@ import { ManualClock } from '../../local/clock.js';
 import { prepareDefinition, type PreparedDefinition } from '../../local/stepfunctions/definition.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../../local/stepfunctions/run.js';
 import { TokenRegistry } from '../../local/stepfunctions/tokens.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import type { Catalog, ServiceEntry } from '../../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../../shared/engine/deps.js';
 import { appendOnce } from '../../shared/engine/ledger-append.js';

@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { LocalCloud } from '../../local/cloud.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 
 const [catalogPath, dataDir] = process.argv.slice(2);
 if (catalogPath === undefined || dataDir === undefined) {

@@ -28,7 +28,7 @@ import {
   DynamoDeployments,
   DynamoServiceStates,
 } from '../../shared/aws/dynamodb-deployments.js';
-import { parseCatalog } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
 import { chainNext, verify, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { signatureCheck } from '../../shared/domain/ledger-signature.js';

@@ -1,0 +1,70 @@
+// The catalog in a Lambda bundle (cli/lambda-bundle-plugins.cjs, through serverless.yml's
+// esbuild settings as bench/bundle-build.ts reads them): built from the YAML as JSON, the same
+// data the CLI reads, and no YAML parser; a catalog the CLI refuses fails the build instead.
+
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readPackaging } from '../../bench/bundle-build.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
+
+const EXAMPLE = new URL('../../examples/catalog.yml', import.meta.url);
+const workDir = mkdtempSync(join(tmpdir(), 'cutover-catalog-plugin-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** Bundles the catalog loader (shared/runtime/catalog.ts) with the given catalog, as packaging does. */
+async function bundleLoader(name: string, catalogFile: string) {
+  const { options } = readPackaging(catalogFile);
+  const outfile = join(workDir, `${name}.mjs`);
+  const result = await build({
+    ...options,
+    entryPoints: [new URL('../../shared/runtime/catalog.ts', import.meta.url).pathname],
+    outfile,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { outfile, inputs: Object.keys(result.metafile.inputs) };
+}
+
+function catalogWith(name: string, change: (text: string) => string): string {
+  const file = join(workDir, `${name}.yml`);
+  writeFileSync(file, change(readFileSync(EXAMPLE, 'utf8')));
+  return file;
+}
+
+describe('the catalog in a Lambda bundle', () => {
+  it('is the data the CLI reads, validated when loaded, with no YAML parser bundled', async () => {
+    const file = join(workDir, 'catalog.yml');
+    copyFileSync(EXAMPLE, file);
+    const { outfile, inputs } = await bundleLoader('valid', file);
+    expect(inputs.filter((input) => /node_modules\/yaml\//.test(input))).toEqual([]);
+
+    const { loadCatalog } = (await import(pathToFileURL(outfile).href)) as {
+      loadCatalog: (path: string) => unknown;
+    };
+    // The file is not read at load: it is in the bundle.
+    rmSync(file);
+    expect(loadCatalog(file)).toEqual(parseCatalog(readFileSync(EXAMPLE, 'utf8')));
+  });
+
+  it('fails the build on a YAML error, at its line and column', async () => {
+    const file = catalogWith('duplicate-key', (text) =>
+      text.replace('services:\n', 'services:\n  web: {}\n'),
+    );
+    await expect(bundleLoader('duplicate-key', file)).rejects.toThrow(
+      /cannot package .*duplicate-key\.yml: the catalog has 1 problem:\nline \d+, column \d+: Map keys must be unique/,
+    );
+  });
+
+  it('fails the build on a catalog the schema refuses, naming the field', async () => {
+    const file = catalogWith('unknown-field', (text) =>
+      text.replace('    ecs:\n', '    ecss: {}\n    ecs:\n'),
+    );
+    await expect(bundleLoader('unknown-field', file)).rejects.toThrow(
+      /cannot package .*unknown-field\.yml: the catalog has 1 problem:\nservices\.web: unknown field "ecss"/,
+    );
+  });
+});

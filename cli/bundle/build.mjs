@@ -8,7 +8,16 @@
 // and a reader sees either the old manifest or the new, never half of one.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,8 +45,11 @@ const REQUIRE_BANNER =
   'const require = __cutoverRequire(import.meta.url);';
 
 /** Builds the bundle into `dir` and returns its entry's file URL. Throws if esbuild is missing or the build fails. */
-export async function buildBundle(dir = bundleDir()) {
+export async function buildBundle(folder = bundleDir()) {
   const esbuild = await import('esbuild');
+  mkdirSync(folder, { recursive: true });
+  // Its real path: the paths from a build to the sources must be those Node sees at run time.
+  const dir = realpathSync(folder);
   // Each file is stamped before it is read: one changed while the build runs no longer matches.
   const stamps = new Map(FIXED_INPUTS.map((path) => [path, stampOf(join(ROOT, path))]));
   // Every build folder is one level below `dir`, so a placeholder stands for the real one.
@@ -62,7 +74,6 @@ export async function buildBundle(dir = bundleDir()) {
     contents: file.contents,
   }));
   const build = buildId(files);
-  mkdirSync(dir, { recursive: true });
   const previous = readManifest(dir)?.build;
   placeBuild(dir, build, files);
   const manifest = { version: MANIFEST_VERSION, build, inputs: inputStamps(result.metafile, stamps) };
@@ -210,4 +221,7 @@ async function buildFromCommandLine() {
   return 0;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await buildFromCommandLine();
+// Run as a script (`node cli/bundle/build.mjs`), not imported: compared as real paths, as
+// import.meta.url is one even when the checkout is reached through a symbolic link.
+const script = process.argv[1] === undefined ? undefined : realpathSync(process.argv[1]);
+if (script === fileURLToPath(import.meta.url)) process.exitCode = await buildFromCommandLine();

@@ -26,13 +26,19 @@ async function bundledMain(args) {
     return (await import(entry)).main;
   } catch (error) {
     if (!isEsbuildMissing(error)) {
-      const reason = String(error?.message ?? error).split('\n')[0];
       process.stderr.write(
-        `cutover: could not build or load the CLI bundle (${reason}); running from the sources\n`,
+        `cutover: could not build or load the CLI bundle (${reasonOf(error)}); running from the sources\n`,
       );
     }
     return undefined;
   }
+}
+
+/** One line: esbuild's first error with where it is, or the error's first line. */
+function reasonOf(error) {
+  const first = error?.errors?.[0];
+  if (first?.location) return `${first.location.file}:${first.location.line}: ${first.text}`;
+  return String(first?.text ?? error?.message ?? error).split('\n')[0];
 }
 
 async function sourceMain() {

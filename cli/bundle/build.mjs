@@ -107,10 +107,15 @@ function placeBuild(dir, build, files) {
   }
 }
 
-/** The inputs of every build besides its modules: packages are stood for by npm's records of them. */
+/**
+ * The inputs of every build besides its modules: the build itself, the settings esbuild reads
+ * (tsconfig.json, package.json), and the packages, stood for by npm's records of them.
+ */
 const FIXED_INPUTS = [
   'cli/bundle/build.mjs',
   'cli/bundle/manifest.mjs',
+  'tsconfig.json',
+  'package.json',
   'package-lock.json',
   'node_modules/.package-lock.json',
 ];

@@ -8,7 +8,7 @@ import { bundleDir, freshEntry } from '../cli/bundle/manifest.mjs';
 import { cutover, medianWallMs, NODE_ALONE } from './cli-start-time.js';
 
 const MAX_RATIO = 3;
-const ROUNDS = 9;
+const ROUNDS = 11;
 
 if (freshEntry() === undefined) {
   console.error(

@@ -67,7 +67,7 @@ export async function buildBundle(folder = bundleDir()) {
     metafile: true,
     logLevel: 'silent',
     banner: { js: REQUIRE_BANNER },
-    plugins: [noLazyPackages(), sourceOnly(), repositoryFiles(outdir, stamps)],
+    plugins: [noLazyPackages(), sourceOnly(), zodInEnglishOnly(), repositoryFiles(outdir, stamps)],
   });
   const files = result.outputFiles.map((file) => ({
     name: relative(outdir, file.path),
@@ -159,6 +159,29 @@ function noLazyPackages() {
         const text = `${where} imports the package ${args.path} lazily: import it from a module in cli/sdk/ and import that lazily`;
         return { errors: [{ text }] };
       });
+    },
+  };
+}
+
+/**
+ * zod's namespace carries every one of its ~50 locales (about 370 kB, a third of what `cutover
+ * plan` loads), though it only ever uses English, set by default. In the bundle, its list of
+ * locales holds English alone; `z.locales.en` still works, and nothing here uses another.
+ */
+function zodInEnglishOnly() {
+  return {
+    name: 'zod-in-english-only',
+    setup(build) {
+      build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => {
+        if (!args.importer.split(sep).join('/').includes('/node_modules/zod/')) return undefined;
+        const english = join(args.resolveDir, dirname(args.path), 'en.js');
+        return { path: english, namespace: 'zod-english', pluginData: english };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
+        contents: `export { default as en } from ${JSON.stringify(args.pluginData)};`,
+        resolveDir: dirname(args.pluginData),
+        loader: 'js',
+      }));
     },
   };
 }

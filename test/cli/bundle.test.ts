@@ -65,6 +65,17 @@ describe('the CLI bundle', () => {
     const text = files.map((name) => readFileSync(join(folderOfBuild, name), 'utf8')).join('\n');
     expect(text).not.toContain('// local/cloud.ts');
     expect(text).toContain('cli/local-runner.ts is not in the CLI bundle');
+    // zod in English only: its other locales are left out.
+    expect(text).toContain('zod/v4/locales/en.js');
+    expect(text).not.toMatch(/zod\/v4\/locales\/(?!en\.js)/);
+  });
+
+  it("still says zod's own problems in English", async () => {
+    const broken = cutover(['plan', 'web', '--catalog', 'test/fixtures/catalog/broken.yml']);
+    await expect(broken).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('services.web.bakeSeconds: Too small: expected number to be >=0'),
+    });
   });
 
   it('is used as it is while every source is unchanged', async () => {

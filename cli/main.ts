@@ -22,7 +22,7 @@ Every command takes --json for machine-readable output and --help for details.
 cutover --version (or -V) prints the version.
 Exit codes: 0 ok, 1 failed or rolled back, 2 bad usage or input.`;
 
-/** The version in package.json: the CLI runs in place, next to it. */
+/** The version in package.json, found from this file (in the bundle too: its import.meta.url is this file's). */
 export function cliVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
   return (JSON.parse(text) as { version: string }).version;

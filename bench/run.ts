@@ -30,6 +30,7 @@ const figures: Record<string, { module: string; minutes: number }> = {
   api: { module: './api-latency.ts', minutes: 30 },
   dynamodb: { module: './dynamodb-writes.ts', minutes: 5 },
   'state-size': { module: './state-size.ts', minutes: 10 },
+  'cli-start': { module: './cli-start.ts', minutes: 10 },
 };
 
 const resultsFile = new URL('./results/latest.json', import.meta.url);

@@ -7,8 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4, type SignatureV4Init } from '@smithy/signature-v4';
+import type { SignatureV4Init } from '@smithy/signature-v4';
 import type { Command } from './command.js';
 import { send as sendRequest } from './http-request.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError } from './errors.js';
@@ -91,6 +90,7 @@ export class ApiClient {
       headers.authorization = `Bearer ${auth.token}`;
       return { url: url.href, method, headers, ...(text === undefined ? {} : { body: text }) };
     }
+    const { SignatureV4, Sha256 } = await import('./sdk/signing.js');
     const signer = new SignatureV4({
       service: 'execute-api',
       region: auth.region,
@@ -311,7 +311,7 @@ function regionOf(url: URL, env: NodeJS.ProcessEnv): string {
 function awsCredentialChain(): () => Promise<CredentialIdentity> {
   let provider: (() => Promise<CredentialIdentity>) | undefined;
   return async () => {
-    provider ??= (await import('@aws-sdk/credential-provider-node')).defaultProvider();
+    provider ??= (await import('./sdk/credentials.js')).defaultProvider();
     return provider();
   };
 }

@@ -9,39 +9,7 @@ import { processOutput, type Output } from './output.js';
 import { jsonText, printableOutput } from './printable.js';
 import { errorReport } from './error-report.js';
 import type { Command } from './command.js';
-import { abortCommand } from './commands/abort.js';
-import { approveCommand } from './commands/approve.js';
-import { catalogCommand } from './commands/catalog.js';
-import { deployCommand } from './commands/deploy.js';
-import { driftCommand } from './commands/drift.js';
-import { judgeCommand } from './commands/judge.js';
-import { ledgerKeyCommand } from './commands/ledger-key.js';
-import { localCommand } from './commands/local.js';
-import { planCommand } from './commands/plan.js';
-import { preflightCommand } from './commands/preflight.js';
-import { promoteCommand } from './commands/promote.js';
-import { releasesCommand } from './commands/releases.js';
-import { rollbackCommand } from './commands/rollback.js';
-import { statusCommand } from './commands/status.js';
-import { verifyCommand } from './commands/verify.js';
-
-export const COMMANDS: readonly Command[] = [
-  planCommand,
-  deployCommand,
-  statusCommand,
-  approveCommand,
-  promoteCommand,
-  abortCommand,
-  rollbackCommand,
-  releasesCommand,
-  verifyCommand,
-  ledgerKeyCommand,
-  driftCommand,
-  preflightCommand,
-  judgeCommand,
-  catalogCommand,
-  localCommand,
-];
+import { COMMANDS } from './command-list.js';
 
 const HELP = `cutover: immutable, event-driven deployments for Amazon ECS
 
@@ -54,7 +22,7 @@ Every command takes --json for machine-readable output and --help for details.
 cutover --version (or -V) prints the version.
 Exit codes: 0 ok, 1 failed or rolled back, 2 bad usage or input.`;
 
-/** The version in package.json: the CLI runs in place, next to it. */
+/** The version in package.json, found from this file (in the bundle too: its import.meta.url is this file's). */
 export function cliVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
@@ -80,9 +48,11 @@ export async function main(argv: readonly string[], output?: Output): Promise<nu
     io.out(io.json ? jsonText({ version: cliVersion() }, 2) : `cutover ${cliVersion()}`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const entry = COMMANDS.find((c) => c.name === name);
+  let command: Command | undefined;
   try {
-    if (command === undefined) throw unknownCommand(name);
+    if (entry === undefined) throw unknownCommand(name);
+    command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.out(command.help);
       return 0;

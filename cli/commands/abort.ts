@@ -25,7 +25,6 @@ Examples:
 
 export const abortCommand = deploymentAction({
   name: 'abort',
-  summary: 'roll a deployment back now',
   help,
   accepted: (id) => `Aborting ${id}: production traffic returns to the stable release.`,
 });

@@ -24,7 +24,6 @@ Examples:
 
 export const approveCommand = deploymentAction({
   name: 'approve',
-  summary: 'approve a deployment waiting for approval',
   help,
   accepted: (id) => `Approved ${id}: production traffic starts moving to the new release.`,
 });

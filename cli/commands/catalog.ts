@@ -22,7 +22,6 @@ Examples:
 
 export const catalogCommand: Command = {
   name: 'catalog',
-  summary: 'validate a catalog file: catalog check [FILE]',
   help,
   run(args, output) {
     const { values, positionals } = parseArgs({

@@ -52,7 +52,6 @@ interface Started {
 
 export const deployCommand: Command = {
   name: 'deploy',
-  summary: 'start a deployment of an image pinned by digest (--wait follows it)',
   help,
   run: reportingApiFailures(async (args, output) => {
     const { values, positionals } = parseArgs({

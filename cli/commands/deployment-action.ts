@@ -9,15 +9,13 @@ import { clientFrom, CONNECTION_OPTIONS, reportingApiFailures, segment } from '.
 
 export function deploymentAction(options: {
   name: 'approve' | 'abort';
-  summary: string;
   help: string;
   /** What the operator is told once the API has accepted it. */
   accepted: (id: string) => string;
 }): Command {
-  const { name, summary, help, accepted } = options;
+  const { name, help, accepted } = options;
   return {
     name,
-    summary,
     help,
     run: reportingApiFailures(async (args, output) => {
       const { values, positionals } = parseArgs({

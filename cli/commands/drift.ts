@@ -40,7 +40,6 @@ Examples:
 
 export const driftCommand: Command = {
   name: 'drift',
-  summary: 'compare what runs with the live release in the ledger',
   help,
   run: reportingApiFailures(async (args, output) => {
     const { values, positionals } = parseArgs({

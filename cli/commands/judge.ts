@@ -46,7 +46,6 @@ const OUTLIERS = ['keep', 'remove'] as const;
 
 export const judgeCommand: Command = {
   name: 'judge',
-  summary: 'judge a canary metric against its baseline, to tune analysis settings',
   help,
   run(args, output) {
     const { values } = parseArgs({

@@ -44,7 +44,6 @@ Examples:
 
 export const ledgerKeyCommand: Command = {
   name: 'ledger-key',
-  summary: "print the ledger key's public key (PEM), read from KMS",
   help,
   async run(args, output) {
     const { values, positionals } = parseArgs({
@@ -80,7 +79,7 @@ interface LedgerPublicKey {
 
 async function readPublicKey(target: AccountTarget, keyId: string): Promise<LedgerPublicKey> {
   const [{ GetPublicKeyCommand, KMSClient }, { sdkConfig }, { publicKeyFrom }] = await Promise.all([
-    import('@aws-sdk/client-kms'),
+    import('../sdk/kms.js'),
     import('../aws-clients.js'),
     import('../../shared/domain/ledger-signature.js'),
   ]);

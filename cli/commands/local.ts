@@ -35,7 +35,6 @@ function usage(section: string): string {
 
 export const localCommand: Command = {
   name: 'local',
-  summary: 'run the local cloud (local start), push an image to it (local push), tell its time (local time)',
   help,
   async run(args, output) {
     const [action, ...rest] = args;

@@ -59,7 +59,6 @@ type Target = AccountTarget;
 
 export const preflightCommand: Command = {
   name: 'preflight',
-  summary: 'check, reading only, that AWS (or the local cloud) has what the catalog needs',
   help,
   async run(args, output) {
     const { values, positionals } = parseArgs({

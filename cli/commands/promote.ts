@@ -35,7 +35,6 @@ Examples:
 
 export const promoteCommand: Command = {
   name: 'promote',
-  summary: 'end the current bake now, or --full: go straight to 100% and promote',
   help,
   run: reportingApiFailures(async (args, output) => {
     const { values, positionals } = parseArgs({

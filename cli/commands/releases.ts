@@ -48,7 +48,6 @@ Examples:
 
 export const releasesCommand: Command = {
   name: 'releases',
-  summary: "list a service's releases from its ledger",
   help,
   run: reportingApiFailures(async (args, output) => {
     const { values, positionals } = parseArgs({

@@ -52,7 +52,6 @@ interface Answer {
 
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: 'abort the deployment in progress, or redeploy an earlier release (--to)',
   help,
   run: reportingApiFailures(async (args, output) => {
     const { values, positionals } = parseArgs({

@@ -79,7 +79,6 @@ Examples:
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: "show a deployment's progress, or a service's live release (--watch follows it)",
   help,
   run: reportingApiFailures(async (args, output) => {
     const { values, positionals } = parseArgs({

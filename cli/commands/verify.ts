@@ -49,7 +49,6 @@ type Verification = { service: string } & VerifyResult;
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: "verify a service's ledger hash chain",
   help,
   run: reportingApiFailures(async (args, output) => {
     const { values, positionals } = parseArgs({

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../cli/command-list.js';
 import { main } from '../../cli/main.js';
 import { editDistance, nearest } from '../../cli/nearest.js';
 import type { Output } from '../../cli/output.js';
@@ -124,6 +125,24 @@ describe('an unknown preset lists the valid ones', () => {
   it('in deploy, before any call to the API', async () => {
     const run = await cutover(['deploy', 'web', '--image', IMAGE, '--preset', 'Fast']);
     expect(run).toEqual({ code: 2, stdout: '', stderr: expected });
+  });
+});
+
+describe('the list of commands', () => {
+  // Each command's module is loaded only when it runs: the list's name must be the module's.
+  it.each(COMMANDS.map((entry) => [entry.name, entry] as const))(
+    '%s loads the command of that name',
+    async (name, entry) => {
+      const command = await entry.load();
+      expect(command.name).toBe(name);
+      expect(command.help).toMatch(/^Usage: cutover /);
+    },
+  );
+
+  it('lists each command once, each with a summary', () => {
+    const names = COMMANDS.map((entry) => entry.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const entry of COMMANDS) expect(entry.summary.length).toBeGreaterThan(10);
   });
 });
 

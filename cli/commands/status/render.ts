@@ -3,7 +3,7 @@
 
 import { formatDuration } from '../../output.js';
 import { printable } from '../../printable.js';
-import { describeStep } from '../plan.js';
+import { describeStep } from '../plan-steps.js';
 import type { StepState } from '../../../shared/api/views.js';
 import type { AnyDeploymentView, DeploymentView } from './views.js';
 import { alarmsText, queuedLine, secondsBetween, shortImage, taskSetLine } from './words.js';

@@ -2,16 +2,18 @@
 // then gating on its health. A release never changes a running task set.
 
 import type { DeploymentSpec } from '../domain/deployment-request.js';
+import {
+  HEALTH_LIMIT_SECONDS,
+  HEALTH_LOOKS,
+  healthWaitBefore,
+  healthWaitedBy,
+} from '../domain/health-wait.js';
 import type { EcsService } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
 import { adoptableTaskSet } from './adopt-task-set.js';
 import { TaskSetUnhealthy } from './errors.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
-
-/** How often the state machines look at a starting task set, and for how long. */
-export const HEALTH_CHECK_INTERVAL_SECONDS = 10;
-export const HEALTH_CHECK_ATTEMPTS = 60;
 
 type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'taskDefinitions' | 'taskSets'>;
 
@@ -52,7 +54,7 @@ export async function createTaskSet(
   const adopted = await adoptableTaskSet(deps, spec, deployment);
   if (adopted !== null) {
     // The old release's task set still runs this image: it becomes the candidate as it is.
-    await advance(deps, deployment, 'wait-healthy', HEALTH_CHECK_INTERVAL_SECONDS * HEALTH_CHECK_ATTEMPTS, {
+    await advance(deps, deployment, 'wait-healthy', HEALTH_LIMIT_SECONDS, {
       candidate: {
         ...deployment.candidate,
         taskSetId: adopted.id,
@@ -76,7 +78,7 @@ export async function createTaskSet(
     scalePercent: spec.plan.strategy === 'rolling' ? 0 : 100,
     externalId: spec.deploymentId,
   });
-  await advance(deps, deployment, 'wait-healthy', HEALTH_CHECK_INTERVAL_SECONDS * HEALTH_CHECK_ATTEMPTS, {
+  await advance(deps, deployment, 'wait-healthy', HEALTH_LIMIT_SECONDS, {
     candidate: { ...deployment.candidate, taskSetId: taskSet.id },
   });
   return { taskSetId: taskSet.id };
@@ -86,17 +88,30 @@ export interface HealthProgress {
   attempt: number;
   steady: boolean;
   batch: number;
+  /**
+   * The state machine's wait before the next look (its Wait's SecondsPath): backed off while
+   * the task set starts, the first wait again once it is steady (rolling's next batch).
+   */
+  waitSeconds: number;
 }
+
+/** The loop's state before the first look (`$.progress.health`). */
+export const FIRST_HEALTH: HealthProgress = {
+  attempt: 0,
+  steady: false,
+  batch: -1,
+  waitSeconds: healthWaitBefore(1),
+};
 
 /**
  * One look at the new task set. Returns `steady` once running equals desired and
  * ECS reports steady state; throws TaskSetUnhealthy when more tasks failed than the
- * circuit breaker allows, or when the attempts run out.
+ * circuit breaker allows, or when the waits (domain/health-wait.ts) run out.
  */
 export async function checkTaskSet(
   deps: Deps,
   spec: DeploymentSpec,
-  previous: HealthProgress,
+  previous: Pick<HealthProgress, 'attempt' | 'batch'>,
   batch = -1,
 ): Promise<HealthProgress> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
@@ -118,17 +133,17 @@ export async function checkTaskSet(
     );
   }
   const steady = health.steady && health.running === health.desired && health.desired > 0;
-  if (!steady && attempt >= HEALTH_CHECK_ATTEMPTS) {
-    const waited = HEALTH_CHECK_ATTEMPTS * HEALTH_CHECK_INTERVAL_SECONDS;
+  if (!steady && attempt >= HEALTH_LOOKS) {
+    const waited = healthWaitedBy(attempt);
     await noteReason(deps, deployment, {
       kind: 'health',
       message: `the new task set was not healthy after ${waited} s: ${counts}${why}`,
     });
     throw new TaskSetUnhealthy(`not healthy after ${waited} s (${counts})${why}`);
   }
-  const remaining = (HEALTH_CHECK_ATTEMPTS - attempt) * HEALTH_CHECK_INTERVAL_SECONDS;
+  const remaining = HEALTH_LIMIT_SECONDS - healthWaitedBy(attempt);
   await advance(deps, deployment, steady ? 'healthy' : 'wait-healthy', remaining);
-  return { attempt, steady, batch };
+  return { attempt, steady, batch, waitSeconds: healthWaitBefore(steady ? 1 : attempt + 1) };
 }
 
 export interface BatchCursor {
@@ -153,7 +168,7 @@ export async function scaleBatch(
   // Grow first, then shrink: capacity never dips below the service's desired count.
   await deps.taskSets.scale(service, candidate, percent);
   await deps.taskSets.scale(service, deployment.stable.taskSetId, 100 - percent);
-  await advance(deps, deployment, `batch ${index + 1} of ${batches.length}`, HEALTH_CHECK_ATTEMPTS * 10, {
+  await advance(deps, deployment, `batch ${index + 1} of ${batches.length}`, HEALTH_LIMIT_SECONDS, {
     weights: { stable: 100 - percent, candidate: percent },
   });
   await appendOnce(deps, {

@@ -47,7 +47,7 @@ export async function analyze(
   if (!spec.settings.analysis.enabled) return { verdict: 'skipped', final, reason: 'analysis is off' };
   let deployment = await loadDeployment(deps, spec.deploymentId);
   deployment = await endBake(deps, deployment);
-  if (deployment.judgedStep === stepIndex) return judgedBefore(deps, deployment, stepIndex, decided, final);
+  if (deployment.judgedStep === stepIndex) return judgedBefore(deps, spec, deployment, decided, final);
   const judged = { judgedStep: stepIndex };
   const skippedBy = deployment.promoteFull ? 'promote --full' : deployment.analysisSkippedBy;
   if (skippedBy !== undefined) {
@@ -96,21 +96,31 @@ export async function analyze(
     analyses: [...(deployment.analyses ?? []), record],
     ...judged,
   });
+  await publishJudgement(deps, spec, deployment, record);
+  return act(deps, deployment, record);
+}
+
+/** Analysis Completed, on Cutover's bus (at least once: a step that runs again publishes it again). */
+async function publishJudgement(
+  deps: Deps,
+  spec: DeploymentSpec,
+  deployment: Awaited<ReturnType<typeof loadDeployment>>,
+  record: AnalysisRecord,
+): Promise<void> {
   await deps.events.publish({
     detailType: 'Analysis Completed',
     detail: {
       deploymentId: spec.deploymentId,
       service: spec.service,
       release: deployment.release,
-      final,
+      final: record.final,
       classification: record.classification,
       score: record.score,
-      verdict,
-      reason,
+      verdict: record.verdict,
+      reason: record.reason,
       failedMetrics: record.failedMetrics,
     },
   });
-  return act(deps, deployment, record);
 }
 
 function analysisRecord(
@@ -135,14 +145,18 @@ function analysisRecord(
 /** The verdict on a bake judged before (none when its judgement was skipped), acted on again. */
 async function judgedBefore(
   deps: Deps,
+  spec: DeploymentSpec,
   deployment: Awaited<ReturnType<typeof loadDeployment>>,
-  stepIndex: number,
   decided: boolean,
   final: boolean,
 ): Promise<AnalysisOutcome> {
+  const stepIndex = deployment.judgedStep;
   const record = deployment.analysis?.step === stepIndex ? deployment.analysis : undefined;
   if (record === undefined) return { verdict: 'skipped', final, reason: 'skipped before' };
+  // A person was asked only after the event, and approved: go on.
   if (record.verdict === 'pause' && decided) return { verdict: 'continue', final, score: record.score };
+  // A retry: the run it repeats may have stopped before publishing the judgement.
+  await publishJudgement(deps, spec, deployment, record);
   return act(deps, deployment, record);
 }
 

@@ -92,7 +92,11 @@ describe('judging a step inside the next ShiftTraffic', () => {
     const steps = world.deployments.items.get(execution.name)!.analyses!.map((a) => a.step);
     expect(steps.at(-1)).toBe(8);
     expect(new Set(steps).size).toBe(steps.length);
-    const judgements = world.events.published.filter((e) => e.detailType === 'Analysis Completed');
-    expect(judgements).toHaveLength(steps.length);
+    // Metrics read once per judgement: a baseline and a canary read each.
+    expect(world.metrics.reads).toHaveLength(steps.length * 2);
+    // Its event is published at least once: the retry publishes the judgement it found again.
+    const published = world.events.published.filter((e) => e.detailType === 'Analysis Completed');
+    expect(published).toHaveLength(steps.length + 1);
+    expect(published.at(-1)).toEqual(published.at(-2));
   });
 });

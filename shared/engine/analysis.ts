@@ -1,7 +1,9 @@
 // Canary analysis at the end of a bake: the judge compares the new task set's metrics
 // with the old one's (docs/analysis.md). A pass lets the deployment go on; a fail rolls
 // it back with the score and the failing metrics as the reason; a marginal final result
-// pauses it for a person. Every judgement is kept on the deployment and published.
+// pauses it for a person. Every judgement is kept on the deployment and published. A canary
+// or linear bake is judged by the ShiftTraffic after it (traffic.ts), blue-green's final bake
+// by its Analyze step.
 
 import {
   ANALYSIS_PERIOD_SECONDS,

@@ -2,12 +2,7 @@
 // then gating on its health. A release never changes a running task set.
 
 import type { DeploymentSpec } from '../domain/deployment-request.js';
-import {
-  HEALTH_LIMIT_SECONDS,
-  HEALTH_LOOKS,
-  healthWaitBefore,
-  healthWaitedBy,
-} from '../domain/health-wait.js';
+import { HEALTH_LIMIT_SECONDS, healthBackoff, nextHealthWait } from '../domain/health-wait.js';
 import type { EcsService } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
 import { adoptableTaskSet } from './adopt-task-set.js';
@@ -88,6 +83,8 @@ export interface HealthProgress {
   attempt: number;
   steady: boolean;
   batch: number;
+  /** When the waits for this task set (rolling: this batch) began, in ms on the clock. */
+  waitingSince?: number;
   /**
    * The state machine's wait before the next look (its Wait's SecondsPath): backed off while
    * the task set starts, the first wait again once it is steady (rolling's next batch).
@@ -100,24 +97,33 @@ export const FIRST_HEALTH: HealthProgress = {
   attempt: 0,
   steady: false,
   batch: -1,
-  waitSeconds: healthWaitBefore(1),
+  waitSeconds: healthBackoff(1),
 };
 
 /**
  * One look at the new task set. Returns `steady` once running equals desired and
  * ECS reports steady state; throws TaskSetUnhealthy when more tasks failed than the
- * circuit breaker allows, or when the waits (domain/health-wait.ts) run out.
+ * circuit breaker allows, or when it is not steady 600 s after the waits began
+ * (domain/health-wait.ts).
  */
 export async function checkTaskSet(
   deps: Deps,
   spec: DeploymentSpec,
-  previous: Pick<HealthProgress, 'attempt' | 'batch'>,
+  previous: Pick<HealthProgress, 'attempt' | 'batch' | 'waitingSince'>,
   batch = -1,
 ): Promise<HealthProgress> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const taskSetId = deployment.candidate.taskSetId;
   if (taskSetId === undefined) throw new Error('check-task-set ran before create-task-set');
   const attempt = previous.batch === batch ? previous.attempt + 1 : 1;
+  const now = deps.clock.now();
+  // The first look comes one first wait after the waits began. (An execution started before
+  // the start was kept counts from its next look: the bound comes later, never sooner.)
+  const since =
+    attempt === 1 || previous.waitingSince === undefined
+      ? now - healthBackoff(1) * 1000
+      : previous.waitingSince;
+  const waited = Math.floor((now - since) / 1000);
   const health = await deps.taskSets.health(ecsServiceOf(spec), taskSetId);
   const maxFailed = spec.settings.rolling?.maxFailedTasks ?? 1;
   const counts = `running ${health.running} of ${health.desired}, ${health.failed} failed`;
@@ -133,17 +139,17 @@ export async function checkTaskSet(
     );
   }
   const steady = health.steady && health.running === health.desired && health.desired > 0;
-  if (!steady && attempt >= HEALTH_LOOKS) {
-    const waited = healthWaitedBy(attempt);
+  if (!steady && waited >= HEALTH_LIMIT_SECONDS) {
     await noteReason(deps, deployment, {
       kind: 'health',
       message: `the new task set was not healthy after ${waited} s: ${counts}${why}`,
     });
     throw new TaskSetUnhealthy(`not healthy after ${waited} s (${counts})${why}`);
   }
-  const remaining = HEALTH_LIMIT_SECONDS - healthWaitedBy(attempt);
+  const remaining = Math.max(0, HEALTH_LIMIT_SECONDS - waited);
   await advance(deps, deployment, steady ? 'healthy' : 'wait-healthy', remaining);
-  return { attempt, steady, batch, waitSeconds: healthWaitBefore(steady ? 1 : attempt + 1) };
+  const waitSeconds = steady ? healthBackoff(1) : nextHealthWait(attempt + 1, waited);
+  return { attempt, steady, batch, waitingSince: since, waitSeconds };
 }
 
 export interface BatchCursor {

@@ -184,6 +184,23 @@ describe('canary state machine', () => {
     await expectAtRest(world, 'web', V1);
   });
 
+  it('the bound is on the clock, not a count of looks: looks every 10 s still get 600 s', async () => {
+    const { world } = setUp();
+    world.ecs.profiles.set(V2, 'unhealthy');
+    // As an execution started before the backoff runs: its Wait is a fixed 10 s.
+    const execution = start(world, 'canary', { service: 'web', image: V2 }, undefined, {
+      wrap: (fn, handler) =>
+        fn === 'check-task-set'
+          ? async (event, context) => ({ ...((await handler(event, context)) as object), waitSeconds: 10 })
+          : handler,
+    });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('Aborted');
+    expect(waitedSeconds(execution, 'WaitForTasks')).toEqual(Array(60).fill(10));
+    expect(execution.cause).toContain('not healthy after 600 s');
+  });
+
   it('a task set that takes a minute to start: looked at after 10, 20 and 40 s, three rounds', async () => {
     const world = createWorld();
     world.ecs.checksUntilSteady = 3;

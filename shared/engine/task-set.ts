@@ -117,8 +117,8 @@ export async function checkTaskSet(
   if (taskSetId === undefined) throw new Error('check-task-set ran before create-task-set');
   const attempt = previous.batch === batch ? previous.attempt + 1 : 1;
   const now = deps.clock.now();
-  // The first look comes one first wait after the waits began. (An execution started before
-  // the start was kept counts from its next look: the bound comes later, never sooner.)
+  // The first look comes one first wait after the waits began. (An execution from before the
+  // start was kept begins counting at its next look: the bound comes later, never sooner.)
   const since =
     attempt === 1 || previous.waitingSince === undefined
       ? now - healthBackoff(1) * 1000

@@ -1,5 +1,6 @@
-// Canary analysis at the end of a bake: judges the new task set's metrics against the
-// old one's; fails with AnalysisFailed (roll back) or AnalysisMarginal (ask a person).
+// Canary analysis at the end of blue-green's final bake: judges the new task set's metrics
+// against the old one's; fails with AnalysisFailed (roll back) or AnalysisMarginal (ask a
+// person). Canary and linear bakes are judged by shift-traffic, before the next shift.
 
 import * as z from '../shared/domain/zod.js';
 import { cloudWatchClient } from '../shared/aws/clients.js';
@@ -12,7 +13,7 @@ import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
-/** The schedule step whose bake just ended (blue-green, which has no schedule, sends none). */
+/** The schedule step whose bake just ended (blue-green, which has no schedule, sends none: 0). */
 const cursor = z._default(z.object({ index: z.int() }), { index: 0 });
 
 export function createHandler(deps: Parameters<typeof analyze>[0]) {

@@ -9,7 +9,12 @@ import { processClock } from '../shared/runtime/clock.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 const input = stepInput({
-  health: z.object({ attempt: z.int().check(z.gte(0)), steady: z.boolean(), batch: z.int() }),
+  health: z.object({
+    attempt: z.int().check(z.gte(0)),
+    steady: z.boolean(),
+    batch: z.int(),
+    waitingSince: z.optional(z.number()),
+  }),
   batch: z._default(z.int(), -1),
 });
 

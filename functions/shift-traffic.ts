@@ -1,8 +1,10 @@
-// Moves production traffic to the schedule's next weight, reads it back, records it.
+// Judges the bake that just ended, then moves production traffic to the schedule's next
+// weight, reads it back, records it.
 
 import * as z from '../shared/domain/zod.js';
 import { cloudWatchClient, elbClient } from '../shared/aws/clients.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
+import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
@@ -22,15 +24,20 @@ export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
     stepInput({ cursor, progress: z.optional(resumedProgress) }),
     async ({ spec, cursor, progress }) => {
       await recordRequestsFor(deps, spec.deploymentId, progress);
-      return shiftTraffic(deps, spec, cursor);
+      // The wait for a decision on a marginal analysis ended in approve (abort fails it).
+      const decided = (progress?.resumedDecision ?? null) !== null;
+      return shiftTraffic(deps, spec, cursor, { decided });
     },
   );
 }
 
+const cloudWatch = cloudWatchClient();
+
 export const handler = createHandler({
   clock: processClock,
   signer: ledgerSigner(),
-  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+  alarms: new CloudWatchAlarmWatch(cloudWatch),
+  metrics: new CloudWatchMetricSource(cloudWatch),
   ...tables(),
   bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),

@@ -39,6 +39,8 @@ export interface Candidate {
 
 export interface AnalysisRecord {
   at: number;
+  /** The schedule step whose bake was judged (blue-green, which has no schedule: 0). */
+  step?: number | undefined;
   final: boolean;
   classification: 'Pass' | 'Marginal' | 'Fail';
   score: number;
@@ -76,6 +78,11 @@ export interface Deployment {
   analyses?: AnalysisRecord[] | undefined;
   /** An operator ended the current bake with `promote`: its analysis is skipped. */
   analysisSkippedBy?: string | undefined;
+  /**
+   * The schedule step whose bake the analysis last dealt with (judged, or skipped): a step that
+   * runs again (a retry, or the go-ahead after a marginal result) does not judge that bake twice.
+   */
+  judgedStep?: number | undefined;
   /** Test-listener traffic goes to the candidate. */
   testTraffic?: boolean | undefined;
   bake?: { token: string; startedAt: number; endsAt: number; alarms: string[] } | undefined;

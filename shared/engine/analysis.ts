@@ -1,7 +1,9 @@
 // Canary analysis at the end of a bake: the judge compares the new task set's metrics
 // with the old one's (docs/analysis.md). A pass lets the deployment go on; a fail rolls
 // it back with the score and the failing metrics as the reason; a marginal final result
-// pauses it for a person. Every judgement is kept on the deployment and published.
+// pauses it for a person. Every judgement is kept on the deployment and published. A canary
+// or linear bake is judged by the ShiftTraffic after it (traffic.ts), blue-green's final bake
+// by its Analyze step.
 
 import {
   ANALYSIS_PERIOD_SECONDS,
@@ -30,17 +32,28 @@ export type AnalysisOutcome =
   | { verdict: 'continue'; final: boolean; score: number }
   | { verdict: 'skipped'; final: boolean; reason: string };
 
-/** Judges the bake that just ended; `stepIndex` is the schedule step it followed. */
-export async function analyze(deps: Deps, spec: DeploymentSpec, stepIndex: number): Promise<AnalysisOutcome> {
+/**
+ * Judges the bake that just ended; `stepIndex` is the schedule step it followed. A bake this
+ * deployment judged (or skipped) before is not judged again: its verdict stands, except that a
+ * marginal one goes on once a person said so (`decided`: the wait for a decision ended in approve).
+ */
+export async function analyze(
+  deps: Deps,
+  spec: DeploymentSpec,
+  stepIndex: number,
+  { decided = false }: { decided?: boolean } = {},
+): Promise<AnalysisOutcome> {
   const final = isFinalAnalysis(spec.plan.strategy, stepIndex, spec.plan.schedule?.length ?? 1);
-  // The state machine calls this after every bake; it judges only where the catalog asks.
+  // Called after every bake; it judges only where the catalog asks.
   // (A rollback deployment has analysis turned off by validate-input.)
   if (!spec.settings.analysis.enabled) return { verdict: 'skipped', final, reason: 'analysis is off' };
   let deployment = await loadDeployment(deps, spec.deploymentId);
   deployment = await endBake(deps, deployment);
+  if (deployment.judgedStep === stepIndex) return judgedBefore(deps, spec, deployment, decided, final);
+  const judged = { judgedStep: stepIndex };
   const skippedBy = deployment.promoteFull ? 'promote --full' : deployment.analysisSkippedBy;
   if (skippedBy !== undefined) {
-    await advance(deps, deployment, 'analysis skipped', 0, { analysisSkippedBy: undefined });
+    await advance(deps, deployment, 'analysis skipped', 0, { analysisSkippedBy: undefined, ...judged });
     return { verdict: 'skipped', final, reason: `the operator promoted the step (${skippedBy})` };
   }
   const now = deps.clock.now();
@@ -50,7 +63,7 @@ export async function analyze(deps: Deps, spec: DeploymentSpec, stepIndex: numbe
       : analysisWindows(spec.plan.strategy, deployment.trafficStartedAt, now);
   const minutes = windows === null ? 0 : minutesIn(windows.canary);
   if (!final && minutes < MIN_ANALYSIS_MINUTES) {
-    await advance(deps, deployment, 'analysis skipped');
+    await advance(deps, deployment, 'analysis skipped', 0, judged);
     return {
       verdict: 'skipped',
       final,
@@ -72,32 +85,51 @@ export async function analyze(deps: Deps, spec: DeploymentSpec, stepIndex: numbe
   ]);
   const result = judge({ baseline, canary }, settings);
   const { verdict, reason } = analysisVerdict(result, final, settings.thresholds);
-  const record = analysisRecord(result, { at: now, final, verdict, reason, window: windows });
+  const record = analysisRecord(result, {
+    at: now,
+    step: stepIndex,
+    final,
+    verdict,
+    reason,
+    window: windows,
+  });
   deployment = await deps.deployments.update(spec.deploymentId, {
     analysis: record,
     analyses: [...(deployment.analyses ?? []), record],
+    ...judged,
   });
+  await publishJudgement(deps, spec, deployment, record);
+  return act(deps, deployment, record);
+}
+
+/** Analysis Completed, on Cutover's bus (at least once: a step that runs again publishes it again). */
+async function publishJudgement(
+  deps: Deps,
+  spec: DeploymentSpec,
+  deployment: Awaited<ReturnType<typeof loadDeployment>>,
+  record: AnalysisRecord,
+): Promise<void> {
   await deps.events.publish({
     detailType: 'Analysis Completed',
     detail: {
       deploymentId: spec.deploymentId,
       service: spec.service,
       release: deployment.release,
-      final,
+      final: record.final,
       classification: record.classification,
       score: record.score,
-      verdict,
-      reason,
+      verdict: record.verdict,
+      reason: record.reason,
       failedMetrics: record.failedMetrics,
     },
   });
-  return act(deps, deployment, record);
 }
 
 function analysisRecord(
   result: JudgeResult,
   rest: {
     at: number;
+    step: number;
     final: boolean;
     verdict: AnalysisVerdict;
     reason: string;
@@ -110,6 +142,24 @@ function analysisRecord(
     )
     .map((m) => m.name);
   return { ...rest, classification: result.classification, score: result.score, failedMetrics };
+}
+
+/** The verdict on a bake judged before (none when its judgement was skipped), acted on again. */
+async function judgedBefore(
+  deps: Deps,
+  spec: DeploymentSpec,
+  deployment: Awaited<ReturnType<typeof loadDeployment>>,
+  decided: boolean,
+  final: boolean,
+): Promise<AnalysisOutcome> {
+  const stepIndex = deployment.judgedStep;
+  const record = deployment.analysis?.step === stepIndex ? deployment.analysis : undefined;
+  if (record === undefined) return { verdict: 'skipped', final, reason: 'skipped before' };
+  // A person was asked only after the event, and approved: go on.
+  if (record.verdict === 'pause' && decided) return { verdict: 'continue', final, score: record.score };
+  // A retry: the run it repeats may have stopped before publishing the judgement.
+  await publishJudgement(deps, spec, deployment, record);
+  return act(deps, deployment, record);
 }
 
 async function act(

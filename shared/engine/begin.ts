@@ -11,6 +11,7 @@ import { promotedRelease } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
 import { appendRequest, recordedRequestIds } from './operator-record.js';
 import { LEASE_MARGIN_SECONDS } from './progress.js';
+import { FIRST_HEALTH, type HealthProgress } from './task-set.js';
 import { DeploymentInProgress, DeploymentQueued, NoStableRelease, StalePush } from './errors.js';
 
 type BeginDeps = Pick<
@@ -32,7 +33,7 @@ type BeginDeps = Pick<
 export interface Progress {
   release: number;
   cursor: { index: number; weight: number; bakeSeconds: number; done: boolean };
-  health: { attempt: number; steady: boolean; batch: number };
+  health: HealthProgress;
 }
 
 export async function beginDeployment(deps: BeginDeps, claimed: DeploymentSpec): Promise<Progress> {
@@ -319,6 +320,6 @@ function progressOf(deployment: Deployment): Progress {
   return {
     release: deployment.release,
     cursor: { index: -1, weight: deployment.weights.candidate, bakeSeconds: 0, done: false },
-    health: { attempt: 0, steady: false, batch: -1 },
+    health: FIRST_HEALTH,
   };
 }

@@ -2,16 +2,13 @@
 // then gating on its health. A release never changes a running task set.
 
 import type { DeploymentSpec } from '../domain/deployment-request.js';
+import { HEALTH_LIMIT_SECONDS, healthBackoff, nextHealthWait } from '../domain/health-wait.js';
 import type { EcsService } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
 import { adoptableTaskSet } from './adopt-task-set.js';
 import { TaskSetUnhealthy } from './errors.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
-
-/** How often the state machines look at a starting task set, and for how long. */
-export const HEALTH_CHECK_INTERVAL_SECONDS = 10;
-export const HEALTH_CHECK_ATTEMPTS = 60;
 
 type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'taskDefinitions' | 'taskSets'>;
 
@@ -52,7 +49,7 @@ export async function createTaskSet(
   const adopted = await adoptableTaskSet(deps, spec, deployment);
   if (adopted !== null) {
     // The old release's task set still runs this image: it becomes the candidate as it is.
-    await advance(deps, deployment, 'wait-healthy', HEALTH_CHECK_INTERVAL_SECONDS * HEALTH_CHECK_ATTEMPTS, {
+    await advance(deps, deployment, 'wait-healthy', HEALTH_LIMIT_SECONDS, {
       candidate: {
         ...deployment.candidate,
         taskSetId: adopted.id,
@@ -76,7 +73,7 @@ export async function createTaskSet(
     scalePercent: spec.plan.strategy === 'rolling' ? 0 : 100,
     externalId: spec.deploymentId,
   });
-  await advance(deps, deployment, 'wait-healthy', HEALTH_CHECK_INTERVAL_SECONDS * HEALTH_CHECK_ATTEMPTS, {
+  await advance(deps, deployment, 'wait-healthy', HEALTH_LIMIT_SECONDS, {
     candidate: { ...deployment.candidate, taskSetId: taskSet.id },
   });
   return { taskSetId: taskSet.id };
@@ -86,23 +83,47 @@ export interface HealthProgress {
   attempt: number;
   steady: boolean;
   batch: number;
+  /** When the waits for this task set (rolling: this batch) began, in ms on the clock. */
+  waitingSince?: number;
+  /**
+   * The state machine's wait before the next look (its Wait's SecondsPath): backed off while
+   * the task set starts, the first wait again once it is steady (rolling's next batch).
+   */
+  waitSeconds: number;
 }
+
+/** The loop's state before the first look (`$.progress.health`). */
+export const FIRST_HEALTH: HealthProgress = {
+  attempt: 0,
+  steady: false,
+  batch: -1,
+  waitSeconds: healthBackoff(1),
+};
 
 /**
  * One look at the new task set. Returns `steady` once running equals desired and
  * ECS reports steady state; throws TaskSetUnhealthy when more tasks failed than the
- * circuit breaker allows, or when the attempts run out.
+ * circuit breaker allows, or when it is not steady 600 s after the waits began
+ * (domain/health-wait.ts).
  */
 export async function checkTaskSet(
   deps: Deps,
   spec: DeploymentSpec,
-  previous: HealthProgress,
+  previous: Pick<HealthProgress, 'attempt' | 'batch' | 'waitingSince'>,
   batch = -1,
 ): Promise<HealthProgress> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const taskSetId = deployment.candidate.taskSetId;
   if (taskSetId === undefined) throw new Error('check-task-set ran before create-task-set');
   const attempt = previous.batch === batch ? previous.attempt + 1 : 1;
+  const now = deps.clock.now();
+  // The first look comes one first wait after the waits began. (An execution from before the
+  // start was kept begins counting at its next look: the bound comes later, never sooner.)
+  const since =
+    attempt === 1 || previous.waitingSince === undefined
+      ? now - healthBackoff(1) * 1000
+      : previous.waitingSince;
+  const waited = Math.floor((now - since) / 1000);
   const health = await deps.taskSets.health(ecsServiceOf(spec), taskSetId);
   const maxFailed = spec.settings.rolling?.maxFailedTasks ?? 1;
   const counts = `running ${health.running} of ${health.desired}, ${health.failed} failed`;
@@ -118,17 +139,17 @@ export async function checkTaskSet(
     );
   }
   const steady = health.steady && health.running === health.desired && health.desired > 0;
-  if (!steady && attempt >= HEALTH_CHECK_ATTEMPTS) {
-    const waited = HEALTH_CHECK_ATTEMPTS * HEALTH_CHECK_INTERVAL_SECONDS;
+  if (!steady && waited >= HEALTH_LIMIT_SECONDS) {
     await noteReason(deps, deployment, {
       kind: 'health',
       message: `the new task set was not healthy after ${waited} s: ${counts}${why}`,
     });
     throw new TaskSetUnhealthy(`not healthy after ${waited} s (${counts})${why}`);
   }
-  const remaining = (HEALTH_CHECK_ATTEMPTS - attempt) * HEALTH_CHECK_INTERVAL_SECONDS;
+  const remaining = Math.max(0, HEALTH_LIMIT_SECONDS - waited);
   await advance(deps, deployment, steady ? 'healthy' : 'wait-healthy', remaining);
-  return { attempt, steady, batch };
+  const waitSeconds = steady ? healthBackoff(1) : nextHealthWait(attempt + 1, waited);
+  return { attempt, steady, batch, waitingSince: since, waitSeconds };
 }
 
 export interface BatchCursor {
@@ -153,7 +174,7 @@ export async function scaleBatch(
   // Grow first, then shrink: capacity never dips below the service's desired count.
   await deps.taskSets.scale(service, candidate, percent);
   await deps.taskSets.scale(service, deployment.stable.taskSetId, 100 - percent);
-  await advance(deps, deployment, `batch ${index + 1} of ${batches.length}`, HEALTH_CHECK_ATTEMPTS * 10, {
+  await advance(deps, deployment, `batch ${index + 1} of ${batches.length}`, HEALTH_LIMIT_SECONDS, {
     weights: { stable: 100 - percent, candidate: percent },
   });
   await appendOnce(deps, {

@@ -11,6 +11,7 @@ import { bakeTimeoutSeconds } from '../domain/bake-schedule.js';
 import { refuseWhileFiring } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment } from './progress.js';
+import { analyze } from './analysis.js';
 
 export interface ShiftCursor {
   index: number;
@@ -59,6 +60,7 @@ type Deps = Pick<
   | 'bakeSchedules'
   | 'events'
   | 'alarms'
+  | 'metrics'
 >;
 
 /** Sends all test-listener traffic to the new task set, before production traffic moves. */
@@ -74,14 +76,19 @@ export async function allowTestTraffic(
 }
 
 /**
- * Moves production traffic to the next step of the schedule (or straight to 100%
- * after `promote --full`), verifies it, and records it in the ledger.
+ * Judges the bake that just ended (analysis.ts: a fail rolls back, a marginal final result asks
+ * a person), then moves production traffic to the next step of the schedule (or straight to
+ * 100% after `promote --full`), verifies it, and records it in the ledger. `decided`: a person
+ * answered the marginal result's wait with approve, so that bake's judgement goes on.
  */
 export async function shiftTraffic(
   deps: Deps,
   spec: DeploymentSpec,
   previous: ShiftCursor,
+  { decided = false }: { decided?: boolean } = {},
 ): Promise<ShiftCursor> {
+  // Only a step that baked has a bake to judge (the first shift follows none).
+  if (previous.bakeSeconds > 0) await analyze(deps, spec, previous.index, { decided });
   let deployment = await loadDeployment(deps, spec.deploymentId);
   deployment = await endBake(deps, deployment);
   const schedule = spec.plan.schedule ?? [{ weight: 100, atSeconds: 0, bakeSeconds: 0 }];

@@ -33,6 +33,8 @@ const NOT_EXERCISED: Record<string, string> = {
   'analyze events:PutEvents':
     'analysis is off for the services of this catalog (test/local/analysis.test.ts runs it)',
   'analyze cloudwatch:GetMetricData': 'analysis is off for the services of this catalog',
+  'shift-traffic cloudwatch:GetMetricData':
+    'judges the bake before each shift, but analysis is off for the services of this catalog (test/local/analysis.test.ts runs it)',
   'analyze scheduler:DeleteSchedule': 'analysis is off for the services of this catalog',
   'release-lock states:StartExecution': 'only when a push waited for the lock (test/local/triggers.test.ts)',
   'check-drift events:PutEvents': 'only when drift is found (test/cli/drift.test.ts)',

@@ -74,7 +74,9 @@ describe('canary analysis in a linear rollout', () => {
     await drive(world, execution);
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution).filter((s) => s === 'Analyze')).toHaveLength(9);
+    // Each bake is judged by the ShiftTraffic after it: no state of its own.
+    expect(statesEntered(execution)).not.toContain('Analyze');
+    expect(statesEntered(execution).filter((s) => s === 'ShiftTraffic')).toHaveLength(10);
     // A judgement needs 5 whole minutes that ended the lag before it: the bakes before are
     // skipped, the later ones cover them. The 9 bakes end 1 to 9 minutes after the first shift.
     const judged = analyses(world);
@@ -106,7 +108,7 @@ describe('canary analysis in a linear rollout', () => {
     await expectAtRest(world, 'web', image);
   });
 
-  it('a slow canary fails an interim analysis: rolled back, with the score and the failing metric as the reason', async () => {
+  it('a slow canary fails an interim analysis: the next ShiftTraffic rolls back before moving traffic, naming the metric', async () => {
     const { world, blue, green } = setUp();
     slowCanary(world, blue, green);
     const execution = start(world, 'canary', { service: 'web', image: `${REGISTRY}/web@${DIGEST(2)}` });
@@ -126,9 +128,26 @@ describe('canary analysis in a linear rollout', () => {
       score: 50,
       failedMetrics: ['latency-p99'],
     });
-    const entered = statesEntered(execution);
-    expect(entered.slice(entered.indexOf('Analyze'))).toContain('RollBack');
-    expect(entered).not.toContain('Promote');
+    // The ShiftTraffic after the judged bake failed with AnalysisFailed, and rolled back.
+    expect(statesEntered(execution).slice(-5)).toEqual([
+      'Bake',
+      'ShiftTraffic',
+      'RollBack',
+      'ReleaseLockAfterRollBack',
+      'RolledBack',
+    ]);
+    const failed = execution.history.filter((e) => e.type === 'LambdaFunctionFailed');
+    expect(failed.map((e) => (e.lambdaFunctionFailedEventDetails as { error: string }).error)).toEqual([
+      'AnalysisFailed',
+    ]);
+    // Traffic never went past the step whose bake failed: judged, then rolled back, not shifted.
+    const weights = world.router.changes.map(
+      (c) => c.weights.find((w) => w.targetGroupArn === green)!.weight,
+    );
+    expect(weights.at(-1)).toBe(0);
+    const reached = weights.at(-2)!;
+    expect(world.deployments.items.get(execution.name)!.analysis!.step).toBe(reached / 10 - 1);
+    expect(statesEntered(execution)).not.toContain('Promote');
     expect(world.events.types()).toContain('Deployment Rolled Back');
     await expectAtRest(world, 'web', `${REGISTRY}/web@${DIGEST(1)}`);
   });
@@ -175,10 +194,22 @@ describe('canary analysis in a linear rollout', () => {
     });
     expect(statesEntered(execution).at(-1)).toBe('WaitForAnalysisDecision');
 
+    const judgements = analyses(world).length;
+    const reads = world.metrics.reads.length;
     await approve(depsOf(world), execution.name, { actor: 'operator:ana', reason: 'p99 is within budget' });
     await drive(world, execution);
     expect(execution.status).toBe('SUCCEEDED');
     expect(ledgerTypes(world, 'web').slice(-3)).toEqual(['OperatorAction', 'TrafficShifted', 'Promoted']);
+    // The ShiftTraffic after the decision goes on with the judgement made: nothing read or judged again.
+    const entered = statesEntered(execution);
+    expect(entered.slice(entered.indexOf('WaitForAnalysisDecision'), -4)).toEqual([
+      'WaitForAnalysisDecision',
+      'ShiftTraffic',
+      'AfterShift?',
+      'FinalBake',
+    ]);
+    expect(analyses(world)).toHaveLength(judgements);
+    expect(world.metrics.reads).toHaveLength(reads);
     await expectAtRest(world, 'web', image);
   });
 

@@ -32,6 +32,16 @@ function failures(execution: ReturnType<typeof start>, type: string) {
   );
 }
 
+/** How long each entry of Wait state `name` held, in seconds: until the next state was entered. */
+function waitedSeconds(execution: ReturnType<typeof start>, name: string): number[] {
+  const entered = execution.history.filter((e) => e.type.endsWith('StateEntered'));
+  return entered.flatMap((e, i) =>
+    (e.stateEnteredEventDetails as { name: string }).name === name
+      ? [(entered[i + 1]!.timestamp - e.timestamp) / 1000]
+      : [],
+  );
+}
+
 describe('canary state machine', () => {
   it('success: shifts 10% a minute to 100%, bakes, promotes, cleans up and frees the lock', async () => {
     const { world, rule, green } = setUp();
@@ -66,14 +76,15 @@ describe('canary state machine', () => {
     expect(failures(execution, 'TaskTimedOut')).toEqual([]);
     expect(world.bakeSchedules.fired).toEqual(Array(10).fill('delivered'));
     expect(world.bakeSchedules.pending.size).toBe(0);
+    // After the last shift, straight to the final bake; the lock freed ends the run.
     expect(statesEntered(execution).slice(-7)).toEqual([
-      'AfterAllowTraffic?',
+      'ShiftTraffic',
+      'AfterShift?',
       'FinalBake',
       'Promote',
       'TerminationWait',
       'CleanUp',
       'ReleaseLock',
-      'Promoted',
     ]);
   });
 
@@ -132,7 +143,6 @@ describe('canary state machine', () => {
     expect(execution.error).toBe('Aborted');
     expect(execution.cause).toContain('web-5xx-rate is already in ALARM');
     expect(statesEntered(execution)).toEqual([
-      'Start',
       'ValidateInput',
       'AcquireLock',
       'CheckAlarms',
@@ -158,16 +168,49 @@ describe('canary state machine', () => {
     await expectAtRest(world, 'web', V1);
   });
 
-  it('unhealthy task set: one that never becomes steady fails after its bounded attempts', async () => {
+  it('unhealthy task set: one that never becomes steady fails after its bounded waits, 600 s in all', async () => {
     const { world } = setUp();
     world.ecs.profiles.set(V2, 'unhealthy');
     const execution = start(world, 'canary', { service: 'web', image: V2 });
     await drive(world, execution);
 
     expect(execution.error).toBe('Aborted');
-    expect(statesEntered(execution).filter((s) => s === 'CheckTaskSet')).toHaveLength(60);
+    // The waits back off: 10, 20, then 40 s each, the last cut short to end at 600 s.
+    const waits = waitedSeconds(execution, 'WaitForTasks');
+    expect(waits).toEqual([10, 20, ...Array(14).fill(40), 10]);
+    expect(waits.reduce((sum, w) => sum + w, 0)).toBe(600);
+    expect(statesEntered(execution).filter((s) => s === 'CheckTaskSet')).toHaveLength(17);
     expect(execution.cause).toContain('not healthy after 600 s');
     await expectAtRest(world, 'web', V1);
+  });
+
+  it('the bound is on the clock, not a count of looks: looks every 10 s still get 600 s', async () => {
+    const { world } = setUp();
+    world.ecs.profiles.set(V2, 'unhealthy');
+    // As an execution started before the backoff runs: its Wait is a fixed 10 s.
+    const execution = start(world, 'canary', { service: 'web', image: V2 }, undefined, {
+      wrap: (fn, handler) =>
+        fn === 'check-task-set'
+          ? async (event, context) => ({ ...((await handler(event, context)) as object), waitSeconds: 10 })
+          : handler,
+    });
+    await drive(world, execution);
+
+    expect(execution.error).toBe('Aborted');
+    expect(waitedSeconds(execution, 'WaitForTasks')).toEqual(Array(60).fill(10));
+    expect(execution.cause).toContain('not healthy after 600 s');
+  });
+
+  it('a task set that takes a minute to start: looked at after 10, 20 and 40 s, three rounds', async () => {
+    const world = createWorld();
+    world.ecs.checksUntilSteady = 3;
+    seedService(world, 'web');
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(waitedSeconds(execution, 'WaitForTasks')).toEqual([10, 20, 40]);
+    expect(statesEntered(execution).filter((s) => s === 'TaskSetHealthy?')).toHaveLength(3);
   });
 
   it('hook failure: BeforeAllowTraffic fails, and the reason names the hook', async () => {
@@ -236,7 +279,7 @@ describe('canary state machine', () => {
 
     expect(execution.error).toBe('DeploymentInProgress');
     expect(execution.cause).toContain('being deployed by web-other');
-    expect(statesEntered(execution)).toEqual(['Start', 'ValidateInput', 'AcquireLock', 'Busy']);
+    expect(statesEntered(execution)).toEqual(['ValidateInput', 'AcquireLock', 'Busy']);
     expect(world.ledger.records('web')).toEqual([]);
     expect(await world.locks.holder('web')).toMatchObject({ deploymentId: 'web-other' });
     expect(world.ecs.setsOf({ cluster: 'prod', service: 'web' })).toHaveLength(1);
@@ -358,7 +401,7 @@ describe('canary state machine', () => {
 
     expect(execution.error).toBe('DeploymentRequestInvalid');
     expect(execution.cause).toContain('mutable tag');
-    expect(statesEntered(execution)).toEqual(['Start', 'ValidateInput', 'InputInvalid']);
+    expect(statesEntered(execution)).toEqual(['ValidateInput', 'InputInvalid']);
     expect(world.ledger.records('web')).toEqual([]);
   });
 

@@ -49,9 +49,26 @@ describe('rolling state machine', () => {
     ]);
     // Every batch waited for health before the next one.
     const entered = statesEntered(execution);
+    const enteredAt = execution.history
+      .filter((e) => e.type.endsWith('StateEntered'))
+      .map((e) => e.timestamp);
     expect(entered.filter((s) => s === 'ScaleBatch')).toHaveLength(4);
     expect(entered.indexOf('CheckBatch')).toBeLessThan(entered.lastIndexOf('ScaleBatch'));
     expect(entered).not.toContain('TerminationWait');
+    // Each batch's waits back off from 10 s again: the first batch is steady at its second look.
+    const waits = entered.flatMap((s, i) =>
+      s === 'WaitForBatch' ? [(enteredAt[i + 1]! - enteredAt[i]!) / 1000] : [],
+    );
+    expect(waits).toEqual([10, 20, 10, 10, 10]);
+    // The last batch steady: straight to the final bake.
+    expect(entered.slice(-6)).toEqual([
+      'CheckBatch',
+      'BatchHealthy?',
+      'FinalBake',
+      'Promote',
+      'CleanUp',
+      'ReleaseLock',
+    ]);
     // Both task sets shared the stable target group.
     expect(ledgerTypes(world, 'worker')).toEqual([
       'ReleaseStarted',

@@ -52,7 +52,7 @@ const KIND_OF_FUNCTION: Readonly<Record<string, TaskKind>> = {
 
 interface Catcher {
   ErrorEquals: string[];
-  ResultPath: string | null;
+  ResultPath?: string | null;
   Next: string;
 }
 
@@ -64,9 +64,12 @@ const to = (next: string, ...errors: string[]): Catcher => ({
 const rollBackOn = (...errors: string[]) => to('RollBack', ...errors);
 const LOCK_LOST = to('LockLost', 'LockLost');
 
+/** The input may be any JSON, not an object a path can extend: the error replaces it (no ResultPath). */
+const invalid = (error: string): Catcher => ({ ErrorEquals: [error], Next: 'InputInvalid' });
+
 /** Before the lock is held nothing has changed, so each outcome ends the run in a state of its own. */
 const START_CATCH: Readonly<Record<string, Catcher[]>> = {
-  'validate-input': [to('InputInvalid', 'DeploymentRequestInvalid'), to('InputInvalid', 'States.ALL')],
+  'validate-input': [invalid('DeploymentRequestInvalid'), invalid('States.ALL')],
   'acquire-lock': [
     to('Queued', 'DeploymentQueued'),
     to('StalePushIgnored', 'StalePush'),
@@ -75,18 +78,32 @@ const START_CATCH: Readonly<Record<string, Catcher[]>> = {
   ],
 };
 
+/** A marginal judgement waits for a person, keeping the state as it was. */
+const ASK_A_PERSON: Catcher = {
+  ErrorEquals: ['AnalysisMarginal'],
+  ResultPath: null,
+  Next: 'WaitForAnalysisDecision',
+};
+
 /** The named errors a step's function throws, caught between LockLost and States.ALL. */
 const STEP_OWN_ERRORS: Readonly<Record<string, Catcher[]>> = {
   'check-alarms': [rollBackOn('AlarmAlreadyFiring')],
   'create-task-set': [rollBackOn('TaskSetUnhealthy')],
   'check-task-set': [rollBackOn('TaskSetUnhealthy')],
   'allow-test-traffic': [rollBackOn('TrafficVerificationFailed')],
-  'shift-traffic': [rollBackOn('TrafficVerificationFailed')],
-  analyze: [
-    { ErrorEquals: ['AnalysisMarginal'], ResultPath: null, Next: 'WaitForAnalysisDecision' },
-    rollBackOn('AnalysisFailed', 'DeploymentAborted'),
-  ],
+  // It judges the bake before the shift (engine/traffic.ts), as analyze does blue-green's final bake.
+  'shift-traffic': [ASK_A_PERSON, rollBackOn('TrafficVerificationFailed', 'AnalysisFailed')],
+  analyze: [ASK_A_PERSON, rollBackOn('AnalysisFailed', 'DeploymentAborted')],
 };
+
+/** `file function`: where a step's function throws fewer of its errors than elsewhere. */
+const OWN_ERRORS_IN_FILE: Readonly<Record<string, Catcher[]>> = {
+  // Blue-green's one shift follows no bake, so it judges nothing (Analyze judges its final bake).
+  'blue-green.asl.json shift-traffic': [rollBackOn('TrafficVerificationFailed')],
+};
+
+/** The Succeed state a promoted run ends in when its lock could not be freed. */
+const PROMOTED_LOCK_HELD = 'PromotedLockHeld';
 
 const retrier = (maxAttempts: number, maxDelaySeconds: number) => [
   {
@@ -104,14 +121,14 @@ export function canonicalRetry(kind: TaskKind): unknown[] {
   return kind === 'rollback' ? retrier(10, 300) : retrier(6, 60);
 }
 
-/** The Catch of a Task of this kind invoking `fn`; `next` is the Task's own Next. */
-export function canonicalCatch(kind: TaskKind, fn: string, next: string | undefined): Catcher[] {
+/** The Catch of a Task of this kind invoking `fn` in `file`; `next` is the Task's own Next. */
+export function canonicalCatch(kind: TaskKind, fn: string, next: string | undefined, file = ''): Catcher[] {
   const rollBack = rollBackOn('States.ALL');
   switch (kind) {
     case 'start':
       return START_CATCH[fn] ?? [];
     case 'step':
-      return [LOCK_LOST, ...(STEP_OWN_ERRORS[fn] ?? []), rollBack];
+      return [LOCK_LOST, ...(OWN_ERRORS_IN_FILE[`${file} ${fn}`] ?? STEP_OWN_ERRORS[fn] ?? []), rollBack];
     case 'hook':
       return [LOCK_LOST, rollBackOn('HookFailed', 'States.Timeout'), rollBack];
     case 'approval':
@@ -129,8 +146,11 @@ export function canonicalCatch(kind: TaskKind, fn: string, next: string | undefi
     case 'clean-up':
       return [to('ReleaseLockAfterCleanUpFailure', 'States.ALL')];
     case 'release':
-      // Kept beside the error that led here, never in its place; the run ends as it would have.
-      return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.releaseError', Next: next ?? '(no Next)' }];
+      // Kept beside the error that led here, never in its place; the run ends as it would have
+      // (a release that ends a promoted run: in a Succeed state that says the lock is held).
+      return [
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.releaseError', Next: next ?? PROMOTED_LOCK_HELD },
+      ];
   }
 }
 
@@ -202,7 +222,9 @@ export function checkMachine(file: string, asl: unknown, functions: Map<string, 
     const next = typeof state.Next === 'string' ? state.Next : undefined;
     return [
       ...differences(canonicalRetry(kind), state.Retry, 'Retry').map((d) => `${label}: ${d}`),
-      ...differences(canonicalCatch(kind, fn.name, next), state.Catch, 'Catch').map((d) => `${label}: ${d}`),
+      ...differences(canonicalCatch(kind, fn.name, next, file), state.Catch, 'Catch').map(
+        (d) => `${label}: ${d}`,
+      ),
       ...timeoutProblems(kind, state, fn, target.waitForToken).map((p) => `${label}: ${p}`),
     ];
   });

@@ -104,7 +104,8 @@ export const EVENT_BUS = STACK;
 export class LocalCloud {
   private timer: NodeJS.Timeout | undefined;
   private readonly schedules: LocalSchedules;
-  private readonly saver: StateSaver;
+  /** Saves the state to the data folder; `held` says how long its saves held this thread. */
+  readonly saver: StateSaver;
   private stopping = false;
 
   private constructor(

@@ -12,6 +12,8 @@ export class StateSaver {
   private saveMs = 0;
   /** The save under way off this thread, if any. */
   private saving: Promise<void> | undefined;
+  /** Saves begun, and the real ms they held this thread (the snapshot and its text; all of a saveNow). */
+  readonly held = { saves: 0, ms: 0, longestMs: 0 };
 
   constructor(
     private readonly dataDir: string,
@@ -28,6 +30,7 @@ export class StateSaver {
     saveState(this.dataDir, { ...state, metricJournal });
     this.journal.removeUnlisted(metricJournal);
     this.saveMs = Date.now() - started;
+    this.count(this.saveMs);
   }
 
   /** Every 2 s, or less often when saving is slow (never more than ~5% of the time), and one at a time. */
@@ -36,6 +39,7 @@ export class StateSaver {
     const started = (this.lastSave = Date.now());
     const state = this.snapshot();
     const text = JSON.stringify(state);
+    this.count(Date.now() - started);
     this.saving = (async () => {
       const metricJournal = await this.journal.write(state.simTime);
       await writeStateInBackground(this.dataDir, text, metricJournal);
@@ -46,6 +50,12 @@ export class StateSaver {
         this.saving = undefined;
         this.saveMs = Date.now() - started;
       });
+  }
+
+  private count(ms: number): void {
+    this.held.saves += 1;
+    this.held.ms += ms;
+    this.held.longestMs = Math.max(this.held.longestMs, ms);
   }
 
   async settled(): Promise<void> {

@@ -51,6 +51,12 @@ const largestPackages = (bundle: Bundle, count: number) =>
     .map(([name, bytes]) => `${name} ${kb(bytes)} kB`)
     .join(', ');
 
+/** Issue 16's cold-start targets: a bundle's minified size, and its init over a bare node. */
+const MAX_BYTES = 500_000;
+const MAX_INIT_MS = 60;
+
+const within = <T>(items: T[], ok: (item: T) => boolean) => items.filter(ok).length;
+
 export async function measure({ quick }: MeasureOptions): Promise<FigureResult> {
   const runs = quick ? 5 : 20;
   const workDir = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
@@ -96,6 +102,18 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
           target: '≤ 110% of budget',
           actual: `highest: ${worst.name} at ${worst.percent ?? '(no budget)'}%`,
           met: [...verdicts.values()].every((v) => v.sizeOk),
+        },
+        {
+          what: `every bundle at most ${kb(MAX_BYTES)} kB minified`,
+          target: `${bundles.length} of ${bundles.length}`,
+          actual: `${within(bundles, (b) => b.bytes <= MAX_BYTES)} of ${bundles.length} (largest: ${largest.name}, ${kb(largest.bytes)} kB)`,
+          met: within(bundles, (b) => b.bytes <= MAX_BYTES) === bundles.length,
+        },
+        {
+          what: `every function's init at most ${MAX_INIT_MS} ms over bare node (median of ${runs})`,
+          target: `${bundles.length} of ${bundles.length}`,
+          actual: `${within(bundles, (b) => times.get(b.file)!.initMs <= MAX_INIT_MS)} of ${bundles.length} (slowest: ${slowest.name}, ${ms(times.get(slowest.file)!.initMs)} ms)`,
+          met: within(bundles, (b) => times.get(b.file)!.initMs <= MAX_INIT_MS) === bundles.length,
         },
         {
           what: 'each function bundles only the AWS clients it uses',

@@ -14,19 +14,11 @@ import {
   DynamoServiceStates,
 } from '../../shared/aws/dynamodb-deployments.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
-import {
-  emulatorClientConfig,
-  motoAvailable,
-  startDynalite,
-  startMoto,
-  type Emulator,
-} from '../support/emulators.js';
+import { DYNAMODB_EMULATORS, emulatorClientConfig, type Emulator } from '../support/emulators.js';
 import { countCalls } from '../support/count-calls.js';
+import { bakingDeployment } from '../support/deployment-fixture.js';
 
-const EMULATORS = [
-  { name: 'dynalite', available: true, start: startDynalite },
-  { name: 'moto_server', available: motoAvailable(), start: startMoto },
-] as const;
+const EMULATORS = DYNAMODB_EMULATORS;
 
 const TABLE = 'cutover-test-batch-reads';
 const NOW = 1_741_942_800_000;
@@ -34,28 +26,14 @@ const image = (n: number) =>
   `123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:${String(n).padStart(64, '0')}`;
 
 function deployment(service: string, n: number): Deployment {
-  return {
+  return bakingDeployment({
     deploymentId: `dep-${randomUUID()}`,
     service,
     release: n,
     image: image(n),
-    strategy: 'canary',
-    trigger: 'push',
-    actor: 'ecr-push',
-    status: 'running',
-    phase: 'bake',
     startedAt: NOW + n,
     updatedAt: NOW + n,
-    stable: {
-      release: 1,
-      image: 'web@sha256:' + '0'.repeat(64),
-      taskSetId: 'ecs-svc/1',
-      taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:1',
-      targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-a/1',
-    },
-    candidate: { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-b/2' },
-    weights: { stable: 90, candidate: 10 },
-  };
+  });
 }
 
 for (const emulator of EMULATORS) {

@@ -19,24 +19,14 @@ import {
 import { TransientError } from '../../shared/aws/errors.js';
 import type { Deployment, StableRelease } from '../../shared/domain/deployment.js';
 import type { QueuedPush } from '../../shared/ports/deployments.js';
-import {
-  emulatorClientConfig,
-  freePort,
-  motoAvailable,
-  startDynalite,
-  startMoto,
-  type Emulator,
-} from '../support/emulators.js';
+import { DYNAMODB_EMULATORS, emulatorClientConfig, freePort, type Emulator } from '../support/emulators.js';
 import {
   DEPLOYMENTS_TTL_ATTRIBUTE,
   createDeploymentsTable,
   deploymentsTableDefinition,
 } from '../../local/aws/dynamodb-tables.js';
 
-const EMULATORS = [
-  { name: 'dynalite', available: true, start: startDynalite },
-  { name: 'moto_server', available: motoAvailable(), start: startMoto },
-] as const;
+const EMULATORS = DYNAMODB_EMULATORS;
 type EmulatorName = (typeof EMULATORS)[number]['name'];
 
 const TABLE = 'cutover-test-deployments';

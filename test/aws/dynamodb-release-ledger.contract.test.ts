@@ -18,21 +18,11 @@ import {
   type LedgerRecord,
   type LedgerRecordDraft,
 } from '../../shared/domain/ledger.js';
-import {
-  emulatorClientConfig,
-  freePort,
-  motoAvailable,
-  startDynalite,
-  startMoto,
-  type Emulator,
-} from '../support/emulators.js';
+import { DYNAMODB_EMULATORS, emulatorClientConfig, freePort, type Emulator } from '../support/emulators.js';
 import { createLedgerTable, ledgerTableDefinition } from '../../local/aws/dynamodb-tables.js';
 import * as z from '../../shared/domain/zod.js';
 
-const EMULATORS = [
-  { name: 'dynalite', available: true, start: startDynalite },
-  { name: 'moto_server', available: motoAvailable(), start: startMoto },
-] as const;
+const EMULATORS = DYNAMODB_EMULATORS;
 
 const TABLE = 'cutover-test-ledger';
 const IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:${'4f'.repeat(32)}`;

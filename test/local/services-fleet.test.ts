@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../local/iam/authorizer.js';
-import type { Deployment } from '../../shared/domain/deployment.js';
+import { bakingDeployment } from '../support/deployment-fixture.js';
 import { freePort } from '../support/emulators.js';
 import { writeFleetCatalog } from '../support/generated-catalog.js';
 import { callApi, startCloud, type CloudHandle } from '../support/local-cloud.js';
@@ -51,7 +51,7 @@ async function seed(services: string[]): Promise<void> {
       });
     }
     if (i % 9 === 0) {
-      const deployment: Deployment = {
+      const deployment = bakingDeployment({
         deploymentId: `dep-fleet-${i}`,
         service,
         release: i + 2,
@@ -60,21 +60,9 @@ async function seed(services: string[]): Promise<void> {
         trigger: 'api',
         actor: 'operator:test',
         status: i % 2 === 0 ? 'running' : 'promoted',
-        phase: 'bake',
         startedAt: NOW,
         updatedAt: NOW,
-        stable: {
-          release: 1,
-          image: 'web@sha256:' + '0'.repeat(64),
-          taskSetId: 'ecs-svc/1',
-          taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:1',
-          targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-a/1',
-        },
-        candidate: {
-          targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-b/2',
-        },
-        weights: { stable: 90, candidate: 10 },
-      };
+      });
       await deployments.create(deployment);
       await locks.acquire(service, deployment.deploymentId, NOW + 3_600_000, NOW);
     }

@@ -8,15 +8,10 @@ import type { HistoryEvent } from '../../local/stepfunctions/history.js';
 import { BAKE_TIMEOUT_MARGIN_SECONDS } from '../../shared/domain/bake-schedule.js';
 import { failBakesWatching } from '../../shared/engine/on-alarm.js';
 import { abort, promote } from '../../shared/engine/operator.js';
-import { createWorld, DIGEST, drive, REGISTRY, seedService, start, type World } from '../support/engine.js';
+import { drive, start, webImage, webWorld, type World } from '../support/engine.js';
 
-const V2 = `${REGISTRY}/web@${DIGEST(2)}`;
-
-function setUp() {
-  const world = createWorld();
-  const entry = seedService(world, 'web');
-  return { world, rule: entry.traffic.productionListenerRule, blue: entry.traffic.targetGroups[0] };
-}
+const V2 = webImage(2);
+const setUp = webWorld;
 
 /** How each bake task (Bake, FinalBake) ended, by the event that ended it, in order. */
 function bakeEndings(history: readonly HistoryEvent[]): string[] {

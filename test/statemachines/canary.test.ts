@@ -5,6 +5,7 @@ import { failBakesWatching } from '../../shared/engine/on-alarm.js';
 import { failNext } from '../fakes/tables.js';
 import { expectAtRest, lastRecord, ledgerTypes } from '../support/at-rest.js';
 import {
+  AFTER_LAST_SHIFT,
   createWorld,
   DIGEST,
   drive,
@@ -13,18 +14,13 @@ import {
   seedService,
   start,
   statesEntered,
-  type World,
+  webImage,
+  webWorld,
 } from '../support/engine.js';
 
-const V1 = `${REGISTRY}/web@${DIGEST(1)}`;
-const V2 = `${REGISTRY}/web@${DIGEST(2)}`;
-
-function setUp(): { world: World; rule: string; blue: string; green: string } {
-  const world = createWorld();
-  const entry = seedService(world, 'web');
-  const [blue, green] = entry.traffic.targetGroups;
-  return { world, rule: entry.traffic.productionListenerRule, blue, green };
-}
+const V1 = webImage(1);
+const V2 = webImage(2);
+const setUp = webWorld;
 
 function failures(execution: ReturnType<typeof start>, type: string) {
   return eventsOfType(execution, type).map(
@@ -77,15 +73,7 @@ describe('canary state machine', () => {
     expect(world.bakeSchedules.fired).toEqual(Array(10).fill('delivered'));
     expect(world.bakeSchedules.pending.size).toBe(0);
     // After the last shift, straight to the final bake; the lock freed ends the run.
-    expect(statesEntered(execution).slice(-7)).toEqual([
-      'ShiftTraffic',
-      'AfterShift?',
-      'FinalBake',
-      'Promote',
-      'TerminationWait',
-      'CleanUp',
-      'ReleaseLock',
-    ]);
+    expect(statesEntered(execution).slice(-AFTER_LAST_SHIFT.length)).toEqual(AFTER_LAST_SHIFT);
   });
 
   it('alarm during bake: the token fails at once and production goes back to the stable task set', async () => {

@@ -5,23 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { retriesIn } from '../../bench/transition-count.js';
 import { failNext } from '../fakes/tables.js';
-import {
-  createWorld,
-  DIGEST,
-  drive,
-  REGISTRY,
-  seedService,
-  start,
-  statesEntered,
-} from '../support/engine.js';
+import { AFTER_LAST_SHIFT, drive, start, statesEntered, webImage, webWorld } from '../support/engine.js';
 
-const V2 = `${REGISTRY}/web@${DIGEST(2)}`;
-
-function setUp() {
-  const world = createWorld();
-  seedService(world, 'web');
-  return { world };
-}
+const V2 = webImage(2);
+const setUp = webWorld;
 
 /** Where each state was entered, in ms on the simulated clock, in order. */
 function entries(execution: ReturnType<typeof start>): { name: string; at: number }[] {
@@ -47,15 +34,7 @@ describe('judging a step inside the next ShiftTraffic', () => {
     const lastShift = states.findLastIndex((s) => s.name === 'ShiftTraffic');
     expect(final.at).toBe(states[lastShift]!.at);
     const names = states.map((s) => s.name);
-    expect(names.slice(lastShift)).toEqual([
-      'ShiftTraffic',
-      'AfterShift?',
-      'FinalBake',
-      'Promote',
-      'TerminationWait',
-      'CleanUp',
-      'ReleaseLock',
-    ]);
+    expect(names.slice(lastShift)).toEqual(AFTER_LAST_SHIFT);
     // Judged first, then shifted: the judgement is published before the shift to 100%.
     const published = world.events.published.map((e) =>
       e.detailType === 'Analysis Completed' && (e.detail as { final: boolean }).final

@@ -9,20 +9,17 @@ import {
   createWorld,
   DIGEST,
   drive,
-  REGISTRY,
   recordPromoted,
+  REGISTRY,
   seedService,
   start,
   statesEntered,
+  webImage,
+  webWorld,
 } from '../support/engine.js';
 
-const V2 = `${REGISTRY}/web@${DIGEST(2)}`;
-
-function setUp() {
-  const world = createWorld();
-  const entry = seedService(world, 'web');
-  return { world, rule: entry.traffic.productionListenerRule, blue: entry.traffic.targetGroups[0] };
-}
+const V2 = webImage(2);
+const setUp = webWorld;
 
 describe('operator actions', () => {
   it('promote ends the current bake at once: the next shift follows with no simulated time passing', async () => {

@@ -84,3 +84,9 @@ export const emulatorClientConfig = (endpoint: string) => ({
   region: 'us-east-1',
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 });
+
+/** The DynamoDB emulators contract tests run against: dynalite always, moto_server where installed. */
+export const DYNAMODB_EMULATORS = [
+  { name: 'dynalite', available: true, start: startDynalite },
+  { name: 'moto_server', available: motoAvailable(), start: startMoto },
+] as const;

@@ -228,3 +228,25 @@ export async function recordPromoted(
     },
   });
 }
+
+/** Image n of the `web` service (`…/web@sha256:0n0n…`). */
+export const webImage = (n: number) => `${REGISTRY}/web@${DIGEST(n)}`;
+
+/** A world with the `web` service seeded, its production rule and its two target groups. */
+export function webWorld(): { world: World; rule: string; blue: string; green: string } {
+  const world = createWorld();
+  const entry = seedService(world, 'web');
+  const [blue, green] = entry.traffic.targetGroups;
+  return { world, rule: entry.traffic.productionListenerRule, blue, green };
+}
+
+/** The states a canary or linear deployment enters after its last shift, to its end. */
+export const AFTER_LAST_SHIFT = [
+  'ShiftTraffic',
+  'AfterShift?',
+  'FinalBake',
+  'Promote',
+  'TerminationWait',
+  'CleanUp',
+  'ReleaseLock',
+] as const;

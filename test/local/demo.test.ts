@@ -130,15 +130,13 @@ describe('the demo', () => {
     const [breached] = data(toAlarm).newState.stateReasonData.evaluatedDatapoints;
     expect(Date.parse(breached!.timestamp), context).toBeGreaterThan(shifted - 60_000);
     // Every ShiftTraffic that moved traffic was entered (and checked the alarm) before it went to
-    // ALARM; the rollback came after.
+    // ALARM; one entered after is refused. The rollback came after.
     const shiftsThatMoved = events.flatMap((e, i) => {
-      if (e.type !== 'TaskStateExited' || e.stateExitedEventDetails?.name !== 'ShiftTraffic') return [];
-      const entry = events
-        .slice(0, i)
-        .findLast(
-          (x) => x.type === 'TaskStateEntered' && x.stateEnteredEventDetails?.name === 'ShiftTraffic',
-        );
-      return [entry!.timestamp!.getTime()];
+      if (e.type !== 'TaskStateEntered' || e.stateEnteredEventDetails?.name !== 'ShiftTraffic') return [];
+      // Its function succeeded before the state was left: a refused shift fails, moving nothing.
+      const exited = events.findIndex((x, j) => j > i && x.type === 'TaskStateExited');
+      const moved = events.slice(i, exited).some((x) => x.type === 'LambdaFunctionSucceeded');
+      return moved ? [e.timestamp!.getTime()] : [];
     });
     expect(shiftsThatMoved.length, context).toBeGreaterThan(0);
     for (const at of shiftsThatMoved) expect(at, context).toBeLessThanOrEqual(alarmedAt);

@@ -10,7 +10,6 @@ export const FUNCTION_NAMES = [
   'validate-input',
   'acquire-lock',
   'check-alarms',
-  'register-task-definition',
   'create-task-set',
   'check-task-set',
   'run-hook',

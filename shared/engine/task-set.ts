@@ -16,6 +16,20 @@ export function ecsServiceOf(spec: DeploymentSpec): EcsService {
   return { cluster: spec.settings.ecs.cluster, service: spec.settings.ecs.service };
 }
 
+/**
+ * The CreateTaskSet step: registers the release's task definition, then runs it as a new task
+ * set (or adopts the one that runs it already). One step, not two, because both are ECS calls
+ * with the same failure routes, and a Step Functions transition is billed per step. A retried
+ * step registers nothing new: the same digest reuses the revision (registerRelease).
+ */
+export async function startCandidate(
+  deps: Deps,
+  spec: DeploymentSpec,
+): Promise<{ taskDefinitionArn: string; taskSetId: string; adopted?: true }> {
+  const { taskDefinitionArn } = await registerTaskDefinition(deps, spec);
+  return { taskDefinitionArn, ...(await createTaskSet(deps, spec)) };
+}
+
 export async function registerTaskDefinition(
   deps: Deps,
   spec: DeploymentSpec,
@@ -45,7 +59,8 @@ export async function createTaskSet(
 ): Promise<{ taskSetId: string; adopted?: true }> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
   const taskDefinitionArn = deployment.candidate.taskDefinitionArn;
-  if (taskDefinitionArn === undefined) throw new Error('create-task-set ran before register-task-definition');
+  if (taskDefinitionArn === undefined)
+    throw new Error('a task set was created before its task definition was registered');
   const adopted = await adoptableTaskSet(deps, spec, deployment);
   if (adopted !== null) {
     // The old release's task set still runs this image: it becomes the candidate as it is.

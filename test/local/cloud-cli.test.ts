@@ -100,7 +100,7 @@ describe.skipIf(!hasAwsCli)('the AWS CLI against the local cloud', () => {
       compatibilities: ['EC2', 'FARGATE'],
       requiresCompatibilities: ['FARGATE'],
       registeredBy: expect.stringMatching(
-        /^arn:aws:sts::000000000000:assumed-role\/[^/]+\/cutover-local-register-task-definition$/,
+        /^arn:aws:sts::000000000000:assumed-role\/[^/]+\/cutover-local-create-task-set$/,
       ),
     });
   });

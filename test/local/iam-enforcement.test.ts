@@ -87,13 +87,13 @@ describe('the permissions that were wrong before the local cloud enforced IAM', 
     );
   });
 
-  it('register-task-definition: iam:PassRole is granted on the catalog’s roles only, so another role is denied', async () => {
-    const elsewhere = rewrite('register-task-definition', (s) =>
+  it('create-task-set: iam:PassRole is granted on the catalog’s roles only, so another role is denied', async () => {
+    const elsewhere = rewrite('create-task-set', (s) =>
       actions(s).includes('iam:PassRole')
         ? { ...s, Resource: 'arn:aws:iam::000000000000:role/someone-else' }
         : s,
     );
-    const execution = await deployWith('register-task-definition', elsewhere, 'linear', 'v6');
+    const execution = await deployWith('create-task-set', elsewhere, 'linear', 'v6');
     expect(execution.status).toBe('FAILED');
     expect(execution.cause).toContain(
       'is not authorized to perform: iam:PassRole on resource: arn:aws:iam::000000000000:role/linear-task',

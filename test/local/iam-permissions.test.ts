@@ -174,7 +174,7 @@ describe('every function’s role, against what its steps asked for', () => {
     expect(needed.get('promote ecs:UpdateServicePrimaryTaskSet')).toMatch(/:service\/scenarios\//);
     expect(needed.get('clean-up ecs:DescribeServices')).toMatch(/:service\/scenarios\//);
     expect(needed.get('check-alarms cloudwatch:DescribeAlarms')).toBe('cloudwatch:DescribeAlarms on *');
-    expect(needed.get('register-task-definition iam:PassRole')).toMatch(/:role\//);
+    expect(needed.get('create-task-set iam:PassRole')).toMatch(/:role\//);
   });
 
   it('lists no exercised permission as unexercised', () => {

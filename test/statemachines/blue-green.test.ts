@@ -57,7 +57,6 @@ describe('blue-green state machine', () => {
       'ValidateInput',
       'AcquireLock',
       'CheckAlarms',
-      'RegisterTaskDefinition',
       'CreateTaskSet',
       'WaitForTasks',
       'CheckTaskSet',

@@ -12,7 +12,6 @@ import * as checkTaskSet from '../../functions/check-task-set.js';
 import * as cleanUp from '../../functions/clean-up.js';
 import * as createTaskSet from '../../functions/create-task-set.js';
 import * as promote from '../../functions/promote.js';
-import * as registerTaskDefinition from '../../functions/register-task-definition.js';
 import * as releaseLock from '../../functions/release-lock.js';
 import * as requestApproval from '../../functions/request-approval.js';
 import * as rollBack from '../../functions/roll-back.js';
@@ -32,7 +31,6 @@ export function handlersFor(catalog: Catalog, deps: EngineDeps): Record<string, 
     'clean-up': cleanUp,
     'create-task-set': createTaskSet,
     promote,
-    'register-task-definition': registerTaskDefinition,
     'release-lock': releaseLock,
     'request-approval': requestApproval,
     'roll-back': rollBack,

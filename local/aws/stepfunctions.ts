@@ -12,7 +12,14 @@ import type { HistoryEvent } from '../stepfunctions/history.js';
 import { DEFAULT_KEEP_EXECUTIONS, retainExecutions } from '../stepfunctions/retention.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../stepfunctions/run.js';
 import type { TokenRegistry } from '../stepfunctions/tokens.js';
-import { AwsError, optionalNumber, optionalString, requireString, type LocalService } from './service.js';
+import {
+  AwsError,
+  optionalNumber,
+  optionalString,
+  requireString,
+  validation,
+  type LocalService,
+} from './service.js';
 
 export interface StateMachineEntry {
   name: string;
@@ -198,14 +205,15 @@ export class LocalStepFunctions {
   }
 
   private async answer(input: Record<string, unknown>, kind: 'success' | 'failure') {
-    const token = requireString(input, 'taskToken');
+    const token = limited(input, 'taskToken', TOKEN_ANSWER_LIMITS.taskToken) as string;
+    if (token === undefined) throw validation('taskToken is required');
     const outcome =
       kind === 'success'
-        ? await this.options.tokens.succeed(token, JSON.parse(optionalString(input, 'output') ?? '{}'))
+        ? await this.options.tokens.succeed(token, parsedOutput(input))
         : await this.options.tokens.fail(
             token,
-            optionalString(input, 'error') ?? '',
-            optionalString(input, 'cause') ?? '',
+            limited(input, 'error', TOKEN_ANSWER_LIMITS.error) ?? '',
+            limited(input, 'cause', TOKEN_ANSWER_LIMITS.cause) ?? '',
           );
     if (outcome === 'gone') throw new AwsError('TaskTimedOut', 'Task Timed Out: the task has already ended');
     return {};
@@ -295,4 +303,35 @@ function describe(e: StoredExecution) {
     ...(e.error === undefined ? {} : { error: e.error }),
     ...(e.cause === undefined ? {} : { cause: e.cause }),
   };
+}
+
+/**
+ * SendTaskSuccess and SendTaskFailure refuse a member longer than the API allows, as AWS does
+ * (ValidationException): a token of 1 to 2,048 characters, an `error` of up to 256, a `cause`
+ * of up to 32,768, an `output` of up to 262,144.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
+ */
+export const TOKEN_ANSWER_LIMITS = { taskToken: 2_048, error: 256, cause: 32_768, output: 262_144 } as const;
+
+function limited(input: Record<string, unknown>, field: string, max: number): string | undefined {
+  const value = optionalString(input, field);
+  if (value !== undefined && value.length > max) {
+    throw validation(
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: ` +
+        `Member must have length less than or equal to ${max}`,
+    );
+  }
+  return value;
+}
+
+/** SendTaskSuccess's `output` must be JSON; AWS answers InvalidOutput when it is not. */
+function parsedOutput(input: Record<string, unknown>): unknown {
+  const output = limited(input, 'output', TOKEN_ANSWER_LIMITS.output);
+  if (output === undefined) throw validation('output is required');
+  try {
+    return JSON.parse(output) as unknown;
+  } catch {
+    throw new AwsError('InvalidOutput', 'Invalid Output: the output is not valid JSON');
+  }
 }

@@ -130,7 +130,8 @@ describe.skipIf(!motoAvailable())('LambdaHookRunner against moto_server', () => 
     expect((error as Error).message).toContain('web-hook-never-deployed');
   });
 
-  // The cases below need the function to run. known moto gap: without Docker, moto 5.2 answers
+  // The cases below need the function to run; lambda-hook-runner.test.ts runs them over an Invoke
+  // endpoint that does. known moto gap: without Docker, moto 5.2 answers
   // every Invoke with FunctionError "Handled" and the payload "error running docker: ...", vs AWS
   // documents that a RequestResponse Invoke runs the function and returns its result as the
   // payload (with FunctionError only when the function failed), see

@@ -147,6 +147,7 @@ describe.skipIf(!motoAvailable())('SfnTaskTokens against moto_server', () => {
     await expect(waitUntilEnded(bake)).resolves.toMatchObject({ status: 'FAILED', error: 'AlarmFired' });
   });
 
+  // sfn-task-tokens.test.ts checks the cause, and its cut, on the local Step Functions.
   // known moto gap: moto 5.2 drops the `cause` of SendTaskFailure (its execution and history carry
   // only the error), vs AWS documents that the cause is recorded and reported by DescribeExecution, see
   // https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html and

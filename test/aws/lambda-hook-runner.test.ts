@@ -1,0 +1,98 @@
+// LambdaHookRunner's verdicts, over a Lambda Invoke endpoint that runs hook functions
+// (test/support/lambda-invoke-endpoint.ts): the cases the moto contract test cannot run, as moto
+// runs no function without Docker (lambda-hook-runner.contract.test.ts names that gap).
+
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResourceNotFound } from '../../shared/aws/errors.js';
+import { LambdaHookRunner } from '../../shared/aws/lambda-hook-runner.js';
+import type { HookEvent } from '../../shared/ports/hooks.js';
+import { clientConfig } from '../support/local-server.js';
+import { startInvokeEndpoint, type InvokeEndpoint } from '../support/lambda-invoke-endpoint.js';
+
+const EVENT: HookEvent = {
+  deploymentId: 'dep-42',
+  service: 'web',
+  hook: 'BeforeAllowTraffic',
+  image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${'1a'.repeat(32)}`,
+};
+
+class SmokeTestError extends Error {
+  override readonly name = 'SmokeTestError';
+}
+
+let endpoint: InvokeEndpoint;
+let hooks: LambdaHookRunner;
+let lambda: LambdaClient;
+
+beforeAll(async () => {
+  endpoint = await startInvokeEndpoint({
+    passes: () => ({ status: 'Succeeded' }),
+    'passes-with-a-note': () => ({ status: 'Succeeded', message: 'checked 3 routes' }),
+    fails: () => ({ status: 'Failed', message: 'GET /health answered 503' }),
+    'fails-silently': () => ({ status: 'Failed' }),
+    'returns-anything': (event) => ({ checked: (event as HookEvent).image }),
+    'returns-nothing': () => undefined,
+    throws: () => {
+      throw new SmokeTestError('smoke test crashed');
+    },
+    'says-too-much': () => ({ status: 'Failed', message: 'x'.repeat(5_000) }),
+  });
+  lambda = new LambdaClient({ ...clientConfig(endpoint.endpoint), maxAttempts: 1 });
+  hooks = new LambdaHookRunner(lambda);
+});
+
+afterAll(async () => {
+  lambda.destroy();
+  await endpoint.close();
+});
+
+describe('LambdaHookRunner', () => {
+  it('sends the hook event to the function as JSON, synchronously', async () => {
+    await hooks.run('passes', EVENT);
+    expect(endpoint.invocations.at(-1)).toEqual({ functionName: 'passes', payload: JSON.stringify(EVENT) });
+  });
+
+  it('reports Succeeded when the hook returns {status: "Succeeded"}, with its message if any', async () => {
+    await expect(hooks.run('passes', EVENT)).resolves.toEqual({ status: 'Succeeded' });
+    await expect(hooks.run('passes-with-a-note', EVENT)).resolves.toEqual({
+      status: 'Succeeded',
+      message: 'checked 3 routes',
+    });
+  });
+
+  it('reports Failed, with its message, when the hook returns {status: "Failed"}', async () => {
+    await expect(hooks.run('fails', EVENT)).resolves.toEqual({
+      status: 'Failed',
+      message: 'GET /health answered 503',
+    });
+    await expect(hooks.run('fails-silently', EVENT)).resolves.toEqual({
+      status: 'Failed',
+      message: undefined,
+    });
+  });
+
+  it('reports Succeeded when the hook returns anything else, or nothing', async () => {
+    await expect(hooks.run('returns-anything', EVENT)).resolves.toEqual({ status: 'Succeeded' });
+    await expect(hooks.run('returns-nothing', EVENT)).resolves.toEqual({ status: 'Succeeded' });
+  });
+
+  it('reports Failed with "errorType: errorMessage" when the hook throws', async () => {
+    await expect(hooks.run('throws', EVENT)).resolves.toEqual({
+      status: 'Failed',
+      message: 'SmokeTestError: smoke test crashed',
+    });
+  });
+
+  it('cuts a message to 1,000 characters, ending it with an ellipsis', async () => {
+    const { message } = await hooks.run('says-too-much', EVENT);
+    expect(message).toHaveLength(1_000);
+    expect(message).toBe(`${'x'.repeat(999)}…`);
+  });
+
+  it('throws ResourceNotFound naming a hook function that does not exist', async () => {
+    const error = await hooks.run('never-deployed', EVENT).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResourceNotFound);
+    expect((error as Error).message).toContain('never-deployed');
+  });
+});

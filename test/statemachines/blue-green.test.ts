@@ -1,6 +1,8 @@
 // blue-green.asl.json: test traffic and its hooks, approval, one shift, final bake.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { failBakesWatching } from '../../shared/engine/on-alarm.js';
 import { expectAtRest, lastRecord, ledgerTypes } from '../support/at-rest.js';
 import {
@@ -63,9 +65,9 @@ describe('blue-green state machine', () => {
       'TaskSetHealthy?',
       'WaitForTasks',
       'CheckTaskSet',
-      // Healthy: straight to the first gate that applies, here the test listener's hook.
+      // Healthy: straight to the first gate that applies, here test traffic (api names no
+      // BeforeAllowTestTraffic hook, so that state is not entered).
       'TaskSetHealthy?',
-      'BeforeAllowTestTraffic',
       'AllowTestTraffic',
       'AfterAllowTestTraffic',
       'Approval?',
@@ -84,6 +86,30 @@ describe('blue-green state machine', () => {
     ]);
     expect(ledgerTypes(world, 'api')).toEqual(['ReleaseStarted', 'TrafficShifted', 'Promoted']);
     await expectAtRest(world, 'api', V2);
+  });
+
+  it('with a BeforeAllowTestTraffic hook: it runs before test traffic moves, then the rest as before', async () => {
+    const text = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8');
+    const catalog = parse(text) as { services: Record<string, { hooks: Record<string, string> }> };
+    catalog.services.api!.hooks.BeforeAllowTestTraffic = HOOK;
+    const world = createWorld(stringify(catalog));
+    const entry = seedService(world, 'api');
+    const execution = start(world, 'blue-green', { service: 'api', image: V2 });
+    await drive(world, execution, () => world.deployments.items.get(execution.name)?.approval !== undefined);
+
+    expect(statesEntered(execution).slice(-6)).toEqual([
+      'TaskSetHealthy?',
+      'BeforeAllowTestTraffic',
+      'AllowTestTraffic',
+      'AfterAllowTestTraffic',
+      'Approval?',
+      'WaitForApproval',
+    ]);
+    expect(world.hooks.calls.map((c) => [c.functionName, c.event.hook])).toEqual([
+      [HOOK, 'BeforeAllowTestTraffic'],
+      [HOOK, 'AfterAllowTestTraffic'],
+    ]);
+    expect(world.router.weightOf(entry.traffic.testListenerRule!, entry.traffic.targetGroups[1])).toBe(100);
   });
 
   it('rejected at approval: test traffic goes back, production never moved, recorded as Aborted', async () => {

@@ -3,6 +3,7 @@
 
 import type { ServiceEntry } from '../domain/catalog-schema.js';
 import type { Deployment } from '../domain/deployment.js';
+import { phaseInfo } from '../domain/phase.js';
 import { planDeployment, type PlanStep } from '../domain/plan.js';
 import type { WeightsAt } from './deployment-history.js';
 
@@ -58,38 +59,57 @@ function failedIndex(steps: PlanStep[], deployment: Deployment, traffic: readonl
   if (reached === 0)
     return reason?.kind === 'health' ? steps.findIndex((s) => s.kind === 'wait-healthy') : -1;
   const weights = { stable: 100 - reached, candidate: reached };
-  return currentIndex(steps, { ...deployment, phase: 'shift', weights }) + 1;
+  return currentIndex(steps, { phase: 'rolling back', weights }) + 1;
 }
 
-export function currentIndex(steps: PlanStep[], d: Deployment): number {
-  const phase = d.phase;
+export function currentIndex(steps: PlanStep[], d: Pick<Deployment, 'phase' | 'weights'>): number {
   const find = (test: (s: PlanStep) => boolean) => steps.findIndex(test);
-  if (phase.startsWith('hook:')) return find((s) => s.kind === 'hook' && s.hook === phase.slice(5));
-  if (phase === 'approval') return find((s) => s.kind === 'approval');
-  if (phase === 'final bake') return find((s) => s.kind === 'bake' && s.final);
-  if (phase === 'promoted') return find((s) => s.kind === 'termination-wait');
-  if (phase === 'done') return steps.length;
+  const info = phaseInfo(d.phase);
+  if (info === undefined) return 0;
+  switch (info.kind) {
+    case 'hook':
+      return find((s) => s.kind === 'hook' && s.hook === info.hook);
+    case 'approval':
+      if (info.because === 'approval required') return find((s) => s.kind === 'approval');
+      break;
+    case 'final bake':
+      return find((s) => s.kind === 'bake' && s.final);
+    case 'promoted':
+      return find((s) => s.kind === 'termination-wait');
+    case 'done':
+      return steps.length;
+    default:
+  }
+  const shifted = lastShift(steps, d);
+  if (shifted !== -1) {
+    // A bake, or a marginal analysis asking a person at the end of its bake: the step after the shift.
+    const baking = info.kind === 'bake' || info.kind === 'approval';
+    return baking ? shifted + 1 : shifted + (d.weights.candidate === 100 ? 1 : 0);
+  }
+  switch (info.kind) {
+    case 'started':
+      return find((s) => s.kind === 'check-alarms');
+    case 'check-alarms':
+      return find((s) => s.kind === 'register-task-definition');
+    case 'register-task-definition':
+      return find((s) => s.kind === 'create-task-set');
+    case 'wait-healthy':
+      return find((s) => s.kind === 'wait-healthy');
+    case 'healthy':
+      return find((s) => s.kind === 'wait-healthy') + 1;
+    case 'test-traffic':
+      return find((s) => s.kind === 'test-traffic') + 1;
+    default:
+      return 0;
+  }
+}
+
+/** The last shift (or rolling batch) the candidate's weight has reached, or -1 for none. */
+function lastShift(steps: PlanStep[], d: Pick<Deployment, 'weights'>): number {
   const shifted = steps.filter(
     (s) =>
       (s.kind === 'shift' && s.weight <= d.weights.candidate) ||
       (s.kind === 'scale-batch' && s.candidatePercent <= d.weights.candidate),
   );
-  if (shifted.length > 0) {
-    const last = steps.indexOf(shifted.at(-1)!);
-    // A marginal analysis asks for approval at the end of its bake.
-    const baking = phase === 'bake' || phase === 'approval (analysis marginal)';
-    return baking ? last + 1 : last + (d.weights.candidate === 100 ? 1 : 0);
-  }
-  const early: Record<string, PlanStep['kind']> = {
-    started: 'check-alarms',
-    'check-alarms': 'register-task-definition',
-    'register-task-definition': 'create-task-set',
-    'wait-healthy': 'wait-healthy',
-    healthy: 'wait-healthy',
-    'test-traffic': 'test-traffic',
-  };
-  const kind = early[phase];
-  return kind === undefined
-    ? 0
-    : find((s) => s.kind === kind) + (phase === 'healthy' || phase === 'test-traffic' ? 1 : 0);
+  return shifted.length === 0 ? -1 : steps.indexOf(shifted.at(-1)!);
 }

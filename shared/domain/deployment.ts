@@ -5,15 +5,9 @@ import type { Strategy } from './catalog-schema.js';
 import type { Trigger } from './deployment-request.js';
 import type { Reason } from './ledger.js';
 import type { AnalysisVerdict, TimeWindow } from './analysis-plan.js';
+import type { Phase } from './phase.js';
 
 export type DeploymentStatus = 'running' | 'promoted' | 'rolled-back' | 'aborted';
-
-/** The phase of a promoted deployment in its termination wait: its old task set still runs. */
-export const TERMINATION_WAIT_PHASE = 'promoted';
-/** The phase of a promoted deployment whose clean-up began: its old task set is being removed. */
-export const CLEANING_UP_PHASE = 'cleaning up';
-/** The phase of a promoted deployment whose old task set a rollback took over (`handedOverTo`). */
-export const HANDED_OVER_PHASE = 'handed over';
 
 /** What served production before this deployment, and what rollback returns to. */
 export interface StableRelease {
@@ -62,8 +56,8 @@ export interface Deployment {
   /** For pushes: when the image was pushed (ms since the epoch). */
   pushedAt?: number | undefined;
   status: DeploymentStatus;
-  /** The step now running, e.g. `create-task-set`, `bake`, `hook:BeforeAllowTraffic`. */
-  phase: string;
+  /** The step now running, e.g. `wait-healthy`, `shift 30%`, `hook:BeforeAllowTraffic` (phase.ts). */
+  phase: Phase;
   startedAt: number;
   updatedAt: number;
   stable: StableRelease;
@@ -113,7 +107,7 @@ export interface Deployment {
   abortTakenAt?: number | undefined;
   reason?: Reason | undefined;
   /** A rolled-back or aborted deployment: its phase and candidate weight when it began to roll back. */
-  failedStep?: { phase: string; candidate: number } | undefined;
+  failedStep?: { phase: Phase; candidate: number } | undefined;
   executionArn?: string | undefined;
   /**
    * A promoted deployment's termination wait handed to a rollback: the rollback (this id) took

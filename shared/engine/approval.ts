@@ -3,6 +3,7 @@
 // instant the wait times out on the clock's time, and announces it on EventBridge.
 
 import type { DeploymentSpec } from '../domain/deployment-request.js';
+import { approvalPhase } from '../domain/phase.js';
 import type { EngineDeps } from './deps.js';
 import { advance, loadDeployment } from './progress.js';
 
@@ -22,7 +23,7 @@ export async function requestApproval(
   // local cloud, whose clock runs `speed` times faster, that is `speed` times as long in its time.
   const waitSeconds = spec.settings.approval.timeoutSeconds * (deps.clock.speed ?? 1);
   const expiresAt = now + waitSeconds * 1000;
-  const phase = because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
+  const phase = approvalPhase(because);
   // The rule is kept with the wait, so the catalog the deployment started with decides who may answer.
   const separateApprover = spec.settings.approval.separateApprover ? (true as const) : undefined;
   // The lock's lease lasts as long as the wait, so no other deployment takes the service meanwhile.

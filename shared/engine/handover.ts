@@ -7,12 +7,8 @@
 // (the rollback route) and the clean-up (its CleanUp step): each writes only while the other
 // has not, so exactly one of them wins.
 
-import {
-  CLEANING_UP_PHASE,
-  HANDED_OVER_PHASE,
-  TERMINATION_WAIT_PHASE,
-  type Deployment,
-} from '../domain/deployment.js';
+import type { Deployment } from '../domain/deployment.js';
+import { CLEANING_UP_PHASE, HANDED_OVER_PHASE, TERMINATION_WAIT_PHASE } from '../domain/phase.js';
 import type { EngineDeps } from './deps.js';
 import { LEASE_MARGIN_SECONDS } from './progress.js';
 

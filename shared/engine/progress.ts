@@ -4,6 +4,7 @@
 
 import type { Deployment } from '../domain/deployment.js';
 import type { Reason } from '../domain/ledger.js';
+import type { Phase } from '../domain/phase.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeploymentLocks, Deployments } from '../ports/deployments.js';
 import { DeploymentAborted, LockLost } from './errors.js';
@@ -33,7 +34,7 @@ export async function loadDeployment(
 export async function advance(
   deps: ProgressDeps,
   deployment: Deployment,
-  phase: string,
+  phase: Phase,
   waitSeconds = 0,
   changes: Partial<Deployment> = {},
   { rollingBack = false }: { rollingBack?: boolean } = {},

@@ -2,7 +2,8 @@
 // running, with no traffic, for the termination wait: until then a rollback is
 // still only a weight flip. Then the old task set is scaled in and deleted.
 
-import { TERMINATION_WAIT_PHASE, type Deployment } from '../domain/deployment.js';
+import type { Deployment } from '../domain/deployment.js';
+import { TERMINATION_WAIT_PHASE } from '../domain/phase.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { TaskSet } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';

@@ -59,7 +59,7 @@ function deployment(service: string, overrides: Partial<Deployment> = {}): Deplo
     trigger: 'push',
     actor: 'ecr-push',
     status: 'running',
-    phase: 'create-task-set',
+    phase: 'register-task-definition',
     startedAt: NOW,
     updatedAt: NOW,
     stable: stableRelease(7),
@@ -293,7 +293,7 @@ for (const emulator of EMULATORS) {
           promoteFull: true,
         });
         await deployments.create(original);
-        const updated = await deployments.update(original.deploymentId, { bake: undefined, phase: 'shift' });
+        const updated = await deployments.update(original.deploymentId, { bake: undefined, phase: 'shift 10%' });
         const { bake: _bake, ...unbaked } = original;
         expect(updated).not.toHaveProperty('bake');
         expect(updated).toStrictEqual({ ...unbaked, phase: 'shift' });

@@ -13,6 +13,7 @@ import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
 import { capture } from '../support/cli.js';
 import { SCENARIOS } from '../support/local-cloud.js';
+import type { Phase } from '../../shared/domain/phase.js';
 
 const catalog = parseCatalog(readFileSync(SCENARIOS, 'utf8'));
 const T0 = Date.parse('2026-12-01T10:00:00.000Z');
@@ -172,7 +173,7 @@ describe('status: whole outputs', () => {
     ]);
   });
 
-  it.each([
+  it.each<[string, { phase: Phase; candidate: number }, string]>([
     ['a health wait that never ended', { phase: 'wait-healthy', candidate: 0 }, 'wait until the new tasks'],
     ['the final bake', { phase: 'final bake', candidate: 100 }, 'final bake 2m'],
     ['the bake after the 10% shift', { phase: 'bake', candidate: 10 }, 'bake 5m'],

@@ -73,7 +73,7 @@ beforeAll(async () => {
     trigger: 'api',
     actor: ACTOR,
     status: 'rolled-back',
-    phase: 'roll-back',
+    phase: 'rolled-back',
     startedAt: Date.parse(AT),
     updatedAt: Date.parse(AT),
     stable: stable ?? state.stable!,

@@ -1,0 +1,112 @@
+// A deployment's phase: the step now running, as the engine records it with each step and the
+// views read it back. Stored as text in the deployment record (`shift 30%`, `hook:BeforeAllowTraffic`),
+// so records written before this module read the same; every value the engine writes is in
+// `Phase`, and `phaseInfo` is the one reader, so a new phase that a view does not handle is a
+// type error there, not a string no view matches.
+
+import { HOOK_NAMES, type HookName } from './catalog-schema.js';
+
+export type Phase =
+  | 'started'
+  | 'check-alarms'
+  | 'register-task-definition'
+  | 'wait-healthy'
+  | 'healthy'
+  | `batch ${number} of ${number}`
+  | 'test-traffic'
+  | `hook:${HookName}`
+  | 'approval'
+  | 'approval (analysis marginal)'
+  | `shift ${number}%`
+  | 'bake'
+  | 'final bake'
+  | 'analysis'
+  | 'final analysis'
+  | 'analysis skipped'
+  | 'rolling back'
+  | 'rolled-back'
+  | 'aborted'
+  | 'promoted'
+  | 'cleaning up'
+  | 'handed over'
+  | 'done';
+
+/** A phase read back: what the step is, with the numbers and names its text carries. */
+export type PhaseInfo =
+  | {
+      kind:
+        | 'started'
+        | 'check-alarms'
+        | 'register-task-definition'
+        | 'wait-healthy'
+        | 'healthy'
+        | 'test-traffic'
+        | 'bake'
+        | 'final bake'
+        | 'analysis'
+        | 'final analysis'
+        | 'analysis skipped'
+        | 'rolling back'
+        | 'rolled-back'
+        | 'aborted'
+        | 'promoted'
+        | 'cleaning up'
+        | 'handed over'
+        | 'done';
+    }
+  | { kind: 'batch'; batch: number; of: number }
+  | { kind: 'hook'; hook: HookName }
+  | { kind: 'approval'; because: 'approval required' | 'analysis marginal' }
+  | { kind: 'shift'; weight: number };
+
+/** The phase of a promoted deployment in its termination wait: its old task set still runs. */
+export const TERMINATION_WAIT_PHASE = 'promoted' satisfies Phase;
+/** The phase of a promoted deployment whose clean-up began: its old task set is being removed. */
+export const CLEANING_UP_PHASE = 'cleaning up' satisfies Phase;
+/** The phase of a promoted deployment whose old task set a rollback took over (`handedOverTo`). */
+export const HANDED_OVER_PHASE = 'handed over' satisfies Phase;
+
+export const approvalPhase = (because: 'approval required' | 'analysis marginal'): Phase =>
+  because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
+
+const PLAIN = new Set<string>([
+  'started',
+  'check-alarms',
+  'register-task-definition',
+  'wait-healthy',
+  'healthy',
+  'test-traffic',
+  'bake',
+  'final bake',
+  'analysis',
+  'final analysis',
+  'analysis skipped',
+  'rolling back',
+  'rolled-back',
+  'aborted',
+  'promoted',
+  'cleaning up',
+  'handed over',
+  'done',
+] satisfies (PhaseInfo & { kind: string })['kind'][]);
+
+const SHIFT = /^shift (\d{1,3})%$/;
+const BATCH = /^batch (\d+) of (\d+)$/;
+
+/** Reads a stored phase; undefined for text that is no phase (a record from a newer version, say). */
+export function phaseInfo(phase: string): PhaseInfo | undefined {
+  if (PLAIN.has(phase)) return { kind: phase } as PhaseInfo;
+  if (phase === 'approval') return { kind: 'approval', because: 'approval required' };
+  if (phase === 'approval (analysis marginal)') return { kind: 'approval', because: 'analysis marginal' };
+  if (phase.startsWith('hook:')) {
+    const hook = phase.slice('hook:'.length);
+    return (HOOK_NAMES as readonly string[]).includes(hook)
+      ? { kind: 'hook', hook: hook as HookName }
+      : undefined;
+  }
+  const shift = SHIFT.exec(phase);
+  if (shift !== null) return { kind: 'shift', weight: Number(shift[1]) };
+  const batch = BATCH.exec(phase);
+  if (batch !== null) return { kind: 'batch', batch: Number(batch[1]), of: Number(batch[2]) };
+  return undefined;
+}

@@ -3,6 +3,7 @@
 
 import type { ServiceEntry } from '../domain/catalog-schema.js';
 import type { Deployment } from '../domain/deployment.js';
+import { DeploymentRequestInvalid } from '../domain/errors.js';
 import { phaseInfo } from '../domain/phase.js';
 import { planDeployment, type PlanStep } from '../domain/plan.js';
 import type { WeightsAt } from './deployment-history.js';
@@ -17,15 +18,10 @@ export type StepView = PlanStep & { state: StepState };
 
 export function stepsOf(
   deployment: Deployment,
-  entry: ServiceEntry,
+  entry: ServiceEntry | undefined,
   traffic: readonly WeightsAt[],
 ): StepView[] {
-  let steps: PlanStep[];
-  try {
-    steps = planDeployment(deployment.service, entry, { strategy: deployment.strategy }).steps;
-  } catch {
-    return [];
-  }
+  const steps = deployment.plan ?? planAgain(deployment, entry);
   if (deployment.status === 'rolled-back' || deployment.status === 'aborted') {
     const failed = failedIndex(steps, deployment, traffic);
     return steps.map((step, i) => ({
@@ -112,4 +108,19 @@ function lastShift(steps: PlanStep[], d: Pick<Deployment, 'weights'>): number {
       (s.kind === 'scale-batch' && s.candidatePercent <= d.weights.candidate),
   );
   return shifted.length === 0 ? -1 : steps.indexOf(shifted.at(-1)!);
+}
+
+/**
+ * The steps of a deployment recorded before plans were kept with it: planned again from the
+ * catalog as it is now. None when the service is gone from the catalog, or no longer allows the
+ * deployment's strategy (then no plan can say what that deployment ran).
+ */
+function planAgain(deployment: Deployment, entry: ServiceEntry | undefined): PlanStep[] {
+  if (entry === undefined) return [];
+  try {
+    return planDeployment(deployment.service, entry, { strategy: deployment.strategy }).steps;
+  } catch (error) {
+    if (error instanceof DeploymentRequestInvalid) return [];
+    throw error;
+  }
 }

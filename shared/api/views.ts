@@ -31,7 +31,7 @@ export function deploymentView(
   reads: DeploymentReads,
 ) {
   const { now, alarms, execution, traffic = [], speed = 1 } = reads;
-  const steps = entry === undefined ? [] : stepsOf(deployment, entry, traffic);
+  const steps = stepsOf(deployment, entry, traffic);
   return {
     deploymentId: deployment.deploymentId,
     service: deployment.service,

@@ -6,6 +6,7 @@ import type { Trigger } from './deployment-request.js';
 import type { Reason } from './ledger.js';
 import type { AnalysisVerdict, TimeWindow } from './analysis-plan.js';
 import type { Phase } from './phase.js';
+import type { PlanStep } from './plan.js';
 
 export type DeploymentStatus = 'running' | 'promoted' | 'rolled-back' | 'aborted';
 
@@ -62,6 +63,11 @@ export interface Deployment {
   updatedAt: number;
   stable: StableRelease;
   candidate: Candidate;
+  /**
+   * The plan's steps as the deployment started (its spec's plan): what status renders, whatever
+   * the catalog says later. Records written before plans were kept have none.
+   */
+  plan?: PlanStep[] | undefined;
   /** Production weights, in percent, as last set and verified. */
   weights: { stable: number; candidate: number };
   /** When production traffic first reached the candidate: where canary analysis starts. */

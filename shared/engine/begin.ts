@@ -312,6 +312,7 @@ function newDeployment(
     updatedAt: now,
     stable,
     candidate: { targetGroupArn: candidateGroup },
+    plan: spec.plan.steps,
     weights: { stable: 100, candidate: 0 },
   };
 }

@@ -296,12 +296,12 @@ for (const emulator of EMULATORS) {
         const updated = await deployments.update(original.deploymentId, { bake: undefined, phase: 'shift 10%' });
         const { bake: _bake, ...unbaked } = original;
         expect(updated).not.toHaveProperty('bake');
-        expect(updated).toStrictEqual({ ...unbaked, phase: 'shift' });
+        expect(updated).toStrictEqual({ ...unbaked, phase: 'shift 10%' });
         expect(await deployments.get(original.deploymentId)).not.toHaveProperty('bake');
         // Only removals: an update with no values to set.
         const removed = await deployments.update(original.deploymentId, { promoteFull: undefined });
         expect(removed).not.toHaveProperty('promoteFull');
-        expect(removed.phase).toBe('shift');
+        expect(removed.phase).toBe('shift 10%');
       });
 
       it('throws DeploymentNotFound when updating a deployment that does not exist, and creates nothing', async () => {

@@ -34,6 +34,8 @@ describe('CreateTaskSet (register, then create)', () => {
     const record = world.deployments.items.get('web-2')!;
     expect(record.candidate).toMatchObject({ taskDefinitionArn, taskSetId });
     expect(record.phase).toBe('wait-healthy');
+    // The record keeps the plan it started with (status renders it, steps-view.ts).
+    expect(record.plan).toEqual(spec.plan.steps);
   });
 
   it('retried after dying at any of its writes, or after all of them, ends with one revision and one task set', async () => {

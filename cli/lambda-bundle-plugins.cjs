@@ -5,6 +5,14 @@
 // bundle holds the catalog it is packaged with as JSON, in place of shared/runtime/catalog-data.ts,
 // which reads YAML: the YAML is read here, at packaging, with the code the CLI reads it with, so
 // no function carries a YAML parser. The function still validates the data at load.
+//
+// sdkVersionOnly: each AWS SDK client imports its whole package.json for one field, its version
+// (in the User-Agent header): 2 kB of every client in every bundle. The bundle gets the version.
+//
+// builtinsByRequire: Node's built-in modules are loaded with require() (the bundle's banner makes
+// one), as CommonJS dependencies already load them. Imported as ES modules, Node builds each one's
+// ES view by reading every export at import; node:fs's lazy `ReadStream` getter then loads all of
+// its streams. The modules are the same objects either way.
 const { readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const tsx = require('tsx/cjs/api');
@@ -47,5 +55,40 @@ function embeddedCatalog(file) {
   };
 }
 
+const SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
+
+function sdkVersionOnly() {
+  return {
+    name: 'cutover-sdk-version-only',
+    setup(build) {
+      build.onLoad({ filter: SDK_PACKAGE_JSON }, (args) => {
+        const { version } = JSON.parse(readFileSync(args.path, 'utf8'));
+        return { contents: JSON.stringify({ version }), loader: 'json' };
+      });
+    },
+  };
+}
+
+function builtinsByRequire() {
+  return {
+    name: 'cutover-builtins-by-require',
+    setup(build) {
+      build.onResolve({ filter: /^node:/ }, (args) =>
+        args.namespace === 'cutover-builtin'
+          ? { path: args.path, external: true }
+          : { path: args.path, namespace: 'cutover-builtin' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'cutover-builtin' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** serverless-esbuild calls this with the Serverless instance: the catalog is custom.catalog. */
-module.exports = (serverless) => [embeddedCatalog(serverless.service.custom.catalog)];
+module.exports = (serverless) => [
+  embeddedCatalog(serverless.service.custom.catalog),
+  sdkVersionOnly(),
+  builtinsByRequire(),
+];

@@ -4,22 +4,25 @@
 // version only adds a delete marker, so the newest anchor is found by listing versions, which
 // delete markers do not hide. The bucket comes from LEDGER_ANCHOR_BUCKET.
 
-import {
-  GetObjectCommand,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  S3Client,
-  type ObjectVersion,
-} from '@aws-sdk/client-s3';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { LedgerRecord } from '../domain/ledger.js';
 import type { LedgerAnchors } from '../ports/ledger.js';
 import { requireEnv } from '../runtime/env.js';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { translateTransient } from './errors.js';
+import { S3Requests, type ObjectVersion } from './s3-requests.js';
 
-/** Path-style addressing works everywhere, including the local cloud's single endpoint. */
-export const s3Client = () => new S3Client({ ...credentialsOption(), forcePathStyle: true });
+/**
+ * S3 as the SDK's client would reach it: AWS_REGION, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL
+ * (the local cloud's), and the SDK's credential chain (on Lambda, the role's, from the environment).
+ */
+export const s3Requests = (env: NodeJS.ProcessEnv = process.env) =>
+  new S3Requests({
+    region: requireEnv('AWS_REGION', env),
+    endpoint: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
+    credentials: credentialsOption().credentials ?? defaultProvider(),
+  });
 
 const prefix = (service: string) => `anchors/${encodeURIComponent(service)}/`;
 export const anchorKey = (service: string, seq: number) =>
@@ -27,23 +30,21 @@ export const anchorKey = (service: string, seq: number) =>
 
 export class S3LedgerAnchors implements LedgerAnchors {
   constructor(
-    private readonly client: S3Client,
+    private readonly s3: S3Requests,
     private readonly bucket: string,
   ) {}
 
   async put(head: LedgerRecord): Promise<void> {
     const key = anchorKey(head.service, head.seq);
     try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: canonicalJson(head),
-          ContentType: 'application/json',
-          // Write-once: a retried step finds the anchor there (412) and is done.
-          IfNoneMatch: '*',
-        }),
-      );
+      await this.s3.putObject({
+        bucket: this.bucket,
+        key,
+        body: canonicalJson(head),
+        contentType: 'application/json',
+        // Write-once: a retried step finds the anchor there (412) and is done.
+        ifNoneMatch: '*',
+      });
     } catch (error) {
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412) return;
       translateTransient(`S3 PutObject ${this.bucket}/${key}`, error);
@@ -53,43 +54,34 @@ export class S3LedgerAnchors implements LedgerAnchors {
   async newest(service: string): Promise<unknown[]> {
     const versions = await this.versions(service);
     const newestKey = versions
-      .map((v) => v.Key!)
+      .map((v) => v.key)
       .sort()
       .at(-1);
     if (newestKey === undefined) return [];
     const anchors: unknown[] = [];
-    for (const version of versions.filter((v) => v.Key === newestKey)) {
-      anchors.push(await this.read(newestKey, version.VersionId));
+    for (const version of versions.filter((v) => v.key === newestKey)) {
+      anchors.push(await this.read(newestKey, version.versionId));
     }
     return anchors;
   }
 
   private async versions(service: string): Promise<ObjectVersion[]> {
     const found: ObjectVersion[] = [];
-    let keyMarker: string | undefined;
-    let versionIdMarker: string | undefined;
+    let marker: { keyMarker: string; versionIdMarker: string } | undefined;
     do {
       const page = await this.call(`S3 ListObjectVersions ${this.bucket}/${prefix(service)}`, () =>
-        this.client.send(
-          new ListObjectVersionsCommand({
-            Bucket: this.bucket,
-            Prefix: prefix(service),
-            KeyMarker: keyMarker,
-            VersionIdMarker: versionIdMarker,
-          }),
-        ),
+        this.s3.listObjectVersions({ bucket: this.bucket, prefix: prefix(service), ...marker }),
       );
-      found.push(...(page.Versions ?? []).filter((v) => v.Key !== undefined));
-      [keyMarker, versionIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextVersionIdMarker] : [];
-    } while (keyMarker !== undefined);
+      found.push(...page.versions);
+      marker = page.next;
+    } while (marker !== undefined);
     return found;
   }
 
-  private async read(key: string, versionId: string | undefined): Promise<unknown> {
-    const output = await this.call(`S3 GetObject ${this.bucket}/${key}`, () =>
-      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId })),
+  private async read(key: string, versionId: string): Promise<unknown> {
+    const text = await this.call(`S3 GetObject ${this.bucket}/${key}`, () =>
+      this.s3.getObject({ bucket: this.bucket, key, versionId }),
     );
-    const text = (await output.Body?.transformToString('utf8')) ?? '';
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -107,5 +99,5 @@ export class S3LedgerAnchors implements LedgerAnchors {
   }
 }
 
-export const ledgerAnchors = (client: S3Client = s3Client()) =>
-  new S3LedgerAnchors(client, requireEnv('LEDGER_ANCHOR_BUCKET'));
+export const ledgerAnchors = (s3: S3Requests = s3Requests()) =>
+  new S3LedgerAnchors(s3, requireEnv('LEDGER_ANCHOR_BUCKET'));

@@ -11,13 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_TABLE } from '../../local/cloud.js';
 import { LEDGER_ANCHOR_BUCKET } from '../../local/ledger-folder.js';
 import { S3LedgerAnchors } from '../../shared/aws/s3-ledger-anchors.js';
+import { S3Requests } from '../../shared/aws/s3-requests.js';
 import { hashRecord, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { freePort } from '../support/emulators.js';
 import { SCENARIOS, startCloud } from '../support/local-cloud.js';
@@ -40,9 +40,8 @@ beforeAll(async () => {
   const records = (await handle.clients.ledger.list(service)) as LedgerRecord[];
   head = records.at(-1)!;
   // Anchored as ReleaseLock anchors a release's end.
-  const s3 = new S3Client({ ...clientConfig(handle.cloud.endpoint), forcePathStyle: true });
+  const s3 = new S3Requests(clientConfig(handle.cloud.endpoint));
   await new S3LedgerAnchors(s3, handle.cloud.ledger.resources.ref(LEDGER_ANCHOR_BUCKET)).put(head);
-  s3.destroy();
   await handle.stop();
 }, 120_000);
 

@@ -6,7 +6,7 @@
 //
 // Each read returns a fresh copy (UpdateTable and DeleteTable change the object they read
 // before writing it back). A read that races a write is never kept: it is kept only when no
-// write of that table began or was in flight while LevelDB answered it.
+// write of that table was in flight when it was sent, nor began before it was answered.
 
 type Callback = (error: Error | null | undefined, value?: unknown) => void;
 
@@ -54,10 +54,13 @@ export function cacheTableDefinitions(tables: TableStore): void {
   tables.get = (key, callback) => {
     const text = kept.get(key);
     if (text !== undefined) return void setImmediate(callback, null, JSON.parse(text));
-    const before = writes.get(key)?.begun ?? 0;
+    const count = writes.get(key);
+    // LevelDB may answer a read sent while a write is in flight with the value before it.
+    const quietBefore = (count?.inFlight ?? 0) === 0;
+    const before = count?.begun ?? 0;
     get(key, (error, value) => {
-      const count = writes.get(key);
-      const quiet = (count?.begun ?? 0) === before && (count?.inFlight ?? 0) === 0;
+      const now = writes.get(key);
+      const quiet = quietBefore && (now?.begun ?? 0) === before;
       if (!error && quiet && value !== undefined) kept.set(key, JSON.stringify(value));
       callback(error, value);
     });

@@ -17,6 +17,7 @@ import { SfnExecutions } from '../shared/aws/sfn-executions.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import type { ApiDeps } from '../shared/api/deps.js';
 import { handleApi } from '../shared/api/router.js';
+import { ViewReuse } from '../shared/api/view-reuse.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
 import { logger } from '../shared/runtime/observability.js';
@@ -127,4 +128,5 @@ export const handler = createHandler({
   metrics: new CloudWatchMetricSource(cloudWatch),
   ...ecsAdapters(),
   router: new Elbv2TrafficRouter(elbClient()),
+  views: new ViewReuse(),
 });

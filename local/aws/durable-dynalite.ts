@@ -12,14 +12,22 @@
 // `sync: true`. Nothing in node_modules is edited and nothing stays patched after the call. If
 // dynalite ever builds its store differently, start fails here, loudly, rather than running
 // without durability.
+//
+// The same store keeps its table definitions in memory (dynalite-table-cache.ts): dynalite reads
+// a table's definition from LevelDB for every item it reads, which doubled the LevelDB reads of
+// every BatchGetItem; and the item reads asked for in one turn of the event loop go to LevelDB
+// as one read (dynalite-batched-reads.ts).
 
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
+import { batchReads, type ItemStore } from './dynalite-batched-reads.js';
+import { cacheTableDefinitions, type TableStore } from './dynalite-table-cache.js';
 
 /** The part of dynalite's store (db/index.js, `create`) this module touches. */
 interface DynaliteStore {
   db: unknown;
+  tableDb: TableStore;
   recreate: () => void;
 }
 
@@ -40,6 +48,8 @@ export function durableDynalite(path: string): Server {
   storeModule.create = (options) => {
     store = create(options);
     syncEveryWrite(store);
+    cacheTableDefinitions(store.tableDb);
+    batchReads(store.db as ItemStore);
     return store;
   };
   let server: Server;
@@ -60,7 +70,7 @@ export function durableDynalite(path: string): Server {
 /**
  * Makes every write of the store's LevelDB synchronous. dynalite's `recreate` (after a close
  * that timed out) builds a new LevelDB and copies its fields over the store, `recreate`
- * included, so the new one is made durable too.
+ * included, so the new one is made durable too, with a fresh cache of its table definitions.
  */
 function syncEveryWrite(store: DynaliteStore): void {
   const db = store.db as Record<string, unknown>;
@@ -78,6 +88,8 @@ function syncEveryWrite(store: DynaliteStore): void {
   store.recreate = () => {
     recreate.call(store);
     syncEveryWrite(store);
+    cacheTableDefinitions(store.tableDb);
+    batchReads(store.db as ItemStore);
   };
 }
 

@@ -94,22 +94,38 @@ export function runExecution(options: RunOptions): LocalExecution {
   for (const [state, task] of prepared.tasks) {
     handlers[state] = (input) => callTask(task, input as Record<string, unknown>);
   }
-  const machine = new StateMachine(prepared.definition as never, {
-    validationOptions: validated.has(prepared) ? { noValidate: true } : { checkArn: true, checkPaths: true },
-  });
-  validated.add(prepared);
-  const run = machine.run(options.input as never, {
-    overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryOverrides() },
-    context: {
-      Execution: {
-        Id: executionArn,
-        Name: options.name,
-        Input: options.input as never,
-        StartTime: new Date(clock.now()).toISOString(),
+  const startTime = new Date(clock.now()).toISOString();
+  const begin = () => {
+    const machine = new StateMachine(prepared.definition as never, {
+      validationOptions: validated.has(prepared)
+        ? { noValidate: true }
+        : { checkArn: true, checkPaths: true },
+    });
+    validated.add(prepared);
+    return machine.run(options.input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryOverrides() },
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: options.name,
+          Input: options.input as never,
+          StartTime: startTime,
+        },
+        StateMachine: { Id: options.stateMachineArn, Name: options.stateMachineArn.split(':').at(-1) },
       },
-      StateMachine: { Id: options.stateMachineArn, Name: options.stateMachineArn.split(':').at(-1) },
-    },
-  });
+    });
+  };
+  // As on AWS, StartExecution answers before the execution runs: its first state (and the
+  // handler it calls) begins in a later turn of the event loop, after the answer is written.
+  // An execution stopped before then still begins, and ends ABORTED at once.
+  let run: ReturnType<typeof begin> | undefined;
+  const begun = new Promise<ReturnType<typeof begin>>((resolve) =>
+    setImmediate(() => {
+      run = begin();
+      if (abort.signal.aborted) run.abort();
+      resolve(run);
+    }),
+  );
 
   const execution: LocalExecution = {
     name: options.name,
@@ -122,12 +138,12 @@ export function runExecution(options: RunOptions): LocalExecution {
     done: Promise.resolve(),
     stop: () => {
       abort.abort();
-      run.abort();
+      run?.abort();
     },
   };
 
   async function consumeEvents(): Promise<void> {
-    for await (const event of run.eventLogs) {
+    for await (const event of (await begun).eventLogs) {
       const before = history.events.length;
       history.record(event);
       for (const recorded of history.events.slice(before)) options.onEvent?.(recorded, execution);
@@ -138,7 +154,7 @@ export function runExecution(options: RunOptions): LocalExecution {
 
   async function settle(): Promise<void> {
     try {
-      execution.output = await run.result;
+      execution.output = await (await begun).result;
       execution.status = 'SUCCEEDED';
     } catch (error) {
       // The error and cause are in the ExecutionFailed event: read them once the log is complete.

@@ -1,5 +1,6 @@
 import type { Catalog } from '../domain/catalog-schema.js';
 import type { EngineDeps } from '../engine/deps.js';
+import type { ViewReuse } from './view-reuse.js';
 
 /** What the API's routes need: the catalog and the ports they read and act through. */
 export type ApiDeps = Pick<
@@ -19,4 +20,8 @@ export type ApiDeps = Pick<
   | 'taskDefinitions'
   | 'router'
   | 'metrics'
-> & { catalog: Catalog };
+> & {
+  catalog: Catalog;
+  /** GET /services answered from a fresh shared read (view-reuse.ts); without it, read for each. */
+  views?: ViewReuse;
+};

@@ -84,7 +84,13 @@ export async function handleApi(
       return { ...errorResponse(error), headers: { allow: allowed } };
     }
     const params = route.pattern.exec(path)!.slice(1);
-    return await route.handle(deps, { ...request, path }, params);
+    if (route.method === 'GET') return await route.handle(deps, { ...request, path }, params);
+    try {
+      return await route.handle(deps, { ...request, path }, params);
+    } finally {
+      // Whatever it changed, a view read before it is not answered again.
+      deps.views?.wrote();
+    }
   } catch (error) {
     return errorResponse(asApiError(error, log));
   }

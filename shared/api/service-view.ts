@@ -90,8 +90,11 @@ function healthOf(states: readonly string[]): 'ok' | 'alarm' | 'insufficient-dat
 }
 
 export async function listServices(deps: ApiDeps): Promise<ApiResponse> {
-  const services = await summaries(deps, Object.keys(deps.catalog.services));
-  return { status: 200, body: { services } };
+  const read = async (): Promise<ApiResponse> => {
+    const services = await summaries(deps, Object.keys(deps.catalog.services));
+    return { status: 200, body: { services } };
+  };
+  return deps.views === undefined ? read() : deps.views.view(read);
 }
 
 export async function getServiceView(deps: ApiDeps, name: string): Promise<ApiResponse> {

@@ -12,6 +12,7 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { withoutUndefined } from '../domain/records.js';
 import type { RegisterReleaseInput, TaskDefinitionSummary, TaskDefinitions } from '../ports/ecs.js';
 import { ResourceNotFound, translateTransient } from './errors.js';
 
@@ -200,10 +201,6 @@ function requireFamily(definition: TaskDefinition): string {
 
 function nonEmpty<T>(items: T[] | undefined): T[] | undefined {
   return items === undefined || items.length === 0 ? undefined : items;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
 function notFound(taskDefinition: string, cause?: unknown): ResourceNotFound {

@@ -79,3 +79,8 @@ export function translateTransient(operation: string, error: unknown): never {
   }
   throw error;
 }
+
+/** A conditional write's condition failed: the race it closes was lost, or the write was done already. */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { withoutUndefined } from '../domain/records.js';
 import type { RegisterReleaseInput, TaskDefinitionSummary, TaskDefinitions } from '../ports/ecs.js';
-import { ResourceNotFound, translateTransient } from './errors.js';
+import { errorName, ResourceNotFound, translateTransient } from './errors.js';
 
 /** How many of the family's newest active revisions are checked for one to reuse. */
 const REUSE_WINDOW = 10;
@@ -208,10 +208,6 @@ function notFound(taskDefinition: string, cause?: unknown): ResourceNotFound {
     `Task definition ${taskDefinition} does not exist; check the revision the service runs.`,
     { cause },
   );
-}
-
-function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
 }
 
 function errorMessage(error: unknown): string {

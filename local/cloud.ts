@@ -12,7 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoReleaseLedger } from '../shared/aws/dynamodb-release-ledger.js';
 import { KmsRecordSigner } from '../shared/aws/kms-ledger-keys.js';
-import { DynamoServiceStates } from '../shared/aws/dynamodb-deployments.js';
+import { DynamoServiceStates } from '../shared/aws/dynamodb-service-states.js';
 import { catalogResources } from '../shared/domain/catalog-resources.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
 import type { StateMachineName } from '../shared/ports/executions.js';

@@ -13,7 +13,7 @@ import {
   KAYENTA_CONFIDENCE,
   type MetricResult,
   type MetricRules,
-} from '../../shared/domain/judge.js';
+} from '../../shared/domain/judge-classification.js';
 
 const help = `Usage: cutover judge --baseline FILE --canary FILE [options]
 

@@ -4,7 +4,8 @@
 
 import { javaJson, reasonDataDate, type AlarmState } from './alarm-evaluation.js';
 import type { AlarmRecord, AlarmStatus } from './cloudwatch-alarms.js';
-import { dimensionMap, optional, type Dimension } from './cloudwatch-input.js';
+import { optional } from '../../shared/domain/records.js';
+import { dimensionMap, type Dimension } from './cloudwatch-input.js';
 
 export interface EventState {
   value: AlarmState;

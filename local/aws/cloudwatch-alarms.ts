@@ -2,6 +2,7 @@
 // DescribeAlarms returns, and gathering an alarm's evaluation range from the metric store.
 // (Events and history documents: cloudwatch-alarm-events.ts.)
 
+import { optional } from '../../shared/domain/records.js';
 import {
   BAND_OPERATORS,
   COMPARISON_OPERATORS,
@@ -24,7 +25,6 @@ import {
   metricDataQueries,
   missingParameter,
   num,
-  optional,
   queryPeriodOf,
   requiredStr,
   statistic,

@@ -41,11 +41,6 @@ export type Query = { id: string; label?: string; returnData: boolean } & (
 
 export type Input = Record<string, unknown>;
 
-/** `{ [key]: value }`, or `{}` when value is undefined (for optional members). */
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
 export function str(
   input: Input,
   field: string,

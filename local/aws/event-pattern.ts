@@ -10,7 +10,8 @@
 // validation messages below keep the meaning of the reasons its JsonRuleCompiler gives,
 // which AWS returns in InvalidEventPatternException ("Event pattern is not valid. Reason: …").
 
-import { isIP } from 'node:net';
+import { isRecord } from '../../shared/domain/records.js';
+import { inCidr, parseCidr, sameAddress } from './event-pattern-ip.js';
 
 /** A parsed event pattern: field names mapped to arrays of values to match or to nested patterns. */
 export type EventPattern = { [field: string]: unknown };
@@ -48,7 +49,7 @@ export const MAX_PATTERN_CHARACTERS = 2048;
 
 export function validatePattern(pattern: unknown): PatternProblem[] {
   const problems: PatternProblem[] = [];
-  if (!isObject(pattern)) {
+  if (!isRecord(pattern)) {
     problems.push({ path: '', message: 'Filter is not an object' });
     return problems;
   }
@@ -86,7 +87,7 @@ function checkObject(
       });
     }
     if (Array.isArray(value)) checkValues(value, at, problems);
-    else if (isObject(value)) checkObject(value, at, insideOr, problems);
+    else if (isRecord(value)) checkObject(value, at, insideOr, problems);
     else problems.push({ path: at, message: `"${key}" must be an object or an array` });
   }
 }
@@ -100,7 +101,7 @@ function checkOr(value: unknown, path: string, problems: PatternProblem[]) {
   }
   if (value.length < 2) problems.push({ path: at, message: '$or needs at least 2 objects' });
   value.forEach((branch, i) => {
-    if (isObject(branch)) checkObject(branch, `${at}[${i}]`, true, problems);
+    if (isRecord(branch)) checkObject(branch, `${at}[${i}]`, true, problems);
     else problems.push({ path: `${at}[${i}]`, message: 'Only JSON objects are allowed in the array of $or' });
   });
 }
@@ -109,7 +110,7 @@ function checkOr(value: unknown, path: string, problems: PatternProblem[]) {
 function checkValues(values: unknown[], path: string, problems: PatternProblem[]) {
   if (values.length === 0) problems.push({ path, message: 'Empty arrays are not allowed' });
   values.forEach((value, i) => {
-    if (isObject(value)) checkMatcher(value, `${path}[${i}]`, problems);
+    if (isRecord(value)) checkMatcher(value, `${path}[${i}]`, problems);
     else if (!isScalar(value)) {
       problems.push({
         path: `${path}[${i}]`,
@@ -130,7 +131,7 @@ function checkMatcher(matcher: Record<string, unknown>, path: string, problems: 
     case 'prefix':
     case 'suffix':
       // [operators] "Begins with (ignore case)" / "Ends with (ignore case)": { "prefix": { "equals-ignore-case": … } }.
-      if (isObject(value)) return checkIgnoreCaseOnly(operator, value, problem);
+      if (isRecord(value)) return checkIgnoreCaseOnly(operator, value, problem);
       if (typeof value !== 'string') return problem(`${operator} match pattern must be a string`);
       return;
     case 'equals-ignore-case':
@@ -188,7 +189,7 @@ function checkAnythingBut(value: unknown, problem: (m: string) => void) {
     if (numbers) for (const n of value) checkNumberRange(n, problem);
     return;
   }
-  if (isObject(value)) {
+  if (isRecord(value)) {
     const keys = Object.keys(value);
     if (keys.length === 0) return problem('Anything-but expression name not found');
     if (keys.length > 1) return problem('Only one key allowed in match expression');
@@ -273,7 +274,7 @@ export function matches(pattern: EventPattern, event: unknown): boolean {
  */
 function matchObject(pattern: Record<string, unknown>, node: unknown): boolean {
   if (Array.isArray(node)) {
-    const objects = flatten(node).filter(isObject);
+    const objects = flatten(node).filter(isRecord);
     return objects.length === 0
       ? matchFields(pattern, undefined)
       : objects.some((o) => matchFields(pattern, o));
@@ -286,14 +287,14 @@ function matchFields(pattern: Record<string, unknown>, node: unknown): boolean {
   for (const [key, expected] of Object.entries(pattern)) {
     if (key === '$or' && Array.isArray(expected)) {
       // [operators] "Or": any one of the listed patterns, each applied at this level.
-      if (!expected.some((branch) => isObject(branch) && matchObject(branch, node))) return false;
+      if (!expected.some((branch) => isRecord(branch) && matchObject(branch, node))) return false;
       continue;
     }
     // Own properties only: an event's `constructor` is not Object's.
-    const child = isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined;
+    const child = isRecord(node) && Object.hasOwn(node, key) ? node[key] : undefined;
     if (Array.isArray(expected)) {
       if (!expected.some((value) => matchLeaf(value, leafValues(child)))) return false;
-    } else if (isObject(expected)) {
+    } else if (isRecord(expected)) {
       if (!matchObject(expected, child)) return false;
     } else {
       return false;
@@ -307,14 +308,14 @@ function matchFields(pattern: Record<string, unknown>, node: unknown): boolean {
  * matching only works on leaf nodes"), every scalar element when it is an array ([arrays]).
  */
 function leafValues(value: unknown): unknown[] {
-  if (value === undefined || isObject(value)) return [];
-  if (Array.isArray(value)) return flatten(value).filter((v) => !isObject(v));
+  if (value === undefined || isRecord(value)) return [];
+  if (Array.isArray(value)) return flatten(value).filter((v) => !isRecord(v));
   return [value];
 }
 
 function matchLeaf(expected: unknown, values: unknown[]): boolean {
   // [filtering] Exists matching "works on the presence or absence of a field".
-  if (isObject(expected) && Object.hasOwn(expected, 'exists')) {
+  if (isRecord(expected) && Object.hasOwn(expected, 'exists')) {
     return expected.exists === true ? values.length > 0 : expected.exists === false && values.length === 0;
   }
   // Every other match needs the field to be there: a missing field is not "anything but" x.
@@ -330,7 +331,7 @@ function matchValue(expected: unknown, value: unknown): boolean {
     // An IP address matches the same address however it is written (e.g. `::1` and `0:0:0:0:0:0:0:1`).
     return typeof value === 'string' && (value === expected || sameAddress(expected, value));
   }
-  if (!isObject(expected)) return false;
+  if (!isRecord(expected)) return false;
   const [operator] = Object.keys(expected);
   const operand = operator === undefined ? undefined : expected[operator];
   switch (operator) {
@@ -352,7 +353,7 @@ function matchValue(expected: unknown, value: unknown): boolean {
 
 /** [operators] prefix, suffix, equals-ignore-case and wildcard apply to strings only. */
 function textMatches(operator: string, operand: unknown, value: string): boolean {
-  const ignoreCase = isObject(operand) && typeof operand['equals-ignore-case'] === 'string';
+  const ignoreCase = isRecord(operand) && typeof operand['equals-ignore-case'] === 'string';
   const text = ignoreCase ? (operand['equals-ignore-case'] as string) : operand;
   if (typeof text !== 'string') return false;
   const [v, t] = ignoreCase ? [value.toLowerCase(), text.toLowerCase()] : [value, text];
@@ -379,7 +380,7 @@ function anythingButExcludes(operand: unknown, value: unknown): boolean {
   if (typeof operand === 'string') return typeof value === 'string' && value === operand;
   if (typeof operand === 'number') return typeof value === 'number' && value === operand;
   if (Array.isArray(operand)) return operand.some((o) => anythingButExcludes(o, value));
-  if (!isObject(operand) || typeof value !== 'string') return false;
+  if (!isRecord(operand) || typeof value !== 'string') return false;
   const [operator] = Object.keys(operand);
   if (operator === undefined) return false;
   const inner = operand[operator];
@@ -428,74 +429,6 @@ function escapeRegExp(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// IP addresses ([filtering] "IP address matching" works "for IPv4 and IPv6 addresses")
-
-interface CidrBlock {
-  address: number[];
-  bits: number;
-}
-
-/** A CIDR block, or the reason the text is not one. */
-function parseCidr(text: string): CidrBlock | string {
-  const parts = text.split('/');
-  if (parts.length !== 2) return "Malformed CIDR, one '/' required";
-  const [ip, mask] = parts as [string, string];
-  if (!/^\d+$/.test(mask)) return 'Malformed CIDR, mask bits must be an integer';
-  const address = addressBytes(ip);
-  if (address === undefined) return `Invalid IP address: ${ip}`;
-  const bits = Number(mask);
-  // event-ruler's CIDR.cidr: IPv4 masks must be < 32 and IPv6 masks < 128.
-  if (address.length === 4 && bits > 31) return 'IPv4 mask bits must be < 32';
-  if (address.length === 16 && bits > 127) return 'IPv6 mask bits must be < 128';
-  return { address, bits };
-}
-
-function inCidr(cidr: string, value: string): boolean {
-  const block = parseCidr(cidr);
-  const address = addressBytes(value);
-  if (typeof block === 'string' || address === undefined || address.length !== block.address.length)
-    return false;
-  for (let bit = 0; bit < block.bits; bit++) {
-    const byte = bit >> 3;
-    const mask = 0x80 >> (bit & 7);
-    if (((address[byte] as number) & mask) !== ((block.address[byte] as number) & mask)) return false;
-  }
-  return true;
-}
-
-function sameAddress(a: string, b: string): boolean {
-  const [x, y] = [addressBytes(a), addressBytes(b)];
-  return x !== undefined && y !== undefined && x.length === y.length && x.every((byte, i) => byte === y[i]);
-}
-
-/** The address's bytes (4 for IPv4, 16 for IPv6), or undefined if the text is not an IP address. */
-function addressBytes(text: string): number[] | undefined {
-  const family = isIP(text);
-  if (family === 4) return text.split('.').map(Number);
-  if (family !== 6) return undefined;
-  const plain = text.split('%')[0] as string;
-  const [head = '', tail] = plain.split('::') as [string, string | undefined];
-  const groups = (part: string): number[] => {
-    if (part === '') return [];
-    return part.split(':').flatMap((group) => {
-      if (group.includes('.')) {
-        const [a, b, c, d] = group.split('.').map(Number) as [number, number, number, number];
-        return [(a << 8) | b, (c << 8) | d];
-      }
-      return [parseInt(group, 16)];
-    });
-  };
-  const front = groups(head);
-  const back = tail === undefined ? [] : groups(tail);
-  const words = [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
-  return words.flatMap((word) => [word >> 8, word & 0xff]);
-}
-
-// ---------------------------------------------------------------------------------------
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isScalar(value: unknown): boolean {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);

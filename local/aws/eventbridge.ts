@@ -5,19 +5,23 @@
 // once with retries; a target that keeps failing is logged, never reported to the sender.
 // In-process producers (the local ECR and CloudWatch) emit their `aws.*` events through
 // publish(), as the AWS services themselves do.
+//
+// This file accepts and delivers events; the buses, rules and targets they are matched against
+// are eventbridge-buses.ts, and reading requests is eventbridge-input.ts.
 
-import {
-  AwsError,
-  optionalList,
-  optionalNumber,
-  optionalString,
-  requireString,
-  validation,
-  type LocalService,
-} from './service.js';
-import { matches, validatePattern, type EventPattern } from './event-pattern.js';
-import type { ServerlessRule } from './serverless-rules.js';
+import { isRecord } from '../../shared/domain/records.js';
 import type { SimClock } from '../clock.js';
+import { matches } from './event-pattern.js';
+import {
+  EventBuses,
+  type Bus,
+  type EventBridgeSnapshot,
+  type Rule,
+  type Target,
+} from './eventbridge-buses.js';
+import { busNameOf, entryTime, parsePattern } from './eventbridge-input.js';
+import type { ServerlessRule } from './serverless-rules.js';
+import { optionalList, requireString, validation, type LocalService } from './service.js';
 
 /** An event as EventBridge delivers it to a target. */
 export interface EventBridgeEvent {
@@ -64,62 +68,13 @@ export interface LocalEventBridgeOptions {
   buses?: readonly string[];
 }
 
-export interface EventBridgeSnapshot {
-  version: 1;
-  buses: { name: string; description?: string; createdAt: number }[];
-  rules: {
-    name: string;
-    eventBusName: string;
-    eventPattern?: string;
-    scheduleExpression?: string;
-    state: RuleState;
-    description?: string;
-    createdAt: number;
-    targets: { id: string; arn: string }[];
-  }[];
-}
-
-type RuleState = 'ENABLED' | 'DISABLED';
-
-interface Target {
-  id: string;
-  arn: string;
-  /** The function the ARN names: arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]. */
-  functionName: string;
-}
-
-interface Rule {
-  name: string;
-  eventBusName: string;
-  eventPattern?: string;
-  pattern?: EventPattern;
-  scheduleExpression?: string;
-  state: RuleState;
-  description?: string;
-  createdAt: number;
-  targets: Map<string, Target>;
-}
-
-interface Bus {
-  name: string;
-  description?: string;
-  createdAt: number;
-  rules: Map<string, Rule>;
-}
-
-/** Buses that exist from the start: AWS's default, and the one Cutover's own events use. */
-const DEFAULT_BUS = 'default';
 const RECENT_CAPACITY = 1000;
-/** AWS: at most 10 entries per PutEvents, 10 targets per PutTargets, 5 targets per rule. */
+/** AWS: at most 10 entries per PutEvents. */
 const MAX_ENTRIES = 10;
-const MAX_TARGETS_PER_RULE = 5;
-const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
-const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
-const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/;
 
 export class LocalEventBridge {
   readonly service: LocalService;
-  private readonly buses = new Map<string, Bus>();
+  private readonly buses: EventBuses;
   private readonly ring: RecentEvent[] = [];
   private ringNext = 0;
   private readonly listeners = new Set<(record: RecentEvent) => void>();
@@ -132,24 +87,24 @@ export class LocalEventBridge {
     this.log = options.log ?? ((message) => console.warn(message));
     this.attempts = Math.max(1, options.retry?.attempts ?? 3);
     this.delayMs = Math.max(0, options.retry?.delayMs ?? 1000);
-    this.reset();
+    this.buses = new EventBuses(options);
     this.service = {
       name: 'events',
       operations: {
         PutEvents: (input) => this.putEvents(input),
-        PutRule: (input) => this.putRule(input),
-        DescribeRule: (input) => this.describeRule(input),
-        ListRules: (input) => this.listRules(input),
-        DeleteRule: (input) => this.deleteRule(input),
-        EnableRule: (input) => this.setState(input, 'ENABLED'),
-        DisableRule: (input) => this.setState(input, 'DISABLED'),
-        PutTargets: (input) => this.putTargets(input),
-        ListTargetsByRule: (input) => this.listTargetsByRule(input),
-        RemoveTargets: (input) => this.removeTargets(input),
+        PutRule: (input) => this.buses.putRule(input),
+        DescribeRule: (input) => this.buses.describeRule(input),
+        ListRules: (input) => this.buses.listRules(input),
+        DeleteRule: (input) => this.buses.deleteRule(input),
+        EnableRule: (input) => this.buses.setState(input, 'ENABLED'),
+        DisableRule: (input) => this.buses.setState(input, 'DISABLED'),
+        PutTargets: (input) => this.buses.putTargets(input),
+        ListTargetsByRule: (input) => this.buses.listTargetsByRule(input),
+        RemoveTargets: (input) => this.buses.removeTargets(input),
         TestEventPattern: (input) => this.testEventPattern(input),
-        CreateEventBus: (input) => this.createEventBus(input),
-        DescribeEventBus: (input) => this.describeEventBus(input),
-        ListEventBuses: (input) => this.listEventBuses(input),
+        CreateEventBus: (input) => this.buses.createEventBus(input),
+        DescribeEventBus: (input) => this.buses.describeEventBus(input),
+        ListEventBuses: (input) => this.buses.listEventBuses(input),
       },
     };
   }
@@ -196,15 +151,15 @@ export class LocalEventBridge {
   /** Installs rules read from serverless.yml, creating their buses; running it again changes nothing. */
   loadRules(rules: readonly ServerlessRule[]): void {
     for (const rule of rules) {
-      if (!this.buses.has(rule.eventBusName)) this.addBus(rule.eventBusName);
-      this.putRule({
+      if (this.buses.get(rule.eventBusName) === undefined) this.buses.addBus(rule.eventBusName);
+      this.buses.putRule({
         Name: rule.name,
         EventBusName: rule.eventBusName,
         EventPattern: JSON.stringify(rule.pattern),
         State: rule.state,
       });
       const arn = `arn:aws:lambda:${this.options.region}:${this.options.account}:function:${rule.target}`;
-      const result = this.putTargets({
+      const result = this.buses.putTargets({
         Rule: rule.name,
         EventBusName: rule.eventBusName,
         Targets: [{ Id: rule.target, Arn: arn }],
@@ -218,68 +173,12 @@ export class LocalEventBridge {
   }
 
   snapshot(): EventBridgeSnapshot {
-    const buses = [...this.buses.values()];
-    return {
-      version: 1,
-      buses: buses.map((b) => ({
-        name: b.name,
-        createdAt: b.createdAt,
-        ...optional('description', b.description),
-      })),
-      rules: buses.flatMap((b) =>
-        [...b.rules.values()].map((r) => ({
-          name: r.name,
-          eventBusName: r.eventBusName,
-          ...optional('eventPattern', r.eventPattern),
-          ...optional('scheduleExpression', r.scheduleExpression),
-          state: r.state,
-          ...optional('description', r.description),
-          createdAt: r.createdAt,
-          targets: [...r.targets.values()].map((t) => ({ id: t.id, arn: t.arn })),
-        })),
-      ),
-    };
+    return this.buses.snapshot();
   }
 
   /** Replaces every bus, rule and target with those of a snapshot. */
   restore(data: unknown): void {
-    const snapshot = data as Partial<EventBridgeSnapshot> | null;
-    if (snapshot?.version !== 1 || !Array.isArray(snapshot.buses) || !Array.isArray(snapshot.rules)) {
-      throw new Error('restore: not an EventBridge snapshot (expected version 1 with buses and rules)');
-    }
-    this.reset();
-    for (const bus of snapshot.buses) {
-      const existing = this.buses.get(bus.name) ?? this.addBus(bus.name);
-      existing.createdAt = bus.createdAt;
-      if (bus.description !== undefined) existing.description = bus.description;
-    }
-    for (const rule of snapshot.rules) {
-      try {
-        this.putRule({
-          Name: rule.name,
-          EventBusName: rule.eventBusName,
-          EventPattern: rule.eventPattern,
-          ScheduleExpression: rule.scheduleExpression,
-          State: rule.state,
-          Description: rule.description,
-        });
-        const restored = this.findRule(rule.eventBusName, rule.name);
-        restored.createdAt = rule.createdAt;
-        if (rule.targets.length > 0) {
-          const result = this.putTargets({
-            Rule: rule.name,
-            EventBusName: rule.eventBusName,
-            Targets: rule.targets.map((t) => ({ Id: t.id, Arn: t.arn })),
-          });
-          if (result.FailedEntryCount > 0)
-            throw new Error(result.FailedEntries.map((e) => e.ErrorMessage).join('; '));
-        }
-      } catch (error) {
-        throw new Error(`restore: rule ${rule.name} on ${rule.eventBusName}: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-    }
+    this.buses.restore(data);
   }
 
   // -------------------------------------------------------------------------------------
@@ -301,7 +200,7 @@ export class LocalEventBridge {
     const failed = (ErrorCode: string, ErrorMessage: string) => ({ ErrorCode, ErrorMessage });
     const invalid = (field: string, reason: string) =>
       failed('InvalidArgument', `Parameter ${field} is not valid. Reason: ${reason}`);
-    if (!isObject(entry)) return invalid('Entries', 'each entry must be an object.');
+    if (!isRecord(entry)) return invalid('Entries', 'each entry must be an object.');
     const { Source, DetailType, Detail, Resources, Time, EventBusName } = entry;
     if (typeof Source !== 'string' || Source === '')
       return invalid('Source', 'Source is a required argument.');
@@ -319,7 +218,7 @@ export class LocalEventBridge {
     } catch {
       return failed('MalformedDetail', 'Detail is malformed.');
     }
-    if (!isObject(detail)) return failed('MalformedDetail', 'Detail is malformed.');
+    if (!isRecord(detail)) return failed('MalformedDetail', 'Detail is malformed.');
     if (
       Resources !== undefined &&
       (!Array.isArray(Resources) || !Resources.every((r) => typeof r === 'string'))
@@ -419,7 +318,7 @@ export class LocalEventBridge {
     } catch {
       throw validation('Parameter Event is not valid. Reason: Event is not valid JSON.');
     }
-    if (!isObject(event))
+    if (!isRecord(event))
       throw validation('Parameter Event is not valid. Reason: Event must be a JSON object.');
     const required = ['id', 'account', 'source', 'time', 'region', 'detail-type'];
     const missing = required.filter((field) => event[field] === undefined);
@@ -430,294 +329,4 @@ export class LocalEventBridge {
     }
     return { Result: matches(pattern, event) };
   }
-
-  // -------------------------------------------------------------------------------------
-  // Rules and targets
-
-  private putRule(input: Record<string, unknown>) {
-    const name = ruleName(input, 'Name');
-    const bus = this.bus(optionalString(input, 'EventBusName'));
-    const eventPattern = optionalString(input, 'EventPattern');
-    const scheduleExpression = optionalString(input, 'ScheduleExpression');
-    if (eventPattern === undefined && scheduleExpression === undefined) {
-      throw validation('Parameter(s) EventPattern or ScheduleExpression must be specified.');
-    }
-    if (scheduleExpression !== undefined && bus.name !== 'default') {
-      throw validation('ScheduleExpression is supported only on the default event bus.');
-    }
-    const pattern = eventPattern === undefined ? undefined : parsePattern(eventPattern);
-    const state = optionalString(input, 'State') ?? 'ENABLED';
-    if (state !== 'ENABLED' && state !== 'DISABLED') {
-      throw validation(
-        `1 validation error detected: Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]`,
-      );
-    }
-    const existing = bus.rules.get(name);
-    // PutRule replaces a rule's definition; its targets stay.
-    const rule: Rule = {
-      name,
-      eventBusName: bus.name,
-      state,
-      createdAt: existing?.createdAt ?? this.options.clock.now(),
-      targets: existing?.targets ?? new Map<string, Target>(),
-      ...optional('eventPattern', eventPattern),
-      ...optional('pattern', pattern),
-      ...optional('scheduleExpression', scheduleExpression),
-      ...optional('description', optionalString(input, 'Description')),
-    };
-    bus.rules.set(name, rule);
-    return { RuleArn: this.ruleArn(rule) };
-  }
-
-  private describeRule(input: Record<string, unknown>) {
-    const rule = this.findRule(optionalString(input, 'EventBusName'), ruleName(input, 'Name'));
-    return { ...this.ruleView(rule), CreatedBy: this.options.account };
-  }
-
-  private listRules(input: Record<string, unknown>) {
-    const prefix = optionalString(input, 'NamePrefix') ?? '';
-    const rules = [...this.bus(optionalString(input, 'EventBusName')).rules.values()]
-      .filter((r) => r.name.startsWith(prefix))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const { page, next } = paginate(rules, input);
-    return { Rules: page.map((r) => this.ruleView(r)), ...optional('NextToken', next) };
-  }
-
-  private deleteRule(input: Record<string, unknown>) {
-    const name = ruleName(input, 'Name');
-    const bus = this.bus(optionalString(input, 'EventBusName'));
-    const rule = bus.rules.get(name);
-    // Deleting a rule that does not exist succeeds, as on AWS.
-    if (rule === undefined) return {};
-    if (rule.targets.size > 0 && input.Force !== true) {
-      throw validation("Rule can't be deleted since it has targets.");
-    }
-    bus.rules.delete(name);
-    return {};
-  }
-
-  private setState(input: Record<string, unknown>, state: RuleState) {
-    this.findRule(optionalString(input, 'EventBusName'), ruleName(input, 'Name')).state = state;
-    return {};
-  }
-
-  private putTargets(input: Record<string, unknown>) {
-    const rule = this.findRule(optionalString(input, 'EventBusName'), ruleName(input, 'Rule'));
-    const targets = optionalList(input, 'Targets');
-    if (targets.length === 0 || targets.length > 10) {
-      throw validation(
-        "1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10",
-      );
-    }
-    const failures: { TargetId: string; ErrorCode: string; ErrorMessage: string }[] = [];
-    for (const target of targets) {
-      const id = isObject(target) && typeof target.Id === 'string' ? target.Id : '';
-      const arn = isObject(target) && typeof target.Arn === 'string' ? target.Arn : '';
-      const fail = (message: string) =>
-        failures.push({ TargetId: id, ErrorCode: 'ValidationException', ErrorMessage: message });
-      if (!NAME.test(id)) {
-        fail(`Target Id ${JSON.stringify(id)} must be 1 to 64 letters, digits, '.', '-' or '_'.`);
-        continue;
-      }
-      const functionName = LAMBDA_ARN.exec(arn)?.[1];
-      if (functionName === undefined) {
-        fail(
-          `The local cloud delivers only to Lambda functions; ${JSON.stringify(arn)} is not a function ARN.`,
-        );
-        continue;
-      }
-      const transformed = ['Input', 'InputPath', 'InputTransformer'].find(
-        (f) => isObject(target) && target[f] !== undefined && target[f] !== null,
-      );
-      if (transformed !== undefined) {
-        fail(`${transformed} is not supported by the local cloud: targets receive the event itself.`);
-        continue;
-      }
-      if (!rule.targets.has(id) && rule.targets.size >= MAX_TARGETS_PER_RULE) {
-        throw new AwsError(
-          'LimitExceededException',
-          'The requested resource exceeds the maximum number allowed.',
-        );
-      }
-      rule.targets.set(id, { id, arn, functionName });
-    }
-    return { FailedEntryCount: failures.length, FailedEntries: failures };
-  }
-
-  private listTargetsByRule(input: Record<string, unknown>) {
-    const rule = this.findRule(optionalString(input, 'EventBusName'), ruleName(input, 'Rule'));
-    const { page, next } = paginate([...rule.targets.values()], input);
-    return { Targets: page.map((t) => ({ Id: t.id, Arn: t.arn })), ...optional('NextToken', next) };
-  }
-
-  private removeTargets(input: Record<string, unknown>) {
-    const rule = this.findRule(optionalString(input, 'EventBusName'), ruleName(input, 'Rule'));
-    const ids = optionalList(input, 'Ids');
-    if (ids.length === 0)
-      throw validation(
-        "1 validation error detected: Value at 'ids' failed to satisfy constraint: Member must have length greater than or equal to 1",
-      );
-    for (const id of ids) if (typeof id === 'string') rule.targets.delete(id);
-    return { FailedEntryCount: 0, FailedEntries: [] };
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Buses
-
-  private createEventBus(input: Record<string, unknown>) {
-    const name = requireString(input, 'Name');
-    if (!BUS_NAME.test(name) || name.includes('/')) {
-      throw validation(`Event bus name ${name} is not valid: use 1 to 256 letters, digits, '.', '-' or '_'.`);
-    }
-    if (this.buses.has(name))
-      throw new AwsError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
-    const bus = this.addBus(name);
-    const description = optionalString(input, 'Description');
-    if (description !== undefined) bus.description = description;
-    return { EventBusArn: this.busArn(name) };
-  }
-
-  private describeEventBus(input: Record<string, unknown>) {
-    return this.busView(this.bus(optionalString(input, 'Name')));
-  }
-
-  private listEventBuses(input: Record<string, unknown>) {
-    const prefix = optionalString(input, 'NamePrefix') ?? '';
-    const buses = [...this.buses.values()]
-      .filter((b) => b.name.startsWith(prefix))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const { page, next } = paginate(buses, input);
-    return { EventBuses: page.map((b) => this.busView(b)), ...optional('NextToken', next) };
-  }
-
-  // -------------------------------------------------------------------------------------
-
-  private reset(): void {
-    this.buses.clear();
-    for (const name of [DEFAULT_BUS, ...(this.options.buses ?? ['cutover'])]) this.addBus(name);
-  }
-
-  private addBus(name: string): Bus {
-    const bus: Bus = { name, createdAt: this.options.clock.now(), rules: new Map() };
-    this.buses.set(name, bus);
-    return bus;
-  }
-
-  /** A bus by name or ARN (the default bus when absent), or ResourceNotFoundException. */
-  private bus(nameOrArn: string | undefined): Bus {
-    const name = busNameOf(nameOrArn);
-    const bus = this.buses.get(name);
-    if (bus === undefined)
-      throw new AwsError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
-    return bus;
-  }
-
-  private findRule(busName: string | undefined, name: string): Rule {
-    const bus = this.bus(busName);
-    const rule = bus.rules.get(name);
-    if (rule === undefined) {
-      throw new AwsError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${bus.name}.`);
-    }
-    return rule;
-  }
-
-  private busArn(name: string): string {
-    return `arn:aws:events:${this.options.region}:${this.options.account}:event-bus/${name}`;
-  }
-
-  private ruleArn(rule: Rule): string {
-    const path = rule.eventBusName === 'default' ? rule.name : `${rule.eventBusName}/${rule.name}`;
-    return `arn:aws:events:${this.options.region}:${this.options.account}:rule/${path}`;
-  }
-
-  private ruleView(rule: Rule) {
-    return {
-      Name: rule.name,
-      Arn: this.ruleArn(rule),
-      ...optional('EventPattern', rule.eventPattern),
-      ...optional('ScheduleExpression', rule.scheduleExpression),
-      State: rule.state,
-      ...optional('Description', rule.description),
-      EventBusName: rule.eventBusName,
-    };
-  }
-
-  private busView(bus: Bus) {
-    return {
-      Name: bus.name,
-      Arn: this.busArn(bus.name),
-      ...optional('Description', bus.description),
-      CreationTime: new Date(bus.createdAt),
-      LastModifiedTime: new Date(bus.createdAt),
-    };
-  }
-}
-
-/** Parses and validates an EventPattern string, or InvalidEventPatternException with AWS's reason. */
-function parsePattern(text: string): EventPattern {
-  let pattern: unknown;
-  try {
-    pattern = JSON.parse(text);
-  } catch (error) {
-    throw invalidPattern(`the pattern is not valid JSON (${(error as Error).message})`);
-  }
-  const [problem] = validatePattern(pattern);
-  if (problem !== undefined) {
-    throw invalidPattern(problem.path === '' ? problem.message : `${problem.message} at ${problem.path}`);
-  }
-  return pattern as EventPattern;
-}
-
-function invalidPattern(reason: string): AwsError {
-  return new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${reason}`);
-}
-
-function ruleName(input: Record<string, unknown>, field: string): string {
-  const name = requireString(input, field);
-  if (!NAME.test(name)) {
-    throw validation(
-      `1 validation error detected: Value '${name}' at '${field.toLowerCase()}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+ and have length at most 64`,
-    );
-  }
-  return name;
-}
-
-/** `arn:aws:events:<region>:<account>:event-bus/<name>` or a name; the default bus when absent. */
-function busNameOf(nameOrArn: string | undefined): string {
-  if (nameOrArn === undefined || nameOrArn === '') return 'default';
-  return /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(nameOrArn)?.[1] ?? nameOrArn;
-}
-
-/** PutEvents' Time: epoch seconds as the SDKs send it, or an ISO 8601 string; now when absent. */
-function entryTime(value: unknown, now: number): number | undefined {
-  if (value === undefined || value === null) return now;
-  const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN;
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-/** Limit (1–100) and NextToken (an offset this service issued) over a sorted list. */
-function paginate<T>(items: T[], input: Record<string, unknown>): { page: T[]; next?: string } {
-  const limit = optionalNumber(input, 'Limit') ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw validation(
-      "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value between 1 and 100",
-    );
-  }
-  const token = optionalString(input, 'NextToken');
-  const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!Number.isInteger(start) || start < 0) throw validation('The NextToken is not valid.');
-  const page = items.slice(start, start + limit);
-  const end = start + page.length;
-  return end < items.length
-    ? { page, next: Buffer.from(String(end), 'utf8').toString('base64url') }
-    : { page };
-}
-
-/** `{ [key]: value }` when the value is there, `{}` when not: AWS omits absent members. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
 import { validatePattern, type EventPattern } from './event-pattern.js';
+import { isRecord } from '../../shared/domain/records.js';
 
 export interface ServerlessRule {
   /** As the rule is named on the bus: the event's `name`, else `<service>-<stage>-<function>-rule-<n>`. */
@@ -98,16 +99,16 @@ export function serverlessRules(text: string, options: ServerlessRuleOptions): S
       cause: error,
     });
   }
-  if (!isObject(doc)) throw new ServerlessRuleError('serverless.yml does not hold a mapping at the top');
+  if (!isRecord(doc)) throw new ServerlessRuleError('serverless.yml does not hold a mapping at the top');
   const service = serviceName(doc.service);
   const resolver = variables(service, options);
-  const functions = isObject(doc.functions) ? doc.functions : {};
+  const functions = isRecord(doc.functions) ? doc.functions : {};
   const rules: ServerlessRule[] = [];
   for (const [fn, definition] of Object.entries(functions)) {
-    const events = isObject(definition) && Array.isArray(definition.events) ? definition.events : [];
+    const events = isRecord(definition) && Array.isArray(definition.events) ? definition.events : [];
     let n = 0;
     events.forEach((event: unknown, i) => {
-      if (!isObject(event) || !isObject(event.eventBridge)) return;
+      if (!isRecord(event) || !isRecord(event.eventBridge)) return;
       const where = `functions.${fn}.events[${i}].eventBridge`;
       const config = event.eventBridge;
       // A scheduled eventBridge event has no pattern; the local cloud does not run schedules.
@@ -192,7 +193,7 @@ function resolve(value: unknown, where: string, resolver: Resolver): unknown {
       `${where} uses ${value.tag}, a CloudFormation reference the local cloud cannot resolve`,
     );
   }
-  if (isObject(value)) {
+  if (isRecord(value)) {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [k, resolve(v, `${where}.${k}`, resolver)]),
     );
@@ -210,7 +211,7 @@ function busName(value: unknown, where: string, resolver: Resolver): string {
 
 function serviceName(value: unknown): string {
   if (typeof value === 'string' && value !== '') return value;
-  if (isObject(value) && typeof value.name === 'string') return value.name;
+  if (isRecord(value) && typeof value.name === 'string') return value.name;
   throw new ServerlessRuleError('serverless.yml has no `service` name');
 }
 
@@ -218,8 +219,4 @@ function stringAt(value: unknown, where: string): string {
   if (typeof value !== 'string' || value === '')
     throw new ServerlessRuleError(`${where} must be a non-empty string`);
   return value;
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,7 +7,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { CloudFormationTag, customTags, isObject } from '../aws/serverless-rules.js';
+import { isRecord } from '../../shared/domain/records.js';
+import { CloudFormationTag, customTags } from '../aws/serverless-rules.js';
 import { templateBucketName, templateKeyId } from '../aws/template-ids.js';
 import { checkStatements, type Statement } from './policy.js';
 import type { Scope } from './requests.js';
@@ -48,11 +49,11 @@ export async function readFunctionRoles(
 
 export function functionRoles(text: string, options: RoleOptions): Map<string, FunctionRole> {
   const doc: unknown = parse(text, { customTags });
-  if (!isObject(doc)) throw new RoleError('serverless.yml does not hold a mapping at the top');
+  if (!isRecord(doc)) throw new RoleError('serverless.yml does not hold a mapping at the top');
   const template = new Template(doc, options);
   const roles = new Map<string, FunctionRole>();
-  for (const [fn, definition] of Object.entries(isObject(doc.functions) ? doc.functions : {})) {
-    const raw = isObject(definition) ? (definition.iamRoleStatements ?? []) : [];
+  for (const [fn, definition] of Object.entries(isRecord(doc.functions) ? doc.functions : {})) {
+    const raw = isRecord(definition) ? (definition.iamRoleStatements ?? []) : [];
     const statements = template.value(raw, `functions.${fn}.iamRoleStatements`) as Statement[];
     checkStatements(statements, `functions.${fn}.iamRoleStatements`);
     roles.set(fn, { fn, statements });
@@ -70,11 +71,11 @@ export interface TemplateResource {
 /** The resources in serverless.yml's `resources.Resources`, for the local cloud to create (template-resources.ts). */
 export function templateResources(text: string, options: RoleOptions): TemplateResource[] {
   const doc: unknown = parse(text, { customTags });
-  if (!isObject(doc)) throw new RoleError('serverless.yml does not hold a mapping at the top');
+  if (!isRecord(doc)) throw new RoleError('serverless.yml does not hold a mapping at the top');
   const resources =
-    isObject(doc.resources) && isObject(doc.resources.Resources) ? doc.resources.Resources : {};
+    isRecord(doc.resources) && isRecord(doc.resources.Resources) ? doc.resources.Resources : {};
   return Object.entries(resources).flatMap(([logicalId, resource]) => {
-    if (!isObject(resource) || typeof resource.Type !== 'string') return [];
+    if (!isRecord(resource) || typeof resource.Type !== 'string') return [];
     return [
       {
         logicalId,
@@ -114,7 +115,7 @@ class Template {
     if (typeof value === 'string') return this.text(value, where);
     if (Array.isArray(value)) return value.flatMap((v, i) => this.listItem(v, `${where}[${i}]`));
     if (value instanceof CloudFormationTag) return this.intrinsic(value.tag.slice(1), value.value, where);
-    if (isObject(value)) {
+    if (isRecord(value)) {
       const keys = Object.keys(value);
       if (keys.length === 1 && (keys[0]!.startsWith('Fn::') || keys[0] === 'Ref')) {
         const name = keys[0] === 'Ref' ? 'Ref' : keys[0]!.slice(4);
@@ -152,7 +153,7 @@ class Template {
     const custom = /^self:custom\.([A-Za-z0-9_.-]+)$/.exec(variable)?.[1];
     if (custom !== undefined) {
       let node: unknown = this.doc.custom;
-      for (const key of custom.split('.')) node = isObject(node) ? node[key] : undefined;
+      for (const key of custom.split('.')) node = isRecord(node) ? node[key] : undefined;
       if (node === undefined) throw new RoleError(`${where}: \${${variable}} is not in serverless.yml`);
       return this.value(node, where);
     }
@@ -256,10 +257,10 @@ class Template {
   }
 
   private resource(logicalId: string, where: string): { Type: string; Properties: Record<string, unknown> } {
-    const resources = isObject(this.doc.resources) ? this.doc.resources.Resources : undefined;
-    const resource = isObject(resources) ? resources[logicalId] : undefined;
-    if (!isObject(resource) || typeof resource.Type !== 'string')
+    const resources = isRecord(this.doc.resources) ? this.doc.resources.Resources : undefined;
+    const resource = isRecord(resources) ? resources[logicalId] : undefined;
+    if (!isRecord(resource) || typeof resource.Type !== 'string')
       throw new RoleError(`${where}: serverless.yml has no resource ${logicalId}`);
-    return { Type: resource.Type, Properties: isObject(resource.Properties) ? resource.Properties : {} };
+    return { Type: resource.Type, Properties: isRecord(resource.Properties) ? resource.Properties : {} };
   }
 }

@@ -4,8 +4,9 @@
 
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerRecordSchema, type LedgerRecord } from '../domain/ledger.js';
+import { withoutUndefined } from '../domain/records.js';
 import type { ReleaseLedger } from '../ports/ledger.js';
-import { translateTransient } from './errors.js';
+import { isConditionalCheckFailed, translateTransient } from './errors.js';
 
 /** The newest stored record of a service does not parse as a ledger record. */
 export class LedgerCorrupt extends Error {
@@ -104,23 +105,4 @@ export class DynamoReleaseLedger implements ReleaseLedger {
       return translateTransient(`Query on ledger table ${this.tableName}`, error);
     }
   }
-}
-
-function isConditionalCheckFailed(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-/**
- * A copy without `undefined` properties, at any depth. The hash already leaves them out (canonical
- * JSON omits them), and the document client rejects them unless configured otherwise; removing
- * them here keeps the adapter correct whatever marshalling options the injected client has.
- */
-function withoutUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => withoutUndefined(item)) as T;
-  if (typeof value !== 'object' || value === null) return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) {
-    if (member !== undefined) copy[key] = withoutUndefined(member);
-  }
-  return copy as T;
 }

@@ -7,12 +7,10 @@ import { requireEnv } from '../runtime/env.js';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { DynamoReleaseLedger } from './dynamodb-release-ledger.js';
 import { DynamoStartVouchers } from './dynamodb-vouchers.js';
-import {
-  DynamoAlarmWatchers,
-  DynamoDeploymentLocks,
-  DynamoDeployments,
-  DynamoServiceStates,
-} from './dynamodb-deployments.js';
+import { DynamoAlarmWatchers } from './dynamodb-alarm-watchers.js';
+import { DynamoDeploymentLocks } from './dynamodb-deployment-locks.js';
+import { DynamoDeployments } from './dynamodb-deployments.js';
+import { DynamoServiceStates } from './dynamodb-service-states.js';
 
 export function documentClient(): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient(credentialsOption()), {

@@ -12,8 +12,9 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { withoutUndefined } from '../domain/records.js';
 import type { RegisterReleaseInput, TaskDefinitionSummary, TaskDefinitions } from '../ports/ecs.js';
-import { ResourceNotFound, translateTransient } from './errors.js';
+import { errorName, ResourceNotFound, translateTransient } from './errors.js';
 
 /** How many of the family's newest active revisions are checked for one to reuse. */
 const REUSE_WINDOW = 10;
@@ -202,19 +203,11 @@ function nonEmpty<T>(items: T[] | undefined): T[] | undefined {
   return items === undefined || items.length === 0 ? undefined : items;
 }
 
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
-}
-
 function notFound(taskDefinition: string, cause?: unknown): ResourceNotFound {
   return new ResourceNotFound(
     `Task definition ${taskDefinition} does not exist; check the revision the service runs.`,
     { cause },
   );
-}
-
-function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
 }
 
 function errorMessage(error: unknown): string {

@@ -25,7 +25,7 @@ import type {
   TaskSetStatus,
   TaskSets,
 } from '../ports/ecs.js';
-import { ResourceNotFound, translateTransient } from './errors.js';
+import { errorName, ResourceNotFound, translateTransient } from './errors.js';
 
 /** DescribeTasks takes at most 100 tasks per call. */
 const DESCRIBE_TASKS_LIMIT = 100;
@@ -323,8 +323,4 @@ function serviceNotFound(service: EcsService): ResourceNotFound {
   return new ResourceNotFound(
     `${describeService(service)} does not exist or is inactive; check the catalog entry.`,
   );
-}
-
-function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
 }

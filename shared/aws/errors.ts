@@ -79,3 +79,13 @@ export function translateTransient(operation: string, error: unknown): never {
   }
   throw error;
 }
+
+/** An SDK error's name (its exception type), or undefined for something thrown that is not an Error. */
+export function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** A conditional write's condition failed: the race it closes was lost, or the write was done already. */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -2,6 +2,7 @@
 // reads its verdict, CodeDeploy-style, from what the function returns.
 
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import { isRecord } from '../domain/records.js';
 import type { HookEvent, HookResult, HookRunner } from '../ports/hooks.js';
 import { ResourceNotFound, translateTransient } from './errors.js';
 
@@ -68,10 +69,6 @@ function parseJson(text: string): { value: unknown; text: string } {
   } catch {
     return { value: undefined, text };
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function cut(message: string): string {

@@ -7,7 +7,7 @@
 // as many minutes of the old group just before it, once, before promotion.
 
 import type { Strategy } from './catalog-schema.js';
-import type { AnalysisSettings, JudgeResult } from './judge.js';
+import type { AnalysisSettings, JudgeResult } from './judge-scoring.js';
 
 /** ALB metrics are kept per minute: the analysis judges whole minutes. */
 export const ANALYSIS_PERIOD_SECONDS = 60;

@@ -1,5 +1,5 @@
 // The Mann-Whitney U test (Wilcoxon rank-sum test) and the Hodges-Lehmann shift estimate with its
-// rank-based confidence interval: the statistics behind the canary judge (judge.ts).
+// rank-based confidence interval: the statistics behind the canary judge (judge-classification.ts).
 //
 // - mannWhitneyU agrees with scipy.stats.mannwhitneyu(x, y, alternative='two-sided') with its
 //   defaults (method='auto', use_continuity=True), checked to 1e-6 against fixtures made by

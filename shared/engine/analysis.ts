@@ -17,7 +17,8 @@ import {
 } from '../domain/analysis-plan.js';
 import type { AnalysisRecord } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
-import { judge, type JudgeResult, type MetricSeries } from '../domain/judge.js';
+import { judge, type MetricSeries } from '../domain/judge.js';
+import type { JudgeResult } from '../domain/judge-scoring.js';
 import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
 import { AnalysisFailed, AnalysisMarginal } from './errors.js';

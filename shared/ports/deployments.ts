@@ -1,5 +1,6 @@
 // Ports for the deployments table: mutable state, unlike the ledger.
-// Adapter: shared/aws/dynamodb-deployments.ts (one table, one item kind per port).
+// Adapters: shared/aws/dynamodb-deployments-table.ts and the files it names (one table, one item
+// kind per port, one file per adapter).
 
 import type { Deployment, StableRelease } from '../domain/deployment.js';
 import type { ChainHead } from '../domain/ledger.js';

@@ -8,11 +8,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeploymentsTable } from '../../local/aws/dynamodb-tables.js';
-import {
-  DynamoDeploymentLocks,
-  DynamoDeployments,
-  DynamoServiceStates,
-} from '../../shared/aws/dynamodb-deployments.js';
+import { DynamoDeploymentLocks } from '../../shared/aws/dynamodb-deployment-locks.js';
+import { DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
+import { DynamoServiceStates } from '../../shared/aws/dynamodb-service-states.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
 import { DYNAMODB_EMULATORS, emulatorClientConfig, type Emulator } from '../support/emulators.js';
 import { countCalls } from '../support/count-calls.js';

@@ -9,13 +9,10 @@ import { DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  DeploymentNotFound,
-  DynamoAlarmWatchers,
-  DynamoDeploymentLocks,
-  DynamoDeployments,
-  DynamoServiceStates,
-} from '../../shared/aws/dynamodb-deployments.js';
+import { DynamoAlarmWatchers } from '../../shared/aws/dynamodb-alarm-watchers.js';
+import { DynamoDeploymentLocks } from '../../shared/aws/dynamodb-deployment-locks.js';
+import { DeploymentItemMissing, DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
+import { DynamoServiceStates } from '../../shared/aws/dynamodb-service-states.js';
 import { TransientError } from '../../shared/aws/errors.js';
 import type { Deployment, StableRelease } from '../../shared/domain/deployment.js';
 import type { QueuedPush } from '../../shared/ports/deployments.js';
@@ -304,18 +301,18 @@ for (const emulator of EMULATORS) {
         expect(removed.phase).toBe('shift 10%');
       });
 
-      it('throws DeploymentNotFound when updating a deployment that does not exist, and creates nothing', async () => {
+      it('throws DeploymentItemMissing when updating a deployment that does not exist, and creates nothing', async () => {
         const id = newId();
         const error = await deployments.update(id, { phase: 'bake' }).then(
           () => null,
           (thrown: unknown) => thrown,
         );
-        expect(error).toBeInstanceOf(DeploymentNotFound);
-        expect((error as Error).name).toBe('DeploymentNotFound');
+        expect(error).toBeInstanceOf(DeploymentItemMissing);
+        expect((error as Error).name).toBe('DeploymentItemMissing');
         expect((error as Error).message).toContain(id);
         expect(await deployments.get(id)).toBeNull();
         expect(await rawItem(`DEPLOYMENT#${id}`, 'DEPLOYMENT')).toBeUndefined();
-        await expect(deployments.update(id, {})).rejects.toBeInstanceOf(DeploymentNotFound);
+        await expect(deployments.update(id, {})).rejects.toBeInstanceOf(DeploymentItemMissing);
       });
 
       it('returns the stored deployment for an update with no changes', async () => {

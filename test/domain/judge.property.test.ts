@@ -12,7 +12,7 @@ import {
   defaultRules,
   type MetricResult,
   type MetricRules,
-} from '../../shared/domain/judge.js';
+} from '../../shared/domain/judge-classification.js';
 
 const positiveSeries = fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 25 });
 const anySeries = fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 25 });

@@ -32,6 +32,7 @@ describe('the metrics route on the local cloud', () => {
     // Push executions (deployment ids) are named `<service>-<12 hex of the digest>-e<event>`.
     const prefix = `linear-${digest.replace('sha256:', '').slice(0, 12)}-`;
     let metrics: Series[] = [];
+    let window = { start: '', end: '' };
     await until(
       async () => {
         const id = (await newest(handle, prefix))?.name;
@@ -39,6 +40,7 @@ describe('the metrics route on the local cloud', () => {
         const answer = await get(`/deployments/${id}/metrics`);
         if (answer.status !== 200) return false;
         metrics = answer.body.metrics as Series[];
+        window = answer.body.window as typeof window;
         // Both target groups charted, and a whole minute of the canary's traffic (its first
         // minute may begin mid-minute, with few requests: read again until one is whole).
         const canaryErrors = metrics[0]?.canary.map((p) => p.value) ?? [];
@@ -61,8 +63,24 @@ describe('the metrics route on the local cloud', () => {
     // is compared, not its mean.)
     expect(Math.max(...errors.canary.map((p) => p.value))).toBeGreaterThan(10);
     expect(mean(errors.baseline)).toBeLessThan(2);
+    // The same minutes: both target groups are read over the one window the answer names, in
+    // whole minutes; the baseline, serving throughout, from the window's first minute; and every
+    // minute the canary served is a minute the baseline served too (traffic is split between
+    // them), so the chart compares the two minute by minute.
+    const start = Date.parse(window.start);
+    const end = Date.parse(window.end);
     for (const m of metrics) {
-      for (const p of [...m.baseline, ...m.canary]) expect(Date.parse(p.at) % 60_000).toBe(0);
+      for (const p of [...m.baseline, ...m.canary]) {
+        expect(Date.parse(p.at) % 60_000, `${m.name} at ${p.at}`).toBe(0);
+        expect(Date.parse(p.at), `${m.name} at ${p.at}`).toBeGreaterThanOrEqual(start);
+        expect(Date.parse(p.at), `${m.name} at ${p.at}`).toBeLessThan(end);
+      }
+      expect(m.baseline[0]?.at, `${m.name} baseline's first minute`).toBe(window.start);
+      const baselineMinutes = new Set(m.baseline.map((p) => p.at));
+      expect(
+        m.canary.map((p) => p.at).filter((at) => !baselineMinutes.has(at)),
+        m.name,
+      ).toEqual([]);
     }
   });
 

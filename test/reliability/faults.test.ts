@@ -1,8 +1,9 @@
 // Fault injection: deployments of every pattern, with healthy and broken images, while the
 // local AWS endpoint throttles, fails with 500s or answers late on 10% of requests. Every
-// deployment must end promoted or rolled back, none stuck; at rest each service runs the
-// release its ledger says, with all traffic on it, no other task set, no lock held, and a
-// ledger chain that verifies.
+// deployment must end promoted or rolled back, none stuck; a healthy image is promoted unless an
+// alarm stops it (one still in ALARM from the broken release before it); at rest each service
+// runs the release its ledger says, with all traffic on it, no other task set, no lock held, and
+// a ledger chain that verifies.
 
 import { DescribeTaskSetsCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,13 +31,19 @@ afterAll(async () => {
 });
 
 type Outcome = 'promoted' | 'rolled-back' | 'aborted' | 'refused';
+interface Ended {
+  outcome: Outcome;
+  /** Why a deployment that was not promoted ended: its reason's kind, or `none` if it has none. */
+  stoppedBy?: string;
+}
 const reasons: string[] = [];
 
 /** Pushes one image and waits until its deployment has ended and the service is free. */
-async function deployOnce(service: string, round: number, profile: string): Promise<Outcome> {
+async function deployOnce(service: string, round: number, profile: string): Promise<Ended> {
   const digest = push(handle, service, `r${round}`, profile);
   const prefix = `${service}-${digest.replace('sha256:', '').slice(0, 12)}`;
   let outcome: Outcome | null = null;
+  let stoppedBy: string | undefined;
   await until(
     async () => {
       if ((await handle.clients.locks.holder(service)) !== null) return false;
@@ -49,6 +56,7 @@ async function deployOnce(service: string, round: number, profile: string): Prom
       }
       if (mine.status === 'running') return false;
       outcome = mine.status;
+      if (outcome !== 'promoted') stoppedBy = mine.reason?.kind ?? 'none';
       if (profile === 'healthy' && outcome !== 'promoted')
         reasons.push(`${service}: ${mine.reason?.message}`);
       return true;
@@ -56,20 +64,20 @@ async function deployOnce(service: string, round: number, profile: string): Prom
     `the deployment of ${service} ${profile} in round ${round} to end`,
     180_000,
   );
-  return outcome!;
+  return { outcome: outcome!, ...(stoppedBy === undefined ? {} : { stoppedBy }) };
 }
 
 describe('deployments under injected AWS faults', () => {
-  it(`${SIZE.services * SIZE.rounds} deployments at a 10% fault rate all end promoted or rolled back, and rest clean`, async () => {
+  it(`${SIZE.services * SIZE.rounds} deployments at a 10% fault rate all end promoted or rolled back, healthy images promoted unless an alarm stopped them, and rest clean`, async () => {
     const injector = handle.cloud.setFaults({ rate: 0.1, slowMs: 50, seed: 42 })!;
     const started = Date.now();
     const services = Object.keys(handle.catalog.services);
-    const results: { service: string; profile: string; outcome: Outcome }[] = [];
+    const results: ({ service: string; profile: string } & Ended)[] = [];
     await Promise.all(
       services.map(async (service, s) => {
         for (let round = 0; round < SIZE.rounds; round++) {
           const profile = PROFILES[(s + round) % PROFILES.length]!;
-          results.push({ service, profile, outcome: await deployOnce(service, round, profile) });
+          results.push({ service, profile, ...(await deployOnce(service, round, profile)) });
         }
       }),
     );
@@ -92,6 +100,13 @@ describe('deployments under injected AWS faults', () => {
     expect(results.filter((r) => r.outcome === 'refused')).toEqual([]);
     // A broken image is never promoted, faults or not.
     expect(results.filter((r) => r.profile !== 'healthy' && r.outcome === 'promoted')).toEqual([]);
+    // A healthy image is promoted. The one safe exception (docs/reliability.md, Known limits): an
+    // alarm stops it, such as one still in ALARM from the broken release before it. Faults alone
+    // (throttling, 500s, slow answers) never roll a healthy release back.
+    const healthy = results.filter((r) => r.profile === 'healthy');
+    expect(healthy.filter((r) => r.outcome !== 'promoted' && r.stoppedBy !== 'alarm')).toEqual([]);
+    // Most are (99 of 100 in the full run), so the exception cannot pass for the rule.
+    expect(healthy.filter((r) => r.outcome === 'promoted').length).toBeGreaterThan(healthy.length / 2);
     expect(injector.counts.throttle + injector.counts.error).toBeGreaterThan(0);
 
     for (const service of services) await expectAtRest(service);

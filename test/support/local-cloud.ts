@@ -23,11 +23,9 @@ import { loadBalancerDimension, targetGroupDimension } from '../../local/aws/elb
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud } from '../../local/cloud.js';
 import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
-import {
-  DynamoDeploymentLocks,
-  DynamoDeployments,
-  DynamoServiceStates,
-} from '../../shared/aws/dynamodb-deployments.js';
+import { DynamoDeploymentLocks } from '../../shared/aws/dynamodb-deployment-locks.js';
+import { DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
+import { DynamoServiceStates } from '../../shared/aws/dynamodb-service-states.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
 import { chainNext, verify, type LedgerRecord } from '../../shared/domain/ledger.js';

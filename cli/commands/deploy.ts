@@ -4,9 +4,11 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatDuration, printJson, type Output } from '../output.js';
+import { printJson, type Output } from '../output.js';
 import { clientFrom, CONNECTION_HELP, CONNECTION_OPTIONS, reportingApiFailures } from '../api-client.js';
-import { exitCodeOf, follow, pollInterval, shortImage, stepsThatFit, watchMode } from './status.js';
+import { exitCodeOf, follow, pollInterval, stepsThatFit, watchMode } from '../follow.js';
+import { shortImage } from '../render/words.js';
+import { formatDuration } from '../../shared/domain/step-words.js';
 import type { DeploymentPlan } from '../../shared/domain/plan.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
 import { isPresetName, unknownPreset } from '../../shared/domain/schedule.js';

@@ -4,11 +4,11 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { catalogPath, loadCatalogFile } from '../catalog-file.js';
-import { formatDuration, printJson, type Output } from '../output.js';
+import { printJson, type Output } from '../output.js';
 import { getService } from '../../shared/domain/catalog.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
 import { planDeployment, type DeploymentPlan } from '../../shared/domain/plan.js';
-import { describeStep } from './plan-steps.js';
+import { describeStep, formatDuration } from '../../shared/domain/step-words.js';
 
 const help = `Usage: cutover plan <service> [options]
 

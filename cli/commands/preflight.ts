@@ -5,9 +5,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
-import { DEFAULT_CATALOG, loadCatalogFile } from '../catalog-file.js';
+import { DEFAULT_CATALOG, DEMO_CATALOG, loadCatalogFile } from '../catalog-file.js';
 import { printJson, type Output } from '../output.js';
-import { DEMO_CATALOG } from './local.js';
 import {
   ACCOUNT_OPTIONS,
   accountTarget,

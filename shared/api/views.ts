@@ -10,7 +10,11 @@ import type { ExecutionSummary } from '../ports/executions.js';
 import { analysisView, type WeightsAt } from './deployment-history.js';
 import { stepsOf } from './steps-view.js';
 
-export type { StepState } from './steps-view.js';
+import type { RecentDeploymentView, ServiceSummary } from './service-view.js';
+
+export type { StepState, StepView } from './steps-view.js';
+export type { ReleaseOutcome, ReleaseView } from './releases-view.js';
+export type { RecentDeploymentView, ServiceSummary } from './service-view.js';
 
 /** What the view reads besides the deployment, each from its own port. */
 export interface DeploymentReads {
@@ -106,3 +110,34 @@ export function executionView(execution: ExecutionSummary | null) {
     ? { status: execution.status, error: execution.error ?? null, cause: execution.cause ?? null }
     : null;
 }
+
+// The views' types, for the CLI and the dashboard to `import type` (as Powertools shares its
+// types across packages): each is inferred from the function that builds the view, or checked
+// against it where the API builds the body inline, so a field changed there reaches both.
+
+/** GET /deployments/{id} once the deployment has its record. */
+export type DeploymentView = ReturnType<typeof deploymentView>;
+
+/** GET /deployments/{id} before that: the execution is starting, or ended without taking the lock. */
+export interface EarlyDeploymentView {
+  deploymentId: string;
+  status: 'starting' | 'refused';
+  execution: ExecutionView;
+}
+
+export type AnyDeploymentView = DeploymentView | EarlyDeploymentView;
+
+export type ExecutionView = ReturnType<typeof executionView>;
+export type AnalysisView = ReturnType<typeof analysisView>;
+export type TaskSetCountsView = NonNullable<ReturnType<typeof taskSetCounts>>;
+export type QueuedPushView = NonNullable<ReturnType<typeof queuedView>>;
+
+/** GET /services/{name}: the service's summary (as GET /services lists it), and what it runs. */
+export type ServiceView = ServiceSummary & {
+  settings: ServiceEntry;
+  liveTaskSet: TaskSetCountsView | null;
+  queued: QueuedPushView | null;
+  recentDeployments: RecentDeploymentView[];
+  /** The API's clock when it answered. */
+  now: string;
+};

@@ -2,10 +2,10 @@
 // --reason, a POST to /deployments/{id}/{action}, and a line saying what happens next.
 
 import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
-import { printJson } from '../output.js';
-import { clientFrom, CONNECTION_OPTIONS, reportingApiFailures, segment } from '../api-client.js';
+import type { Command } from './command.js';
+import { UsageError } from './errors.js';
+import { printJson } from './output.js';
+import { clientFrom, CONNECTION_OPTIONS, reportingApiFailures, segment } from './api-client.js';
 
 export function deploymentAction(options: {
   name: 'approve' | 'abort';

@@ -1,7 +1,7 @@
 // `cutover deploy <service> --image <repo@sha256:…>`: starts a deployment through the API
 // (POST /deployments); with --wait, follows it as `status --watch` does until it ends.
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printJson, type Output } from '../output.js';
@@ -56,21 +56,17 @@ export const deployCommand: Command = {
   name: 'deploy',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        image: { type: 'string' },
-        strategy: { type: 'string' },
-        preset: { type: 'string' },
-        'batch-percent': { type: 'string' },
-        reason: { type: 'string' },
-        'override-alarms': { type: 'string' },
-        wait: { type: 'boolean' },
-      },
+    const { values, positionals } = parseCommandLine(args, {
+      ...CONNECTION_OPTIONS,
+      image: { type: 'string' },
+      strategy: { type: 'string' },
+      preset: { type: 'string' },
+      'batch-percent': { type: 'string' },
+      reason: { type: 'string' },
+      'override-alarms': { type: 'string' },
+      wait: { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new UsageError('deploy takes exactly one service name', help);
+    const service = onePositional(positionals, 'deploy', 'service name', help);
     if (values.image === undefined)
       throw new UsageError('deploy needs --image <repository@sha256:digest>', help);
     // Said here, before any call: the API would refuse it the same way.
@@ -78,7 +74,7 @@ export const deployCommand: Command = {
       throw new DeploymentRequestInvalid([{ path: 'preset', message: unknownPreset(values.preset) }]);
     const client = clientFrom(values);
     const started = await client.post<Started>('/deployments', {
-      service: positionals[0]!,
+      service,
       image: values.image,
       ...(values.strategy === undefined ? {} : { strategy: values.strategy }),
       ...(values.preset === undefined ? {} : { preset: values.preset }),

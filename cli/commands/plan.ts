@@ -1,8 +1,7 @@
 // `cutover plan <service>`: the schedule and steps a deployment would take. Changes nothing.
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
 import { catalogPath, loadCatalogFile } from '../catalog-file.js';
 import { printJson, type Output } from '../output.js';
 import { getService } from '../../shared/domain/catalog.js';
@@ -34,19 +33,14 @@ export const planCommand: Command = {
   name: 'plan',
   help,
   run(args, output) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        strategy: { type: 'string' },
-        preset: { type: 'string' },
-        'batch-percent': { type: 'string' },
-        catalog: { type: 'string' },
-        json: { type: 'boolean' },
-      },
+    const { values, positionals } = parseCommandLine(args, {
+      strategy: { type: 'string' },
+      preset: { type: 'string' },
+      'batch-percent': { type: 'string' },
+      catalog: { type: 'string' },
+      json: { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new UsageError('plan takes exactly one service name', help);
-    const service = positionals[0]!;
+    const service = onePositional(positionals, 'plan', 'service name', help);
     const catalog = loadCatalogFile(catalogPath(values.catalog));
     const entry = getService(catalog, service);
     if (entry === undefined) {

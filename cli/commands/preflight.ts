@@ -2,7 +2,7 @@
 // holds what the catalog needs, each problem named with its fix. Changes nothing.
 
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
 import { DEFAULT_CATALOG, DEMO_CATALOG, loadCatalogFile } from '../catalog-file.js';
@@ -60,10 +60,9 @@ export const preflightCommand: Command = {
   name: 'preflight',
   help,
   async run(args, output) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...ACCOUNT_OPTIONS, catalog: { type: 'string' } },
+    const { values, positionals } = parseCommandLine(args, {
+      ...ACCOUNT_OPTIONS,
+      catalog: { type: 'string' },
     });
     if (positionals.length > 1) throw new UsageError('preflight takes at most one service name', help);
     const local = !values.aws;

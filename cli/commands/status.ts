@@ -5,9 +5,8 @@
 // Rendering is in ../render/, following in ../follow.ts (deploy --wait shares both); the
 // watch of a service is status's own, in ./status/.
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
 import {
   ApiFailure,
@@ -66,15 +65,13 @@ export const statusCommand: Command = {
   name: 'status',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...CONNECTION_OPTIONS, watch: { type: 'boolean' } },
+    const { values, positionals } = parseCommandLine(args, {
+      ...CONNECTION_OPTIONS,
+      watch: { type: 'boolean' },
     });
-    if (positionals.length !== 1)
-      throw new UsageError('status takes exactly one service name or deployment id', help);
+    const name = onePositional(positionals, 'status', 'service name or deployment id', help);
     const client = clientFrom(values);
-    const target = await lookUp(client, positionals[0]!, values.watch === true);
+    const target = await lookUp(client, name, values.watch === true);
     const watching = { mode: watchMode(output), intervalMs: pollInterval(), maxSteps: stepsThatFit() };
     if ('service' in target) {
       if (values.watch)

@@ -3,6 +3,7 @@
 
 import { alarmNames, type ServiceEntry } from '../domain/catalog-schema.js';
 import type { Deployment } from '../domain/deployment.js';
+import type { VerifyResult } from '../domain/ledger.js';
 import type { AlarmState } from '../ports/alarms.js';
 import type { QueuedPush } from '../ports/deployments.js';
 import type { TaskSetCapacity } from '../ports/ecs.js';
@@ -65,7 +66,10 @@ export function deploymentView(
     analysis: deployment.analysis ? analysisView(deployment.analysis) : null,
     analyses: (deployment.analyses ?? []).map(analysisView),
     traffic,
-    alarms: (entry ? alarmNames(entry) : []).map((name) => ({ name, state: alarms[name] ?? 'UNKNOWN' })),
+    alarms: (entry ? alarmNames(entry) : []).map((name) => ({
+      name,
+      state: alarms[name] ?? ('UNKNOWN' as const),
+    })),
     steps,
     reason: deployment.reason ?? null,
     execution: executionView(execution),
@@ -141,3 +145,25 @@ export type ServiceView = ServiceSummary & {
   /** The API's clock when it answered. */
   now: string;
 };
+
+/** GET /services/{name}/verify: the chain's check, as verifyChain returns it. */
+export type VerifyView = { service: string } & VerifyResult;
+
+/** GET /services/{name}/drift. */
+export type { DriftReport as DriftView } from '../engine/drift.js';
+
+/** One point of a chart: GET /deployments/{id}/metrics. */
+export interface MetricPoint {
+  at: string;
+  value: number;
+}
+
+/** GET /deployments/{id}/metrics: each chart metric of the canary against the baseline. */
+export interface MetricsView {
+  deploymentId: string;
+  periodSeconds: number;
+  window: { start: string; end: string };
+  metrics: { name: string; unit: 'percent' | 'seconds'; baseline: MetricPoint[]; canary: MetricPoint[] }[];
+  /** Why there are no metrics to compare (a rolling deployment). */
+  note?: string;
+}

@@ -1,5 +1,5 @@
-// What `status` prints for a deployment, and `--watch` redraws: pure functions from the
-// API's view to lines.
+// What `status` prints for a deployment, and `status --watch` and `deploy --wait` redraw:
+// pure functions from the API's view to lines.
 
 import { printable } from '../printable.js';
 import { describeStep, formatDuration } from '../../shared/domain/step-words.js';

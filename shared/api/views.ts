@@ -1,5 +1,6 @@
 // What GET /deployments/{id} answers with: a deployment, its steps marked (steps-view.ts),
-// the counts of its task sets, and the push that waits for it.
+// the counts of its task sets, and the push that waits for it. Below it, the types of every
+// view the API answers with, which the CLI and the dashboard import.
 
 import { alarmNames, type ServiceEntry } from '../domain/catalog-schema.js';
 import type { Deployment } from '../domain/deployment.js';
@@ -9,9 +10,8 @@ import type { QueuedPush } from '../ports/deployments.js';
 import type { TaskSetCapacity } from '../ports/ecs.js';
 import type { ExecutionSummary } from '../ports/executions.js';
 import { analysisView, type WeightsAt } from './deployment-history.js';
-import { stepsOf } from './steps-view.js';
-
 import type { RecentDeploymentView, ServiceSummary } from './service-view.js';
+import { stepsOf } from './steps-view.js';
 
 export type { StepState, StepView } from './steps-view.js';
 export type { ReleaseOutcome, ReleaseView } from './releases-view.js';

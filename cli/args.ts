@@ -39,3 +39,18 @@ export function noPositionals(positionals: readonly string[], command: string, h
   if (positionals.length > 0)
     throw new UsageError(`${command} takes no arguments, not ${positionals.join(' ')}`, help);
 }
+
+/** The options `deploy` and `plan` share: the strategy and schedule to deploy by. */
+export const STRATEGY_OPTIONS = {
+  strategy: { type: 'string' },
+  preset: { type: 'string' },
+  'batch-percent': { type: 'string' },
+} as const;
+
+/** Their lines in `--help`. */
+export const STRATEGY_OPTIONS_HELP = `  --strategy S        blue-green | canary | linear | all-at-once | rolling
+                      (default: the service's strategy in the catalog; another must
+                      keep every gate the catalog requires: see docs/catalog.md#gates)
+  --preset P          AllAtOnce | Canary10Percent5Minutes | Canary10Percent15Minutes |
+                      Linear10PercentEvery1Minutes | Linear10PercentEvery3Minutes
+  --batch-percent N   rolling only: the share of tasks replaced per batch (1-100)`;

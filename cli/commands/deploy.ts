@@ -1,7 +1,7 @@
 // `cutover deploy <service> --image <repo@sha256:…>`: starts a deployment through the API
 // (POST /deployments); with --wait, follows it as `status --watch` does until it ends.
 
-import { onePositional, parseCommandLine } from '../args.js';
+import { onePositional, parseCommandLine, STRATEGY_OPTIONS, STRATEGY_OPTIONS_HELP } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printJson, type Output } from '../output.js';
@@ -21,12 +21,7 @@ to production traffic by the service's strategy. Prints the deployment id and it
 Options:
   --image IMAGE       the image, pinned by digest: <registry>/<repository>@sha256:<64 hex>
                       (a mutable tag such as :v2 is refused)
-  --strategy S        blue-green | canary | linear | all-at-once | rolling
-                      (default: the service's strategy in the catalog; another must
-                      keep every gate the catalog requires: see docs/catalog.md#gates)
-  --preset P          AllAtOnce | Canary10Percent5Minutes | Canary10Percent15Minutes |
-                      Linear10PercentEvery1Minutes | Linear10PercentEvery3Minutes
-  --batch-percent N   rolling only: the share of tasks replaced per batch (1-100)
+${STRATEGY_OPTIONS_HELP}
   --reason TEXT       why, recorded with the deployment
   --override-alarms WHY
                       deploy although a watched alarm is in ALARM (a fix-forward),
@@ -59,9 +54,7 @@ export const deployCommand: Command = {
     const { values, positionals } = parseCommandLine(args, {
       ...CONNECTION_OPTIONS,
       image: { type: 'string' },
-      strategy: { type: 'string' },
-      preset: { type: 'string' },
-      'batch-percent': { type: 'string' },
+      ...STRATEGY_OPTIONS,
       reason: { type: 'string' },
       'override-alarms': { type: 'string' },
       wait: { type: 'boolean' },

@@ -1,6 +1,6 @@
 // `cutover plan <service>`: the schedule and steps a deployment would take. Changes nothing.
 
-import { onePositional, parseCommandLine } from '../args.js';
+import { onePositional, parseCommandLine, STRATEGY_OPTIONS, STRATEGY_OPTIONS_HELP } from '../args.js';
 import type { Command } from '../command.js';
 import { catalogPath, loadCatalogFile } from '../catalog-file.js';
 import { printJson, type Output } from '../output.js';
@@ -15,12 +15,7 @@ Print the steps a deployment of <service> would take: checks, hooks, approval,
 each traffic shift and bake, promote and clean-up. Nothing is changed.
 
 Options:
-  --strategy S        blue-green | canary | linear | all-at-once | rolling
-                      (default: the service's strategy in the catalog; another must
-                      keep every gate the catalog requires: see docs/catalog.md#gates)
-  --preset P          AllAtOnce | Canary10Percent5Minutes | Canary10Percent15Minutes |
-                      Linear10PercentEvery1Minutes | Linear10PercentEvery3Minutes
-  --batch-percent N   rolling only: the share of tasks replaced per batch (1-100)
+${STRATEGY_OPTIONS_HELP}
   --catalog FILE      the catalog (default: $CUTOVER_CATALOG, else ./catalog.yml)
   --json              print the plan as JSON
 
@@ -34,9 +29,7 @@ export const planCommand: Command = {
   help,
   run(args, output) {
     const { values, positionals } = parseCommandLine(args, {
-      strategy: { type: 'string' },
-      preset: { type: 'string' },
-      'batch-percent': { type: 'string' },
+      ...STRATEGY_OPTIONS,
       catalog: { type: 'string' },
       json: { type: 'boolean' },
     });

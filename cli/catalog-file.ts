@@ -7,6 +7,9 @@ import { CatalogInvalid } from '../shared/domain/errors.js';
 
 export const DEFAULT_CATALOG = 'catalog.yml';
 
+/** The catalog `local start` runs when given none, and `preflight` reads locally when there is no catalog.yml. */
+export const DEMO_CATALOG = new URL('../local/demo-catalog.yml', import.meta.url).pathname;
+
 export class InputFileInvalid extends Error {
   override readonly name = 'InputFileInvalid' as const;
 }

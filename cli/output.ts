@@ -41,12 +41,3 @@ function quietOnClosedPipe(): void {
 export function printJson(output: Output, value: unknown): void {
   output.out(jsonText(value, 2));
 }
-
-/** `45` → `45s`, `90` → `1m 30s`, `600` → `10m`, `5400` → `1h 30m`. */
-export function formatDuration(seconds: number): string {
-  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) =>
-    small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${small}${smallUnit}`;
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return pair(Math.floor(seconds / 60), 'm', seconds % 60, 's');
-  return pair(Math.floor(seconds / 3600), 'h', Math.floor((seconds % 3600) / 60), 'm');
-}

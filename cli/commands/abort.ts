@@ -2,7 +2,7 @@
 // production traffic returns to the stable release, and the ledger names the operator.
 
 import { CONNECTION_HELP } from '../api-client.js';
-import { deploymentAction } from './deployment-action.js';
+import { deploymentAction } from '../deployment-action.js';
 
 const help = `Usage: cutover abort <deployment-id> [--reason TEXT] [options]
 

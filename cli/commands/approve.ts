@@ -2,7 +2,7 @@
 // production traffic (POST /deployments/{id}/approve), recorded in the ledger.
 
 import { CONNECTION_HELP } from '../api-client.js';
-import { deploymentAction } from './deployment-action.js';
+import { deploymentAction } from '../deployment-action.js';
 
 const help = `Usage: cutover approve <deployment-id> [--reason TEXT] [options]
 

@@ -1,6 +1,6 @@
 // `cutover catalog check [FILE]`: validates a catalog, listing every problem with its path.
 
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { catalogPath, loadCatalogFile } from '../catalog-file.js';
@@ -24,11 +24,7 @@ export const catalogCommand: Command = {
   name: 'catalog',
   help,
   run(args, output) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { json: { type: 'boolean' } },
-    });
+    const { values, positionals } = parseCommandLine(args, { json: { type: 'boolean' } });
     const [action, file, ...extra] = positionals;
     if (action !== 'check' || extra.length > 0)
       throw new UsageError('the catalog command is: catalog check [FILE]', help);

@@ -1,12 +1,14 @@
 // `cutover deploy <service> --image <repo@sha256:…>`: starts a deployment through the API
 // (POST /deployments); with --wait, follows it as `status --watch` does until it ends.
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine, STRATEGY_OPTIONS, STRATEGY_OPTIONS_HELP } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatDuration, printJson, type Output } from '../output.js';
+import { printJson, type Output } from '../output.js';
 import { clientFrom, CONNECTION_HELP, CONNECTION_OPTIONS, reportingApiFailures } from '../api-client.js';
-import { exitCodeOf, follow, pollInterval, shortImage, stepsThatFit, watchMode } from './status.js';
+import { exitCodeOf, follow, pollInterval, stepsThatFit, watchMode } from '../follow.js';
+import { shortImage } from '../render/words.js';
+import { formatDuration } from '../../shared/domain/step-words.js';
 import type { DeploymentPlan } from '../../shared/domain/plan.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
 import { isPresetName, unknownPreset } from '../../shared/domain/schedule.js';
@@ -19,12 +21,7 @@ to production traffic by the service's strategy. Prints the deployment id and it
 Options:
   --image IMAGE       the image, pinned by digest: <registry>/<repository>@sha256:<64 hex>
                       (a mutable tag such as :v2 is refused)
-  --strategy S        blue-green | canary | linear | all-at-once | rolling
-                      (default: the service's strategy in the catalog; another must
-                      keep every gate the catalog requires: see docs/catalog.md#gates)
-  --preset P          AllAtOnce | Canary10Percent5Minutes | Canary10Percent15Minutes |
-                      Linear10PercentEvery1Minutes | Linear10PercentEvery3Minutes
-  --batch-percent N   rolling only: the share of tasks replaced per batch (1-100)
+${STRATEGY_OPTIONS_HELP}
   --reason TEXT       why, recorded with the deployment
   --override-alarms WHY
                       deploy although a watched alarm is in ALARM (a fix-forward),
@@ -54,21 +51,15 @@ export const deployCommand: Command = {
   name: 'deploy',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        image: { type: 'string' },
-        strategy: { type: 'string' },
-        preset: { type: 'string' },
-        'batch-percent': { type: 'string' },
-        reason: { type: 'string' },
-        'override-alarms': { type: 'string' },
-        wait: { type: 'boolean' },
-      },
+    const { values, positionals } = parseCommandLine(args, {
+      ...CONNECTION_OPTIONS,
+      image: { type: 'string' },
+      ...STRATEGY_OPTIONS,
+      reason: { type: 'string' },
+      'override-alarms': { type: 'string' },
+      wait: { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new UsageError('deploy takes exactly one service name', help);
+    const service = onePositional(positionals, 'deploy', 'service name', help);
     if (values.image === undefined)
       throw new UsageError('deploy needs --image <repository@sha256:digest>', help);
     // Said here, before any call: the API would refuse it the same way.
@@ -76,7 +67,7 @@ export const deployCommand: Command = {
       throw new DeploymentRequestInvalid([{ path: 'preset', message: unknownPreset(values.preset) }]);
     const client = clientFrom(values);
     const started = await client.post<Started>('/deployments', {
-      service: positionals[0]!,
+      service,
       image: values.image,
       ...(values.strategy === undefined ? {} : { strategy: values.strategy }),
       ...(values.preset === undefined ? {} : { preset: values.preset }),

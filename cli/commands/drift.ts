@@ -1,9 +1,8 @@
 // `cutover drift <service>`: compares what runs in ECS and on the listener with what the
 // ledger says is live (GET /services/{name}/drift).
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
 import { printable } from '../printable.js';
 import {
@@ -42,14 +41,10 @@ export const driftCommand: Command = {
   name: 'drift',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: CONNECTION_OPTIONS,
-    });
-    if (positionals.length !== 1) throw new UsageError('drift takes exactly one service name', help);
+    const { values, positionals } = parseCommandLine(args, CONNECTION_OPTIONS);
+    const service = onePositional(positionals, 'drift', 'service name', help);
     const client = clientFrom(values);
-    const path = `/services/${segment(positionals[0]!)}`;
+    const path = `/services/${segment(service)}`;
     const report = await client.get<DriftReport>(`${path}/drift`);
     if (output.json) printJson(output, report);
     else {

@@ -2,7 +2,7 @@
 // baseline, exactly as the canary analysis does, to tune a metric's settings on recorded data.
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseOptionsOnly } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { InputFileInvalid } from '../catalog-file.js';
@@ -48,17 +48,14 @@ export const judgeCommand: Command = {
   name: 'judge',
   help,
   run(args, output) {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        baseline: { type: 'string' },
-        canary: { type: 'string' },
-        direction: { type: 'string' },
-        'allowed-increase': { type: 'string' },
-        'allowed-decrease': { type: 'string' },
-        outliers: { type: 'string' },
-        json: { type: 'boolean' },
-      },
+    const values = parseOptionsOnly(args, {
+      baseline: { type: 'string' },
+      canary: { type: 'string' },
+      direction: { type: 'string' },
+      'allowed-increase': { type: 'string' },
+      'allowed-decrease': { type: 'string' },
+      outliers: { type: 'string' },
+      json: { type: 'boolean' },
     });
     if (values.baseline === undefined || values.canary === undefined) {
       throw new UsageError('judge needs both --baseline FILE and --canary FILE', help);

@@ -3,7 +3,7 @@
 // caller's own credentials, as preflight reads an account, and never through Cutover's API:
 // a key that came from the API whose answers it will check would prove nothing.
 
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
 import { printJson } from '../output.js';
@@ -46,10 +46,9 @@ export const ledgerKeyCommand: Command = {
   name: 'ledger-key',
   help,
   async run(args, output) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...ACCOUNT_OPTIONS, 'key-id': { type: 'string' } },
+    const { values, positionals } = parseCommandLine(args, {
+      ...ACCOUNT_OPTIONS,
+      'key-id': { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError('ledger-key takes no arguments, only options', help);
     const keyArg = values['key-id'];

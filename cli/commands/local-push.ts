@@ -4,7 +4,7 @@
 // under a second tag, as `aws ecr batch-get-image` and `put-image` retag one.
 
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../args.js';
 import { UsageError } from '../errors.js';
 import { printJson, type Output } from '../output.js';
 import { clientFrom } from '../api-client.js';
@@ -47,18 +47,14 @@ interface EcrImage {
 }
 
 export async function localPush(args: string[], output: Output, help: string): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      profile: { type: 'string' },
-      from: { type: 'string' },
-      wait: { type: 'string', default: String(DEFAULT_WAIT_SECONDS) },
-      endpoint: { type: 'string' },
-      token: { type: 'string' },
-      data: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+  const { values, positionals } = parseCommandLine(args, {
+    profile: { type: 'string' },
+    from: { type: 'string' },
+    wait: { type: 'string', default: String(DEFAULT_WAIT_SECONDS) },
+    endpoint: { type: 'string' },
+    token: { type: 'string' },
+    data: { type: 'string' },
+    json: { type: 'boolean' },
   });
   const [reference, ...extra] = positionals;
   const match = /^([a-z0-9]+(?:[._/-][a-z0-9]+)*):([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(reference ?? '');

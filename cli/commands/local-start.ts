@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { loadCatalogFile } from '../catalog-file.js';
+import { DEMO_CATALOG, loadCatalogFile } from '../catalog-file.js';
 import type { Output } from '../output.js';
 import { DEFAULT_KEEP_EXECUTIONS, isKeepExecutions } from '../../local/stepfunctions/retention.js';
 import {
@@ -14,8 +14,6 @@ import {
   ENDPOINTS_FILE,
   FETCH_BLOCKED_PORTS,
 } from '../../local/endpoints.js';
-
-export const DEMO_CATALOG = new URL('../../local/demo-catalog.yml', import.meta.url).pathname;
 
 export const START_HELP = `  cutover local start [--speed N] [--data DIR] [--catalog FILE] [--port P] [--api-port P] [--rps N]
                       [--faults RATE] [--keep-executions N]

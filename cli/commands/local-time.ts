@@ -2,7 +2,7 @@
 // (60× by default, and it resumes where it stopped after a restart). Told from the clock the
 // running local cloud wrote to its data folder's endpoints.json, once it is known to answer.
 
-import { parseArgs } from 'node:util';
+import { noPositionals, parseCommandLine } from '../args.js';
 import { UsageError } from '../errors.js';
 import { printJson, type Output } from '../output.js';
 import { send } from '../http-request.js';
@@ -32,13 +32,12 @@ export function durationMs(text: string, help: string): number {
 }
 
 export async function localTime(args: string[], output: Output, help: string): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ago: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } },
+  const { values, positionals } = parseCommandLine(args, {
+    ago: { type: 'string' },
+    data: { type: 'string' },
+    json: { type: 'boolean' },
   });
-  if (positionals.length > 0)
-    throw new UsageError(`local time takes no arguments, not ${positionals.join(' ')}`, help);
+  noPositionals(positionals, 'local time', help);
   const ago = values.ago === undefined ? 0 : durationMs(values.ago, help);
   const dataDir = dataDirFrom(values.data);
   const endpoints = readEndpoints(dataDir);

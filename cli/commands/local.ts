@@ -7,7 +7,8 @@ import { localPush, PUSH_HELP } from './local-push.js';
 import { localStart, START_HELP } from './local-start.js';
 import { localTime, TIME_HELP } from './local-time.js';
 
-export { DEMO_CATALOG } from './local-start.js';
+/** The catalog `local start` runs by default (its home is cli/catalog-file.ts). */
+export { DEMO_CATALOG } from '../catalog-file.js';
 
 const help = `Usage: cutover local <start|push|time> [options]
 

@@ -1,14 +1,13 @@
 // `cutover plan <service>`: the schedule and steps a deployment would take. Changes nothing.
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine, STRATEGY_OPTIONS, STRATEGY_OPTIONS_HELP } from '../args.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
 import { catalogPath, loadCatalogFile } from '../catalog-file.js';
-import { formatDuration, printJson, type Output } from '../output.js';
+import { printJson, type Output } from '../output.js';
 import { getService } from '../../shared/domain/catalog.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
 import { planDeployment, type DeploymentPlan } from '../../shared/domain/plan.js';
-import { describeStep } from './plan-steps.js';
+import { describeStep, formatDuration } from '../../shared/domain/step-words.js';
 
 const help = `Usage: cutover plan <service> [options]
 
@@ -16,12 +15,7 @@ Print the steps a deployment of <service> would take: checks, hooks, approval,
 each traffic shift and bake, promote and clean-up. Nothing is changed.
 
 Options:
-  --strategy S        blue-green | canary | linear | all-at-once | rolling
-                      (default: the service's strategy in the catalog; another must
-                      keep every gate the catalog requires: see docs/catalog.md#gates)
-  --preset P          AllAtOnce | Canary10Percent5Minutes | Canary10Percent15Minutes |
-                      Linear10PercentEvery1Minutes | Linear10PercentEvery3Minutes
-  --batch-percent N   rolling only: the share of tasks replaced per batch (1-100)
+${STRATEGY_OPTIONS_HELP}
   --catalog FILE      the catalog (default: $CUTOVER_CATALOG, else ./catalog.yml)
   --json              print the plan as JSON
 
@@ -34,19 +28,12 @@ export const planCommand: Command = {
   name: 'plan',
   help,
   run(args, output) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        strategy: { type: 'string' },
-        preset: { type: 'string' },
-        'batch-percent': { type: 'string' },
-        catalog: { type: 'string' },
-        json: { type: 'boolean' },
-      },
+    const { values, positionals } = parseCommandLine(args, {
+      ...STRATEGY_OPTIONS,
+      catalog: { type: 'string' },
+      json: { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new UsageError('plan takes exactly one service name', help);
-    const service = positionals[0]!;
+    const service = onePositional(positionals, 'plan', 'service name', help);
     const catalog = loadCatalogFile(catalogPath(values.catalog));
     const entry = getService(catalog, service);
     if (entry === undefined) {

@@ -2,12 +2,11 @@
 // holds what the catalog needs, each problem named with its fix. Changes nothing.
 
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
-import { DEFAULT_CATALOG, loadCatalogFile } from '../catalog-file.js';
+import { DEFAULT_CATALOG, DEMO_CATALOG, loadCatalogFile } from '../catalog-file.js';
 import { printJson, type Output } from '../output.js';
-import { DEMO_CATALOG } from './local.js';
 import {
   ACCOUNT_OPTIONS,
   accountTarget,
@@ -61,10 +60,9 @@ export const preflightCommand: Command = {
   name: 'preflight',
   help,
   async run(args, output) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...ACCOUNT_OPTIONS, catalog: { type: 'string' } },
+    const { values, positionals } = parseCommandLine(args, {
+      ...ACCOUNT_OPTIONS,
+      catalog: { type: 'string' },
     });
     if (positionals.length > 1) throw new UsageError('preflight takes at most one service name', help);
     const local = !values.aws;

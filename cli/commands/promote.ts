@@ -1,9 +1,8 @@
 // `cutover promote <deployment-id> [--full]`: ends the current bake now, or with --full skips
 // every remaining step and bake (POST /deployments/{id}/promote), recorded in the ledger.
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
 import {
   clientFrom,
@@ -37,13 +36,12 @@ export const promoteCommand: Command = {
   name: 'promote',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...CONNECTION_OPTIONS, full: { type: 'boolean' }, reason: { type: 'string' } },
+    const { values, positionals } = parseCommandLine(args, {
+      ...CONNECTION_OPTIONS,
+      full: { type: 'boolean' },
+      reason: { type: 'string' },
     });
-    if (positionals.length !== 1) throw new UsageError('promote takes exactly one deployment id', help);
-    const id = positionals[0]!;
+    const id = onePositional(positionals, 'promote', 'deployment id', help);
     const full = values.full ?? false;
     const answer = await clientFrom(values).post(`/deployments/${segment(id)}/promote`, {
       full,

@@ -3,7 +3,7 @@
 // anchors as one document for `cutover verify --offline` (GET /services/{name}/ledger).
 
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { BadInput, UsageError } from '../errors.js';
 import { printJson, type Output } from '../output.js';
@@ -50,18 +50,16 @@ export const releasesCommand: Command = {
   name: 'releases',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...CONNECTION_OPTIONS, export: { type: 'string' } },
+    const { values, positionals } = parseCommandLine(args, {
+      ...CONNECTION_OPTIONS,
+      export: { type: 'string' },
     });
-    if (positionals.length !== 1) throw new UsageError('releases takes exactly one service name', help);
+    const name = onePositional(positionals, 'releases', 'service name', help);
     if (values.export === '')
       throw new UsageError('--export needs a file name, or - for standard output', help);
-    if (values.export !== undefined)
-      return exportLedger(clientFrom(values), positionals[0]!, values.export, output);
+    if (values.export !== undefined) return exportLedger(clientFrom(values), name, values.export, output);
     const client = clientFrom(values);
-    const path = `/services/${segment(positionals[0]!)}`;
+    const path = `/services/${segment(name)}`;
     // The chain first: the releases of a ledger that does not verify are not read (409).
     const { service, ...ledger } = await client.get<{ service: string } & VerifyResult>(`${path}/verify`);
     const answer = ledger.ok

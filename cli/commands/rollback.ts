@@ -1,7 +1,7 @@
 // `cutover rollback <service> [--to <release>]` (POST /services/{name}/rollback): aborts the
 // deployment in progress, or else starts a new release that redeploys an earlier one.
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
@@ -12,7 +12,7 @@ import {
   reportingApiFailures,
   segment,
 } from '../api-client.js';
-import { shortImage } from './status.js';
+import { shortImage } from '../render/words.js';
 
 const help = `Usage: cutover rollback <service> [--to <release> | --break-glass IMAGE] [--reason TEXT] [options]
 
@@ -54,23 +54,18 @@ export const rollbackCommand: Command = {
   name: 'rollback',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        to: { type: 'string' },
-        reason: { type: 'string' },
-        'break-glass': { type: 'string' },
-      },
+    const { values, positionals } = parseCommandLine(args, {
+      ...CONNECTION_OPTIONS,
+      to: { type: 'string' },
+      reason: { type: 'string' },
+      'break-glass': { type: 'string' },
     });
     const glass = values['break-glass'];
     if (glass !== undefined && values.to !== undefined)
       throw new UsageError('--break-glass names its image itself; leave out --to', help);
     if (glass !== undefined && (values.reason === undefined || values.reason.trim() === ''))
       throw new UsageError('--break-glass needs --reason: why the ledger is bypassed, for the record', help);
-    if (positionals.length !== 1) throw new UsageError('rollback takes exactly one service name', help);
-    const service = positionals[0]!;
+    const service = onePositional(positionals, 'rollback', 'service name', help);
     if (values.to !== undefined && !/^[1-9]\d*$/.test(values.to))
       throw new UsageError(`--to takes a release number such as 3, not ${values.to}`, help);
     const answer = await clientFrom(values).post<Answer>(

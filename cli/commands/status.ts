@@ -2,11 +2,11 @@
 // production weights, the task sets, the alarms, the bake), or what a service runs.
 // `--watch` follows a deployment until it ends, redrawing in place on a terminal and
 // printing one block per change when piped. `deploy --wait` follows the same way.
-// The pieces live in ./status/: rendering, following, the service view and its watch.
+// Rendering is in ../render/, following in ../follow.ts (deploy --wait shares both); the
+// watch of a service is status's own, in ./status/.
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
 import {
   ApiFailure,
@@ -24,27 +24,11 @@ import {
   pollInterval,
   stepsThatFit,
   watchMode,
-} from './status/follow.js';
-import { renderDeployment } from './status/render.js';
-import { printService } from './status/service.js';
+} from '../follow.js';
+import { renderDeployment } from '../render/deployment.js';
+import { printService } from '../render/service.js';
 import { getService, watchService } from './status/watch-service.js';
-import type { AnyDeploymentView, ServiceView } from './status/views.js';
-
-export type { AnyDeploymentView, DeploymentView, EarlyDeploymentView } from './status/views.js';
-export { renderDeployment, weightsBar } from './status/render.js';
-export { shortDigest, shortImage } from './status/words.js';
-export {
-  exitCodeOf,
-  follow,
-  getDeployment,
-  isEnded,
-  outcomeLine,
-  pollInterval,
-  stepsThatFit,
-  watchMode,
-  type FollowOptions,
-  type WatchMode,
-} from './status/follow.js';
+import type { AnyDeploymentView, ServiceView } from '../../shared/api/views.js';
 
 /** How long `status <service> --watch` waits for a deployment to appear, by default. */
 const START_WAIT_MS = 10_000;
@@ -81,15 +65,13 @@ export const statusCommand: Command = {
   name: 'status',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...CONNECTION_OPTIONS, watch: { type: 'boolean' } },
+    const { values, positionals } = parseCommandLine(args, {
+      ...CONNECTION_OPTIONS,
+      watch: { type: 'boolean' },
     });
-    if (positionals.length !== 1)
-      throw new UsageError('status takes exactly one service name or deployment id', help);
+    const name = onePositional(positionals, 'status', 'service name or deployment id', help);
     const client = clientFrom(values);
-    const target = await lookUp(client, positionals[0]!, values.watch === true);
+    const target = await lookUp(client, name, values.watch === true);
     const watching = { mode: watchMode(output), intervalMs: pollInterval(), maxSteps: stepsThatFit() };
     if ('service' in target) {
       if (values.watch)

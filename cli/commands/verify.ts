@@ -2,7 +2,7 @@
 // the anchor kept with the service (GET /services/{name}/verify). `cutover verify --offline
 // FILE --public-key KEY` checks an export instead, with no network (cli/ledger-offline.ts).
 
-import { parseArgs } from 'node:util';
+import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../output.js';
@@ -51,14 +51,10 @@ export const verifyCommand: Command = {
   name: 'verify',
   help,
   run: reportingApiFailures(async (args, output) => {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        offline: { type: 'string' },
-        'public-key': { type: 'string', multiple: true },
-      },
+    const { values, positionals } = parseCommandLine(args, {
+      ...CONNECTION_OPTIONS,
+      offline: { type: 'string' },
+      'public-key': { type: 'string', multiple: true },
     });
     const keys = values['public-key'] ?? [];
     if (values.offline !== undefined) {
@@ -71,8 +67,8 @@ export const verifyCommand: Command = {
       return verifyOffline(values.offline, keys, output);
     }
     if (keys.length > 0) throw new UsageError('--public-key goes with --offline FILE', help);
-    if (positionals.length !== 1) throw new UsageError('verify takes exactly one service name', help);
-    const result = await clientFrom(values).get<Verification>(`/services/${segment(positionals[0]!)}/verify`);
+    const service = onePositional(positionals, 'verify', 'service name', help);
+    const result = await clientFrom(values).get<Verification>(`/services/${segment(service)}/verify`);
     if (output.json) printJson(output, result);
     else if (result.ok) {
       const head =

@@ -14,7 +14,7 @@ import type { ApiDeps } from './deps.js';
 import { ApiError, conflict, notFound, unprocessable } from './errors.js';
 import { givenReasonSchema, parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
 import { startOf, trafficHistory } from './deployment-history.js';
-import { deploymentView, executionView } from './views.js';
+import { deploymentView, executionView, type EarlyDeploymentView } from './views.js';
 import { startVouched } from '../engine/start.js';
 import { taskSetCounts } from './task-set-counts.js';
 
@@ -119,7 +119,12 @@ export async function getDeployment(deps: ApiDeps, _request: ApiRequest, id: str
     const execution = await deps.executions.describe(machine, id);
     if (execution === null) continue;
     const status = execution.status === 'RUNNING' ? 'starting' : 'refused';
-    return { status: 200, body: { deploymentId: id, status, execution: executionView(execution) } };
+    const body = {
+      deploymentId: id,
+      status,
+      execution: executionView(execution),
+    } satisfies EarlyDeploymentView;
+    return { status: 200, body };
   }
   throw notFound(`no deployment ${id}`);
 }

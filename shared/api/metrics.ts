@@ -9,6 +9,7 @@ import type { MetricWindow, TimedSeries } from '../ports/metrics.js';
 import type { ApiDeps } from './deps.js';
 import { notFound } from './errors.js';
 import type { ApiResponse } from './request.js';
+import type { MetricsView } from './views.js';
 
 export const CHART_PERIOD_SECONDS = 60;
 /** The longest span charted: the last day of a deployment that ran longer. */
@@ -39,7 +40,7 @@ export async function deploymentMetrics(deps: ApiDeps, id: string): Promise<ApiR
   if (deployment.strategy === 'rolling') {
     const note =
       'a rolling deployment puts both task sets in one target group: there is no canary to compare';
-    return { status: 200, body: { ...base, metrics: [], note } };
+    return { status: 200, body: { ...base, metrics: [], note } satisfies MetricsView };
   }
   const listenerArn = entry.traffic.productionListenerRule;
   const read = (targetGroupArn: string) =>
@@ -59,7 +60,7 @@ export async function deploymentMetrics(deps: ApiDeps, id: string): Promise<ApiR
     baseline: points(baseline[i]),
     canary: points(canary[i]),
   }));
-  return { status: 200, body: { ...base, metrics } };
+  return { status: 200, body: { ...base, metrics } satisfies MetricsView };
 }
 
 /** Whole periods from the minute the deployment started to the one after it ended (or now). */

@@ -9,7 +9,7 @@ import type { ApiDeps } from './deps.js';
 import { notFound } from './errors.js';
 import type { ApiResponse } from './request.js';
 import { capacitiesOf } from './task-set-counts.js';
-import { queuedView, taskSetCounts } from './views.js';
+import { queuedView, taskSetCounts, type ServiceView } from './views.js';
 
 /** The service's catalog entry; 404 naming the services there are if it has none. */
 export function entryOf(deps: ApiDeps, name: string) {
@@ -119,7 +119,7 @@ export async function getServiceView(deps: ApiDeps, name: string): Promise<ApiRe
       queued: queuedView(queued),
       recentDeployments: recent.map((d) => recentView(d, now, deps.clock.speed ?? 1)),
       now: new Date(now).toISOString(),
-    },
+    } satisfies ServiceView,
   };
 }
 
@@ -137,3 +137,8 @@ function recentView(d: Deployment, now: number, speed: number) {
     reason: d.reason ?? null,
   };
 }
+
+/** One service, as GET /services lists it. */
+export type ServiceSummary = ReturnType<typeof summaryOf>;
+/** A deployment in GET /services/{name}'s recentDeployments. */
+export type RecentDeploymentView = ReturnType<typeof recentView>;

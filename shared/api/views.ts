@@ -1,16 +1,21 @@
 // What GET /deployments/{id} answers with: a deployment, its steps marked (steps-view.ts),
-// the counts of its task sets, and the push that waits for it.
+// the counts of its task sets, and the push that waits for it. Below it, the types of every
+// view the API answers with, which the CLI and the dashboard import.
 
 import { alarmNames, type ServiceEntry } from '../domain/catalog-schema.js';
 import type { Deployment } from '../domain/deployment.js';
+import type { VerifyResult } from '../domain/ledger.js';
 import type { AlarmState } from '../ports/alarms.js';
 import type { QueuedPush } from '../ports/deployments.js';
 import type { TaskSetCapacity } from '../ports/ecs.js';
 import type { ExecutionSummary } from '../ports/executions.js';
 import { analysisView, type WeightsAt } from './deployment-history.js';
+import type { RecentDeploymentView, ServiceSummary } from './service-view.js';
 import { stepsOf } from './steps-view.js';
 
-export type { StepState } from './steps-view.js';
+export type { StepState, StepView } from './steps-view.js';
+export type { ReleaseOutcome, ReleaseView } from './releases-view.js';
+export type { RecentDeploymentView, ServiceSummary } from './service-view.js';
 
 /** What the view reads besides the deployment, each from its own port. */
 export interface DeploymentReads {
@@ -61,7 +66,10 @@ export function deploymentView(
     analysis: deployment.analysis ? analysisView(deployment.analysis) : null,
     analyses: (deployment.analyses ?? []).map(analysisView),
     traffic,
-    alarms: (entry ? alarmNames(entry) : []).map((name) => ({ name, state: alarms[name] ?? 'UNKNOWN' })),
+    alarms: (entry ? alarmNames(entry) : []).map((name) => ({
+      name,
+      state: alarms[name] ?? ('UNKNOWN' as const),
+    })),
     steps,
     reason: deployment.reason ?? null,
     execution: executionView(execution),
@@ -105,4 +113,57 @@ export function executionView(execution: ExecutionSummary | null) {
   return execution
     ? { status: execution.status, error: execution.error ?? null, cause: execution.cause ?? null }
     : null;
+}
+
+// The views' types, for the CLI and the dashboard to `import type` (as Powertools shares its
+// types across packages): each is inferred from the function that builds the view, or checked
+// against it where the API builds the body inline, so a field changed there reaches both.
+
+/** GET /deployments/{id} once the deployment has its record. */
+export type DeploymentView = ReturnType<typeof deploymentView>;
+
+/** GET /deployments/{id} before that: the execution is starting, or ended without taking the lock. */
+export interface EarlyDeploymentView {
+  deploymentId: string;
+  status: 'starting' | 'refused';
+  execution: ExecutionView;
+}
+
+export type AnyDeploymentView = DeploymentView | EarlyDeploymentView;
+
+export type ExecutionView = ReturnType<typeof executionView>;
+export type AnalysisView = ReturnType<typeof analysisView>;
+export type TaskSetCountsView = NonNullable<ReturnType<typeof taskSetCounts>>;
+export type QueuedPushView = NonNullable<ReturnType<typeof queuedView>>;
+
+/** GET /services/{name}: the service's summary (as GET /services lists it), and what it runs. */
+export type ServiceView = ServiceSummary & {
+  settings: ServiceEntry;
+  liveTaskSet: TaskSetCountsView | null;
+  queued: QueuedPushView | null;
+  recentDeployments: RecentDeploymentView[];
+  /** The API's clock when it answered. */
+  now: string;
+};
+
+/** GET /services/{name}/verify: the chain's check, as verifyChain returns it. */
+export type VerifyView = { service: string } & VerifyResult;
+
+/** GET /services/{name}/drift. */
+export type { DriftReport as DriftView } from '../engine/drift.js';
+
+/** One point of a chart: GET /deployments/{id}/metrics. */
+export interface MetricPoint {
+  at: string;
+  value: number;
+}
+
+/** GET /deployments/{id}/metrics: each chart metric of the canary against the baseline. */
+export interface MetricsView {
+  deploymentId: string;
+  periodSeconds: number;
+  window: { start: string; end: string };
+  metrics: { name: string; unit: 'percent' | 'seconds'; baseline: MetricPoint[]; canary: MetricPoint[] }[];
+  /** Why there are no metrics to compare (a rolling deployment). */
+  note?: string;
 }

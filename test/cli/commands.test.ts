@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientFrom, operatorActor } from '../../cli/api-client.js';
-import { follow } from '../../cli/commands/status.js';
+import { follow } from '../../cli/follow.js';
 import { capture, startCliCloud, type CliCloud } from '../support/cli.js';
 import { freePort } from '../support/emulators.js';
 import { forgeRecord } from '../support/local-cloud.js';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { Output } from '../../cli/output.js';
-import { formatDuration } from '../../cli/output.js';
+import { formatDuration } from '../../shared/domain/step-words.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const example = join(root, 'examples/catalog.yml');

@@ -10,7 +10,7 @@ import {
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CATALOG } from '../../cli/commands/local.js';
+import { DEMO_CATALOG } from '../../cli/catalog-file.js';
 import { main } from '../../cli/main.js';
 import { IAM_API_VERSION, IAM_NAMESPACE, LocalIamService } from '../../local/aws/iam.js';
 import { ELBV2_API_VERSION, ELBV2_NAMESPACE } from '../../local/aws/elbv2.js';

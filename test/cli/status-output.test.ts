@@ -4,10 +4,11 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { follow, renderDeployment, type AnyDeploymentView } from '../../cli/commands/status.js';
-import { serviceLines } from '../../cli/commands/status/service.js';
+import { follow } from '../../cli/follow.js';
+import { renderDeployment } from '../../cli/render/deployment.js';
+import { serviceLines } from '../../cli/render/service.js';
 import type { ApiClient } from '../../cli/api-client.js';
-import { deploymentView, type DeploymentReads } from '../../shared/api/views.js';
+import { deploymentView, type AnyDeploymentView, type DeploymentReads } from '../../shared/api/views.js';
 import { getService } from '../../shared/domain/catalog.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
@@ -213,13 +214,24 @@ describe('status: whole outputs', () => {
     const lines = serviceLines({
       name: 'web',
       strategy: 'linear',
+      health: 'ok',
       live: { release: 3, image: image('web', 'e'), digest: null },
       deployment: null,
       alarms: [{ name: 'web-5xx-rate', state: 'OK' }],
+      settings: getService(catalog, 'linear')!,
       liveTaskSet: { taskSetId: 'ts', desired: 4, running: 4, pending: 0, healthy: 4, steady: true },
       queued: { image: `${REGISTRY}/web:v4@sha256:${'a'.repeat(64)}`, pushedAt: '2026-12-01T10:00:00.000Z' },
       recentDeployments: [
-        { deploymentId: 'web-1', release: 3, status: 'promoted', startedAt: '2026-12-01T09:00:00.000Z' },
+        {
+          deploymentId: 'web-1',
+          release: 3,
+          status: 'promoted',
+          image: image('web', 'e'),
+          startedAt: '2026-12-01T09:00:00.000Z',
+          endedAt: '2026-12-01T09:05:00.000Z',
+          endedSecondsAgo: 3305,
+          reason: null,
+        },
       ],
       now: '2026-12-01T10:00:05.000Z',
     });

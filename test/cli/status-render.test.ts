@@ -4,15 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  exitCodeOf,
-  isEnded,
-  outcomeLine,
-  renderDeployment,
-  shortImage,
-  weightsBar,
-  type DeploymentView,
-} from '../../cli/commands/status.js';
+import { exitCodeOf, isEnded, outcomeLine } from '../../cli/follow.js';
+import { renderDeployment, weightsBar } from '../../cli/render/deployment.js';
+import { shortImage } from '../../cli/render/words.js';
+import type { DeploymentView } from '../../shared/api/views.js';
 
 const FIXTURE = new URL('../fixtures/cli/deployment-linear-bake.json', import.meta.url);
 const baking = (): DeploymentView => JSON.parse(readFileSync(FIXTURE, 'utf8')) as DeploymentView;

@@ -1,30 +1,54 @@
 // `status <service> --watch` against an API that answers from a script: which deployment it
 // follows, when it stops waiting, and which exit code it gives.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../cli/api-client.js';
 import { watchService } from '../../cli/commands/status/watch-service.js';
-import type { ServiceView } from '../../cli/commands/status/views.js';
+import type { RecentDeploymentView, ServiceView } from '../../shared/api/views.js';
+import { getService } from '../../shared/domain/catalog.js';
+import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { capture } from '../support/cli.js';
+import { SCENARIOS } from '../support/local-cloud.js';
 
-type Recent = NonNullable<ServiceView['recentDeployments']>[number];
+const settings = getService(parseCatalog(readFileSync(SCENARIOS, 'utf8')), 'allatonce')!;
 
-const service = (deployment: string | null, recent: Recent[], queued = false): ServiceView => ({
+const service = (deployment: string | null, recent: RecentDeploymentView[], queued = false): ServiceView => ({
   name: 'web',
   strategy: 'all-at-once',
+  health: 'ok',
+  alarms: [],
   live: null,
-  deployment: deployment === null ? null : { deploymentId: deployment },
+  deployment:
+    deployment === null
+      ? null
+      : {
+          deploymentId: deployment,
+          release: 2,
+          status: 'running',
+          phase: 'shift',
+          weights: { stable: 100, candidate: 0 },
+        },
+  settings,
+  liveTaskSet: null,
   queued: queued ? { image: 'web:v3@sha256:1', pushedAt: '2026-12-01T10:00:00.000Z' } : null,
   recentDeployments: recent,
+  now: '2026-12-01T10:02:00.000Z',
 });
 
-const recent = (id: string, status: string, endedSecondsAgo: number | null = null): Recent => ({
+const recent = (
+  id: string,
+  status: RecentDeploymentView['status'],
+  endedSecondsAgo: number | null = null,
+): RecentDeploymentView => ({
   deploymentId: id,
   release: 1,
   status,
+  image: 'web@sha256:2',
   startedAt: '2026-12-01T10:00:00.000Z',
   endedAt: endedSecondsAgo === null ? null : '2026-12-01T10:01:00.000Z',
   endedSecondsAgo,
+  reason: null,
 });
 
 /** An ended deployment as GET /deployments/{id} gives it: enough for the watch's outcome. */

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { main } from '../../cli/main.js';
 import type { Output } from '../../cli/output.js';
-import type { DeploymentView } from '../../cli/commands/status.js';
+import type { DeploymentView } from '../../shared/api/views.js';
 import { freePort } from './emulators.js';
 import { newest, push, SCENARIOS, startCloud, until, type CloudHandle } from './local-cloud.js';
 

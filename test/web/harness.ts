@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page, type Request, type Response } from 'playwright-core';
 import { build } from 'vite';
-import { DEMO_CATALOG } from '../../cli/commands/local.js';
+import { DEMO_CATALOG } from '../../cli/catalog-file.js';
 import { freePort } from '../support/emulators.js';
 import { startCloud, type CloudHandle } from '../support/local-cloud.js';
 

@@ -8,9 +8,9 @@
 import type { Output } from '../../output.js';
 import { jsonText } from '../../printable.js';
 import { segment, type ApiClient } from '../../api-client.js';
-import { exitCodeOf, follow, type FollowOptions } from './follow.js';
-import { printService } from './service.js';
-import type { ServiceView } from './views.js';
+import { exitCodeOf, follow, type FollowOptions } from '../../follow.js';
+import { printService } from '../../render/service.js';
+import type { ServiceView } from '../../../shared/api/views.js';
 
 export interface ServiceWatchOptions extends Omit<FollowOptions, 'first'> {
   /** How long to wait for a deployment to appear, in ms. */
@@ -28,7 +28,7 @@ export async function watchService(
   output: Output,
   options: ServiceWatchOptions,
 ): Promise<number> {
-  const seen = new Set((first.recentDeployments ?? []).map((d) => d.deploymentId));
+  const seen = new Set(first.recentDeployments.map((d) => d.deploymentId));
   const done = new Set<string>();
   let service = first;
   let deadline = Date.now() + options.startWaitMs;
@@ -62,7 +62,7 @@ export async function watchService(
 
 /** A deployment of the service that was not in the list when the watch began. */
 function newDeployment(service: ServiceView, seen: ReadonlySet<string>): string | undefined {
-  return (service.recentDeployments ?? []).find((d) => !seen.has(d.deploymentId))?.deploymentId;
+  return service.recentDeployments.find((d) => !seen.has(d.deploymentId))?.deploymentId;
 }
 
 /**
@@ -75,9 +75,9 @@ async function ended(
   output: Output,
   options: ServiceWatchOptions,
 ): Promise<number> {
-  const newest = first.recentDeployments?.[0];
-  const ago = newest?.endedSecondsAgo;
-  if (newest !== undefined && typeof ago === 'number' && ago * 1000 <= options.startWaitMs) {
+  const newest = first.recentDeployments[0];
+  const ago = newest?.endedSecondsAgo ?? null;
+  if (newest !== undefined && ago !== null && ago * 1000 <= options.startWaitMs) {
     return exitCodeOf(await follow(client, newest.deploymentId, output, options));
   }
   if (options.mode === 'json') output.out(jsonText(await getService(client, first.name)));

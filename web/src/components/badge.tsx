@@ -1,7 +1,10 @@
 // Status badges: a symbol and words on a tinted background, so colour is never the only cue.
 import type { ComponentChildren } from 'preact';
 import { statusWords } from '../format';
-import type { AlarmState, Health, Outcome } from '../types';
+import type { DeploymentView, ReleaseOutcome, ServiceSummary } from '../../../shared/api/views.js';
+
+type AlarmState = DeploymentView['alarms'][number]['state'];
+type Health = ServiceSummary['health'];
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'info' | 'neutral';
 
@@ -37,7 +40,7 @@ export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={statusTones[status] ?? 'neutral'}>{statusWords[status] ?? status}</Badge>;
 }
 
-export function OutcomeBadge({ outcome }: { outcome: Outcome }) {
+export function OutcomeBadge({ outcome }: { outcome: ReleaseOutcome }) {
   return <StatusBadge status={outcome} />;
 }
 
@@ -49,7 +52,7 @@ const healthTones: Record<Health, [Tone, string]> = {
 };
 
 export function HealthBadge({ health, title }: { health: Health; title?: string }) {
-  const [tone, words] = healthTones[health] ?? healthTones.unknown;
+  const [tone, words] = healthTones[health];
   return (
     <Badge tone={tone} {...(title ? { title } : {})}>
       {words}
@@ -65,5 +68,5 @@ const alarmTones: Record<AlarmState, Tone> = {
 };
 
 export function AlarmBadge({ state }: { state: AlarmState }) {
-  return <Badge tone={alarmTones[state] ?? 'neutral'}>{state.replace('_', ' ').toLowerCase()}</Badge>;
+  return <Badge tone={alarmTones[state]}>{state.replace('_', ' ').toLowerCase()}</Badge>;
 }

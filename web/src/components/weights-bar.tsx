@@ -1,5 +1,7 @@
 // Production traffic split between the stable and the new release, as a bar with its numbers.
-import type { Weights } from '../types';
+import type { DeploymentView } from '../../../shared/api/views.js';
+
+type Weights = DeploymentView['weights'];
 
 export function WeightsBar({ weights, label }: { weights: Weights; label?: string }) {
   const candidate = Math.max(0, Math.min(100, weights.candidate));

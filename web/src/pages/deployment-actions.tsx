@@ -1,7 +1,7 @@
 // The operator's buttons on a running deployment: approve, promote, promote fully, abort.
 import { post, seg } from '../api';
 import { ActionButton, type ActionResult } from '../components/action';
-import type { Deployment } from '../types';
+import type { DeploymentView } from '../../../shared/api/views.js';
 
 interface Accepted {
   deploymentId: string;
@@ -9,7 +9,10 @@ interface Accepted {
   accepted: boolean;
 }
 
-export function DeploymentActions(props: { deployment: Deployment; onResult: (r: ActionResult) => void }) {
+export function DeploymentActions(props: {
+  deployment: DeploymentView;
+  onResult: (r: ActionResult) => void;
+}) {
   const { deployment, onResult } = props;
   if (deployment.status !== 'running') return null;
   const path = (action: string) => `/deployments/${seg(deployment.deploymentId)}/${action}`;
@@ -22,7 +25,7 @@ export function DeploymentActions(props: { deployment: Deployment; onResult: (r:
       {deployment.approval && (
         <ActionButton
           label="Approve"
-          title={`Approve release ${deployment.release ?? ''} of ${deployment.service ?? ''}`}
+          title={`Approve release ${deployment.release} of ${deployment.service}`}
           description="The deployment resumes: production traffic starts moving to the new release."
           run={(reason) => call('approve', { reason })}
           onResult={onResult}

@@ -5,22 +5,16 @@ import { seg } from '../api';
 import { Chart } from '../components/chart';
 import { Problem } from '../components/problem';
 import { usePoll } from '../poll';
-import type { Deployment, Metrics, Point } from '../types';
+import type { DeploymentView, MetricPoint, MetricsView } from '../../../shared/api/views.js';
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 
-/** The server's "now": bake.endsAt less secondsLeft, else the latest time the deployment names. */
-function serverNow(d: Deployment): number {
-  if (d.bake) return seconds(d.bake.endsAt) - d.bake.secondsLeft;
-  const times = [d.updatedAt, d.traffic?.at(-1)?.at].filter((t): t is string => !!t).map(seconds);
-  return Math.max(...times, 0);
-}
-
-export function TrafficChart({ deployment }: { deployment: Deployment }) {
+export function TrafficChart({ deployment }: { deployment: DeploymentView }) {
   const data = useMemo((): uPlot.AlignedData => {
-    const points = [...(deployment.traffic ?? [])];
-    if (deployment.status === 'running' && deployment.weights) {
-      const now = serverNow(deployment);
+    const points = [...deployment.traffic];
+    if (deployment.status === 'running') {
+      // Up to the API's clock when it answered: the weights hold from their last change until now.
+      const now = seconds(deployment.now);
       const last = points.at(-1);
       if (last === undefined || seconds(last.at) < now)
         points.push({ at: new Date(now * 1000).toISOString(), ...deployment.weights });
@@ -31,13 +25,13 @@ export function TrafficChart({ deployment }: { deployment: Deployment }) {
   return (
     <Chart
       title="Production traffic"
-      summary={`Production weights over time; now stable ${now?.stable ?? '?'}%, new release ${now?.candidate ?? '?'}%.`}
+      summary={`Production weights over time; now stable ${now.stable}%, new release ${now.candidate}%.`}
       unit="%"
       yRange={[0, 100]}
       lines={[
-        { label: `stable (release ${deployment.stable?.release ?? '?'})`, color: '#1d4ed8', stepped: true },
+        { label: `stable (release ${deployment.stable.release})`, color: '#1d4ed8', stepped: true },
         {
-          label: `new (release ${deployment.release ?? '?'})`,
+          label: `new (release ${deployment.release})`,
           color: '#b45309',
           stepped: true,
           dash: [6, 3],
@@ -49,9 +43,9 @@ export function TrafficChart({ deployment }: { deployment: Deployment }) {
 }
 
 /** Baseline and canary on one time axis, null where one of them has no point. */
-function align(baseline: Point[], canary: Point[], scale: number): uPlot.AlignedData {
+function align(baseline: MetricPoint[], canary: MetricPoint[], scale: number): uPlot.AlignedData {
   const xs = [...new Set([...baseline, ...canary].map((p) => seconds(p.at)))].sort((a, b) => a - b);
-  const column = (points: Point[]) => {
+  const column = (points: MetricPoint[]) => {
     const byTime = new Map(points.map((p) => [seconds(p.at), p.value * scale]));
     return xs.map((x) => byTime.get(x) ?? null);
   };
@@ -63,8 +57,8 @@ const titles: Record<string, string> = {
   'latency-p99': 'Latency, 99th percentile',
 };
 
-export function MetricsCharts({ deployment }: { deployment: Deployment }) {
-  const { data, error } = usePoll<Metrics>(
+export function MetricsCharts({ deployment }: { deployment: DeploymentView }) {
+  const { data, error } = usePoll<MetricsView>(
     `/deployments/${seg(deployment.deploymentId)}/metrics`,
     () => 5000,
   );

@@ -3,10 +3,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { AlarmBadge, Badge } from '../components/badge';
 import { clock, dateTime, shortDateTime, time, timeLeft } from '../format';
-import type { Alarm, Analysis, Deployment } from '../types';
+import type { AnalysisView, AnyDeploymentView, DeploymentView } from '../../../shared/api/views.js';
 
-export function OutcomeReason({ deployment }: { deployment: Deployment }) {
-  const { status, reason, execution } = deployment;
+export function OutcomeReason({ deployment }: { deployment: AnyDeploymentView }) {
+  const { status, execution } = deployment;
   if (status === 'refused')
     return (
       <section class="outcome bad" aria-labelledby="outcome-title">
@@ -14,7 +14,9 @@ export function OutcomeReason({ deployment }: { deployment: Deployment }) {
         <p>{[execution?.error, execution?.cause].filter(Boolean).join(': ') || 'no reason given'}</p>
       </section>
     );
-  if ((status !== 'rolled-back' && status !== 'aborted') || !reason) return null;
+  if (status !== 'rolled-back' && status !== 'aborted') return null;
+  const { reason } = deployment;
+  if (reason === null) return null;
   return (
     <section class="outcome bad" aria-labelledby="outcome-title">
       <h2 id="outcome-title">{status === 'rolled-back' ? 'Rolled back' : 'Aborted'}</h2>
@@ -93,7 +95,7 @@ export function ApprovalWait({ approval }: { approval: { expiresAt: string; seco
   );
 }
 
-export function Alarms({ alarms }: { alarms: Alarm[] }) {
+export function Alarms({ alarms }: { alarms: DeploymentView['alarms'] }) {
   if (alarms.length === 0) return <p class="muted">This service watches no alarms.</p>;
   return (
     <ul class="alarms">
@@ -108,7 +110,7 @@ export function Alarms({ alarms }: { alarms: Alarm[] }) {
 
 const classTones = { Pass: 'ok', Marginal: 'warn', Fail: 'bad' } as const;
 
-export function Analyses({ analyses, running }: { analyses: Analysis[]; running: boolean }) {
+export function Analyses({ analyses, running }: { analyses: AnalysisView[]; running: boolean }) {
   if (analyses.length === 0)
     return <p class="muted">{running ? 'No canary analysis yet.' : 'No canary analysis was made.'}</p>;
   return (
@@ -129,7 +131,7 @@ export function Analyses({ analyses, running }: { analyses: Analysis[]; running:
               <td class="nowrap">{shortDateTime(a.at)}</td>
               <td>{a.final ? 'final' : 'interim'}</td>
               <td>
-                <Badge tone={classTones[a.classification] ?? 'neutral'}>{a.classification}</Badge>
+                <Badge tone={classTones[a.classification]}>{a.classification}</Badge>
               </td>
               <td>{a.score}</td>
               <td>

@@ -10,22 +10,27 @@ import { WeightsBar } from '../components/weights-bar';
 import { dateTime, repositoryOf, shortDigest } from '../format';
 import { usePoll } from '../poll';
 import { href } from '../router';
-import type { Deployment } from '../types';
+import type { AnyDeploymentView, DeploymentView } from '../../../shared/api/views.js';
 import { DeploymentActions } from './deployment-actions';
 import { MetricsCharts, TrafficChart } from './deployment-charts';
 import { Alarms, Analyses, ApprovalWait, BakeCountdown, OutcomeReason } from './deployment-facts';
 
-const live = (d: Deployment | null) => d === null || d.status === 'running' || d.status === 'starting';
+const live = (d: AnyDeploymentView | null) => d === null || d.status === 'running' || d.status === 'starting';
+
+/** The deployment once it has its record; before that (starting, or refused) the API knows only its execution. */
+const recorded = (d: AnyDeploymentView | null): DeploymentView | null =>
+  d !== null && 'steps' in d ? d : null;
 
 export function DeploymentPage({ id }: { id: string }) {
   // Every second while it runs, every 5 s once it has ended; an unknown id is asked for rarely.
-  const every = (data: Deployment | null, failed: ApiError | null) =>
+  const every = (data: AnyDeploymentView | null, failed: ApiError | null) =>
     failed?.status === 404 ? 30_000 : live(data) ? 1000 : 5000;
-  const { data: d, error, refresh } = usePoll<Deployment>(`/deployments/${seg(id)}`, every);
+  const { data: d, error, refresh } = usePoll<AnyDeploymentView>(`/deployments/${seg(id)}`, every);
+  const full = recorded(d);
   const [result, setResult] = useState<ActionResult | null>(null);
   useEffect(() => {
-    if (d?.service) document.title = `${d.service} release ${d.release ?? ''} · Cutover`;
-  }, [d?.service, d?.release]);
+    if (full) document.title = `${full.service} release ${full.release} · Cutover`;
+  }, [full?.service, full?.release]);
   const onResult = (r: ActionResult) => {
     setResult(r);
     refresh();
@@ -33,7 +38,7 @@ export function DeploymentPage({ id }: { id: string }) {
 
   return (
     <>
-      <h1>{d?.service ? `Deployment of ${d.service}, release ${d.release ?? '?'}` : `Deployment ${id}`}</h1>
+      <h1>{full ? `Deployment of ${full.service}, release ${full.release}` : `Deployment ${id}`}</h1>
       <Problem error={error} what="the deployment" />
       <ActionStatus result={result} />
       {d === null ? (
@@ -44,73 +49,74 @@ export function DeploymentPage({ id }: { id: string }) {
             <dt>Status</dt>
             <dd>
               <StatusBadge status={d.status} />{' '}
-              {d.status === 'running' && d.phase && <span>phase {d.phase}</span>}
+              {full?.status === 'running' && <span>phase {full.phase}</span>}
             </dd>
-            {d.image && <dt>Image</dt>}
-            {d.image && (
-              <dd>
-                <code title={d.image}>
-                  {repositoryOf(d.image)}@{shortDigest(d.image)}
-                </code>
-              </dd>
-            )}
-            {d.strategy && <dt>Strategy</dt>}
-            {d.strategy && <dd>{d.strategy}</dd>}
-            {d.trigger && <dt>Started by</dt>}
-            {d.trigger && (
-              <dd>
-                {d.trigger}, {d.actor} at {dateTime(d.startedAt)}
-              </dd>
-            )}
-            {d.stable && <dt>Stable</dt>}
-            {d.stable && (
-              <dd>
-                release {d.stable.release} · <code>{shortDigest(d.stable.image)}</code>
-              </dd>
-            )}
+            {full && <Facts d={full} />}
             <dt>Id</dt>
             <dd>
               <code>{d.deploymentId}</code>
             </dd>
           </dl>
-          {d.service && <a href={href.releases(d.service)}>Release history of {d.service}</a>}
+          {full && <a href={href.releases(full.service)}>Release history of {full.service}</a>}
           <OutcomeReason deployment={d} />
-          <DeploymentActions deployment={d} onResult={onResult} />
-          {d.approval && d.status === 'running' && <ApprovalWait approval={d.approval} />}
-          {d.bake && d.status === 'running' && <BakeCountdown bake={d.bake} speed={d.speed ?? 1} />}
-          {d.weights && <WeightsBar weights={d.weights} />}
-          <div class="deployment-grid">
-            {d.steps && (
-              <Section title="Plan">
-                <StepTimeline steps={d.steps} />
-              </Section>
-            )}
-            <div class="deployment-main">
-              {d.service && (
-                <Section title="Traffic and metrics">
-                  <div class="chart-grid">
-                    <TrafficChart deployment={d} />
-                  </div>
-                  <MetricsCharts deployment={d} />
-                </Section>
-              )}
-              {d.alarms && (
-                <Section title="Watched alarms">
-                  <Alarms alarms={d.alarms} />
-                </Section>
-              )}
-              {d.service && (
-                <Section title="Canary analysis">
-                  <Analyses
-                    analyses={d.analyses ?? (d.analysis ? [d.analysis] : [])}
-                    running={d.status === 'running'}
-                  />
-                </Section>
-              )}
-            </div>
-          </div>
+          {full && <Recorded d={full} onResult={onResult} />}
         </>
       )}
+    </>
+  );
+}
+
+/** The header's facts about what is deployed, and by whom. */
+function Facts({ d }: { d: DeploymentView }) {
+  return (
+    <>
+      <dt>Image</dt>
+      <dd>
+        <code title={d.image}>
+          {repositoryOf(d.image)}@{shortDigest(d.image)}
+        </code>
+      </dd>
+      <dt>Strategy</dt>
+      <dd>{d.strategy}</dd>
+      <dt>Started by</dt>
+      <dd>
+        {d.trigger}, {d.actor} at {dateTime(d.startedAt)}
+      </dd>
+      <dt>Stable</dt>
+      <dd>
+        release {d.stable.release} · <code>{shortDigest(d.stable.image)}</code>
+      </dd>
+    </>
+  );
+}
+
+/** Everything below the header: the actions, the countdowns, the plan, the charts, alarms and analyses. */
+function Recorded({ d, onResult }: { d: DeploymentView; onResult: (r: ActionResult) => void }) {
+  return (
+    <>
+      <DeploymentActions deployment={d} onResult={onResult} />
+      {d.approval && d.status === 'running' && <ApprovalWait approval={d.approval} />}
+      {d.bake && d.status === 'running' && <BakeCountdown bake={d.bake} speed={d.speed} />}
+      <WeightsBar weights={d.weights} />
+      <div class="deployment-grid">
+        <Section title="Plan">
+          <StepTimeline steps={d.steps} />
+        </Section>
+        <div class="deployment-main">
+          <Section title="Traffic and metrics">
+            <div class="chart-grid">
+              <TrafficChart deployment={d} />
+            </div>
+            <MetricsCharts deployment={d} />
+          </Section>
+          <Section title="Watched alarms">
+            <Alarms alarms={d.alarms} />
+          </Section>
+          <Section title="Canary analysis">
+            <Analyses analyses={d.analyses} running={d.status === 'running'} />
+          </Section>
+        </div>
+      </div>
     </>
   );
 }

@@ -3,10 +3,10 @@ import { seg } from '../api';
 import { Badge } from '../components/badge';
 import { dateTime } from '../format';
 import { usePoll } from '../poll';
-import type { Drift } from '../types';
+import type { DriftView } from '../../../shared/api/views.js';
 
 export function DriftBadge({ service }: { service: string }) {
-  const { data, error } = usePoll<Drift>(`/services/${seg(service)}/drift`, () => 30_000);
+  const { data, error } = usePoll<DriftView>(`/services/${seg(service)}/drift`, () => 30_000);
   if (error !== null)
     return (
       <Badge tone="neutral" title={error.message}>

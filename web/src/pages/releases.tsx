@@ -7,12 +7,12 @@ import { Loading, Problem } from '../components/problem';
 import { repositoryOf, shortDateTime, shortDigest } from '../format';
 import { usePoll } from '../poll';
 import { href } from '../router';
-import type { Release, Verify } from '../types';
+import type { ReleaseView, VerifyView } from '../../../shared/api/views.js';
 
 export function ReleasesPage({ service }: { service: string }) {
   const base = `/services/${seg(service)}`;
-  const history = usePoll<{ service: string; releases: Release[] }>(`${base}/releases`, () => 5000);
-  const chain = usePoll<Verify>(`${base}/verify`, () => 30_000);
+  const history = usePoll<{ service: string; releases: ReleaseView[] }>(`${base}/releases`, () => 5000);
+  const chain = usePoll<VerifyView>(`${base}/verify`, () => 30_000);
   const [result, setResult] = useState<ActionResult | null>(null);
   useEffect(() => {
     document.title = `${service} releases · Cutover`;
@@ -96,12 +96,12 @@ export function ReleasesPage({ service }: { service: string }) {
   );
 }
 
-function ChainBadge({ verify }: { verify: Verify | null }) {
+function ChainBadge({ verify }: { verify: VerifyView | null }) {
   if (verify === null) return <Badge tone="neutral">checking the chain…</Badge>;
   if (verify.ok)
     return (
       <p class="chain">
-        <Badge tone="ok" title={`head ${verify.head}`}>
+        <Badge tone="ok" title={verify.head === null ? 'no records yet' : `head: record ${verify.head.seq}`}>
           chain verified, {verify.count} records
         </Badge>
       </p>

@@ -5,7 +5,7 @@ import { WeightsBar } from '../components/weights-bar';
 import { shortDigest } from '../format';
 import { usePoll } from '../poll';
 import { href } from '../router';
-import type { ServiceSummary } from '../types';
+import type { ServiceSummary } from '../../../shared/api/views.js';
 import { DriftBadge } from './drift';
 
 export function ServicesPage() {
@@ -29,7 +29,7 @@ export function ServicesPage() {
 
 function ServiceCard({ service }: { service: ServiceSummary }) {
   const { live, deployment } = service;
-  const alarms = (service.alarms ?? []).map((a) => `${a.name}: ${a.state}`).join(', ');
+  const alarms = service.alarms.map((a) => `${a.name}: ${a.state}`).join(', ');
   return (
     <li class="card" data-service={service.name}>
       <h2>{service.name}</h2>
@@ -49,7 +49,7 @@ function ServiceCard({ service }: { service: ServiceSummary }) {
         </dd>
         <dt>Health</dt>
         <dd>
-          <HealthBadge health={service.health ?? 'unknown'} {...(alarms ? { title: alarms } : {})} />
+          <HealthBadge health={service.health} {...(alarms ? { title: alarms } : {})} />
           {alarms && <span class="visually-hidden"> ({alarms})</span>}
         </dd>
         <dt>Drift</dt>

@@ -1,9 +1,9 @@
 // What `status <service>` prints when no deployment is in progress: the live release, its
 // task set's counts, a push that waits, the alarms and the recent deployments.
 
-import type { Output } from '../../output.js';
-import { printable } from '../../printable.js';
-import type { ServiceView } from './views.js';
+import type { Output } from '../output.js';
+import { printable } from '../printable.js';
+import type { ServiceView } from '../../shared/api/views.js';
 import { alarmsText, queuedLine, shortImage, taskSetLine } from './words.js';
 
 export function printService(output: Output, service: ServiceView): void {
@@ -19,11 +19,10 @@ export function serviceLines(service: ServiceView): string[] {
   if (service.liveTaskSet) lines.push(`tasks   ${taskSetLine('live', service.liveTaskSet)}`);
   lines.push('No deployment in progress.');
   if (service.queued) lines.push(queuedLine(service.queued, service.now, "the service's lock frees"));
-  if (service.alarms !== undefined) lines.push(`alarms  ${alarmsText(service.alarms)}`);
-  const recent = service.recentDeployments ?? [];
-  if (recent.length > 0) {
+  lines.push(`alarms  ${alarmsText(service.alarms)}`);
+  if (service.recentDeployments.length > 0) {
     lines.push('Recent deployments:');
-    for (const d of recent)
+    for (const d of service.recentDeployments)
       lines.push(`  release ${d.release}  ${d.status.padEnd(11)} ${d.startedAt}  ${d.deploymentId}`);
   }
   return lines;

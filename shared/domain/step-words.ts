@@ -1,10 +1,20 @@
-// One line of English per step of a deployment plan: what `cutover plan` lists and what
-// `cutover status` marks done, running or waiting. Kept apart from the plan command so that
-// `status` does not load the catalog parser to print a step.
+// One line of English per step of a deployment plan: what `cutover plan` lists, what
+// `cutover status` marks done, running or waiting, and what the dashboard's plan shows.
+// Pure, and it imports nothing at run time: the dashboard's browser bundle includes it, and
+// `status` prints a step without loading the catalog parser.
 
-import { formatDuration } from '../output.js';
-import type { PlanStep } from '../../shared/domain/plan.js';
+import type { PlanStep } from './plan.js';
 
+/** `45` → `45s`, `90` → `1m 30s`, `600` → `10m`, `5400` → `1h 30m`. */
+export function formatDuration(seconds: number): string {
+  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${small}${smallUnit}`;
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return pair(Math.floor(seconds / 60), 'm', seconds % 60, 's');
+  return pair(Math.floor(seconds / 3600), 'h', Math.floor((seconds % 3600) / 60), 'm');
+}
+
+/** `shift 10% of production traffic to the new task set (t+0s)`. */
 export function describeStep(step: PlanStep): string {
   switch (step.kind) {
     case 'check-alarms':

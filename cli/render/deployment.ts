@@ -1,11 +1,9 @@
-// What `status` prints for a deployment, and `--watch` redraws: pure functions from the
-// API's view to lines.
+// What `status` prints for a deployment, and `status --watch` and `deploy --wait` redraw:
+// pure functions from the API's view to lines.
 
-import { formatDuration } from '../../output.js';
-import { printable } from '../../printable.js';
-import { describeStep } from '../plan-steps.js';
-import type { StepState } from '../../../shared/api/views.js';
-import type { AnyDeploymentView, DeploymentView } from './views.js';
+import { printable } from '../printable.js';
+import { describeStep, formatDuration } from '../../shared/domain/step-words.js';
+import type { AnyDeploymentView, DeploymentView, StepState } from '../../shared/api/views.js';
 import { alarmsText, queuedLine, secondsBetween, shortImage, taskSetLine } from './words.js';
 
 const MARKS: Record<StepState, string> = { done: '✓', current: '▶', pending: '·', failed: '✗', skipped: '–' };
@@ -100,9 +98,7 @@ function taskSetLines(view: DeploymentView): string[] {
 /** `approval  waiting, 59m 40s left (until <time>): cutover approve <id>`. */
 function approvalText(view: DeploymentView): string {
   const approval = view.approval!;
-  const left =
-    typeof approval.secondsLeft === 'number' ? `${formatDuration(approval.secondsLeft)} left ` : '';
-  return `approval  waiting, ${left}(until ${approval.expiresAt}): cutover approve ${view.deploymentId}`;
+  return `approval  waiting, ${formatDuration(approval.secondsLeft)} left (until ${approval.expiresAt}): cutover approve ${view.deploymentId}`;
 }
 
 function analysisText(analysis: NonNullable<DeploymentView['analysis']>): string {

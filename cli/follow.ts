@@ -1,11 +1,11 @@
 // Following a deployment until it ends: `status --watch` and `deploy --wait`. On a terminal
 // it redraws in place; piped, it prints a block per change (with --json, a JSON line).
 
-import type { Output } from '../../output.js';
-import { jsonText, printable } from '../../printable.js';
-import { ApiFailure, segment, type ApiClient } from '../../api-client.js';
-import { renderDeployment } from './render.js';
-import type { AnyDeploymentView, DeploymentView } from './views.js';
+import type { Output } from './output.js';
+import { jsonText, printable } from './printable.js';
+import { ApiFailure, segment, type ApiClient } from './api-client.js';
+import { renderDeployment } from './render/deployment.js';
+import type { AnyDeploymentView, DeploymentView } from '../shared/api/views.js';
 
 export type WatchMode = 'tty' | 'plain' | 'json' | 'quiet';
 

@@ -1,11 +1,10 @@
 // The shape `cutover approve` and `cutover abort` share: one deployment id, an optional
 // --reason, a POST to /deployments/{id}/{action}, and a line saying what happens next.
 
-import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
-import { printJson } from '../output.js';
-import { clientFrom, CONNECTION_OPTIONS, reportingApiFailures, segment } from '../api-client.js';
+import { onePositional, parseCommandLine } from './args.js';
+import type { Command } from './command.js';
+import { printJson } from './output.js';
+import { clientFrom, CONNECTION_OPTIONS, reportingApiFailures, segment } from './api-client.js';
 
 export function deploymentAction(options: {
   name: 'approve' | 'abort';
@@ -18,13 +17,11 @@ export function deploymentAction(options: {
     name,
     help,
     run: reportingApiFailures(async (args, output) => {
-      const { values, positionals } = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        options: { ...CONNECTION_OPTIONS, reason: { type: 'string' } },
+      const { values, positionals } = parseCommandLine(args, {
+        ...CONNECTION_OPTIONS,
+        reason: { type: 'string' },
       });
-      if (positionals.length !== 1) throw new UsageError(`${name} takes exactly one deployment id`, help);
-      const id = positionals[0]!;
+      const id = onePositional(positionals, name, 'deployment id', help);
       const answer = await clientFrom(values).post(`/deployments/${segment(id)}/${name}`, {
         ...(values.reason === undefined ? {} : { reason: values.reason }),
       });

@@ -1,7 +1,7 @@
-// Small pieces of status text shared by the deployment and service views.
+// Small pieces of text the deployment and service views and the releases table share.
 
-import { formatDuration } from '../../output.js';
-import type { QueuedPushView, TaskSetCounts } from './views.js';
+import { formatDuration } from '../../shared/domain/step-words.js';
+import type { QueuedPushView, TaskSetCountsView } from '../../shared/api/views.js';
 
 /** `<repository>@sha256:<first 12 hex digits>`, without the registry. */
 export function shortImage(image: string): string {
@@ -20,15 +20,14 @@ export function alarmsText(alarms: readonly { name: string; state: string }[]): 
   return alarms.length === 0 ? 'none watched' : alarms.map((a) => `${a.name} ${a.state}`).join(', ');
 }
 
-/** Whole seconds from `from` to `to` (ISO times on the API's clock), or null if either is missing. */
-export function secondsBetween(from: string | undefined, to: string | undefined): number | null {
-  if (from === undefined || to === undefined) return null;
+/** Whole seconds from `from` to `to` (ISO times on the API's clock), or null if either is not a time. */
+export function secondsBetween(from: string, to: string): number | null {
   const seconds = Math.round((Date.parse(to) - Date.parse(from)) / 1000);
   return Number.isFinite(seconds) ? Math.max(0, seconds) : null;
 }
 
 /** `stable     desired 4  running 4  healthy 4`, with `pending N` while tasks start. */
-export function taskSetLine(role: string, counts: TaskSetCounts | null): string {
+export function taskSetLine(role: string, counts: TaskSetCountsView | null): string {
   if (counts === null) return `${role.padEnd(10)} gone (ECS no longer knows its task set)`;
   const healthy = counts.healthy === null ? 'healthy -' : `healthy ${counts.healthy}`;
   const pending = counts.pending > 0 ? `  pending ${counts.pending}` : '';
@@ -36,7 +35,7 @@ export function taskSetLine(role: string, counts: TaskSetCounts | null): string 
 }
 
 /** `queued  web:v4@sha256:abcd12345678, pushed 40s ago; starts when <what> ends`. */
-export function queuedLine(queued: QueuedPushView, now: string | undefined, startsWhen: string): string {
+export function queuedLine(queued: QueuedPushView, now: string, startsWhen: string): string {
   const ago = secondsBetween(queued.pushedAt, now);
   const when = ago === null ? `pushed at ${queued.pushedAt}` : `pushed ${formatDuration(ago)} ago`;
   return `queued  ${shortImage(queued.image)}, ${when}; starts when ${startsWhen}`;

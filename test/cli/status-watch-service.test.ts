@@ -26,7 +26,7 @@ const service = (deployment: string | null, recent: RecentDeploymentView[], queu
           deploymentId: deployment,
           release: 2,
           status: 'running',
-          phase: 'shift',
+          phase: 'shift 100%',
           weights: { stable: 100, candidate: 0 },
         },
   settings,

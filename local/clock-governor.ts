@@ -4,7 +4,8 @@
 // simulated time went on meanwhile: health checks, bakes and timeouts would then end before
 // the simulated tasks and handlers could react, and deployments would fail for the machine's
 // sake, not their own. So a second of late ticks lowers the speed one step, down to a floor;
-// a stretch of ticks on time raises it one step, back toward the speed asked for. The stretch
+// a stretch of ticks on time raises it one step, back toward the speed asked for (a big step
+// while it is far below, a small one near it). The stretch
 // doubles when the clock had to slow soon after a raise, so it settles instead of swinging.
 // A pure function over the ticks' lateness: the local cloud feeds it and applies what it says.
 
@@ -17,7 +18,10 @@ export interface GovernorSettings {
   windowMs: number;
   /** A window whose latest tick ran more than this late (real ms) slows the clock. */
   slowLagMs: number;
-  /** A window whose ticks all ran within this (real ms) is calm. */
+  /**
+   * A window whose ticks all ran within this (real ms) is calm. A stretch of them, which only a
+   * late window breaks, raises the speed a step; one in between neither breaks nor ends it.
+   */
   calmLagMs: number;
   /** Real ms of calm windows before the first step back up. */
   calmMs: number;
@@ -28,7 +32,7 @@ export interface GovernorSettings {
 export const DEFAULT_GOVERNOR: Omit<GovernorSettings, 'requested' | 'floor'> = {
   windowMs: 1_000,
   slowLagMs: 250,
-  calmLagMs: 50,
+  calmLagMs: 100,
   calmMs: 10_000,
   maxCalmMs: 120_000,
 };
@@ -96,12 +100,15 @@ export function observeTick(
     next.speed = to;
     return { state: next, change: { from: state.speed, to, worstLagMs, calmForMs: 0 } };
   }
-  if (worstLagMs > settings.calmLagMs) return { state: { ...next, calmSince: null }, change: null };
+  // A window neither late nor calm neither breaks a calm stretch nor ends one with a raise.
+  if (worstLagMs > settings.calmLagMs) return { state: next, change: null };
   const calmSince = state.calmSince ?? state.windowStart;
   next.calmSince = calmSince;
   if (state.speed >= settings.requested || at - calmSince < state.calmNeededMs)
     return { state: next, change: null };
-  const to = Math.min(settings.requested, roundSpeed(state.speed * 1.25));
+  // Far below the speed asked for, it doubles: from 1× back to 300× takes 11 calm stretches, not 26.
+  const factor = state.speed < settings.requested / 4 ? 2 : 1.25;
+  const to = Math.min(settings.requested, roundSpeed(state.speed * factor));
   next.speed = to;
   next.lastRaiseAt = at;
   next.calmSince = at;

@@ -3,7 +3,7 @@
 // means the one JavaScript thread was busy (the world, the handlers, the endpoints), and
 // simulated time went on meanwhile: health checks, bakes and timeouts would then end before
 // the simulated tasks and handlers could react, and deployments would fail for the machine's
-// sake, not their own. So a second of late ticks lowers the speed one step, down to a floor;
+// sake, not their own. So two seconds running with late ticks lower the speed one step, down to a floor;
 // a stretch of ticks on time raises it one step, back toward the speed asked for (a big step
 // while it is far below, a small one near it). The stretch
 // doubles when the clock had to slow soon after a raise, so it settles instead of swinging.
@@ -16,7 +16,7 @@ export interface GovernorSettings {
   floor: number;
   /** Real ms of ticks judged at once: at most one change per window. */
   windowMs: number;
-  /** A window whose latest tick ran more than this late (real ms) slows the clock. */
+  /** Two windows running whose latest tick ran more than this late (real ms) slow the clock. */
   slowLagMs: number;
   /**
    * A window whose ticks all ran within this (real ms) is calm. A stretch of them, which only a
@@ -56,6 +56,8 @@ export interface GovernorState {
   calmNeededMs: number;
   /** Real ms of the last step up, or null. */
   lastRaiseAt: number | null;
+  /** The previous window's latest tick lateness when that window was late, else null. */
+  lateLagMs: number | null;
 }
 
 export interface SpeedChange {
@@ -75,6 +77,7 @@ export function startGovernor(settings: GovernorSettings, at: number): GovernorS
     calmSince: null,
     calmNeededMs: settings.calmMs,
     lastRaiseAt: null,
+    lateLagMs: null,
   };
 }
 
@@ -90,16 +93,22 @@ export function observeTick(
   const next: GovernorState = { ...state, windowStart: at, worstLagMs: 0 };
   if (worstLagMs > settings.slowLagMs) {
     next.calmSince = null;
+    // One late second alone (a pause for garbage collection, a start) is over by the time it is
+    // seen, and slowing would not undo it: a second late second running is a machine behind.
+    if (state.lateLagMs === null) return { state: { ...next, lateLagMs: worstLagMs }, change: null };
+    const worst = Math.max(state.lateLagMs, worstLagMs);
+    next.lateLagMs = null;
     // Much later than the threshold: a bigger step, so a machine far behind is not left so for long.
-    const factor = worstLagMs > 4 * settings.slowLagMs ? 1 / 2 : 2 / 3;
+    const factor = worst > 4 * settings.slowLagMs ? 1 / 2 : 2 / 3;
     const to = Math.max(settings.floor, roundSpeed(state.speed * factor));
     if (to >= state.speed) return { state: next, change: null };
     // Slowed again soon after a raise: the next raise waits twice as long.
     if (state.lastRaiseAt !== null && at - state.lastRaiseAt < 3 * settings.calmMs)
       next.calmNeededMs = Math.min(settings.maxCalmMs, state.calmNeededMs * 2);
     next.speed = to;
-    return { state: next, change: { from: state.speed, to, worstLagMs, calmForMs: 0 } };
+    return { state: next, change: { from: state.speed, to, worstLagMs: worst, calmForMs: 0 } };
   }
+  next.lateLagMs = null;
   // A window neither late nor calm neither breaks a calm stretch nor ends one with a raise.
   if (worstLagMs > settings.calmLagMs) return { state: next, change: null };
   const calmSince = state.calmSince ?? state.windowStart;

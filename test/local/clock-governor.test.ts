@@ -50,21 +50,27 @@ describe('the clock governor', () => {
     expect(state.speed).toBe(300);
   });
 
-  it('slows a step at a time, once a second, while ticks run late', () => {
+  it('slows a step at a time, at most every two seconds, while ticks run late', () => {
     const { changes } = run(300, 30, () => 340);
     expect(changes.map((c) => c.to).slice(0, 5)).toEqual([200, 133, 89, 59, 39]);
     for (const c of changes) expect(c.to).toBeCloseTo((c.from * 2) / 3, -0.5);
     for (const [a, b] of changes.slice(1).map((c, i) => [changes[i]!.at, c.at]))
-      expect(b! - a!).toBeGreaterThanOrEqual(1000);
+      expect(b! - a!).toBeGreaterThanOrEqual(2000);
   });
 
-  it('halves at once when ticks run seconds late', () => {
-    const { changes } = run(300, 3, (i) => (i === 1 ? 2_000 : 0));
+  it('halves when ticks run seconds late', () => {
+    const { changes } = run(300, 3, () => 2_000);
     expect(changes[0]).toMatchObject({ from: 300, to: 150, worstLagMs: 2_000 });
   });
 
-  it('takes one late tick in a second as seriously as many (the latest decides)', () => {
-    const { changes } = run(300, 10, (i) => (i === 4 ? 300 : 0));
+  it('leaves one late second alone: a single stall is over by the time it is seen', () => {
+    expect(run(300, 100, (i) => (i === 4 ? 3_000 : 0)).changes).toEqual([]);
+    // Late seconds with a second on time between them are each alone too.
+    expect(run(300, 100, (i) => (i % 20 === 4 ? 400 : 0)).changes).toEqual([]);
+  });
+
+  it('slows for one late tick in each of two seconds running (the latest decides, not how many)', () => {
+    const { changes } = run(300, 20, (i) => (i === 4 || i === 14 ? 300 : 0));
     expect(changes.map((c) => c.to)).toEqual([200]);
   });
 
@@ -74,7 +80,7 @@ describe('the clock governor', () => {
   });
 
   it('speeds back up only after ten seconds on time, in steps, to the speed asked for and no further', () => {
-    const slowed = run(300, 2, () => 400).state;
+    const slowed = run(300, 4, () => 400).state;
     expect(slowed.speed).toBe(200);
     const { changes, state } = run(300, 1_000, () => 0, slowed);
     expect(changes.map((c) => c.to)).toEqual([250, 300]);
@@ -91,29 +97,30 @@ describe('the clock governor', () => {
   });
 
   it('does not speed up while ticks are neither late nor on time (between 100 and 250 ms)', () => {
-    const slowed = run(300, 2, () => 400).state;
+    const slowed = run(300, 4, () => 400).state;
     expect(run(300, 1_000, () => 180, slowed).changes).toEqual([]);
   });
 
   it('counts a calm stretch through windows in between, but not through a late one', () => {
-    const slowed = run(300, 2, () => 400).state;
+    const slowed = run(300, 4, () => 400).state;
     // A tick 180 ms late every three seconds: the stretch goes on.
     const through = run(300, 120, (i) => (i % 30 === 29 ? 180 : 0), slowed);
     expect(through.changes.map((c) => c.to)).toEqual([250]);
-    // A tick 300 ms late every eight seconds: it slows there and never gets ten calm seconds.
-    const broken = run(300, 400, (i) => (i % 80 === 79 ? 300 : 0), slowed);
+    // Two late seconds every eight: it slows there and never gets ten calm seconds.
+    const broken = run(300, 400, (i) => (i % 80 >= 70 ? 300 : 0), slowed);
+    expect(broken.changes.length).toBeGreaterThan(0);
     expect(broken.changes.every((c) => c.to < c.from)).toBe(true);
   });
 
   it('waits twice as long before the next raise when a raise had to be taken back', () => {
     // Late ticks, then calm, then late again right after the raise: it must not swing each 10 s.
-    let state = run(300, 2, () => 400).state;
+    let state = run(300, 4, () => 400).state;
     const calmBeforeRaise: number[] = [];
     for (let round = 0; round < 4; round++) {
       // On time until it raises the speed, then one late second.
       const calm = runUntilChange(state);
       calmBeforeRaise.push(calm.change.calmForMs);
-      state = run(300, 2, () => 400, calm.state).state;
+      state = run(300, 4, () => 400, calm.state).state;
       expect(state.speed).toBeLessThan(calm.change.to);
     }
     expect(calmBeforeRaise.map((ms) => Math.floor(ms / 1000))).toEqual([10, 20, 40, 80]);

@@ -27,6 +27,8 @@ export interface GovernorSettings {
   calmMs: number;
   /** The longest calm the doubling asks for. */
   maxCalmMs: number;
+  /** Real ms after a tick at which simulated time stops until the next tick (ScaledClock.beat). */
+  holdAfterMs: number;
 }
 
 export const DEFAULT_GOVERNOR: Omit<GovernorSettings, 'requested' | 'floor'> = {
@@ -35,6 +37,7 @@ export const DEFAULT_GOVERNOR: Omit<GovernorSettings, 'requested' | 'floor'> = {
   calmLagMs: 100,
   calmMs: 10_000,
   maxCalmMs: 120_000,
+  holdAfterMs: 1_000,
 };
 
 export function governorSettings(

@@ -44,6 +44,9 @@ export class ScaledClock implements SimClock {
   /** The latest instant told, so a wall clock stepped back never takes simulated time back. */
   private latest: number;
   private readonly sleepers = new Set<Sleeper>();
+  /** How far simulated time may run until the next beat (no limit until the first). */
+  private heldAt = Number.POSITIVE_INFINITY;
+  private leadMs = 0;
 
   constructor(
     /**
@@ -69,8 +72,29 @@ export class ScaledClock implements SimClock {
 
   now(): number {
     const at = this.anchorSim + (this.real.now() - this.anchorReal) * this.current;
-    this.latest = Math.max(this.latest, at);
+    this.latest = Math.max(this.latest, Math.min(at, this.heldAt));
     return this.latest;
+  }
+
+  /**
+   * Holds simulated time to at most `leadMs` of real time (at the current speed) past this
+   * instant, until the next beat. The local cloud beats at each tick of its world: a thread held
+   * for seconds then loses that simulated time instead of handing the world (and every deadline)
+   * minutes at once. Returns the simulated ms held back since the last beat.
+   */
+  beat(leadMs: number): number {
+    const real = this.real.now();
+    const unheld = this.anchorSim + (real - this.anchorReal) * this.current;
+    const heldBack = Math.max(0, unheld - this.heldAt);
+    if (heldBack > 0) {
+      // Simulated time goes on from where it was held, and each sleep is set again from there.
+      this.anchorSim = this.now();
+      this.anchorReal = real;
+      this.rearm();
+    }
+    this.leadMs = leadMs;
+    this.heldAt = this.now() + leadMs * this.current;
+    return heldBack;
   }
 
   /**
@@ -82,6 +106,11 @@ export class ScaledClock implements SimClock {
     this.anchorSim = this.now();
     this.anchorReal = this.real.now();
     this.current = speed;
+    if (this.heldAt !== Number.POSITIVE_INFINITY) this.heldAt = this.anchorSim + this.leadMs * speed;
+    this.rearm();
+  }
+
+  private rearm(): void {
     for (const sleeper of this.sleepers) {
       this.real.clearTimer(sleeper.timer);
       this.arm(sleeper);

@@ -84,8 +84,11 @@ export interface LocalCloudOptions {
   fixedSpeed?: boolean;
   /** How the clock slows and recovers (default DEFAULT_GOVERNOR); tests shorten it. */
   governor?: Partial<Omit<GovernorSettings, 'requested' | 'floor'>>;
-  /** Called after each change of the clock's speed, once the clock runs at it. */
-  onSpeedChange?: (change: SpeedChange) => void;
+  /**
+   * Called after each change of the clock's speed, once the clock runs at it, and (with null)
+   * each time a stall of the thread held the clock back: either way its anchor moved.
+   */
+  onSpeedChange?: (change: SpeedChange | null) => void;
   /** The HTTP API's port (default 4600); 0 picks a free one. */
   apiPort?: number;
   /** The built dashboard (default web/dist). */

@@ -125,6 +125,25 @@ describe('ScaledClock', () => {
     expect(real.pending).toBe(0);
   });
 
+  it('stops a second after a beat until the next: a stalled thread loses time, the world no jump', async () => {
+    const real = new FakeRealTime();
+    const clock = new ScaledClock(300, START, real);
+    expect(clock.beat(1_000)).toBe(0);
+    const woke = track(clock, clock.sleep(600_000)); // 10 simulated minutes
+    real.advance(5_000); // the thread was held for five seconds: 25 simulated minutes unheld
+    expect(clock.now()).toBe(START + 300_000);
+    expect(clock.beat(1_000)).toBe(1_200_000);
+    expect(clock.now()).toBe(START + 300_000);
+    real.advance(999);
+    await flush();
+    expect(woke.at).toBeNull();
+    expect(clock.now()).toBe(START + 599_700);
+    clock.beat(1_000);
+    real.advance(1);
+    await flush();
+    expect(woke.at).toBe(START + 600_000);
+  });
+
   it('refuses a speed that is not a positive number, and keeps its own', () => {
     const clock = new ScaledClock(60, START, new FakeRealTime());
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
@@ -140,6 +159,7 @@ describe('ScaledClock', () => {
       }),
       fc.record({ kind: fc.constant('sleep' as const), ms: fc.integer({ min: 0, max: 3_600_000 }) }),
       fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 5_000 }) }),
+      fc.record({ kind: fc.constant('beat' as const), ms: fc.integer({ min: 100, max: 2_000 }) }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
@@ -154,15 +174,17 @@ describe('ScaledClock', () => {
         };
         for (const s of steps) {
           if (s.kind === 'speed') clock.setSpeed(s.speed);
+          else if (s.kind === 'beat') clock.beat(s.ms);
           else if (s.kind === 'sleep')
             sleeps.push({ until: clock.now() + s.ms, woke: track(clock, clock.sleep(s.ms)) });
           else real.advance(s.ms);
           monotonic();
           await flush();
         }
-        // Long enough for every sleep to end at the slowest speed.
+        // Long enough for every sleep to end at the slowest speed, beating as the world does.
         clock.setSpeed(0.5);
         for (let i = 0; i < 10 && sleeps.some((t) => t.woke.at === null); i++) {
+          clock.beat(2_000_000_000);
           real.advance(1_000_000_000);
           monotonic();
           await flush();

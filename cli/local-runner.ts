@@ -13,7 +13,23 @@ export async function runLocalCloud(
   output: Output,
 ): Promise<number> {
   const stamp = () => new Date().toISOString().slice(11, 19);
-  const cloud = await LocalCloud.start({ ...options, log: (line) => output.out(`${stamp()} ${line}`) });
+  // Each change of the clock's speed is logged by the local cloud, and written here for the CLI.
+  const started: { cloud?: LocalCloud } = {};
+  const cloud = await LocalCloud.start({
+    ...options,
+    log: (line) => output.out(`${stamp()} ${line}`),
+    onSpeedChange: () => {
+      if (started.cloud === undefined) return;
+      try {
+        writeEndpoints(options.dataDir, endpointsOf(started.cloud));
+      } catch (error) {
+        output.err(
+          `could not write ${ENDPOINTS_FILE} after the clock's speed changed: ${(error as Error).message}`,
+        );
+      }
+    },
+  });
+  started.cloud = cloud;
   try {
     writeEndpoints(options.dataDir, endpointsOf(cloud));
   } catch (error) {
@@ -30,7 +46,10 @@ export async function runLocalCloud(
     .join(', ');
   const first = Object.entries(options.catalog.services)[0];
   const repo = first?.[1].images.repositories[0] ?? 'web';
-  output.out(`Cutover's local cloud is running: ${options.speed}× real time, state kept in ${options.dataDir}/
+  const pace = options.fixedSpeed
+    ? `${options.speed}× real time (fixed)`
+    : `${options.speed}× real time (slower while the machine cannot keep up; the log says so)`;
+  output.out(`Cutover's local cloud is running: ${pace}, state kept in ${options.dataDir}/
 
   dashboard      ${cloud.apiEndpoint}/   (open it in a browser)
   HTTP API       ${cloud.apiEndpoint}   (bearer token in ${options.dataDir}/token; the CLI reads it,
@@ -71,11 +90,12 @@ Ctrl-C stops it; nothing is lost.`);
 
 /**
  * What endpoints.json says of a running local cloud: its URLs, and one instant read on both its
- * clocks, from which `cutover local time` tells the simulated now (a restart resumes simulated
- * time where it stopped, so each start writes its own).
+ * clocks with the speed it runs at from then, from which `cutover local time` tells the simulated
+ * now (a restart resumes simulated time where it stopped, so each start writes its own, and so
+ * does each change of speed), and the speed asked for.
  */
 export function endpointsOf(cloud: Pick<LocalCloud, 'endpoint' | 'apiEndpoint' | 'clock'>) {
-  const clock = { speed: cloud.clock.speed, simulatedMs: cloud.clock.now(), realMs: Date.now() };
+  const clock = { ...cloud.clock.anchor(), requestedSpeed: cloud.clock.speed };
   return { aws: cloud.endpoint, api: cloud.apiEndpoint, clock };
 }
 

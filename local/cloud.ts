@@ -43,6 +43,8 @@ import { IAM_API_VERSION, IAM_NAMESPACE, LocalIamService } from './aws/iam.js';
 import { readServerlessRules } from './aws/serverless-rules.js';
 import { LocalStepFunctions } from './aws/stepfunctions.js';
 import { ScaledClock } from './clock.js';
+import type { GovernorSettings, SpeedChange } from './clock-governor.js';
+import { TickLoop } from './tick-loop.js';
 import { createApiServer, ensureToken } from './api-server.js';
 import { serveDashboard, WEB_ROOT } from './dashboard.js';
 import { FUNCTION_NAMES, LocalFunctions } from './functions.js';
@@ -75,6 +77,18 @@ export interface LocalCloudOptions {
   desiredCount?: number;
   /** Real milliseconds between simulation ticks. */
   tickMs?: number;
+  /**
+   * Keep the clock at `speed` however late the ticks run. By default it slows when the machine
+   * cannot keep up, and says so in the log (clock-governor.ts).
+   */
+  fixedSpeed?: boolean;
+  /** How the clock slows and recovers (default DEFAULT_GOVERNOR); tests shorten it. */
+  governor?: Partial<Omit<GovernorSettings, 'requested' | 'floor'>>;
+  /**
+   * Called after each change of the clock's speed, once the clock runs at it, and (with null)
+   * each time a stall of the thread held the clock back: either way its anchor moved.
+   */
+  onSpeedChange?: (change: SpeedChange | null) => void;
   /** The HTTP API's port (default 4600); 0 picks a free one. */
   apiPort?: number;
   /** The built dashboard (default web/dist). */
@@ -102,7 +116,7 @@ export const DEPLOYMENTS_TABLE = `${STACK}-deployments`;
 export const EVENT_BUS = STACK;
 
 export class LocalCloud {
-  private timer: NodeJS.Timeout | undefined;
+  private ticks: TickLoop | undefined;
   private readonly schedules: LocalSchedules;
   /** Saves the state to the data folder; `held` says how long its saves held this thread. */
   readonly saver: StateSaver;
@@ -303,7 +317,10 @@ export class LocalCloud {
       clock,
       tokens,
       resolve: functions.resolve,
-      retryMsPerSecond: 1000 / options.speed,
+      // Read as each execution starts: its Retry intervals follow the clock's speed then.
+      get retryMsPerSecond() {
+        return 1000 / clock.currentSpeed;
+      },
       functionArn: (fn) => `arn:aws:lambda:${scope.region}:${scope.account}:function:${STACK}-${fn}`,
       ...(options.keepExecutions === undefined ? {} : { keepExecutions: options.keepExecutions }),
       onEnd: (execution) =>
@@ -455,7 +472,15 @@ export class LocalCloud {
       journal,
     );
     cloud.save();
-    cloud.timer = setInterval(() => cloud.tick(), options.tickMs ?? 100);
+    cloud.ticks = new TickLoop({
+      clock,
+      tickMs: options.tickMs ?? 100,
+      ...(options.fixedSpeed === undefined ? {} : { fixedSpeed: options.fixedSpeed }),
+      ...(options.governor === undefined ? {} : { governor: options.governor }),
+      tick: () => cloud.tick(),
+      log,
+      ...(options.onSpeedChange === undefined ? {} : { onSpeedChange: options.onSpeedChange }),
+    });
     return cloud;
   }
 
@@ -507,7 +532,7 @@ export class LocalCloud {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    clearInterval(this.timer);
+    this.ticks?.stop();
     // A save under way ends first: it must not land over the newer one.
     await this.saver.settled();
     this.save();

@@ -5,9 +5,11 @@
 // ports, or in another folder, needs that one setting and no other. Also here: the default
 // ports and folder, and the ports browsers refuse to open (the dashboard is on the API's port).
 // Beside the URLs, the local cloud's clock: its speed and one instant read on both clocks, from
-// which `cutover local time` tells the simulated now without asking the local cloud.
+// which `cutover local time` tells the simulated now without asking the local cloud. The clock
+// slows when the machine cannot keep up (clock-governor.ts), and the file is written again at
+// each change of speed, with the speed asked for beside the one it runs at.
 
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DEFAULT_DATA_DIR = '.cutover';
@@ -31,6 +33,8 @@ export interface ClockAnchor {
   speed: number;
   simulatedMs: number;
   realMs: number;
+  /** The speed asked for (`--speed`); `speed` is lower while the machine cannot keep up. */
+  requestedSpeed?: number;
 }
 
 /** The simulated time at real time `realMs`, from the anchor. */
@@ -43,11 +47,17 @@ export function dataDirFrom(option: string | undefined, env: NodeJS.ProcessEnv =
   return option ?? (env.CUTOVER_DATA || DEFAULT_DATA_DIR);
 }
 
-/** Writes `<dataDir>/endpoints.json`, private to its owner (an older file is tightened too). */
+/**
+ * Writes `<dataDir>/endpoints.json`, private to its owner (an older file is tightened too). It is
+ * written whole and renamed into place: a command reading it as the clock changes speed reads
+ * the old file or the new one, never half of one.
+ */
 export function writeEndpoints(dataDir: string, endpoints: LocalEndpoints & { clock?: ClockAnchor }): void {
   const path = join(dataDir, ENDPOINTS_FILE);
-  writeFileSync(path, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
-  if (process.platform !== 'win32') chmodSync(path, 0o600);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+  if (process.platform !== 'win32') chmodSync(temporary, 0o600);
+  renameSync(temporary, path);
 }
 
 /**
@@ -64,9 +74,11 @@ export function readClock(dataDir: string): ClockAnchor | null {
   const clock = (readFile(dataDir) as { clock?: Partial<ClockAnchor> } | null)?.clock;
   const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
   if (!clock || !finite(clock.speed) || !finite(clock.simulatedMs) || !finite(clock.realMs)) return null;
-  return clock.speed > 0
-    ? { speed: clock.speed, simulatedMs: clock.simulatedMs, realMs: clock.realMs }
-    : null;
+  if (!(clock.speed > 0)) return null;
+  const anchor: ClockAnchor = { speed: clock.speed, simulatedMs: clock.simulatedMs, realMs: clock.realMs };
+  if (finite(clock.requestedSpeed) && clock.requestedSpeed >= clock.speed)
+    anchor.requestedSpeed = clock.requestedSpeed;
+  return anchor;
 }
 
 /** The file's JSON, or null when it cannot be read or parsed. */

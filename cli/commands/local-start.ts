@@ -15,12 +15,15 @@ import {
   FETCH_BLOCKED_PORTS,
 } from '../../local/endpoints.js';
 
-export const START_HELP = `  cutover local start [--speed N] [--data DIR] [--catalog FILE] [--port P] [--api-port P] [--rps N]
-                      [--faults RATE] [--keep-executions N]
+export const START_HELP = `  cutover local start [--speed N] [--fixed-speed] [--data DIR] [--catalog FILE] [--port P]
+                      [--api-port P] [--rps N] [--faults RATE] [--keep-executions N]
       Run Cutover on this machine with no AWS account: a local AWS endpoint, the
       state machines and handlers, and a simulated world (tasks, traffic, metrics,
       alarms) on a clock running N times faster than real time.
-        --speed N     simulated seconds per real second (default 60)
+        --speed N     simulated seconds per real second (default 60); when the machine cannot
+                      keep up, the clock runs slower (down to 1×) and the log says so, then
+                      speeds back up once it has caught up
+        --fixed-speed keep the clock at --speed however far the machine falls behind
         --data DIR    where everything is kept across restarts (default: $CUTOVER_DATA,
                       else ${DEFAULT_DATA_DIR}); start writes its URLs and its clock to ${ENDPOINTS_FILE}
                       there, so every command finds this local cloud from --data (or $CUTOVER_DATA) alone
@@ -40,6 +43,7 @@ export async function localStart(args: string[], output: Output, help: string): 
     allowPositionals: true,
     options: {
       speed: { type: 'string', default: '60' },
+      'fixed-speed': { type: 'boolean', default: false },
       data: { type: 'string' },
       catalog: { type: 'string', default: DEMO_CATALOG },
       port: { type: 'string', default: String(DEFAULT_AWS_PORT) },
@@ -81,6 +85,7 @@ export async function localStart(args: string[], output: Output, help: string): 
       catalogPath: values.catalog,
       dataDir: dataDirFrom(values.data),
       speed,
+      fixedSpeed: values['fixed-speed'],
       port,
       apiPort,
       requestsPerSecond: rps,

@@ -46,7 +46,8 @@ interface StoredExecution {
 const MAX_INPUT = 256 * 1024;
 /**
  * The functions whose task token a person answers. Their waits time out in real time: the
- * catalog's one-hour approval window is a real hour for the person, whatever the speed.
+ * catalog's one-hour approval window is a real hour for the person, whatever the speed (more,
+ * while the clock runs slower than asked).
  */
 export const WAITS_FOR_A_PERSON = ['request-approval'] as const;
 

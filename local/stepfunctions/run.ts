@@ -33,8 +33,8 @@ export interface RunOptions {
   realTimeInvokeTimeouts?: boolean;
   /**
    * Functions whose task token a person answers (an approval): their waits time out in real
-   * time, so a person has the catalog's timeout in real seconds whatever the clock's speed.
-   * Every other token wait (a bake) stays on the clock.
+   * time, so a person has the catalog's timeout in real seconds whatever the clock's speed (more,
+   * while the clock runs slower than asked). Every other token wait (a bake) stays on the clock.
    */
   realTimeWaitsFor?: readonly string[];
   onEvent?: (event: HistoryEvent, execution: LocalExecution) => void;
@@ -203,13 +203,22 @@ export function runExecution(options: RunOptions): LocalExecution {
 
   /** Throws States.Timeout after `ms`, unless the task ends first (then it never settles). */
   async function timeoutOf(task: LocalTask, ms: number, ended: AbortSignal): Promise<never> {
-    const realTime =
-      task.kind === 'invoke'
-        ? options.realTimeInvokeTimeouts === true
-        : options.realTimeWaitsFor?.includes(task.fn) === true;
-    await (realTime ? realSleep(ms, ended) : clock.sleep(ms, ended));
+    if (task.kind === 'invoke')
+      await (options.realTimeInvokeTimeouts === true ? realSleep(ms, ended) : clock.sleep(ms, ended));
+    else if (options.realTimeWaitsFor?.includes(task.fn) === true) await personSleep(ms, ended);
+    else await clock.sleep(ms, ended);
     if (ended.aborted) return new Promise<never>(() => undefined);
     throw new StatesTimeout();
+  }
+
+  /**
+   * Real time for a person: `ms` at the clock's speed asked for, which is
+   * `speed` times as long on the clock. So it ends at the deadline the deployment shows
+   * (shared/engine/approval.ts), and a clock slowed for a busy machine gives more real time,
+   * never less. A clock with no speed (a test's, moved by hand) leaves it on the wall clock.
+   */
+  function personSleep(ms: number, ended: AbortSignal): Promise<void> {
+    return clock.speed === undefined ? realSleep(ms, ended) : clock.sleep(ms * clock.speed, ended);
   }
 
   /** Hands a token to the task's function and waits for its answer; the token lives as long as the task. */

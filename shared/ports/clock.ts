@@ -13,7 +13,9 @@ export interface Clock {
   sleep?(ms: number): Promise<void>;
   /**
    * Simulated seconds per real second: absent (1) on AWS. The local cloud runs faster than
-   * real time, and a person's time left is shown in real seconds.
+   * real time, and a person's time left is shown in real seconds. There it is the speed asked
+   * for (`--speed`), the fastest its clock runs: it runs slower while the machine cannot keep
+   * up, so a wait reserved at this speed lasts at least as long in real time.
    */
   readonly speed?: number;
 }

@@ -18,7 +18,9 @@ const SPEED = 300;
 let handle: CloudHandle;
 
 beforeAll(async () => {
-  handle = await startCloud({ port: await freePort(), speed: SPEED });
+  // At a fixed speed: endpoints.json is written once here, where `local start` writes it again
+  // at each change of speed.
+  handle = await startCloud({ port: await freePort(), speed: SPEED, fixedSpeed: true });
   writeEndpoints(handle.dataDir, endpointsOf(handle.cloud));
 }, 120_000);
 afterAll(() => handle?.stop(), 30_000);

@@ -21,7 +21,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalEcr } from '../../local/aws/ecr.js';
 import { loadBalancerDimension, targetGroupDimension } from '../../local/aws/elbv2.js';
 import { FUNCTION_NAMES } from '../../local/functions.js';
-import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud } from '../../local/cloud.js';
+import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud, type LocalCloudOptions } from '../../local/cloud.js';
 import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
 import { DynamoDeploymentLocks } from '../../shared/aws/dynamodb-deployment-locks.js';
 import { DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
@@ -55,6 +55,11 @@ export async function startCloud(options: {
   log?: (line: string) => void;
   /** How long a repeated error is counted before it is logged again (the cloud's default if unset). */
   errorLogWindowMs?: number;
+  /** Keep the clock at `speed` however late the ticks run (default: it slows, as `npm start`'s does). */
+  fixedSpeed?: boolean;
+  /** How the clock slows and recovers (the cloud's default if unset). */
+  governor?: LocalCloudOptions['governor'];
+  onSpeedChange?: LocalCloudOptions['onSpeedChange'];
 }): Promise<CloudHandle> {
   const catalogPath = options.catalogPath ?? SCENARIOS;
   const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'));
@@ -72,6 +77,9 @@ export async function startCloud(options: {
     ...(process.env.CUTOVER_TEST_LOG ? { log: (line: string) => console.log(line) } : {}),
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.errorLogWindowMs === undefined ? {} : { errorLogWindowMs: options.errorLogWindowMs }),
+    ...(options.fixedSpeed === undefined ? {} : { fixedSpeed: options.fixedSpeed }),
+    ...(options.governor === undefined ? {} : { governor: options.governor }),
+    ...(options.onSpeedChange === undefined ? {} : { onSpeedChange: options.onSpeedChange }),
   });
   const clients = clientsFor(cloud.endpoint);
   return {

@@ -285,6 +285,19 @@ export function alarmRule(config: AlarmConfig): AlarmRule {
  * this setting is used when there are fewer than 10/(1-percentile) data points during the
  * evaluation period … For percentiles between 0 and 0.5, … fewer than 10/percentile".
  */
+/**
+ * An alarm's metric queries, parsed once per configuration: each evaluation reads them again, and a
+ * PutMetricAlarm replaces the configuration (and so its Metrics) whole.
+ */
+const parsed = new WeakMap<NonNullable<AlarmConfig['Metrics']>, Query[]>();
+
+function parsedQueries(metrics: NonNullable<AlarmConfig['Metrics']>): Query[] {
+  let queries = parsed.get(metrics);
+  if (queries === undefined)
+    parsed.set(metrics, (queries = metricDataQueries(metrics, 'Metrics', alarmPeriod)));
+  return queries;
+}
+
 export function evaluationRange(
   store: MetricStore,
   config: AlarmConfig,
@@ -297,7 +310,7 @@ export function evaluationRange(
   }));
 
   if (config.Metrics !== undefined) {
-    const queries: Query[] = metricDataQueries(config.Metrics, 'Metrics', alarmPeriod);
+    const queries = parsedQueries(config.Metrics);
     const [result] = returnedResults(queries, runQueries(store, queries, startMs, endMs, { align: false }));
     const values = new Map(result?.timestamps.map((t, i) => [t, result.values[i]!]));
     return {

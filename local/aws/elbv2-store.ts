@@ -36,6 +36,14 @@ export class Elbv2Store {
   readonly rules = new Map<string, RuleRecord>();
   readonly targetGroups = new Map<string, TargetGroupRecord>();
   readonly changeListeners = new Set<(change: ActionChange) => void>();
+  /**
+   * Each target group's load balancer, and each listener by its default rule's ARN: worked out
+   * once and kept until an action changes (`emit`) or a listener or rule comes or goes, as the
+   * simulated world asks for them for every group on every tick.
+   */
+  private lookups:
+    { owners: Map<string, string | RuleRecord>; defaultRules: Map<string, ListenerRecord> } | undefined;
+  private lookupSizes = { listeners: -1, rules: -1 };
 
   constructor(
     readonly scope: ElbScope,
@@ -86,7 +94,7 @@ export class Elbv2Store {
   /** The listener whose default rule has this ARN, if it is one. */
   listenerOfDefaultRule(arn: string): ListenerRecord | undefined {
     if (!arn.includes(':listener-rule/')) return undefined;
-    return [...this.listeners.values()].find((listener) => ruleArn(listener.arn, 'default') === arn);
+    return this.lookup().defaultRules.get(arn);
   }
 
   loadBalancerOfRule(rule: RuleRecord): string {
@@ -95,13 +103,35 @@ export class Elbv2Store {
 
   /** The load balancer whose listener or rule actions forward to this target group, if any. */
   loadBalancerOf(targetGroupArn: string): string | undefined {
+    const owner = this.lookup().owners.get(targetGroupArn);
+    // A rule whose listener is gone answers as it did before the lookup was kept: ListenerNotFound.
+    return typeof owner === 'object' ? this.loadBalancerOfRule(owner) : owner;
+  }
+
+  /** The lookups, made anew after any change of actions, listeners or rules. */
+  private lookup(): NonNullable<Elbv2Store['lookups']> {
+    const sizes = { listeners: this.listeners.size, rules: this.rules.size };
+    if (
+      this.lookups !== undefined &&
+      sizes.listeners === this.lookupSizes.listeners &&
+      sizes.rules === this.lookupSizes.rules
+    )
+      return this.lookups;
+    // The first listener, then the first rule, that forwards to a group names its load balancer.
+    const owners = new Map<string, string | RuleRecord>();
+    const defaultRules = new Map<string, ListenerRecord>();
     for (const listener of this.listeners.values()) {
-      if (targetGroupsOf(listener.defaultActions).includes(targetGroupArn)) return listener.loadBalancerArn;
+      defaultRules.set(ruleArn(listener.arn, 'default'), listener);
+      for (const group of targetGroupsOf(listener.defaultActions))
+        if (!owners.has(group)) owners.set(group, listener.loadBalancerArn);
     }
     for (const rule of this.rules.values()) {
-      if (targetGroupsOf(rule.actions).includes(targetGroupArn)) return this.loadBalancerOfRule(rule);
+      for (const group of targetGroupsOf(rule.actions))
+        if (!owners.has(group))
+          owners.set(group, this.listeners.get(rule.listenerArn)?.loadBalancerArn ?? rule);
     }
-    return undefined;
+    this.lookupSizes = sizes;
+    return (this.lookups = { owners, defaultRules });
   }
 
   /**
@@ -125,7 +155,8 @@ export class Elbv2Store {
   /** The group's targets, once those whose draining has ended are gone. */
   registeredTargets(group: TargetGroupRecord): TargetRecord[] {
     const now = this.clock.now();
-    group.targets = group.targets.filter((t) => t.drainingUntil === undefined || t.drainingUntil > now);
+    const gone = (t: TargetRecord) => t.drainingUntil !== undefined && t.drainingUntil <= now;
+    if (group.targets.some(gone)) group.targets = group.targets.filter((t) => !gone(t));
     return group.targets;
   }
 
@@ -156,6 +187,7 @@ export class Elbv2Store {
     actions: Action[],
     deleted = false,
   ): void {
+    this.lookups = undefined;
     const change: ActionChange = {
       arn,
       kind,

@@ -115,7 +115,7 @@ export class MetricJournal {
         rmSync(join(this.folder, file), { force: true });
   }
 
-  private add(id: MetricId, unit: string | undefined, second: number, bucket: BucketTuple): void {
+  private add(id: MetricId, unit: string | undefined, second: number, bucketJson: string): void {
     const file = `${Math.floor(second / HOUR_SECONDS)}.jsonl`;
     // The series' part of each line is made once per series (and unit): a line per addition.
     const key = unit ?? '';
@@ -123,12 +123,12 @@ export class MetricJournal {
     if (prefixes === undefined) this.prefixes.set(id, (prefixes = new Map<string, string>()));
     let prefix = prefixes.get(key);
     if (prefix === undefined) {
-      const series: Line = [id.namespace, id.name, { ...id.dimensions }, unit ?? null, ...bucket];
-      prefixes.set(key, (prefix = JSON.stringify(series.slice(0, 4)).slice(0, -1)));
+      const series = [id.namespace, id.name, { ...id.dimensions }, unit ?? null];
+      prefixes.set(key, (prefix = JSON.stringify(series).slice(0, -1)));
     }
     let lines = this.pending.get(file);
     if (lines === undefined) this.pending.set(file, (lines = []));
-    lines.push(`${prefix},${JSON.stringify(bucket).slice(1)}\n`);
+    lines.push(`${prefix},${bucketJson.slice(1)}\n`);
   }
 
   private take(): Map<string, string[]> {

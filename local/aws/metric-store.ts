@@ -25,8 +25,9 @@ export interface StatisticSet {
   maximum: number;
 }
 
-/** One value, raw values (each `counts[i]` times, default 1), or a pre-aggregated statistic set. */
-export type MetricValues = number | { values: readonly number[]; counts?: readonly number[] } | StatisticSet;
+/** One value, raw values (each `counts[i]` times, default 1), values gathered in a ValueSet, or a pre-aggregated statistic set. */
+export type MetricValues =
+  number | { values: readonly number[]; counts?: readonly number[] } | ValueSet | StatisticSet;
 
 /** The aggregate of one period. `histogram` is absent when percentiles are unavailable. */
 export interface PeriodStats {
@@ -176,6 +177,25 @@ function bucketTuple(second: number, b: Bucket): BucketTuple {
   return [second, b.count, b.sum, b.min, b.max, hist];
 }
 
+/**
+ * `JSON.stringify(bucketTuple(second, b))`, written directly: the journal writes one for every
+ * addition, and a latency bucket has a few hundred bins.
+ */
+function bucketText(second: number, b: Bucket): string {
+  const text = `[${json(second)},${json(b.count)},${json(b.sum)},${json(b.min)},${json(b.max)},`;
+  const hist = b.hist;
+  if (hist === undefined) return `${text}null]`;
+  const bins: string[] = [];
+  for (let i = 0; i < hist.length; i += 3)
+    bins.push(`[${json(hist[i]!)},${json(hist[i + 1]!)},${json(hist[i + 2]!)}]`);
+  return `${text}[${bins.join(',')}]]`;
+}
+
+/** A number as JSON writes it. */
+function json(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
 export interface MetricStoreSnapshot {
   retentionMs: number;
   series: Array<{
@@ -196,10 +216,11 @@ export class MetricStore {
   }
 
   /**
-   * Told of every addition the store keeps, with the values as a bucket: the local cloud's journal
-   * of metric data (local/aws/metric-journal.ts) writes them down as they come.
+   * Told of every addition the store keeps, with the values as a bucket (the JSON text of its
+   * BucketTuple): the local cloud's journal of metric data (local/aws/metric-journal.ts) writes
+   * them down as they come.
    */
-  onAdd: ((id: MetricId, unit: string | undefined, second: number, bucket: BucketTuple) => void) | undefined;
+  onAdd: ((id: MetricId, unit: string | undefined, second: number, bucketJson: string) => void) | undefined;
 
   /** Adds values to the metric at `timestampMs`. Data older than the series' retention is dropped. */
   record(
@@ -235,7 +256,7 @@ export class MetricStore {
     }
     if (unit !== undefined) series.unit = unit;
     if (second <= series.newest - this.retentionMs / 1000) return;
-    this.onAdd?.(series.id, unit, second, bucketTuple(second, add));
+    this.onAdd?.(series.id, unit, second, bucketText(second, add));
     const existing = series.buckets.get(second);
     series.buckets.set(second, existing === undefined ? add : merge(existing, add));
     series.oldest = Math.min(series.oldest, second);
@@ -249,7 +270,7 @@ export class MetricStore {
   replayInto(onAdd: NonNullable<MetricStore['onAdd']>): void {
     for (const series of this.series.values())
       for (const [second, bucket] of series.buckets)
-        onAdd(series.id, series.unit, second, bucketTuple(second, bucket));
+        onAdd(series.id, series.unit, second, bucketText(second, bucket));
   }
 
   /** The unit last recorded with the metric, if any. */
@@ -360,8 +381,9 @@ function seriesKey(metric: MetricId): string {
 }
 
 function toBucket(values: MetricValues): Bucket | undefined {
-  if (typeof values === 'number') return fromValues([values], [1]);
-  if ('values' in values) return fromValues(values.values, values.counts ?? values.values.map(() => 1));
+  if (typeof values === 'number') return fromValues([values], undefined);
+  if (values instanceof ValueSet) return values.bucket();
+  if ('values' in values) return fromValues(values.values, values.counts);
   const { sampleCount, sum, minimum, maximum } = values;
   if (sampleCount <= 0) return undefined;
   // A statistic set keeps its distribution only when every sample had the same value.
@@ -376,27 +398,70 @@ function toBucket(values: MetricValues): Bucket | undefined {
   };
 }
 
-function fromValues(values: readonly number[], counts: readonly number[]): Bucket | undefined {
-  let bucket: Omit<Bucket, 'hist'> | undefined;
-  let bins: Map<number, [number, number]> | undefined = new Map();
-  values.forEach((value, i) => {
-    const count = counts[i] ?? 1;
-    if (count <= 0 || !Number.isFinite(value)) return;
-    if (bucket === undefined) bucket = { count: 0, sum: 0, min: value, max: value };
-    bucket.count += count;
-    bucket.sum += value * count;
-    bucket.min = Math.min(bucket.min, value);
-    bucket.max = Math.max(bucket.max, value);
-    // A negative value makes percentiles unavailable for the second.
-    if (value < 0) bins = undefined;
-    const bin = bins?.get(binOf(value));
-    if (bin !== undefined) {
-      bin[0] += count;
-      bin[1] += value * count;
-    } else bins?.set(binOf(value), [count, value * count]);
-  });
-  if (bucket === undefined) return undefined;
-  return { ...bucket, hist: bins === undefined ? undefined : histogramOf(bins) };
+function fromValues(values: readonly number[], counts: readonly number[] | undefined): Bucket | undefined {
+  return new ValueSet().add(values, counts).bucket();
+}
+
+/**
+ * Values gathered a few at a time and added to a metric as one: the same bucket as recording each
+ * part on its own would leave (count, sum, minimum, maximum, histogram), without keeping the values.
+ * The simulated world gathers each minute of its traffic in one before publishing it.
+ */
+export class ValueSet {
+  // Bins found so far, each once, in the order first seen; sorted when the histogram is made.
+  private readonly position = new Map<number, number>();
+  private readonly bins: number[] = [];
+  private readonly binCounts: number[] = [];
+  private readonly binSums: number[] = [];
+  private count = 0;
+  private sum = 0;
+  private min = 0;
+  private max = 0;
+  private accepted = false;
+  /** A negative value makes percentiles unavailable. */
+  private negative = false;
+
+  /** Adds values (each `counts[i]` times, default once); non-finite values and counts ≤ 0 are ignored. */
+  add(values: readonly number[], counts?: readonly number[]): this {
+    for (let i = 0; i < values.length; i += 1) {
+      const value = values[i]!;
+      const n = counts?.[i] ?? 1;
+      if (n <= 0 || !Number.isFinite(value)) continue;
+      if (!this.accepted) [this.accepted, this.min, this.max] = [true, value, value];
+      this.count += n;
+      this.sum += value * n;
+      this.min = Math.min(this.min, value);
+      this.max = Math.max(this.max, value);
+      if (value < 0) this.negative = true;
+      if (this.negative) continue;
+      const bin = binOf(value);
+      let at = this.position.get(bin);
+      if (at === undefined) {
+        this.position.set(bin, (at = this.bins.length));
+        this.bins.push(bin);
+        this.binCounts.push(0);
+        this.binSums.push(0);
+      }
+      this.binCounts[at] = this.binCounts[at]! + n;
+      this.binSums[at] = this.binSums[at]! + value * n;
+    }
+    return this;
+  }
+
+  /** What the store keeps of the values; undefined when none was accepted. */
+  bucket(): Bucket | undefined {
+    const { count, sum, min, max, bins } = this;
+    if (!this.accepted) return undefined;
+    if (this.negative) return { count, sum, min, max, hist: undefined };
+    const order = bins.map((_, i) => i).sort((a, b) => bins[a]! - bins[b]!);
+    const hist = new Float64Array(order.length * 3);
+    order.forEach((at, i) => {
+      hist[i * 3] = bins[at]!;
+      hist[i * 3 + 1] = this.binCounts[at]!;
+      hist[i * 3 + 2] = this.binSums[at]!;
+    });
+    return { count, sum, min, max, hist };
+  }
 }
 
 function copy(bucket: Bucket): Bucket {

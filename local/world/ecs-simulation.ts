@@ -10,6 +10,7 @@ import { taskId } from '../aws/ecs-ids.js';
 import type { LocalService, LocalTask, LocalTaskSet, TaskStatus } from '../aws/ecs-model.js';
 import { eniAttachment } from '../aws/ecs-views.js';
 import { PROFILES, type ImageProfile } from './profiles.js';
+import { TaskIndex } from './task-index.js';
 
 /** The part of the local load balancer the tasks use: their targets and health. */
 export interface TargetRegistry {
@@ -43,6 +44,12 @@ export function cannotPullReason(image: string): string {
 }
 
 export class EcsSimulation {
+  /** The tasks by task set and by target group. */
+  readonly index: TaskIndex;
+  /** Each service by ARN, and its task sets, for the tick under way. */
+  private services = new Map<string, LocalService>();
+  private taskSetsByService = new Map<string, LocalTaskSet[]>();
+
   /**
    * `profileOf` says how an image behaves, or undefined when the registry does not hold it
    * (its tasks then stop with CannotPullContainerError).
@@ -52,7 +59,9 @@ export class EcsSimulation {
     private readonly targets: TargetRegistry,
     private readonly profileOf: (image: string) => ImageProfile | undefined,
     private readonly timing: TimingSeconds = DEFAULT_TIMING,
-  ) {}
+  ) {
+    this.index = new TaskIndex(() => this.ecs.state.tasks);
+  }
 
   /**
    * Brings every task set (or only those of `services`, by ARN) to where it would be after
@@ -66,6 +75,13 @@ export class EcsSimulation {
   /** Moves every task set and task (or only those of `services`) forward to simulated time `now` (ms). */
   tick(now: number, services?: ReadonlySet<string>): void {
     const { state } = this.ecs;
+    this.services = new Map(state.services.map((s) => [s.serviceArn, s]));
+    this.taskSetsByService = new Map();
+    for (const taskSet of state.taskSets) {
+      const list = this.taskSetsByService.get(taskSet.serviceArn);
+      if (list === undefined) this.taskSetsByService.set(taskSet.serviceArn, [taskSet]);
+      else list.push(taskSet);
+    }
     const taskSets = services ? state.taskSets.filter((t) => services.has(t.serviceArn)) : state.taskSets;
     const ids = new Set(taskSets.map((t) => t.id));
     for (const taskSet of taskSets) this.reconcile(taskSet, now);
@@ -75,14 +91,23 @@ export class EcsSimulation {
     for (const taskSet of taskSets) this.summarize(taskSet, now);
     for (const service of state.services)
       if (services === undefined || services.has(service.serviceArn)) this.logSteadyState(service, now);
-    // Keep stopped tasks for an hour, as ECS lists them, then forget them.
-    state.tasks = state.tasks.filter(
-      (t) => t.lastStatus !== 'STOPPED' || now - (t.stoppedAt?.getTime() ?? now) < 3_600_000,
-    );
+    this.forgetStopped(now);
+  }
+
+  /** Keeps stopped tasks for an hour, as ECS lists them, then forgets them. */
+  private forgetStopped(now: number): void {
+    const { state } = this.ecs;
+    const expired = (t: LocalTask) =>
+      t.lastStatus === 'STOPPED' && now - (t.stoppedAt?.getTime() ?? now) >= 3_600_000;
+    const gone = state.tasks.filter(expired);
+    if (gone.length === 0) return;
+    const previous = state.tasks;
+    state.tasks = previous.filter((t) => !expired(t));
+    this.index.replaced(previous, state.tasks, gone);
   }
 
   private reconcile(taskSet: LocalTaskSet, now: number): void {
-    const service = this.ecs.state.services.find((s) => s.serviceArn === taskSet.serviceArn);
+    const service = this.services.get(taskSet.serviceArn);
     if (service === undefined) return;
     const desired = Math.ceil((service.desiredCount * taskSet.scale.value) / 100);
     taskSet.computedDesiredCount = desired;
@@ -91,6 +116,7 @@ export class EcsSimulation {
     for (let i = live.length; i < desired; i += 1)
       started.push(this.newTask(taskSet, service.serviceName, now));
     this.ecs.state.tasks.push(...started);
+    this.index.appended(started);
     if (started.length > 0) recordEvent(service, now, startedTasks(service, taskSet.id, started));
     // Scale in: the newest tasks go first.
     for (const task of live.slice(desired).reverse())
@@ -107,6 +133,8 @@ export class EcsSimulation {
       );
       return;
     }
+    // A stopped task, or one with nothing due (most, on most ticks), needs no image lookup.
+    if (!(now >= task._next) || task.lastStatus === ('STOPPED' as TaskStatus)) return;
     const image = task.containers[0]?.image ?? '';
     const profile = this.profileOf(image);
     while (task.lastStatus !== 'STOPPED' && now >= task._next) {
@@ -218,7 +246,7 @@ export class EcsSimulation {
 
   /** ECS logs that a service has reached a steady state when all its task sets are steady again. */
   private logSteadyState(service: LocalService, now: number): void {
-    const sets = this.ecs.taskSetsOf(service);
+    const sets = this.taskSetsByService.get(service.serviceArn) ?? [];
     const steady = sets.length > 0 && sets.every((t) => t.stabilityStatus === 'STEADY_STATE');
     if (steady && service._steady !== true) recordEvent(service, now, steadyState(service));
     service._steady = steady;
@@ -300,7 +328,7 @@ export class EcsSimulation {
       if (container.lastStatus !== 'STOPPED') container.lastStatus = status;
   }
 
-  tasksOf(taskSet: LocalTaskSet): LocalTask[] {
-    return this.ecs.state.tasks.filter((t) => t.startedBy === taskSet.id);
+  tasksOf(taskSet: LocalTaskSet): readonly LocalTask[] {
+    return this.index.ofTaskSet(taskSet.id);
   }
 }

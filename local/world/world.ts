@@ -15,6 +15,8 @@ import { MinutePublication } from './minute-publication.js';
 import type { ImageProfile } from './profiles.js';
 import { TrafficGenerator, type TrafficRoute } from './traffic.js';
 
+const MINUTE = 60_000;
+
 export interface WorldParts {
   clock: SimClock;
   catalog: Catalog;
@@ -46,8 +48,8 @@ export class World {
     // minute's traffic is one datapoint, sent once the minute is over, which also keeps the store
     // small at any clock speed.
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
-    this.metrics = new MinutePublication((ns, name, dims, minute, values, counts) =>
-      cloudwatch.record(ns, name, dims, minute, counts ? { values, counts } : { values }),
+    this.metrics = new MinutePublication((ns, name, dims, minute, values) =>
+      cloudwatch.record(ns, name, dims, minute, values),
     );
     this.traffic = new TrafficGenerator(
       {
@@ -72,11 +74,15 @@ export class World {
   tick(): void {
     const now = this.parts.clock.now();
     this.isolated('the tasks', () => this.simulation.tick(now));
-    // Traffic in slices of at most 10 s, so each lands in the metric period it belongs to.
-    for (let from = this.last; from < now; from += 10_000) {
-      const to = Math.min(now, from + 10_000);
+    // Traffic in slices that end where a minute ends, so each lands in the one-minute datapoint
+    // it belongs to: one slice a tick, or two when the tick crosses a minute's end (more only when
+    // the clock has jumped ahead).
+    for (let from = this.last; from < now;) {
+      const to = Math.min(now, Math.floor(from / MINUTE) * MINUTE + MINUTE);
+      const seconds = (to - from) / 1000;
       for (const route of this.routes)
-        this.isolated(route.service, () => this.traffic.run([route], to, (to - from) / 1000));
+        this.isolated(route.service, () => this.traffic.run([route], from, seconds));
+      from = to;
     }
     this.last = now;
     this.isolated('the metrics', () => this.metrics.flush(now));
@@ -91,15 +97,15 @@ export class World {
     }
   }
 
+  /** The group's running tasks whose targets are healthy, oldest first: the group's own tasks, not every task. */
   private healthyTargets(group: string) {
-    const healthy = new Set(
-      this.parts.elb
-        .targets(group)
-        .filter((t) => t.state === 'healthy')
-        .map((t) => t.id),
-    );
-    return this.parts.ecs.state.tasks
-      .filter((t) => t.lastStatus === 'RUNNING' && healthy.has(t._ip) && t._targetGroupArn === group)
-      .map((t) => ({ profile: this.parts.ecr.profileOf(t.containers[0]?.image ?? '') }));
+    const healthy = new Set<string>();
+    for (const target of this.parts.elb.targets(group))
+      if (target.state === 'healthy') healthy.add(target.id);
+    const found = [];
+    for (const task of this.simulation.index.inTargetGroup(group))
+      if (task.lastStatus === 'RUNNING' && healthy.has(task._ip))
+        found.push({ profile: this.parts.ecr.profileOf(task.containers[0]?.image ?? '') });
+    return found;
   }
 }

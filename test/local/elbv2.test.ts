@@ -649,6 +649,22 @@ describe('LocalElbv2 through the AWS SDK', () => {
       expect(elb.loadBalancerOf(idle)).toBeUndefined();
     });
 
+    it('names a group’s load balancer once a rule forwards to it, and none once the rule is gone', async () => {
+      const late = await targetGroup('web-late');
+      expect(elb.loadBalancerOf(late)).toBeUndefined();
+      const arn = await rule([{ Type: 'forward', TargetGroupArn: blue }]);
+      expect(elb.loadBalancerOf(late)).toBeUndefined();
+      await client.send(
+        new ModifyRuleCommand({ RuleArn: arn, Actions: [{ Type: 'forward', TargetGroupArn: late }] }),
+      );
+      expect(elb.loadBalancerOf(late)).toBe(lb);
+      expect(elb.forwardWeights(arn).map((w) => w.targetGroupArn)).toEqual([late]);
+      await client.send(new DeleteRuleCommand({ RuleArn: arn }));
+      expect(elb.loadBalancerOf(late)).toBeUndefined();
+      expect(() => elb.forwardWeights(arn)).toThrow(/not found/);
+      expect(elb.loadBalancerOf(blue)).toBe(lb);
+    });
+
     it('reports an asked-for target that is not registered as unused (Target.NotRegistered)', async () => {
       const health = await client.send(
         new DescribeTargetHealthCommand({ TargetGroupArn: blue, Targets: [{ Id: '10.9.9.9', Port: 8080 }] }),

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MetricStore,
+  ValueSet,
   parseStatistic,
   type MetricStoreSnapshot,
   type Statistic,
@@ -194,6 +195,64 @@ describe('MetricStore', () => {
           expect(Math.abs(estimate - exact) / exact).toBeLessThan(0.01);
         },
       ),
+    );
+  });
+
+  // The simulated world gathers each minute of its traffic in a ValueSet and records it once.
+  const part = fc.record({
+    values: fc.array(fc.double({ min: -1, max: 1e4, noNaN: true }), { maxLength: 20 }),
+    counts: fc.option(fc.array(fc.double({ min: -1, max: 50, noNaN: true }), { maxLength: 20 }), {
+      nil: undefined,
+    }),
+  });
+
+  it('property: values gathered in a ValueSet and recorded once read as recording each part', () => {
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 6 }), (parts) => {
+        const [each, once] = [new MetricStore(), new MetricStore()];
+        const gathered = new ValueSet();
+        for (const { values, counts } of parts) {
+          each.record(metric.namespace, metric.name, TG, T0, counts ? { values, counts } : { values });
+          gathered.add(values, counts);
+        }
+        once.record(metric.namespace, metric.name, TG, T0, gathered);
+        const [a, b] = [each.aggregate(metric, T0, T0 + MIN, 60), once.aggregate(metric, T0, T0 + MIN, 60)];
+        expect(b.length).toBe(a.length);
+        if (a.length === 0) return;
+        const [x, y] = [a[0]!, b[0]!];
+        expect([y.sampleCount, y.minimum, y.maximum]).toEqual([x.sampleCount, x.minimum, x.maximum]);
+        expect(y.sum).toBeCloseTo(x.sum, 6);
+        expect(y.histogram === undefined).toBe(x.histogram === undefined);
+        if (x.histogram === undefined || y.histogram === undefined) return;
+        const bins = (h: Float64Array) => [...h].filter((_, i) => i % 3 === 0);
+        expect(bins(y.histogram)).toEqual(bins(x.histogram));
+        for (const p of [1, 50, 90, 99, 100])
+          expect(each.query(metric, T0, T0 + MIN, 60, stat(`p${p}`))[0]!.value).toBeCloseTo(
+            once.query(metric, T0, T0 + MIN, 60, stat(`p${p}`))[0]!.value,
+            9,
+          );
+      }),
+    );
+  });
+
+  it('property: what the journal is told of an addition is the JSON of the bucket a snapshot holds', () => {
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 4 }), (parts) => {
+        const store = new MetricStore();
+        const told: string[] = [];
+        store.onAdd = (_id, _unit, _second, bucketJson) => told.push(bucketJson);
+        parts.forEach(({ values, counts }, i) =>
+          store.record(
+            metric.namespace,
+            metric.name,
+            TG,
+            T0 + i * 1000,
+            counts ? { values, counts } : { values },
+          ),
+        );
+        const held = store.snapshot().series.flatMap((s) => s.buckets.map((b) => JSON.stringify(b)));
+        expect(told).toEqual(held);
+      }),
     );
   });
 });

@@ -6,10 +6,13 @@
 import type { MetricJournal } from './aws/metric-journal.js';
 import { saveState, writeStateInBackground, type SavedState } from './persistence.js';
 
+const MIN_SPACING_MS = 2_000;
+const MAX_SPACING_MS = 30_000;
+
 export class StateSaver {
   private lastSave = 0;
-  /** How long the last save took (real ms): saves of a big state come less often. */
-  private saveMs = 0;
+  /** How long the last save held this thread (real ms): saves of a big state come less often. */
+  private heldMs = 0;
   /** The save under way off this thread, if any. */
   private saving: Promise<void> | undefined;
   /** Saves begun, and the real ms they held this thread (the snapshot and its text; all of a saveNow). */
@@ -29,17 +32,24 @@ export class StateSaver {
     const metricJournal = this.journal.writeNow(state.simTime);
     saveState(this.dataDir, { ...state, metricJournal });
     this.journal.removeUnlisted(metricJournal);
-    this.saveMs = Date.now() - started;
-    this.count(this.saveMs);
+    this.heldMs = Date.now() - started;
+    this.count(this.heldMs);
   }
 
-  /** Every 2 s, or less often when saving is slow (never more than ~5% of the time), and one at a time. */
+  /**
+   * Every 2 s, or less often when a save holds this thread long (never more than ~5% of its
+   * time), but at least every 30 s: the metric journal's lines wait in memory until a save
+   * writes them. One at a time. Only the time this thread is held counts: a write that waits
+   * off it on a busy machine does not space the saves out.
+   */
   saveIfDue(): void {
-    if (this.saving !== undefined || Date.now() - this.lastSave <= Math.max(2000, 20 * this.saveMs)) return;
+    const spacing = Math.min(MAX_SPACING_MS, Math.max(MIN_SPACING_MS, 20 * this.heldMs));
+    if (this.saving !== undefined || Date.now() - this.lastSave <= spacing) return;
     const started = (this.lastSave = Date.now());
     const state = this.snapshot();
     const text = JSON.stringify(state);
-    this.count(Date.now() - started);
+    this.heldMs = Date.now() - started;
+    this.count(this.heldMs);
     this.saving = (async () => {
       const metricJournal = await this.journal.write(state.simTime);
       await writeStateInBackground(this.dataDir, text, metricJournal);
@@ -48,7 +58,6 @@ export class StateSaver {
       .catch((error: unknown) => this.report('saving state.json failed', error))
       .finally(() => {
         this.saving = undefined;
-        this.saveMs = Date.now() - started;
       });
   }
 

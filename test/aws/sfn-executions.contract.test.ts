@@ -3,6 +3,7 @@
 
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonRequests, STEP_FUNCTIONS } from '../../shared/aws/json-requests.js';
 import { SfnExecutions } from '../../shared/aws/sfn-executions.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
 import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
@@ -12,11 +13,13 @@ const DEFINITION = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Su
 describe.skipIf(!motoAvailable())('SfnExecutions against moto_server', () => {
   let moto: Emulator;
   let sfn: SFNClient;
+  let requests: JsonRequests;
   const arns = {} as Record<StateMachineName, string>;
 
   beforeAll(async () => {
     moto = await startMoto();
     sfn = new SFNClient(emulatorClientConfig(moto.endpoint));
+    requests = new JsonRequests(STEP_FUNCTIONS, emulatorClientConfig(moto.endpoint));
     for (const machine of ['blue-green', 'canary', 'rolling'] as const) {
       const created = await sfn.send(
         new CreateStateMachineCommand({
@@ -35,14 +38,14 @@ describe.skipIf(!motoAvailable())('SfnExecutions against moto_server', () => {
   });
 
   it('starts an execution of the named state machine, with the input as JSON', async () => {
-    const executions = new SfnExecutions(sfn, (m) => arns[m]);
+    const executions = new SfnExecutions(requests, (m) => arns[m]);
     expect(await executions.start('rolling', 'worker-abc123', { service: 'worker' })).toBe('started');
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.rolling }));
     expect(listed.executions?.map((e) => e.name)).toEqual(['worker-abc123']);
   });
 
   it('answers "exists" for a name already used with other input, and starts nothing more', async () => {
-    const executions = new SfnExecutions(sfn, (m) => arns[m]);
+    const executions = new SfnExecutions(requests, (m) => arns[m]);
     expect(await executions.start('canary', 'web-0a1b2c3d4e5f', { service: 'web' })).toBe('started');
     expect(await executions.start('canary', 'web-0a1b2c3d4e5f', { service: 'web', actor: 'replay' })).toBe(
       'exists',
@@ -55,7 +58,7 @@ describe.skipIf(!motoAvailable())('SfnExecutions against moto_server', () => {
   // (ExecutionAlreadyExists only once it has closed, or for other input); either way nothing new
   // starts. https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
   it('starts nothing for the name and input of a running execution', async () => {
-    const executions = new SfnExecutions(sfn, (m) => arns[m]);
+    const executions = new SfnExecutions(requests, (m) => arns[m]);
     await executions.start('blue-green', 'api-0a1b2c3d4e5f', { service: 'api' });
     await executions.start('blue-green', 'api-0a1b2c3d4e5f', { service: 'api' });
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arns['blue-green'] }));

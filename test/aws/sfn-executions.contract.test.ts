@@ -1,7 +1,12 @@
 // Contract tests of SfnExecutions against moto_server: StartExecution by state machine,
 // and a second start with the same name (a replayed request) that starts nothing.
 
-import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonRequests, STEP_FUNCTIONS } from '../../shared/aws/json-requests.js';
 import { SfnExecutions } from '../../shared/aws/sfn-executions.js';
@@ -63,5 +68,26 @@ describe.skipIf(!motoAvailable())('SfnExecutions against moto_server', () => {
     await executions.start('blue-green', 'api-0a1b2c3d4e5f', { service: 'api' });
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arns['blue-green'] }));
     expect(listed.executions).toHaveLength(1);
+  });
+
+  it('describes an execution as the SDK reads it, dates to the millisecond', async () => {
+    const executions = new SfnExecutions(requests, (m) => arns[m]);
+    await executions.start('rolling', 'described-0a1b2c', { service: 'described' });
+    const executionArn = `${arns.rolling.replace(':stateMachine:', ':execution:')}:described-0a1b2c`;
+    const sdk = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const described = await executions.describe('rolling', 'described-0a1b2c');
+    expect(described).toEqual({
+      status: sdk.status,
+      error: sdk.error,
+      cause: sdk.cause,
+      startDate: sdk.startDate!.getTime(),
+      stopDate: sdk.stopDate?.getTime(),
+    });
+    expect(described!.startDate).toBeGreaterThan(Date.parse('2020-01-01'));
+  });
+
+  it('describes an execution that was never started as none, not as an error', async () => {
+    const executions = new SfnExecutions(requests, (m) => arns[m]);
+    expect(await executions.describe('canary', 'never-started')).toBeNull();
   });
 });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { cloudWatchClient, elbClient, sfnClient } from '../shared/aws/clients.js';
+import { cloudWatchClient, elbClient, sfnRequests } from '../shared/aws/clients.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
@@ -114,7 +114,7 @@ export function withEtag(
   return { ...result, headers };
 }
 
-const sfn = sfnClient();
+const sfn = sfnRequests();
 const cloudWatch = cloudWatchClient();
 export const handler = createHandler({
   catalog: loadCatalog(),

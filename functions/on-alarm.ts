@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../shared/domain/zod.js';
-import { sfnClient } from '../shared/aws/clients.js';
+import { sfnRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
@@ -37,4 +37,4 @@ export function createHandler(deps: Pick<EngineDeps, 'watchers' | 'tokens' | 'de
   return middy(onAlarm).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
 }
 
-export const handler = createHandler({ ...tables(), tokens: new SfnTaskTokens(sfnClient()) });
+export const handler = createHandler({ ...tables(), tokens: new SfnTaskTokens(sfnRequests()) });

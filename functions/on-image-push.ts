@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../shared/domain/zod.js';
-import { sfnClient } from '../shared/aws/clients.js';
+import { sfnRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnExecutions } from '../shared/aws/sfn-executions.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
@@ -78,5 +78,5 @@ export function createHandler(
 
 export const handler = createHandler(loadCatalog(), {
   ...tables(),
-  executions: new SfnExecutions(sfnClient()),
+  executions: new SfnExecutions(sfnRequests()),
 });

@@ -1,7 +1,7 @@
 // Anchors the ledger's head outside DynamoDB, frees the service at the end of every path,
 // then starts the push that waited, if any.
 
-import { sfnClient } from '../shared/aws/clients.js';
+import { sfnRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
 import { SfnExecutions } from '../shared/aws/sfn-executions.js';
@@ -16,5 +16,5 @@ export function createHandler(deps: Parameters<typeof releaseLock>[0]) {
 export const handler = createHandler({
   ...tables(),
   anchors: ledgerAnchors(),
-  executions: new SfnExecutions(sfnClient()),
+  executions: new SfnExecutions(sfnRequests()),
 });

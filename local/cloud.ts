@@ -9,9 +9,9 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoReleaseLedger } from '../shared/aws/dynamodb-release-ledger.js';
 import { KmsRecordSigner } from '../shared/aws/kms-ledger-keys.js';
+import { JsonRequests, KMS } from '../shared/aws/json-requests.js';
 import { DynamoServiceStates } from '../shared/aws/dynamodb-service-states.js';
 import { catalogResources } from '../shared/domain/catalog-resources.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
@@ -418,7 +418,11 @@ export class LocalCloud {
       ledger: new DynamoReleaseLedger(documents, LEDGER_TABLE),
       // Signed as the ledger writers sign: only their roles may use the key.
       signer: new KmsRecordSigner(
-        new KMSClient({ endpoint, region: scope.region, credentials: iam.credentialsFor('acquire-lock') }),
+        new JsonRequests(KMS, {
+          endpoint,
+          region: scope.region,
+          credentials: iam.credentialsFor('acquire-lock'),
+        }),
         ledger.resources.arn('LedgerKey'),
       ),
       serviceStates: new DynamoServiceStates(documents, DEPLOYMENTS_TABLE),

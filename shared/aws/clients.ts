@@ -1,18 +1,22 @@
 // AWS SDK clients, one per process, created at cold start by the handler that
 // needs them. AWS_ENDPOINT_URL (set by the local cloud) points them elsewhere, and the
-// local cloud signs each invocation's calls with its function's own credentials.
+// local cloud signs each invocation's calls with its function's own credentials. Step
+// Functions is reached by signed JSON requests (json-requests.ts), not the SDK's client,
+// found and signed for the same way.
 
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
+import { JsonRequests, STEP_FUNCTIONS } from './json-requests.js';
+import { configFromEnv } from './signed-http.js';
 
 export const ecsClient = () => new ECSClient(credentialsOption());
 export const elbClient = () => new ElasticLoadBalancingV2Client(credentialsOption());
 export const cloudWatchClient = () => new CloudWatchClient(credentialsOption());
-export const sfnClient = () => new SFNClient(credentialsOption());
+export const sfnRequests = (env: NodeJS.ProcessEnv = process.env) =>
+  new JsonRequests(STEP_FUNCTIONS, configFromEnv('SFN', env));
 export const lambdaClient = () => new LambdaClient(credentialsOption());
 export const eventBridgeClient = () => new EventBridgeClient(credentialsOption());

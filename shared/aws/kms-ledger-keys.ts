@@ -3,7 +3,6 @@
 // The key's ARN comes from LEDGER_KEY_ID; keys it replaced, still trusted for older records,
 // from LEDGER_PREVIOUS_KEY_IDS (comma-separated ARNs). docs/ledger.md: "Keys".
 
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import {
   publicKeyFrom,
   SIGNING_ALGORITHM,
@@ -12,29 +11,30 @@ import {
 } from '../domain/ledger-signature.js';
 import type { LedgerKeys } from '../ports/ledger.js';
 import { requireEnv } from '../runtime/env.js';
-import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { translateTransient } from './errors.js';
+import { JsonRequests, KMS } from './json-requests.js';
+import { configFromEnv } from './signed-http.js';
 
-export const kmsClient = () => new KMSClient(credentialsOption());
+/** KMS as the SDK's client would reach it (signed-http.ts, configFromEnv). */
+export const kmsRequests = (env: NodeJS.ProcessEnv = process.env) =>
+  new JsonRequests(KMS, configFromEnv('KMS', env));
 
 export class KmsRecordSigner implements RecordSigner {
   constructor(
-    private readonly client: KMSClient,
+    private readonly kms: JsonRequests,
     readonly keyId: string,
   ) {}
 
   async sign(message: Uint8Array): Promise<Uint8Array> {
     try {
-      const { Signature } = await this.client.send(
-        new SignCommand({
-          KeyId: this.keyId,
-          Message: message,
-          MessageType: 'RAW',
-          SigningAlgorithm: SIGNING_ALGORITHM,
-        }),
-      );
+      const { Signature } = await this.kms.call<{ Signature?: string }>('Sign', {
+        KeyId: this.keyId,
+        Message: toBase64(message),
+        MessageType: 'RAW',
+        SigningAlgorithm: SIGNING_ALGORITHM,
+      });
       if (Signature === undefined) throw new Error(`KMS Sign with ${this.keyId} answered no signature`);
-      return Signature;
+      return fromBase64(Signature);
     } catch (error) {
       return translateTransient(`KMS Sign with ${this.keyId}`, error);
     }
@@ -45,7 +45,7 @@ export class KmsLedgerKeys implements LedgerKeys {
   private cached: Promise<TrustedKeys> | undefined;
 
   constructor(
-    private readonly client: KMSClient,
+    private readonly kms: JsonRequests,
     private readonly keyIds: readonly string[],
   ) {}
 
@@ -62,9 +62,9 @@ export class KmsLedgerKeys implements LedgerKeys {
     const keys = new Map<string, ReturnType<typeof publicKeyFrom>>();
     for (const keyId of this.keyIds) {
       try {
-        const { PublicKey } = await this.client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+        const { PublicKey } = await this.kms.call<{ PublicKey?: string }>('GetPublicKey', { KeyId: keyId });
         if (PublicKey === undefined) throw new Error(`KMS GetPublicKey of ${keyId} answered no key`);
-        keys.set(keyId, publicKeyFrom(PublicKey));
+        keys.set(keyId, publicKeyFrom(fromBase64(PublicKey)));
       } catch (error) {
         return translateTransient(`KMS GetPublicKey of ${keyId}`, error);
       }
@@ -80,8 +80,17 @@ export function trustedKeyIds(): string[] {
 }
 
 /** For a ledger writer: the signer. */
-export const ledgerSigner = (client: KMSClient = kmsClient()) =>
-  new KmsRecordSigner(client, requireEnv('LEDGER_KEY_ID'));
+export const ledgerSigner = (kms: JsonRequests = kmsRequests()) =>
+  new KmsRecordSigner(kms, requireEnv('LEDGER_KEY_ID'));
 
 /** For a verifier: the trusted public keys. */
-export const ledgerKeys = (client: KMSClient = kmsClient()) => new KmsLedgerKeys(client, trustedKeyIds());
+export const ledgerKeys = (kms: JsonRequests = kmsRequests()) => new KmsLedgerKeys(kms, trustedKeyIds());
+
+/** Blobs travel as base64 text in the JSON protocols; the SDK hands them over as Uint8Array. */
+const toBase64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+function fromBase64(text: string): Uint8Array {
+  const buffer = Buffer.from(text, 'base64');
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}

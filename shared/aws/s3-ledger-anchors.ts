@@ -4,25 +4,19 @@
 // version only adds a delete marker, so the newest anchor is found by listing versions, which
 // delete markers do not hide. The bucket comes from LEDGER_ANCHOR_BUCKET.
 
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { LedgerRecord } from '../domain/ledger.js';
 import type { LedgerAnchors } from '../ports/ledger.js';
 import { requireEnv } from '../runtime/env.js';
-import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { translateTransient } from './errors.js';
 import { S3Requests, type ObjectVersion } from './s3-requests.js';
+import { configFromEnv } from './signed-http.js';
 
 /**
  * S3 as the SDK's client would reach it: AWS_REGION, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL
  * (the local cloud's), and the SDK's credential chain (on Lambda, the role's, from the environment).
  */
-export const s3Requests = (env: NodeJS.ProcessEnv = process.env) =>
-  new S3Requests({
-    region: requireEnv('AWS_REGION', env),
-    endpoint: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
-    credentials: credentialsOption().credentials ?? defaultProvider(),
-  });
+export const s3Requests = (env: NodeJS.ProcessEnv = process.env) => new S3Requests(configFromEnv('S3', env));
 
 const prefix = (service: string) => `anchors/${encodeURIComponent(service)}/`;
 export const anchorKey = (service: string, seq: number) =>

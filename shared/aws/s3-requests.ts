@@ -1,30 +1,14 @@
 // The three S3 requests the ledger's anchors need (PutObject, ListObjectVersions, GetObject),
-// signed with the AWS SDK's own SigV4 signer and sent over node:https. The SDK's S3 client is
-// about 130 kB of every bundle that holds it (checksums, XML, S3 Express, multi-region access
-// points): a quarter of a function's size, for three requests. Errors come back as the SDK's
-// do: `name` is S3's error code, `$metadata.httpStatusCode` the status, network failures as
-// Node raises them, so translateTransient (errors.ts) sorts them alike. Like the SDK's
-// standard retry mode, a throttled, 5xx or failed request is tried up to 3 times in all.
+// signed and sent by signed-http.ts. The SDK's S3 client is about 130 kB of every bundle that
+// holds it (checksums, XML, S3 Express, multi-region access points): a quarter of a function's
+// size, for three requests. Errors come back as the SDK's do: `name` is S3's error code,
+// `$metadata.httpStatusCode` the status, network failures as Node raises them, so
+// translateTransient (errors.ts) sorts them alike.
 
 import { createHash } from 'node:crypto';
-import {
-  request as httpRequest,
-  type Agent as HttpAgent,
-  type IncomingMessage,
-  type RequestOptions,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
-import { isTransient } from './errors.js';
+import { rfc3986, SignedHttp, type AwsHttpConfig, type HttpAnswer } from './signed-http.js';
 
-export interface S3RequestsConfig {
-  region: string;
-  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Where to send the requests (the local cloud, an emulator); AWS's regional endpoint if not set. */
-  endpoint?: string;
-}
+export type S3RequestsConfig = AwsHttpConfig;
 
 /** An error S3 answered with: as the SDK's, its name is S3's code (`NoSuchKey`, `AccessDenied`). */
 export class S3ServiceError extends Error {
@@ -35,10 +19,6 @@ export class S3ServiceError extends Error {
     this.$metadata = { httpStatusCode };
   }
 }
-
-/** The answer took longer than this: the request is abandoned and counted as transient. */
-const TIMEOUT_MS = 30_000;
-const MAX_ATTEMPTS = 3;
 
 export interface ObjectVersion {
   key: string;
@@ -52,23 +32,11 @@ export interface VersionsPage {
 }
 
 export class S3Requests {
-  private readonly url: URL;
-  private readonly signer: SignatureV4;
-  private readonly agent: HttpAgent | undefined;
+  private readonly http: SignedHttp;
 
   constructor(config: S3RequestsConfig) {
-    this.url = new URL(config.endpoint ?? `https://s3.${config.region}.${dnsSuffix(config.region)}`);
-    this.signer = new SignatureV4({
-      service: 's3',
-      region: config.region,
-      credentials: config.credentials,
-      sha256: Sha256,
-      // S3 signs the path as sent, not encoded a second time; and it wants the body's hash.
-      uriEscapePath: false,
-      applyChecksum: true,
-    });
-    // One connection kept open across invocations, as the SDK keeps one.
-    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : undefined;
+    // S3 signs the path as sent, not encoded a second time.
+    this.http = new SignedHttp({ signingName: 's3', endpointPrefix: 's3', uriEscapePath: false }, config);
   }
 
   /** Stores `body` at `key`; `ifNoneMatch: '*'` makes S3 refuse (412) where the key exists. */
@@ -125,97 +93,27 @@ export class S3Requests {
     return this.send('GET', objectPath(input.bucket, input.key), query, {});
   }
 
-  private async send(
+  private send(
     method: string,
     path: string,
     query: Record<string, string>,
     headers: Record<string, string>,
     body?: string,
   ): Promise<string> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.attempt(method, path, query, headers, body);
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isTransient(error)) throw error;
-        // Full jitter over an exponential base, as the SDK's standard retry strategy.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
-      }
-    }
-  }
-
-  private async attempt(
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    headers: Record<string, string>,
-    body?: string,
-  ): Promise<string> {
-    const request: HttpRequest = {
-      method,
-      protocol: this.url.protocol,
-      hostname: this.url.hostname,
-      port: this.url.port === '' ? undefined : Number(this.url.port),
-      path: `${this.url.pathname.replace(/\/$/, '')}${path}`,
-      query,
-      headers: { ...headers, host: this.url.host },
-      body,
-    };
-    const signed = await this.signer.sign(request);
-    const search = Object.entries(query)
-      .map(([name, value]) => `${rfc3986(name)}=${rfc3986(value)}`)
-      .join('&');
-    const options: RequestOptions = {
-      method,
-      hostname: this.url.hostname,
-      port: request.port,
-      path: search === '' ? signed.path : `${signed.path}?${search}`,
-      headers: signed.headers,
-      agent: this.agent,
-      timeout: TIMEOUT_MS,
-    };
-    const response = await exchange(
-      this.url.protocol === 'https:' ? httpsRequest : httpRequest,
-      options,
-      body,
-    );
-    if (response.status >= 200 && response.status < 300) return response.body;
-    // A HEAD-like answer has no body; S3's errors otherwise are <Error><Code>…</Code><Message>…
-    const code = text(response.body, 'Code') ?? `Http${response.status}`;
-    const message = text(response.body, 'Message') ?? `S3 answered ${response.status}`;
-    throw new S3ServiceError(code, message, response.status);
+    return this.http.send({ method, path, query, headers, body }, s3Error);
   }
 }
 
-/** Sends one request and reads the whole answer. */
-function exchange(request: typeof httpRequest, options: RequestOptions, body?: string) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(options, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-    });
-    req.on('timeout', () => {
-      const error = new Error(`no answer from S3 within ${TIMEOUT_MS / 1000} s`);
-      error.name = 'TimeoutError';
-      req.destroy(error);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** S3's errors are <Error><Code>…</Code><Message>…; a HEAD-like answer has no body. */
+function s3Error(answer: HttpAnswer): S3ServiceError {
+  const code = text(answer.body, 'Code') ?? `Http${answer.status}`;
+  const message = text(answer.body, 'Message') ?? `S3 answered ${answer.status}`;
+  return new S3ServiceError(code, message, answer.status);
 }
-
-/** Percent-encoding as SigV4 and S3 want it: everything but `A-Z a-z 0-9 - _ . ~`. */
-const rfc3986 = (value: string) =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** A path-style object path: works everywhere, the local cloud's single endpoint included. */
 const objectPath = (bucket: string, key: string) =>
   `/${rfc3986(bucket)}/${key.split('/').map(rfc3986).join('/')}`;
-
-const dnsSuffix = (region: string) => (region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com');
 
 /** The contents of each `<name>` element, in order (S3's answers are flat enough for this). */
 function elements(xml: string, name: string): string[] {

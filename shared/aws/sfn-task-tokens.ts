@@ -1,9 +1,9 @@
 // TaskTokens on AWS Step Functions: resumes (SendTaskSuccess) or fails (SendTaskFailure) a state
 // paused on `.waitForTaskToken`, such as a bake.
 
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskTokens, TokenOutcome } from '../ports/tokens.js';
 import { translateTransient } from './errors.js';
+import type { JsonRequests } from './json-requests.js';
 
 /** SendTaskFailure's limits: `error` up to 256 characters, `cause` up to 32,768. */
 export const MAX_ERROR_LENGTH = 256;
@@ -16,25 +16,23 @@ export const MAX_CAUSE_LENGTH = 32_768;
 const GONE_NAMES = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 export class SfnTaskTokens implements TaskTokens {
-  constructor(private readonly sfn: SFNClient) {}
+  constructor(private readonly sfn: JsonRequests) {}
 
   async succeed(token: string, output: unknown): Promise<TokenOutcome> {
     // `output` must be JSON; `undefined` would serialise to nothing, so it is sent as null.
     const json = JSON.stringify(output ?? null);
     return this.signal('SendTaskSuccess', () =>
-      this.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: json })),
+      this.sfn.call('SendTaskSuccess', { taskToken: token, output: json }),
     );
   }
 
   async fail(token: string, error: string, cause: string): Promise<TokenOutcome> {
     return this.signal('SendTaskFailure', () =>
-      this.sfn.send(
-        new SendTaskFailureCommand({
-          taskToken: token,
-          error: truncate(error, MAX_ERROR_LENGTH),
-          cause: truncate(cause, MAX_CAUSE_LENGTH),
-        }),
-      ),
+      this.sfn.call('SendTaskFailure', {
+        taskToken: token,
+        error: truncate(error, MAX_ERROR_LENGTH),
+        cause: truncate(cause, MAX_CAUSE_LENGTH),
+      }),
     );
   }
 

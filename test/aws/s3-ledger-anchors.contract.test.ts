@@ -2,11 +2,10 @@
 // against moto_server and the local cloud's S3: both real S3 wire protocols, with versioned,
 // Object-Locked buckets. Each emulator's bucket is fresh; each test uses services of its own.
 // Neither checks a request's signature, so a local HTTP server checks it as S3 does, by AWS's
-// published SigV4 steps written out here; another answers as a throttled S3 would.
+// published SigV4 steps (test/support/sigv4-check.ts); another answers as a throttled S3 would.
 
-import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { S3Requests, S3ServiceError, type S3RequestsConfig } from '../../shared/
 import { canonicalJson } from '../../shared/domain/canonical-json.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
 import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { encode, signatureProblem } from '../support/sigv4-check.js';
 import { startLedgerCloud, type LedgerCloud } from '../support/ledger-cloud.js';
 
 interface Target {
@@ -214,51 +214,6 @@ const CREDENTIALS = {
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
 };
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-const encode = (value: string) =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** Why S3 would refuse the request's signature, or undefined if it would accept it (AWS's SigV4 steps). */
-function signatureProblem(request: IncomingMessage, body: Buffer, secret: string): string | undefined {
-  const auth =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
-      String(request.headers.authorization),
-    );
-  if (auth === null) return `no SigV4 Authorization header: ${request.headers.authorization}`;
-  const [, , day, region, signedHeaders, signature] = auth;
-  const payloadHash = String(request.headers['x-amz-content-sha256']);
-  if (payloadHash !== sha256(body)) return 'x-amz-content-sha256 is not the hash of the body';
-  const [path, search = ''] = request.url!.split('?');
-  const query = new URLSearchParams(search);
-  const canonicalQuery = [...query]
-    .map(([name, value]) => [encode(name), encode(value)])
-    .sort(([a, x], [b, y]) => (a === b ? (x! < y! ? -1 : 1) : a! < b! ? -1 : 1))
-    .map(([name, value]) => `${name}=${value}`)
-    .join('&');
-  const names = signedHeaders!.split(';');
-  for (const required of ['host', 'x-amz-date', 'x-amz-content-sha256'])
-    if (!names.includes(required)) return `${required} is not signed`;
-  const canonicalHeaders = names.map((name) => `${name}:${String(request.headers[name]).trim()}\n`).join('');
-  const canonicalRequest = [
-    request.method,
-    path,
-    canonicalQuery,
-    canonicalHeaders,
-    signedHeaders,
-    payloadHash,
-  ].join('\n');
-  const date = String(request.headers['x-amz-date']);
-  const scope = `${day}/${region}/s3/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', date, scope, sha256(canonicalRequest)].join('\n');
-  const key = ['aws4_request'].reduce(
-    (k, part) => hmac(k, part),
-    hmac(hmac(hmac(`AWS4${secret}`, day!), region!), 's3'),
-  );
-  const expected = createHmac('sha256', key).update(toSign).digest('hex');
-  return expected === signature ? undefined : `signature ${signature} is not ${expected}`;
-}
-
 describe('S3Requests signing, checked as S3 checks it', () => {
   let server: Server;
   let secret = CREDENTIALS.secretAccessKey;
@@ -271,7 +226,7 @@ describe('S3Requests signing, checked as S3 checks it', () => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const problem = signatureProblem(request, Buffer.concat(chunks), secret);
+        const problem = signatureProblem(request, Buffer.concat(chunks), secret, 's3');
         seen.push(`${request.method} ${request.url}`);
         if (problem !== undefined) {
           problems.push(problem);

@@ -11,6 +11,7 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonRequests, STEP_FUNCTIONS } from '../../shared/aws/json-requests.js';
 import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH, SfnTaskTokens } from '../../shared/aws/sfn-task-tokens.js';
 import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
 
@@ -93,7 +94,9 @@ describe.skipIf(!motoAvailable())('SfnTaskTokens against moto_server', () => {
     const executionArn = execution.executionArn ?? '';
     return {
       sfn,
-      tokens: new SfnTaskTokens(sfn),
+      tokens: new SfnTaskTokens(
+        new JsonRequests(STEP_FUNCTIONS, { ...emulatorClientConfig(moto.endpoint), region }),
+      ),
       executionArn,
       token: await waitForToken(sfn, executionArn),
     };

@@ -5,6 +5,7 @@
 
 import { SendTaskFailureCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonRequests, STEP_FUNCTIONS } from '../../shared/aws/json-requests.js';
 import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH, SfnTaskTokens } from '../../shared/aws/sfn-task-tokens.js';
 import { ManualClock } from '../../local/clock.js';
 import { LocalStepFunctions, TOKEN_ANSWER_LIMITS } from '../../local/aws/stepfunctions.js';
@@ -28,7 +29,9 @@ beforeAll(async () => {
     json: { AWSStepFunctions: { service: stepFunctions.service, contentType: 'application/x-amz-json-1.0' } },
   });
   sfn = new SFNClient({ ...clientConfig(server.endpoint), maxAttempts: 1 });
-  tokens = new SfnTaskTokens(sfn);
+  tokens = new SfnTaskTokens(
+    new JsonRequests(STEP_FUNCTIONS, { ...clientConfig(server.endpoint), maxAttempts: 1 }),
+  );
 });
 
 afterAll(async () => {

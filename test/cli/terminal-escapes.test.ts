@@ -5,10 +5,10 @@
 // and a forged `RELEASE 99 promoted` line, a C1 CSI, a right-to-left override. `cutover releases`
 // and `cutover status` print every one of them escaped, on the line it belongs to.
 
-import { KMSClient } from '@aws-sdk/client-kms';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_TABLE } from '../../local/cloud.js';
+import { JsonRequests, KMS } from '../../shared/aws/json-requests.js';
 import { KmsRecordSigner } from '../../shared/aws/kms-ledger-keys.js';
 import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { signRecord } from '../../shared/domain/ledger-signature.js';
@@ -52,7 +52,7 @@ beforeAll(async () => {
   const table = documentsAt(cloud.handle.cloud.endpoint);
   // Signed as a ledger writer signs: with the credentials of one of their roles.
   const local = cloud.handle.cloud;
-  const kms = new KMSClient({
+  const kms = new JsonRequests(KMS, {
     endpoint: local.endpoint,
     region: 'us-east-1',
     credentials: local.iam.credentialsFor('roll-back'),
@@ -61,7 +61,6 @@ beforeAll(async () => {
   for (const record of [started, rolledBack])
     await table.send(new PutCommand({ TableName: LEDGER_TABLE, Item: await signRecord(record, signer) }));
   table.destroy();
-  kms.destroy();
   const stable = (await deployments.get(`${SERVICE}-initial`))?.stable;
   const state = await cloud.handle.clients.serviceStates.get(SERVICE);
   await deployments.create({

@@ -31,7 +31,7 @@ import type { Catalog } from '../../shared/domain/catalog-schema.js';
 import { chainNext, verify, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { signatureCheck } from '../../shared/domain/ledger-signature.js';
 import { KmsLedgerKeys } from '../../shared/aws/kms-ledger-keys.js';
-import { KMSClient } from '@aws-sdk/client-kms';
+import { JsonRequests, KMS } from '../../shared/aws/json-requests.js';
 
 export const SCENARIOS = new URL('../fixtures/local/scenarios.yml', import.meta.url).pathname;
 
@@ -190,13 +190,12 @@ export async function taskSets(handle: CloudHandle, service: string) {
 export async function ledger(handle: CloudHandle, service: string) {
   const anchor = (await handle.clients.serviceStates.get(service)).ledgerHead ?? undefined;
   const records = await handle.clients.ledger.list(service);
-  const kms = new KMSClient({
+  const kms = new JsonRequests(KMS, {
     endpoint: handle.cloud.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const keys = await new KmsLedgerKeys(kms, [handle.cloud.ledger.resources.arn('LedgerKey')]).trusted();
-  kms.destroy();
   return {
     records: records as { type: string; detail: Record<string, unknown> }[],
     verified: verify(records, {

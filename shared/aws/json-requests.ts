@@ -1,0 +1,109 @@
+// A request to an AWS service that speaks the JSON protocol (1.0 or 1.1): `POST /` with
+// `X-Amz-Target: <prefix>.<Operation>` and a JSON body, answered with JSON. It is how the
+// Lambda bundles reach KMS (Sign, GetPublicKey) and Step Functions (StartExecution,
+// DescribeExecution, SendTaskSuccess, SendTaskFailure) without the SDK's clients for them,
+// which carry every operation's models for the few calls made. Signing, transport and
+// retries are signed-http.ts's. An error is named as the SDK names it, from the `__type`
+// AWS answers with (the part after '#'), with `$metadata.httpStatusCode`, so translateTransient
+// and checks of `error.name` work as they do on the SDK's errors. Blobs and timestamps are
+// left as the wire has them (base64 text, epoch seconds): the adapters convert the few they use.
+
+import { SignedHttp, type AwsHttpConfig, type HttpAnswer, type SigningService } from './signed-http.js';
+
+export interface JsonService extends SigningService {
+  /** X-Amz-Target's prefix: `TrentService`, `AWSStepFunctions`. */
+  targetPrefix: string;
+  /** The protocol's version, which the content type names: `application/x-amz-json-1.1`. */
+  jsonVersion: '1.0' | '1.1';
+}
+
+export const KMS: JsonService = {
+  signingName: 'kms',
+  endpointPrefix: 'kms',
+  targetPrefix: 'TrentService',
+  jsonVersion: '1.1',
+};
+
+export const STEP_FUNCTIONS: JsonService = {
+  signingName: 'states',
+  endpointPrefix: 'states',
+  targetPrefix: 'AWSStepFunctions',
+  jsonVersion: '1.0',
+};
+
+/** An error the service answered with: as the SDK's, its name is the service's error code. */
+export class AwsServiceError extends Error {
+  readonly $metadata: { httpStatusCode: number };
+  readonly $fault: 'client' | 'server';
+  constructor(code: string, message: string, httpStatusCode: number) {
+    super(message);
+    this.name = code;
+    this.$metadata = { httpStatusCode };
+    this.$fault = httpStatusCode < 500 ? 'client' : 'server';
+  }
+}
+
+export class JsonRequests {
+  private readonly http: SignedHttp;
+  private readonly contentType: string;
+
+  constructor(
+    private readonly service: JsonService,
+    config: AwsHttpConfig,
+  ) {
+    this.http = new SignedHttp(service, config);
+    this.contentType = `application/x-amz-json-${service.jsonVersion}`;
+  }
+
+  /** Calls `operation` with `input` (sent as JSON) and answers the parsed output. */
+  async call<Output>(operation: string, input: object): Promise<Output> {
+    const body = await this.http.send(
+      {
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': this.contentType,
+          'x-amz-target': `${this.service.targetPrefix}.${operation}`,
+        },
+        body: JSON.stringify(input),
+      },
+      jsonError,
+    );
+    return (body.trim() === '' ? {} : JSON.parse(body)) as Output;
+  }
+}
+
+/**
+ * The error an answer outside 2xx stands for, named as the SDK's JSON protocols name it: from
+ * `__type`, else a `code` field, else the `x-amzn-errortype` header; the part before any ',' or
+ * ':', after any '#'. `Unknown` where none is given (a proxy's HTML page), as the SDK's.
+ */
+export function jsonError(answer: HttpAnswer): AwsServiceError {
+  const data = parseObject(answer.body);
+  const codeKey = Object.keys(data).find((key) => key.toLowerCase() === 'code');
+  const header = answer.headers['x-amzn-errortype'];
+  const raw = [data.__type, codeKey === undefined ? undefined : data[codeKey], header].find(
+    (value) => typeof value === 'string' || typeof value === 'number',
+  );
+  const code = raw === undefined ? 'Unknown' : sanitizeErrorCode(String(raw));
+  const message = [data.message, data.Message].find((value): value is string => typeof value === 'string');
+  return new AwsServiceError(
+    code,
+    message ?? `${answer.status} with no AWS error in the answer`,
+    answer.status,
+  );
+}
+
+function sanitizeErrorCode(raw: string): string {
+  const code = raw.split(',')[0]!.split(':')[0]!;
+  return code.includes('#') ? code.split('#')[1]! : code;
+}
+
+function parseObject(body: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

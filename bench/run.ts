@@ -26,7 +26,7 @@ const figures: Record<string, { module: string; minutes: number }> = {
   bundles: { module: './bundles.ts', minutes: 15 },
   transitions: { module: './transitions.ts', minutes: 5 },
   rollback: { module: './rollback-reaction.ts', minutes: 10 },
-  scale: { module: './scale.ts', minutes: 20 },
+  scale: { module: './scale.ts', minutes: 50 },
   api: { module: './api-latency.ts', minutes: 30 },
   dynamodb: { module: './dynamodb-writes.ts', minutes: 5 },
   'state-size': { module: './state-size.ts', minutes: 10 },

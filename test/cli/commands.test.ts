@@ -1,6 +1,6 @@
 // The deployment commands end to end: `main()` in-process, over HTTP, against a real local
 // cloud on the scenarios catalog (test/support/cli.ts): deploy and watch, rollback, releases,
-// verify, and every error path. Approve, promote and abort are in operator-actions.test.ts.
+// verify, and every error path. Approve, promote and abort are in operator-actions-*.test.ts.
 // Tests on one service run in order, each waiting for the deployment before it to end.
 
 import { mkdtempSync } from 'node:fs';

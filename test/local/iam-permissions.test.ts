@@ -40,7 +40,7 @@ const NOT_EXERCISED: Record<string, string> = {
   'check-drift events:PutEvents': 'only when drift is found (test/cli/drift.test.ts)',
   'acquire-lock ecs:ListTaskDefinitions': 'only when the service’s revision must be found by family',
   'start-bake states:SendTaskSuccess':
-    'only when promote --full ends a bake early (test/api/operator-actions.test.ts)',
+    'only when promote --full ends a bake early (test/api/operator-actions-linear.test.ts)',
   'api states:DescribeExecution': 'only when a deployment’s record lags its execution',
   'api elasticloadbalancing:DescribeRules': 'read by the drift route only while nothing deploys',
 

@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     // Asymmetric matchers such as expect.stringContaining() are typed `any` by design.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'harness/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
   {

@@ -22,8 +22,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parse, stringify } from 'yaml';
-import { writeFleetCatalog } from '../test/support/generated-catalog.js';
-import { push, until } from '../test/support/local-cloud.js';
+import { writeFleetCatalog } from '../harness/generated-catalog.js';
+import { push, until } from '../harness/local-cloud.js';
 import type { LoadPlan, LoadResult } from './api-load.js';
 import {
   percentile,

@@ -5,7 +5,7 @@
 
 import { buildBundle } from '../cli/bundle/build.mjs';
 import { freshEntry } from '../cli/bundle/manifest.mjs';
-import { killLeftovers, removeDataFolders, startLocal } from '../test/support/local-process.js';
+import { killLeftovers, removeDataFolders, startLocal } from '../harness/local-process.js';
 import type { FigureResult, MeasureOptions, Target } from './figures.js';
 import { cutover, medianWallMs, NODE_ALONE, type Invocation } from './cli-start-time.js';
 import { loadAverage, machine } from './local-cloud.js';

@@ -1,5 +1,5 @@
 // One successful deployment through the real ASL file and the real handlers, over the
-// in-memory fakes, exactly as the state-machine tests run them (test/support/engine.ts):
+// in-memory fakes, exactly as the state-machine tests run them (harness/engine.ts):
 // the example catalog, changed where a scenario says, a seeded service, and a clock
 // that jumps to the next timer. An approval is given through the operator engine.
 //
@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 import { approve } from '../shared/engine/operator.js';
 import type { StateMachineName } from '../shared/ports/executions.js';
 import type { LocalExecution } from '../local/stepfunctions/run.js';
-import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../test/support/engine.js';
+import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../harness/engine.js';
 
 export interface Scenario {
   service: string;

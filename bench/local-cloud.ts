@@ -2,7 +2,7 @@
 // started in-process with `cutover local start`'s defaults (a tick every 100 ms, 4 tasks a
 // service, 20 requests a second each) unless a figure says otherwise, on free ports, in a
 // fresh data folder, with its handlers warmed; and stopped cleanly. The handle is the one the
-// local-cloud tests use (test/support/local-cloud.ts), so their helpers work on it. Each such
+// local-cloud tests use (harness/local-cloud.ts), so their helpers work on it. Each such
 // figure runs in a fresh process (bench/fresh-process.ts): the handlers read the endpoint and
 // the catalog once per process.
 
@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { LocalCloud } from '../local/cloud.js';
 import { FUNCTION_NAMES } from '../local/functions.js';
 import { parseCatalog } from '../shared/domain/catalog-yaml.js';
-import { clientsFor, type CloudHandle } from '../test/support/local-cloud.js';
+import { clientsFor, type CloudHandle } from '../harness/local-cloud.js';
 
-export type { CloudHandle } from '../test/support/local-cloud.js';
+export type { CloudHandle } from '../harness/local-cloud.js';
 
 export interface BenchCloudOptions {
   catalogPath: string;

@@ -15,8 +15,8 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { ALL_PATTERNS, writeFleetCatalog } from '../test/support/generated-catalog.js';
-import { push, weights } from '../test/support/local-cloud.js';
+import { ALL_PATTERNS, writeFleetCatalog } from '../harness/generated-catalog.js';
+import { push, weights } from '../harness/local-cloud.js';
 import { median, type FigureResult, type MeasureOptions, type Target } from './figures.js';
 import { runInFreshProcess } from './fresh-process.js';
 import {

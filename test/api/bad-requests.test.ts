@@ -16,8 +16,8 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYMENTS_TABLE, LEDGER_TABLE } from '../../local/cloud.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 import {
   DEPLOY_BODY,
   type BadRequest,

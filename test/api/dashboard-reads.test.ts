@@ -15,7 +15,7 @@ import {
   seedService,
   start,
   type World,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 // Answers are read loosely: each test asserts the fields it needs.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -16,7 +16,7 @@ import {
   populatedWorld,
   stores,
 } from '../support/api-fuzz-world.js';
-import { settle, type World } from '../support/engine.js';
+import { settle, type World } from '../../harness/engine.js';
 
 describe('the API router under generated requests', () => {
   let world: World;

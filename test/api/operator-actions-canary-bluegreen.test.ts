@@ -11,7 +11,7 @@
 
 import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopCleanly, weights, type CloudHandle } from '../support/local-cloud.js';
+import { stopCleanly, weights, type CloudHandle } from '../../harness/local-cloud.js';
 import {
   REGISTRY,
   at,

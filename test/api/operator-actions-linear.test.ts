@@ -9,7 +9,7 @@
 // operator-actions-canary-bluegreen.test.ts, on a cloud of their own.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopCleanly, weights, type CloudHandle } from '../support/local-cloud.js';
+import { stopCleanly, weights, type CloudHandle } from '../../harness/local-cloud.js';
 import {
   REGISTRY,
   at,

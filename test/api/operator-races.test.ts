@@ -5,7 +5,7 @@
 //   bluegreen  approve and abort at once while it waits for approval
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import { LocalEcr } from '../../local/aws/ecr.js';
 import {
   callApi,
@@ -15,7 +15,7 @@ import {
   until,
   warmHandlers,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 /** Simulated seconds per real second, as `npm start`. */
 const SPEED = 60;

@@ -14,7 +14,7 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { LocalEcr } from '../../local/aws/ecr.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   callApi,
   ledger,
@@ -23,7 +23,7 @@ import {
   stopCleanly,
   warmHandlers,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 /** `npm start`'s speed: a Task's 60 s timeout is a real second, time enough for a busy machine. */
 const SPEED = 60;

@@ -4,7 +4,7 @@
 // Pushes go through the local ECR and EventBridge, as `cutover local push` does.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   callApi,
   ledger,
@@ -13,7 +13,7 @@ import {
   stopCleanly,
   until,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 /** `npm start`'s speed: a Task's 60 s timeout is a real second, a 5-minute bake five. */
 const SPEED = 60;

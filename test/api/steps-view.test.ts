@@ -9,7 +9,7 @@ import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import type { ServiceEntry } from '../../shared/domain/catalog-schema.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
 import { planDeployment } from '../../shared/domain/plan.js';
-import { SCENARIOS } from '../support/local-cloud.js';
+import { SCENARIOS } from '../../harness/local-cloud.js';
 
 const catalog = parseCatalog(readFileSync(SCENARIOS, 'utf8'));
 const entry = catalog.services.canary!;

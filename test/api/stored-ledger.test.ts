@@ -8,7 +8,15 @@ import { ledgerExport, verifyExport } from '../../shared/domain/ledger-export.js
 import { signatureCheckAnyOf } from '../../shared/domain/ledger-signature.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
 import { apiDeps } from '../support/api-fuzz-world.js';
-import { createWorld, DIGEST, drive, REGISTRY, seedService, start, type World } from '../support/engine.js';
+import {
+  createWorld,
+  DIGEST,
+  drive,
+  REGISTRY,
+  seedService,
+  start,
+  type World,
+} from '../../harness/engine.js';
 
 interface Stored {
   service: string;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createHandler, type HttpApiEvent, type HttpApiResult } from '../../functions/api.js';
 import type { ApiResponse } from '../../shared/api/request.js';
 import { ViewReuse } from '../../shared/api/view-reuse.js';
-import { createWorld, depsOf, seedService } from '../support/engine.js';
+import { createWorld, depsOf, seedService } from '../../harness/engine.js';
 
 /** A read that answers `{ n }`, its count, when `release` is called (or at once). */
 function reads(status = 200) {

@@ -11,7 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchAlarmWatch } from '../../shared/aws/cloudwatch-alarm-watch.js';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
 
 describe.skipIf(!motoAvailable())('CloudWatchAlarmWatch against moto_server', () => {
   let moto: Emulator;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DYNAMODB_EMULATORS } from '../support/emulators.js';
+import { DYNAMODB_EMULATORS } from '../../harness/emulators.js';
 import { NOW, TABLE, deploymentsTableOn, newId } from '../support/deployments-table.js';
 import { DynamoAlarmWatchers } from '../../shared/aws/dynamodb-alarm-watchers.js';
 import { DEPLOYMENTS_TTL_ATTRIBUTE } from '../../local/aws/dynamodb-tables.js';

@@ -12,7 +12,7 @@ import { DynamoDeploymentLocks } from '../../shared/aws/dynamodb-deployment-lock
 import { DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
 import { DynamoServiceStates } from '../../shared/aws/dynamodb-service-states.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
-import { DYNAMODB_EMULATORS, emulatorClientConfig, type Emulator } from '../support/emulators.js';
+import { DYNAMODB_EMULATORS, emulatorClientConfig, type Emulator } from '../../harness/emulators.js';
 import { countCalls } from '../support/count-calls.js';
 import { bakingDeployment } from '../support/deployment-fixture.js';
 

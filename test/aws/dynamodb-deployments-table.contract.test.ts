@@ -12,7 +12,7 @@ import { DynamoDeploymentLocks } from '../../shared/aws/dynamodb-deployment-lock
 import { DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
 import { TransientError } from '../../shared/aws/errors.js';
 import { DEPLOYMENTS_TTL_ATTRIBUTE, deploymentsTableDefinition } from '../../local/aws/dynamodb-tables.js';
-import { emulatorClientConfig, freePort } from '../support/emulators.js';
+import { emulatorClientConfig, freePort } from '../../harness/emulators.js';
 import { NOW, TABLE } from '../support/deployments-table.js';
 
 describe('deployments table adapters at the edge', () => {

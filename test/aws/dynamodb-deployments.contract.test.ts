@@ -3,7 +3,7 @@
 // skipped, where it is not installed). Set-up and fixtures: test/support/deployments-table.ts.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DYNAMODB_EMULATORS } from '../support/emulators.js';
+import { DYNAMODB_EMULATORS } from '../../harness/emulators.js';
 import {
   MINUTE,
   NOW,

@@ -18,7 +18,12 @@ import {
   type LedgerRecord,
   type LedgerRecordDraft,
 } from '../../shared/domain/ledger.js';
-import { DYNAMODB_EMULATORS, emulatorClientConfig, freePort, type Emulator } from '../support/emulators.js';
+import {
+  DYNAMODB_EMULATORS,
+  emulatorClientConfig,
+  freePort,
+  type Emulator,
+} from '../../harness/emulators.js';
 import { createLedgerTable, ledgerTableDefinition } from '../../local/aws/dynamodb-tables.js';
 import * as z from '../../shared/domain/zod.js';
 

@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsTaskDefinitions } from '../../shared/aws/ecs-task-definitions.js';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
 
 const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web';
 const IMAGE_1 = `${REPO}@sha256:${'1a'.repeat(32)}`;

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsTaskSets } from '../../shared/aws/ecs-task-sets.js';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
 import type { EcsService } from '../../shared/ports/ecs.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
 
 const CLUSTER = 'cutover-contract';
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${'1a'.repeat(32)}`;

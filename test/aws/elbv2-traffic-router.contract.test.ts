@@ -15,7 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Elbv2TrafficRouter } from '../../shared/aws/elbv2-traffic-router.js';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
 
 /** A call to a moto service this project has no SDK client for; moto does not check signatures. */
 async function motoQuery(endpoint: string, service: string, params: Record<string, string>): Promise<string> {

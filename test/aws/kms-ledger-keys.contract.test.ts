@@ -14,7 +14,7 @@ import { AwsServiceError, JsonRequests, KMS } from '../../shared/aws/json-reques
 import { KmsLedgerKeys, KmsRecordSigner } from '../../shared/aws/kms-ledger-keys.js';
 import type { AwsHttpConfig } from '../../shared/aws/signed-http.js';
 import { SIGNING_ALGORITHM } from '../../shared/domain/ledger-signature.js';
-import { emulatorClientConfig, motoAvailable, startMoto } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto } from '../../harness/emulators.js';
 import { startLedgerCloud, type LedgerCloud } from '../support/ledger-cloud.js';
 
 interface Target {

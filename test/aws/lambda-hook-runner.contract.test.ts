@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
 import { LambdaHookRunner } from '../../shared/aws/lambda-hook-runner.js';
 import type { HookEvent } from '../../shared/ports/hooks.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
 
 const FUNCTION = 'web-smoke-test-hook';
 

@@ -22,7 +22,7 @@ import { anchorKey, S3LedgerAnchors } from '../../shared/aws/s3-ledger-anchors.j
 import { S3Requests, S3ServiceError, type S3RequestsConfig } from '../../shared/aws/s3-requests.js';
 import { canonicalJson } from '../../shared/domain/canonical-json.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
 import { encode, signatureProblem } from '../support/sigv4-check.js';
 import { startLedgerCloud, type LedgerCloud } from '../support/ledger-cloud.js';
 

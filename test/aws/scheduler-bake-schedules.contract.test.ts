@@ -22,8 +22,8 @@ import {
   motoAvailable,
   startMoto,
   type Emulator,
-} from '../support/emulators.js';
-import { startCloud, type CloudHandle } from '../support/local-cloud.js';
+} from '../../harness/emulators.js';
+import { startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cutover-test-bake-scheduler';
 const ENDS_AT = Date.parse('2030-01-01T00:05:00.250Z');

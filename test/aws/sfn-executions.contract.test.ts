@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonRequests, STEP_FUNCTIONS } from '../../shared/aws/json-requests.js';
 import { SfnExecutions } from '../../shared/aws/sfn-executions.js';
 import type { StateMachineName } from '../../shared/ports/executions.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
 
 const DEFINITION = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } });
 

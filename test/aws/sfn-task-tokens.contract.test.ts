@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonRequests, STEP_FUNCTIONS } from '../../shared/aws/json-requests.js';
 import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH, SfnTaskTokens } from '../../shared/aws/sfn-task-tokens.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
 
 /**
  * moto 5.2 deep-copies a region's whole Step Functions backend on StartExecution, which fails

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientFrom, operatorActor } from '../../cli/api-client.js';
 import { follow } from '../../cli/follow.js';
 import { capture, startCliCloud, type CliCloud } from '../support/cli.js';
-import { freePort } from '../support/emulators.js';
-import { forgeRecord } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { forgeRecord } from '../../harness/local-cloud.js';
 
 let cloud: CliCloud;
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describe as describeDrift } from '../../cli/commands/drift.js';
 import type { DriftKind, DriftReport } from '../../shared/engine/drift.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
-import { taskSets, until } from '../support/local-cloud.js';
+import { taskSets, until } from '../../harness/local-cloud.js';
 
 let cloud: CliCloud;
 let image: string;

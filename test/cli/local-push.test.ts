@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { main } from '../../cli/main.js';
 import { writeEndpoints } from '../../local/endpoints.js';
 import { capture } from '../support/cli.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   finished,
   SCENARIOS,
@@ -19,7 +19,7 @@ import {
   until,
   warmHandlers,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 /** The scenarios catalog, with allatonce deploying only tags that start with v. */
 function catalog(): string {

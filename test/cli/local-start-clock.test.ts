@@ -5,7 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killLeftovers, removeDataFolders, startLocal, type LocalProcess } from '../support/local-process.js';
+import {
+  killLeftovers,
+  removeDataFolders,
+  startLocal,
+  type LocalProcess,
+} from '../../harness/local-process.js';
 
 afterEach(killLeftovers);
 afterAll(removeDataFolders);

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   killLeftovers,
   phaseOf,
@@ -18,7 +18,7 @@ import {
   waitFor,
   type Exit,
   type LocalProcess,
-} from '../support/local-process.js';
+} from '../../harness/local-process.js';
 
 /** Ten simulated seconds a second: a bake step lasts six real seconds, an approval six minutes. */
 const SPEED = ['--speed', '10'];

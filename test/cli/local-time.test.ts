@@ -11,8 +11,8 @@ import { endpointsOf } from '../../cli/local-runner.js';
 import { main } from '../../cli/main.js';
 import { writeEndpoints } from '../../local/endpoints.js';
 import { capture } from '../support/cli.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 const SPEED = 300;
 let handle: CloudHandle;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { Output } from '../../cli/output.js';
 import { writeEndpoints } from '../../local/endpoints.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { operatorActor } from '../../cli/api-client.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
-import { ledger, until } from '../support/local-cloud.js';
+import { ledger, until } from '../../harness/local-cloud.js';
 
 let cloud: CliCloud;
 

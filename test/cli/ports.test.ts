@@ -13,14 +13,14 @@ import { localAwsEndpoint } from '../../cli/local-aws-endpoint.js';
 import { main } from '../../cli/main.js';
 import type { Output } from '../../cli/output.js';
 import { dataDirFrom, readEndpoints, writeEndpoints } from '../../local/endpoints.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   killLeftovers,
   removeDataFolders,
   spawnLocal,
   waitFor,
   type LocalProcess,
-} from '../support/local-process.js';
+} from '../../harness/local-process.js';
 
 function capture(json = false): Output & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

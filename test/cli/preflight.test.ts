@@ -19,8 +19,8 @@ import { FUNCTION_NAMES } from '../../local/functions.js';
 import { functionRoleNames, LOCAL_STAGE } from '../../shared/domain/stack-names.js';
 import type { PreflightProblem, PreflightReport } from '../../shared/engine/preflight.js';
 import { capture } from '../support/cli.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 import { serve, type RunningServer } from '../support/local-server.js';
 
 const ROLES = Object.values(functionRoleNames(FUNCTION_NAMES, { stage: LOCAL_STAGE, region: 'us-east-1' }));

@@ -8,7 +8,7 @@ import { operatorActor } from '../../cli/api-client.js';
 import { chainStatus, releasesTable } from '../../cli/commands/releases-table.js';
 import type { ReleaseView } from '../../shared/api/releases-view.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
-import { forgeRecord } from '../support/local-cloud.js';
+import { forgeRecord } from '../../harness/local-cloud.js';
 
 const digest = (n: number) => `sha256:${String(n).padStart(2, '0').repeat(32)}`;
 

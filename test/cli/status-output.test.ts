@@ -13,7 +13,7 @@ import { getService } from '../../shared/domain/catalog.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
 import { capture } from '../support/cli.js';
-import { SCENARIOS } from '../support/local-cloud.js';
+import { SCENARIOS } from '../../harness/local-cloud.js';
 import type { Phase } from '../../shared/domain/phase.js';
 
 const catalog = parseCatalog(readFileSync(SCENARIOS, 'utf8'));

@@ -9,7 +9,7 @@ import type { RecentDeploymentView, ServiceView } from '../../shared/api/views.j
 import { getService } from '../../shared/domain/catalog.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { capture } from '../support/cli.js';
-import { SCENARIOS } from '../support/local-cloud.js';
+import { SCENARIOS } from '../../harness/local-cloud.js';
 
 const settings = getService(parseCatalog(readFileSync(SCENARIOS, 'utf8')), 'allatonce')!;
 

@@ -7,8 +7,8 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
 import { capture, type Run } from '../support/cli.js';
-import { freePort } from '../support/emulators.js';
-import { finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { finished, push, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 

@@ -12,7 +12,7 @@ import { JsonRequests, KMS } from '../../shared/aws/json-requests.js';
 import { KmsRecordSigner } from '../../shared/aws/kms-ledger-keys.js';
 import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { signRecord } from '../../shared/domain/ledger-signature.js';
-import { documentsAt } from '../support/local-cloud.js';
+import { documentsAt } from '../../harness/local-cloud.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
 
 const SERVICE = 'allatonce';

@@ -8,7 +8,7 @@ import { validateDeploymentRequest } from '../../shared/domain/deployment-reques
 import { requestApproval } from '../../shared/engine/approval.js';
 import { beginDeployment } from '../../shared/engine/begin.js';
 import type { Clock } from '../../shared/ports/clock.js';
-import { createWorld, depsOf, DIGEST, REGISTRY, seedService } from '../support/engine.js';
+import { createWorld, depsOf, DIGEST, REGISTRY, seedService } from '../../harness/engine.js';
 
 const HOUR = 3600;
 

@@ -7,7 +7,7 @@ import { validateDeploymentRequest } from '../../shared/domain/deployment-reques
 import { beginDeployment } from '../../shared/engine/begin.js';
 import { appendOnce } from '../../shared/engine/ledger-append.js';
 import type { ReleaseLedger } from '../../shared/ports/ledger.js';
-import { createWorld, depsOf, DIGEST, REGISTRY, seedService } from '../support/engine.js';
+import { createWorld, depsOf, DIGEST, REGISTRY, seedService } from '../../harness/engine.js';
 import { failNthWrite } from '../support/write-faults.js';
 
 function setUp() {

@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { signingMessage } from '../../shared/domain/ledger-signature.js';
 import { verifiedRecords, verifyChain } from '../../shared/engine/ledger-verified.js';
-import { createWorld, DIGEST, drive, REGISTRY, seedService, start, type World } from '../support/engine.js';
+import {
+  createWorld,
+  DIGEST,
+  drive,
+  REGISTRY,
+  seedService,
+  start,
+  type World,
+} from '../../harness/engine.js';
 
 async function promotedWorld(): Promise<World> {
   const world = createWorld();

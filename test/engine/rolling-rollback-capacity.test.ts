@@ -8,7 +8,15 @@ import { failBakesWatching } from '../../shared/engine/on-alarm.js';
 import { carriesProduction, RESTORE_WAIT_SECONDS } from '../../shared/engine/restored-capacity.js';
 import type { TaskSetCapacity } from '../../shared/ports/ecs.js';
 import { expectAtRest } from '../support/at-rest.js';
-import { createWorld, DIGEST, drive, eventsOfType, REGISTRY, seedService, start } from '../support/engine.js';
+import {
+  createWorld,
+  DIGEST,
+  drive,
+  eventsOfType,
+  REGISTRY,
+  seedService,
+  start,
+} from '../../harness/engine.js';
 
 const V1 = `${REGISTRY}/platform/worker@${DIGEST(1)}`;
 const V2 = `${REGISTRY}/platform/worker@${DIGEST(2)}`;

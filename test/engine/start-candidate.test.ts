@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { beginDeployment } from '../../shared/engine/begin.js';
 import { startCandidate } from '../../shared/engine/task-set.js';
 import { validateDeploymentRequest } from '../../shared/domain/deployment-request.js';
-import { createWorld, depsOf, DIGEST, REGISTRY, seedService } from '../support/engine.js';
+import { createWorld, depsOf, DIGEST, REGISTRY, seedService } from '../../harness/engine.js';
 import { failNthWrite } from '../support/write-faults.js';
 
 async function begun() {

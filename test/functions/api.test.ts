@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createHandler, type HttpApiEvent, type HttpApiResult } from '../../functions/api.js';
-import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../support/engine.js';
+import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../../harness/engine.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../events/apigateway/http-api-iam.json', import.meta.url), 'utf8'),

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createHandler as checkDrift } from '../../functions/check-drift.js';
 import { createHandler as recoverOrphans } from '../../functions/recover-orphans.js';
-import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../support/engine.js';
+import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../../harness/engine.js';
 import { logger } from '../../shared/runtime/observability.js';
 import { stepHandler } from '../../shared/runtime/step-handler.js';
 import * as z from '../../shared/domain/zod.js';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/on-alarm.js';
-import { createWorld, DIGEST, drive, REGISTRY, seedService, start } from '../support/engine.js';
+import { createWorld, DIGEST, drive, REGISTRY, seedService, start } from '../../harness/engine.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../events/cloudwatch/alarm-state-change.json', import.meta.url), 'utf8'),

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/on-image-push.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
 import type { PushOutcome } from '../../shared/engine/on-push.js';
-import { createWorld } from '../support/engine.js';
+import { createWorld } from '../../harness/engine.js';
 
 interface PushEvent {
   id: string;

@@ -13,7 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundles, readPackaging, type Bundle } from '../../bench/bundle-build.js';
 import { createDeploymentsTable } from '../../local/aws/dynamodb-tables.js';
-import { emulatorClientConfig, startDynalite, type Emulator } from '../support/emulators.js';
+import { emulatorClientConfig, startDynalite, type Emulator } from '../../harness/emulators.js';
 
 const FUNCTIONS = ['validate-input', 'on-alarm', 'api'];
 /** Packages a Lambda has no use for: a YAML parser, the SDK's credential chain, a browser user-agent parser. */

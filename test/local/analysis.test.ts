@@ -4,7 +4,7 @@
 // the slow one is marginal, waits for a person, and goes on when approved.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   alarmHistory,
   finished,
@@ -14,7 +14,7 @@ import {
   taskSets,
   until,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 const CATALOG = new URL('../fixtures/local/analysis.yml', import.meta.url).pathname;
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { freePort } from '../support/emulators.js';
-import { finished, push, SCENARIOS, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { finished, push, SCENARIOS, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 const SPEED = 600;
 /** The catalog's shortest approval window. */

@@ -5,8 +5,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, hasBotocore, serviceModel, shapeProblems } from '../support/botocore-shapes.js';
-import { freePort } from '../support/emulators.js';
-import { finished, push, startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { finished, push, startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 
 /** By botocore shape name: the members each service returns in every such structure. */
 const ALWAYS: Record<string, string[]> = {

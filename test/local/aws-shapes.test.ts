@@ -21,8 +21,8 @@ import {
   shapeProblems,
   type ServiceModel,
 } from '../support/botocore-shapes.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 /** By botocore shape name: the members ECS returns in every such structure (from its API reference). */
 const ALWAYS: Record<string, string[]> = {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioSubset } from '../support/catalog-subset.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   callApi,
   finished,
@@ -22,7 +22,7 @@ import {
   taskSets,
   until,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 const FIRST_START = new URL('../support/first-start.ts', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'cutover-catalog-change-'));

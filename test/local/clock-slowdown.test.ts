@@ -5,8 +5,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointsOf } from '../../cli/local-runner.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 const SPEED = 300;
 let handle: CloudHandle;

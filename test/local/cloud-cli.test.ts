@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import { awsCli, hasAwsCli } from '../support/aws-cli.js';
-import { freePort } from '../support/emulators.js';
-import { finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { finished, push, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../local/clock.js';
 import { LocalCloudWatch } from '../../local/aws/cloudwatch.js';
 import { createAwsServer } from '../../local/aws/server.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 
 const awsAvailable = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 

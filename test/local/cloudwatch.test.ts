@@ -26,7 +26,7 @@ import { createAwsServer } from '../../local/aws/server.js';
 import type { LocalService } from '../../local/aws/service.js';
 import { CloudWatchAlarmWatch } from '../../shared/aws/cloudwatch-alarm-watch.js';
 import { ResourceNotFound as DomainResourceNotFound } from '../../shared/aws/errors.js';
-import { emulatorClientConfig, freePort } from '../support/emulators.js';
+import { emulatorClientConfig, freePort } from '../../harness/emulators.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const MINUTE = 60_000;

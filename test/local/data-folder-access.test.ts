@@ -8,8 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/emulators.js';
-import { SCENARIOS, startCloud } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { SCENARIOS, startCloud } from '../../harness/local-cloud.js';
 
 const CLI = new URL('../../cli/cutover.mjs', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'cutover-data-access-'));

@@ -19,8 +19,8 @@ import { LEDGER_ANCHOR_BUCKET } from '../../local/ledger-folder.js';
 import { S3LedgerAnchors } from '../../shared/aws/s3-ledger-anchors.js';
 import { S3Requests } from '../../shared/aws/s3-requests.js';
 import { hashRecord, type LedgerRecord } from '../../shared/domain/ledger.js';
-import { freePort } from '../support/emulators.js';
-import { SCENARIOS, startCloud } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { SCENARIOS, startCloud } from '../../harness/local-cloud.js';
 import { clientConfig } from '../support/local-server.js';
 
 const CLI = new URL('../../cli/cutover.mjs', import.meta.url).pathname;

@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRST_START_MARKER, openDataFolder } from '../../local/data-folder.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
-import { freePort } from '../support/emulators.js';
-import { SCENARIOS, startCloud, until } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { SCENARIOS, startCloud, until } from '../../harness/local-cloud.js';
 
 const CLI = new URL('../../cli/cutover.mjs', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'cutover-data-folder-'));

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { durableDynalite } from '../../local/aws/durable-dynalite.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 
 let folder: string;
 let server: Server;

@@ -23,7 +23,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { durableDynalite } from '../../local/aws/durable-dynalite.js';
 import { DURABILITY_TABLE, PAYLOAD } from '../support/dynamodb-writer.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import { cutPower, straceAvailable, traceArgs } from '../support/power-cut.js';
 
 const WRITER = new URL('../support/dynamodb-writer.ts', import.meta.url).pathname;

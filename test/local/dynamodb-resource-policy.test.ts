@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYMENTS_TABLE, LEDGER_TABLE } from '../../local/cloud.js';
 import { awsCli, hasAwsCli } from '../support/aws-cli.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, stopCleanly, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, stopCleanly, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle | undefined;
 let endpoint = '';

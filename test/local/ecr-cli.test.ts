@@ -9,8 +9,8 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_ANNOTATION } from '../../local/world/profiles.js';
 import { awsCli, hasAwsCli } from '../support/aws-cli.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 

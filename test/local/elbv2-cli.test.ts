@@ -14,7 +14,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ELBV2_API_VERSION, ELBV2_NAMESPACE, LocalElbv2, ruleArn } from '../../local/aws/elbv2.js';
 import { createAwsServer } from '../../local/aws/server.js';
-import { emulatorClientConfig, freePort } from '../support/emulators.js';
+import { emulatorClientConfig, freePort } from '../../harness/emulators.js';
 
 const awsCliAvailable = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 

@@ -50,7 +50,7 @@ import {
 import { createAwsServer } from '../../local/aws/server.js';
 import { Elbv2TrafficRouter } from '../../shared/aws/elbv2-traffic-router.js';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
-import { emulatorClientConfig, freePort } from '../support/emulators.js';
+import { emulatorClientConfig, freePort } from '../../harness/emulators.js';
 
 const scope = { region: 'us-east-1', account: '000000000000' };
 const ARN_ID = /[0-9a-f]{16}$/;

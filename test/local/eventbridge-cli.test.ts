@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEventBridge, type EventBridgeEvent } from '../../local/aws/eventbridge.js';
 import { createAwsServer } from '../../local/aws/server.js';
 import { ManualClock } from '../../local/clock.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 
 const cliAvailable = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
 

@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../local/aws/faults.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 let config: {

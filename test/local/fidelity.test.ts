@@ -7,8 +7,8 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOG } from '../../cli/commands/local.js';
-import { freePort } from '../support/emulators.js';
-import { ledger, startCloud, taskSets, until, weights, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { ledger, startCloud, taskSets, until, weights, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 

@@ -7,7 +7,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardServer, isLoopbackHost } from '../../local/aws/guard.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import { clientConfig, sigV4Authorization } from '../support/local-server.js';
 
 let server: Server;

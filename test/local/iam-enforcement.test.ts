@@ -5,9 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Statement } from '../../local/iam/policy.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import { sigV4Authorization } from '../support/local-server.js';
-import { finished, push, startCloud, weights, type CloudHandle } from '../support/local-cloud.js';
+import { finished, push, startCloud, weights, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 

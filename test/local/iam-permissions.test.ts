@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../local/iam/authorizer.js';
 import { evaluate, type Statement } from '../../local/iam/policy.js';
-import { freePort } from '../support/emulators.js';
-import { callApi, finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { callApi, finished, push, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 const ORPHANS = 'only when a lock outlives its execution (test/reliability/restart.test.ts)';
 const LISTENER = 'only for a catalog that names a listener, not a listener rule';

@@ -203,9 +203,7 @@ describe('each function’s role, from serverless.yml', async () => {
     ]);
     expect(granting('clean-up', 'ecs:DescribeServices')).toHaveLength(2);
     expect(granting('check-alarms', 'cloudwatch:DescribeAlarms')).toEqual(['*']);
-    expect(granting('create-task-set', 'iam:PassRole').sort()).toEqual(
-      [...resources.passRoles].sort(),
-    );
+    expect(granting('create-task-set', 'iam:PassRole').sort()).toEqual([...resources.passRoles].sort());
     expect(resources.passRoles.length).toBeGreaterThan(0);
   });
 

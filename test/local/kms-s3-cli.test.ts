@@ -10,9 +10,9 @@ import { CreateKeyCommand, GetPublicKeyCommand, KMSClient } from '@aws-sdk/clien
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, hasAwsCli } from '../support/aws-cli.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import { clientConfig } from '../support/local-server.js';
-import { startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 let s3: S3Client;

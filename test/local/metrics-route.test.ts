@@ -2,8 +2,8 @@
 // read real per-target-group CloudWatch data (the local ALB's metrics), minute by minute.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/emulators.js';
-import { newest, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { newest, push, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 

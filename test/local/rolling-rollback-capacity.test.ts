@@ -7,7 +7,7 @@
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBalancerDimension } from '../../local/aws/elbv2.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   callApi,
   finished,
@@ -18,7 +18,7 @@ import {
   until,
   warmHandlers,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 

@@ -7,7 +7,7 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeTaskSetsCommand } from '@aws-sdk/client-ecs';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   alarmHistory,
   finished,
@@ -18,7 +18,7 @@ import {
   until,
   weights,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 

@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli } from '../support/aws-cli.js';
-import { freePort } from '../support/emulators.js';
-import { finished, push, startCloud, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { finished, push, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 let admin: SchedulerClient;

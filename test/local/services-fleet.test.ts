@@ -7,9 +7,9 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../local/iam/authorizer.js';
 import { bakingDeployment } from '../support/deployment-fixture.js';
-import { freePort } from '../support/emulators.js';
-import { writeFleetCatalog } from '../support/generated-catalog.js';
-import { callApi, startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { writeFleetCatalog } from '../../harness/generated-catalog.js';
+import { callApi, startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 
 const FLEET = 100;
 const NOW = Date.now();

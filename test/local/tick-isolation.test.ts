@@ -11,8 +11,14 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioSubset } from '../support/catalog-subset.js';
-import { freePort } from '../support/emulators.js';
-import { requestsServed, startCloud, stopCleanly, until, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import {
+  requestsServed,
+  startCloud,
+  stopCleanly,
+  until,
+  type CloudHandle,
+} from '../../harness/local-cloud.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cutover-tick-isolation-'));
 const lines: string[] = [];

@@ -13,7 +13,7 @@ import {
 import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEvent, PublishedEvent } from '../../local/aws/eventbridge.js';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import {
   finished,
   ledger,
@@ -22,7 +22,7 @@ import {
   startCloud,
   until,
   type CloudHandle,
-} from '../support/local-cloud.js';
+} from '../../harness/local-cloud.js';
 
 let handle: CloudHandle;
 let eventbridge: EventBridgeClient;

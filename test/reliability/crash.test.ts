@@ -21,7 +21,7 @@ import {
   seedService,
   start,
   type World,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 import { failNthWrite } from '../support/write-faults.js';
 import { report } from './size.js';
 

@@ -8,9 +8,9 @@
 import { DescribeTaskSetsCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../../shared/domain/ledger.js';
-import { freePort } from '../support/emulators.js';
-import { writeFleetCatalog } from '../support/generated-catalog.js';
-import { push, startCloud, until, weights, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { writeFleetCatalog } from '../../harness/generated-catalog.js';
+import { push, startCloud, until, weights, type CloudHandle } from '../../harness/local-cloud.js';
 import { report, SIZE } from './size.js';
 
 const PROFILES = ['healthy', 'faulty', 'healthy', 'crashing', 'healthy', 'unhealthy'] as const;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEPLOYMENTS_TABLE, LEDGER_TABLE } from '../../local/cloud.js';
 import { chainNext, type LedgerRecord } from '../../shared/domain/ledger.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
-import { callApi, until, documentsAt } from '../support/local-cloud.js';
+import { callApi, until, documentsAt } from '../../harness/local-cloud.js';
 
 let cloud: CliCloud;
 let table: DynamoDBDocumentClient;

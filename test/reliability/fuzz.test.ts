@@ -12,7 +12,7 @@ import { createHandler as onPushHandler } from '../../functions/on-image-push.js
 import { handleApi } from '../../shared/api/router.js';
 import { requests } from '../support/api-arbitraries.js';
 import { apiDeps, expectJsonError, populatedWorld, stores } from '../support/api-fuzz-world.js';
-import { settle } from '../support/engine.js';
+import { settle } from '../../harness/engine.js';
 import { report, SIZE } from './size.js';
 
 const fixture = (path: string) =>

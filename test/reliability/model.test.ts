@@ -15,7 +15,7 @@
 
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import { FULL, report } from './size.js';
 import { emptyModel, PROFILES, SERVICES, World, type Model, type Service } from '../support/release-model.js';
 

@@ -20,8 +20,8 @@ import { LEDGER_TABLE } from '../../local/cloud.js';
 import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { verify, type LedgerRecord } from '../../shared/domain/ledger.js';
-import { freePort } from '../support/emulators.js';
-import { SCENARIOS, until } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { SCENARIOS, until } from '../../harness/local-cloud.js';
 import { readFileSync } from 'node:fs';
 
 const CLI = new URL('../../cli/cutover.mjs', import.meta.url).pathname;

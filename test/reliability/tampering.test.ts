@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LEDGER_TABLE } from '../../local/cloud.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
 import { startCliCloud, type CliCloud } from '../support/cli.js';
-import { until, documentsAt } from '../support/local-cloud.js';
+import { until, documentsAt } from '../../harness/local-cloud.js';
 
 let cloud: CliCloud;
 let table: DynamoDBDocumentClient;

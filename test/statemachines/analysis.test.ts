@@ -25,7 +25,7 @@ import {
   start,
   statesEntered,
   type World,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 const MINUTE = ANALYSIS_PERIOD_SECONDS * 1000;
 const fast = [0.1, 0.11, 0.1, 0.12, 0.1, 0.11, 0.1, 0.12, 0.11, 0.1];

@@ -10,8 +10,8 @@ import { ScaledClock } from '../../local/clock.js';
 import { prepareDefinition } from '../../local/stepfunctions/definition.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../../local/stepfunctions/run.js';
 import { lastRecord } from '../support/at-rest.js';
-import { createWorld, depsOf, DIGEST, REGISTRY, seedService, statesEntered } from '../support/engine.js';
-import { handlersFor } from '../support/functions.js';
+import { createWorld, depsOf, DIGEST, REGISTRY, seedService, statesEntered } from '../../harness/engine.js';
+import { handlersFor } from '../../harness/functions.js';
 
 const SPEED = 600;
 /** The catalog's shortest approval window. */

@@ -8,7 +8,7 @@ import type { HistoryEvent } from '../../local/stepfunctions/history.js';
 import { BAKE_TIMEOUT_MARGIN_SECONDS } from '../../shared/domain/bake-schedule.js';
 import { failBakesWatching } from '../../shared/engine/on-alarm.js';
 import { abort, promote } from '../../shared/engine/operator.js';
-import { drive, start, webImage, webWorld, type World } from '../support/engine.js';
+import { drive, start, webImage, webWorld, type World } from '../../harness/engine.js';
 
 const V2 = webImage(2);
 const setUp = webWorld;

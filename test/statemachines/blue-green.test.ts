@@ -14,7 +14,7 @@ import {
   start,
   statesEntered,
   type World,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 const V1 = `${REGISTRY}/api@${DIGEST(1)}`;
 const V2 = `${REGISTRY}/api@${DIGEST(2)}`;

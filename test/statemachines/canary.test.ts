@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { failBakesWatching } from '../../shared/engine/on-alarm.js';
-import { failNext } from '../fakes/tables.js';
+import { failNext } from '../../harness/fakes/tables.js';
 import { expectAtRest, lastRecord, ledgerTypes } from '../support/at-rest.js';
 import {
   AFTER_LAST_SHIFT,
@@ -16,7 +16,7 @@ import {
   statesEntered,
   webImage,
   webWorld,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 const V1 = webImage(1);
 const V2 = webImage(2);

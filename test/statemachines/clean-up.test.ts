@@ -15,7 +15,7 @@ import {
   seedService,
   start,
   type World,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 const NEW = `${REGISTRY}/web@${DIGEST(2)}`;
 const WEB = { cluster: 'prod', service: 'web' };

@@ -5,7 +5,15 @@
 
 import { describe, expect, it } from 'vitest';
 import { expectAtRest } from '../support/at-rest.js';
-import { createWorld, DIGEST, drive, REGISTRY, seedService, start, type World } from '../support/engine.js';
+import {
+  createWorld,
+  DIGEST,
+  drive,
+  REGISTRY,
+  seedService,
+  start,
+  type World,
+} from '../../harness/engine.js';
 
 const image = (n: number) => `${REGISTRY}/web@${DIGEST(n)}`;
 

@@ -12,7 +12,7 @@ import {
   seedService,
   start,
   type World,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 async function deployed(): Promise<World> {
   const world = createWorld();

@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { retriesIn } from '../../bench/transition-count.js';
-import { failNext } from '../fakes/tables.js';
-import { AFTER_LAST_SHIFT, drive, start, statesEntered, webImage, webWorld } from '../support/engine.js';
+import { failNext } from '../../harness/fakes/tables.js';
+import { AFTER_LAST_SHIFT, drive, start, statesEntered, webImage, webWorld } from '../../harness/engine.js';
 
 const V2 = webImage(2);
 const setUp = webWorld;

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { expectAtRest, lastRecord } from '../support/at-rest.js';
-import { createWorld, DIGEST, drive, REGISTRY, seedService, start } from '../support/engine.js';
+import { createWorld, DIGEST, drive, REGISTRY, seedService, start } from '../../harness/engine.js';
 
 describe('an alarm event that is lost', () => {
   it('is caught before the next shift of a linear rollout', async () => {

@@ -13,8 +13,8 @@ import {
   seedService,
   start,
   statesEntered,
-} from '../support/engine.js';
-import type { World } from '../support/engine.js';
+} from '../../harness/engine.js';
+import type { World } from '../../harness/engine.js';
 
 const operatorActions = (world: World, service: string) =>
   world.ledger.records(service).filter((r) => r.type === 'OperatorAction');

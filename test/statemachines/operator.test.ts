@@ -16,7 +16,7 @@ import {
   statesEntered,
   webImage,
   webWorld,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 const V2 = webImage(2);
 const setUp = webWorld;

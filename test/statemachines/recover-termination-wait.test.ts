@@ -19,7 +19,7 @@ import {
   seedService,
   start,
   type World,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 const STABLE = `${REGISTRY}/web@${DIGEST(1)}`;
 const NEW = `${REGISTRY}/web@${DIGEST(2)}`;

@@ -19,7 +19,7 @@ import {
   seedService,
   start,
   type World,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 const REPOSITORY: Record<string, string> = { web: 'web', api: 'api', worker: 'platform/worker' };
 const image = (service: string, n: number) => `${REGISTRY}/${REPOSITORY[service]}@${DIGEST(n)}`;

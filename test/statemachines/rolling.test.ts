@@ -11,7 +11,7 @@ import {
   seedService,
   start,
   statesEntered,
-} from '../support/engine.js';
+} from '../../harness/engine.js';
 
 const V1 = `${REGISTRY}/platform/worker@${DIGEST(1)}`;
 const V2 = `${REGISTRY}/platform/worker@${DIGEST(2)}`;

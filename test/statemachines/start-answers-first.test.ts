@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ScaledClock } from '../../local/clock.js';
 import { prepareDefinition } from '../../local/stepfunctions/definition.js';
 import { runExecution, type LocalFunction } from '../../local/stepfunctions/run.js';
-import { createWorld, depsOf, DIGEST, REGISTRY, seedService } from '../support/engine.js';
-import { handlersFor } from '../support/functions.js';
+import { createWorld, depsOf, DIGEST, REGISTRY, seedService } from '../../harness/engine.js';
+import { handlersFor } from '../../harness/functions.js';
 
 const CANARY = prepareDefinition(
   JSON.parse(readFileSync(new URL('../../statemachines/canary.asl.json', import.meta.url), 'utf8')),

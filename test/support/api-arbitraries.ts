@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { ApiRequest } from '../../shared/api/request.js';
 import { AWAITING_APPROVAL, BAKING, PROMOTED, SERVICES } from './api-fuzz-world.js';
-import { DIGEST, REGISTRY } from './engine.js';
+import { DIGEST, REGISTRY } from '../../harness/engine.js';
 
 const json = (value: unknown) => fc.constant(JSON.stringify(value));
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));

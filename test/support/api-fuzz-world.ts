@@ -4,7 +4,16 @@
 import { expect } from 'vitest';
 import type { ApiDeps } from '../../shared/api/deps.js';
 import type { ApiResponse } from '../../shared/api/request.js';
-import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start, type World } from './engine.js';
+import {
+  createWorld,
+  depsOf,
+  DIGEST,
+  drive,
+  REGISTRY,
+  seedService,
+  start,
+  type World,
+} from '../../harness/engine.js';
 
 export const PROMOTED = 'web-promoted';
 export const BAKING = 'web-baking';

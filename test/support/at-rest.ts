@@ -3,7 +3,7 @@
 
 import { expect } from 'vitest';
 import { verify, type LedgerRecord } from '../../shared/domain/ledger.js';
-import type { World } from './engine.js';
+import type { World } from '../../harness/engine.js';
 
 export async function expectAtRest(world: World, name: string, image: string): Promise<void> {
   const entry = world.catalog.services[name]!;

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { SCENARIOS } from './local-cloud.js';
+import { SCENARIOS } from '../../harness/local-cloud.js';
 
 /** Writes `<dir>/<name>.yml` with the scenario catalog's `services`, in that order; returns its path. */
 export function scenarioSubset(dir: string, name: string, services: readonly string[]): string {

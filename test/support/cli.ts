@@ -10,8 +10,8 @@ import { parse, stringify } from 'yaml';
 import { main } from '../../cli/main.js';
 import type { Output } from '../../cli/output.js';
 import type { DeploymentView } from '../../shared/api/views.js';
-import { freePort } from './emulators.js';
-import { newest, push, SCENARIOS, startCloud, until, type CloudHandle } from './local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { newest, push, SCENARIOS, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
 
 export function capture(json = false): Output & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

@@ -7,7 +7,7 @@ import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-s
 import { LocalCloudWatch } from '../../local/aws/cloudwatch.js';
 import { createAwsServer } from '../../local/aws/server.js';
 import { ManualClock } from '../../local/clock.js';
-import { emulatorClientConfig, freePort, motoAvailable, startMoto } from './emulators.js';
+import { emulatorClientConfig, freePort, motoAvailable, startMoto } from '../../harness/emulators.js';
 
 /** One datapoint: a single value, or many (a value repeated `counts` times) for percentiles. */
 export interface Datapoint {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, it } from 'vitest';
 import { createDeploymentsTable } from '../../local/aws/dynamodb-tables.js';
 import type { Deployment, StableRelease } from '../../shared/domain/deployment.js';
 import type { QueuedPush } from '../../shared/ports/deployments.js';
-import { emulatorClientConfig, type DYNAMODB_EMULATORS, type Emulator } from './emulators.js';
+import { emulatorClientConfig, type DYNAMODB_EMULATORS, type Emulator } from '../../harness/emulators.js';
 
 type DynamoEmulator = (typeof DYNAMODB_EMULATORS)[number];
 type EmulatorName = DynamoEmulator['name'];

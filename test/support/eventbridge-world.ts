@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { ManualClock } from '../../local/clock.js';
 import { LocalEventBridge, type EventBridgeEvent } from '../../local/aws/eventbridge.js';
 import { createAwsServer } from '../../local/aws/server.js';
-import { freePort } from './emulators.js';
+import { freePort } from '../../harness/emulators.js';
 import { sigV4Authorization } from './local-server.js';
 
 export const REGION = 'us-east-1';

@@ -2,7 +2,7 @@
 
 import type { Server } from 'node:http';
 import { createAwsServer, type Routes } from '../../local/aws/server.js';
-import { freePort } from './emulators.js';
+import { freePort } from '../../harness/emulators.js';
 
 export interface RunningServer {
   endpoint: string;

@@ -6,8 +6,8 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { expect } from 'vitest';
 import { LocalEcr } from '../../local/aws/ecr.js';
-import { freePort } from './emulators.js';
-import { callApi, ledger, startCloud, warmHandlers, type CloudHandle } from './local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { callApi, ledger, startCloud, warmHandlers, type CloudHandle } from '../../harness/local-cloud.js';
 
 /**
  * Simulated seconds per real second: `npm start`'s default. A Task's TimeoutSeconds (60 s)

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEcr } from '../../local/aws/ecr.js';
-import { callApi, ledger, startCloud, until, weights, type CloudHandle } from './local-cloud.js';
+import { callApi, ledger, startCloud, until, weights, type CloudHandle } from '../../harness/local-cloud.js';
 
 export const SERVICES = ['linear', 'bluegreen'] as const;
 export type Service = (typeof SERVICES)[number];

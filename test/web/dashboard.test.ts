@@ -4,7 +4,7 @@
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { push, until } from '../support/local-cloud.js';
+import { push, until } from '../../harness/local-cloud.js';
 import {
   browserAvailable,
   buildWeb,

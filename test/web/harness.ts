@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page, type Request, type Response } from 'playwright-core';
 import { build } from 'vite';
 import { DEMO_CATALOG } from '../../cli/catalog-file.js';
-import { freePort } from '../support/emulators.js';
-import { startCloud, type CloudHandle } from '../support/local-cloud.js';
+import { freePort } from '../../harness/emulators.js';
+import { startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 
 /** Debian's package puts Chromium here; CUTOVER_CHROMIUM points elsewhere. */
 export const CHROMIUM = process.env.CUTOVER_CHROMIUM ?? '/usr/bin/chromium';

@@ -4,7 +4,7 @@
 
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { push, until } from '../support/local-cloud.js';
+import { push, until } from '../../harness/local-cloud.js';
 import { browserAvailable, buildWeb, open, startDashboard } from './harness.js';
 
 const OUT = new URL('../../docs/img/', import.meta.url).pathname;

@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { main } from '../cli/main.js';
 import { freePort } from './emulators.js';
 
-const CLI = new URL('../../cli/cutover.mjs', import.meta.url).pathname;
+const CLI = new URL('../cli/cutover.mjs', import.meta.url).pathname;
 /** Processes started here that have not ended yet. */
 const running = new Set<ChildProcess>();
 

@@ -2,19 +2,19 @@
 // functions/, over in-memory fakes of the ports and a clock the test moves.
 
 import { readFileSync } from 'node:fs';
-import { ManualClock } from '../../local/clock.js';
-import { prepareDefinition, type PreparedDefinition } from '../../local/stepfunctions/definition.js';
-import { runExecution, type LocalExecution, type LocalFunction } from '../../local/stepfunctions/run.js';
-import { TokenRegistry } from '../../local/stepfunctions/tokens.js';
-import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
-import type { Catalog, ServiceEntry } from '../../shared/domain/catalog-schema.js';
-import type { EngineDeps } from '../../shared/engine/deps.js';
-import { appendOnce } from '../../shared/engine/ledger-append.js';
-import type { StateMachineName } from '../../shared/ports/executions.js';
-import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from '../fakes/aws.js';
-import { FakeBakeSchedules } from '../fakes/bake-schedules.js';
-import { FakeEcs } from '../fakes/ecs.js';
-import { FakeAnchors, FakeSigner } from '../fakes/ledger-keys.js';
+import { ManualClock } from '../local/clock.js';
+import { prepareDefinition, type PreparedDefinition } from '../local/stepfunctions/definition.js';
+import { runExecution, type LocalExecution, type LocalFunction } from '../local/stepfunctions/run.js';
+import { TokenRegistry } from '../local/stepfunctions/tokens.js';
+import { parseCatalog } from '../shared/domain/catalog-yaml.js';
+import type { Catalog, ServiceEntry } from '../shared/domain/catalog-schema.js';
+import type { EngineDeps } from '../shared/engine/deps.js';
+import { appendOnce } from '../shared/engine/ledger-append.js';
+import type { StateMachineName } from '../shared/ports/executions.js';
+import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from './fakes/aws.js';
+import { FakeBakeSchedules } from './fakes/bake-schedules.js';
+import { FakeEcs } from './fakes/ecs.js';
+import { FakeAnchors, FakeSigner } from './fakes/ledger-keys.js';
 import {
   FakeDeployments,
   FakeLedger,
@@ -22,7 +22,7 @@ import {
   FakeServiceStates,
   FakeVouchers,
   FakeWatchers,
-} from '../fakes/tables.js';
+} from './fakes/tables.js';
 import * as functions from './functions.js';
 
 export const DIGEST = (n: number) => `sha256:${n.toString(16).padStart(2, '0').repeat(32)}`;
@@ -31,7 +31,7 @@ export const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 export type World = ReturnType<typeof createWorld>;
 
 export function createWorld(
-  catalogText = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8'),
+  catalogText = readFileSync(new URL('../examples/catalog.yml', import.meta.url), 'utf8'),
 ) {
   const catalog: Catalog = parseCatalog(catalogText);
   const signer = new FakeSigner();

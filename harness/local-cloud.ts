@@ -18,22 +18,22 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LocalEcr } from '../../local/aws/ecr.js';
-import { loadBalancerDimension, targetGroupDimension } from '../../local/aws/elbv2.js';
-import { FUNCTION_NAMES } from '../../local/functions.js';
-import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud, type LocalCloudOptions } from '../../local/cloud.js';
-import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
-import { DynamoDeploymentLocks } from '../../shared/aws/dynamodb-deployment-locks.js';
-import { DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
-import { DynamoServiceStates } from '../../shared/aws/dynamodb-service-states.js';
-import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
-import type { Catalog } from '../../shared/domain/catalog-schema.js';
-import { chainNext, verify, type LedgerRecord } from '../../shared/domain/ledger.js';
-import { signatureCheck } from '../../shared/domain/ledger-signature.js';
-import { KmsLedgerKeys } from '../../shared/aws/kms-ledger-keys.js';
-import { JsonRequests, KMS } from '../../shared/aws/json-requests.js';
+import { LocalEcr } from '../local/aws/ecr.js';
+import { loadBalancerDimension, targetGroupDimension } from '../local/aws/elbv2.js';
+import { FUNCTION_NAMES } from '../local/functions.js';
+import { DEPLOYMENTS_TABLE, LEDGER_TABLE, LocalCloud, type LocalCloudOptions } from '../local/cloud.js';
+import { DynamoReleaseLedger } from '../shared/aws/dynamodb-release-ledger.js';
+import { DynamoDeploymentLocks } from '../shared/aws/dynamodb-deployment-locks.js';
+import { DynamoDeployments } from '../shared/aws/dynamodb-deployments.js';
+import { DynamoServiceStates } from '../shared/aws/dynamodb-service-states.js';
+import { parseCatalog } from '../shared/domain/catalog-yaml.js';
+import type { Catalog } from '../shared/domain/catalog-schema.js';
+import { chainNext, verify, type LedgerRecord } from '../shared/domain/ledger.js';
+import { signatureCheck } from '../shared/domain/ledger-signature.js';
+import { KmsLedgerKeys } from '../shared/aws/kms-ledger-keys.js';
+import { JsonRequests, KMS } from '../shared/aws/json-requests.js';
 
-export const SCENARIOS = new URL('../fixtures/local/scenarios.yml', import.meta.url).pathname;
+export const SCENARIOS = new URL('../test/fixtures/local/scenarios.yml', import.meta.url).pathname;
 
 export interface CloudHandle {
   cloud: LocalCloud;

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Strategy } from '../../shared/domain/catalog-schema.js';
+import type { Strategy } from '../shared/domain/catalog-schema.js';
 
 const PREFIX = 'arn:aws:elasticloadbalancing:us-east-1:000000000000';
 const LISTENER = 'listener-rule/app/fleet/b774e3c53a57f7de/8cd29935667715e5';

@@ -129,7 +129,7 @@ const prepared = new Map<StateMachineName, PreparedDefinition>();
 function definitionOf(machine: StateMachineName): PreparedDefinition {
   let definition = prepared.get(machine);
   if (definition === undefined) {
-    const text = readFileSync(new URL(`../../statemachines/${machine}.asl.json`, import.meta.url), 'utf8');
+    const text = readFileSync(new URL(`../statemachines/${machine}.asl.json`, import.meta.url), 'utf8');
     definition = prepareDefinition(JSON.parse(text));
     prepared.set(machine, definition);
   }

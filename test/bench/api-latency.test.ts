@@ -46,6 +46,8 @@ describe('the API figure with a route that cannot be measured', () => {
       'GET /services, demo (2 services), 200',
       'POST /deployments, fleet (100 idle services), 200',
       'POST /deployments, fleet (100 idle services), first 100 (20 × 200)',
+      // One at a time, then at 100/s.
+      'GET /services, fleet (100 idle services), 200',
       'GET /services, fleet (100 idle services), 200',
     ]);
     const notMeasured = figure.targets!.filter((t) => t.notMeasured !== undefined);
@@ -54,6 +56,9 @@ describe('the API figure with a route that cannot be measured', () => {
       'POST /deployments, fleet (100 services, each waiting for approval): requests sent at 100/s',
     ]);
     expect(notMeasured.every((t) => t.notMeasured === REASON && !t.met)).toBe(true);
-    expect(figure.targets!.filter((t) => t.met)).toHaveLength(5);
+    // The others, met by these small results: no failure and the rate held, for each measured
+    // session (demo 2, fleet POST 2, fleet GET one at a time 1, fleet GET at 100/s 2), and issue
+    // 16's two latency targets (POST p99 at most 2 s, GET p99 at most 50 ms).
+    expect(figure.targets!.filter((t) => t.met)).toHaveLength(9);
   });
 });

@@ -66,6 +66,20 @@ async function active(name: string): Promise<boolean> {
   return false;
 }
 
+/** Whether the table is gone within 3 s (DeleteTable answers while it is still DELETING, as on AWS). */
+async function gone(name: string): Promise<boolean> {
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    const error = await client.send(new DescribeTableCommand({ TableName: name })).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    if ((error as Error | null)?.name === 'ResourceNotFoundException') return true;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return false;
+}
+
 async function createTable(name: string, key: string): Promise<void> {
   await startTable(name, key);
   if (!(await active(name))) throw new Error(`table ${name} did not become ACTIVE`);
@@ -79,6 +93,8 @@ describe('dynalite as the local cloud runs it', () => {
     await expect(
       client.send(new GetItemCommand({ TableName: 'remade', Key: { pk: { S: 'a' } } })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    // Made again once the old one is gone: until then CreateTable answers ResourceInUseException.
+    expect(await gone('remade')).toBe(true);
     await createTable('remade', 'id');
     await client.send(new PutItemCommand({ TableName: 'remade', Item: { id: { S: 'b' } } }));
     await expect(

@@ -6,70 +6,8 @@
 
 import { HOOK_NAMES, type HookName } from './catalog-schema.js';
 
-export type Phase =
-  | 'started'
-  | 'check-alarms'
-  | 'register-task-definition'
-  | 'wait-healthy'
-  | 'healthy'
-  | `batch ${number} of ${number}`
-  | 'test-traffic'
-  | `hook:${HookName}`
-  | 'approval'
-  | 'approval (analysis marginal)'
-  | `shift ${number}%`
-  | 'bake'
-  | 'final bake'
-  | 'analysis'
-  | 'final analysis'
-  | 'analysis skipped'
-  | 'rolling back'
-  | 'rolled-back'
-  | 'aborted'
-  | 'promoted'
-  | 'cleaning up'
-  | 'handed over'
-  | 'done';
-
-/** A phase read back: what the step is, with the numbers and names its text carries. */
-export type PhaseInfo =
-  | {
-      kind:
-        | 'started'
-        | 'check-alarms'
-        | 'register-task-definition'
-        | 'wait-healthy'
-        | 'healthy'
-        | 'test-traffic'
-        | 'bake'
-        | 'final bake'
-        | 'analysis'
-        | 'final analysis'
-        | 'analysis skipped'
-        | 'rolling back'
-        | 'rolled-back'
-        | 'aborted'
-        | 'promoted'
-        | 'cleaning up'
-        | 'handed over'
-        | 'done';
-    }
-  | { kind: 'batch'; batch: number; of: number }
-  | { kind: 'hook'; hook: HookName }
-  | { kind: 'approval'; because: 'approval required' | 'analysis marginal' }
-  | { kind: 'shift'; weight: number };
-
-/** The phase of a promoted deployment in its termination wait: its old task set still runs. */
-export const TERMINATION_WAIT_PHASE = 'promoted' satisfies Phase;
-/** The phase of a promoted deployment whose clean-up began: its old task set is being removed. */
-export const CLEANING_UP_PHASE = 'cleaning up' satisfies Phase;
-/** The phase of a promoted deployment whose old task set a rollback took over (`handedOverTo`). */
-export const HANDED_OVER_PHASE = 'handed over' satisfies Phase;
-
-export const approvalPhase = (because: 'approval required' | 'analysis marginal'): Phase =>
-  because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
-
-const PLAIN = new Set<string>([
+/** The phases whose text is all they say. */
+const PLAIN_PHASES = [
   'started',
   'check-alarms',
   'register-task-definition',
@@ -88,7 +26,36 @@ const PLAIN = new Set<string>([
   'cleaning up',
   'handed over',
   'done',
-] satisfies (PhaseInfo & { kind: string })['kind'][]);
+] as const;
+type PlainPhase = (typeof PLAIN_PHASES)[number];
+
+export type Phase =
+  | PlainPhase
+  | `batch ${number} of ${number}`
+  | `hook:${HookName}`
+  | 'approval'
+  | 'approval (analysis marginal)'
+  | `shift ${number}%`;
+
+/** A phase read back: what the step is, with the numbers and names its text carries. */
+export type PhaseInfo =
+  | { kind: PlainPhase }
+  | { kind: 'batch'; batch: number; of: number }
+  | { kind: 'hook'; hook: HookName }
+  | { kind: 'approval'; because: 'approval required' | 'analysis marginal' }
+  | { kind: 'shift'; weight: number };
+
+/** The phase of a promoted deployment in its termination wait: its old task set still runs. */
+export const TERMINATION_WAIT_PHASE = 'promoted' satisfies Phase;
+/** The phase of a promoted deployment whose clean-up began: its old task set is being removed. */
+export const CLEANING_UP_PHASE = 'cleaning up' satisfies Phase;
+/** The phase of a promoted deployment whose old task set a rollback took over (`handedOverTo`). */
+export const HANDED_OVER_PHASE = 'handed over' satisfies Phase;
+
+export const approvalPhase = (because: 'approval required' | 'analysis marginal'): Phase =>
+  because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
+
+const PLAIN = new Set<string>(PLAIN_PHASES);
 
 const SHIFT = /^shift (\d{1,3})%$/;
 const BATCH = /^batch (\d+) of (\d+)$/;

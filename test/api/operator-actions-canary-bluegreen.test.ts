@@ -10,30 +10,20 @@
 // linear story are in operator-actions-linear.test.ts, on a cloud of their own.
 
 import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopCleanly, weights, type CloudHandle } from '../../harness/local-cloud.js';
+import { describe, expect, it } from 'vitest';
+import { weights } from '../../harness/local-cloud.js';
 import {
   REGISTRY,
   at,
   bakingFor,
-  operatorApi,
-  startOperatorCloud,
+  useOperatorCloud,
   statesEntered,
   type ErrorBody,
   type LedgerEntry,
 } from '../support/operator-api.js';
 
-let handle: CloudHandle;
-
-beforeAll(async () => {
-  handle = await startOperatorCloud();
-}, 60_000);
-
-afterAll(() => stopCleanly(handle));
-
-const { digest, api, deploy, waitFor, ended, records, executionsOf, executionArn, history } = operatorApi(
-  () => handle,
-);
+const { cloud, digest, api, deploy, waitFor, ended, records, executionsOf, executionArn, history } =
+  useOperatorCloud();
 
 describe('canary: promote, abort, an alarm during a bake, releases', () => {
   it('promote ends the bake at once: the next TrafficShifted comes sooner than the bake', async () => {
@@ -105,7 +95,7 @@ describe('canary: promote, abort, an alarm during a bake, releases', () => {
     // Production is back on release 2's task set, all of it.
     const live = await api<{ live: { release: number } }>('GET', '/services/canary');
     expect(live.body.live.release).toBe(2);
-    expect(Object.values(await weights(handle, 'canary')).sort()).toEqual([0, 100]);
+    expect(Object.values(await weights(cloud(), 'canary')).sort()).toEqual([0, 100]);
 
     // Ended: every action is now a conflict that says so.
     for (const action of ['approve', 'promote', 'abort']) {
@@ -124,7 +114,7 @@ describe('canary: promote, abort, an alarm during a bake, releases', () => {
     const arn = await executionArn(id);
 
     const changed = performance.now();
-    await handle.clients.cloudwatch.send(
+    await cloud().clients.cloudwatch.send(
       new SetAlarmStateCommand({
         AlarmName: 'canary-5xx-rate',
         StateValue: 'ALARM',
@@ -157,7 +147,7 @@ describe('canary: promote, abort, an alarm during a bake, releases', () => {
     });
     expect(at(rolledBack) - at(shift)).toBeLessThan(300_000);
 
-    await handle.clients.cloudwatch.send(
+    await cloud().clients.cloudwatch.send(
       new SetAlarmStateCommand({ AlarmName: 'canary-5xx-rate', StateValue: 'OK', StateReason: 'test: done' }),
     );
   });
@@ -216,7 +206,7 @@ describe('canary: promote, abort, an alarm during a bake, releases', () => {
 
 describe('bluegreen: approval, and rollback with nothing in progress', () => {
   it('waits for approval with production untouched; approve resumes it and it is promoted', async () => {
-    const before = await weights(handle, 'bluegreen');
+    const before = await weights(cloud(), 'bluegreen');
     const id = await deploy('bluegreen', 2);
     const waiting = await waitFor(
       id,
@@ -229,7 +219,7 @@ describe('bluegreen: approval, and rollback with nothing in progress', () => {
       weights: { stable: 100, candidate: 0 },
     });
     expect(waiting.steps!.find((s) => s.state === 'current')).toMatchObject({ kind: 'approval' });
-    expect(await weights(handle, 'bluegreen')).toEqual(before);
+    expect(await weights(cloud(), 'bluegreen')).toEqual(before);
 
     const response = await api(
       'POST',
@@ -310,7 +300,7 @@ describe('bluegreen: approval, and rollback with nothing in progress', () => {
 
 describe('the ledger after all of it', () => {
   it('GET /services/{name}/verify: every service’s chain is intact', async () => {
-    for (const service of Object.keys(handle.catalog.services)) {
+    for (const service of Object.keys(cloud().catalog.services)) {
       const response = await api<{ service: string; ok: boolean; count: number; head: { seq: number } }>(
         'GET',
         `/services/${service}/verify`,

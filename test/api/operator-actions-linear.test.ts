@@ -8,30 +8,20 @@
 // The tests run in order and build on each other. The canary and blue-green stories are in
 // operator-actions-canary-bluegreen.test.ts, on a cloud of their own.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopCleanly, weights, type CloudHandle } from '../../harness/local-cloud.js';
+import { describe, expect, it } from 'vitest';
+import { weights } from '../../harness/local-cloud.js';
 import {
   REGISTRY,
   at,
   bakingFor,
-  operatorApi,
-  startOperatorCloud,
+  useOperatorCloud,
   statesEntered,
   type DeploymentView,
   type ErrorBody,
 } from '../support/operator-api.js';
 
-let handle: CloudHandle;
-
-beforeAll(async () => {
-  handle = await startOperatorCloud();
-}, 60_000);
-
-afterAll(() => stopCleanly(handle));
-
-const { digest, api, deploy, view, waitFor, ended, records, executionsOf, history } = operatorApi(
-  () => handle,
-);
+const { cloud, digest, api, deploy, view, waitFor, ended, records, executionsOf, history } =
+  useOperatorCloud();
 
 describe('services before any deployment', () => {
   it('GET /services lists every service of the catalog, live on release 1, with no deployment', async () => {
@@ -45,9 +35,9 @@ describe('services before any deployment', () => {
     }>('GET', '/services');
 
     expect(response.status).toBe(200);
-    expect(response.body.services.map((s) => s.name)).toEqual(Object.keys(handle.catalog.services));
+    expect(response.body.services.map((s) => s.name)).toEqual(Object.keys(cloud().catalog.services));
     for (const service of response.body.services) {
-      expect(service.strategy).toBe(handle.catalog.services[service.name]!.strategy);
+      expect(service.strategy).toBe(cloud().catalog.services[service.name]!.strategy);
       expect(service.live?.release).toBe(1);
       expect(service.live?.image).toMatch(new RegExp(`/${service.name}@sha256:[0-9a-f]{64}$`));
       expect(service.live?.image.endsWith(`@${service.live.digest}`)).toBe(true);
@@ -114,7 +104,7 @@ describe('linear: starting, running, promote --full', () => {
     expect(['one 409', 'one refused']).toContain(outcome);
     runningImage = answers.find((a) => a.body.deploymentId === running)!.body.image!;
     expect(images).toContain(runningImage);
-    const records = await handle.clients.deployments.listByService('linear', 10);
+    const records = await cloud().clients.deployments.listByService('linear', 10);
     expect(records.map((d) => [d.deploymentId, d.status])).toEqual([[running, 'running']]);
     const executions = await executionsOf('linear');
     expect(executions.filter((e) => e.status === 'RUNNING').map((e) => e.name)).toEqual([running]);
@@ -248,7 +238,7 @@ describe('linear: starting, running, promote --full', () => {
     expect(at(release[action + 1]!) - at(release[action]!)).toBeLessThan(60_000);
     const promoted = release.find((r) => r.type === 'Promoted')!;
     expect(at(promoted) - at(release[action + 1]!)).toBeLessThan(120_000);
-    expect(Object.values(await weights(handle, 'linear')).sort()).toEqual([0, 100]);
+    expect(Object.values(await weights(cloud(), 'linear')).sort()).toEqual([0, 100]);
   });
 
   it('approve, promote or abort a finished deployment → 409 Conflict saying it has ended', async () => {

@@ -4,10 +4,17 @@
 // through the API itself, the ledger and Step Functions.
 
 import { GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { LocalEcr } from '../../local/aws/ecr.js';
 import { freePort } from '../../harness/emulators.js';
-import { callApi, ledger, startCloud, warmHandlers, type CloudHandle } from '../../harness/local-cloud.js';
+import {
+  callApi,
+  ledger,
+  startCloud,
+  stopCleanly,
+  warmHandlers,
+  type CloudHandle,
+} from '../../harness/local-cloud.js';
 
 /**
  * Simulated seconds per real second: `npm start`'s default. A Task's TimeoutSeconds (60 s)
@@ -71,6 +78,20 @@ export const statesEntered = (events: HistoryEvent[]) =>
 export const at = (record: LedgerEntry) => Date.parse(record.at);
 
 /** The operator's calls, on the cloud `cloud()` returns once the file's beforeAll has started it. */
+/**
+ * A cloud for the file's tests: started before them, stopped after. `cloud()` is it (once
+ * started); the rest are operatorApi's calls against it.
+ */
+export function useOperatorCloud() {
+  let handle: CloudHandle;
+  beforeAll(async () => {
+    handle = await startOperatorCloud();
+  }, 60_000);
+  afterAll(() => stopCleanly(handle));
+  const cloud = () => handle;
+  return { cloud, ...operatorApi(cloud) };
+}
+
 export function operatorApi(cloud: () => CloudHandle) {
   /**
    * Image n's digest, pushed untagged to every repository the first time (the local ECR stops tasks

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { LocalCloud } from '../local/cloud.js';
 import { FUNCTION_NAMES } from '../local/functions.js';
 import { parseCatalog } from '../shared/domain/catalog-yaml.js';
-import { clientsFor, type CloudHandle } from '../harness/local-cloud.js';
+import { clientsFor, stopCleanly, type CloudHandle } from '../harness/local-cloud.js';
 
 export type { CloudHandle } from '../harness/local-cloud.js';
 
@@ -115,15 +115,8 @@ export function watchUpkeep(handle: CloudHandle): Upkeep {
   return upkeep;
 }
 
-/** Stops what is still running, lets handler calls in flight finish, and stops the cloud. */
-export async function stopBenchCloud(handle: CloudHandle): Promise<void> {
-  for (const execution of handle.cloud.stepFunctions.runningExecutions()) execution.stop();
-  const deadline = Date.now() + 10_000;
-  while (handle.cloud.functions.busy > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  await handle.stop();
-}
+/** Stops what is still running, lets handler calls in flight finish (up to 10 s), and stops the cloud. */
+export const stopBenchCloud = (handle: CloudHandle): Promise<void> => stopCleanly(handle, 10_000);
 
 /**
  * The machine, as the notes give it: "2 CPUs (AMD EPYC …), Node v20.20.2, linux x64", and how

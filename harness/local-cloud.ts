@@ -271,10 +271,10 @@ export async function warmHandlers(handle: CloudHandle): Promise<PromiseSettledR
  * Stops the local cloud after a test that may have failed half-way: running executions are
  * stopped, and handler calls in flight finish before the tables close under them.
  */
-export async function stopCleanly(handle: CloudHandle | undefined): Promise<void> {
+export async function stopCleanly(handle: CloudHandle | undefined, graceMs = 5_000): Promise<void> {
   if (handle === undefined) return;
   for (const execution of handle.cloud.stepFunctions.runningExecutions()) execution.stop();
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + graceMs;
   while (handle.cloud.functions.busy > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { printJson, type Output } from '../output.js';
 import { clientFrom, CONNECTION_HELP, CONNECTION_OPTIONS, reportingApiFailures } from '../api-client.js';
 import { exitCodeOf, follow, pollInterval, stepsThatFit, watchMode } from '../follow.js';
-import { shortImage } from '../render/words.js';
+import { shortImage } from '../../shared/domain/image-words.js';
 import { formatDuration } from '../../shared/domain/step-words.js';
 import type { DeploymentPlan } from '../../shared/domain/plan.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';

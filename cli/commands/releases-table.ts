@@ -2,7 +2,7 @@
 // its widest cell (release 10 and up, long tags), then the state of the ledger's chain.
 
 import { printable } from '../printable.js';
-import { shortDigest } from '../render/words.js';
+import { shortDigest } from '../../shared/domain/image-words.js';
 import type { ReleaseView } from '../../shared/api/releases-view.js';
 import type { VerifyResult } from '../../shared/domain/ledger.js';
 

@@ -12,7 +12,7 @@ import {
   reportingApiFailures,
   segment,
 } from '../api-client.js';
-import { shortImage } from '../render/words.js';
+import { shortImage } from '../../shared/domain/image-words.js';
 
 const help = `Usage: cutover rollback <service> [--to <release> | --break-glass IMAGE] [--reason TEXT] [options]
 

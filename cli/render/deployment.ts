@@ -4,7 +4,8 @@
 import { printable } from '../printable.js';
 import { describeStep, formatDuration } from '../../shared/domain/step-words.js';
 import type { AnyDeploymentView, DeploymentView, StepState } from '../../shared/api/views.js';
-import { alarmsText, queuedLine, secondsBetween, shortImage, taskSetLine } from './words.js';
+import { alarmsText, queuedLine, secondsBetween, taskSetLine } from './words.js';
+import { shortImage } from '../../shared/domain/image-words.js';
 
 const MARKS: Record<StepState, string> = { done: '✓', current: '▶', pending: '·', failed: '✗', skipped: '–' };
 const BAR_CELLS = 20;

@@ -4,7 +4,8 @@
 import type { Output } from '../output.js';
 import { printable } from '../printable.js';
 import type { ServiceView } from '../../shared/api/views.js';
-import { alarmsText, queuedLine, shortImage, taskSetLine } from './words.js';
+import { alarmsText, queuedLine, taskSetLine } from './words.js';
+import { shortImage } from '../../shared/domain/image-words.js';
 
 export function printService(output: Output, service: ServiceView): void {
   serviceLines(service).forEach((line) => output.out(printable(line)));

@@ -1,20 +1,9 @@
-// Small pieces of text the deployment and service views and the releases table share.
+// Small pieces of text the deployment and service views and the releases table share. An
+// image's short form is the dashboard's too (shared/domain/image-words.ts).
 
 import { formatDuration } from '../../shared/domain/step-words.js';
+import { shortImage } from '../../shared/domain/image-words.js';
 import type { QueuedPushView, TaskSetCountsView } from '../../shared/api/views.js';
-
-/** `<repository>@sha256:<first 12 hex digits>`, without the registry. */
-export function shortImage(image: string): string {
-  const [repository = image, digest] = image.split('@');
-  const parts = repository.split('/');
-  const registry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!);
-  const name = registry ? parts.slice(1).join('/') : repository;
-  return digest === undefined ? name : `${name}@${shortDigest(digest)}`;
-}
-
-export function shortDigest(digest: string): string {
-  return digest.slice(0, 'sha256:'.length + 12);
-}
 
 export function alarmsText(alarms: readonly { name: string; state: string }[]): string {
   return alarms.length === 0 ? 'none watched' : alarms.map((a) => `${a.name} ${a.state}`).join(', ');

@@ -84,19 +84,6 @@ export function isDigest(text: string): boolean {
 }
 
 /**
- * The digest cut to its first 12 hex digits for display, e.g. `sha256:1a2b3c4d5e6f`.
- * @throws ImageReferenceInvalid when `digest` is not a sha256 digest.
- */
-export function shortDigest(digest: string): string {
-  if (!isDigest(digest)) {
-    throw new ImageReferenceInvalid(
-      `${quote(digest)} is not a digest; expected sha256: followed by 64 lowercase hex digits`,
-    );
-  }
-  return digest.slice(0, 'sha256:'.length + 12);
-}
-
-/**
  * True when both references name the same image: same registry, repository and digest.
  * References without a digest are never the same image, because a tag can move.
  */

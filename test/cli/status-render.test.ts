@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, isEnded, outcomeLine } from '../../cli/follow.js';
 import { renderDeployment, weightsBar } from '../../cli/render/deployment.js';
-import { shortImage } from '../../cli/render/words.js';
+import { shortImage } from '../../shared/domain/image-words.js';
 import type { DeploymentView } from '../../shared/api/views.js';
 
 const FIXTURE = new URL('../fixtures/cli/deployment-linear-bake.json', import.meta.url);

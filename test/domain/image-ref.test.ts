@@ -8,7 +8,6 @@ import {
   parsePinnedImage,
   pinnedImage,
   sameImage,
-  shortDigest,
 } from '../../shared/domain/image-ref.js';
 
 const HEX = '1a2b3c4d5e6f'.repeat(5) + '7a8b';
@@ -354,16 +353,6 @@ describe('isDigest', () => {
     { name: 'a whole reference', text: `web@${DIGEST}` },
   ])('rejects $name', ({ text }) => {
     expect(isDigest(text)).toBe(false);
-  });
-});
-
-describe('shortDigest', () => {
-  it('keeps the algorithm and the first 12 hex digits', () => {
-    expect(shortDigest(DIGEST)).toBe('sha256:1a2b3c4d5e6f');
-  });
-
-  it('rejects text that is not a digest', () => {
-    expect(() => shortDigest('web:v2')).toThrow(ImageReferenceInvalid);
   });
 });
 

@@ -1,9 +1,10 @@
 // The dashboard reads the API's own types (shared/api/views.ts) and shares the CLI's words for a
-// plan step (shared/domain/step-words.ts), and nothing else from the server's code reaches its
-// browser bundle: every import of a file outside web/src is `import type`, erased at build,
-// but the step words, which import nothing at run time themselves. The sources' imports are
-// read; the last test shows the check catching a drift (a value import of shared/api/views.ts,
-// which would pull node:crypto into the bundle through the ledger's schema).
+// plan step and for an image's short form (shared/domain/step-words.ts, image-words.ts), and
+// nothing else from the server's code reaches its browser bundle: every import of a file outside
+// web/src is `import type`, erased at build, but those words, which import nothing at run time
+// themselves. The sources' imports are read; the last test shows the check catching a drift (a
+// value import of shared/api/views.ts, which would pull node:crypto into the bundle through the
+// ledger's schema).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 /** What the browser bundle may import from outside web/src at run time. */
-const RUNTIME_SHARED = ['shared/domain/step-words.ts'];
+const RUNTIME_SHARED = ['shared/domain/step-words.ts', 'shared/domain/image-words.ts'];
 
 function sources(dir: string): Map<string, string> {
   const files = new Map<string, string>();

@@ -1,18 +1,5 @@
-// Words for the dashboard: short digests, times and time left in plain language. A plan step's
-// words are shared with the CLI (shared/domain/step-words.ts).
-
-/** The first 12 hex digits of an image's sha256 digest, or of a bare digest. */
-export function shortDigest(imageOrDigest: string | null | undefined): string {
-  if (!imageOrDigest) return '—';
-  const match = /sha256:([0-9a-f]{12})/.exec(imageOrDigest);
-  return match ? match[1]! : imageOrDigest;
-}
-
-/** The repository part of an image reference: `…/web@sha256:…` gives `web`. */
-export function repositoryOf(image: string | null | undefined): string {
-  if (!image) return '—';
-  return image.split('@')[0]!.split('/').at(-1) ?? image;
-}
+// Words for the dashboard: times and time left in plain language. A plan step's words, and an
+// image's short form, are shared with the CLI (shared/domain/step-words.ts, image-words.ts).
 
 /** Time left, to the second: 3552 → "59 min 12 s", 3600 → "1 h 0 min", 42 → "42 s". */
 export function timeLeft(seconds: number): string {

@@ -7,7 +7,8 @@ import { StatusBadge } from '../components/badge';
 import { Loading, Problem } from '../components/problem';
 import { StepTimeline } from '../components/steps';
 import { WeightsBar } from '../components/weights-bar';
-import { dateTime, repositoryOf, shortDigest } from '../format';
+import { dateTime } from '../format';
+import { shortDigest, shortImage } from '../../../shared/domain/image-words.js';
 import { usePoll } from '../poll';
 import { href } from '../router';
 import type { AnyDeploymentView, DeploymentView } from '../../../shared/api/views.js';
@@ -72,9 +73,7 @@ function Facts({ d }: { d: DeploymentView }) {
     <>
       <dt>Image</dt>
       <dd>
-        <code title={d.image}>
-          {repositoryOf(d.image)}@{shortDigest(d.image)}
-        </code>
+        <code title={d.image}>{shortImage(d.image)}</code>
       </dd>
       <dt>Strategy</dt>
       <dd>{d.strategy}</dd>

@@ -4,7 +4,8 @@ import { post, seg } from '../api';
 import { ActionButton, ActionStatus, type ActionResult } from '../components/action';
 import { Badge, OutcomeBadge } from '../components/badge';
 import { Loading, Problem } from '../components/problem';
-import { repositoryOf, shortDateTime, shortDigest } from '../format';
+import { shortDateTime } from '../format';
+import { shortImage } from '../../../shared/domain/image-words.js';
 import { usePoll } from '../poll';
 import { href } from '../router';
 import type { ReleaseView, VerifyView } from '../../../shared/api/views.js';
@@ -69,9 +70,7 @@ export function ReleasesPage({ service }: { service: string }) {
                     {r.release === live && <span class="live-tag"> live</span>}
                   </th>
                   <td class="nowrap">
-                    <code title={r.image ?? ''}>
-                      {repositoryOf(r.image)}@{shortDigest(r.image)}
-                    </code>
+                    <code title={r.image ?? ''}>{r.image === null ? '—' : shortImage(r.image)}</code>
                   </td>
                   <td>{r.strategy ?? '—'}</td>
                   <td>{r.trigger ?? '—'}</td>

@@ -2,7 +2,7 @@
 import { Badge, HealthBadge } from '../components/badge';
 import { Loading, Problem } from '../components/problem';
 import { WeightsBar } from '../components/weights-bar';
-import { shortDigest } from '../format';
+import { shortDigest } from '../../../shared/domain/image-words.js';
 import { usePoll } from '../poll';
 import { href } from '../router';
 import type { ServiceSummary } from '../../../shared/api/views.js';

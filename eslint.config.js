@@ -34,6 +34,9 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
+      // The globals escape() and unescape() URL-encode: a call meant for a local helper of the
+      // same name would compile and quietly write %20 into XML.
+      'no-restricted-globals': ['error', 'escape', 'unescape'],
     },
   },
   {

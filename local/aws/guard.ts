@@ -8,6 +8,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { WireResponse } from './json-protocol.js';
 import type { Protocol } from './faults.js';
+import { escapeXml } from './query-protocol.js';
 
 /** IAM's answer for a request: null to let it through, or the denial's message. */
 export type Authorize = (
@@ -90,10 +91,6 @@ export function accessDenied(
   };
   if (queryCompatible) headers['x-amzn-query-error'] = 'AccessDenied;Sender';
   return { status: 400, headers, body: JSON.stringify({ __type: code, message }) };
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

@@ -29,8 +29,8 @@ export async function handleQuery(
   } catch (error) {
     const e = asAwsError(error);
     const xml =
-      `<ErrorResponse xmlns="${namespace}"><Error><Type>${e.fault}</Type><Code>${escape(e.code)}</Code>` +
-      `<Message>${escape(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+      `<ErrorResponse xmlns="${namespace}"><Error><Type>${e.fault}</Type><Code>${escapeXml(e.code)}</Code>` +
+      `<Message>${escapeXml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     return { status: e.status, headers, body: xml };
   }
 }
@@ -86,9 +86,18 @@ function element(value: unknown): string {
   if (Array.isArray(value)) return value.map((v) => `<member>${element(v)}</member>`).join('');
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object' && value !== null) return toXml(value);
-  return escape(String(value));
+  return escapeXml(String(value));
 }
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+/** Text made safe inside an XML element, or an attribute in double quotes, as AWS writes it. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ENTITIES[c]!);
 }

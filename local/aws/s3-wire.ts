@@ -5,6 +5,7 @@
 // answered NotImplemented, as S3 answers functionality it does not have.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { escapeXml } from './query-protocol.js';
 
 export interface S3Response {
   status: number;
@@ -164,10 +165,6 @@ function refuseUnsupportedHeaders(operation: string, headers: IncomingHttpHeader
 
 const header = (headers: IncomingHttpHeaders, name: string): string | undefined =>
   headers[name] === undefined ? undefined : String(headers[name]);
-
-export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** An XML element from a tree of plain values: arrays repeat the element, objects nest, undefined is left out. */
 export function xml(name: string, value: unknown): string {

@@ -18,6 +18,8 @@ import { decodeQuery, handleQuery } from './query-protocol.js';
 import { AwsError, type LocalService } from './service.js';
 import { accessDenied, accessKeyIdOf, refuseUnlessSdkRequest, type Authorize } from './guard.js';
 import { BodyTooLarge, readBody } from './request-body.js';
+import type { LocalLambda } from './lambda.js';
+import { handleInvoke, lambdaError, parseInvokeRequest, signedForLambda } from './lambda-wire.js';
 import type { LocalS3 } from './s3.js';
 import { errorResponse, parseS3Request, S3Error, signedForS3, type S3Response } from './s3-wire.js';
 import {
@@ -43,6 +45,8 @@ export interface Routes {
   s3?: LocalS3;
   /** The local EventBridge Scheduler, for requests signed for `scheduler` (REST-JSON). */
   scheduler?: LocalService;
+  /** The local Lambda (Invoke only), for requests signed for `lambda` (REST-JSON). */
+  lambda?: LocalLambda;
   /** Where DynamoDB requests go: dynalite's own endpoint. */
   dynamodb?: string;
   /** Injected faults, when the reliability suite asks for them (see faults.ts). */
@@ -111,6 +115,8 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
   const body = raw.toString('utf8');
   if (routes.scheduler !== undefined && target === '' && signedForScheduler(req.headers))
     return serveScheduler(routes, routes.scheduler, req, body, res);
+  if (routes.lambda !== undefined && target === '' && signedForLambda(req.headers))
+    return serveLambda(routes, routes.lambda, req, body, res);
   if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined) {
     const contentType = 'application/x-amz-json-1.0';
     const denied = check(
@@ -204,6 +210,29 @@ async function serveScheduler(
   const fault = await injectFault(routes, 'json', 'application/json');
   if (fault !== null) return send(res, fault);
   return send(res, await handleScheduler(scheduler, request));
+}
+
+/** A Lambda Invoke: authorized by IAM as `lambda:InvokeFunction` on the function's ARN, then run. */
+async function serveLambda(
+  routes: Routes,
+  lambda: LocalLambda,
+  req: IncomingMessage,
+  body: string,
+  res: ServerResponse,
+): Promise<void> {
+  let request;
+  try {
+    request = parseInvokeRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
+  } catch (error) {
+    return send(res, lambdaError(error));
+  }
+  const denied = check(routes, req, 'lambda', 'InvokeFunction', () => ({
+    FunctionName: lambda.arnOf(request.functionName),
+  }));
+  if (denied !== null) return send(res, lambdaError(new AwsError('AccessDeniedException', denied, 403)));
+  const fault = await injectFault(routes, 'json', 'application/json');
+  if (fault !== null) return send(res, fault);
+  return send(res, await handleInvoke(lambda, request, body));
 }
 
 /** IAM's verdict on a request whose input parses; one that does not parse is left to the service to refuse. */

@@ -152,6 +152,10 @@ const EXTRACTORS: Record<string, Record<string, Extractor>> = {
     CreateScheduleGroup: (i) => [{ type: 'schedule-group', values: { GroupName: text(i.Name) } }],
     GetScheduleGroup: (i) => [{ type: 'schedule-group', values: { GroupName: text(i.Name) } }],
   },
+  lambda: {
+    // The local Lambda passes the function's ARN (local/aws/lambda.ts arnOf).
+    InvokeFunction: (i) => [text(i.FunctionName)],
+  },
   ecr: {
     PutImage: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],
     BatchGetImage: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],

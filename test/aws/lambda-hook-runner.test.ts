@@ -1,14 +1,15 @@
-// LambdaHookRunner's verdicts, over a Lambda Invoke endpoint that runs hook functions
-// (test/support/lambda-invoke-endpoint.ts): the cases the moto contract test cannot run, as moto
-// runs no function without Docker (lambda-hook-runner.contract.test.ts names that gap).
+// LambdaHookRunner's verdicts, over the local cloud's Lambda (local/aws/lambda.ts), which runs
+// hook functions in this process: the cases the moto contract test cannot run, as moto runs no
+// function without Docker (lambda-hook-runner.contract.test.ts names that gap).
 
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
 import { LambdaHookRunner } from '../../shared/aws/lambda-hook-runner.js';
 import type { HookEvent } from '../../shared/ports/hooks.js';
-import { clientConfig } from '../support/local-server.js';
-import { startInvokeEndpoint, type InvokeEndpoint } from '../support/lambda-invoke-endpoint.js';
+import { LocalLambda, type LocalHandler } from '../../local/aws/lambda.js';
+import { ScaledClock } from '../../local/clock.js';
+import { clientConfig, serve, type RunningServer } from '../support/local-server.js';
 
 const EVENT: HookEvent = {
   deploymentId: 'dep-42',
@@ -21,36 +22,49 @@ class SmokeTestError extends Error {
   override readonly name = 'SmokeTestError';
 }
 
-let endpoint: InvokeEndpoint;
+let server: RunningServer;
 let hooks: LambdaHookRunner;
 let lambda: LambdaClient;
+/** The events the `passes` function was invoked with. */
+const received: unknown[] = [];
+
+const HOOK_FUNCTIONS: Record<string, LocalHandler> = {
+  passes: (event) => {
+    received.push(event);
+    return { status: 'Succeeded' };
+  },
+  'passes-with-a-note': () => ({ status: 'Succeeded', message: 'checked 3 routes' }),
+  fails: () => ({ status: 'Failed', message: 'GET /health answered 503' }),
+  'fails-silently': () => ({ status: 'Failed' }),
+  'returns-anything': (event) => ({ checked: (event as HookEvent).image }),
+  'returns-nothing': () => undefined,
+  throws: () => {
+    throw new SmokeTestError('smoke test crashed');
+  },
+  'says-too-much': () => ({ status: 'Failed', message: 'x'.repeat(5_000) }),
+};
 
 beforeAll(async () => {
-  endpoint = await startInvokeEndpoint({
-    passes: () => ({ status: 'Succeeded' }),
-    'passes-with-a-note': () => ({ status: 'Succeeded', message: 'checked 3 routes' }),
-    fails: () => ({ status: 'Failed', message: 'GET /health answered 503' }),
-    'fails-silently': () => ({ status: 'Failed' }),
-    'returns-anything': (event) => ({ checked: (event as HookEvent).image }),
-    'returns-nothing': () => undefined,
-    throws: () => {
-      throw new SmokeTestError('smoke test crashed');
-    },
-    'says-too-much': () => ({ status: 'Failed', message: 'x'.repeat(5_000) }),
-  });
-  lambda = new LambdaClient({ ...clientConfig(endpoint.endpoint), maxAttempts: 1 });
+  const local = new LocalLambda(
+    { partition: 'aws', region: 'us-east-1', account: '000000000000' },
+    new ScaledClock(1),
+  );
+  for (const [name, handler] of Object.entries(HOOK_FUNCTIONS))
+    local.register({ name, handler, timeoutSeconds: 30 });
+  server = await serve({ lambda: local });
+  lambda = new LambdaClient({ ...clientConfig(server.endpoint), maxAttempts: 1 });
   hooks = new LambdaHookRunner(lambda);
 });
 
 afterAll(async () => {
   lambda.destroy();
-  await endpoint.close();
+  await server.close();
 });
 
 describe('LambdaHookRunner', () => {
   it('sends the hook event to the function as JSON, synchronously', async () => {
     await hooks.run('passes', EVENT);
-    expect(endpoint.invocations.at(-1)).toEqual({ functionName: 'passes', payload: JSON.stringify(EVENT) });
+    expect(received.at(-1)).toEqual(EVENT);
   });
 
   it('reports Succeeded when the hook returns {status: "Succeeded"}, with its message if any', async () => {

@@ -1,13 +1,12 @@
 // HookRunner on AWS Lambda: runs the service owner's lifecycle hook function synchronously and
-// reads its verdict, CodeDeploy-style, from what the function returns.
+// reads its verdict from what the function returns, in Cutover's contract or ECS's
+// (shared/domain/hook-verdict.ts); a function error fails the hook, and so does any other answer.
 
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import { cut, hookVerdict } from '../domain/hook-verdict.js';
 import { isRecord } from '../domain/records.js';
 import type { HookEvent, HookResult, HookRunner } from '../ports/hooks.js';
 import { ResourceNotFound, translateTransient } from './errors.js';
-
-/** A hook's message is shown to operators and recorded; a stack-sized one is cut. */
-const MAX_MESSAGE_LENGTH = 1_000;
 
 export class LambdaHookRunner implements HookRunner {
   constructor(private readonly lambda: LambdaClient) {}
@@ -18,7 +17,7 @@ export class LambdaHookRunner implements HookRunner {
     if (output.FunctionError !== undefined) {
       return { status: 'Failed', message: functionErrorMessage(output.FunctionError, payload) };
     }
-    return verdictOf(payload.value);
+    return hookVerdict(payload.value === undefined && payload.text !== '' ? payload.text : payload.value);
   }
 
   private async invoke(functionName: string, event: HookEvent): Promise<InvokeCommandOutput> {
@@ -42,17 +41,6 @@ export class LambdaHookRunner implements HookRunner {
   }
 }
 
-/** `{status: 'Failed'}` fails the hook; anything else the function returns passes it. */
-function verdictOf(value: unknown): HookResult {
-  if (isRecord(value) && value.status === 'Failed') {
-    return { status: 'Failed', message: typeof value.message === 'string' ? cut(value.message) : undefined };
-  }
-  if (isRecord(value) && typeof value.message === 'string') {
-    return { status: 'Succeeded', message: cut(value.message) };
-  }
-  return { status: 'Succeeded' };
-}
-
 /** Lambda reports an error the function threw as `{errorType, errorMessage}`. */
 function functionErrorMessage(functionError: string, payload: { value: unknown; text: string }): string {
   const value = payload.value;
@@ -69,8 +57,4 @@ function parseJson(text: string): { value: unknown; text: string } {
   } catch {
     return { value: undefined, text };
   }
-}
-
-function cut(message: string): string {
-  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
 }

@@ -1,6 +1,7 @@
 // Lifecycle hooks at CodeDeploy's points. A hook is the service owner's Lambda
-// function; it passes by returning, and fails the deployment by throwing or by
-// returning { "status": "Failed" }. A failed or timed-out hook rolls back.
+// function; it passes only by answering so in a contract Cutover reads
+// (shared/domain/hook-verdict.ts). Throwing, answering Failed, or answering anything
+// else fails it, and a failed or timed-out hook rolls back.
 
 import type { HookName } from '../domain/catalog-schema.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
@@ -24,8 +25,12 @@ export async function runHook(
     image: spec.image,
     testListenerRule: spec.settings.traffic.testListenerRule,
   });
-  if (result.status === 'Failed') {
-    const message = `hook ${hook} (${fn}) failed${result.message ? `: ${result.message}` : ''}`;
+  if (result.status !== 'Succeeded') {
+    const why =
+      result.status === 'Failed'
+        ? result.message
+        : 'it answered IN_PROGRESS, and this version of Cutover does not call a hook again; answer SUCCEEDED or FAILED';
+    const message = `hook ${hook} (${fn}) failed: ${why}`;
     await noteReason(deps, deployment, { kind: 'hook', hook, message });
     throw new HookFailed(message);
   }

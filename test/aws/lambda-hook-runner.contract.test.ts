@@ -151,9 +151,10 @@ describe.skipIf(!motoAvailable())('LambdaHookRunner against moto_server', () => 
   });
 
   // known moto gap: see above; moto without Docker never runs the function.
-  it.fails('reports Succeeded when the hook returns anything else', async () => {
-    await expect(hooks.run(FUNCTION, { ...EVENT, hook: 'AfterAllowTraffic' })).resolves.toEqual({
-      status: 'Succeeded',
+  it.fails('reports Failed, quoting the answer, when the hook returns anything else', async () => {
+    await expect(hooks.run(FUNCTION, { ...EVENT, hook: 'AfterAllowTraffic' })).resolves.toMatchObject({
+      status: 'Failed',
+      message: expect.stringContaining('which is neither'),
     });
   });
 
@@ -172,6 +173,6 @@ describe.skipIf(!motoAvailable())('LambdaHookRunner against moto_server', () => 
 
     const result = await hooks.run(FUNCTION, event);
 
-    expect(JSON.parse(result.message ?? 'null')).toEqual(event);
+    expect(JSON.parse(result.status === 'Failed' ? result.message : 'null')).toEqual(event);
   });
 });

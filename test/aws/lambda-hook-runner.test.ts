@@ -42,6 +42,14 @@ const HOOK_FUNCTIONS: Record<string, LocalHandler> = {
     throw new SmokeTestError('smoke test crashed');
   },
   'says-too-much': () => ({ status: 'Failed', message: 'x'.repeat(5_000) }),
+  'ecs-succeeds': () => ({ hookStatus: 'SUCCEEDED' }),
+  'ecs-fails': () => ({ hookStatus: 'FAILED' }),
+  'ecs-in-progress': (event) => ({
+    hookStatus: 'IN_PROGRESS',
+    callBackDelay: 15,
+    hookDetails: { checks: (((event as HookEvent).hookDetails?.checks as number | undefined) ?? 0) + 1 },
+  }),
+  'typo-in-status': () => ({ status: 'Succeded' }),
 };
 
 beforeAll(async () => {
@@ -82,13 +90,36 @@ describe('LambdaHookRunner', () => {
     });
     await expect(hooks.run('fails-silently', EVENT)).resolves.toEqual({
       status: 'Failed',
-      message: undefined,
+      message: 'the hook answered Failed without a message',
     });
   });
 
-  it('reports Succeeded when the hook returns anything else, or nothing', async () => {
-    await expect(hooks.run('returns-anything', EVENT)).resolves.toEqual({ status: 'Succeeded' });
-    await expect(hooks.run('returns-nothing', EVENT)).resolves.toEqual({ status: 'Succeeded' });
+  it("reads ECS's lifecycle-hook contract: SUCCEEDED, FAILED, and IN_PROGRESS with its delay and details", async () => {
+    await expect(hooks.run('ecs-succeeds', EVENT)).resolves.toEqual({ status: 'Succeeded' });
+    await expect(hooks.run('ecs-fails', EVENT)).resolves.toEqual({
+      status: 'Failed',
+      message: 'the hook answered hookStatus FAILED',
+    });
+    await expect(hooks.run('ecs-in-progress', { ...EVENT, hookDetails: { checks: 2 } })).resolves.toEqual({
+      status: 'InProgress',
+      callBackDelaySeconds: 15,
+      hookDetails: { checks: 3 },
+    });
+  });
+
+  it('fails closed: anything else, nothing, or a typo fails the hook, with the answer quoted', async () => {
+    await expect(hooks.run('returns-anything', EVENT)).resolves.toEqual({
+      status: 'Failed',
+      message: `the hook answered {"checked":"${EVENT.image}"}, which is neither Cutover's {status: 'Succeeded' | 'Failed'} nor ECS's {hookStatus: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS'}`,
+    });
+    await expect(hooks.run('returns-nothing', EVENT)).resolves.toMatchObject({
+      status: 'Failed',
+      message: expect.stringContaining('the hook answered null, which is neither'),
+    });
+    await expect(hooks.run('typo-in-status', EVENT)).resolves.toMatchObject({
+      status: 'Failed',
+      message: expect.stringContaining(`the hook answered status "Succeded", not 'Succeeded' or 'Failed'`),
+    });
   });
 
   it('reports Failed with "errorType: errorMessage" when the hook throws', async () => {
@@ -99,7 +130,8 @@ describe('LambdaHookRunner', () => {
   });
 
   it('cuts a message to 1,000 characters, ending it with an ellipsis', async () => {
-    const { message } = await hooks.run('says-too-much', EVENT);
+    const result = await hooks.run('says-too-much', EVENT);
+    const message = result.status === 'Failed' ? result.message : undefined;
     expect(message).toHaveLength(1_000);
     expect(message).toBe(`${'x'.repeat(999)}…`);
   });

@@ -347,7 +347,7 @@ describe('canary state machine', () => {
 
   it('rollback that itself meets a transient error is retried and completes', async () => {
     const { world } = setUp();
-    world.hooks.results.set('web-smoke-test', { status: 'Failed' });
+    world.hooks.results.set('web-smoke-test', { status: 'Failed', message: 'smoke test failed' });
     failNext(world.ecs, 'remove', 2);
     const execution = start(world, 'canary', { service: 'web', image: V2 });
     await drive(world, execution);

@@ -139,6 +139,7 @@ describe("Cutover's own events", () => {
     seedService(world, 'api');
     world.hooks.results.set('arn:aws:lambda:us-east-1:123456789012:function:api-contract-tests', {
       status: 'Failed',
+      message: 'contract tests failed',
     });
     const failed = start(world, 'blue-green', { service: 'api', image: `${REGISTRY}/api@${DIGEST(2)}` });
     await drive(world, failed);

@@ -1,0 +1,31 @@
+// The stack the local cloud plays: serverless.yml deployed at stage `local`, its resources
+// named as that stage's are, in the account and region of the catalog's ARNs (scope.ts).
+
+import { join } from 'node:path';
+import { LOCAL_STAGE, STACK_SERVICE } from '../shared/domain/stack-names.js';
+import type { StateMachineName } from '../shared/ports/executions.js';
+import type { Scope } from './scope.js';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+/** The template the stack is made from: its functions' roles, tables, keys, buckets and rules. */
+export const TEMPLATE = join(ROOT, 'serverless.yml');
+
+const STACK = `${STACK_SERVICE}-${LOCAL_STAGE}`;
+export const LEDGER_TABLE = `${STACK}-ledger`;
+export const DEPLOYMENTS_TABLE = `${STACK}-deployments`;
+export const EVENT_BUS = STACK;
+
+export const STATE_MACHINES: readonly StateMachineName[] = ['blue-green', 'canary', 'rolling'];
+
+export function stateMachineArn(scope: Scope, machine: StateMachineName): string {
+  return `arn:aws:states:${scope.region}:${scope.account}:stateMachine:${STACK}-${machine}`;
+}
+
+export function functionArn(scope: Scope, name: string): string {
+  return `arn:aws:lambda:${scope.region}:${scope.account}:function:${STACK}-${name}`;
+}
+
+/** A state machine's definition, as statemachines/ holds it. */
+export function definitionPath(machine: StateMachineName): string {
+  return join(ROOT, 'statemachines', `${machine}.asl.json`);
+}

@@ -75,7 +75,8 @@ export interface Starting {
 }
 
 /** Every part a started local cloud is made of. */
-export interface LocalCloudParts extends Services {
+export interface LocalCloudParts
+  extends Services, Pick<Starting, 'options' | 'scope' | 'clock' | 'failures'> {
   /** The AWS endpoint. */
   endpoint: string;
   /** dynalite's own endpoint, behind no IAM. */
@@ -96,6 +97,7 @@ export async function startParts(starting: Starting): Promise<LocalCloudParts> {
   const dynaliteEndpoint = await openTables(starting);
   const ledger = await openLedger(starting, dynaliteEndpoint);
   const iam = await readIam(starting, ledger);
+  // The scheduler calls the AWS endpoint, once it listens (serveAws, below).
   let endpoint = '';
   const services = await openServices(starting, { iam, ledger, awsEndpoint: () => endpoint });
   const faultSwitch = {
@@ -111,8 +113,13 @@ export async function startParts(starting: Starting): Promise<LocalCloudParts> {
   const environment = await loadHandlers(starting, services, ledger, endpoint);
   const world = await seedWorld(starting, services, ledger, iam, endpoint);
   const { apiEndpoint, token } = await serveApi(starting, services);
+  const { options, scope, clock, failures } = starting;
   return {
     ...services,
+    options,
+    scope,
+    clock,
+    failures,
     endpoint,
     dynaliteEndpoint,
     apiEndpoint,

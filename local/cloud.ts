@@ -75,12 +75,7 @@ export class LocalCloud {
   private stopping = false;
 
   private constructor(
-    parts: LocalCloudParts & {
-      options: LocalCloudOptions;
-      scope: Scope;
-      clock: ScaledClock;
-      failures: RepeatedErrors;
-    },
+    parts: LocalCloudParts,
     /** What the start opened, closed by `stop()`. */
     private readonly closers: Closers,
   ) {
@@ -144,7 +139,7 @@ export class LocalCloud {
         closers,
         processEnvironment,
       });
-      const cloud = new LocalCloud({ ...parts, options, scope, clock, failures }, closers);
+      const cloud = new LocalCloud(parts, closers);
       cloud.save();
       if (firstStart) firstStartDone(options.dataDir);
       cloud.startTicking();

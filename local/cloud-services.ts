@@ -26,7 +26,7 @@ import type { LocalIam } from './iam/authorizer.js';
 import type { LedgerServices } from './ledger-services.js';
 import { startScheduler, type SchedulerServices } from './scheduler-services.js';
 import type { Scope } from './scope.js';
-import { EVENT_BUS, functionArn, TEMPLATE } from './stack.js';
+import { EVENT_BUS, functionArn, TEMPLATE, templateOptions } from './stack.js';
 import { TokenRegistry } from './stepfunctions/tokens.js';
 import type { Starting } from './cloud-start.js';
 
@@ -48,18 +48,13 @@ export interface Services {
 }
 
 export async function openServices(
-  { options, saved, scope, clock, log }: Starting,
+  starting: Starting,
   { iam, ledger, awsEndpoint }: { iam: LocalIam; ledger: LedgerServices; awsEndpoint: () => string },
 ): Promise<Services> {
+  const { options, saved, scope, clock, log } = starting;
   const { scheduler, environment: schedulerEnvironment } = await startScheduler({
     template: TEMPLATE,
-    roles: {
-      ...scope,
-      partition: 'aws',
-      stage: LOCAL_STAGE,
-      resources: { ...catalogResources(options.catalog) },
-      physicalIds: ledger.resources.physicalIds(),
-    },
+    roles: templateOptions(scope, options.catalog, ledger.resources.physicalIds()),
     iam,
     now: () => clock.now(),
     endpoint: awsEndpoint,

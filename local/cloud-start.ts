@@ -55,6 +55,7 @@ import {
   STATE_MACHINES,
   stateMachineArn,
   TEMPLATE,
+  templateOptions,
 } from './stack.js';
 import { prepareDefinition } from './stepfunctions/definition.js';
 import { World } from './world/world.js';
@@ -143,16 +144,13 @@ async function openTables({ options, saved, scope, closers }: Starting): Promise
 }
 
 /** KMS and S3, with serverless.yml's keys and buckets (the roles may name them). */
-async function openLedger(
-  { options, saved, scope, log }: Starting,
-  dynaliteEndpoint: string,
-): Promise<LedgerServices> {
-  const ledger = await startLedgerServices(options.dataDir, TEMPLATE, {
-    ...scope,
-    partition: 'aws',
-    stage: LOCAL_STAGE,
-    resources: { ...catalogResources(options.catalog) },
-  });
+async function openLedger(starting: Starting, dynaliteEndpoint: string): Promise<LedgerServices> {
+  const { options, saved, scope, log } = starting;
+  const ledger = await startLedgerServices(
+    options.dataDir,
+    TEMPLATE,
+    templateOptions(scope, options.catalog),
+  );
   // A resumed ledger must still reach its newest anchors (ledger-folder.ts).
   if (saved !== null)
     await refuseLedgerBehindAnchors(
@@ -165,14 +163,9 @@ async function openLedger(
 }
 
 /** IAM on the AWS endpoint: each function's role, the tables' resource policies, and the keys' policies. */
-async function readIam({ options, scope }: Starting, ledger: LedgerServices): Promise<LocalIam> {
-  const template = {
-    ...scope,
-    partition: 'aws',
-    stage: LOCAL_STAGE,
-    resources: { ...catalogResources(options.catalog) },
-    physicalIds: ledger.resources.physicalIds(),
-  };
+async function readIam(starting: Starting, ledger: LedgerServices): Promise<LocalIam> {
+  const { options, scope } = starting;
+  const template = templateOptions(scope, options.catalog, ledger.resources.physicalIds());
   return new LocalIam({
     ...scope,
     ...ledger.iam,

@@ -2,8 +2,11 @@
 // named as that stage's are, in the account and region of the catalog's ARNs (scope.ts).
 
 import { join } from 'node:path';
+import { catalogResources } from '../shared/domain/catalog-resources.js';
+import type { Catalog } from '../shared/domain/catalog-schema.js';
 import { LOCAL_STAGE, STACK_SERVICE } from '../shared/domain/stack-names.js';
 import type { StateMachineName } from '../shared/ports/executions.js';
+import type { RoleOptions } from './iam/roles.js';
 import type { Scope } from './scope.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
@@ -23,6 +26,24 @@ export function stateMachineArn(scope: Scope, machine: StateMachineName): string
 
 export function functionArn(scope: Scope, name: string): string {
   return `arn:aws:lambda:${scope.region}:${scope.account}:function:${STACK}-${name}`;
+}
+
+/**
+ * How serverless.yml resolves for this stack: its stage, the catalog's resources, and, once KMS
+ * and S3 have made the ledger's keys and buckets, the names AWS picked for them.
+ */
+export function templateOptions(
+  scope: Scope,
+  catalog: Catalog,
+  physicalIds?: Readonly<Record<string, string>>,
+): RoleOptions {
+  return {
+    ...scope,
+    partition: 'aws',
+    stage: LOCAL_STAGE,
+    resources: { ...catalogResources(catalog) },
+    ...(physicalIds === undefined ? {} : { physicalIds }),
+  };
 }
 
 /** A state machine's definition, as statemachines/ holds it. */

@@ -1,7 +1,11 @@
 // The handlers in functions/, loaded in this process and called the way Lambda
 // calls them. Each module reads its environment when first imported, so the local
-// cloud sets AWS_ENDPOINT_URL and the table names before the first call.
+// cloud sets AWS_ENDPOINT_URL and the table names before the first call
+// (handler-environment.ts). Each call runs with the local cloud's clock and its
+// function's credentials, given to that call alone.
 
+import type { WaitingClock } from '../shared/ports/clock.js';
+import { runWithClock } from '../shared/runtime/clock.js';
 import { runWithCredentials, type InvocationCredentials } from '../shared/runtime/invocation-credentials.js';
 import type { LocalFunction } from './stepfunctions/run.js';
 
@@ -32,13 +36,19 @@ export const FUNCTION_NAMES = [
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
+export interface LocalFunctionsOptions {
+  /** The clock the handlers read in each call (`processClock`): the local cloud's. */
+  clock: WaitingClock;
+  /** Each function's calls sign with the credentials of its own role, as on Lambda. */
+  credentialsFor?: (name: string) => InvocationCredentials;
+}
+
 export class LocalFunctions {
   private readonly loaded = new Map<string, Promise<Handler>>();
   /** Invocations in flight, so a stop can wait for them. */
   private inflight = 0;
 
-  /** `credentialsFor` gives each function's invocations the credentials of its own role, as Lambda does. */
-  constructor(private readonly credentialsFor?: (name: string) => InvocationCredentials) {}
+  constructor(private readonly options: LocalFunctionsOptions) {}
 
   resolve = (name: string): LocalFunction => {
     if (!(FUNCTION_NAMES as readonly string[]).includes(name)) {
@@ -48,8 +58,9 @@ export class LocalFunctions {
       this.inflight += 1;
       try {
         const handler = await this.load(name);
-        if (this.credentialsFor === undefined) return await handler(event, context);
-        return await runWithCredentials(this.credentialsFor(name), () => handler(event, context));
+        const { clock, credentialsFor } = this.options;
+        const call = () => runWithClock(clock, () => handler(event, context));
+        return await (credentialsFor === undefined ? call() : runWithCredentials(credentialsFor(name), call));
       } finally {
         this.inflight -= 1;
       }

@@ -14,7 +14,8 @@ interface DescribedExecution {
   stopDate?: number;
 }
 
-const ENV_BY_MACHINE: Record<StateMachineName, string> = {
+/** The variable that names each state machine's ARN (serverless.yml sets them; so does the local cloud). */
+export const ENV_BY_MACHINE: Record<StateMachineName, string> = {
   'blue-green': 'BLUE_GREEN_STATE_MACHINE_ARN',
   canary: 'CANARY_STATE_MACHINE_ARN',
   rolling: 'ROLLING_STATE_MACHINE_ARN',

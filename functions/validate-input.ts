@@ -1,6 +1,7 @@
 // First state of every state machine: checks the execution input against the
 // catalog and returns the deployment spec the rest of the machine follows. Bad
-// input fails with DeploymentRequestInvalid and a cause that says what to fix.
+// input fails with DeploymentRequestInvalid and a cause that says what to fix; an event
+// without the fields the state machine passes (a hand-made invocation) with StepInputInvalid.
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -12,6 +13,7 @@ import { DeploymentRequestInvalid } from '../shared/domain/errors.js';
 import { stateMachineFor } from '../shared/domain/strategy.js';
 import { loadCatalog } from '../shared/runtime/catalog.js';
 import { correlation, createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
+import { parseStepInput } from '../shared/runtime/step-handler.js';
 
 const eventSchema = z.object({
   deploymentId: z.string().check(z.minLength(1), z.maxLength(80)),
@@ -32,7 +34,7 @@ export function createHandler(catalog: Catalog) {
   }
 
   function validated(event: unknown): Promise<DeploymentSpec> {
-    const { deploymentId, machine, input } = eventSchema.parse(event);
+    const { deploymentId, machine, input } = parseStepInput('validate-input', eventSchema, event);
     const spec = validateDeploymentRequest(input, catalog, deploymentId);
     const wanted = stateMachineFor(spec.plan.strategy);
     if (wanted !== machine) {

@@ -1,9 +1,7 @@
 // Environment variables, read once at cold start. A missing one fails loudly,
 // naming the variable, instead of surfacing later as `undefined` in an AWS call.
 
-export class ConfigurationMissing extends Error {
-  override readonly name = 'ConfigurationMissing' as const;
-}
+import { ConfigurationMissing } from './errors.js';
 
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];

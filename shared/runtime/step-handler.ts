@@ -1,11 +1,13 @@
 // The shape every state-machine step handler shares: parse the step's input at the
 // edge, run the use case, log a failure with the deployment it concerns. Errors are thrown as they
-// are: their `name` is what the state machine's Retry and Catch match.
+// are: their `name` is what the state machine's Retry and Catch match. An input that does not
+// parse is StepInputInvalid, naming each field that is wrong, never the parser's own error.
 
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type * as z from '../domain/zod.js';
+import { StepInputInvalid } from './errors.js';
 import { correlation, createMetrics, logger, publishMetrics } from './observability.js';
 
 export type StepHandler = (event: unknown, context?: unknown) => Promise<unknown>;
@@ -17,16 +19,15 @@ export function stepHandler<
 >(name: string, schema: Schema, run: (input: z.output<Schema>) => Promise<Result>) {
   const metrics = createMetrics({ step: name });
   async function step(event: unknown): Promise<Result> {
-    const input = schema.parse(event);
     try {
-      const result = await run(input);
+      const result = await run(parseStepInput(name, schema, event));
       metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
       return result;
     } catch (error) {
       // Named errors are how a state machine decides what happens next, so count them by step.
       metrics.addMetric('StepFailed', MetricUnit.Count, 1);
       logger.info('step failed', {
-        ...correlation(input.spec.deploymentId, input.spec.service),
+        ...deploymentOf(event),
         error: (error as Error).name,
         detail: (error as Error).message,
       });
@@ -34,4 +35,32 @@ export function stepHandler<
     }
   }
   return middy(step).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+}
+
+/** The event as `schema` reads it, or StepInputInvalid listing every field that is wrong. */
+export function parseStepInput<Schema extends z.ZodMiniType>(
+  step: string,
+  schema: Schema,
+  event: unknown,
+): z.output<Schema> {
+  const parsed = schema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message }));
+  // No `cause`: the problems say all the parser did, and the local runner would show the cause
+  // (the parser's error) as the task's Cause instead of this message, as AWS shows it.
+  throw new StepInputInvalid(step, problems);
+}
+
+/** `['spec', 'plan', 'steps', 2]` → `spec.plan.steps[2]`. */
+function pathOf(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+/** The deployment a log line is about: read from the event as sent, since it may not parse. */
+function deploymentOf(event: unknown): Record<string, string> {
+  const spec = (event as { spec?: { deploymentId?: unknown; service?: unknown } } | null)?.spec;
+  if (typeof spec?.deploymentId !== 'string') return {};
+  return correlation(spec.deploymentId, typeof spec.service === 'string' ? spec.service : undefined);
 }

@@ -259,6 +259,23 @@ describe('canary state machine', () => {
     expect(ledgerTypes(world, 'web').filter((t) => t === 'TrafficShifted')).toHaveLength(10);
   });
 
+  it('ledger race lost: an append that loses to other writers 8 times is retried, and written once', async () => {
+    const { world } = setUp();
+    // The first step's ledger append (ReleaseStarted) loses every race it tries: appendOnce
+    // gives up with TransientError, which AcquireLock's Retry names.
+    const put = world.ledger.put.bind(world.ledger);
+    let losses = 8;
+    world.ledger.put = (record) => (losses-- > 0 ? Promise.resolve(false) : put(record));
+    const execution = start(world, 'canary', { service: 'web', image: V2 });
+    await drive(world, execution);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(failures(execution, 'LambdaFunctionFailed')).toEqual(['TransientError']);
+    expect(statesEntered(execution).slice(0, 3)).toEqual(['ValidateInput', 'AcquireLock', 'CheckAlarms']);
+    expect(ledgerTypes(world, 'web').filter((t) => t === 'ReleaseStarted')).toHaveLength(1);
+    await expectAtRest(world, 'web', V2);
+  });
+
   it('lock contention: a second deployment of a busy service fails fast and changes nothing', async () => {
     const { world } = setUp();
     await world.locks.acquire('web', 'web-other', world.clock.now() + 3_600_000, world.clock.now());

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { SignatureV4Init } from '@smithy/signature-v4';
 import type { Command } from './command.js';
 import { send as sendRequest } from './http-request.js';
-import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError } from './errors.js';
+import { ApiFailure, EXIT_BAD_INPUT, EXIT_FAILED, UsageError } from './errors.js';
 import { endpointUrl } from './endpoint-url.js';
 import { printJson, type Output } from './output.js';
 import type { Problem } from '../shared/domain/errors.js';
@@ -46,19 +46,6 @@ export interface PreparedRequest {
   method: string;
   headers: Record<string, string>;
   body?: string;
-}
-
-/** The API said no, or did not answer. `exitCode` is what the command exits with. */
-export class ApiFailure extends Error {
-  override readonly name = 'ApiFailure' as const;
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly exitCode: number,
-    readonly extra: { status?: number; problems?: readonly Problem[]; hint?: string; cause?: unknown } = {},
-  ) {
-    super(message, { cause: extra.cause });
-  }
 }
 
 export class ApiClient {

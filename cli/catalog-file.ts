@@ -4,15 +4,12 @@ import { readFileSync } from 'node:fs';
 import type { Catalog } from '../shared/domain/catalog.js';
 import { parseCatalog } from '../shared/domain/catalog-yaml.js';
 import { CatalogInvalid } from '../shared/domain/errors.js';
+import { InputFileInvalid } from './errors.js';
 
 export const DEFAULT_CATALOG = 'catalog.yml';
 
 /** The catalog `local start` runs when given none, and `preflight` reads locally when there is no catalog.yml. */
 export const DEMO_CATALOG = new URL('../local/demo-catalog.yml', import.meta.url).pathname;
-
-export class InputFileInvalid extends Error {
-  override readonly name = 'InputFileInvalid' as const;
-}
 
 export function catalogPath(option: string | undefined): string {
   return option ?? (process.env.CUTOVER_CATALOG || DEFAULT_CATALOG);

@@ -1,9 +1,16 @@
 // Turns an error into what the user sees: a message that says what to fix, the
 // problems with their paths, and an exit code. Never a stack trace for bad input.
 
-import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError } from './errors.js';
+import { BadInput, EXIT_BAD_INPUT, EXIT_FAILED, InputFileInvalid, UsageError } from './errors.js';
 import type { Command } from './command.js';
-import type { Problem } from '../shared/domain/errors.js';
+import { DataFolderInvalid } from '../local/errors.js';
+import {
+  CatalogInvalid,
+  DeploymentRequestInvalid,
+  ImageReferenceInvalid,
+  ScheduleInvalid,
+  type Problem,
+} from '../shared/domain/errors.js';
 
 export interface ErrorReport {
   exitCode: number;
@@ -11,17 +18,17 @@ export interface ErrorReport {
   body: { code: string; message: string; problems?: readonly Problem[] };
 }
 
-/** Domain errors that mean "your input is wrong" (exit 2). */
-const BAD_INPUT = new Set([
-  'CatalogInvalid',
-  'ScheduleInvalid',
-  'ImageReferenceInvalid',
-  'DeploymentRequestInvalid',
-  'InputFileInvalid',
-  'BadInput',
-  // The local cloud's data folder cannot be started on (local/errors.ts).
-  'DataFolderInvalid',
-]);
+/** Errors that mean "your input is wrong" (exit 2). */
+const BAD_INPUT = [
+  CatalogInvalid,
+  ScheduleInvalid,
+  ImageReferenceInvalid,
+  DeploymentRequestInvalid,
+  InputFileInvalid,
+  BadInput,
+  // The local cloud's data folder cannot be started on.
+  DataFolderInvalid,
+];
 
 /** `command`: the command that was run, if the command line named one. */
 export function errorReport(error: unknown, command?: Pick<Command, 'name' | 'help'>): ErrorReport {
@@ -43,12 +50,12 @@ export function errorReport(error: unknown, command?: Pick<Command, 'name' | 'he
       body: { code: 'UsageError', message },
     };
   }
-  if (error instanceof Error && BAD_INPUT.has(error.name)) {
-    const problems = (error as { problems?: readonly Problem[] }).problems;
+  if (BAD_INPUT.some((kind) => error instanceof kind)) {
+    const { name, message, problems } = error as Error & { problems?: readonly Problem[] };
     return {
       exitCode: EXIT_BAD_INPUT,
-      text: `cutover: ${error.message}`,
-      body: { code: error.name, message: error.message, ...(problems ? { problems } : {}) },
+      text: `cutover: ${message}`,
+      body: { code: name, message, ...(problems ? { problems } : {}) },
     };
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -3,7 +3,8 @@
 
 import type { Output } from './output.js';
 import { jsonText, printable } from './printable.js';
-import { ApiFailure, segment, type ApiClient } from './api-client.js';
+import { segment, type ApiClient } from './api-client.js';
+import { ApiFailure } from './errors.js';
 import { renderDeployment } from './render/deployment.js';
 import type { AnyDeploymentView, DeploymentView } from '../shared/api/views.js';
 

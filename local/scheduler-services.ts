@@ -10,7 +10,7 @@ import type { Statement } from './iam/policy.js';
 import type { LocalIam } from './iam/authorizer.js';
 import { templateResources, type RoleOptions } from './iam/roles.js';
 import { LocalScheduler } from './aws/scheduler.js';
-import { AwsError } from './aws/service.js';
+import { AwsError } from './errors.js';
 
 export interface SchedulerServiceOptions {
   template: string;

@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseOptionsOnly } from '../args.js';
 import type { Command } from '../command.js';
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
-import { InputFileInvalid } from '../catalog-file.js';
+import { EXIT_FAILED, EXIT_OK, InputFileInvalid, UsageError } from '../errors.js';
 import { printJson, type Output } from '../output.js';
 import {
   classifyMetric,

@@ -3,7 +3,7 @@
 // running local cloud wrote to its data folder's endpoints.json, once it is known to answer.
 
 import { noPositionals, parseCommandLine } from '../args.js';
-import { UsageError } from '../errors.js';
+import { NoLocalCloud, UsageError } from '../errors.js';
 import { printJson, type Output } from '../output.js';
 import { send } from '../http-request.js';
 import { dataDirFrom, ENDPOINTS_FILE, readClock, readEndpoints, simulatedAt } from '../../local/endpoints.js';
@@ -56,11 +56,6 @@ export async function localTime(args: string[], output: Output, help: string): P
   if (output.json) printJson(output, { simulated, real: new Date(real).toISOString(), speed: clock.speed });
   else output.out(simulated);
   return 0;
-}
-
-/** No local cloud runs for the data folder: exit 1, with how to start one. */
-export class NoLocalCloud extends Error {
-  override readonly name = 'NoLocalCloud' as const;
 }
 
 /** Whether anything answers HTTP at `url` (whatever the status). */

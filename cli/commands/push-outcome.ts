@@ -11,7 +11,8 @@ import {
   ListExecutionsCommand,
   ListStateMachinesCommand,
 } from '@aws-sdk/client-sfn';
-import { ApiFailure, segment, type ApiClient } from '../api-client.js';
+import { segment, type ApiClient } from '../api-client.js';
+import { ApiFailure } from '../errors.js';
 import type { ServiceEntry } from '../../shared/domain/catalog-schema.js';
 import {
   outcomeOf,

@@ -8,8 +8,8 @@
 import { onePositional, parseCommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { printJson } from '../output.js';
+import { ApiFailure } from '../errors.js';
 import {
-  ApiFailure,
   clientFrom,
   CONNECTION_HELP,
   CONNECTION_OPTIONS,

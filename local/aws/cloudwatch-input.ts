@@ -3,9 +3,9 @@
 // InvalidParameterValue, MissingParameter, InvalidParameterCombination, and ValidationError for
 // metric math (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Operations.html).
 
-import { AwsError } from './service.js';
 import { parseMetricMath, referencedIds, usesMetricsFunction, type MathNode } from './metric-math.js';
 import { parseStatistic, type Dimensions, type MetricId, type Statistic } from './metric-store.js';
+import { AwsError } from '../errors.js';
 
 export const invalidValue = (message: string) => new AwsError('InvalidParameterValue', message);
 export const missingParameter = (name: string) =>

@@ -22,7 +22,7 @@ import {
 } from './cloudwatch-input.js';
 import { alignStart, returnedResults, runQueries } from './cloudwatch-queries.js';
 import { statisticValue, type MetricStore, type MetricValues } from './metric-store.js';
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 const TWO_WEEKS_MS = 14 * 24 * 60 * 60 * 1000;
 const TWO_HOURS_MS = 2 * 60 * 60 * 1000;

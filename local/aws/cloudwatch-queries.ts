@@ -6,12 +6,12 @@ import { queryPeriodOf, validationError, type Query } from './cloudwatch-input.j
 import {
   evaluateMetricMath,
   finalSeries,
-  MetricMathError,
   type LabeledSeries,
   type MathValue,
   type Values,
 } from './metric-math.js';
 import type { MetricStore } from './metric-store.js';
+import { MetricMathError } from '../errors.js';
 
 export interface QueryResult {
   id: string;

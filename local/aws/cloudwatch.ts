@@ -40,7 +40,8 @@ import {
 import { AlarmHistory, type HistoryItem } from './cloudwatch-history.js';
 import { getMetricData, getMetricStatistics, putMetricData } from './cloudwatch-metrics.js';
 import { MetricStore, type Dimensions, type MetricStoreSnapshot, type MetricValues } from './metric-store.js';
-import { AwsError, type LocalService } from './service.js';
+import type { LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 export type { AlarmStateChangeEvent } from './cloudwatch-alarm-events.js';
 

@@ -17,7 +17,8 @@ import {
   OCI_MANIFEST,
 } from '../../shared/domain/media-types.js';
 import { PROFILE_ANNOTATION, PROFILES, isProfileName, type ImageProfile } from '../world/profiles.js';
-import { AwsError, optionalList, optionalString, requireString, type LocalService } from './service.js';
+import { optionalList, optionalString, requireString, type LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 interface Image {
   digest: string;

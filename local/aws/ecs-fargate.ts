@@ -2,7 +2,7 @@
 // mode, task-level CPU and memory in one of Fargate's combinations ("Task CPU and memory" in the
 // ECS developer guide), and a task definition that is compatible with Fargate.
 
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 /** Memory (MiB) Fargate allows for each CPU size (CPU units): from, to, in steps of. */
 const COMBINATIONS: Record<number, [number, number, number]> = {

@@ -3,7 +3,8 @@
 // as ECS refuses it. ECS allows 50 tags a resource.
 
 import type { EcsState } from './ecs-model.js';
-import { AwsError, optionalList, requireString } from './service.js';
+import { optionalList, requireString } from './service.js';
+import { AwsError } from '../errors.js';
 
 type Tag = { key: string; value: string };
 

@@ -4,7 +4,8 @@
 import { checkFargateDefinition } from './ecs-fargate.js';
 import type { LocalTaskDefinition } from './ecs-model.js';
 import { page } from './ecs-views.js';
-import { AwsError, optionalList, optionalString, requireString } from './service.js';
+import { optionalList, optionalString, requireString } from './service.js';
+import { AwsError } from '../errors.js';
 
 /** What ECS records with a new revision besides the request: its ARN, when and by whom. */
 export interface Registration {

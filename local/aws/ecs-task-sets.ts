@@ -5,7 +5,8 @@
 import { checkFargateTaskSet } from './ecs-fargate.js';
 import type { LocalService, LocalTaskDefinition, LocalTaskSet } from './ecs-model.js';
 import { compatibilities, taskSetView } from './ecs-views.js';
-import { AwsError, optionalList, optionalString } from './service.js';
+import { optionalList, optionalString } from './service.js';
+import { AwsError } from '../errors.js';
 
 const invalid = (message: string) => new AwsError('InvalidParameterException', message);
 

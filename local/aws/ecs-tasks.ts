@@ -2,7 +2,8 @@
 
 import type { LocalTask, LocalTaskDefinition } from './ecs-model.js';
 import { page, taskView } from './ecs-views.js';
-import { AwsError, optionalList, optionalString } from './service.js';
+import { optionalList, optionalString } from './service.js';
+import { AwsError } from '../errors.js';
 
 const invalid = (message: string) => new AwsError('InvalidParameterException', message);
 

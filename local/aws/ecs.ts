@@ -12,7 +12,6 @@ import {
   type LocalTaskSet,
 } from './ecs-model.js';
 import {
-  AwsError,
   optionalList,
   optionalNumber,
   optionalString,
@@ -25,6 +24,7 @@ import { describeTasks, listTasks } from './ecs-tasks.js';
 import { listTags, tagResource } from './ecs-tags.js';
 import { checkScale, describeTaskSets, newTaskSet, unsettle } from './ecs-task-sets.js';
 import { clusterView, serviceView, taskDefinitionView, taskSetView } from './ecs-views.js';
+import { AwsError } from '../errors.js';
 
 export interface EcsOptions {
   region: string;

@@ -15,7 +15,7 @@ import {
   validationError,
   type Input,
 } from './elbv2-input.js';
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 export interface TargetGroupTuple {
   TargetGroupArn: string;

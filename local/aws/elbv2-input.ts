@@ -2,7 +2,7 @@
 // (`Port=80`, `Enabled=true`) and an empty list as an empty string (`Conditions=`); calls from
 // inside the process may pass real numbers and booleans. Bad input is AWS's `ValidationError`.
 
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 export type Input = Record<string, unknown>;
 

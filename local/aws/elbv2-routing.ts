@@ -15,7 +15,8 @@ import { describeDefaultRule, describeListener, describeRule, httpOnly } from '.
 import type { ListenerRecord, RuleRecord } from './elbv2-listeners.js';
 import { describeLoadBalancer, parseLoadBalancer, sameLoadBalancerSettings } from './elbv2-load-balancers.js';
 import type { Elbv2Store } from './elbv2-store.js';
-import { AwsError, type Operation } from './service.js';
+import type { Operation } from './service.js';
+import { AwsError } from '../errors.js';
 
 export function routingOperations(store: Elbv2Store): Record<string, Operation> {
   return {

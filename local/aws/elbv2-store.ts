@@ -16,7 +16,7 @@ import {
   type TargetGroupRecord,
   type TargetRecord,
 } from './elbv2-targets.js';
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 /** A rule's or listener's actions changed (a listener's: its default action). */
 export interface ActionChange {

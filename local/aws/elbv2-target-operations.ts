@@ -14,7 +14,8 @@ import {
 } from './elbv2-targets.js';
 import { reportedHealth, sameTarget, sameTargetGroupSettings } from './elbv2-targets.js';
 import type { TargetDescription, TargetGroupRecord, TargetRecord } from './elbv2-targets.js';
-import { AwsError, type Operation } from './service.js';
+import type { Operation } from './service.js';
+import { AwsError } from '../errors.js';
 
 export function targetOperations(store: Elbv2Store): Record<string, Operation> {
   const describe = (group: TargetGroupRecord) => {

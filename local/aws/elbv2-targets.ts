@@ -16,7 +16,7 @@ import {
   validationError,
   type Input,
 } from './elbv2-input.js';
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused';
 

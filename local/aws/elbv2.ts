@@ -22,7 +22,8 @@ import { parseTargetGroup, parseTargets, reasonFor, reportedHealth, sameTarget }
 import { localDefaultVpc, parseLoadBalancer } from './elbv2-load-balancers.js';
 import type { Action } from './elbv2-actions.js';
 import type { TargetHealthReason, TargetHealthState } from './elbv2-targets.js';
-import { AwsError, type LocalService } from './service.js';
+import type { LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 export { loadBalancerArn, listenerArn, ruleArn, targetGroupArn } from './elbv2-arns.js';
 export { loadBalancerDimension, targetGroupDimension } from './elbv2-arns.js';

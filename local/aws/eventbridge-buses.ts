@@ -6,7 +6,8 @@ import { isRecord, optional } from '../../shared/domain/records.js';
 import type { SimClock } from '../clock.js';
 import type { EventPattern } from './event-pattern.js';
 import { busNameOf, paginate, parsePattern, ruleName, NAME } from './eventbridge-input.js';
-import { AwsError, optionalList, optionalString, requireString, validation } from './service.js';
+import { optionalList, optionalString, requireString, validation } from './service.js';
+import { AwsError } from '../errors.js';
 
 export interface EventBridgeSnapshot {
   version: 1;

@@ -2,7 +2,8 @@
 // times, and pagination, each refused the way EventBridge refuses it.
 
 import { validatePattern, type EventPattern } from './event-pattern.js';
-import { AwsError, optionalNumber, optionalString, requireString, validation } from './service.js';
+import { optionalNumber, optionalString, requireString, validation } from './service.js';
+import { AwsError } from '../errors.js';
 
 /** A rule's or a target's name: 1 to 64 letters, digits, '.', '-' or '_'. */
 export const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;

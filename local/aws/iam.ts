@@ -7,7 +7,8 @@
 // carry no policies in their answers, and their ids and creation dates are deterministic.
 
 import { createHash } from 'node:crypto';
-import { AwsError, optionalNumber, optionalString, type LocalService } from './service.js';
+import { optionalNumber, optionalString, type LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 export const IAM_API_VERSION = '2010-05-08';
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';

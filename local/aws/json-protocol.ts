@@ -2,7 +2,8 @@
 // and out, errors as {"__type": "<code>", "message": ...}. Timestamps go out as
 // epoch seconds, as the SDKs expect.
 
-import { AwsError, type Caller, type LocalService } from './service.js';
+import type { Caller, LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 export interface WireResponse {
   status: number;

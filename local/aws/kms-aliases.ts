@@ -3,7 +3,8 @@
 
 import type { KmsKeyStore } from './kms-keys.js';
 import { checkAliasName, invalid } from './kms-input.js';
-import { AwsError, optionalNumber, optionalString, requireString } from './service.js';
+import { optionalNumber, optionalString, requireString } from './service.js';
+import { AwsError } from '../errors.js';
 
 export function createAlias(keys: KmsKeyStore, input: Record<string, unknown>, now: number) {
   const aliasName = requireString(input, 'AliasName');

@@ -2,8 +2,8 @@
 // values, alias names and key policy documents, each refused with the error KMS gives.
 
 import { keyPolicyStatements } from '../iam/key-policy.js';
-import { checkStatements, evaluate, PolicyError, type Statement } from '../iam/policy.js';
-import { AwsError } from './service.js';
+import { checkStatements, evaluate, type Statement } from '../iam/policy.js';
+import { AwsError, PolicyError } from '../errors.js';
 
 export const invalid = (message: string) => new AwsError('ValidationException', message);
 

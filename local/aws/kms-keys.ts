@@ -5,8 +5,8 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AwsError } from './service.js';
 import { writeDurably } from '../durable-file.js';
+import { AwsError } from '../errors.js';
 
 export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 

@@ -10,7 +10,8 @@ import { signDigest, verifyDigest } from './ecdsa.js';
 import { KmsKeyStore, type KeyScope, type StoredKey } from './kms-keys.js';
 import { createAlias, listAliases } from './kms-aliases.js';
 import { blob, checkLockout, checkPolicy, enumError, invalid } from './kms-input.js';
-import { AwsError, optionalNumber, optionalString, requireString, type LocalService } from './service.js';
+import { optionalNumber, optionalString, requireString, type LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 export const KMS_TARGET = 'TrentService';
 

@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { WireResponse } from './json-protocol.js';
 import type { LocalLambda } from './lambda.js';
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 /** A request whose SigV4 credential scope names `lambda`. */
 export function signedForLambda(headers: IncomingHttpHeaders): boolean {

@@ -19,7 +19,7 @@
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
 
 import { randomUUID } from 'node:crypto';
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 /** What Lambda's Node runtime passes a handler besides the event (the part handlers read). */
 export interface LocalInvokeContext {

@@ -4,6 +4,8 @@
 // REPEAT / LINEAR, FUNCTION(args) (uppercase), [lists] and (parentheses).
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
 
+import { MetricMathError } from '../errors.js';
+
 export type MathNode =
   | { kind: 'number'; value: number }
   | { kind: 'string'; value: string }
@@ -15,14 +17,6 @@ export type MathNode =
   | { kind: 'call'; name: string; args: MathNode[] };
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '==' | '!=' | '<=' | '>=' | '<' | '>' | 'AND' | 'OR';
-
-/** AWS answers a bad expression with a ValidationError; so does the local cloud. */
-export class MetricMathError extends Error {
-  override readonly name = 'ValidationError' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
 
 const SUPPORTED = new Set(
   'SUM AVG MIN MAX ABS CEIL FLOOR LOG LOG10 FILL IF METRICS TIME_SERIES PERIOD DATAPOINT_COUNT METRIC_COUNT'.split(

@@ -23,14 +23,10 @@
 //   series" (checked by the callers, see finalSeries).
 // Anything else, such as an unknown function, is a MetricMathError (AWS's ValidationError).
 
-import { MetricMathError, type BinaryOp, type MathNode } from './metric-math-parser.js';
+import type { BinaryOp, MathNode } from './metric-math-parser.js';
+import { MetricMathError } from '../errors.js';
 
-export {
-  MetricMathError,
-  parseMetricMath,
-  referencedIds,
-  usesMetricsFunction,
-} from './metric-math-parser.js';
+export { parseMetricMath, referencedIds, usesMetricsFunction } from './metric-math-parser.js';
 export type { MathNode } from './metric-math-parser.js';
 
 export type Values = ReadonlyArray<number | undefined>;

@@ -1,8 +1,9 @@
 // The AWS query protocol (ELBv2): a form-encoded body with `Action` and flattened
 // parameters (`RuleArns.member.1=…`), answered in XML. Lists are <member> elements.
 
-import { AwsError, type LocalService } from './service.js';
+import type { LocalService } from './service.js';
 import { asAwsError, type WireResponse } from './json-protocol.js';
+import { AwsError } from '../errors.js';
 
 export async function handleQuery(
   service: LocalService,

@@ -7,20 +7,11 @@
 
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
+import { BodyTooLarge, BodyUnreadable } from '../errors.js';
 
 /** The most a request body may hold, as sent or once inflated. */
 export const MAX_BODY = 16 * 1024 * 1024;
 const LIMIT = `${MAX_BODY / 1024 / 1024} MiB`;
-
-/** The body is over MAX_BODY, as sent or once inflated: answered 413. */
-export class BodyTooLarge extends Error {
-  override readonly name = 'BodyTooLarge' as const;
-}
-
-/** The body could not be read or decoded: answered 400. */
-export class BodyUnreadable extends Error {
-  override readonly name = 'BodyUnreadable' as const;
-}
 
 /**
  * The body's bytes, inflated when `inflate` is set and the body says it is gzip-encoded. Rejects

@@ -5,7 +5,8 @@
 
 import { readUpload } from './s3-integrity.js';
 import type { BucketRecord, DefaultRetention, S3Store } from './s3-store.js';
-import { readXml, S3Error, xmlDocument, type S3Request, type S3Response } from './s3-wire.js';
+import { readXml, xmlDocument, type S3Request, type S3Response } from './s3-wire.js';
+import { S3Error } from '../errors.js';
 
 type BucketOperation = (request: S3Request, raw: Buffer) => S3Response;
 

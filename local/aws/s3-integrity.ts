@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { S3Error } from './s3-wire.js';
+import { S3Error } from '../errors.js';
 
 export interface Upload {
   body: Buffer;

@@ -4,7 +4,8 @@
 // order and each key's versions newest first; prefix and key/version-id markers).
 
 import type { BucketRecord, S3Store, VersionRecord } from './s3-store.js';
-import { S3Error, xmlDocument, type S3Response } from './s3-wire.js';
+import { xmlDocument, type S3Response } from './s3-wire.js';
+import { S3Error } from '../errors.js';
 
 function maxKeys(query: URLSearchParams): number {
   const raw = query.get('max-keys');

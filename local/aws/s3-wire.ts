@@ -6,23 +6,12 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { escapeXml } from './query-protocol.js';
+import { S3Error } from '../errors.js';
 
 export interface S3Response {
   status: number;
   headers: Record<string, string>;
   body: string | Buffer;
-}
-
-export class S3Error extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly extra: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = code;
-  }
 }
 
 export interface S3Request {

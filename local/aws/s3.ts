@@ -9,7 +9,8 @@ import { readUpload } from './s3-integrity.js';
 import { bucketOperations } from './s3-buckets.js';
 import { listObjectsV2, listObjectVersions } from './s3-listing.js';
 import { S3Store, type VersionRecord } from './s3-store.js';
-import { errorResponse, S3Error, type S3Request, type S3Response } from './s3-wire.js';
+import { errorResponse, type S3Request, type S3Response } from './s3-wire.js';
+import { S3Error } from '../errors.js';
 
 const DAY = 86_400_000;
 /** Headers S3 keeps with an object and sends back with it. */

@@ -2,7 +2,7 @@
 // Scheduler (scheduler.ts): names, the one-time `at()` expression, the flexible window, the
 // target and its retry policy. What AWS refuses is refused here, as ValidationException.
 
-import { AwsError } from './service.js';
+import { AwsError } from '../errors.js';
 
 const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]+$/;

@@ -5,7 +5,8 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { WireResponse } from './json-protocol.js';
-import { AwsError, type LocalService } from './service.js';
+import type { LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 /** A request whose SigV4 credential scope names `scheduler`. */
 export function signedForScheduler(headers: IncomingHttpHeaders): boolean {

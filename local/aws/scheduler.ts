@@ -16,7 +16,8 @@ import {
   UNIVERSAL_TARGETS,
   type ScheduleTarget,
 } from './scheduler-input.js';
-import { AwsError, optionalString, type LocalService } from './service.js';
+import { optionalString, type LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 export interface StoredSchedule {
   name: string;

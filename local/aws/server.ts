@@ -15,19 +15,20 @@ import {
 import { handleJson, type WireResponse } from './json-protocol.js';
 import { faultResponse, type FaultInjector, type Protocol } from './faults.js';
 import { decodeQuery, handleQuery } from './query-protocol.js';
-import { AwsError, type LocalService } from './service.js';
+import type { LocalService } from './service.js';
 import { accessDenied, accessKeyIdOf, refuseUnlessSdkRequest, type Authorize } from './guard.js';
-import { BodyTooLarge, readBody } from './request-body.js';
+import { readBody } from './request-body.js';
 import type { LocalLambda } from './lambda.js';
 import { handleInvoke, lambdaError, parseInvokeRequest, signedForLambda } from './lambda-wire.js';
 import type { LocalS3 } from './s3.js';
-import { errorResponse, parseS3Request, S3Error, signedForS3, type S3Response } from './s3-wire.js';
+import { errorResponse, parseS3Request, signedForS3, type S3Response } from './s3-wire.js';
 import {
   handleScheduler,
   parseSchedulerRequest,
   schedulerError,
   signedForScheduler,
 } from './scheduler-wire.js';
+import { AwsError, BodyTooLarge, S3Error } from '../errors.js';
 
 export interface JsonRoute {
   service: LocalService;

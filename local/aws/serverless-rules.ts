@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { parse, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
 import { validatePattern, type EventPattern } from './event-pattern.js';
 import { isRecord } from '../../shared/domain/records.js';
+import { ServerlessRuleError } from '../errors.js';
 
 export interface ServerlessRule {
   /** As the rule is named on the bus: the event's `name`, else `<service>-<stage>-<function>-rule-<n>`. */
@@ -28,13 +29,6 @@ export interface ServerlessRuleOptions {
   /** Substituted for `${AWS::Region}` and `${AWS::AccountId}` in resource ARNs, as CloudFormation would. */
   region?: string;
   account?: string;
-}
-
-export class ServerlessRuleError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ServerlessRuleError';
-  }
 }
 
 /** A CloudFormation intrinsic function in its short form (`!Ref X`), kept as written. */

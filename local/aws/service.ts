@@ -2,6 +2,8 @@
 // layers (json-protocol.ts, query-protocol.ts) turn wire requests into calls of
 // these and their results (or AwsError) back into what the SDK expects.
 
+import { AwsError } from '../errors.js';
+
 /** Who sent a request: the access key id it is signed with (undefined for the local cloud's own calls). */
 export interface Caller {
   accessKeyId?: string;
@@ -13,19 +15,6 @@ export interface LocalService {
   /** As in AWS error messages and logs, e.g. `ecs`, `elasticloadbalancing`. */
   name: string;
   operations: Record<string, Operation>;
-}
-
-/** An error with AWS's shape: the SDK raises the exception class named by `code`. */
-export class AwsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly fault: 'Sender' | 'Receiver' = 'Sender',
-  ) {
-    super(message);
-    this.name = code;
-  }
 }
 
 export const validation = (message: string) => new AwsError('ValidationException', message);

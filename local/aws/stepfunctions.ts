@@ -12,14 +12,8 @@ import type { HistoryEvent } from '../stepfunctions/history.js';
 import { DEFAULT_KEEP_EXECUTIONS, retainExecutions } from '../stepfunctions/retention.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../stepfunctions/run.js';
 import type { TokenRegistry } from '../stepfunctions/tokens.js';
-import {
-  AwsError,
-  optionalNumber,
-  optionalString,
-  requireString,
-  validation,
-  type LocalService,
-} from './service.js';
+import { optionalNumber, optionalString, requireString, validation, type LocalService } from './service.js';
+import { AwsError } from '../errors.js';
 
 export interface StateMachineEntry {
   name: string;

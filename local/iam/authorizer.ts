@@ -11,8 +11,9 @@ import type { InvocationCredentials } from '../../shared/runtime/invocation-cred
 import { judgeWithKeyPolicy, roleArnOfSession, type KeyPolicyStatement } from './key-policy.js';
 import { evaluate, type Statement } from './policy.js';
 import { judgeWithResourcePolicy, type ResourcePolicyLookup } from './resource-policy.js';
-import { authorizationsFor, UnauthorizableRequest, type Authorization, type Scope } from './requests.js';
+import { authorizationsFor, type Authorization, type Scope } from './requests.js';
 import type { FunctionRole } from './roles.js';
+import { UnauthorizableRequest } from '../errors.js';
 
 export interface Principal {
   fn: string;

@@ -6,6 +6,8 @@
 // ForAnyValue/ForAllValues set qualifiers. An operator outside that list is refused when the
 // policy is read, not silently passed.
 
+import { PolicyError } from '../errors.js';
+
 export interface Statement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
@@ -43,13 +45,6 @@ const OPERATORS = new Set([
   'Bool',
   'Null',
 ]);
-
-export class PolicyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PolicyError';
-  }
-}
 
 /** Checks a policy's statements for what this evaluator cannot judge; throws PolicyError naming it. */
 export function checkStatements(statements: readonly Statement[], where: string): void {

@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { actionReference, resourceArn } from './reference.js';
 import { impliedS3, KMS_EXTRACTORS, S3_EXTRACTORS, storageContext } from './requests-kms-s3.js';
+import { UnauthorizableRequest } from '../errors.js';
 
 export interface Scope {
   partition: string;
@@ -28,13 +29,6 @@ export type Touched = string | { type: string; values: Record<string, string> };
 
 export type Input = Record<string, unknown>;
 export type Extractor = (input: Input, scope: Scope) => Touched[];
-
-export class UnauthorizableRequest extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnauthorizableRequest';
-  }
-}
 
 /** A request parameter as text, or `fallback` when it is missing or not a string. */
 const text = (value: unknown, fallback = '*'): string => (typeof value === 'string' ? value : fallback);

@@ -12,6 +12,7 @@ import { CloudFormationTag, customTags } from '../aws/serverless-rules.js';
 import { templateBucketName, templateKeyId } from '../aws/template-ids.js';
 import { checkStatements, type Statement } from './policy.js';
 import type { Scope } from './requests.js';
+import { RoleError } from '../errors.js';
 
 export interface RoleOptions extends Scope {
   stage: string;
@@ -28,13 +29,6 @@ export interface FunctionRole {
   /** The function's key in serverless.yml, e.g. `create-task-set`. */
   fn: string;
   statements: Statement[];
-}
-
-export class RoleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RoleError';
-  }
 }
 
 /** Where an empty resource list points instead, as in cli/serverless-catalog.cjs: a name that matches nothing. */

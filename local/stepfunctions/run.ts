@@ -9,6 +9,7 @@ import type { SimClock } from '../clock.js';
 import { TOKEN_MARKER, type LocalTask, type PreparedDefinition } from './definition.js';
 import { History, type HistoryEvent } from './history.js';
 import type { TokenRegistry } from './tokens.js';
+import { ExecutionStopped, StatesTimeout } from '../errors.js';
 
 /** A function in functions/, called the way Lambda calls a handler. */
 export type LocalFunction = (event: unknown, context: unknown) => Promise<unknown>;
@@ -57,21 +58,6 @@ export interface LocalExecution {
   /** Settles when the execution has ended, whatever its status. */
   done: Promise<void>;
   stop(): void;
-}
-
-class StatesTimeout extends Error {
-  override readonly name = 'States.Timeout';
-  constructor() {
-    super('States.Timeout');
-  }
-}
-
-/** What a task of a stopped execution ends with; the execution itself is ABORTED. */
-class ExecutionStopped extends Error {
-  override readonly name = 'ExecutionStopped';
-  constructor() {
-    super('the execution was stopped');
-  }
 }
 
 /**

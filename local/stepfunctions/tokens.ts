@@ -4,17 +4,11 @@
 
 import { randomBytes } from 'node:crypto';
 import type { TaskTokens, TokenOutcome } from '../../shared/ports/tokens.js';
+import { TaskFailure } from '../errors.js';
 
 interface Waiter {
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
-}
-
-export class TaskFailure extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
 }
 
 export class TokenRegistry implements TaskTokens {

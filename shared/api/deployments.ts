@@ -8,10 +8,10 @@ import { DeploymentRequestInvalid } from '../domain/errors.js';
 import { requestExecutionName } from '../domain/execution-name.js';
 import { stateMachineFor } from '../domain/strategy.js';
 import { alarmNames } from '../domain/catalog-schema.js';
-import { abort, approve, promote, SelfApprovalRefused, type ActionTaken } from '../engine/operator.js';
+import { abort, approve, promote, type ActionTaken } from '../engine/operator.js';
 import type { StateMachineName } from '../ports/executions.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError, conflict, notFound, unprocessable } from './errors.js';
+import { conflict, notFound, unprocessable } from './errors.js';
 import { givenReasonSchema, parseBody, reasonSchema, type ApiRequest, type ApiResponse } from './request.js';
 import { startOf, trafficHistory } from './deployment-history.js';
 import { deploymentView, executionView, type EarlyDeploymentView } from './views.js';
@@ -138,17 +138,6 @@ export async function act(
   id: string,
   action: string,
 ): Promise<ApiResponse> {
-  try {
-    return await actOn(deps, request, id, action);
-  } catch (error) {
-    // Four eyes: the caller is known and the deployment can take the action, but not from them.
-    if (error instanceof SelfApprovalRefused)
-      throw new ApiError(403, 'SeparateApproverRequired', error.message);
-    throw error;
-  }
-}
-
-async function actOn(deps: ApiDeps, request: ApiRequest, id: string, action: string): Promise<ApiResponse> {
   if (action === 'promote') {
     const { reason, full } = parseBody(request, promoteSchema);
     return taken(await promote(deps, id, { actor: request.actor, reason, full }));

@@ -3,8 +3,8 @@
 
 import { firstUnsafeCharacter } from '../domain/control-characters.js';
 import { DeploymentRequestInvalid } from '../domain/errors.js';
-import { LedgerBroken } from '../engine/errors.js';
-import { DeploymentNotFound, NotActionable } from '../engine/operator.js';
+import { MetricQueryFailed, TransientError } from '../aws/errors.js';
+import { DeploymentNotFound, LedgerBroken, NotActionable, SelfApprovalRefused } from '../engine/errors.js';
 import type { ApiDeps } from './deps.js';
 import { act, createDeployment, getDeployment } from './deployments.js';
 import { ApiError, badRequest } from './errors.js';
@@ -118,17 +118,21 @@ function normalizePath(raw: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
+/** The error classes of the layers below, each with the answer it gets (docs/api.md, Errors). */
 function asApiError(error: unknown, log?: (error: unknown) => void): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof DeploymentNotFound) return new ApiError(404, 'NotFound', error.message);
+  // Four eyes: the caller is known and the deployment can take the action, but not from them.
+  if (error instanceof SelfApprovalRefused)
+    return new ApiError(403, 'SeparateApproverRequired', error.message);
   if (error instanceof NotActionable) return new ApiError(409, 'Conflict', error.message);
   if (error instanceof LedgerBroken) return new ApiError(409, 'LedgerBroken', error.message);
   if (error instanceof DeploymentRequestInvalid)
     return new ApiError(422, 'Unprocessable', error.message, error.problems);
-  if (error instanceof Error && error.name === 'MetricQueryFailed') {
+  if (error instanceof MetricQueryFailed) {
     return new ApiError(502, 'MetricsUnavailable', `CloudWatch did not answer as expected: ${error.message}`);
   }
-  if (error instanceof Error && error.name === 'TransientError') {
+  if (error instanceof TransientError) {
     return new ApiError(
       503,
       'ServiceUnavailable',

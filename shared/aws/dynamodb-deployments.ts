@@ -14,17 +14,7 @@ import {
   servicePk,
   type Item,
 } from './dynamodb-deployments-table.js';
-
-/**
- * An update named a deployment the table has no item for: it was never created, or its item is
- * gone. (An operator naming an unknown deployment is shared/engine/operator.ts's DeploymentNotFound.)
- */
-export class DeploymentItemMissing extends Error {
-  override readonly name = 'DeploymentItemMissing' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+import { DeploymentItemMissing } from './errors.js';
 
 export class DynamoDeployments extends DeploymentsTableAdapter implements Deployments {
   async create(deployment: Deployment): Promise<boolean> {

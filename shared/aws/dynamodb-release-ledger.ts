@@ -6,15 +6,7 @@ import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { ledgerRecordSchema, type LedgerRecord } from '../domain/ledger.js';
 import { withoutUndefined } from '../domain/records.js';
 import type { ReleaseLedger } from '../ports/ledger.js';
-import { isConditionalCheckFailed, translateTransient } from './errors.js';
-
-/** The newest stored record of a service does not parse as a ledger record. */
-export class LedgerCorrupt extends Error {
-  override readonly name = 'LedgerCorrupt' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+import { isConditionalCheckFailed, LedgerCorrupt, translateTransient } from './errors.js';
 
 export class DynamoReleaseLedger implements ReleaseLedger {
   constructor(

@@ -1,33 +1,85 @@
-// Errors raised at the AWS edge. Adapters translate SDK exceptions into these (or
-// into domain errors) so that nothing above them depends on SDK error classes.
+// Errors raised at the AWS edge, all AdapterErrors. Adapters translate SDK exceptions into
+// these (or into domain errors) so that nothing above them depends on SDK error classes.
+// AwsServiceError and S3ServiceError are the exceptions AWS answered with, named as the SDK
+// names them: the requests that skip the SDK (json-requests.ts, s3-requests.ts) raise them.
 
-/**
- * AWS was throttling, unavailable or timed out, even after the SDK's own retries.
- * State machines retry the step (`Retry` on `TransientError`).
- */
-export class TransientError extends Error {
-  override readonly name = 'TransientError' as const;
+/** The base of the errors raised at the AWS edge. */
+export abstract class AdapterError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
 
+/**
+ * AWS was throttling, unavailable or timed out, even after the SDK's own retries.
+ * State machines retry the step (`Retry` on `TransientError`).
+ */
+export class TransientError extends AdapterError {
+  override readonly name = 'TransientError' as const;
+}
+
 /** A resource the catalog names does not exist in AWS (cluster, service, rule, target group). */
-export class ResourceNotFound extends Error {
+export class ResourceNotFound extends AdapterError {
   override readonly name = 'ResourceNotFound' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /**
  * CloudWatch could not give the metric data asked for: the queries were refused, access was
  * denied, or the answer said its data was incomplete. Retrying would not help.
  */
-export class MetricQueryFailed extends Error {
+export class MetricQueryFailed extends AdapterError {
   override readonly name = 'MetricQueryFailed' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
+}
+
+/**
+ * An update named a deployment the table has no item for: it was never created, or its item is
+ * gone (dynamodb-deployments.ts). An operator naming an unknown deployment is the engine's
+ * DeploymentNotFound instead.
+ */
+export class DeploymentItemMissing extends AdapterError {
+  override readonly name = 'DeploymentItemMissing' as const;
+}
+
+/** The newest stored record of a service does not parse as a ledger record (dynamodb-release-ledger.ts). */
+export class LedgerCorrupt extends AdapterError {
+  override readonly name = 'LedgerCorrupt' as const;
+}
+
+/**
+ * The account refused a read (AccessDenied): the check could not be made. The inventory
+ * ports' adapters (preflight-inventory.ts) raise it, and preflight reports it.
+ */
+export class ReadRefused extends AdapterError {
+  override readonly name = 'ReadRefused' as const;
+  constructor(
+    /** `service:Action`, e.g. `iam:GetRole`: what whoever runs preflight must be allowed. */
+    readonly action: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
+  }
+}
+
+/** An error a JSON-protocol service answered with: as the SDK's, its name is the service's error code. */
+export class AwsServiceError extends AdapterError {
+  readonly $metadata: { httpStatusCode: number };
+  readonly $fault: 'client' | 'server';
+  constructor(code: string, message: string, httpStatusCode: number) {
+    super(message);
+    this.name = code;
+    this.$metadata = { httpStatusCode };
+    this.$fault = httpStatusCode < 500 ? 'client' : 'server';
+  }
+}
+
+/** An error S3 answered with: as the SDK's, its name is S3's code (`NoSuchKey`, `AccessDenied`). */
+export class S3ServiceError extends AdapterError {
+  readonly $metadata: { httpStatusCode: number };
+  constructor(code: string, message: string, httpStatusCode: number) {
+    super(message);
+    this.name = code;
+    this.$metadata = { httpStatusCode };
   }
 }
 

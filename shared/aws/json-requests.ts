@@ -8,6 +8,7 @@
 // and checks of `error.name` work as they do on the SDK's errors. Blobs and timestamps are
 // left as the wire has them (base64 text, epoch seconds): the adapters convert the few they use.
 
+import { AwsServiceError } from './errors.js';
 import { SignedHttp, type AwsHttpConfig, type HttpAnswer, type SigningService } from './signed-http.js';
 
 export interface JsonService extends SigningService {
@@ -30,18 +31,6 @@ export const STEP_FUNCTIONS: JsonService = {
   targetPrefix: 'AWSStepFunctions',
   jsonVersion: '1.0',
 };
-
-/** An error the service answered with: as the SDK's, its name is the service's error code. */
-export class AwsServiceError extends Error {
-  readonly $metadata: { httpStatusCode: number };
-  readonly $fault: 'client' | 'server';
-  constructor(code: string, message: string, httpStatusCode: number) {
-    super(message);
-    this.name = code;
-    this.$metadata = { httpStatusCode };
-    this.$fault = httpStatusCode < 500 ? 'client' : 'server';
-  }
-}
 
 export class JsonRequests {
   private readonly http: SignedHttp;

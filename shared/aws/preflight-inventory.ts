@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { ReadRefused } from './errors.js';
 import {
-  ReadRefused,
   type AlarmInventory,
   type EcsInventory,
   type EcsServiceFacts,

@@ -6,19 +6,10 @@
 // translateTransient (errors.ts) sorts them alike.
 
 import { createHash } from 'node:crypto';
+import { S3ServiceError } from './errors.js';
 import { rfc3986, SignedHttp, type AwsHttpConfig, type HttpAnswer } from './signed-http.js';
 
 export type S3RequestsConfig = AwsHttpConfig;
-
-/** An error S3 answered with: as the SDK's, its name is S3's code (`NoSuchKey`, `AccessDenied`). */
-export class S3ServiceError extends Error {
-  readonly $metadata: { httpStatusCode: number };
-  constructor(code: string, message: string, httpStatusCode: number) {
-    super(message);
-    this.name = code;
-    this.$metadata = { httpStatusCode };
-  }
-}
 
 export interface ObjectVersion {
   key: string;

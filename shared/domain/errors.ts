@@ -1,6 +1,7 @@
-// Errors raised by the pure domain. Each class sets `name` to a string literal:
+// Errors raised by the pure domain, all DomainErrors. Each class sets `name` to a string literal:
 // that name is what a state machine's `ErrorEquals` catches and what the CLI and
-// API map to a status code, so renaming one is a breaking change.
+// API answer with, so renaming one is a breaking change. Every error class of the codebase
+// lives in its layer's errors.ts (test/statemachines/error-names.test.ts checks it).
 
 /** One problem found while validating input, with where it was found. */
 export interface Problem {
@@ -13,8 +14,15 @@ export function formatProblems(problems: readonly Problem[]): string {
   return problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('\n');
 }
 
+/** The base of the domain's errors: the input, the catalog or a value does not fit a rule. */
+export abstract class DomainError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** The catalog file is not valid. Lists every problem, not just the first. */
-export class CatalogInvalid extends Error {
+export class CatalogInvalid extends DomainError {
   override readonly name = 'CatalogInvalid' as const;
   readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[], options?: { cause?: unknown; source?: string }) {
@@ -25,7 +33,7 @@ export class CatalogInvalid extends Error {
 }
 
 /** A traffic schedule (preset or custom) is not valid. */
-export class ScheduleInvalid extends Error {
+export class ScheduleInvalid extends DomainError {
   override readonly name = 'ScheduleInvalid' as const;
   readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[], options?: { cause?: unknown }) {
@@ -35,7 +43,7 @@ export class ScheduleInvalid extends Error {
 }
 
 /** An image reference cannot be parsed, or is a mutable tag where a digest is required. */
-export class ImageReferenceInvalid extends Error {
+export class ImageReferenceInvalid extends DomainError {
   override readonly name = 'ImageReferenceInvalid' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -43,7 +51,7 @@ export class ImageReferenceInvalid extends Error {
 }
 
 /** A value cannot be put in the ledger's canonical encoding (NaN, a function, a lone surrogate...). */
-export class CanonicalEncodingError extends Error {
+export class CanonicalEncodingError extends DomainError {
   override readonly name = 'CanonicalEncodingError' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -51,11 +59,16 @@ export class CanonicalEncodingError extends Error {
 }
 
 /** The deployment request does not fit the service (unknown service, strategy without schedule...). */
-export class DeploymentRequestInvalid extends Error {
+export class DeploymentRequestInvalid extends DomainError {
   override readonly name = 'DeploymentRequestInvalid' as const;
   readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[], options?: { cause?: unknown }) {
     super(`the deployment request is not valid:\n${formatProblems(problems)}`, options);
     this.problems = problems;
   }
+}
+
+/** A function's role name would pass IAM's 64 characters even without `-lambdaRole` (stack-names.ts). */
+export class RoleNameTooLong extends DomainError {
+  override readonly name = 'RoleNameTooLong' as const;
 }

@@ -8,6 +8,8 @@
 // longer the plugin drops the `lambdaRole` part; if it is still longer, packaging fails
 // (the plugin then asks for `iamRoleStatementsName`, which serverless.yml does not use).
 
+import { RoleNameTooLong } from './errors.js';
+
 /** `service:` in serverless.yml. */
 export const STACK_SERVICE = 'cutover';
 
@@ -27,11 +29,6 @@ export interface RoleNameInput {
   region: string;
   /** Default: `cutover`. */
   service?: string;
-}
-
-/** A function's role name would pass IAM's 64 characters even without `-lambdaRole`. */
-export class RoleNameTooLong extends Error {
-  override readonly name = 'RoleNameTooLong' as const;
 }
 
 /**

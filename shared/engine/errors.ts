@@ -1,9 +1,11 @@
-// Errors the deployment engine raises. Each `name` is an `ErrorEquals` in the
-// state machines (statemachines/*.asl.json); a test checks that every custom
-// ErrorEquals there names a class exported here or in another errors.ts, and
-// that each of these is caught somewhere. Renaming one is a breaking change.
+// Errors the deployment engine raises, all EngineErrors. A step's errors are each an
+// `ErrorEquals` in the state machines (statemachines/*.asl.json); an operator's action
+// (approve, promote, abort) answers an OperatorError instead, which the API turns into a
+// 4xx (shared/api/router.ts). test/statemachines/error-names.test.ts checks that every
+// custom ErrorEquals names a class exported here or in another errors.ts, and that each
+// step error is caught somewhere. Renaming one is a breaking change.
 
-abstract class EngineError extends Error {
+export abstract class EngineError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -81,4 +83,25 @@ export class AnalysisMarginal extends EngineError {
  */
 export class LedgerBroken extends EngineError {
   override readonly name = 'LedgerBroken' as const;
+}
+
+/** What an operator's action answers instead of acting: nothing was delivered or recorded. */
+export abstract class OperatorError extends EngineError {}
+
+/** An operator named a deployment that does not exist (the API's 404). */
+export class DeploymentNotFound extends OperatorError {
+  override readonly name = 'DeploymentNotFound' as const;
+}
+
+/** The deployment exists but cannot take this action now (it ended, or it is not waiting). */
+export class NotActionable extends OperatorError {
+  override readonly name = 'NotActionable' as const;
+}
+
+/**
+ * Four eyes: the catalog's `approval.separateApprover` is on and the person who started the
+ * deployment tried to approve it (with approve, or with promote while it waits for approval).
+ */
+export class SelfApprovalRefused extends OperatorError {
+  override readonly name = 'SelfApprovalRefused' as const;
 }

@@ -12,30 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Deployment } from '../domain/deployment.js';
 import type { EngineDeps } from './deps.js';
+import { DeploymentNotFound, NotActionable, SelfApprovalRefused } from './errors.js';
 import { tokenOutput, type DeliveredAction } from './operator-record.js';
 import { noteReason } from './progress.js';
 
 export interface Operator {
   actor: string;
   reason?: string | undefined;
-}
-
-/** The deployment does not exist. */
-export class DeploymentNotFound extends Error {
-  override readonly name = 'DeploymentNotFound' as const;
-}
-
-/** The deployment exists but cannot take this action now (it ended, or it is not waiting). */
-export class NotActionable extends Error {
-  override readonly name = 'NotActionable' as const;
-}
-
-/**
- * Four eyes: the catalog's `approval.separateApprover` is on and the person who started the
- * deployment tried to approve it (with approve, or with promote while it waits for approval).
- */
-export class SelfApprovalRefused extends Error {
-  override readonly name = 'SelfApprovalRefused' as const;
 }
 
 type Deps = Pick<EngineDeps, 'deployments' | 'tokens' | 'clock'>;

@@ -3,8 +3,8 @@
 
 import { alarmDefinitions, alarmNames, type Catalog, type ServiceEntry } from '../domain/catalog-schema.js';
 import { loadBalancerDimension } from '../domain/elb-dimensions.js';
+import { ReadRefused } from '../aws/errors.js';
 import {
-  ReadRefused,
   type AlarmInventory,
   type EcsInventory,
   type FunctionInventory,

@@ -49,16 +49,3 @@ export interface RoleInventory {
   /** Whether the IAM role exists. */
   exists(roleName: string): Promise<boolean>;
 }
-
-/** The account refused a read (AccessDenied): the check could not be made. */
-export class ReadRefused extends Error {
-  override readonly name = 'ReadRefused' as const;
-  constructor(
-    /** `service:Action`, e.g. `iam:GetRole`: what whoever runs preflight must be allowed. */
-    readonly action: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}

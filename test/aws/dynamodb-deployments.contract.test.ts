@@ -13,7 +13,8 @@ import {
   newId,
   newService,
 } from '../support/deployments-table.js';
-import { DeploymentItemMissing, DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
+import { DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
+import { DeploymentItemMissing } from '../../shared/aws/errors.js';
 
 for (const emulator of DYNAMODB_EMULATORS) {
   describe.skipIf(!emulator.available)(`deployments table adapters on ${emulator.name}`, () => {

@@ -9,7 +9,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DynamoReleaseLedger, LedgerCorrupt } from '../../shared/aws/dynamodb-release-ledger.js';
+import { DynamoReleaseLedger } from '../../shared/aws/dynamodb-release-ledger.js';
+import { LedgerCorrupt } from '../../shared/aws/errors.js';
 import { TransientError } from '../../shared/aws/errors.js';
 import {
   chainNext,

@@ -19,7 +19,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransientError } from '../../shared/aws/errors.js';
 import { anchorKey, S3LedgerAnchors } from '../../shared/aws/s3-ledger-anchors.js';
-import { S3Requests, S3ServiceError, type S3RequestsConfig } from '../../shared/aws/s3-requests.js';
+import { S3ServiceError } from '../../shared/aws/errors.js';
+import { S3Requests, type S3RequestsConfig } from '../../shared/aws/s3-requests.js';
 import { canonicalJson } from '../../shared/domain/canonical-json.js';
 import type { LedgerRecord } from '../../shared/domain/ledger.js';
 import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';

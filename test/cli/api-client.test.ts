@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ApiClient,
-  ApiFailure,
   clientFrom,
   operatorActor,
   reportApiFailure,
   type PreparedRequest,
 } from '../../cli/api-client.js';
-import { UsageError } from '../../cli/errors.js';
+import { ApiFailure, UsageError } from '../../cli/errors.js';
 import type { Output } from '../../cli/output.js';
 
 const ENDPOINT = 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com';

@@ -1,12 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../local/functions.js';
-import {
-  functionRoleName,
-  functionRoleNames,
-  RoleNameTooLong,
-  ROLE_NAME_MAX,
-} from '../../shared/domain/stack-names.js';
+import { RoleNameTooLong } from '../../shared/domain/errors.js';
+import { functionRoleName, functionRoleNames, ROLE_NAME_MAX } from '../../shared/domain/stack-names.js';
 
 const require = createRequire(import.meta.url);
 

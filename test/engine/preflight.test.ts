@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { preflight, type PreflightDeps } from '../../shared/engine/preflight.js';
-import { ReadRefused, type EcsServiceFacts, type Route } from '../../shared/ports/inventory.js';
+import { ReadRefused } from '../../shared/aws/errors.js';
+import type { EcsServiceFacts, Route } from '../../shared/ports/inventory.js';
 
 const catalog = parseCatalog(readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8'));
 const web = catalog.services.web!;

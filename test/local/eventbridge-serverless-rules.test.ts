@@ -8,13 +8,13 @@ import { LocalEventBridge, type EventBridgeEvent } from '../../local/aws/eventbr
 import {
   readServerlessRules,
   serverlessRules,
-  ServerlessRuleError,
   type ServerlessRuleOptions,
 } from '../../local/aws/serverless-rules.js';
 import { catalogResources } from '../../shared/domain/catalog-resources.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { ManualClock } from '../../local/clock.js';
 import { ACCOUNT, fn, REGION, START, startWorld } from '../support/eventbridge-world.js';
+import { ServerlessRuleError } from '../../local/errors.js';
 
 const alarmFixture = JSON.parse(
   readFileSync(new URL('../events/cloudwatch/alarm-state-change.json', import.meta.url), 'utf8'),

@@ -4,12 +4,13 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkStatements, evaluate, PolicyError, wildcard, type Statement } from '../../local/iam/policy.js';
-import { authorizationsFor, UnauthorizableRequest } from '../../local/iam/requests.js';
+import { checkStatements, evaluate, wildcard, type Statement } from '../../local/iam/policy.js';
+import { authorizationsFor } from '../../local/iam/requests.js';
 import { readFunctionRoles } from '../../local/iam/roles.js';
 import { FUNCTION_NAMES } from '../../local/functions.js';
 import { catalogResources } from '../../shared/domain/catalog-resources.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
+import { PolicyError, UnauthorizableRequest } from '../../local/errors.js';
 
 const scope = { partition: 'aws', region: 'us-east-1', account: '000000000000' };
 const allow = (Action: string | string[], Resource: string | string[], extra: Partial<Statement> = {}) =>

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import {
   evaluateMetricMath,
   finalSeries,
-  MetricMathError,
   parseMetricMath,
   referencedIds,
   type LabeledSeries,
   type MathValue,
   type Values,
 } from '../../local/aws/metric-math.js';
+import { MetricMathError } from '../../local/errors.js';
 
 const _ = undefined;
 

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { list, optionalBoolean, optionalInteger, paginate } from '../../local/aws/elbv2-input.js';
 import { decodeQuery, handleQuery, toXml } from '../../local/aws/query-protocol.js';
-import { AwsError, type LocalService } from '../../local/aws/service.js';
+import type { LocalService } from '../../local/aws/service.js';
+import { AwsError } from '../../local/errors.js';
 
 const form = (params: Record<string, string>) => new URLSearchParams(params);
 

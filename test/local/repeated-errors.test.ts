@@ -3,8 +3,8 @@
 // programming error; an error that stopped is logged at once when it comes back.
 
 import { describe, expect, it } from 'vitest';
-import { AwsError } from '../../local/aws/service.js';
 import { RepeatedErrors } from '../../local/repeated-errors.js';
+import { AwsError } from '../../local/errors.js';
 
 function logOf(windowMs?: number) {
   const lines: string[] = [];

@@ -4,7 +4,8 @@
 // nothing and changes nothing.
 
 import { describe, expect, it } from 'vitest';
-import { abort, approve, NotActionable, promote } from '../../shared/engine/operator.js';
+import { NotActionable } from '../../shared/engine/errors.js';
+import { abort, approve, promote } from '../../shared/engine/operator.js';
 import {
   createWorld,
   DIGEST,

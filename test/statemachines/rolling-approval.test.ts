@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { planDeployment } from '../../shared/domain/plan.js';
-import { abort, approve, promote, SelfApprovalRefused } from '../../shared/engine/operator.js';
+import { SelfApprovalRefused } from '../../shared/engine/errors.js';
+import { abort, approve, promote } from '../../shared/engine/operator.js';
 import { expectAtRest, lastRecord, ledgerTypes } from '../support/at-rest.js';
 import {
   createWorld,

@@ -1,17 +1,7 @@
 // Calls the HTTP API on this page's origin with the token and actor the server put in <head>.
+// What it answers instead of a view is an ApiRequestFailed (errors.ts).
 
-/** An error the API answered with (`{"error":{"code","message"}}`), or a network failure. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { ApiRequestFailed } from './errors';
 
 function meta(name: string): string | null {
   return document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null;
@@ -32,14 +22,14 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function failure(response: Response): Promise<ApiError> {
+async function failure(response: Response): Promise<ApiRequestFailed> {
   let body: { error?: { code?: string; message?: string } } = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {
     // Not JSON: fall back to the status line below.
   }
-  return new ApiError(
+  return new ApiRequestFailed(
     response.status,
     body.error?.code ?? `HTTP ${response.status}`,
     body.error?.message ?? response.statusText,
@@ -51,7 +41,9 @@ async function send(path: string, init: RequestInit): Promise<Response> {
     return await fetch(path, { ...init, cache: 'no-store' });
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError(0, 'NetworkError', 'the local server did not answer; is it running?', { cause });
+    throw new ApiRequestFailed(0, 'NetworkError', 'the local server did not answer; is it running?', {
+      cause,
+    });
   }
 }
 
@@ -72,7 +64,7 @@ export async function getIfChanged<T>(
   return { changed: true, data: (await response.json()) as T, etag: response.headers.get('etag') };
 }
 
-/** POST a JSON body; resolves to the answer, rejects with ApiError. */
+/** POST a JSON body; resolves to the answer, rejects with ApiRequestFailed. */
 export async function post<T>(path: string, body: unknown): Promise<T> {
   const response = await send(path, {
     method: 'POST',

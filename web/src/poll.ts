@@ -1,10 +1,11 @@
 // usePoll: a GET repeated with If-None-Match, paused while the tab is hidden and stopped on unmount.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, getIfChanged } from './api';
+import { getIfChanged } from './api';
+import { ApiRequestFailed } from './errors';
 
 export interface Polled<T> {
   data: T | null;
-  error: ApiError | null;
+  error: ApiRequestFailed | null;
   /** Polls now (after an action), without waiting for the next turn. */
   refresh: () => void;
 }
@@ -12,7 +13,7 @@ export interface Polled<T> {
 interface State<T> {
   path: string | null;
   data: T | null;
-  error: ApiError | null;
+  error: ApiRequestFailed | null;
 }
 
 /**
@@ -21,7 +22,7 @@ interface State<T> {
  */
 export function usePoll<T>(
   path: string | null,
-  every: (data: T | null, error: ApiError | null) => number,
+  every: (data: T | null, error: ApiRequestFailed | null) => number,
 ): Polled<T> {
   const [state, setState] = useState<State<T>>({ path, data: null, error: null });
   const everyRef = useRef(every);
@@ -33,7 +34,7 @@ export function usePoll<T>(
     let etag: string | null = null;
     let lastText = '';
     let last: T | null = null;
-    let lastError: ApiError | null = null;
+    let lastError: ApiRequestFailed | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let controller: AbortController | null = null;
     let stopped = false;
@@ -60,7 +61,9 @@ export function usePoll<T>(
       } catch (error) {
         if (signal.aborted) return;
         const failure =
-          error instanceof ApiError ? error : new ApiError(0, 'ClientError', String(error), { cause: error });
+          error instanceof ApiRequestFailed
+            ? error
+            : new ApiRequestFailed(0, 'ClientError', String(error), { cause: error });
         lastError = failure;
         setState((s) =>
           s.path === path && s.error?.code === failure.code && s.error.message === failure.message

@@ -1,7 +1,7 @@
 // An operator action: a button that opens a <dialog> asking for a reason, then calls the API
 // and reports what it answered in the page's aria-live region.
 import { useId, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { ApiRequestFailed } from '../errors';
 
 export interface ActionResult {
   ok: boolean;
@@ -26,7 +26,7 @@ export interface ActionProps {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof ApiError) return `${error.code}: ${error.message}`;
+  if (error instanceof ApiRequestFailed) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 

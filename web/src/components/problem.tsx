@@ -1,7 +1,7 @@
 // What went wrong reading from the API, in words, kept next to the data it concerns.
-import type { ApiError } from '../api';
+import type { ApiRequestFailed } from '../errors';
 
-export function Problem({ error, what }: { error: ApiError | null; what: string }) {
+export function Problem({ error, what }: { error: ApiRequestFailed | null; what: string }) {
   if (error === null) return null;
   return (
     <p class="problem" role="alert">

@@ -1,7 +1,8 @@
 // The Deployment page: one deployment's plan, traffic, metrics, alarms, analyses and actions.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { seg, type ApiError } from '../api';
+import { seg } from '../api';
+import type { ApiRequestFailed } from '../errors';
 import { ActionStatus, type ActionResult } from '../components/action';
 import { StatusBadge } from '../components/badge';
 import { Loading, Problem } from '../components/problem';
@@ -24,7 +25,7 @@ const recorded = (d: AnyDeploymentView | null): DeploymentView | null =>
 
 export function DeploymentPage({ id }: { id: string }) {
   // Every second while it runs, every 5 s once it has ended; an unknown id is asked for rarely.
-  const every = (data: AnyDeploymentView | null, failed: ApiError | null) =>
+  const every = (data: AnyDeploymentView | null, failed: ApiRequestFailed | null) =>
     failed?.status === 404 ? 30_000 : live(data) ? 1000 : 5000;
   const { data: d, error, refresh } = usePoll<AnyDeploymentView>(`/deployments/${seg(id)}`, every);
   const full = recorded(d);

@@ -152,7 +152,10 @@ export class LocalCloudWatch {
     });
   }
 
-  /** Replaces every alarm, history item (and metric data, if the snapshot has it) with a snapshot's. */
+  /**
+   * Replaces every alarm, history item (and metric data, if the snapshot has it) with a snapshot's;
+   * a snapshot that cannot be read is refused, and nothing changes.
+   */
   restore(data: unknown): void {
     const snapshot = data as Partial<CloudWatchSnapshot> | null;
     if (snapshot === null || typeof snapshot !== 'object' || snapshot.version !== 1) {
@@ -164,9 +167,10 @@ export class LocalCloudWatch {
       throw new Error('The LocalCloudWatch snapshot has no alarms or history list.');
     }
     const copy = structuredClone(snapshot) as CloudWatchSnapshot;
+    // The metrics first: a snapshot they cannot be read from is refused before anything changes.
+    if (copy.metrics !== undefined) this.metrics.restore(copy.metrics);
     this.alarms = new Map(copy.alarms.map((record) => [record.config.AlarmName, record]));
     this.history = new AlarmHistory(copy.history);
-    if (copy.metrics !== undefined) this.metrics.restore(copy.metrics);
   }
 
   // ------------------------------------------------------------------------------- operations

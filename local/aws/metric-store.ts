@@ -334,10 +334,24 @@ export class MetricStore {
     };
   }
 
-  /** Replaces the store's data with a snapshot's. */
+  /**
+   * Replaces the store's data with a snapshot's, or, if the snapshot cannot be read, throws and
+   * keeps what the store had: it is read into a scratch store first.
+   */
   restore(snapshot: MetricStoreSnapshot): void {
+    const load = (store: MetricStore) => {
+      for (const s of snapshot.series) for (const tuple of s.buckets) store.addTuple(s, s.unit, tuple);
+    };
+    try {
+      if (!Array.isArray(snapshot.series)) throw new Error('it has no series list');
+      load(new MetricStore({ retentionMs: this.retentionMs }));
+    } catch (error) {
+      throw new Error(
+        `The metric data in the snapshot cannot be read (${(error as Error).message}): fix the file or start with an empty data folder.`,
+      );
+    }
     this.series.clear();
-    for (const s of snapshot.series) for (const tuple of s.buckets) this.addTuple(s, s.unit, tuple);
+    load(this);
   }
 
   private periodStats(series: Series, from: number, to: number): PeriodStats | undefined {

@@ -230,4 +230,21 @@ describe('LocalCloudWatch over AWS JSON 1.0 with the SDK v3', () => {
     expect(restarted.evaluate()).toEqual([]);
     expect(() => restarted.restore({ version: 2 })).toThrow(/Not a LocalCloudWatch snapshot/);
   });
+
+  it('a snapshot whose metric data cannot be read is refused, and changes nothing', async () => {
+    await world.client.send(new PutMetricAlarmCommand(errorRateAlarm));
+    traffic(0, 10, 5);
+    at(1);
+    const before = JSON.stringify(world.cw.snapshot());
+    const broken = { version: 1, alarms: [], history: [], metrics: { retentionMs: 1, series: 'none' } };
+
+    expect(() => world.cw.restore(broken)).toThrow(/The metric data in the snapshot cannot be read/);
+    expect(JSON.stringify(world.cw.snapshot())).toBe(before);
+    const badBucket = {
+      ...broken,
+      metrics: { retentionMs: 1, series: [{ namespace: 'x', name: 'y', dimensions: {}, buckets: [null] }] },
+    };
+    expect(() => world.cw.restore(badBucket)).toThrow(/cannot be read/);
+    expect(JSON.stringify(world.cw.snapshot())).toBe(before);
+  });
 });

@@ -1,5 +1,5 @@
 // The AWS services a local cloud serves, made in one stage of its start (cloud-start.ts):
-// ECS, ELB, CloudWatch, EventBridge, ECR, Step Functions and Scheduler, resumed from the
+// ECS, ELB, CloudWatch, EventBridge, ECR, Step Functions, Scheduler and Lambda, resumed from the
 // saved state when there is one; and the routes of the one AWS endpoint that serves them
 // all, with KMS, S3, IAM and DynamoDB (aws/server.ts).
 
@@ -17,6 +17,7 @@ import type { FaultInjector } from './aws/faults.js';
 import { accessKeyIdOf } from './aws/guard.js';
 import { IAM_API_VERSION, IAM_NAMESPACE, LocalIamService } from './aws/iam.js';
 import { KMS_TARGET } from './aws/kms.js';
+import { LocalLambda } from './aws/lambda.js';
 import { MetricJournal } from './aws/metric-journal.js';
 import type { LocalScheduler } from './aws/scheduler.js';
 import { createAwsServer } from './aws/server.js';
@@ -45,6 +46,8 @@ export interface Services {
   functions: LocalFunctions;
   /** The metric data in the data folder, written as it comes. */
   journal: MetricJournal;
+  /** Lambda's Invoke, for the functions registered with it (none yet: hooks are not run locally). */
+  lambda: LocalLambda;
 }
 
 export async function openServices(
@@ -119,6 +122,7 @@ export async function openServices(
     stepFunctions.restore(saved.executions as Parameters<LocalStepFunctions['restore']>[0]);
   }
   const journal = MetricJournal.open(options.dataDir, cloudwatch.metrics, saved?.metricJournal);
+  const lambda = new LocalLambda({ partition: 'aws', ...scope }, clock);
   return {
     ecs,
     elb,
@@ -130,6 +134,7 @@ export async function openServices(
     schedulerEnvironment,
     functions,
     journal,
+    lambda,
   };
 }
 
@@ -144,7 +149,7 @@ export function awsServer(
     faults: () => FaultInjector | null;
   },
 ): Server {
-  const { ecs, ecr, stepFunctions, events, cloudwatch, scheduler, elb } = parts.services;
+  const { ecs, ecr, stepFunctions, events, cloudwatch, scheduler, elb, lambda } = parts.services;
   return createAwsServer({
     faults: parts.faults,
     json: {
@@ -164,6 +169,7 @@ export function awsServer(
     },
     s3: parts.ledger.s3,
     scheduler: scheduler.service,
+    lambda,
     query: {
       [ELBV2_API_VERSION]: { service: elb.service, namespace: ELBV2_NAMESPACE },
       [IAM_API_VERSION]: { service: iamRoles(scope, options.catalog).service, namespace: IAM_NAMESPACE },

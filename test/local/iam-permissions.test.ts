@@ -29,7 +29,8 @@ const BY_TIMING: Record<string, string> = {
 /** `function action`: why no run here makes that request. */
 const NOT_EXERCISED: Record<string, string> = {
   ...BY_TIMING,
-  'run-hook lambda:InvokeFunction': 'the local cloud does not serve Lambda Invoke, so hooks do not run here',
+  'run-hook lambda:InvokeFunction':
+    'no catalog can register a hook function with the local Lambda yet, so hooks do not run here',
   'analyze events:PutEvents':
     'analysis is off for the services of this catalog (test/local/analysis.test.ts runs it)',
   'analyze cloudwatch:GetMetricData': 'analysis is off for the services of this catalog',

@@ -182,15 +182,16 @@ class SdkConfigCalls implements DynamoCalls {
 
   private async open(): Promise<JsonRequests> {
     const { config } = this.client;
-    const endpoint = await config.endpoint?.();
+    const given = await config.endpoint?.();
+    // Without an endpoint of its own, the SDK's client goes where the environment says.
+    const endpoint =
+      given === undefined
+        ? process.env.AWS_ENDPOINT_URL_DYNAMODB || process.env.AWS_ENDPOINT_URL || undefined
+        : `${given.protocol}//${given.hostname}${given.port === undefined ? '' : `:${given.port}`}${given.path}`;
     return new JsonRequests(DYNAMODB, {
       region: await config.region(),
       credentials: config.credentials,
-      ...(endpoint === undefined
-        ? {}
-        : {
-            endpoint: `${endpoint.protocol}//${endpoint.hostname}${endpoint.port === undefined ? '' : `:${endpoint.port}`}${endpoint.path}`,
-          }),
+      ...(endpoint === undefined ? {} : { endpoint }),
       ...(config.maxAttempts === undefined ? {} : { maxAttempts: await config.maxAttempts() }),
     });
   }

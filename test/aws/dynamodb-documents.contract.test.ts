@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDocuments } from '../../shared/aws/dynamodb-documents.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDocuments, dynamoDocuments } from '../../shared/aws/dynamodb-documents.js';
 import { isConditionalCheckFailed } from '../../shared/aws/errors.js';
 import { AwsServiceError, DYNAMODB, JsonRequests } from '../../shared/aws/json-requests.js';
 import { createDeploymentsTable } from '../../local/aws/dynamodb-tables.js';
@@ -144,8 +144,16 @@ describe('DynamoDocuments against a stand-in for AWS', () => {
     accessKeyId: 'AKIDEXAMPLE',
     secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
   };
-  const received: { target: unknown; type: unknown; body: unknown; problem: string | undefined }[] = [];
+  const received: {
+    target: unknown;
+    type: unknown;
+    body: unknown;
+    region: string | undefined;
+    problem: string | undefined;
+  }[] = [];
+  let status = 200;
   let server: Server;
+  let endpoint: string;
 
   beforeAll(async () => {
     server = createServer((request, response) => {
@@ -157,18 +165,27 @@ describe('DynamoDocuments against a stand-in for AWS', () => {
           target: request.headers['x-amz-target'],
           type: request.headers['content-type'],
           body: JSON.parse(body.toString('utf8')),
+          region: /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization))?.[1],
           problem: signatureProblem(request, body, CREDENTIALS.secretAccessKey, 'dynamodb'),
         });
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-        response.end(JSON.stringify({ Item: { pk: { S: 'K' }, n: { N: '7' } } }));
+        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+        const answer =
+          status === 200
+            ? { Item: { pk: { S: 'K' }, n: { N: '7' } } }
+            : { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'try again' };
+        response.end(JSON.stringify(answer));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => {
+    received.length = 0;
+    status = 200;
+  });
 
   it('sends DynamoDB_20120810.<Operation> in JSON 1.0, marshalled, signed for dynamodb', async () => {
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const documents = new DynamoDocuments(
       new JsonRequests(DYNAMODB, { endpoint, region: 'eu-west-1', credentials: CREDENTIALS }),
     );
@@ -183,8 +200,35 @@ describe('DynamoDocuments against a stand-in for AWS', () => {
         target: 'DynamoDB_20120810.GetItem',
         type: 'application/x-amz-json-1.0',
         body: { TableName: 't', Key: { pk: { S: 'K' }, sk: { S: '' } }, ConsistentRead: true },
+        region: 'eu-west-1',
         problem: undefined,
       },
     ]);
+  });
+
+  it('given an SDK client, sends where it would, signed with its region and credentials, tried as often', async () => {
+    const client = new DynamoDBClient({
+      endpoint,
+      region: 'ap-south-1',
+      credentials: CREDENTIALS,
+      maxAttempts: 2,
+    });
+    const documents = dynamoDocuments(client);
+    expect(await documents.getItem({ TableName: 't', Key: { pk: 'K' } })).toEqual({
+      Item: { pk: 'K', n: 7 },
+    });
+    expect(received.map(({ region, problem }) => ({ region, problem }))).toEqual([
+      { region: 'ap-south-1', problem: undefined },
+    ]);
+
+    received.length = 0;
+    status = 500;
+    const failed = documents.getItem({ TableName: 't', Key: { pk: 'K' } });
+    await expect(failed).rejects.toMatchObject({
+      name: 'InternalServerError',
+      $metadata: { httpStatusCode: 500 },
+    });
+    expect(received).toHaveLength(2);
+    client.destroy();
   });
 });

@@ -2,7 +2,8 @@
 // `custom.esbuild` settings are read from serverless.yml and handed to the esbuild API
 // as serverless-esbuild hands them (its plugin-only options removed, `exclude` made
 // external, `outputFileExtension` made `outExtension`, the `plugins` file loaded). One
-// build per function, with a metafile, so each bundle's AWS SDK client packages can be listed.
+// build per function, with a metafile, so each bundle's AWS SDK client packages can be listed,
+// and the services it reaches by signed requests (shared/aws/signed-http.ts) instead.
 
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +24,8 @@ export interface Bundle {
   gzipBytes: number;
   /** The `@aws-sdk/client-*` packages with code in the bundle. */
   clients: string[];
+  /** The services the bundle reaches by signed requests, not an SDK client: `dynamodb`, `eventbridge`. */
+  signed: string[];
   /** Bytes of the bundle per package (or per top-level folder of this repo), largest first. */
   packages: [string, number][];
 }
@@ -112,6 +115,7 @@ export async function buildBundles(outdir: string, packaging = readPackaging()):
       bytes: statSync(file).size,
       gzipBytes: gzipSync(readFileSync(file), { level: 9 }).length,
       clients: clientsIn(output),
+      signed: signedServicesIn(readFileSync(file, 'utf8')),
       packages: packagesIn(output),
     });
   }
@@ -130,6 +134,21 @@ export function clientsIn(output: Metafile['outputs'][string]): string[] {
     if (client !== undefined && bytesInOutput > 0) clients.add(client);
   }
   return [...clients].sort();
+}
+
+/**
+ * The services a bundle reaches by signed requests: the signing names of the service
+ * descriptors left in its code (json-requests.ts's constants, s3-requests.ts's), which
+ * tree-shaking drops where no adapter uses them. Named as the SDK's client packages are
+ * (`sfn`, `eventbridge`), so that a service reads the same whichever way it is reached.
+ */
+export function signedServicesIn(code: string): string[] {
+  const sdkName: Record<string, string> = { states: 'sfn', events: 'eventbridge' };
+  const services = new Set<string>();
+  for (const [, name] of code.matchAll(/signingName:\s*"([a-z0-9-]+)",\s*endpointPrefix:/g)) {
+    services.add(sdkName[name!] ?? name!);
+  }
+  return [...services].sort();
 }
 
 export function packagesIn(output: Metafile['outputs'][string]): [string, number][] {

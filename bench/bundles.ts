@@ -1,8 +1,9 @@
 // Figure 1, Lambda bundles: for each function, as `npm run package` bundles it
 // (bench/bundle-build.ts): the minified size and its gzip size, the module init time
 // (median over 20 fresh `node` processes importing it, minus a bare `node`; 5 with
-// --quick), the AWS SDK client packages in it, and how it stands against its budget
-// (bench/bundle-budget.json, checked in CI by bench/check-bundles.ts).
+// --quick), the AWS SDK client packages in it and the services it reaches by signed
+// requests instead, and how it stands against its budget (bench/bundle-budget.json,
+// checked in CI by bench/check-bundles.ts).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,7 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
         'budget (kB)': verdict.budget === undefined ? 'none' : kb(verdict.budget),
         'of budget': verdict.percent === undefined ? '' : `${verdict.percent}%`,
         'AWS clients': b.clients.map((c) => c.replace(/^client-/, '')).join(' ') || '(none)',
+        'signed requests': b.signed.join(' ') || '(none)',
         'only used clients': verdict.clientsOk,
       };
     });
@@ -124,6 +126,8 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
       ],
       notes: [
         `Sizes are the minified .mjs file (kB = 1,000 bytes); the package also holds its source map.`,
+        `AWS clients: the AWS SDK client packages in the bundle. Signed requests: the services it ` +
+          `reaches without one, by requests signed and sent by shared/aws/signed-http.ts.`,
         `Init: median over ${runs} fresh processes of the wall time of \`node\` importing the bundle, minus ` +
           `that of a bare \`node\` (${ms(bareMs)} ms), with serverless.yml's NODE_OPTIONS (${env.NODE_OPTIONS ?? 'none'}). ` +
           `Import: the import() alone, timed inside the process.`,

@@ -3,7 +3,6 @@
 //   pk ALARM#<alarmName>   sk DEPLOYMENT#<id>   deploymentId, service, token,
 //                                               expiresAt (s, the table's TTL)
 
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlarmWatcher, AlarmWatchers } from '../ports/deployments.js';
 import { alarmPk, DeploymentsTableAdapter, watcherKey } from './dynamodb-deployments-table.js';
 
@@ -15,18 +14,16 @@ export class DynamoAlarmWatchers extends DeploymentsTableAdapter implements Alar
     await Promise.all(
       watchers.map((watcher) =>
         this.attempt('PutItem alarm watcher', (TableName) =>
-          this.client.send(
-            new PutCommand({
-              TableName,
-              Item: {
-                ...watcherKey(watcher.alarmName, watcher.deploymentId),
-                deploymentId: watcher.deploymentId,
-                service: watcher.service,
-                token: watcher.token,
-                expiresAt,
-              },
-            }),
-          ),
+          this.documents.putItem({
+            TableName,
+            Item: {
+              ...watcherKey(watcher.alarmName, watcher.deploymentId),
+              deploymentId: watcher.deploymentId,
+              service: watcher.service,
+              token: watcher.token,
+              expiresAt,
+            },
+          }),
         ),
       ),
     );
@@ -52,7 +49,7 @@ export class DynamoAlarmWatchers extends DeploymentsTableAdapter implements Alar
     await Promise.all(
       alarmNames.map((alarmName) =>
         this.attempt('DeleteItem alarm watcher', (TableName) =>
-          this.client.send(new DeleteCommand({ TableName, Key: watcherKey(alarmName, deploymentId) })),
+          this.documents.deleteItem({ TableName, Key: watcherKey(alarmName, deploymentId) }),
         ),
       ),
     );

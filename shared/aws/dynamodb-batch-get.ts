@@ -2,7 +2,7 @@
 // sent together, and the keys DynamoDB leaves unprocessed (throttling, the 16 MB answer limit)
 // asked again after a short, growing, jittered pause, a bounded number of times.
 
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDocuments } from './dynamodb-documents.js';
 import { TransientError, translateTransient } from './errors.js';
 
 type Item = Record<string, unknown>;
@@ -23,7 +23,7 @@ export interface BatchGetOptions {
 
 /** The items stored under `keys` (each key once; a key with no item is left out), in no set order. */
 export async function batchGetItems(
-  client: DynamoDBDocumentClient,
+  documents: Pick<DynamoDocuments, 'batchGetItem'>,
   tableName: string,
   what: string,
   keys: readonly TableKey[],
@@ -34,12 +34,14 @@ export async function batchGetItems(
   for (let start = 0; start < unique.length; start += KEYS_PER_CALL) {
     batches.push(unique.slice(start, start + KEYS_PER_CALL));
   }
-  const found = await Promise.all(batches.map((batch) => getBatch(client, tableName, what, batch, options)));
+  const found = await Promise.all(
+    batches.map((batch) => getBatch(documents, tableName, what, batch, options)),
+  );
   return found.flat();
 }
 
 async function getBatch(
-  client: DynamoDBDocumentClient,
+  documents: Pick<DynamoDocuments, 'batchGetItem'>,
   tableName: string,
   what: string,
   keys: TableKey[],
@@ -50,11 +52,9 @@ async function getBatch(
   for (let attempt = 1; ; attempt++) {
     let output;
     try {
-      output = await client.send(
-        new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistentRead } },
-        }),
-      );
+      output = await documents.batchGetItem({
+        RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistentRead } },
+      });
     } catch (error) {
       return translateTransient(`BatchGetItem ${what} on table ${tableName}`, error);
     }

@@ -14,13 +14,13 @@
 //   alarm watcher  pk ALARM#<alarmName>   sk DEPLOYMENT#<id>       deploymentId, service, token,
 //                                                                  expiresAt (s, the table's TTL)
 
-import {
-  GetCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
 import { batchGetItems, type TableKey } from './dynamodb-batch-get.js';
+import {
+  dynamoDocuments,
+  type DynamoDocuments,
+  type DynamoSource,
+  type QueryInput,
+} from './dynamodb-documents.js';
 import { isConditionalCheckFailed, translateTransient } from './errors.js';
 
 /** The index that lists a service's deployments newest first. */
@@ -44,14 +44,19 @@ export const byServiceSk = (startedAt: number, deploymentId: string) =>
   `${String(startedAt).padStart(15, '0')}#${deploymentId}`;
 
 /**
- * What the four adapters share: the injected client, the table, and the edge where SDK errors are
- * translated (a failed condition becomes null; throttling and 5xx become TransientError).
+ * What the four adapters share: the injected documents (or an SDK client to reach DynamoDB as it
+ * would), the table, and the edge where DynamoDB's errors are translated (a failed condition
+ * becomes null; throttling and 5xx become TransientError).
  */
 export abstract class DeploymentsTableAdapter {
+  protected readonly documents: DynamoDocuments;
+
   constructor(
-    protected readonly client: DynamoDBDocumentClient,
+    source: DynamoSource,
     protected readonly tableName: string,
-  ) {}
+  ) {
+    this.documents = dynamoDocuments(source);
+  }
 
   /** Sends one request; null when its condition failed. */
   protected async attempt<T>(operation: string, call: (tableName: string) => Promise<T>): Promise<T | null> {
@@ -65,35 +70,33 @@ export abstract class DeploymentsTableAdapter {
 
   protected async getItem(operation: string, key: Item): Promise<Item | null> {
     const output = await this.attempt(operation, (TableName) =>
-      this.client.send(new GetCommand({ TableName, Key: key, ConsistentRead: true })),
+      this.documents.getItem({ TableName, Key: key, ConsistentRead: true }),
     );
     return output?.Item ?? null;
   }
 
   /** The items under `keys`, by pk: BatchGetItem, 100 keys a call, strongly consistent like `getItem`. */
   protected async getItems(what: string, keys: TableKey[]): Promise<Map<string, Item>> {
-    const items = await batchGetItems(this.client, this.tableName, what, keys, { consistentRead: true });
+    const items = await batchGetItems(this.documents, this.tableName, what, keys, { consistentRead: true });
     return new Map(items.map((item) => [item.pk as string, item]));
   }
 
   /** Every item a query matches, page by page, stopping at `limit` items when one is given. */
   protected async queryAll(
     operation: string,
-    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+    input: Omit<QueryInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
     limit?: number,
   ): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Item | undefined;
     do {
       const output = await this.attempt(operation, (TableName) =>
-        this.client.send(
-          new QueryCommand({
-            ...input,
-            TableName,
-            ExclusiveStartKey: startKey,
-            Limit: limit === undefined ? undefined : limit - items.length,
-          }),
-        ),
+        this.documents.query({
+          ...input,
+          TableName,
+          ExclusiveStartKey: startKey,
+          Limit: limit === undefined ? undefined : limit - items.length,
+        }),
       );
       items.push(...(output?.Items ?? []));
       startKey = output?.LastEvaluatedKey;

@@ -2,7 +2,6 @@
 //   pk DEPLOYMENT#<id>   sk DEPLOYMENT   the Deployment, plus gsi1pk SERVICE#<service>,
 //                                       gsi1sk <startedAt>#<id> (the byService index)
 
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deployment } from '../domain/deployment.js';
 import { withoutUndefined } from '../domain/records.js';
 import type { DeploymentCondition, Deployments } from '../ports/deployments.js';
@@ -19,21 +18,19 @@ import { DeploymentItemMissing } from './errors.js';
 export class DynamoDeployments extends DeploymentsTableAdapter implements Deployments {
   async create(deployment: Deployment): Promise<boolean> {
     const created = await this.attempt('PutItem deployment', (TableName) =>
-      this.client.send(
-        new PutCommand({
-          TableName,
-          Item: {
-            ...withoutUndefined(deployment),
-            ...deploymentKey(deployment.deploymentId),
-            gsi1pk: servicePk(deployment.service),
-            gsi1sk: byServiceSk(deployment.startedAt, deployment.deploymentId),
-          },
-          // Closes the duplicate-start race: a retried create (or two starts with one id) must not
-          // overwrite a deployment that has already moved on.
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': 'pk' },
-        }),
-      ),
+      this.documents.putItem({
+        TableName,
+        Item: {
+          ...withoutUndefined(deployment),
+          ...deploymentKey(deployment.deploymentId),
+          gsi1pk: servicePk(deployment.service),
+          gsi1sk: byServiceSk(deployment.startedAt, deployment.deploymentId),
+        },
+        // Closes the duplicate-start race: a retried create (or two starts with one id) must not
+        // overwrite a deployment that has already moved on.
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+      }),
     );
     return created !== null;
   }
@@ -75,24 +72,22 @@ export class DynamoDeployments extends DeploymentsTableAdapter implements Deploy
     const condition = conditionExpression(when);
     const values = { ...expression.ExpressionAttributeValues, ...condition.values };
     const output = await this.attempt('UpdateItem deployment', (TableName) =>
-      this.client.send(
-        new UpdateCommand({
-          TableName,
-          Key: deploymentKey(deploymentId),
-          UpdateExpression: expression.UpdateExpression,
-          // attribute_exists closes the update-of-a-missing-deployment race: UpdateItem would otherwise
-          // create a partial deployment from the changes alone when the id is wrong or the item is gone.
-          ConditionExpression: ['attribute_exists(#pk)', ...condition.clauses].join(' AND '),
-          ExpressionAttributeNames: {
-            ...expression.ExpressionAttributeNames,
-            ...condition.names,
-            '#pk': 'pk',
-          },
-          // DynamoDB rejects an empty ExpressionAttributeValues, as when every change is a removal.
-          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
+      this.documents.updateItem({
+        TableName,
+        Key: deploymentKey(deploymentId),
+        UpdateExpression: expression.UpdateExpression,
+        // attribute_exists closes the update-of-a-missing-deployment race: UpdateItem would otherwise
+        // create a partial deployment from the changes alone when the id is wrong or the item is gone.
+        ConditionExpression: ['attribute_exists(#pk)', ...condition.clauses].join(' AND '),
+        ExpressionAttributeNames: {
+          ...expression.ExpressionAttributeNames,
+          ...condition.names,
+          '#pk': 'pk',
+        },
+        // DynamoDB rejects an empty ExpressionAttributeValues, as when every change is a removal.
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        ReturnValues: 'ALL_NEW',
+      }),
     );
     return output?.Attributes === undefined ? null : toDeployment(output.Attributes);
   }

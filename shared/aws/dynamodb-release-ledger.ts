@@ -2,17 +2,21 @@
 // top-level attributes. The ledger's IAM role grants only PutItem, GetItem and Query, so this
 // adapter sends nothing else: records are created, never updated or deleted.
 
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerRecordSchema, type LedgerRecord } from '../domain/ledger.js';
 import { withoutUndefined } from '../domain/records.js';
 import type { ReleaseLedger } from '../ports/ledger.js';
+import { dynamoDocuments, type DynamoDocuments, type DynamoSource } from './dynamodb-documents.js';
 import { isConditionalCheckFailed, LedgerCorrupt, translateTransient } from './errors.js';
 
 export class DynamoReleaseLedger implements ReleaseLedger {
+  private readonly documents: DynamoDocuments;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    source: DynamoSource,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.documents = dynamoDocuments(source);
+  }
 
   async head(service: string): Promise<LedgerRecord | null> {
     const newest = await this.queryPage(service, { newestFirst: true, limit: 1 });
@@ -32,16 +36,14 @@ export class DynamoReleaseLedger implements ReleaseLedger {
 
   async put(record: LedgerRecord): Promise<boolean> {
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: withoutUndefined(record),
-          // Closes the append race: two writers that read the same head both build seq N+1;
-          // only the first put lands, so the chain never forks and no record is overwritten.
-          ConditionExpression: 'attribute_not_exists(#seq)',
-          ExpressionAttributeNames: { '#seq': 'seq' },
-        }),
-      );
+      await this.documents.putItem({
+        TableName: this.tableName,
+        Item: withoutUndefined(record),
+        // Closes the append race: two writers that read the same head both build seq N+1;
+        // only the first put lands, so the chain never forks and no record is overwritten.
+        ConditionExpression: 'attribute_not_exists(#seq)',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+      });
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -80,19 +82,17 @@ export class DynamoReleaseLedger implements ReleaseLedger {
     options: { newestFirst: boolean; limit?: number; startKey?: Record<string, unknown> | undefined },
   ): Promise<{ items: Record<string, unknown>[]; nextKey: Record<string, unknown> | undefined }> {
     try {
-      const output = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#service = :service',
-          ExpressionAttributeNames: { '#service': 'service' },
-          ExpressionAttributeValues: { ':service': service },
-          ScanIndexForward: !options.newestFirst,
-          ConsistentRead: true,
-          Limit: options.limit,
-          ExclusiveStartKey: options.startKey,
-        }),
-      );
-      return { items: output.Items ?? [], nextKey: output.LastEvaluatedKey };
+      const output = await this.documents.query({
+        TableName: this.tableName,
+        KeyConditionExpression: '#service = :service',
+        ExpressionAttributeNames: { '#service': 'service' },
+        ExpressionAttributeValues: { ':service': service },
+        ScanIndexForward: !options.newestFirst,
+        ConsistentRead: true,
+        Limit: options.limit,
+        ExclusiveStartKey: options.startKey,
+      });
+      return { items: output.Items, nextKey: output.LastEvaluatedKey };
     } catch (error) {
       return translateTransient(`Query on ledger table ${this.tableName}`, error);
     }

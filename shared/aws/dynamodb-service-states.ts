@@ -2,7 +2,6 @@
 //   pk SERVICE#<service>   sk STATE   stable?, ledgerHead?, lastRelease?,
 //                                     lastReleaseBy? (the deployment that took it)
 
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StableRelease } from '../domain/deployment.js';
 import type { ChainHead } from '../domain/ledger.js';
 import { withoutUndefined } from '../domain/records.js';
@@ -22,21 +21,19 @@ export class DynamoServiceStates extends DeploymentsTableAdapter implements Serv
 
   async allocateRelease(service: string, deploymentId: string, floor: number): Promise<number> {
     const output = await this.attempt('UpdateItem service state', (TableName) =>
-      this.client.send(
-        new UpdateCommand({
-          TableName,
-          Key: stateKey(service),
-          // One atomic increment, never a read and then a write: of two deployments asking at
-          // once, each gets its own number.
-          UpdateExpression: 'SET #last = if_not_exists(#last, :floor) + :one, #by = :deploymentId',
-          // Closes the retry race: a retried step of the deployment that took the last number
-          // must not take a second one (and leave a gap in what it recorded).
-          ConditionExpression: 'attribute_not_exists(#by) OR #by <> :deploymentId',
-          ExpressionAttributeNames: { '#last': 'lastRelease', '#by': 'lastReleaseBy' },
-          ExpressionAttributeValues: { ':floor': floor, ':one': 1, ':deploymentId': deploymentId },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      ),
+      this.documents.updateItem({
+        TableName,
+        Key: stateKey(service),
+        // One atomic increment, never a read and then a write: of two deployments asking at
+        // once, each gets its own number.
+        UpdateExpression: 'SET #last = if_not_exists(#last, :floor) + :one, #by = :deploymentId',
+        // Closes the retry race: a retried step of the deployment that took the last number
+        // must not take a second one (and leave a gap in what it recorded).
+        ConditionExpression: 'attribute_not_exists(#by) OR #by <> :deploymentId',
+        ExpressionAttributeNames: { '#last': 'lastRelease', '#by': 'lastReleaseBy' },
+        ExpressionAttributeValues: { ':floor': floor, ':one': 1, ':deploymentId': deploymentId },
+        ReturnValues: 'UPDATED_NEW',
+      }),
     );
     const given: unknown = output?.Attributes?.lastRelease;
     if (typeof given === 'number') return given;
@@ -52,35 +49,31 @@ export class DynamoServiceStates extends DeploymentsTableAdapter implements Serv
 
   async setStable(service: string, stable: StableRelease): Promise<void> {
     await this.attempt('UpdateItem service state', (TableName) =>
-      this.client.send(
-        new UpdateCommand({
-          TableName,
-          Key: stateKey(service),
-          // No condition: only the lock holder promotes or rolls back, so no writer competes.
-          // SET rather than PutItem, so the ledger head kept in the same item is left alone.
-          UpdateExpression: 'SET #stable = :stable',
-          ExpressionAttributeNames: { '#stable': 'stable' },
-          ExpressionAttributeValues: { ':stable': withoutUndefined(stable) },
-        }),
-      ),
+      this.documents.updateItem({
+        TableName,
+        Key: stateKey(service),
+        // No condition: only the lock holder promotes or rolls back, so no writer competes.
+        // SET rather than PutItem, so the ledger head kept in the same item is left alone.
+        UpdateExpression: 'SET #stable = :stable',
+        ExpressionAttributeNames: { '#stable': 'stable' },
+        ExpressionAttributeValues: { ':stable': withoutUndefined(stable) },
+      }),
     );
   }
 
   async advanceLedgerHead(service: string, head: ChainHead): Promise<void> {
     // A failed condition means a newer head is stored: ignored, as the port says.
     await this.attempt('UpdateItem service state', (TableName) =>
-      this.client.send(
-        new UpdateCommand({
-          TableName,
-          Key: stateKey(service),
-          UpdateExpression: 'SET #ledgerHead = :head',
-          // Closes the stale-anchor race: two appends finishing out of order (or a retried step)
-          // must never move the anchor back, or verify would call the newer records foreign.
-          ConditionExpression: 'attribute_not_exists(#ledgerHead) OR #ledgerHead.#seq < :seq',
-          ExpressionAttributeNames: { '#ledgerHead': 'ledgerHead', '#seq': 'seq' },
-          ExpressionAttributeValues: { ':head': { seq: head.seq, hash: head.hash }, ':seq': head.seq },
-        }),
-      ),
+      this.documents.updateItem({
+        TableName,
+        Key: stateKey(service),
+        UpdateExpression: 'SET #ledgerHead = :head',
+        // Closes the stale-anchor race: two appends finishing out of order (or a retried step)
+        // must never move the anchor back, or verify would call the newer records foreign.
+        ConditionExpression: 'attribute_not_exists(#ledgerHead) OR #ledgerHead.#seq < :seq',
+        ExpressionAttributeNames: { '#ledgerHead': 'ledgerHead', '#seq': 'seq' },
+        ExpressionAttributeValues: { ':head': { seq: head.seq, hash: head.hash }, ':seq': head.seq },
+      }),
     );
   }
 }

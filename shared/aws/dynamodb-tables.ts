@@ -1,10 +1,9 @@
-// The adapters over Cutover's two tables, built on one DynamoDB client per process.
-// Table names come from the environment (set by serverless.yml, or the local cloud).
+// The adapters over Cutover's two tables, on one set of DynamoDB requests per process (signed
+// JSON requests, dynamodb-documents.ts; no SDK client). Table names come from the environment
+// (set by serverless.yml, or the local cloud).
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../runtime/env.js';
-import { credentialsOption } from '../runtime/invocation-credentials.js';
+import { dynamoDocuments, dynamoDocumentsFromEnv, type DynamoSource } from './dynamodb-documents.js';
 import { DynamoReleaseLedger } from './dynamodb-release-ledger.js';
 import { DynamoStartVouchers } from './dynamodb-vouchers.js';
 import { DynamoAlarmWatchers } from './dynamodb-alarm-watchers.js';
@@ -12,20 +11,15 @@ import { DynamoDeploymentLocks } from './dynamodb-deployment-locks.js';
 import { DynamoDeployments } from './dynamodb-deployments.js';
 import { DynamoServiceStates } from './dynamodb-service-states.js';
 
-export function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(credentialsOption()), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-}
-
-export function tables(client: DynamoDBDocumentClient = documentClient()) {
+export function tables(source: DynamoSource = dynamoDocumentsFromEnv()) {
+  const documents = dynamoDocuments(source);
   const deploymentsTable = requireEnv('DEPLOYMENTS_TABLE');
   return {
-    ledger: new DynamoReleaseLedger(client, requireEnv('LEDGER_TABLE')),
-    locks: new DynamoDeploymentLocks(client, deploymentsTable),
-    deployments: new DynamoDeployments(client, deploymentsTable),
-    serviceStates: new DynamoServiceStates(client, deploymentsTable),
-    watchers: new DynamoAlarmWatchers(client, deploymentsTable),
-    vouchers: new DynamoStartVouchers(client, deploymentsTable),
+    ledger: new DynamoReleaseLedger(documents, requireEnv('LEDGER_TABLE')),
+    locks: new DynamoDeploymentLocks(documents, deploymentsTable),
+    deployments: new DynamoDeployments(documents, deploymentsTable),
+    serviceStates: new DynamoServiceStates(documents, deploymentsTable),
+    watchers: new DynamoAlarmWatchers(documents, deploymentsTable),
+    vouchers: new DynamoStartVouchers(documents, deploymentsTable),
   };
 }

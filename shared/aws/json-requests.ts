@@ -1,8 +1,9 @@
 // A request to an AWS service that speaks the JSON protocol (1.0 or 1.1): `POST /` with
 // `X-Amz-Target: <prefix>.<Operation>` and a JSON body, answered with JSON. It is how the
-// Lambda bundles reach KMS (Sign, GetPublicKey) and Step Functions (StartExecution,
-// DescribeExecution, SendTaskSuccess, SendTaskFailure) without the SDK's clients for them,
-// which carry every operation's models for the few calls made. Signing, transport and
+// Lambda bundles reach KMS (Sign, GetPublicKey), Step Functions (StartExecution,
+// DescribeExecution, SendTaskSuccess, SendTaskFailure), DynamoDB (dynamodb-documents.ts) and
+// EventBridge (PutEvents) without the SDK's clients for them, which carry every operation's
+// models for the few calls made. Signing, transport and
 // retries are signed-http.ts's. An error is named as the SDK names it, from the `__type`
 // AWS answers with (the part after '#'), with `$metadata.httpStatusCode`, so translateTransient
 // and checks of `error.name` work as they do on the SDK's errors. Blobs and timestamps are
@@ -30,6 +31,20 @@ export const STEP_FUNCTIONS: JsonService = {
   endpointPrefix: 'states',
   targetPrefix: 'AWSStepFunctions',
   jsonVersion: '1.0',
+};
+
+export const DYNAMODB: JsonService = {
+  signingName: 'dynamodb',
+  endpointPrefix: 'dynamodb',
+  targetPrefix: 'DynamoDB_20120810',
+  jsonVersion: '1.0',
+};
+
+export const EVENTBRIDGE: JsonService = {
+  signingName: 'events',
+  endpointPrefix: 'events',
+  targetPrefix: 'AWSEvents',
+  jsonVersion: '1.1',
 };
 
 export class JsonRequests {

@@ -1,9 +1,9 @@
-// batchGetItems' handling of UnprocessedKeys, which no emulator returns on demand: a client that
-// leaves keys unprocessed as told stands in for a throttled table.
+// batchGetItems' handling of UnprocessedKeys, which no emulator returns on demand: documents that
+// leave keys unprocessed as told stand in for a throttled table.
 
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { BATCH_ATTEMPTS, batchGetItems, type TableKey } from '../../shared/aws/dynamodb-batch-get.js';
+import type { BatchGetOutput } from '../../shared/aws/dynamodb-documents.js';
 import { TransientError } from '../../shared/aws/errors.js';
 
 const TABLE = 'deployments';
@@ -13,18 +13,18 @@ type Request = { RequestItems: Record<string, { Keys: TableKey[]; ConsistentRead
 function throttledClient(skip: (call: number) => number) {
   const requests: Request[] = [];
   const client = {
-    send(command: { input: Request }) {
-      requests.push(structuredClone(command.input));
-      const keys = command.input.RequestItems[TABLE]!.Keys;
+    batchGetItem(input: Request) {
+      requests.push(structuredClone(input));
+      const keys = input.RequestItems[TABLE]!.Keys;
       const left = keys.slice(0, skip(requests.length));
       const answered = keys.slice(left.length).map((key) => ({ ...key, value: `item of ${key.pk}` }));
-      return Promise.resolve({
+      return Promise.resolve<BatchGetOutput>({
         Responses: { [TABLE]: answered },
         UnprocessedKeys: left.length > 0 ? { [TABLE]: { Keys: left } } : {},
       });
     },
   };
-  return { client: client as unknown as DynamoDBDocumentClient, requests };
+  return { client, requests };
 }
 
 const keys = (n: number): TableKey[] =>

@@ -1,11 +1,10 @@
 // Contract tests of the deployments table's batch reads (ServiceStates.getMany, DeploymentLocks.holders,
 // Deployments.getMany) against dynalite and moto_server (skipped where it is not installed): they
 // answer as the single gets do, for more keys than one BatchGetItem takes, in as few calls as
-// DynamoDB allows (counted at the client).
+// DynamoDB allows (counted as sent).
 
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeploymentsTable } from '../../local/aws/dynamodb-tables.js';
 import { DynamoDeploymentLocks } from '../../shared/aws/dynamodb-deployment-locks.js';
@@ -13,7 +12,7 @@ import { DynamoDeployments } from '../../shared/aws/dynamodb-deployments.js';
 import { DynamoServiceStates } from '../../shared/aws/dynamodb-service-states.js';
 import type { Deployment } from '../../shared/domain/deployment.js';
 import { DYNAMODB_EMULATORS, emulatorClientConfig, type Emulator } from '../../harness/emulators.js';
-import { countCalls } from '../support/count-calls.js';
+import { callCounts, recordedDocuments, type Sent } from '../support/dynamo-requests.js';
 import { bakingDeployment } from '../support/deployment-fixture.js';
 
 const EMULATORS = DYNAMODB_EMULATORS;
@@ -41,17 +40,21 @@ for (const emulator of EMULATORS) {
     let locks: DynamoDeploymentLocks;
     let deployments: DynamoDeployments;
     let states: DynamoServiceStates;
-    let calls: Map<string, number>;
+    let sent: Sent[];
+    const calls = {
+      get: (operation: string) => callCounts(sent).get(operation),
+      clear: () => void sent.splice(0),
+    };
 
     beforeAll(async () => {
       server = await emulator.start();
       base = new DynamoDBClient(emulatorClientConfig(server.endpoint));
       await createDeploymentsTable(base, TABLE);
-      const documents = DynamoDBDocumentClient.from(base);
-      locks = new DynamoDeploymentLocks(documents, TABLE);
-      deployments = new DynamoDeployments(documents, TABLE);
-      states = new DynamoServiceStates(documents, TABLE);
-      calls = countCalls(base);
+      const recorded = recordedDocuments(server.endpoint);
+      sent = recorded.sent;
+      locks = new DynamoDeploymentLocks(recorded.documents, TABLE);
+      deployments = new DynamoDeployments(recorded.documents, TABLE);
+      states = new DynamoServiceStates(recorded.documents, TABLE);
     });
 
     beforeEach(() => calls.clear());
@@ -90,10 +93,10 @@ for (const emulator of EMULATORS) {
     it('getMany and holders answer as get and holder do, for 150 services in 2 calls each', async () => {
       const { services } = await fleet();
       const many = await states.getMany(services);
-      expect(calls.get('BatchGetItemCommand')).toBe(2);
+      expect(calls.get('BatchGetItem')).toBe(2);
       const holders = await locks.holders(services);
-      expect(calls.get('BatchGetItemCommand')).toBe(4);
-      expect(calls.get('GetItemCommand')).toBeUndefined();
+      expect(calls.get('BatchGetItem')).toBe(4);
+      expect(calls.get('GetItem')).toBeUndefined();
 
       expect([...many.keys()]).toEqual(services);
       expect([...holders.keys()]).toEqual(services);
@@ -109,7 +112,7 @@ for (const emulator of EMULATORS) {
       const { running } = await fleet();
       const ids = [...running.map((d) => d.deploymentId), 'dep-never-created'];
       const found = await deployments.getMany(ids);
-      expect(calls.get('BatchGetItemCommand')).toBe(1);
+      expect(calls.get('BatchGetItem')).toBe(1);
       expect([...found.keys()].sort()).toEqual(running.map((d) => d.deploymentId).sort());
       for (const d of running)
         expect(found.get(d.deploymentId)).toEqual(await deployments.get(d.deploymentId));
@@ -120,13 +123,13 @@ for (const emulator of EMULATORS) {
       await locks.acquire(service, 'dep-a', NOW + 60_000, NOW);
       calls.clear();
       const holders = await locks.holders(Array.from({ length: 150 }, () => service));
-      expect(calls.get('BatchGetItemCommand')).toBe(1);
+      expect(calls.get('BatchGetItem')).toBe(1);
       expect(holders.get(service)).toEqual({ deploymentId: 'dep-a', leaseUntil: NOW + 60_000 });
 
       expect(await states.getMany([])).toEqual(new Map());
       expect(await locks.holders([])).toEqual(new Map());
       expect(await deployments.getMany([])).toEqual(new Map());
-      expect(calls.get('BatchGetItemCommand')).toBe(1);
+      expect(calls.get('BatchGetItem')).toBe(1);
     });
 
     it('reads strongly consistently: a lock taken just before is seen by the batch read', async () => {

@@ -26,6 +26,7 @@ import {
   type Emulator,
 } from '../../harness/emulators.js';
 import { createLedgerTable, ledgerTableDefinition } from '../../local/aws/dynamodb-tables.js';
+import { recordedDocuments, type Sent } from '../support/dynamo-requests.js';
 import * as z from '../../shared/domain/zod.js';
 
 const EMULATORS = DYNAMODB_EMULATORS;
@@ -69,26 +70,9 @@ function chainOf(service: string, length: number): LedgerRecord[] {
   return records;
 }
 
-/** The DynamoDB operation and table of every request a client sends, read off the wire. */
-function recordRequests(client: DynamoDBDocumentClient): { operation: string; table: unknown }[] {
-  const requests: { operation: string; table: unknown }[] = [];
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string>; body?: unknown };
-      const target = request.headers?.['x-amz-target'] ?? '';
-      requests.push({ operation: target.replace(/^DynamoDB_\d+\./, ''), table: tableNameIn(request.body) });
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'recordRequests' },
-  );
-  return requests;
-}
-
-function tableNameIn(body: unknown): unknown {
-  const text =
-    body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : typeof body === 'string' ? body : '{}';
-  return (JSON.parse(text) as { TableName?: unknown }).TableName;
-}
+/** The DynamoDB operation and table of every request sent, as sent. */
+const operationsIn = (sent: readonly Sent[]) =>
+  sent.map(({ operation, input }) => ({ operation, table: input.TableName }));
 
 for (const emulator of EMULATORS) {
   describe.skipIf(!emulator.available)(`DynamoReleaseLedger on ${emulator.name}`, () => {
@@ -229,45 +213,37 @@ for (const emulator of EMULATORS) {
     });
 
     it('lists every record of a chain longer than one 1 MB page', async () => {
-      const client = DynamoDBDocumentClient.from(new DynamoDBClient(emulatorClientConfig(server.endpoint)));
-      const requests = recordRequests(client);
-      try {
-        const service = newService();
-        const records: LedgerRecord[] = [];
-        // Five records of ~300 KB each: more than 1 MB, so at least two pages.
-        for (let release = 1; release <= 5; release++) {
-          const previous = records.at(-1);
-          const record = chainNext(previous ? { seq: previous.seq, hash: previous.hash } : null, {
-            ...started(service, release),
-            type: 'Promoted',
-            detail: { image: IMAGE, taskDefinitionArn: `arn:${'x'.repeat(300_000)}:${release}` },
-          });
-          records.push(record);
-          expect(await ledger.put(record)).toBe(true);
-        }
-        const stored = await new DynamoReleaseLedger(client, TABLE).list(service);
-        expect(stored).toEqual(records);
-        expect(requests.filter((request) => request.operation === 'Query').length).toBeGreaterThan(1);
-      } finally {
-        client.destroy();
+      const { documents: recorded, sent } = recordedDocuments(server.endpoint);
+      const service = newService();
+      const records: LedgerRecord[] = [];
+      // Five records of ~300 KB each: more than 1 MB, so at least two pages.
+      for (let release = 1; release <= 5; release++) {
+        const previous = records.at(-1);
+        const record = chainNext(previous ? { seq: previous.seq, hash: previous.hash } : null, {
+          ...started(service, release),
+          type: 'Promoted',
+          detail: { image: IMAGE, taskDefinitionArn: `arn:${'x'.repeat(300_000)}:${release}` },
+        });
+        records.push(record);
+        expect(await ledger.put(record)).toBe(true);
       }
+      const stored = await new DynamoReleaseLedger(recorded, TABLE).list(service);
+      expect(stored).toEqual(records);
+      const queries = operationsIn(sent).filter((request) => request.operation === 'Query');
+      expect(queries.length).toBeGreaterThan(1);
     });
 
     it('sends only PutItem, GetItem and Query, and only to the ledger table (its IAM grant)', async () => {
-      const client = DynamoDBDocumentClient.from(new DynamoDBClient(emulatorClientConfig(server.endpoint)));
-      const requests = recordRequests(client);
-      try {
-        const observed = new DynamoReleaseLedger(client, TABLE);
-        const service = newService();
-        await observed.head(service);
-        const first = chainNext(null, started(service, 1));
-        await observed.put(first);
-        await observed.put(first); // the conditional failure path
-        await observed.head(service);
-        await observed.list(service);
-      } finally {
-        client.destroy();
-      }
+      const { documents: recorded, sent } = recordedDocuments(server.endpoint);
+      const observed = new DynamoReleaseLedger(recorded, TABLE);
+      const service = newService();
+      await observed.head(service);
+      const first = chainNext(null, started(service, 1));
+      await observed.put(first);
+      await observed.put(first); // the conditional failure path
+      await observed.head(service);
+      await observed.list(service);
+      const requests = operationsIn(sent);
       expect(requests.length).toBeGreaterThanOrEqual(5);
       // The recorder saw the calls made (so the loop below checks something) ...
       expect(requests.map((request) => request.operation)).toEqual(

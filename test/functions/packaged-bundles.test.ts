@@ -97,6 +97,14 @@ describe('packaged Lambda bundles', () => {
     }
   });
 
+  it('reach DynamoDB and Step Functions by signed requests, with no SDK client for either', () => {
+    expect(bundles.get('on-alarm')!.clients).toEqual([]);
+    expect(bundles.get('on-alarm')!.signed).toEqual(['dynamodb', 'sfn']);
+    expect(bundles.get('api')!.clients).not.toContain('client-dynamodb');
+    expect(bundles.get('api')!.signed).toEqual(expect.arrayContaining(['dynamodb', 'sfn']));
+    expect(bundles.get('validate-input')!.signed).toEqual([]);
+  });
+
   it('validate-input checks a request against the catalog the bundle was built with', async () => {
     const input = { service: 'web', image: `${REGISTRY}/web:v2@${DIGEST}` };
     const ok = await invoke('validate-input', { deploymentId: 'dep-1', machine: 'canary', input }, {});

@@ -6,14 +6,13 @@
 
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { EVENTBRIDGE, JsonRequests, STEP_FUNCTIONS } from './json-requests.js';
 import { configFromEnv } from './signed-http.js';
 
 export const ecsClient = () => new ECSClient(credentialsOption());
-export const elbClient = () => new ElasticLoadBalancingV2Client(credentialsOption());
+export { elbv2RequestsFromEnv as elbClient } from './elbv2-requests.js';
 export const cloudWatchClient = () => new CloudWatchClient(credentialsOption());
 export const sfnRequests = (env: NodeJS.ProcessEnv = process.env) =>
   new JsonRequests(STEP_FUNCTIONS, configFromEnv('SFN', env));

@@ -1,14 +1,9 @@
 // TrafficRouter on Elastic Load Balancing v2 (Application Load Balancer): traffic is split by the
-// weights of one forward action, on a listener rule or on a listener's default action.
+// weights of one forward action, on a listener rule or on a listener's default action. It is
+// given the ELBv2 requests (elbv2-requests.ts), or an SDK client standing for where and how to
+// send them.
 
-import {
-  DescribeListenersCommand,
-  DescribeRulesCommand,
-  ModifyListenerCommand,
-  ModifyRuleCommand,
-  type Action,
-  type ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { elbv2Requests, type Action, type Elbv2Requests, type Elbv2Source } from './elbv2-requests.js';
 import type { TargetWeight, TrafficRouter } from '../ports/traffic.js';
 import { ResourceNotFound, translateTransient } from './errors.js';
 
@@ -23,7 +18,11 @@ const NOT_FOUND_NAMES = new Set([
 type Target = { kind: 'rule'; arn: string } | { kind: 'listener'; arn: string };
 
 export class Elbv2TrafficRouter implements TrafficRouter {
-  constructor(private readonly elb: ElasticLoadBalancingV2Client) {}
+  private readonly elb: Elbv2Requests;
+
+  constructor(elb: Elbv2Source) {
+    this.elb = elbv2Requests(elb);
+  }
 
   async setWeights(ruleArn: string, weights: readonly TargetWeight[]): Promise<void> {
     const target = targetOf(ruleArn);
@@ -51,15 +50,13 @@ export class Elbv2TrafficRouter implements TrafficRouter {
   private async actionsOf(target: Target): Promise<Action[]> {
     try {
       if (target.kind === 'rule') {
-        const output = await this.elb.send(new DescribeRulesCommand({ RuleArns: [target.arn] }));
-        const rule = output.Rules?.[0];
+        const rule = (await this.elb.describeRules([target.arn]))[0];
         if (rule === undefined) throw notFound(target);
-        return rule.Actions ?? [];
+        return rule.Actions;
       }
-      const output = await this.elb.send(new DescribeListenersCommand({ ListenerArns: [target.arn] }));
-      const listener = output.Listeners?.[0];
+      const listener = (await this.elb.describeListeners([target.arn]))[0];
       if (listener === undefined) throw notFound(target);
-      return listener.DefaultActions ?? [];
+      return listener.DefaultActions;
     } catch (error) {
       return rethrow(target.kind === 'rule' ? 'DescribeRules' : 'DescribeListeners', target, error);
     }
@@ -68,9 +65,9 @@ export class Elbv2TrafficRouter implements TrafficRouter {
   private async writeActions(target: Target, actions: Action[]): Promise<void> {
     try {
       if (target.kind === 'rule') {
-        await this.elb.send(new ModifyRuleCommand({ RuleArn: target.arn, Actions: actions }));
+        await this.elb.modifyRule(target.arn, actions);
       } else {
-        await this.elb.send(new ModifyListenerCommand({ ListenerArn: target.arn, DefaultActions: actions }));
+        await this.elb.modifyListener(target.arn, actions);
       }
     } catch (error) {
       return rethrow(target.kind === 'rule' ? 'ModifyRule' : 'ModifyListener', target, error);

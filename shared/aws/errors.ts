@@ -61,7 +61,18 @@ export class ReadRefused extends AdapterError {
   }
 }
 
-/** An error a JSON-protocol service answered with: as the SDK's, its name is the service's error code. */
+/**
+ * An AWS answer that is not the XML it should be (xml-reader.ts): cut short, not well formed, or
+ * holding a DOCTYPE or an entity it may not. Nothing is read from it; retrying would not help.
+ */
+export class MalformedXml extends AdapterError {
+  override readonly name = 'MalformedXml' as const;
+}
+
+/**
+ * An error a JSON- or query-protocol service answered with: as the SDK's, its name is the
+ * service's error code, or the exception the SDK maps that code to (query-requests.ts).
+ */
 export class AwsServiceError extends AdapterError {
   readonly $metadata: { httpStatusCode: number };
   readonly $fault: 'client' | 'server';

@@ -1,13 +1,10 @@
-// The inventory ports (shared/ports/inventory.ts) on AWS SDK clients, for `cutover preflight`.
+// The inventory ports (shared/ports/inventory.ts) on AWS SDK clients (ELBv2 by its signed
+// requests, elbv2-requests.ts, where the client it is given sends them), for `cutover preflight`.
 // Every call is a read. "Does not exist" answers become null or false; AccessDenied becomes
 // ReadRefused, naming the action to allow; anything else (no credentials, no network) is thrown.
 
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import {
-  DescribeTargetGroupsCommand,
-  type ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ReadRefused } from './errors.js';
@@ -22,6 +19,7 @@ import {
   type TaskDefinitionFamily,
 } from '../ports/inventory.js';
 import { CloudWatchAlarmWatch } from './cloudwatch-alarm-watch.js';
+import { elbv2Requests, type Elbv2Requests, type Elbv2Source } from './elbv2-requests.js';
 import { Elbv2TrafficRouter } from './elbv2-traffic-router.js';
 import { ResourceNotFound } from './errors.js';
 
@@ -89,10 +87,12 @@ export class EcsAccountInventory implements EcsInventory {
 }
 
 export class Elbv2AccountInventory implements LoadBalancerInventory {
+  private readonly elb: Elbv2Requests;
   private readonly router: Elbv2TrafficRouter;
 
-  constructor(private readonly elb: ElasticLoadBalancingV2Client) {
-    this.router = new Elbv2TrafficRouter(elb);
+  constructor(elb: Elbv2Source) {
+    this.elb = elbv2Requests(elb);
+    this.router = new Elbv2TrafficRouter(this.elb);
   }
 
   async route(ruleOrListenerArn: string): Promise<Route | null> {
@@ -115,8 +115,8 @@ export class Elbv2AccountInventory implements LoadBalancerInventory {
           'elasticloadbalancing:DescribeTargetGroups',
           arn,
           async () => {
-            const output = await this.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
-            return output.TargetGroups?.[0]?.LoadBalancerArns ?? [];
+            const groups = await this.elb.describeTargetGroups([arn]);
+            return groups[0]?.LoadBalancerArns ?? [];
           },
           { names: ['TargetGroupNotFoundException', 'TargetGroupNotFound'], value: null },
         ),

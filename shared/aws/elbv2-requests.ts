@@ -17,34 +17,33 @@ import type { SdkClientLike } from './sdk-client-config.js';
 import { configFromEnv } from './signed-http.js';
 import { child, childText, members, type XmlElement } from './xml-reader.js';
 
-/** The error codes of the operations used here, and the exceptions the SDK's model names them. */
+/**
+ * The error codes of the operations used here, and the exceptions the SDK's model names them.
+ * Literals only: a bundle that imports clients.ts but no ELBv2 adapter keeps none of this.
+ */
 const EXCEPTIONS: Record<string, string> = {
   ALPNPolicyNotFound: 'ALPNPolicyNotSupportedException',
-  ...Object.fromEntries(
-    [
-      'CertificateNotFound',
-      'DuplicateListener',
-      'IncompatibleProtocols',
-      'InvalidConfigurationRequest',
-      'InvalidLoadBalancerAction',
-      'ListenerNotFound',
-      'LoadBalancerNotFound',
-      'OperationNotPermitted',
-      'RuleNotFound',
-      'SSLPolicyNotFound',
-      'TargetGroupAssociationLimit',
-      'TargetGroupNotFound',
-      'TooManyActions',
-      'TooManyCertificates',
-      'TooManyListeners',
-      'TooManyRegistrationsForTargetId',
-      'TooManyTargets',
-      'TooManyUniqueTargetGroupsPerLoadBalancer',
-      'TrustStoreNotFound',
-      'TrustStoreNotReady',
-      'UnsupportedProtocol',
-    ].map((code) => [code, `${code}Exception`]),
-  ),
+  CertificateNotFound: 'CertificateNotFoundException',
+  DuplicateListener: 'DuplicateListenerException',
+  IncompatibleProtocols: 'IncompatibleProtocolsException',
+  InvalidConfigurationRequest: 'InvalidConfigurationRequestException',
+  InvalidLoadBalancerAction: 'InvalidLoadBalancerActionException',
+  ListenerNotFound: 'ListenerNotFoundException',
+  LoadBalancerNotFound: 'LoadBalancerNotFoundException',
+  OperationNotPermitted: 'OperationNotPermittedException',
+  RuleNotFound: 'RuleNotFoundException',
+  SSLPolicyNotFound: 'SSLPolicyNotFoundException',
+  TargetGroupAssociationLimit: 'TargetGroupAssociationLimitException',
+  TargetGroupNotFound: 'TargetGroupNotFoundException',
+  TooManyActions: 'TooManyActionsException',
+  TooManyCertificates: 'TooManyCertificatesException',
+  TooManyListeners: 'TooManyListenersException',
+  TooManyRegistrationsForTargetId: 'TooManyRegistrationsForTargetIdException',
+  TooManyTargets: 'TooManyTargetsException',
+  TooManyUniqueTargetGroupsPerLoadBalancer: 'TooManyUniqueTargetGroupsPerLoadBalancerException',
+  TrustStoreNotFound: 'TrustStoreNotFoundException',
+  TrustStoreNotReady: 'TrustStoreNotReadyException',
+  UnsupportedProtocol: 'UnsupportedProtocolException',
 };
 
 export const ELBV2: QueryService = {
@@ -52,7 +51,7 @@ export const ELBV2: QueryService = {
   endpointPrefix: 'elasticloadbalancing',
   version: '2015-12-01',
   exceptions: EXCEPTIONS,
-  maps: new Set(['AuthenticationRequestExtraParams']),
+  maps: ['AuthenticationRequestExtraParams'],
 };
 
 /** The SDK's service id, as AWS_ENDPOINT_URL_<id> names it. */

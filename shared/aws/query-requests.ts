@@ -23,7 +23,7 @@ export interface QueryService extends SigningService {
   /** Error codes the service's model names as exceptions: `RuleNotFound` → `RuleNotFoundException`. */
   exceptions: Readonly<Record<string, string>>;
   /** Members that are maps, flattened as `.entry.N.key` and `.entry.N.value`; all others are structures. */
-  maps: ReadonlySet<string>;
+  maps: readonly string[];
 }
 
 /** An input as the protocol flattens it: numbers and booleans are sent as their text. */
@@ -74,7 +74,7 @@ export function encodeQuery(
   return pairs.map(([name, value]) => `${rfc3986(name)}=${rfc3986(value)}`).join('&');
 }
 
-function flatten(prefix: string, value: QueryValue, maps: ReadonlySet<string>, pairs: [string, string][]) {
+function flatten(prefix: string, value: QueryValue, maps: readonly string[], pairs: [string, string][]) {
   if (value === undefined) return;
   if (typeof value !== 'object') {
     pairs.push([prefix, String(value)]);
@@ -82,7 +82,7 @@ function flatten(prefix: string, value: QueryValue, maps: ReadonlySet<string>, p
     // An empty list is sent as the member's name with no value, as the SDK sends it.
     if (value.length === 0) pairs.push([prefix, '']);
     value.forEach((item, i) => flatten(`${prefix}.member.${i + 1}`, item, maps, pairs));
-  } else if (maps.has(prefix.slice(prefix.lastIndexOf('.') + 1))) {
+  } else if (maps.includes(prefix.slice(prefix.lastIndexOf('.') + 1))) {
     Object.entries(value).forEach(([key, item], i) => {
       pairs.push([`${prefix}.entry.${i + 1}.key`, key]);
       flatten(`${prefix}.entry.${i + 1}.value`, item, maps, pairs);

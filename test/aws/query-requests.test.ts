@@ -20,6 +20,7 @@ import { AwsServiceError, MalformedXml, TransientError } from '../../shared/aws/
 import { ELBV2, Elbv2Requests, elbv2Requests } from '../../shared/aws/elbv2-requests.js';
 import { Elbv2TrafficRouter } from '../../shared/aws/elbv2-traffic-router.js';
 import { encodeQuery, QueryRequests, type QueryValue } from '../../shared/aws/query-requests.js';
+import { configOfSdkClient } from '../../shared/aws/sdk-client-config.js';
 import type { AwsHttpConfig } from '../../shared/aws/signed-http.js';
 import { signatureProblem } from '../support/sigv4-check.js';
 
@@ -335,6 +336,33 @@ describe('an SDK client, standing for where and how to send', () => {
     expect(error).toMatchObject({ name: 'ServiceUnavailable' });
     expect(received.map((r) => r.problem)).toEqual([undefined, undefined]);
     expect(new URLSearchParams(received[0]!.body).get('TargetGroupArns.member.1')).toBe('arn:tg');
+  });
+
+  it('goes where the SDK client would: its own endpoint, else the environment’s', async () => {
+    const ENV = {
+      AWS_ENDPOINT_URL: 'http://all:1',
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: 'http://elb:2',
+    };
+    const bare = new ElasticLoadBalancingV2Client({ region: 'eu-west-1', credentials: CREDENTIALS });
+    expect(await configOfSdkClient(bare, 'ELASTIC_LOAD_BALANCING_V2', ENV)).toMatchObject({
+      region: 'eu-west-1',
+      endpoint: 'http://elb:2',
+    });
+    expect(
+      (await configOfSdkClient(bare, 'ELASTIC_LOAD_BALANCING_V2', { AWS_ENDPOINT_URL: 'http://all:1' }))
+        .endpoint,
+    ).toBe('http://all:1');
+    expect((await configOfSdkClient(bare, 'ELASTIC_LOAD_BALANCING_V2', {})).endpoint).toBeUndefined();
+    const pointed = new ElasticLoadBalancingV2Client({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:4566/base',
+      credentials: CREDENTIALS,
+      maxAttempts: 5,
+    });
+    expect(await configOfSdkClient(pointed, 'ELASTIC_LOAD_BALANCING_V2', ENV)).toMatchObject({
+      endpoint: 'http://127.0.0.1:4566/base',
+      maxAttempts: 5,
+    });
   });
 
   it('is the requests themselves when given them', () => {

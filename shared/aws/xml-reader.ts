@@ -42,7 +42,8 @@ export function parseXml(xml: string): XmlElement {
       at = close + 3;
     } else if (xml.startsWith('<![CDATA[', at)) {
       const close = xml.indexOf(']]>', at + 9);
-      if (close === -1 || stack.length === 0) throw new MalformedXml('a CDATA section is never closed');
+      if (close === -1) throw new MalformedXml('a CDATA section is never closed');
+      if (stack.length === 0) throw new MalformedXml('a CDATA section outside the root element');
       stack.at(-1)!.text += xml.slice(at + 9, close);
       at = close + 3;
     } else if (xml.startsWith('<!', at) || xml.startsWith('<?', at)) {

@@ -111,6 +111,8 @@ describe('refused, as MalformedXml', () => {
     ['a tag with no name', '<r>< x/></r>'],
     ['an attribute with no quotes', '<r a=1></r>'],
     ['a comment never closed', '<r><!-- </r>'],
+    ['a CDATA section never closed', '<r><![CDATA[ </r>'],
+    ['a CDATA section outside the root element', '<![CDATA[x]]><r/>'],
     ['an HTML page', '<html><body><br></body></html>'],
     ['elements nested deeper than any AWS answer', `${'<a>'.repeat(65)}${'</a>'.repeat(65)}`],
   ];

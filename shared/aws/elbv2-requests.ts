@@ -78,6 +78,7 @@ export interface Action {
   ForwardConfig?: ForwardConfig;
   AuthenticateOidcConfig?: WireConfig;
   AuthenticateCognitoConfig?: WireConfig;
+  JwtValidationConfig?: WireConfig;
 }
 
 export class Elbv2Requests {
@@ -142,6 +143,7 @@ function readAction(action: XmlElement): Action {
   const stickiness = child(forward, 'TargetGroupStickinessConfig');
   const oidc = child(action, 'AuthenticateOidcConfig');
   const cognito = child(action, 'AuthenticateCognitoConfig');
+  const jwt = child(action, 'JwtValidationConfig');
   return dropUndefined({
     Type: childText(action, 'Type') ?? '',
     Order: integer(action, 'Order'),
@@ -166,6 +168,7 @@ function readAction(action: XmlElement): Action {
           }),
     AuthenticateOidcConfig: oidc === undefined ? undefined : wireConfig(oidc),
     AuthenticateCognitoConfig: cognito === undefined ? undefined : wireConfig(cognito),
+    JwtValidationConfig: jwt === undefined ? undefined : wireConfig(jwt),
   });
 }
 
@@ -173,7 +176,16 @@ function readAction(action: XmlElement): Action {
 function writeAction(action: Action): Record<string, QueryValue> {
   const { Type, TargetGroupArn, AuthenticateOidcConfig, AuthenticateCognitoConfig, Order, ForwardConfig } =
     action;
-  return { Type, TargetGroupArn, AuthenticateOidcConfig, AuthenticateCognitoConfig, Order, ForwardConfig };
+  const { JwtValidationConfig } = action;
+  return {
+    Type,
+    TargetGroupArn,
+    AuthenticateOidcConfig,
+    AuthenticateCognitoConfig,
+    Order,
+    ForwardConfig,
+    JwtValidationConfig,
+  };
 }
 
 /** A structure's members as read: a leaf is its text, <member>s a list, <entry>s a map. */

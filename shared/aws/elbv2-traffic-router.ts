@@ -85,12 +85,14 @@ function targetOf(arn: string): Target {
 }
 
 /**
- * The rule's actions with its forward (or other final) action replaced by a weighted forward.
- * Authentication actions in front of it stay, so a shift never opens a protected route.
+ * The rule's actions with its final action (forward, redirect or fixed-response) replaced by a
+ * weighted forward. Every other action stays as it was, in front of it: authentication
+ * (authenticate-oidc, authenticate-cognito), JWT validation, and any kind ELB adds later, so a
+ * shift never opens a protected route. (Keeping only the kinds known here would drop a new one.)
  */
 function withForwardWeights(actions: Action[], weights: readonly TargetWeight[]): Action[] {
-  const authentication = actions.filter(isAuthentication).map(keepAuthentication);
-  const final = actions.find((action) => !isAuthentication(action));
+  const before = actions.filter((action) => !isFinal(action)).map(keepAuthentication);
+  const final = actions.find(isFinal);
   const stickiness =
     final !== undefined && isForward(final) ? final.ForwardConfig?.TargetGroupStickinessConfig : undefined;
   const forward: Action = {
@@ -104,7 +106,7 @@ function withForwardWeights(actions: Action[], weights: readonly TargetWeight[])
       ...(stickiness !== undefined ? { TargetGroupStickinessConfig: stickiness } : {}),
     },
   };
-  return [...authentication, forward];
+  return [...before, forward];
 }
 
 /** ELB never returns an OIDC client secret, so a rewrite must ask it to keep the stored one. */
@@ -118,8 +120,9 @@ function isForward(action: Action): boolean {
   return action.Type === 'forward';
 }
 
-function isAuthentication(action: Action): boolean {
-  return action.Type === 'authenticate-oidc' || action.Type === 'authenticate-cognito';
+/** The action that ends a rule: ELB allows one, after every other. */
+function isFinal(action: Action): boolean {
+  return action.Type === 'forward' || action.Type === 'redirect' || action.Type === 'fixed-response';
 }
 
 function notFound(target: Target, cause?: unknown): ResourceNotFound {

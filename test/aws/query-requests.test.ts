@@ -242,6 +242,46 @@ describe('answers, read as the SDK reads them', () => {
     });
   });
 
+  it('keeps a JWT validation action, config and all, in front of the new weighted forward', async () => {
+    // Found by review: only the two authenticate actions were kept, so a rule behind ALB's JWT
+    // validation would have lost it at the first shift, opening the route.
+    const jwt =
+      '<member><Type>jwt-validation</Type><Order>1</Order><JwtValidationConfig>' +
+      '<JwksEndpoint>https://idp.example.com/.well-known/jwks.json</JwksEndpoint>' +
+      '<Issuer>https://idp.example.com</Issuer></JwtValidationConfig></member>';
+    const forward =
+      '<member><Type>forward</Type><Order>2</Order><TargetGroupArn>arn:blue</TargetGroupArn></member>';
+    answer = ({ body }) =>
+      body.includes('Action=DescribeRules')
+        ? rulesAnswer(jwt + forward)
+        : { status: 200, body: '<ModifyRuleResponse/>' };
+    received.length = 0;
+    await new Elbv2TrafficRouter(requests()).setWeights(RULE, [
+      { targetGroupArn: 'arn:blue', weight: 90 },
+      { targetGroupArn: 'arn:green', weight: 10 },
+    ]);
+    expect(decodeQuery(new URLSearchParams(received[1]!.body)).Actions).toEqual([
+      {
+        Type: 'jwt-validation',
+        Order: '1',
+        JwtValidationConfig: {
+          JwksEndpoint: 'https://idp.example.com/.well-known/jwks.json',
+          Issuer: 'https://idp.example.com',
+        },
+      },
+      {
+        Type: 'forward',
+        Order: '2',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: 'arn:blue', Weight: '90' },
+            { TargetGroupArn: 'arn:green', Weight: '10' },
+          ],
+        },
+      },
+    ]);
+  });
+
   it('refuses a weight that is not a whole number, as the SDK does, changing nothing', async () => {
     answer = () =>
       rulesAnswer(

@@ -19,7 +19,13 @@ import type { LocalService } from './service.js';
 import { accessDenied, accessKeyIdOf, refuseUnlessSdkRequest, type Authorize } from './guard.js';
 import { readBody } from './request-body.js';
 import type { LocalLambda } from './lambda.js';
-import { handleInvoke, lambdaError, parseInvokeRequest, signedForLambda } from './lambda-wire.js';
+import {
+  handleInvoke,
+  lambdaError,
+  parseInvokeRequest,
+  signedForLambda,
+  type InvokeRequest,
+} from './lambda-wire.js';
 import type { LocalS3 } from './s3.js';
 import { errorResponse, parseS3Request, signedForS3, type S3Response } from './s3-wire.js';
 import {
@@ -27,6 +33,7 @@ import {
   parseSchedulerRequest,
   schedulerError,
   signedForScheduler,
+  type SchedulerRequest,
 } from './scheduler-wire.js';
 import { AwsError, BodyTooLarge, S3Error } from '../errors.js';
 
@@ -115,9 +122,9 @@ async function serve(routes: Routes, req: IncomingMessage, res: ServerResponse):
   if (forS3) return serveS3(routes, routes.s3!, req, raw, res);
   const body = raw.toString('utf8');
   if (routes.scheduler !== undefined && target === '' && signedForScheduler(req.headers))
-    return serveScheduler(routes, routes.scheduler, req, body, res);
+    return serveRest(routes, schedulerRest(routes.scheduler), req, body, res);
   if (routes.lambda !== undefined && target === '' && signedForLambda(req.headers))
-    return serveLambda(routes, routes.lambda, req, body, res);
+    return serveRest(routes, lambdaRest(routes.lambda), req, body, res);
   if (prefix === 'DynamoDB_20120810' && routes.dynamodb !== undefined) {
     const contentType = 'application/x-amz-json-1.0';
     const denied = check(
@@ -192,49 +199,56 @@ function serveS3(routes: Routes, s3: LocalS3, req: IncomingMessage, raw: Buffer,
   return send(res, s3.handle(request, raw, mayAlso));
 }
 
-/** A Scheduler request: parsed from its method and path, authorized by IAM, then served. */
-async function serveScheduler(
-  routes: Routes,
-  scheduler: LocalService,
-  req: IncomingMessage,
-  body: string,
-  res: ServerResponse,
-): Promise<void> {
-  let request;
-  try {
-    request = parseSchedulerRequest(req.method ?? 'GET', req.url ?? '/', body);
-  } catch (error) {
-    return send(res, schedulerError(error));
-  }
-  const denied = check(routes, req, 'scheduler', request.operation, () => request.input);
-  if (denied !== null) return send(res, schedulerError(new AwsError('AccessDeniedException', denied, 403)));
-  const fault = await injectFault(routes, 'json', 'application/json');
-  if (fault !== null) return send(res, fault);
-  return send(res, await handleScheduler(scheduler, request));
+/** A REST-JSON service's part: how its requests are read, authorized, refused and run. */
+interface RestService<Request> {
+  /** The request a method, path and body stand for; AwsError for one no operation has. */
+  parse(req: IncomingMessage, body: string): Request;
+  /** The IAM action and its input (the resources are read from it). */
+  authorization(request: Request): { prefix: string; action: string; input: Record<string, unknown> };
+  refusal(error: unknown): WireResponse;
+  handle(request: Request, body: string): Promise<WireResponse>;
 }
 
-/** A Lambda Invoke: authorized by IAM as `lambda:InvokeFunction` on the function's ARN, then run. */
-async function serveLambda(
+/** A REST-JSON request (Scheduler, Lambda): parsed from its method and path, authorized by IAM, then served. */
+async function serveRest<Request>(
   routes: Routes,
-  lambda: LocalLambda,
+  service: RestService<Request>,
   req: IncomingMessage,
   body: string,
   res: ServerResponse,
 ): Promise<void> {
-  let request;
+  let request: Request;
   try {
-    request = parseInvokeRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
+    request = service.parse(req, body);
   } catch (error) {
-    return send(res, lambdaError(error));
+    return send(res, service.refusal(error));
   }
-  const denied = check(routes, req, 'lambda', 'InvokeFunction', () => ({
-    FunctionName: lambda.arnOf(request.functionName),
-  }));
-  if (denied !== null) return send(res, lambdaError(new AwsError('AccessDeniedException', denied, 403)));
+  const { prefix, action, input } = service.authorization(request);
+  const denied = check(routes, req, prefix, action, () => input);
+  if (denied !== null) return send(res, service.refusal(new AwsError('AccessDeniedException', denied, 403)));
   const fault = await injectFault(routes, 'json', 'application/json');
   if (fault !== null) return send(res, fault);
-  return send(res, await handleInvoke(lambda, request, body));
+  return send(res, await service.handle(request, body));
 }
+
+const schedulerRest = (scheduler: LocalService): RestService<SchedulerRequest> => ({
+  parse: (req, body) => parseSchedulerRequest(req.method ?? 'GET', req.url ?? '/', body),
+  authorization: (request) => ({ prefix: 'scheduler', action: request.operation, input: request.input }),
+  refusal: (error) => schedulerError(error),
+  handle: (request) => handleScheduler(scheduler, request),
+});
+
+/** Lambda's Invoke: authorized as `lambda:InvokeFunction` on the function's ARN. */
+const lambdaRest = (lambda: LocalLambda): RestService<InvokeRequest> => ({
+  parse: (req) => parseInvokeRequest(req.method ?? 'GET', req.url ?? '/', req.headers),
+  authorization: (request) => ({
+    prefix: 'lambda',
+    action: 'InvokeFunction',
+    input: { FunctionName: lambda.arnOf(request.functionName) },
+  }),
+  refusal: (error) => lambdaError(error),
+  handle: (request, body) => handleInvoke(lambda, request, body),
+});
 
 /** IAM's verdict on a request whose input parses; one that does not parse is left to the service to refuse. */
 function check(

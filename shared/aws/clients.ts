@@ -5,14 +5,14 @@
 // SDK's clients, found and signed for the same way.
 
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
-import { EVENTBRIDGE, JsonRequests, STEP_FUNCTIONS } from './json-requests.js';
+import { ECS, EVENTBRIDGE, JsonRequests, STEP_FUNCTIONS } from './json-requests.js';
 import { configFromEnv } from './signed-http.js';
 
-export const ecsClient = () => new ECSClient(credentialsOption());
+export const ecsRequests = (env: NodeJS.ProcessEnv = process.env) =>
+  new JsonRequests(ECS, configFromEnv('ECS', env));
 export const elbClient = () => new ElasticLoadBalancingV2Client(credentialsOption());
 export const cloudWatchClient = () => new CloudWatchClient(credentialsOption());
 export const sfnRequests = (env: NodeJS.ProcessEnv = process.env) =>

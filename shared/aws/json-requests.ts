@@ -1,15 +1,16 @@
 // A request to an AWS service that speaks the JSON protocol (1.0 or 1.1): `POST /` with
 // `X-Amz-Target: <prefix>.<Operation>` and a JSON body, answered with JSON. It is how the
 // Lambda bundles reach KMS (Sign, GetPublicKey), Step Functions (StartExecution,
-// DescribeExecution, SendTaskSuccess, SendTaskFailure), DynamoDB (dynamodb-documents.ts) and
-// EventBridge (PutEvents) without the SDK's clients for them, which carry every operation's
-// models for the few calls made. Signing, transport and
+// DescribeExecution, SendTaskSuccess, SendTaskFailure), DynamoDB (dynamodb-documents.ts),
+// EventBridge (PutEvents), ECS and CloudWatch without the SDK's clients for them, which carry
+// every operation's models for the few calls made. Signing, transport and
 // retries are signed-http.ts's. An error is named as the SDK names it, from the `__type`
 // AWS answers with (the part after '#'), with `$metadata.httpStatusCode`, so translateTransient
 // and checks of `error.name` work as they do on the SDK's errors. Blobs and timestamps are
 // left as the wire has them (base64 text, epoch seconds): the adapters convert the few they use.
 
 import { AwsServiceError } from './errors.js';
+import { configOfSdkClient, isSdkClient, openedOnce, type SdkClientLike } from './sdk-client-config.js';
 import { SignedHttp, type AwsHttpConfig, type HttpAnswer, type SigningService } from './signed-http.js';
 
 export interface JsonService extends SigningService {
@@ -17,6 +18,17 @@ export interface JsonService extends SigningService {
   targetPrefix: string;
   /** The protocol's version, which the content type names: `application/x-amz-json-1.1`. */
   jsonVersion: '1.0' | '1.1';
+  /**
+   * For a service that moved from the query protocol (CloudWatch): its error codes there (sent
+   * in `x-amzn-query-error: <code>;<fault>`), each to the name the SDK gives the error. A code
+   * not listed is the error's name as it is.
+   */
+  queryErrors?: Record<string, string>;
+}
+
+/** One operation, with its input and output as the wire has them: what the adapters are given. */
+export interface JsonCalls {
+  call<Output>(operation: string, input: object): Promise<Output>;
 }
 
 export const KMS: JsonService = {
@@ -47,7 +59,14 @@ export const EVENTBRIDGE: JsonService = {
   jsonVersion: '1.1',
 };
 
-export class JsonRequests {
+export const ECS: JsonService = {
+  signingName: 'ecs',
+  endpointPrefix: 'ecs',
+  targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+  jsonVersion: '1.1',
+};
+
+export class JsonRequests implements JsonCalls {
   private readonly http: SignedHttp;
   private readonly contentType: string;
 
@@ -75,6 +94,19 @@ export class JsonRequests {
     );
     return (body.trim() === '' ? {} : JSON.parse(body)) as Output;
   }
+}
+
+/**
+ * The calls an adapter makes: `source` itself, or for an SDK client (the local cloud and the
+ * tests build them), requests sent where it sends them, signed with its credentials and tried
+ * as often. `id` is the SDK's service id in its environment form (`ECS`, `CLOUDWATCH`).
+ */
+export function jsonCalls(service: JsonService, source: JsonCalls | SdkClientLike, id: string): JsonCalls {
+  if (!isSdkClient(source)) return source;
+  const opened = openedOnce(async () => new JsonRequests(service, await configOfSdkClient(source, id)));
+  return {
+    call: async <Output>(operation: string, input: object) => (await opened()).call<Output>(operation, input),
+  };
 }
 
 /**

@@ -103,11 +103,16 @@ export class SignedHttp {
    * it; a transient failure is tried again first.
    */
   async send(request: SignedRequest, errorOf: (answer: HttpAnswer) => Error): Promise<string> {
+    return (await this.answer(request, errorOf)).body;
+  }
+
+  /** As send, answering the whole 2xx answer: its status and headers too (Lambda's Invoke reads them). */
+  async answer(request: SignedRequest, errorOf: (answer: HttpAnswer) => Error): Promise<HttpAnswer> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const answer = await this.attempt(request);
-        if (answer.status >= 200 && answer.status < 300) return answer.body;
-        throw errorOf(answer);
+        const got = await this.attempt(request);
+        if (got.status >= 200 && got.status < 300) return got;
+        throw errorOf(got);
       } catch (error) {
         if (attempt >= this.maxAttempts || !isTransient(error)) throw error;
         // Full jitter over an exponential base, as the SDK's standard retry strategy.

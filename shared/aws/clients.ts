@@ -4,17 +4,17 @@
 // Functions and EventBridge are reached by signed JSON requests (json-requests.ts), not the
 // SDK's clients, found and signed for the same way.
 
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
-import { ECS, EVENTBRIDGE, JsonRequests, STEP_FUNCTIONS } from './json-requests.js';
+import { CLOUDWATCH, ECS, EVENTBRIDGE, JsonRequests, STEP_FUNCTIONS } from './json-requests.js';
 import { configFromEnv } from './signed-http.js';
 
 export const ecsRequests = (env: NodeJS.ProcessEnv = process.env) =>
   new JsonRequests(ECS, configFromEnv('ECS', env));
 export const elbClient = () => new ElasticLoadBalancingV2Client(credentialsOption());
-export const cloudWatchClient = () => new CloudWatchClient(credentialsOption());
+export const cloudWatchRequests = (env: NodeJS.ProcessEnv = process.env) =>
+  new JsonRequests(CLOUDWATCH, configFromEnv('CLOUDWATCH', env));
 export const sfnRequests = (env: NodeJS.ProcessEnv = process.env) =>
   new JsonRequests(STEP_FUNCTIONS, configFromEnv('SFN', env));
 export const lambdaClient = () => new LambdaClient(credentialsOption());

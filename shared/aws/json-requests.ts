@@ -2,12 +2,13 @@
 // `X-Amz-Target: <prefix>.<Operation>` and a JSON body, answered with JSON. It is how the
 // Lambda bundles reach KMS (Sign, GetPublicKey), Step Functions (StartExecution,
 // DescribeExecution, SendTaskSuccess, SendTaskFailure), DynamoDB (dynamodb-documents.ts),
-// EventBridge (PutEvents), ECS and CloudWatch without the SDK's clients for them, which carry
-// every operation's models for the few calls made. Signing, transport and
-// retries are signed-http.ts's. An error is named as the SDK names it, from the `__type`
-// AWS answers with (the part after '#'), with `$metadata.httpStatusCode`, so translateTransient
-// and checks of `error.name` work as they do on the SDK's errors. Blobs and timestamps are
-// left as the wire has them (base64 text, epoch seconds): the adapters convert the few they use.
+// EventBridge (PutEvents), ECS and CloudWatch (DescribeAlarms, GetMetricData) without the
+// SDK's clients for them, which carry every operation's models for the few calls made.
+// Signing, transport and retries are signed-http.ts's. An error is named as the SDK names it,
+// from the `__type` AWS answers with (the part after '#'), or for CloudWatch from its query
+// code, with `$metadata.httpStatusCode`, so translateTransient and checks of `error.name` work
+// as they do on the SDK's errors. Blobs and timestamps are left as the wire has them (base64
+// text, epoch seconds): the adapters convert the few they use.
 
 import { AwsServiceError } from './errors.js';
 import { configOfSdkClient, isSdkClient, openedOnce, type SdkClientLike } from './sdk-client-config.js';
@@ -66,6 +67,24 @@ export const ECS: JsonService = {
   jsonVersion: '1.1',
 };
 
+export const CLOUDWATCH: JsonService = {
+  signingName: 'monitoring',
+  endpointPrefix: 'monitoring',
+  targetPrefix: 'GraniteServiceVersion20100801',
+  jsonVersion: '1.0',
+  // From the SDK's CloudWatch models (each error's awsQueryError code).
+  queryErrors: {
+    InvalidParameterInput: 'DashboardInvalidInputError',
+    InternalServiceError: 'InternalServiceFault',
+    InvalidFormat: 'InvalidFormatFault',
+    InvalidParameterCombination: 'InvalidParameterCombinationException',
+    InvalidParameterValue: 'InvalidParameterValueException',
+    LimitExceeded: 'LimitExceededFault',
+    MissingParameter: 'MissingRequiredParameterException',
+    ValidationError: 'ValidationException',
+  },
+};
+
 export class JsonRequests implements JsonCalls {
   private readonly http: SignedHttp;
   private readonly contentType: string;
@@ -80,6 +99,7 @@ export class JsonRequests implements JsonCalls {
 
   /** Calls `operation` with `input` (sent as JSON) and answers the parsed output. */
   async call<Output>(operation: string, input: object): Promise<Output> {
+    const { queryErrors } = this.service;
     const body = await this.http.send(
       {
         method: 'POST',
@@ -87,10 +107,12 @@ export class JsonRequests implements JsonCalls {
         headers: {
           'content-type': this.contentType,
           'x-amz-target': `${this.service.targetPrefix}.${operation}`,
+          // As the SDK says it, so that such a service answers errors with their query codes.
+          ...(queryErrors === undefined ? {} : { 'x-amzn-query-mode': 'true' }),
         },
         body: JSON.stringify(input),
       },
-      jsonError,
+      queryErrors === undefined ? jsonError : (answer) => queryCompatibleError(answer, queryErrors),
     );
     return (body.trim() === '' ? {} : JSON.parse(body)) as Output;
   }
@@ -128,6 +150,19 @@ export function jsonError(answer: HttpAnswer): AwsServiceError {
     message ?? `${answer.status} with no AWS error in the answer`,
     answer.status,
   );
+}
+
+/**
+ * The error of a service that moved from the query protocol, named as the SDK names it: its
+ * query code from `x-amzn-query-error: <code>;<fault>` (else as jsonError finds it), renamed
+ * where the service's models give that code another name.
+ */
+export function queryCompatibleError(answer: HttpAnswer, names: Record<string, string>): AwsServiceError {
+  const error = jsonError(answer);
+  const header = answer.headers['x-amzn-query-error'];
+  const code = typeof header === 'string' && header.includes(';') ? header.split(';')[0]! : error.name;
+  const name = Object.hasOwn(names, code) ? names[code]! : code;
+  return name === error.name ? error : new AwsServiceError(name, error.message, answer.status);
 }
 
 function sanitizeErrorCode(raw: string): string {

@@ -131,18 +131,30 @@ export function jsonCalls(service: JsonService, source: JsonCalls | SdkClientLik
   };
 }
 
+/** Where an error's code is read from: `__type`, a `code` field, the `x-amzn-errortype` header. */
+export type ErrorCodeSource = 'type' | 'code' | 'header';
+const JSON_ORDER: readonly ErrorCodeSource[] = ['type', 'code', 'header'];
+
 /**
  * The error an answer outside 2xx stands for, named as the SDK's JSON protocols name it: from
- * `__type`, else a `code` field, else the `x-amzn-errortype` header; the part before any ',' or
- * ':', after any '#'. `Unknown` where none is given (a proxy's HTML page), as the SDK's.
+ * `__type`, else a `code` field, else the `x-amzn-errortype` header (REST-JSON reads them in
+ * another order); the part before any ',' or ':', after any '#'. `Unknown` where none is given
+ * (a proxy's HTML page), as the SDK's.
  */
-export function jsonError(answer: HttpAnswer): AwsServiceError {
+export function jsonError(
+  answer: HttpAnswer,
+  order: readonly ErrorCodeSource[] = JSON_ORDER,
+): AwsServiceError {
   const data = parseObject(answer.body);
   const codeKey = Object.keys(data).find((key) => key.toLowerCase() === 'code');
-  const header = answer.headers['x-amzn-errortype'];
-  const raw = [data.__type, codeKey === undefined ? undefined : data[codeKey], header].find(
-    (value) => typeof value === 'string' || typeof value === 'number',
-  );
+  const found = {
+    type: data.__type,
+    code: codeKey === undefined ? undefined : data[codeKey],
+    header: answer.headers['x-amzn-errortype'],
+  };
+  const raw = order
+    .map((source) => found[source])
+    .find((value) => typeof value === 'string' || typeof value === 'number');
   const code = raw === undefined ? 'Unknown' : sanitizeErrorCode(String(raw));
   const message = [data.message, data.Message].find((value): value is string => typeof value === 'string');
   return new AwsServiceError(

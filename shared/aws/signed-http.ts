@@ -39,6 +39,11 @@ export interface SigningService {
   endpointPrefix: string;
   /** S3 signs the path as sent, not encoded a second time. */
   uriEscapePath?: boolean;
+  /**
+   * How long an answer may take before the request is abandoned (as transient); 30 s if not
+   * set. Lambda's Invoke waits for the function, which may run for up to 15 minutes.
+   */
+  answerTimeoutMs?: number;
 }
 
 export interface SignedRequest {
@@ -80,6 +85,7 @@ export class SignedHttp {
   private readonly signer: SignatureV4;
   private readonly agent: HttpAgent | undefined;
   private readonly maxAttempts: number;
+  private readonly timeoutMs: number;
 
   constructor(service: SigningService, config: AwsHttpConfig) {
     const { region } = config;
@@ -96,6 +102,7 @@ export class SignedHttp {
     // One connection kept open across invocations, as the SDK keeps one.
     this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : undefined;
     this.maxAttempts = config.maxAttempts ?? MAX_ATTEMPTS;
+    this.timeoutMs = service.answerTimeoutMs ?? TIMEOUT_MS;
   }
 
   /**
@@ -144,7 +151,7 @@ export class SignedHttp {
       path: search === '' ? signed.path : `${signed.path}?${search}`,
       headers: signed.headers,
       agent: this.agent,
-      timeout: TIMEOUT_MS,
+      timeout: this.timeoutMs,
     };
     return exchange(this.url.protocol === 'https:' ? httpsRequest : httpRequest, options, body);
   }
@@ -166,7 +173,9 @@ function exchange(request: typeof httpRequest, options: RequestOptions, body?: s
       );
     });
     req.on('timeout', () => {
-      const error = new Error(`no answer from ${options.hostname} within ${TIMEOUT_MS / 1000} s`);
+      const error = new Error(
+        `no answer from ${options.hostname} within ${Number(options.timeout) / 1000} s`,
+      );
       error.name = 'TimeoutError';
       req.destroy(error);
     });

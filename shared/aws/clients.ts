@@ -5,9 +5,9 @@
 // SDK's clients, found and signed for the same way.
 
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { CLOUDWATCH, ECS, EVENTBRIDGE, JsonRequests, STEP_FUNCTIONS } from './json-requests.js';
+import { LAMBDA, RestJsonRequests } from './rest-json-requests.js';
 import { configFromEnv } from './signed-http.js';
 
 export const ecsRequests = (env: NodeJS.ProcessEnv = process.env) =>
@@ -17,6 +17,7 @@ export const cloudWatchRequests = (env: NodeJS.ProcessEnv = process.env) =>
   new JsonRequests(CLOUDWATCH, configFromEnv('CLOUDWATCH', env));
 export const sfnRequests = (env: NodeJS.ProcessEnv = process.env) =>
   new JsonRequests(STEP_FUNCTIONS, configFromEnv('SFN', env));
-export const lambdaClient = () => new LambdaClient(credentialsOption());
+export const lambdaRequests = (env: NodeJS.ProcessEnv = process.env) =>
+  new RestJsonRequests(LAMBDA, configFromEnv('LAMBDA', env));
 export const eventBridgeRequests = (env: NodeJS.ProcessEnv = process.env) =>
   new JsonRequests(EVENTBRIDGE, configFromEnv('EVENTBRIDGE', env));

@@ -22,8 +22,8 @@ export const SCHEDULER: SigningService = { signingName: 'scheduler', endpointPre
 export const LAMBDA: SigningService = {
   signingName: 'lambda',
   endpointPrefix: 'lambda',
-  // Invoke answers when the function has run: up to 15 minutes, and a minute to spare.
-  answerTimeoutMs: 16 * 60_000,
+  // Invoke answers when the function has run: up to 15 minutes, and a minute to spare (16 min).
+  answerTimeoutMs: 960_000,
 };
 
 export interface RestRequest {

@@ -124,8 +124,12 @@ export class JsonRequests implements JsonCalls {
  * as often. `id` is the SDK's service id in its environment form (`ECS`, `CLOUDWATCH`).
  */
 export function jsonCalls(service: JsonService, source: JsonCalls | SdkClientLike, id: string): JsonCalls {
-  if (!isSdkClient(source)) return source;
-  const opened = openedOnce(async () => new JsonRequests(service, await configOfSdkClient(source, id)));
+  return isSdkClient(source) ? jsonCallsOfSdkClient(service, source, id) : source;
+}
+
+/** Calls sent where `client` sends them, signed with its credentials and tried as often. */
+export function jsonCallsOfSdkClient(service: JsonService, client: SdkClientLike, id: string): JsonCalls {
+  const opened = openedOnce(async () => new JsonRequests(service, await configOfSdkClient(client, id)));
   return {
     call: async <Output>(operation: string, input: object) => (await opened()).call<Output>(operation, input),
   };

@@ -2,9 +2,9 @@
 // and tried again as the SDK's standard retry mode tries it (up to 3 times in all for
 // throttling, a 5xx or a network failure, with full jitter). The S3 requests (s3-requests.ts),
 // the JSON-protocol requests (json-requests.ts) and the REST-JSON ones (rest-json-requests.ts)
-// are built on it, so that the bundles need none of the SDK's clients for those services. Network failures come
-// back as Node raises them (`code: 'ECONNREFUSED'`), so translateTransient sorts them as it
-// sorts the SDK's.
+// are built on it, so that the bundles need none of the SDK's clients for those services.
+// Network failures come back as Node raises them (`code: 'ECONNREFUSED'`), so
+// translateTransient sorts them as it sorts the SDK's.
 
 import {
   request as httpRequest,

@@ -1,6 +1,6 @@
 // Sends the test listener's traffic to the new task set, before production traffic moves.
 
-import { elbClient } from '../shared/aws/clients.js';
+import { elbRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { stepInput } from '../shared/engine/spec.js';
@@ -18,5 +18,5 @@ export function createHandler(deps: Parameters<typeof allowTestTraffic>[0]) {
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
-  router: new Elbv2TrafficRouter(elbClient()),
+  router: new Elbv2TrafficRouter(elbRequests()),
 });

@@ -3,7 +3,7 @@
 // person). Canary and linear bakes are judged by shift-traffic, before the next shift.
 
 import * as z from '../shared/domain/zod.js';
-import { cloudWatchClient } from '../shared/aws/clients.js';
+import { cloudWatchRequests } from '../shared/aws/clients.js';
 import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
@@ -27,5 +27,5 @@ export const handler = createHandler({
   ...tables(),
   bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),
-  metrics: new CloudWatchMetricSource(cloudWatchClient()),
+  metrics: new CloudWatchMetricSource(cloudWatchRequests()),
 });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { cloudWatchClient, elbClient, sfnRequests } from '../shared/aws/clients.js';
+import { cloudWatchRequests, elbRequests, sfnRequests } from '../shared/aws/clients.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
@@ -115,7 +115,7 @@ export function withEtag(
 }
 
 const sfn = sfnRequests();
-const cloudWatch = cloudWatchClient();
+const cloudWatch = cloudWatchRequests();
 export const handler = createHandler({
   catalog: loadCatalog(),
   clock: processClock,
@@ -127,6 +127,6 @@ export const handler = createHandler({
   alarms: new CloudWatchAlarmWatch(cloudWatch),
   metrics: new CloudWatchMetricSource(cloudWatch),
   ...ecsAdapters(),
-  router: new Elbv2TrafficRouter(elbClient()),
+  router: new Elbv2TrafficRouter(elbRequests()),
   views: new ViewReuse(),
 });

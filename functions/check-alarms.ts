@@ -1,7 +1,7 @@
 // Refuses to start shifting a new image while a watched alarm is already in ALARM; a rollback
 // (or an override) goes on, and the ledger records which alarms fired.
 
-import { cloudWatchClient } from '../shared/aws/clients.js';
+import { cloudWatchRequests } from '../shared/aws/clients.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { checkAlarms } from '../shared/engine/alarms.js';
@@ -19,5 +19,5 @@ export const handler = createHandler({
   signer: ledgerSigner(),
   ledgerKeys: ledgerKeys(),
   ...tables(),
-  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+  alarms: new CloudWatchAlarmWatch(cloudWatchRequests()),
 });

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { elbClient } from '../shared/aws/clients.js';
+import { elbRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
@@ -78,6 +78,6 @@ export const handler = createHandler(loadCatalog(), {
   ledgerKeys: ledgerKeys(),
   ...tables(),
   ...ecsAdapters(),
-  router: new Elbv2TrafficRouter(elbClient()),
+  router: new Elbv2TrafficRouter(elbRequests()),
   events: cutoverEvents(),
 });

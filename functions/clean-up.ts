@@ -1,7 +1,7 @@
 // After the termination wait: scales the old task set in and deletes it, never the one ECS
 // calls PRIMARY nor one behind a target group that production traffic is on.
 
-import { ecsClient, elbClient } from '../shared/aws/clients.js';
+import { ecsRequests, elbRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
@@ -17,6 +17,6 @@ export function createHandler(deps: Parameters<typeof cleanUp>[0]) {
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
-  taskSets: new EcsTaskSets(ecsClient()),
-  router: new Elbv2TrafficRouter(elbClient()),
+  taskSets: new EcsTaskSets(ecsRequests()),
+  router: new Elbv2TrafficRouter(elbRequests()),
 });

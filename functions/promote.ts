@@ -1,7 +1,7 @@
 // Makes the new task set primary and records the promotion. The old task set keeps
 // running without traffic until clean-up, after the termination wait.
 
-import { cloudWatchClient, ecsClient } from '../shared/aws/clients.js';
+import { cloudWatchRequests, ecsRequests } from '../shared/aws/clients.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
@@ -29,9 +29,9 @@ export function createHandler(deps: Parameters<typeof promote>[0]) {
 export const handler = createHandler({
   clock: processClock,
   signer: ledgerSigner(),
-  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+  alarms: new CloudWatchAlarmWatch(cloudWatchRequests()),
   ...tables(),
   bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),
-  taskSets: new EcsTaskSets(ecsClient()),
+  taskSets: new EcsTaskSets(ecsRequests()),
 });

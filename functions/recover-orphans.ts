@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ecsClient, elbClient, sfnRequests } from '../shared/aws/clients.js';
+import { ecsRequests, elbRequests, sfnRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
@@ -48,8 +48,8 @@ export const handler = createHandler(loadCatalog(), {
   signer: ledgerSigner(),
   ...tables(),
   bakeSchedules: bakeSchedules(),
-  router: new Elbv2TrafficRouter(elbClient()),
-  taskSets: new EcsTaskSets(ecsClient()),
+  router: new Elbv2TrafficRouter(elbRequests()),
+  taskSets: new EcsTaskSets(ecsRequests()),
   events: cutoverEvents(),
   executions: new SfnExecutions(sfnRequests()),
   anchors: ledgerAnchors(),

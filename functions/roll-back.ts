@@ -2,7 +2,7 @@
 // records why. Idempotent: the state machine retries it on transient errors.
 
 import * as z from '../shared/domain/zod.js';
-import { ecsClient, elbClient } from '../shared/aws/clients.js';
+import { ecsRequests, elbRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
@@ -34,6 +34,6 @@ export const handler = createHandler({
   ...tables(),
   bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),
-  router: new Elbv2TrafficRouter(elbClient()),
-  taskSets: new EcsTaskSets(ecsClient()),
+  router: new Elbv2TrafficRouter(elbRequests()),
+  taskSets: new EcsTaskSets(ecsRequests()),
 });

@@ -1,7 +1,7 @@
 // Runs one lifecycle hook (the service owner's Lambda function), if the catalog sets one.
 
 import * as z from '../shared/domain/zod.js';
-import { lambdaClient } from '../shared/aws/clients.js';
+import { lambdaRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { LambdaHookRunner } from '../shared/aws/lambda-hook-runner.js';
 import { HOOK_NAMES } from '../shared/domain/catalog-schema.js';
@@ -19,5 +19,5 @@ export function createHandler(deps: Parameters<typeof runHook>[0]) {
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
-  hooks: new LambdaHookRunner(lambdaClient()),
+  hooks: new LambdaHookRunner(lambdaRequests()),
 });

@@ -2,7 +2,7 @@
 // weight, reads it back, records it.
 
 import * as z from '../shared/domain/zod.js';
-import { cloudWatchClient, elbClient } from '../shared/aws/clients.js';
+import { cloudWatchRequests, elbRequests } from '../shared/aws/clients.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
@@ -31,7 +31,7 @@ export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
   );
 }
 
-const cloudWatch = cloudWatchClient();
+const cloudWatch = cloudWatchRequests();
 
 export const handler = createHandler({
   clock: processClock,
@@ -41,5 +41,5 @@ export const handler = createHandler({
   ...tables(),
   bakeSchedules: bakeSchedules(),
   events: cutoverEvents(),
-  router: new Elbv2TrafficRouter(elbClient()),
+  router: new Elbv2TrafficRouter(elbRequests()),
 });

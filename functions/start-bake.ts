@@ -2,7 +2,7 @@
 // checks the alarms once, then schedules the token's success at the bake's end.
 
 import * as z from '../shared/domain/zod.js';
-import { cloudWatchClient, sfnRequests } from '../shared/aws/clients.js';
+import { cloudWatchRequests, sfnRequests } from '../shared/aws/clients.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
@@ -29,6 +29,6 @@ export const handler = createHandler({
   clock: processClock,
   ...tables(),
   bakeSchedules: bakeSchedules(),
-  alarms: new CloudWatchAlarmWatch(cloudWatchClient()),
+  alarms: new CloudWatchAlarmWatch(cloudWatchRequests()),
   tokens: new SfnTaskTokens(sfnRequests()),
 });

@@ -1,16 +1,21 @@
 // AlarmWatch on Amazon CloudWatch: which of the watched alarms (metric or composite) are in
 // ALARM right now. Used before shifting traffic and right after a bake stores its token.
+// CloudWatch is reached by signed JSON 1.0 requests (json-requests.ts), not the SDK's client.
 
-import {
-  DescribeAlarmsCommand,
-  type CloudWatchClient,
-  type DescribeAlarmsCommandOutput,
-} from '@aws-sdk/client-cloudwatch';
 import type { AlarmState as PortAlarmState, AlarmWatch } from '../ports/alarms.js';
 import { ResourceNotFound, translateTransient } from './errors.js';
+import { CLOUDWATCH, jsonCalls, type JsonCalls } from './json-requests.js';
+import type { SdkClientLike } from './sdk-client-config.js';
 
 /** DescribeAlarms accepts at most 100 alarm names per call. */
 const NAMES_PER_CALL = 100;
+
+/** The fields of DescribeAlarms' answer read here. */
+interface DescribeAlarmsOutput {
+  MetricAlarms?: { AlarmName?: string; StateValue?: string }[];
+  CompositeAlarms?: { AlarmName?: string; StateValue?: string }[];
+  NextToken?: string;
+}
 
 interface AlarmState {
   name: string;
@@ -18,7 +23,12 @@ interface AlarmState {
 }
 
 export class CloudWatchAlarmWatch implements AlarmWatch {
-  constructor(private readonly cloudWatch: CloudWatchClient) {}
+  private readonly cloudWatch: JsonCalls;
+
+  /** CloudWatch's requests (clients.ts's cloudWatchRequests), or an SDK client to reach it as it would. */
+  constructor(cloudWatch: JsonCalls | SdkClientLike) {
+    this.cloudWatch = jsonCalls(CLOUDWATCH, cloudWatch, 'CLOUDWATCH');
+  }
 
   async states(alarmNames: readonly string[]): Promise<Record<string, PortAlarmState>> {
     const states = await this.lookup([...new Set(alarmNames)]);
@@ -65,21 +75,16 @@ export class CloudWatchAlarmWatch implements AlarmWatch {
     return alarms;
   }
 
-  private async describePage(
-    names: string[],
-    nextToken: string | undefined,
-  ): Promise<DescribeAlarmsCommandOutput> {
+  private async describePage(names: string[], nextToken: string | undefined): Promise<DescribeAlarmsOutput> {
     try {
-      return await this.cloudWatch.send(
-        new DescribeAlarmsCommand({
-          AlarmNames: names,
-          // Without AlarmTypes, DescribeAlarms returns metric alarms only.
-          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-          // As many alarms per page as names per call (the default is 50), so one call answers.
-          MaxRecords: NAMES_PER_CALL,
-          NextToken: nextToken,
-        }),
-      );
+      return await this.cloudWatch.call<DescribeAlarmsOutput>('DescribeAlarms', {
+        AlarmNames: names,
+        // Without AlarmTypes, DescribeAlarms returns metric alarms only.
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        // As many alarms per page as names per call (the default is 50), so one call answers.
+        MaxRecords: NAMES_PER_CALL,
+        NextToken: nextToken,
+      });
     } catch (error) {
       return translateTransient(`DescribeAlarms for ${names.length} alarm(s)`, error);
     }

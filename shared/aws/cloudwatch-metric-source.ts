@@ -1,20 +1,17 @@
 // MetricSource on Amazon CloudWatch: each analysis metric of one target group, per period over a
 // window, read with one GetMetricData call (more only past 500 queries), following NextToken.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+// CloudWatch is reached by signed JSON 1.0 requests (json-requests.ts), not the SDK's client:
+// times go and come back as epoch seconds, which the SDK would have made Dates.
 
-import {
-  GetMetricDataCommand,
-  type CloudWatchClient,
-  type GetMetricDataCommandOutput,
-  type MessageData,
-  type MetricDataQuery,
-  type MetricDataResult,
-} from '@aws-sdk/client-cloudwatch';
+import type { MessageData, MetricDataQuery, MetricDataResult as SdkResult } from '@aws-sdk/client-cloudwatch';
 import type { AnalysisMetric } from '../domain/catalog-schema.js';
 import { elbDimensions } from '../domain/elb-dimensions.js';
 import type { MetricSource, MetricTarget, MetricWindow, TimedSeries } from '../ports/metrics.js';
 import { metricQueries, resultId } from './cloudwatch-metric-queries.js';
 import { isTransient, MetricQueryFailed, translateTransient, TransientError } from './errors.js';
+import { CLOUDWATCH, jsonCalls, type JsonCalls } from './json-requests.js';
+import type { SdkClientLike } from './sdk-client-config.js';
 
 /** "A single GetMetricData call can include up to 500 MetricDataQuery structures." */
 const QUERIES_PER_CALL = 500;
@@ -24,6 +21,15 @@ const QUERIES_PER_CALL = 500;
  * a period whose request count is 0) leaves that period out, as a period with no data is.
  */
 const HARMLESS_MESSAGES = new Set(['ArithmeticError']);
+
+/** A result as CloudWatch's JSON answers it: its timestamps in epoch seconds. */
+type MetricDataResult = Omit<SdkResult, 'Timestamps'> & { Timestamps?: number[] };
+
+interface GetMetricDataOutput {
+  MetricDataResults?: MetricDataResult[];
+  Messages?: MessageData[];
+  NextToken?: string;
+}
 
 interface Points {
   timestamps: number[];
@@ -37,7 +43,12 @@ interface Batch {
 }
 
 export class CloudWatchMetricSource implements MetricSource {
-  constructor(private readonly cloudWatch: CloudWatchClient) {}
+  private readonly cloudWatch: JsonCalls;
+
+  /** CloudWatch's requests (clients.ts's cloudWatchRequests), or an SDK client to reach it as it would. */
+  constructor(cloudWatch: JsonCalls | SdkClientLike) {
+    this.cloudWatch = jsonCalls(CLOUDWATCH, cloudWatch, 'CLOUDWATCH');
+  }
 
   async series(
     metrics: readonly AnalysisMetric[],
@@ -75,7 +86,7 @@ export class CloudWatchMetricSource implements MetricSource {
   private async fetch(batch: Batch, window: MetricWindow): Promise<Map<string, Points>> {
     const points = new Map<string, Points>();
     let nextToken: string | undefined;
-    let page: GetMetricDataCommandOutput;
+    let page: GetMetricDataOutput;
     do {
       page = await this.page(batch, window, nextToken);
       refuseMessages(page.Messages ?? [], `GetMetricData for ${batch.legend}`);
@@ -83,7 +94,7 @@ export class CloudWatchMetricSource implements MetricSource {
         checkResult(result, batch.legend);
         const id = result.Id ?? '';
         const found = points.get(id) ?? { timestamps: [], values: [] };
-        found.timestamps.push(...(result.Timestamps ?? []).map((t) => t.getTime()));
+        found.timestamps.push(...(result.Timestamps ?? []).map(fromEpochSeconds));
         found.values.push(...(result.Values ?? []));
         points.set(id, found);
       }
@@ -107,17 +118,15 @@ export class CloudWatchMetricSource implements MetricSource {
     batch: Batch,
     window: MetricWindow,
     nextToken: string | undefined,
-  ): Promise<GetMetricDataCommandOutput> {
+  ): Promise<GetMetricDataOutput> {
     try {
-      return await this.cloudWatch.send(
-        new GetMetricDataCommand({
-          MetricDataQueries: batch.queries,
-          StartTime: new Date(window.start),
-          EndTime: new Date(window.end),
-          ScanBy: 'TimestampAscending',
-          NextToken: nextToken,
-        }),
-      );
+      return await this.cloudWatch.call<GetMetricDataOutput>('GetMetricData', {
+        MetricDataQueries: batch.queries,
+        StartTime: toEpochSeconds(window.start),
+        EndTime: toEpochSeconds(window.end),
+        ScanBy: 'TimestampAscending',
+        NextToken: nextToken,
+      });
     } catch (error) {
       if (isTransient(error)) return translateTransient(`GetMetricData for ${batch.legend}`, error);
       throw new MetricQueryFailed(
@@ -174,6 +183,12 @@ function refuseMessages(messages: readonly MessageData[], where: string): void {
   const text = messages.map((message) => `${message.Code ?? '?'}: ${message.Value ?? ''}`).join('; ');
   throw new MetricQueryFailed(`${where} came with messages, so its data cannot be trusted: ${text}`);
 }
+
+/** Milliseconds as the JSON protocol sends a time: epoch seconds, with the milliseconds as a fraction. */
+const toEpochSeconds = (ms: number) => ms / 1000;
+
+/** A time from the JSON protocol, in milliseconds (rounded, as 1.001 s is not exactly 1001 ms in binary). */
+const fromEpochSeconds = (seconds: number) => Math.round(seconds * 1000);
 
 /** The periods that start in the window, oldest first; periods with no value are left out. */
 function pointsIn(found: Points, window: MetricWindow): { timestamp: number; value: number }[] {

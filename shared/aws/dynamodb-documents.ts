@@ -5,10 +5,12 @@
 // @aws-sdk/client-dynamodb nor @aws-sdk/lib-dynamodb. Errors keep DynamoDB's names
 // (ConditionalCheckFailedException, ProvisionedThroughputExceededException, ...).
 
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { marshallItem, unmarshallItem, type AttributeMap } from './dynamodb-values.js';
-import { DYNAMODB, JsonRequests } from './json-requests.js';
+import { DYNAMODB, jsonCallsOfSdkClient, JsonRequests } from './json-requests.js';
+import type { SdkClientLike } from './sdk-client-config.js';
 import { configFromEnv } from './signed-http.js';
+
+export type { SdkClientLike };
 
 export type Item = Record<string, unknown>;
 
@@ -58,16 +60,6 @@ export interface BatchGetInput {
 export interface BatchGetOutput {
   Responses?: Record<string, Item[]>;
   UnprocessedKeys?: Record<string, { Keys: Item[] }>;
-}
-
-/** The parts of an SDK client's config (a DynamoDBClient's, or its document client's) read here. */
-export interface SdkClientLike {
-  config: {
-    region: () => Promise<string>;
-    credentials: AwsCredentialIdentityProvider | (() => Promise<AwsCredentialIdentity>);
-    endpoint?: () => Promise<{ protocol: string; hostname: string; port?: number; path: string }>;
-    maxAttempts?: () => Promise<number>;
-  };
 }
 
 /** What the adapters are given: the documents, or an SDK client to reach DynamoDB as it would. */
@@ -144,7 +136,9 @@ export class DynamoDocuments {
  * them), requests sent where it sends them, signed with its credentials and tried as often.
  */
 export function dynamoDocuments(source: DynamoSource): DynamoDocuments {
-  return source instanceof DynamoDocuments ? source : new DynamoDocuments(new SdkConfigCalls(source));
+  return source instanceof DynamoDocuments
+    ? source
+    : new DynamoDocuments(jsonCallsOfSdkClient(DYNAMODB, source, 'DYNAMODB'));
 }
 
 /** DynamoDB as a Lambda function reaches it: AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL, its credentials. */
@@ -164,35 +158,4 @@ function withValues<T extends Expressions>(
 
 function mapValues<A, B>(record: Record<string, A>, change: (value: A) => B): Record<string, B> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, change(value)]));
-}
-
-/** Calls on the endpoint, region, credentials and tries of an SDK client's config, read at the first call. */
-class SdkConfigCalls implements DynamoCalls {
-  private requests: Promise<JsonRequests> | undefined;
-
-  constructor(private readonly client: SdkClientLike) {}
-
-  async call<Output>(operation: string, input: object): Promise<Output> {
-    this.requests ??= this.open().catch((error: unknown) => {
-      this.requests = undefined;
-      throw error;
-    });
-    return (await this.requests).call<Output>(operation, input);
-  }
-
-  private async open(): Promise<JsonRequests> {
-    const { config } = this.client;
-    const given = await config.endpoint?.();
-    // Without an endpoint of its own, the SDK's client goes where the environment says.
-    const endpoint =
-      given === undefined
-        ? process.env.AWS_ENDPOINT_URL_DYNAMODB || process.env.AWS_ENDPOINT_URL || undefined
-        : `${given.protocol}//${given.hostname}${given.port === undefined ? '' : `:${given.port}`}${given.path}`;
-    return new JsonRequests(DYNAMODB, {
-      region: await config.region(),
-      credentials: config.credentials,
-      ...(endpoint === undefined ? {} : { endpoint }),
-      ...(config.maxAttempts === undefined ? {} : { maxAttempts: await config.maxAttempts() }),
-    });
-  }
 }

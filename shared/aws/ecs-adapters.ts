@@ -1,10 +1,11 @@
-// The ECS adapters, sharing one ECS client per process.
+// The ECS adapters, sharing one set of ECS requests per process.
 
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import { ecsClient } from './clients.js';
+import { ecsRequests } from './clients.js';
 import { EcsTaskDefinitions } from './ecs-task-definitions.js';
 import { EcsTaskSets } from './ecs-task-sets.js';
+import type { JsonCalls } from './json-requests.js';
+import type { SdkClientLike } from './sdk-client-config.js';
 
-export function ecsAdapters(client: ECSClient = ecsClient()) {
-  return { taskDefinitions: new EcsTaskDefinitions(client), taskSets: new EcsTaskSets(client) };
+export function ecsAdapters(ecs: JsonCalls | SdkClientLike = ecsRequests()) {
+  return { taskDefinitions: new EcsTaskDefinitions(ecs), taskSets: new EcsTaskSets(ecs) };
 }

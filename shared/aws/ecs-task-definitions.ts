@@ -1,23 +1,31 @@
 // TaskDefinitions on Amazon ECS: reads a revision, and registers a release as a new revision
 // copied from the primary one with a single container's image swapped (immutable releases:
-// a running revision is never changed, a new one is registered).
+// a running revision is never changed, a new one is registered). ECS is reached by signed JSON
+// 1.1 requests (json-requests.ts), not the SDK's ECS client.
 
-import {
-  DescribeTaskDefinitionCommand,
-  ListTaskDefinitionsCommand,
-  RegisterTaskDefinitionCommand,
-  type ContainerDefinition,
-  type ECSClient,
-  type RegisterTaskDefinitionCommandInput,
-  type Tag,
-  type TaskDefinition,
+import type {
+  ContainerDefinition,
+  RegisterTaskDefinitionCommandInput,
+  Tag,
+  TaskDefinition as SdkTaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { withoutUndefined } from '../domain/records.js';
 import type { RegisterReleaseInput, TaskDefinitionSummary, TaskDefinitions } from '../ports/ecs.js';
 import { errorName, ResourceNotFound, translateTransient } from './errors.js';
+import { ECS, jsonCalls, type JsonCalls } from './json-requests.js';
+import type { SdkClientLike } from './sdk-client-config.js';
 
 /** How many of the family's newest active revisions are checked for one to reuse. */
 const REUSE_WINDOW = 10;
+
+/**
+ * A task definition as ECS's JSON answers it: its times are epoch seconds, not the SDK's Dates.
+ * Neither is read here, and neither is sent back.
+ */
+type TaskDefinition = Omit<SdkTaskDefinition, 'registeredAt' | 'deregisteredAt'> & {
+  registeredAt?: number;
+  deregisteredAt?: number;
+};
 
 interface DescribedRevision {
   definition: TaskDefinition;
@@ -25,7 +33,12 @@ interface DescribedRevision {
 }
 
 export class EcsTaskDefinitions implements TaskDefinitions {
-  constructor(private readonly ecs: ECSClient) {}
+  private readonly ecs: JsonCalls;
+
+  /** ECS's requests (clients.ts's ecsRequests), or an SDK client to reach ECS as it would. */
+  constructor(ecs: JsonCalls | SdkClientLike) {
+    this.ecs = jsonCalls(ECS, ecs, 'ECS');
+  }
 
   async describe(arn: string): Promise<TaskDefinitionSummary> {
     const { definition, tags } = await this.describeRevision(arn);
@@ -47,8 +60,9 @@ export class EcsTaskDefinitions implements TaskDefinitions {
 
   private async describeRevision(taskDefinition: string): Promise<DescribedRevision> {
     try {
-      const output = await this.ecs.send(
-        new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }),
+      const output = await this.ecs.call<{ taskDefinition?: TaskDefinition; tags?: Tag[] }>(
+        'DescribeTaskDefinition',
+        { taskDefinition, include: ['TAGS'] },
       );
       if (output.taskDefinition === undefined) throw notFound(taskDefinition);
       return { definition: output.taskDefinition, tags: output.tags ?? [] };
@@ -75,14 +89,12 @@ export class EcsTaskDefinitions implements TaskDefinitions {
 
   private async newestActiveRevisions(family: string): Promise<string[]> {
     try {
-      const output = await this.ecs.send(
-        new ListTaskDefinitionsCommand({
-          familyPrefix: family,
-          status: 'ACTIVE',
-          sort: 'DESC',
-          maxResults: REUSE_WINDOW,
-        }),
-      );
+      const output = await this.ecs.call<{ taskDefinitionArns?: string[] }>('ListTaskDefinitions', {
+        familyPrefix: family,
+        status: 'ACTIVE',
+        sort: 'DESC',
+        maxResults: REUSE_WINDOW,
+      });
       return output.taskDefinitionArns ?? [];
     } catch (error) {
       return translateTransient(`ListTaskDefinitions for family ${family}`, error);
@@ -92,7 +104,10 @@ export class EcsTaskDefinitions implements TaskDefinitions {
   private async registerCopy(from: DescribedRevision, input: RegisterReleaseInput): Promise<string> {
     const request = registrationCopying(from, input);
     try {
-      const output = await this.ecs.send(new RegisterTaskDefinitionCommand(request));
+      const output = await this.ecs.call<{ taskDefinition?: TaskDefinition }>(
+        'RegisterTaskDefinition',
+        request,
+      );
       const arn = output.taskDefinition?.taskDefinitionArn;
       if (arn === undefined) throw new Error(`RegisterTaskDefinition for ${request.family} returned no ARN`);
       return arn;

@@ -1,21 +1,9 @@
 // TaskSets on Amazon ECS, for services with the EXTERNAL deployment controller: each release runs
-// as its own task set, which Cutover creates, scales, promotes to primary and deletes.
+// as its own task set, which Cutover creates, scales, promotes to primary and deletes. ECS is
+// reached by signed JSON 1.1 requests (json-requests.ts), not the SDK's ECS client.
 
 import { createHash } from 'node:crypto';
-import {
-  CreateTaskSetCommand,
-  DeleteTaskSetCommand,
-  DescribeServicesCommand,
-  DescribeTaskSetsCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
-  UpdateServicePrimaryTaskSetCommand,
-  UpdateTaskSetCommand,
-  type CreateTaskSetCommandInput,
-  type ECSClient,
-  type Task,
-  type TaskSet as EcsTaskSet,
-} from '@aws-sdk/client-ecs';
+import type { CreateTaskSetCommandInput, TaskSet as SdkTaskSet } from '@aws-sdk/client-ecs';
 import type {
   CreateTaskSetInput,
   EcsService,
@@ -26,6 +14,8 @@ import type {
   TaskSets,
 } from '../ports/ecs.js';
 import { errorName, ResourceNotFound, translateTransient } from './errors.js';
+import { ECS, jsonCalls, type JsonCalls } from './json-requests.js';
+import type { SdkClientLike } from './sdk-client-config.js';
 
 /** DescribeTasks takes at most 100 tasks per call. */
 const DESCRIBE_TASKS_LIMIT = 100;
@@ -44,8 +34,29 @@ const NOT_FOUND_NAMES = new Set([
   'TaskSetNotFoundException',
 ]);
 
+/** A task set as ECS's JSON answers it: its times are epoch seconds (none is read here). */
+type EcsTaskSet = Omit<SdkTaskSet, 'createdAt' | 'updatedAt' | 'stabilityStatusAt'> & {
+  createdAt?: number;
+  updatedAt?: number;
+  stabilityStatusAt?: number;
+};
+
+/** The fields of a stopped task read here, as ECS's JSON answers them. */
+interface Task {
+  startedBy?: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  /** Epoch seconds (the SDK would make it a Date). */
+  stoppedAt?: number;
+}
+
 export class EcsTaskSets implements TaskSets {
-  constructor(private readonly ecs: ECSClient) {}
+  private readonly ecs: JsonCalls;
+
+  /** ECS's requests (clients.ts's ecsRequests), or an SDK client to reach ECS as it would. */
+  constructor(ecs: JsonCalls | SdkClientLike) {
+    this.ecs = jsonCalls(ECS, ecs, 'ECS');
+  }
 
   async list(service: EcsService): Promise<TaskSet[]> {
     return (await this.taskSetsOf(service)).map(toTaskSet);
@@ -59,7 +70,7 @@ export class EcsTaskSets implements TaskSets {
     const primary = existing.find((taskSet) => taskSet.status === 'PRIMARY');
     const request = creationRequest(service, input, primary);
     try {
-      const output = await this.ecs.send(new CreateTaskSetCommand(request));
+      const output = await this.ecs.call<{ taskSet?: EcsTaskSet }>('CreateTaskSet', request);
       if (output.taskSet === undefined) throw new Error('CreateTaskSet returned no task set');
       return toTaskSet(output.taskSet);
     } catch (error) {
@@ -69,13 +80,11 @@ export class EcsTaskSets implements TaskSets {
 
   async scale(service: EcsService, taskSetId: string, percent: number): Promise<void> {
     try {
-      await this.ecs.send(
-        new UpdateTaskSetCommand({
-          ...serviceRef(service),
-          taskSet: taskSetId,
-          scale: { value: percent, unit: 'PERCENT' },
-        }),
-      );
+      await this.ecs.call('UpdateTaskSet', {
+        ...serviceRef(service),
+        taskSet: taskSetId,
+        scale: { value: percent, unit: 'PERCENT' },
+      });
     } catch (error) {
       return this.rethrow(`UpdateTaskSet ${taskSetId} to ${percent}%`, error, service, taskSetId);
     }
@@ -83,9 +92,10 @@ export class EcsTaskSets implements TaskSets {
 
   async makePrimary(service: EcsService, taskSetId: string): Promise<void> {
     try {
-      await this.ecs.send(
-        new UpdateServicePrimaryTaskSetCommand({ ...serviceRef(service), primaryTaskSet: taskSetId }),
-      );
+      await this.ecs.call('UpdateServicePrimaryTaskSet', {
+        ...serviceRef(service),
+        primaryTaskSet: taskSetId,
+      });
     } catch (error) {
       return this.rethrow(`UpdateServicePrimaryTaskSet ${taskSetId}`, error, service, taskSetId);
     }
@@ -96,7 +106,7 @@ export class EcsTaskSets implements TaskSets {
     // Already deleted (gone, or draining after an earlier DeleteTaskSet): a retry is done.
     if (current === undefined || current.status === 'DRAINING') return;
     try {
-      await this.ecs.send(new DeleteTaskSetCommand({ ...serviceRef(service), taskSet: taskSetId }));
+      await this.ecs.call('DeleteTaskSet', { ...serviceRef(service), taskSet: taskSetId });
     } catch (error) {
       // Deleted by someone else between the describe and the delete.
       if (errorName(error) === 'TaskSetNotFoundException') return;
@@ -125,9 +135,10 @@ export class EcsTaskSets implements TaskSets {
     const found = new Map<string, TaskSetCapacity>();
     if (taskSetIds.length === 0) return found;
     try {
-      const output = await this.ecs.send(
-        new DescribeTaskSetsCommand({ ...serviceRef(service), taskSets: [...taskSetIds] }),
-      );
+      const output = await this.ecs.call<{ taskSets?: EcsTaskSet[] }>('DescribeTaskSets', {
+        ...serviceRef(service),
+        taskSets: [...taskSetIds],
+      });
       for (const taskSet of output.taskSets ?? [])
         if (taskSet.id !== undefined) found.set(taskSet.id, capacityOf(taskSet));
       return found;
@@ -146,8 +157,9 @@ export class EcsTaskSets implements TaskSets {
 
   private async taskSetsOf(service: EcsService): Promise<EcsTaskSet[]> {
     try {
-      const output = await this.ecs.send(
-        new DescribeServicesCommand({ cluster: service.cluster, services: [service.service] }),
+      const output = await this.ecs.call<{ services?: { status?: string; taskSets?: EcsTaskSet[] }[] }>(
+        'DescribeServices',
+        { cluster: service.cluster, services: [service.service] },
       );
       const found = output.services?.find((candidate) => candidate.status !== 'INACTIVE');
       if (found === undefined) throw serviceNotFound(service);
@@ -160,9 +172,10 @@ export class EcsTaskSets implements TaskSets {
   /** The task set, or undefined if ECS does not know it (any more). */
   private async describeTaskSet(service: EcsService, taskSetId: string): Promise<EcsTaskSet | undefined> {
     try {
-      const output = await this.ecs.send(
-        new DescribeTaskSetsCommand({ ...serviceRef(service), taskSets: [taskSetId] }),
-      );
+      const output = await this.ecs.call<{ taskSets?: EcsTaskSet[] }>('DescribeTaskSets', {
+        ...serviceRef(service),
+        taskSets: [taskSetId],
+      });
       return output.taskSets?.[0];
     } catch (error) {
       if (errorName(error) === 'TaskSetNotFoundException') return undefined;
@@ -182,7 +195,7 @@ export class EcsTaskSets implements TaskSets {
       const tasks = await this.describeTasks(service, arns.slice(start, start + DESCRIBE_TASKS_LIMIT));
       failed.push(...tasks.filter((task) => task.startedBy === taskSetId && stoppedUnexpectedly(task)));
     }
-    return failed.sort((a, b) => (a.stoppedAt?.getTime() ?? 0) - (b.stoppedAt?.getTime() ?? 0));
+    return failed.sort((a, b) => (a.stoppedAt ?? 0) - (b.stoppedAt ?? 0));
   }
 
   /**
@@ -197,9 +210,12 @@ export class EcsTaskSets implements TaskSets {
     try {
       do {
         // ECS keeps stopped tasks listed for at least an hour, long enough for a bake to see them.
-        const page = await this.ecs.send(
-          new ListTasksCommand({ cluster: service.cluster, family, desiredStatus: 'STOPPED', nextToken }),
-        );
+        const page = await this.ecs.call<{ taskArns?: string[]; nextToken?: string }>('ListTasks', {
+          cluster: service.cluster,
+          family,
+          desiredStatus: 'STOPPED',
+          nextToken,
+        });
         arns.push(...(page.taskArns ?? []));
         nextToken = page.nextToken;
       } while (nextToken !== undefined);
@@ -211,7 +227,10 @@ export class EcsTaskSets implements TaskSets {
 
   private async describeTasks(service: EcsService, tasks: string[]): Promise<Task[]> {
     try {
-      const output = await this.ecs.send(new DescribeTasksCommand({ cluster: service.cluster, tasks }));
+      const output = await this.ecs.call<{ tasks?: Task[] }>('DescribeTasks', {
+        cluster: service.cluster,
+        tasks,
+      });
       return output.tasks ?? [];
     } catch (error) {
       return this.rethrow(`DescribeTasks in cluster ${service.cluster}`, error, service);

@@ -1,34 +1,56 @@
 // HookRunner on AWS Lambda: runs the service owner's lifecycle hook function synchronously and
 // reads its verdict from what the function returns, in Cutover's contract or ECS's
 // (shared/domain/hook-verdict.ts); a function error fails the hook, and so does any other answer.
+// Lambda is reached by a signed REST-JSON Invoke (rest-json-requests.ts), not the SDK's client.
 
-import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
 import { cut, hookVerdict } from '../domain/hook-verdict.js';
 import { isRecord } from '../domain/records.js';
 import type { HookEvent, HookResult, HookRunner } from '../ports/hooks.js';
 import { ResourceNotFound, translateTransient } from './errors.js';
+import { LAMBDA, pathLabel, restCalls, type RestCalls } from './rest-json-requests.js';
+import type { SdkClientLike } from './sdk-client-config.js';
+
+/** What Invoke answers: the function's result, and whether it is an error the function raised. */
+interface InvokeOutput {
+  /** `X-Amz-Function-Error`: `Unhandled`, or `Handled`. */
+  FunctionError?: string;
+  Payload: string;
+}
 
 export class LambdaHookRunner implements HookRunner {
-  constructor(private readonly lambda: LambdaClient) {}
+  private readonly lambda: RestCalls;
+
+  /** Lambda's requests (clients.ts's lambdaRequests), or an SDK client to reach Lambda as it would. */
+  constructor(lambda: RestCalls | SdkClientLike) {
+    this.lambda = restCalls(LAMBDA, lambda, 'LAMBDA');
+  }
 
   async run(functionName: string, event: HookEvent): Promise<HookResult> {
     const output = await this.invoke(functionName, event);
-    const payload = parseJson(new TextDecoder().decode(output.Payload ?? new Uint8Array()));
+    const payload = parseJson(output.Payload);
     if (output.FunctionError !== undefined) {
       return { status: 'Failed', message: functionErrorMessage(output.FunctionError, payload) };
     }
     return hookVerdict(payload.value === undefined && payload.text !== '' ? payload.text : payload.value);
   }
 
-  private async invoke(functionName: string, event: HookEvent): Promise<InvokeCommandOutput> {
+  private async invoke(functionName: string, event: HookEvent): Promise<InvokeOutput> {
     try {
-      return await this.lambda.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'RequestResponse',
-          Payload: new TextEncoder().encode(JSON.stringify(event)),
-        }),
-      );
+      const answer = await this.lambda.send({
+        method: 'POST',
+        path: `/2015-03-31/functions/${pathLabel(functionName)}/invocations`,
+        headers: {
+          'x-amz-invocation-type': 'RequestResponse',
+          // The payload is a blob to Lambda's API: sent as the SDK sends one.
+          'content-type': 'application/octet-stream',
+        },
+        body: JSON.stringify(event),
+      });
+      const functionError = answer.headers['x-amz-function-error'];
+      return {
+        ...(typeof functionError === 'string' ? { FunctionError: functionError } : {}),
+        Payload: answer.body,
+      };
     } catch (error) {
       if (error instanceof Error && error.name === 'ResourceNotFoundException') {
         throw new ResourceNotFound(

@@ -1,15 +1,17 @@
 // BakeSchedules on EventBridge Scheduler: a one-time schedule (`at(...)`, no flexible
 // window, deleted once it has run) in Cutover's own schedule group, whose target is
 // Scheduler's universal target for Step Functions' SendTaskSuccess. It runs as a role
-// that may only answer tokens of Cutover's state machines.
+// that may only answer tokens of Cutover's state machines. Scheduler is reached by signed
+// REST-JSON requests (rest-json-requests.ts), not the SDK's Scheduler client.
 
-import { createHash } from 'node:crypto';
-import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { createHash, randomUUID } from 'node:crypto';
 import { atExpression, SCHEDULE_NAME, type BakeEnded } from '../domain/bake-schedule.js';
 import type { BakeSchedule, BakeSchedules } from '../ports/bake-schedules.js';
 import { requireEnv } from '../runtime/env.js';
-import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { translateTransient } from './errors.js';
+import { pathLabel, restCalls, SCHEDULER, RestJsonRequests, type RestCalls } from './rest-json-requests.js';
+import type { SdkClientLike } from './sdk-client-config.js';
+import { configFromEnv } from './signed-http.js';
 
 /** Scheduler's universal target for `states:SendTaskSuccess`. */
 export const SEND_TASK_SUCCESS_TARGET = 'arn:aws:scheduler:::aws-sdk:sfn:sendTaskSuccess';
@@ -33,17 +35,25 @@ export interface SchedulerSettings {
 }
 
 export class SchedulerBakeSchedules implements BakeSchedules {
+  private readonly scheduler: RestCalls;
+
+  /** Scheduler's requests, or an SDK client to reach Scheduler as it would. */
   constructor(
-    private readonly scheduler: SchedulerClient,
+    scheduler: RestCalls | SdkClientLike,
     private readonly settings: SchedulerSettings,
-  ) {}
+  ) {
+    this.scheduler = restCalls(SCHEDULER, scheduler, 'SCHEDULER');
+  }
 
   async schedule({ deploymentId, token, endsAt }: BakeSchedule & { endsAt: number }): Promise<void> {
     const output: BakeEnded = { bakeEnded: 'on time', endsAt: new Date(endsAt).toISOString() };
     try {
-      await this.scheduler.send(
-        new CreateScheduleCommand({
-          Name: bakeScheduleName(deploymentId, token),
+      await this.scheduler.send({
+        method: 'POST',
+        path: `/schedules/${pathLabel(bakeScheduleName(deploymentId, token))}`,
+        body: JSON.stringify({
+          // A token of its own per call, as the SDK makes one: a retried start is a ConflictException.
+          ClientToken: randomUUID(),
           GroupName: this.settings.group,
           Description: `Ends the bake of deployment ${deploymentId}`.slice(0, 512),
           ScheduleExpression: atExpression(endsAt),
@@ -58,7 +68,7 @@ export class SchedulerBakeSchedules implements BakeSchedules {
             RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 300 },
           },
         }),
-      );
+      });
     } catch (error) {
       // A retried start: the schedule it made is there already.
       if (error instanceof Error && error.name === 'ConflictException') return;
@@ -68,12 +78,11 @@ export class SchedulerBakeSchedules implements BakeSchedules {
 
   async cancel({ deploymentId, token }: BakeSchedule): Promise<void> {
     try {
-      await this.scheduler.send(
-        new DeleteScheduleCommand({
-          Name: bakeScheduleName(deploymentId, token),
-          GroupName: this.settings.group,
-        }),
-      );
+      await this.scheduler.send({
+        method: 'DELETE',
+        path: `/schedules/${pathLabel(bakeScheduleName(deploymentId, token))}`,
+        query: { groupName: this.settings.group, clientToken: randomUUID() },
+      });
     } catch (error) {
       // It fired (and deleted itself), or another step cancelled it first.
       if (error instanceof Error && error.name === 'ResourceNotFoundException') return;
@@ -84,7 +93,7 @@ export class SchedulerBakeSchedules implements BakeSchedules {
 
 /** The adapter as a handler wires it, from serverless.yml's environment. */
 export function bakeSchedules(): SchedulerBakeSchedules {
-  return new SchedulerBakeSchedules(new SchedulerClient(credentialsOption()), {
+  return new SchedulerBakeSchedules(new RestJsonRequests(SCHEDULER, configFromEnv('SCHEDULER')), {
     group: requireEnv('BAKE_SCHEDULE_GROUP'),
     roleArn: requireEnv('BAKE_SCHEDULER_ROLE_ARN'),
   });

@@ -1,7 +1,7 @@
-// Where an AWS SDK client would send its requests, and how it would sign and retry them, read
-// from its config: the local cloud, the CLI and the tests build SDK clients, and the adapters
-// that send signed requests of their own (signed-http.ts) take one to stand for its endpoint,
-// region, credentials and tries.
+// The adapters that send signed requests (json-requests.ts, rest-json-requests.ts) are also
+// given SDK clients: the local cloud, the harness and the tests build those. Such a client
+// stands for where its service is and how it is signed for: its endpoint, region, credentials
+// and tries, read from its config at the first call. Nothing of the SDK is imported here.
 
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsHttpConfig } from './signed-http.js';
@@ -14,6 +14,11 @@ export interface SdkClientLike {
     endpoint?: () => Promise<{ protocol: string; hostname: string; port?: number; path: string }>;
     maxAttempts?: () => Promise<number>;
   };
+}
+
+/** Whether `source` is an SDK client rather than the requests an adapter sends itself. */
+export function isSdkClient(source: object): source is SdkClientLike {
+  return 'config' in source && 'send' in source;
 }
 
 /**
@@ -37,4 +42,14 @@ export async function configOfSdkClient(
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(config.maxAttempts === undefined ? {} : { maxAttempts: await config.maxAttempts() }),
   };
+}
+
+/** `open`'s answer, made at the first call and kept; made again at the next call if it failed. */
+export function openedOnce<T>(open: () => Promise<T>): () => Promise<T> {
+  let opened: Promise<T> | undefined;
+  return () =>
+    (opened ??= open().catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    }));
 }

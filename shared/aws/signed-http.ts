@@ -1,10 +1,10 @@
 // One AWS request over HTTP: signed with the AWS SDK's own SigV4 signer, sent over node:https,
 // and tried again as the SDK's standard retry mode tries it (up to 3 times in all for
-// throttling, a 5xx or a network failure, with full jitter). The S3 requests (s3-requests.ts)
-// and the JSON-protocol requests (json-requests.ts) are built on it, so that the bundles need
-// neither the SDK's S3 client nor its KMS and Step Functions clients. Network failures come
-// back as Node raises them (`code: 'ECONNREFUSED'`), so translateTransient sorts them as it
-// sorts the SDK's.
+// throttling, a 5xx or a network failure, with full jitter). The S3 requests (s3-requests.ts),
+// the JSON-protocol requests (json-requests.ts) and the REST-JSON ones (rest-json-requests.ts)
+// are built on it, so that the bundles need none of the SDK's clients for those services.
+// Network failures come back as Node raises them (`code: 'ECONNREFUSED'`), so
+// translateTransient sorts them as it sorts the SDK's.
 
 import {
   request as httpRequest,
@@ -39,6 +39,11 @@ export interface SigningService {
   endpointPrefix: string;
   /** S3 signs the path as sent, not encoded a second time. */
   uriEscapePath?: boolean;
+  /**
+   * How long an answer may take before the request is abandoned (as transient); 30 s if not
+   * set. Lambda's Invoke waits for the function, which may run for up to 15 minutes.
+   */
+  answerTimeoutMs?: number;
 }
 
 export interface SignedRequest {
@@ -80,6 +85,7 @@ export class SignedHttp {
   private readonly signer: SignatureV4;
   private readonly agent: HttpAgent | undefined;
   private readonly maxAttempts: number;
+  private readonly timeoutMs: number;
 
   constructor(service: SigningService, config: AwsHttpConfig) {
     const { region } = config;
@@ -96,6 +102,7 @@ export class SignedHttp {
     // One connection kept open across invocations, as the SDK keeps one.
     this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : undefined;
     this.maxAttempts = config.maxAttempts ?? MAX_ATTEMPTS;
+    this.timeoutMs = service.answerTimeoutMs ?? TIMEOUT_MS;
   }
 
   /**
@@ -103,11 +110,16 @@ export class SignedHttp {
    * it; a transient failure is tried again first.
    */
   async send(request: SignedRequest, errorOf: (answer: HttpAnswer) => Error): Promise<string> {
+    return (await this.answer(request, errorOf)).body;
+  }
+
+  /** As send, answering the whole 2xx answer: its status and headers too (Lambda's Invoke reads them). */
+  async answer(request: SignedRequest, errorOf: (answer: HttpAnswer) => Error): Promise<HttpAnswer> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const answer = await this.attempt(request);
-        if (answer.status >= 200 && answer.status < 300) return answer.body;
-        throw errorOf(answer);
+        const got = await this.attempt(request);
+        if (got.status >= 200 && got.status < 300) return got;
+        throw errorOf(got);
       } catch (error) {
         if (attempt >= this.maxAttempts || !isTransient(error)) throw error;
         // Full jitter over an exponential base, as the SDK's standard retry strategy.
@@ -139,7 +151,7 @@ export class SignedHttp {
       path: search === '' ? signed.path : `${signed.path}?${search}`,
       headers: signed.headers,
       agent: this.agent,
-      timeout: TIMEOUT_MS,
+      timeout: this.timeoutMs,
     };
     return exchange(this.url.protocol === 'https:' ? httpsRequest : httpRequest, options, body);
   }
@@ -161,7 +173,9 @@ function exchange(request: typeof httpRequest, options: RequestOptions, body?: s
       );
     });
     req.on('timeout', () => {
-      const error = new Error(`no answer from ${options.hostname} within ${TIMEOUT_MS / 1000} s`);
+      const error = new Error(
+        `no answer from ${options.hostname} within ${Number(options.timeout) / 1000} s`,
+      );
       error.name = 'TimeoutError';
       req.destroy(error);
     });

@@ -4,8 +4,6 @@
 
 import {
   InvalidParameterValueException,
-  type CloudWatchClient,
-  type GetMetricDataCommand,
   type GetMetricDataCommandInput,
   type GetMetricDataCommandOutput,
   type MetricDataResult,
@@ -29,16 +27,36 @@ const metric = (name: string, builtin = 'error-rate'): AnalysisMetric =>
 
 type Page = Omit<GetMetricDataCommandOutput, '$metadata'>;
 
-/** Answers each GetMetricData with `answer(input)`, keeping every request. */
+/**
+ * Answers each GetMetricData with `answer(input)`, keeping every request. Requests and answers
+ * are written as the SDK has them (Dates) and go over the JSON protocol's calls as it has them
+ * (epoch seconds).
+ */
 function scripted(answer: (input: GetMetricDataCommandInput) => Page) {
   const requests: GetMetricDataCommandInput[] = [];
-  const client = {
-    send: (command: GetMetricDataCommand) => {
-      requests.push(command.input);
-      return Promise.resolve().then(() => ({ $metadata: {}, ...answer(command.input) }));
+  const calls = {
+    call: <Output>(
+      operation: string,
+      wire: Omit<GetMetricDataCommandInput, 'StartTime' | 'EndTime'> & { StartTime: number; EndTime: number },
+    ) => {
+      expect(operation).toBe('GetMetricData');
+      const input = {
+        ...wire,
+        StartTime: new Date(wire.StartTime * 1000),
+        EndTime: new Date(wire.EndTime * 1000),
+      };
+      requests.push(input);
+      return Promise.resolve().then(() => {
+        const page = answer(input);
+        const results = page.MetricDataResults?.map((r) => ({
+          ...r,
+          Timestamps: r.Timestamps?.map((t) => t.getTime() / 1000),
+        }));
+        return { ...page, ...(results === undefined ? {} : { MetricDataResults: results }) } as Output;
+      });
     },
   };
-  return { source: new CloudWatchMetricSource(client as unknown as CloudWatchClient), requests };
+  return { source: new CloudWatchMetricSource(calls), requests };
 }
 
 const result = (id: string, points: [number, number][], more: Partial<MetricDataResult> = {}) => ({

@@ -42,9 +42,11 @@ export function signatureProblem(
   const required = ['host', 'x-amz-date', ...(service === 's3' ? ['x-amz-content-sha256'] : [])];
   for (const header of required) if (!names.includes(header)) return `${header} is not signed`;
   const canonicalHeaders = names.map((name) => `${name}:${String(request.headers[name]).trim()}\n`).join('');
+  // Every service but S3 signs each path segment encoded once more than it is sent.
+  const canonicalPath = service === 's3' ? path : path!.split('/').map(encode).join('/');
   const canonicalRequest = [
     request.method,
-    path,
+    canonicalPath,
     canonicalQuery,
     canonicalHeaders,
     signedHeaders,

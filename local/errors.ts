@@ -72,6 +72,14 @@ export class StatesTimeout extends LocalCloudError {
   }
 }
 
+/** What Lambda answers for an invocation that ran past its function's timeout (stepfunctions/run.ts). */
+export class FunctionTimedOut extends LocalCloudError {
+  override readonly name = 'Sandbox.Timedout' as const;
+  constructor(seconds: number) {
+    super(`Task timed out after ${seconds.toFixed(2)} seconds`);
+  }
+}
+
 /** What a task of a stopped execution ends with; the execution itself is ABORTED. */
 export class ExecutionStopped extends LocalCloudError {
   override readonly name = 'ExecutionStopped' as const;

@@ -34,6 +34,20 @@ export const FUNCTION_NAMES = [
   'recover-orphans',
 ] as const;
 
+/** serverless.yml's `timeout` of the functions that set their own; the others have the provider's. */
+const OWN_TIMEOUT_SECONDS: Partial<Record<(typeof FUNCTION_NAMES)[number], number>> = {
+  'run-hook': 900,
+  'roll-back': 120,
+  'check-drift': 120,
+  'recover-orphans': 300,
+};
+const PROVIDER_TIMEOUT_SECONDS = 30;
+
+/** A function's timeout in seconds, as serverless.yml sets it (a test keeps the two equal). */
+export function functionTimeoutSeconds(name: string): number {
+  return OWN_TIMEOUT_SECONDS[name as (typeof FUNCTION_NAMES)[number]] ?? PROVIDER_TIMEOUT_SECONDS;
+}
+
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 export interface LocalFunctionsOptions {

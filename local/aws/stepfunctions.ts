@@ -1,14 +1,16 @@
 // A local AWS Step Functions (AWS JSON 1.0, target prefix AWSStepFunctions). Its
 // state machines are the ASL files in statemachines/, run by the local runner with
 // their Task states bound to the real handlers in functions/. Task tokens really
-// pause and resume. A wait for a person and a handler's run time out in real time; Wait
-// states, bakes and every other wait, on the simulated clock. Histories are kept in
+// pause and resume. A wait for a person and a handler's run time out in real seconds at the
+// speed asked for (longer while the clock is slowed for a busy machine); Wait states, bakes
+// and every other wait, on the simulated clock. Histories are kept in
 // GetExecutionHistory's shape. The newest finished
 // executions of each state machine are kept, and older ones forgotten (../stepfunctions/retention.ts).
 
 import type { SimClock } from '../clock.js';
 import type { PreparedDefinition } from '../stepfunctions/definition.js';
 import type { HistoryEvent } from '../stepfunctions/history.js';
+import { functionTimeoutSeconds } from '../functions.js';
 import { DEFAULT_KEEP_EXECUTIONS, retainExecutions } from '../stepfunctions/retention.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../stepfunctions/run.js';
 import type { TokenRegistry } from '../stepfunctions/tokens.js';
@@ -133,6 +135,7 @@ export class LocalStepFunctions {
       tokens: this.options.tokens,
       retryMsPerSecond: this.options.retryMsPerSecond ?? 0,
       realTimeInvokeTimeouts: true,
+      functionTimeoutSeconds,
       realTimeWaitsFor: WAITS_FOR_A_PERSON,
       ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
       ...(this.options.functionArn ? { functionArn: this.options.functionArn } : {}),

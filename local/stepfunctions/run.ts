@@ -1,7 +1,10 @@
 // Runs one execution of a prepared state machine with aws-local-stepfunctions,
 // binding its Task states to local functions, pausing `.waitForTaskToken` states
 // on real tokens, and measuring waits and timeouts on the given clock: all of them,
-// unless the options name the ones a person's or a handler's real time bounds.
+// unless the options name the ones a person's or a handler's real time bounds. Those are
+// real seconds at the speed asked for: real time while the machine keeps up, more while the
+// clock runs slower because it cannot (../clock-governor.ts), so a busy machine slows the
+// clock rather than failing a handler that merely waited for its turn on the thread.
 
 import './polyfill.js';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -9,7 +12,7 @@ import type { SimClock } from '../clock.js';
 import { TOKEN_MARKER, type LocalTask, type PreparedDefinition } from './definition.js';
 import { History, type HistoryEvent } from './history.js';
 import type { TokenRegistry } from './tokens.js';
-import { ExecutionStopped, StatesTimeout } from '../errors.js';
+import { ExecutionStopped, FunctionTimedOut, StatesTimeout } from '../errors.js';
 
 /** A function in functions/, called the way Lambda calls a handler. */
 export type LocalFunction = (event: unknown, context: unknown) => Promise<unknown>;
@@ -27,11 +30,18 @@ export interface RunOptions {
   /** Real milliseconds to pause per second of a Retry interval (default: none). */
   retryMsPerSecond?: number;
   /**
-   * Measure the timeouts of plain Lambda tasks in real time. The local cloud runs the real
-   * handlers, whose running time is real, not simulated; a fast clock would otherwise time
-   * out a handler that merely ran on a busy machine. Waits for task tokens follow realTimeWaitsFor.
+   * Measure the timeouts of plain Lambda tasks in real seconds at the speed asked for (above).
+   * The local cloud runs the real handlers, whose running time is real, not simulated; a fast
+   * clock would otherwise time out a handler that merely ran on a busy machine. Waits for task
+   * tokens follow realTimeWaitsFor.
    */
   realTimeInvokeTimeouts?: boolean;
+  /**
+   * Each function's own timeout in seconds (serverless.yml's `timeout`), as Lambda ends an
+   * invocation that runs longer: `Sandbox.Timedout`. Measured as realTimeInvokeTimeouts measures
+   * a Task's. Not set: only the Task's TimeoutSeconds bounds a call.
+   */
+  functionTimeoutSeconds?: (fn: string) => number | undefined;
   /**
    * Functions whose task token a person answers (an approval): their waits time out in real
    * time, so a person has the catalog's timeout in real seconds whatever the clock's speed (more,
@@ -190,20 +200,20 @@ export function runExecution(options: RunOptions): LocalExecution {
   /** Throws States.Timeout after `ms`, unless the task ends first (then it never settles). */
   async function timeoutOf(task: LocalTask, ms: number, ended: AbortSignal): Promise<never> {
     if (task.kind === 'invoke')
-      await (options.realTimeInvokeTimeouts === true ? realSleep(ms, ended) : clock.sleep(ms, ended));
-    else if (options.realTimeWaitsFor?.includes(task.fn) === true) await personSleep(ms, ended);
+      await (options.realTimeInvokeTimeouts === true ? askedSpeedSleep(ms, ended) : clock.sleep(ms, ended));
+    else if (options.realTimeWaitsFor?.includes(task.fn) === true) await askedSpeedSleep(ms, ended);
     else await clock.sleep(ms, ended);
     if (ended.aborted) return new Promise<never>(() => undefined);
     throw new StatesTimeout();
   }
 
   /**
-   * Real time for a person: `ms` at the clock's speed asked for, which is
-   * `speed` times as long on the clock. So it ends at the deadline the deployment shows
+   * Real time for a person or a handler: `ms` at the clock's speed asked for, which is `speed`
+   * times as long on the clock. So a person's wait ends at the deadline the deployment shows
    * (shared/engine/approval.ts), and a clock slowed for a busy machine gives more real time,
    * never less. A clock with no speed (a test's, moved by hand) leaves it on the wall clock.
    */
-  function personSleep(ms: number, ended: AbortSignal): Promise<void> {
+  function askedSpeedSleep(ms: number, ended: AbortSignal): Promise<void> {
     return clock.speed === undefined ? realSleep(ms, ended) : clock.sleep(ms * clock.speed, ended);
   }
 
@@ -221,8 +231,27 @@ export function runExecution(options: RunOptions): LocalExecution {
 
   async function invoke(fn: string, payload: unknown): Promise<unknown> {
     const handler = options.resolve(fn);
-    const result = await handler(payload, lambdaContext(fn));
+    const called = handler(payload, lambdaContext(fn));
+    const seconds = options.functionTimeoutSeconds?.(fn);
+    const result = seconds === undefined ? await called : await withinTimeout(called, seconds);
     return JSON.parse(JSON.stringify(result ?? null)) as unknown;
+  }
+
+  /**
+   * The invocation's result, or Lambda's `Sandbox.Timedout` once it has run `seconds` (at the
+   * speed asked for). As on Lambda, the handler is not waited for after that; unlike Lambda,
+   * it is not stopped either: it runs on in this process, and what it does then is ignored.
+   */
+  async function withinTimeout(called: Promise<unknown>, seconds: number): Promise<unknown> {
+    const done = new AbortController();
+    const timedOut = askedSpeedSleep(seconds * 1000, done.signal).then(() => {
+      if (!done.signal.aborted) throw new FunctionTimedOut(seconds);
+    });
+    try {
+      return await Promise.race([called, timedOut]);
+    } finally {
+      done.abort();
+    }
   }
 
   function waitMs(input: Record<string, unknown>): number {
@@ -268,6 +297,14 @@ function withToken(value: unknown, token: string): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withToken(v, token)]));
 }
 
+/**
+ * The context a handler is called with. It has no getRemainingTimeInMillis: with one, the
+ * handlers' middy sets a timer of that many real milliseconds and fails the call with its own
+ * `TimeoutError` ("[AbortError]: The operation was aborted.") when it fires. That timer cannot
+ * follow the clock, so on a machine too busy to keep up it cut off handlers that were only
+ * waiting for their turn on the thread (500 services at 60x: 497 deployments lost so). The
+ * function's timeout is kept by the runner instead (functionTimeoutSeconds).
+ */
 function lambdaContext(fn: string) {
   return {
     functionName: fn,
@@ -278,6 +315,5 @@ function lambdaContext(fn: string) {
     logGroupName: `/aws/lambda/${fn}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
   };
 }

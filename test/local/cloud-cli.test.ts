@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { DescribeServicesCommand, type Service, type Task } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FUNCTION_NAMES } from '../../local/functions.js';
+import { FUNCTION_NAMES, functionTimeoutSeconds } from '../../local/functions.js';
 import { awsCli, hasAwsCli } from '../support/aws-cli.js';
 import { freePort } from '../../harness/emulators.js';
 import { finished, push, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
@@ -184,5 +184,18 @@ describe('the functions the local cloud binds', () => {
     const yml = readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8').replace(/!\w+/g, '');
     const declared = Object.keys((parse(yml) as { functions: Record<string, unknown> }).functions);
     expect([...FUNCTION_NAMES].sort()).toEqual(declared.sort());
+  });
+
+  it("time out when serverless.yml's timeout says", () => {
+    const yml = readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8').replace(/!\w+/g, '');
+    const { provider, functions } = parse(yml) as {
+      provider: { timeout: number };
+      functions: Record<string, { timeout?: number }>;
+    };
+    for (const name of FUNCTION_NAMES)
+      expect([name, functionTimeoutSeconds(name)]).toEqual([
+        name,
+        functions[name]?.timeout ?? provider.timeout,
+      ]);
   });
 });

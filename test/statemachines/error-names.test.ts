@@ -37,6 +37,7 @@ const NAMED_BY_AWS = new Set(['AwsServiceError', 'S3ServiceError', 'AwsError', '
 const AWS_FIXED_NAMES: Record<string, string> = {
   MetricMathError: 'ValidationError',
   StatesTimeout: 'States.Timeout',
+  FunctionTimedOut: 'Sandbox.Timedout',
 };
 
 const SOURCE_DIRS = ['shared', 'local', 'cli', 'functions', 'harness', 'bench', 'web/src', '.ci'];

@@ -143,7 +143,12 @@ export function clientsIn(output: Metafile['outputs'][string]): string[] {
  * (`sfn`, `eventbridge`), so that a service reads the same whichever way it is reached.
  */
 export function signedServicesIn(code: string): string[] {
-  const sdkName: Record<string, string> = { states: 'sfn', events: 'eventbridge' };
+  const sdkName: Record<string, string> = {
+    states: 'sfn',
+    events: 'eventbridge',
+    monitoring: 'cloudwatch',
+    elasticloadbalancing: 'elastic-load-balancing-v2',
+  };
   const services = new Set<string>();
   for (const [, name] of code.matchAll(/signingName:\s*"([a-z0-9-]+)",\s*endpointPrefix:/g)) {
     services.add(sdkName[name!] ?? name!);

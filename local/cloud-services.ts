@@ -31,6 +31,9 @@ import { EVENT_BUS, functionArn, TEMPLATE, templateOptions } from './stack.js';
 import { TokenRegistry } from './stepfunctions/tokens.js';
 import type { Starting } from './cloud-start.js';
 
+/** Task handlers the executions may run at once (local/stepfunctions/handler-slots.ts). */
+const HANDLER_SLOTS = 16;
+
 export interface Services {
   ecs: LocalEcs;
   elb: LocalElbv2;
@@ -107,6 +110,8 @@ export async function openServices(
       return 1000 / clock.currentSpeed;
     },
     functionArn: (fn) => functionArn(scope, fn),
+    // So that deployments starting together leave room for the API on the one thread.
+    handlerSlots: HANDLER_SLOTS,
     ...(options.keepExecutions === undefined ? {} : { keepExecutions: options.keepExecutions }),
     onEnd: (execution) =>
       log(

@@ -11,6 +11,7 @@ import type { SimClock } from '../clock.js';
 import type { PreparedDefinition } from '../stepfunctions/definition.js';
 import type { HistoryEvent } from '../stepfunctions/history.js';
 import { functionTimeoutSeconds } from '../functions.js';
+import { HandlerSlots } from '../stepfunctions/handler-slots.js';
 import { DEFAULT_KEEP_EXECUTIONS, retainExecutions } from '../stepfunctions/retention.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../stepfunctions/run.js';
 import type { TokenRegistry } from '../stepfunctions/tokens.js';
@@ -52,6 +53,7 @@ export class LocalStepFunctions {
   readonly machines = new Map<string, StateMachineEntry>();
   private readonly running = new Map<string, LocalExecution>();
   private finished: StoredExecution[] = [];
+  private readonly slots: HandlerSlots | undefined;
 
   constructor(
     private readonly options: {
@@ -65,8 +67,11 @@ export class LocalStepFunctions {
       onEnd?: (execution: LocalExecution) => void;
       /** A function's ARN, as the history's events name it. */
       functionArn?: (fn: string) => string;
+      /** At most this many Task handlers at once across every execution (handler-slots.ts); no bound if unset. */
+      handlerSlots?: number;
     },
   ) {
+    this.slots = options.handlerSlots === undefined ? undefined : new HandlerSlots(options.handlerSlots);
     this.service = {
       name: 'states',
       operations: {
@@ -137,6 +142,7 @@ export class LocalStepFunctions {
       realTimeInvokeTimeouts: true,
       functionTimeoutSeconds,
       realTimeWaitsFor: WAITS_FOR_A_PERSON,
+      ...(this.slots === undefined ? {} : { slots: this.slots }),
       ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
       ...(this.options.functionArn ? { functionArn: this.options.functionArn } : {}),
     });

@@ -13,6 +13,7 @@ import { TOKEN_MARKER, type LocalTask, type PreparedDefinition } from './definit
 import { History, type HistoryEvent } from './history.js';
 import type { TokenRegistry } from './tokens.js';
 import { ExecutionStopped, FunctionTimedOut, StatesTimeout } from '../errors.js';
+import type { HandlerSlots } from './handler-slots.js';
 
 /** A function in functions/, called the way Lambda calls a handler. */
 export type LocalFunction = (event: unknown, context: unknown) => Promise<unknown>;
@@ -36,6 +37,8 @@ export interface RunOptions {
    * tokens follow realTimeWaitsFor.
    */
   realTimeInvokeTimeouts?: boolean;
+  /** A bound on the handlers running at once, shared by every execution (handler-slots.ts). */
+  slots?: HandlerSlots;
   /**
    * Each function's own timeout in seconds (serverless.yml's `timeout`), as Lambda ends an
    * invocation that runs longer: `Sandbox.Timedout`. Measured as realTimeInvokeTimeouts measures
@@ -183,16 +186,23 @@ export function runExecution(options: RunOptions): LocalExecution {
     const stopped = new Promise<never>((_, reject) =>
       ended.signal.addEventListener('abort', () => reject(new ExecutionStopped()), { once: true }),
     );
-    const work =
-      task.kind === 'token'
-        ? waitForToken(task, input.__payload, ended.signal)
-        : invoke(task.fn, input.__payload);
-    const timeoutSeconds = input.__timeoutSeconds as number | undefined;
-    const racers = [work, stopped];
-    if (timeoutSeconds !== undefined) racers.push(timeoutOf(task, timeoutSeconds * 1000, ended.signal));
+    // Raced below; but a call stopped while it waits for a slot never gets to the race.
+    stopped.catch(() => undefined);
+    // A plain Task's handler waits for a slot before its timeout starts (handler-slots.ts).
+    let release = () => {};
     try {
+      if (task.kind === 'invoke' && options.slots !== undefined)
+        release = await options.slots.acquire(ended.signal);
+      const work =
+        task.kind === 'token'
+          ? waitForToken(task, input.__payload, ended.signal)
+          : invoke(task.fn, input.__payload);
+      const timeoutSeconds = input.__timeoutSeconds as number | undefined;
+      const racers = [work, stopped];
+      if (timeoutSeconds !== undefined) racers.push(timeoutOf(task, timeoutSeconds * 1000, ended.signal));
       return await Promise.race(racers);
     } finally {
+      release();
       ended.abort();
     }
   }
@@ -225,7 +235,13 @@ export function runExecution(options: RunOptions): LocalExecution {
     answer.catch(() => undefined);
     // A task that timed out or was stopped is over: a late answer finds nothing, as on AWS.
     ended.addEventListener('abort', () => tokens.forget(token), { once: true });
-    await invoke(task.fn, withToken(payload, token));
+    // Its handler holds a slot while it runs, not while the token is out.
+    const release = options.slots === undefined ? () => {} : await options.slots.acquire(ended);
+    try {
+      await invoke(task.fn, withToken(payload, token));
+    } finally {
+      release();
+    }
     return answer;
   }
 

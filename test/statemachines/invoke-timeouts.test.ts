@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ScaledClock } from '../../local/clock.js';
 import { prepareDefinition } from '../../local/stepfunctions/definition.js';
+import { HandlerSlots } from '../../local/stepfunctions/handler-slots.js';
 import { runExecution, type LocalExecution } from '../../local/stepfunctions/run.js';
 import { TokenRegistry } from '../../local/stepfunctions/tokens.js';
 
@@ -101,6 +102,73 @@ describe("a handler's timeouts on the local cloud", () => {
     expect(execution.error).toBe('States.Timeout');
     expect(took).toBeGreaterThanOrEqual(599_000);
     expect(took).toBeLessThan(602_000);
+  });
+
+  it('a call waiting for a slot has not started: its Task timeout starts when it runs', async () => {
+    // One slot, two executions, each Task bound by 60 s at the speed asked for: 100 real ms. The
+    // second waits the first's 90 ms, then runs 20: 110 ms from asking, yet it succeeds.
+    const clock = new ScaledClock(SPEED);
+    const slots = new HandlerSlots(1);
+    const startedAt: Record<string, number> = {};
+    const asked = Date.now();
+    const execution = (name: string, handlerMs: number) =>
+      runExecution({
+        prepared: ONE_STEP,
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:timeouts',
+        name,
+        input: {},
+        resolve: () => async () => {
+          startedAt[name] = Date.now() - asked;
+          await new Promise((resolve) => setTimeout(resolve, handlerMs));
+          return { answered: name };
+        },
+        clock,
+        tokens: new TokenRegistry(),
+        realTimeInvokeTimeouts: true,
+        slots,
+      });
+    const first = execution('first', 90);
+    const second = execution('second', 20);
+    await untilEnded(first);
+    await untilEnded(second);
+    expect(startedAt.first).toBe(0);
+    expect(startedAt.second).toBeGreaterThanOrEqual(90);
+    expect(second.status).toBe('SUCCEEDED');
+    expect(second.output).toEqual({ answered: 'second' });
+  });
+
+  it('an execution stopped while its call waits for a slot ends ABORTED, and the call never runs', async () => {
+    // Found by the API benchmark: the task's own stop signal was left unhandled, and the
+    // process died with an unhandled ExecutionStopped.
+    const clock = new ScaledClock(SPEED);
+    const slots = new HandlerSlots(1);
+    const ran: string[] = [];
+    const execution = (name: string) =>
+      runExecution({
+        prepared: ONE_STEP,
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:timeouts',
+        name,
+        input: {},
+        resolve: () => async () => {
+          ran.push(name);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return {};
+        },
+        clock,
+        tokens: new TokenRegistry(),
+        realTimeInvokeTimeouts: true,
+        slots,
+      });
+    const first = execution('first');
+    const second = execution('second');
+    await vi.advanceTimersByTimeAsync(10);
+    second.stop();
+    await untilEnded(first);
+    await second.done;
+    expect(second.status).toBe('ABORTED');
+    expect(first.status).toBe('SUCCEEDED');
+    expect(ran).toEqual(['first']);
+    expect(slots.queued).toBe(0);
   });
 
   it('gives handlers no getRemainingTimeInMillis, which middy would turn into a wall-clock timer', async () => {

@@ -5,6 +5,7 @@
 // them (Weight and Order are numbers); an authentication action's config is kept as ELB wrote
 // it, to be sent back unchanged. Errors are named as the SDK names them (RuleNotFoundException).
 
+import { withoutUndefined } from '../domain/records.js';
 import { MalformedXml } from './errors.js';
 import {
   QueryRequests,
@@ -144,16 +145,16 @@ function readAction(action: XmlElement): Action {
   const oidc = child(action, 'AuthenticateOidcConfig');
   const cognito = child(action, 'AuthenticateCognitoConfig');
   const jwt = child(action, 'JwtValidationConfig');
-  return dropUndefined({
+  return withoutUndefined({
     Type: childText(action, 'Type') ?? '',
     Order: integer(action, 'Order'),
     TargetGroupArn: childText(action, 'TargetGroupArn'),
     ForwardConfig:
       forward === undefined
         ? undefined
-        : dropUndefined({
+        : withoutUndefined({
             TargetGroups: members(forward, 'TargetGroups').map((group) =>
-              dropUndefined({
+              withoutUndefined({
                 TargetGroupArn: childText(group, 'TargetGroupArn'),
                 Weight: integer(group, 'Weight'),
               }),
@@ -161,7 +162,7 @@ function readAction(action: XmlElement): Action {
             TargetGroupStickinessConfig:
               stickiness === undefined
                 ? undefined
-                : dropUndefined({
+                : withoutUndefined({
                     Enabled: boolean(stickiness, 'Enabled'),
                     DurationSeconds: integer(stickiness, 'DurationSeconds'),
                   }),
@@ -218,9 +219,4 @@ function boolean(element: XmlElement, name: string): boolean | undefined {
   if (text !== 'true' && text !== 'false')
     throw new MalformedXml(`ELB answered ${name} ${JSON.stringify(text)}, not true or false`);
   return text === 'true';
-}
-
-/** The object without its undefined members, so that it reads as the SDK's output does. */
-function dropUndefined<T extends object>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }

@@ -3,8 +3,6 @@
 // reads them, whichever of the two wrote them; errors named as the SDK names them, on the same
 // request; and, against a stand-in for AWS, requests signed for dynamodb as AWS checks them.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,7 +12,7 @@ import { DYNAMODB, JsonRequests } from '../../shared/aws/json-requests.js';
 import { AwsServiceError } from '../../shared/aws/errors.js';
 import { createDeploymentsTable } from '../../local/aws/dynamodb-tables.js';
 import { DYNAMODB_EMULATORS, emulatorClientConfig, type Emulator } from '../../harness/emulators.js';
-import { signatureProblem } from '../support/sigv4-check.js';
+import { CREDENTIALS, json, StandInAws } from '../support/stand-in-aws.js';
 
 const TABLE = 'cutover-test-documents';
 
@@ -141,49 +139,28 @@ for (const emulator of DYNAMODB_EMULATORS) {
 }
 
 describe('DynamoDocuments against a stand-in for AWS', () => {
-  const CREDENTIALS = {
-    accessKeyId: 'AKIDEXAMPLE',
-    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-  };
-  const received: {
-    target: unknown;
-    type: unknown;
-    body: unknown;
-    region: string | undefined;
-    problem: string | undefined;
-  }[] = [];
-  let status = 200;
-  let server: Server;
+  const JSON_10 = { 'content-type': 'application/x-amz-json-1.0' };
+  let dynamodb: StandInAws;
   let endpoint: string;
 
+  /** What each request sent, and the region it was signed for. */
+  const received = () =>
+    dynamodb.received.map((request) => ({
+      target: request.headers['x-amz-target'],
+      type: request.headers['content-type'],
+      body: JSON.parse(request.body) as unknown,
+      region: /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization))?.[1],
+      problem: request.problem,
+    }));
+
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = Buffer.concat(chunks);
-        received.push({
-          target: request.headers['x-amz-target'],
-          type: request.headers['content-type'],
-          body: JSON.parse(body.toString('utf8')),
-          region: /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization))?.[1],
-          problem: signatureProblem(request, body, CREDENTIALS.secretAccessKey, 'dynamodb'),
-        });
-        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-        const answer =
-          status === 200
-            ? { Item: { pk: { S: 'K' }, n: { N: '7' } } }
-            : { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'try again' };
-        response.end(JSON.stringify(answer));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    dynamodb = await new StandInAws('dynamodb').start();
+    endpoint = dynamodb.endpoint;
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => dynamodb.stop());
   beforeEach(() => {
-    received.length = 0;
-    status = 200;
+    dynamodb.reset();
+    dynamodb.answer = () => json(200, { Item: { pk: { S: 'K' }, n: { N: '7' } } }, JSON_10);
   });
 
   it('sends DynamoDB_20120810.<Operation> in JSON 1.0, marshalled, signed for dynamodb', async () => {
@@ -196,7 +173,7 @@ describe('DynamoDocuments against a stand-in for AWS', () => {
       ConsistentRead: true,
     });
     expect(output).toEqual({ Item: { pk: 'K', n: 7 } });
-    expect(received).toEqual([
+    expect(received()).toEqual([
       {
         target: 'DynamoDB_20120810.GetItem',
         type: 'application/x-amz-json-1.0',
@@ -218,18 +195,23 @@ describe('DynamoDocuments against a stand-in for AWS', () => {
     expect(await documents.getItem({ TableName: 't', Key: { pk: 'K' } })).toEqual({
       Item: { pk: 'K', n: 7 },
     });
-    expect(received.map(({ region, problem }) => ({ region, problem }))).toEqual([
+    expect(received().map(({ region, problem }) => ({ region, problem }))).toEqual([
       { region: 'ap-south-1', problem: undefined },
     ]);
 
-    received.length = 0;
-    status = 500;
+    dynamodb.received.length = 0;
+    dynamodb.answer = () =>
+      json(
+        500,
+        { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'try again' },
+        JSON_10,
+      );
     const failed = documents.getItem({ TableName: 't', Key: { pk: 'K' } });
     await expect(failed).rejects.toMatchObject({
       name: 'InternalServerError',
       $metadata: { httpStatusCode: 500 },
     });
-    expect(received).toHaveLength(2);
+    expect(dynamodb.received).toHaveLength(2);
     client.destroy();
   });
 });

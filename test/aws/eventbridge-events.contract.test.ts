@@ -3,21 +3,16 @@
 // for AWS where the local one cannot be made to answer so (the signature checked by AWS's SigV4
 // steps, a failed entry, a refused request, a refused connection).
 
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TransientError } from '../../shared/aws/errors.js';
 import { EventBridgeEvents } from '../../shared/aws/eventbridge-events.js';
 import { EVENTBRIDGE, JsonRequests } from '../../shared/aws/json-requests.js';
 import type { CutoverEvent } from '../../shared/domain/events.js';
 import { freePort } from '../../harness/emulators.js';
 import { fn, startWorld, type World } from '../support/eventbridge-world.js';
-import { signatureProblem } from '../support/sigv4-check.js';
-
-const CREDENTIALS = {
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-};
+import { CREDENTIALS, json, StandInAws } from '../support/stand-in-aws.js';
 const requestsTo = (endpoint: string, maxAttempts?: number) =>
   new JsonRequests(EVENTBRIDGE, { endpoint, region: 'us-east-1', credentials: CREDENTIALS, maxAttempts });
 
@@ -69,41 +64,23 @@ describe('EventBridgeEvents on the local EventBridge', () => {
   });
 });
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  problem: string | undefined;
-}
-
 describe('EventBridgeEvents against a stand-in for AWS', () => {
-  let answer: { status: number; body: unknown } = { status: 200, body: {} };
-  const received: Received[] = [];
-  let server: Server;
+  const JSON_11 = { 'content-type': 'application/x-amz-json-1.1' };
+  let events: StandInAws;
   let endpoint: string;
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const problem = signatureProblem(request, body, CREDENTIALS.secretAccessKey, 'events');
-        received.push({ headers: request.headers, body: body.toString('utf8'), problem });
-        response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify(answer.body));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    events = await new StandInAws('events').start();
+    endpoint = events.endpoint;
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => events.stop());
+  beforeEach(() => events.reset());
 
   it('sends one entry, signed for events, as AWSEvents.PutEvents in JSON 1.1', async () => {
-    received.length = 0;
-    answer = { status: 200, body: { FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] } };
+    events.answer = () => json(200, { FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] }, JSON_11);
     await new EventBridgeEvents(requestsTo(endpoint), 'cutover').publish(shifted);
-    expect(received).toHaveLength(1);
-    const [request] = received;
+    expect(events.received).toHaveLength(1);
+    const [request] = events.received;
     expect(request!.problem).toBeUndefined();
     expect(request!.headers['x-amz-target']).toBe('AWSEvents.PutEvents');
     expect(request!.headers['content-type']).toBe('application/x-amz-json-1.1');
@@ -121,25 +98,23 @@ describe('EventBridgeEvents against a stand-in for AWS', () => {
   });
 
   it('names a failed entry by its code when EventBridge gives no message', async () => {
-    answer = { status: 200, body: { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] } };
+    events.answer = () =>
+      json(200, { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] }, JSON_11);
     await expect(new EventBridgeEvents(requestsTo(endpoint), 'cutover').publish(shifted)).rejects.toThrow(
       new TransientError('PutEvents Traffic Shifted failed: InternalFailure'),
     );
   });
 
   it('leaves a refused request as EventBridge names it (AccessDeniedException), not to be retried', async () => {
-    received.length = 0;
-    answer = {
-      status: 400,
-      body: { __type: 'AccessDeniedException', Message: 'not authorized to put events' },
-    };
+    events.answer = () =>
+      json(400, { __type: 'AccessDeniedException', Message: 'not authorized to put events' }, JSON_11);
     const publish = new EventBridgeEvents(requestsTo(endpoint), 'cutover').publish(shifted);
     await expect(publish).rejects.toMatchObject({
       name: 'AccessDeniedException',
       message: 'not authorized to put events',
       $metadata: { httpStatusCode: 400 },
     });
-    expect(received).toHaveLength(1);
+    expect(events.received).toHaveLength(1);
   });
 
   it('turns an unreachable endpoint into TransientError, so the step retries', async () => {

@@ -1,11 +1,12 @@
 // The AWS JSON-protocol requests (shared/aws/json-requests.ts) under the KMS and Step Functions
-// adapters, against local HTTP servers that answer as AWS would where the emulators cannot be
-// made to: errors in each form AWS writes them, named as the SDK's own client names them (it
-// is asked the same thing on the same server); throttling tried 3 times, then TransientError;
-// a refused connection; and signatures checked by AWS's SigV4 steps (test/support/sigv4-check.ts).
+// adapters, against a local stand-in for AWS (test/support/stand-in-aws.ts) that answers as AWS
+// would where the emulators cannot be made to: errors in each form AWS writes them, named as the
+// SDK's own client names them (it is asked the same thing on the same server); throttling tried
+// 3 times, then TransientError; a refused connection; and signatures checked by AWS's SigV4 steps
+// (test/support/sigv4-check.ts).
 
 import { createSign, generateKeyPairSync, verify } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,69 +17,26 @@ import { KmsLedgerKeys, KmsRecordSigner } from '../../shared/aws/kms-ledger-keys
 import { SfnExecutions } from '../../shared/aws/sfn-executions.js';
 import { SfnTaskTokens } from '../../shared/aws/sfn-task-tokens.js';
 import type { AwsHttpConfig } from '../../shared/aws/signed-http.js';
-import { signatureProblem } from '../support/sigv4-check.js';
+import { StandInAws, type Answer, type Received } from '../support/stand-in-aws.js';
 
-const CREDENTIALS = {
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-};
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** Why AWS would refuse its signature; undefined if it would accept it. */
-  problem: string | undefined;
-}
-
-interface Answer {
-  status: number;
-  headers?: Record<string, string>;
-  body: string;
-}
-
-/** A stand-in for AWS: records each request, checks its signature, answers as `answer` says. */
-let answer: (request: Received) => Answer = () => ({ status: 200, body: '{}' });
-let secret = CREDENTIALS.secretAccessKey;
-const received: Received[] = [];
-let server: Server;
-
+/** One stand-in for KMS and Step Functions, each request checked as signed for its own service. */
+let aws: StandInAws;
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const service = String(request.headers['x-amz-target']).startsWith('TrentService.') ? 'kms' : 'states';
-      const got: Received = {
-        method: request.method!,
-        url: request.url!,
-        headers: request.headers,
-        body: body.toString('utf8'),
-        problem: signatureProblem(request, body, secret, service),
-      };
-      received.push(got);
-      const { status, headers, body: out } = answer(got);
-      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...headers }).end(out);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  aws = await new StandInAws(
+    (request) => (String(request.headers['x-amz-target']).startsWith('TrentService.') ? 'kms' : 'states'),
+    { headers: { 'content-type': 'application/x-amz-json-1.1' } },
+  ).start();
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
-beforeEach(() => {
-  received.length = 0;
-  secret = CREDENTIALS.secretAccessKey;
-});
+afterAll(() => aws.stop());
+beforeEach(() => aws.reset());
 
-const config = (overrides: Partial<AwsHttpConfig> = {}): AwsHttpConfig => ({
-  endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  region: 'eu-west-1',
-  credentials: CREDENTIALS,
-  ...overrides,
-});
+/** A config that reaches the stand-in, tried as often as by default unless said otherwise. */
+const config = (overrides: Partial<AwsHttpConfig> = {}): AwsHttpConfig =>
+  aws.config({ maxAttempts: undefined, ...overrides });
 
+/** An answer in JSON 1.1 (the stand-in's content type) unless its headers say otherwise. */
 const json = (status: number, body: unknown, headers?: Record<string, string>): Answer => ({
   status,
   headers,
@@ -129,7 +87,7 @@ describe('errors, named as the SDK names them', () => {
   ];
 
   it.each(CASES)('from $form', async ({ answer: given, name, message }) => {
-    answer = () => given;
+    aws.answer = () => given;
     const ours = await new JsonRequests(KMS, config({ maxAttempts: 1 }))
       .call('GetPublicKey', { KeyId: KEY_ARN })
       .catch((e: unknown) => e);
@@ -146,7 +104,7 @@ describe('errors, named as the SDK names them', () => {
   });
 
   it('names an answer with no AWS error in it (a proxy’s page) Unknown, keeping its status', async () => {
-    answer = () => ({
+    aws.answer = () => ({
       status: 502,
       headers: { 'content-type': 'text/html' },
       body: '<html>Bad Gateway</html>',
@@ -159,19 +117,20 @@ describe('errors, named as the SDK names them', () => {
 
   it('lets an adapter tell the errors it expects by name', async () => {
     const executions = new SfnExecutions(new JsonRequests(STEP_FUNCTIONS, config()), () => 'arn:sm');
-    answer = () =>
+    aws.answer = () =>
       json(400, { __type: 'com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist', message: 'x' });
     expect(await executions.describe('canary', 'gone')).toBeNull();
-    answer = () => json(400, { __type: 'ExecutionAlreadyExists', message: 'Execution Already Exists' });
+    aws.answer = () => json(400, { __type: 'ExecutionAlreadyExists', message: 'Execution Already Exists' });
     expect(await executions.start('canary', 'again', {})).toBe('exists');
-    answer = () => json(400, { __type: 'com.amazonaws.swf.base.exceptions#TaskTimedOut', message: 'late' });
+    aws.answer = () =>
+      json(400, { __type: 'com.amazonaws.swf.base.exceptions#TaskTimedOut', message: 'late' });
     expect(await new SfnTaskTokens(new JsonRequests(STEP_FUNCTIONS, config())).succeed('t', {})).toBe('gone');
   });
 });
 
 describe('retries', () => {
   it('tries a throttled request 3 times, then fails it as TransientError for the state machine to retry', async () => {
-    answer = () =>
+    aws.answer = () =>
       json(400, { __type: 'com.amazonaws.swf.base#ThrottlingException', message: 'Rate exceeded' });
     const tokens = new SfnTaskTokens(new JsonRequests(STEP_FUNCTIONS, config()));
     const error = await tokens.succeed('token', { verdict: 'baked' }).catch((e: unknown) => e);
@@ -183,24 +142,26 @@ describe('retries', () => {
       name: 'ThrottlingException',
       $metadata: { httpStatusCode: 400 },
     });
-    expect(received).toHaveLength(3);
+    expect(aws.received).toHaveLength(3);
   });
 
   it('tries a 5xx again and succeeds when AWS does', async () => {
-    answer = () =>
-      received.length < 2 ? json(500, { __type: 'InternalFailure', message: 'try again' }) : json(200, {});
+    aws.answer = () =>
+      aws.received.length < 2
+        ? json(500, { __type: 'InternalFailure', message: 'try again' })
+        : json(200, {});
     const tokens = new SfnTaskTokens(new JsonRequests(STEP_FUNCTIONS, config()));
     expect(await tokens.fail('token', 'AlarmFired', 'cause')).toBe('delivered');
-    expect(received).toHaveLength(2);
+    expect(aws.received).toHaveLength(2);
   });
 
   it('sends a refused request once and passes the error on unchanged', async () => {
-    answer = () => json(400, { __type: 'ValidationException', message: 'bad input' });
+    aws.answer = () => json(400, { __type: 'ValidationException', message: 'bad input' });
     const tokens = new SfnTaskTokens(new JsonRequests(STEP_FUNCTIONS, config()));
     const error = await tokens.succeed('token', {}).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ValidationException', message: 'bad input' });
     expect(error).not.toBeInstanceOf(TransientError);
-    expect(received).toHaveLength(1);
+    expect(aws.received).toHaveLength(1);
   });
 
   it('fails a refused connection as TransientError', async () => {
@@ -235,19 +196,19 @@ describe('the requests, as AWS checks them', () => {
   }
 
   it('signs for KMS, sends the message as base64 and reads the signature and key back as bytes', async () => {
-    answer = kms;
+    aws.answer = kms;
     const message = new TextEncoder().encode('release 7 of checkout');
     const signature = await new KmsRecordSigner(new JsonRequests(KMS, config()), KEY_ARN).sign(message);
     const keys = await new KmsLedgerKeys(new JsonRequests(KMS, config()), [KEY_ARN]).trusted();
 
-    expect(received.map((r) => r.problem)).toEqual([undefined, undefined]);
+    expect(aws.received.map((r) => r.problem)).toEqual([undefined, undefined]);
     expect(
-      received.map((r) => [r.method, r.url, r.headers['x-amz-target'], r.headers['content-type']]),
+      aws.received.map((r) => [r.method, r.url, r.headers['x-amz-target'], r.headers['content-type']]),
     ).toEqual([
       ['POST', '/', 'TrentService.Sign', 'application/x-amz-json-1.1'],
       ['POST', '/', 'TrentService.GetPublicKey', 'application/x-amz-json-1.1'],
     ]);
-    expect(JSON.parse(received[0]!.body)).toEqual({
+    expect(JSON.parse(aws.received[0]!.body)).toEqual({
       KeyId: KEY_ARN,
       Message: Buffer.from(message).toString('base64'),
       MessageType: 'RAW',
@@ -255,46 +216,46 @@ describe('the requests, as AWS checks them', () => {
     });
     expect(signature.constructor).toBe(Uint8Array);
     expect(verify('sha256', message, { key: keys.get(KEY_ARN)!, dsaEncoding: 'der' }, signature)).toBe(true);
-    expect(received[0]!.headers.authorization).toContain('/eu-west-1/kms/aws4_request');
+    expect(aws.received[0]!.headers.authorization).toContain('/eu-west-1/kms/aws4_request');
   });
 
   it('signs for Step Functions as `states`, in JSON 1.0', async () => {
-    answer = (request) =>
+    aws.answer = (request) =>
       request.problem === undefined
         ? json(200, { executionArn: 'arn', startDate: 1_700_000_000.5 })
         : json(400, { __type: 'InvalidSignatureException', message: request.problem });
     const executions = new SfnExecutions(new JsonRequests(STEP_FUNCTIONS, config()), () => 'arn:sm:canary');
     expect(await executions.start('canary', 'web-1', { service: 'web' })).toBe('started');
-    expect(received[0]).toMatchObject({
+    expect(aws.received[0]).toMatchObject({
       problem: undefined,
       headers: {
         'x-amz-target': 'AWSStepFunctions.StartExecution',
         'content-type': 'application/x-amz-json-1.0',
       },
     });
-    expect(JSON.parse(received[0]!.body)).toEqual({
+    expect(JSON.parse(aws.received[0]!.body)).toEqual({
       stateMachineArn: 'arn:sm:canary',
       name: 'web-1',
       input: '{"service":"web"}',
     });
-    expect(received[0]!.headers.authorization).toContain('/eu-west-1/states/aws4_request');
+    expect(aws.received[0]!.headers.authorization).toContain('/eu-west-1/states/aws4_request');
   });
 
   it('accepts the AWS SDK’s own KMS client signing the same call (the check is AWS’s)', async () => {
-    answer = kms;
+    aws.answer = kms;
     const sdk = new KMSClient(config());
     try {
       const { PublicKey } = await sdk.send(new GetPublicKeyCommand({ KeyId: KEY_ARN }));
       expect(PublicKey?.length).toBeGreaterThan(60);
-      expect(received.map((r) => r.problem)).toEqual([undefined]);
+      expect(aws.received.map((r) => r.problem)).toEqual([undefined]);
     } finally {
       sdk.destroy();
     }
   });
 
   it('is refused when signed with another secret (the check can fail)', async () => {
-    answer = kms;
-    secret = 'another secret';
+    aws.answer = kms;
+    aws.secret = 'another secret';
     const error = await new KmsRecordSigner(new JsonRequests(KMS, config()), KEY_ARN)
       .sign(new Uint8Array([1, 2, 3]))
       .catch((e: unknown) => e);

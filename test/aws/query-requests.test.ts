@@ -4,8 +4,6 @@
 // the same thing on the same server); signatures checked by AWS's SigV4 steps; a hostile answer
 // refused; throttling tried 3 times, then TransientError.
 
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as elbSdk from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   DescribeRulesCommand,
@@ -22,57 +20,20 @@ import { Elbv2TrafficRouter } from '../../shared/aws/elbv2-traffic-router.js';
 import { encodeQuery, QueryRequests, type QueryValue } from '../../shared/aws/query-requests.js';
 import { configOfSdkClient } from '../../shared/aws/sdk-client-config.js';
 import type { AwsHttpConfig } from '../../shared/aws/signed-http.js';
-import { signatureProblem } from '../support/sigv4-check.js';
+import { CREDENTIALS, StandInAws, type Answer } from '../support/stand-in-aws.js';
 
-const CREDENTIALS = {
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-};
 const RULE = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/1a2b/3c4d/5e6f';
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  problem: string | undefined;
-}
-interface Answer {
-  status: number;
-  body: string;
-}
-
-let answer: (request: Received) => Answer = () => ({ status: 200, body: '<R/>' });
-const received: Received[] = [];
-let server: Server;
-
+let elb: StandInAws;
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const got: Received = {
-        headers: request.headers,
-        body: body.toString('utf8'),
-        problem: signatureProblem(request, body, CREDENTIALS.secretAccessKey, 'elasticloadbalancing'),
-      };
-      received.push(got);
-      const { status, body: out } = answer(got);
-      response.writeHead(status, { 'content-type': 'text/xml' }).end(out);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  elb = await new StandInAws('elasticloadbalancing', { headers: { 'content-type': 'text/xml' } }).start();
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
-beforeEach(() => {
-  received.length = 0;
-});
+afterAll(() => elb.stop());
+beforeEach(() => elb.reset());
 
-const config = (overrides: Partial<AwsHttpConfig> = {}): AwsHttpConfig => ({
-  endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  region: 'eu-west-1',
-  credentials: CREDENTIALS,
-  ...overrides,
-});
+/** A config that reaches the stand-in, tried as often as by default unless said otherwise. */
+const config = (overrides: Partial<AwsHttpConfig> = {}): AwsHttpConfig =>
+  elb.config({ maxAttempts: undefined, ...overrides });
 const requests = (overrides: Partial<AwsHttpConfig> = {}) =>
   new Elbv2Requests(new QueryRequests(ELBV2, config(overrides)));
 const sdkClient = (maxAttempts = 1) => new ElasticLoadBalancingV2Client({ ...config(), maxAttempts });
@@ -123,7 +84,10 @@ describe('the body, as the SDK sends it', () => {
     ['weighted forward and OIDC actions', [OIDC_ACTION, FORWARD_ACTION]],
     ['no actions at all', []],
   ])('ModifyRule with %s is the SDK’s own body, byte for byte', async (_, actions) => {
-    answer = () => ({ status: 200, body: '<ModifyRuleResponse><ModifyRuleResult/></ModifyRuleResponse>' });
+    elb.answer = () => ({
+      status: 200,
+      body: '<ModifyRuleResponse><ModifyRuleResult/></ModifyRuleResponse>',
+    });
     const sdk = sdkClient();
     await sdk.send(new ModifyRuleCommand({ RuleArn: RULE, Actions: actions }));
     sdk.destroy();
@@ -131,9 +95,9 @@ describe('the body, as the SDK sends it', () => {
       RuleArn: RULE,
       Actions: actions as unknown as QueryValue,
     });
-    expect(received.map((r) => r.problem)).toEqual([undefined, undefined]);
-    expect(received[1]!.headers['content-type']).toBe(received[0]!.headers['content-type']);
-    expect(received[1]!.body).toBe(received[0]!.body);
+    expect(elb.received.map((r) => r.problem)).toEqual([undefined, undefined]);
+    expect(elb.received[1]!.headers['content-type']).toBe(elb.received[0]!.headers['content-type']);
+    expect(elb.received[1]!.body).toBe(elb.received[0]!.body);
   });
 
   const name = fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,9}$/);
@@ -194,15 +158,15 @@ describe('answers, read as the SDK reads them', () => {
       '<member><TargetGroupArn>arn:green</TargetGroupArn><Weight>10</Weight></member>' +
       '</TargetGroups><TargetGroupStickinessConfig><Enabled>true</Enabled>' +
       '<DurationSeconds>300</DurationSeconds></TargetGroupStickinessConfig></ForwardConfig></member>';
-    answer = () => rulesAnswer(oidc + forward);
+    elb.answer = () => rulesAnswer(oidc + forward);
     const sdk = sdkClient();
     const theirs = (await sdk.send(new DescribeRulesCommand({ RuleArns: [RULE] }))).Rules![0]!;
     const ours = (await requests().describeRules([RULE]))[0]!;
     expect(ours.Actions[1]).toEqual(theirs.Actions![1]);
     expect(ours.Actions[0]).toMatchObject({ Type: 'authenticate-oidc', Order: 1 });
 
-    received.length = 0;
-    answer = ({ body }) =>
+    elb.received.length = 0;
+    elb.answer = ({ body }) =>
       body.includes('Action=DescribeRules')
         ? rulesAnswer(oidc + forward)
         : { status: 200, body: '<ModifyRuleResponse/>' };
@@ -211,8 +175,8 @@ describe('answers, read as the SDK reads them', () => {
       { targetGroupArn: 'arn:green', weight: 100 },
     ]);
     sdk.destroy();
-    expect(received.map((r) => r.problem)).toEqual([undefined, undefined]);
-    const sent = decodeQuery(new URLSearchParams(received[1]!.body));
+    expect(elb.received.map((r) => r.problem)).toEqual([undefined, undefined]);
+    const sent = decodeQuery(new URLSearchParams(elb.received[1]!.body));
     expect(sent).toEqual({
       RuleArn: RULE,
       Actions: [
@@ -251,16 +215,16 @@ describe('answers, read as the SDK reads them', () => {
       '<Issuer>https://idp.example.com</Issuer></JwtValidationConfig></member>';
     const forward =
       '<member><Type>forward</Type><Order>2</Order><TargetGroupArn>arn:blue</TargetGroupArn></member>';
-    answer = ({ body }) =>
+    elb.answer = ({ body }) =>
       body.includes('Action=DescribeRules')
         ? rulesAnswer(jwt + forward)
         : { status: 200, body: '<ModifyRuleResponse/>' };
-    received.length = 0;
+    elb.received.length = 0;
     await new Elbv2TrafficRouter(requests()).setWeights(RULE, [
       { targetGroupArn: 'arn:blue', weight: 90 },
       { targetGroupArn: 'arn:green', weight: 10 },
     ]);
-    expect(decodeQuery(new URLSearchParams(received[1]!.body)).Actions).toEqual([
+    expect(decodeQuery(new URLSearchParams(elb.received[1]!.body)).Actions).toEqual([
       {
         Type: 'jwt-validation',
         Order: '1',
@@ -283,7 +247,7 @@ describe('answers, read as the SDK reads them', () => {
   });
 
   it('refuses a weight that is not a whole number, as the SDK does, changing nothing', async () => {
-    answer = () =>
+    elb.answer = () =>
       rulesAnswer(
         '<member><Type>forward</Type><ForwardConfig><TargetGroups><member>' +
           '<TargetGroupArn>arn:blue</TargetGroupArn><Weight>ninety</Weight></member>' +
@@ -293,11 +257,11 @@ describe('answers, read as the SDK reads them', () => {
     await expect(router.setWeights(RULE, [{ targetGroupArn: 'arn:blue', weight: 1 }])).rejects.toThrow(
       MalformedXml,
     );
-    expect(received.map((r) => new URLSearchParams(r.body).get('Action'))).toEqual(['DescribeRules']);
+    expect(elb.received.map((r) => new URLSearchParams(r.body).get('Action'))).toEqual(['DescribeRules']);
   });
 
   it('refuses an answer with a DOCTYPE and sends nothing after it', async () => {
-    answer = () => ({
+    elb.answer = () => ({
       status: 200,
       body:
         '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY w "weight">]>' +
@@ -307,7 +271,7 @@ describe('answers, read as the SDK reads them', () => {
     await expect(router.setWeights(RULE, [{ targetGroupArn: 'arn:blue', weight: 1 }])).rejects.toThrow(
       /DOCTYPE/,
     );
-    expect(received).toHaveLength(1);
+    expect(elb.received).toHaveLength(1);
   });
 });
 
@@ -320,7 +284,7 @@ describe('errors, named as the SDK names them', () => {
     [400, 'ValidationError', 'ValidationError'],
     [403, 'SignatureDoesNotMatch', 'SignatureDoesNotMatch'],
   ])('%i %s is %s', async (status, code, name) => {
-    answer = () => errorAnswer(status, code, `${code} &amp; more`);
+    elb.answer = () => errorAnswer(status, code, `${code} &amp; more`);
     const sdk = sdkClient();
     const theirs = await sdk.send(new DescribeRulesCommand({ RuleArns: [RULE] })).catch((e: unknown) => e);
     sdk.destroy();
@@ -341,7 +305,7 @@ describe('errors, named as the SDK names them', () => {
   });
 
   it('names an answer with no AWS error in it (a proxy’s page) Unknown, keeping its status', async () => {
-    answer = () => ({ status: 502, body: '<html><body>Bad Gateway<br></body></html>' });
+    elb.answer = () => ({ status: 502, body: '<html><body>Bad Gateway<br></body></html>' });
     const error = await requests({ maxAttempts: 1 })
       .describeListeners(['arn:listener'])
       .catch((e: unknown) => e);
@@ -349,15 +313,15 @@ describe('errors, named as the SDK names them', () => {
   });
 
   it('tries a throttled request 3 times, then the router fails it as TransientError', async () => {
-    answer = () => errorAnswer(400, 'Throttling', 'Rate exceeded');
+    elb.answer = () => errorAnswer(400, 'Throttling', 'Rate exceeded');
     const error = await new Elbv2TrafficRouter(requests()).weights(RULE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientError);
     expect((error as TransientError).cause).toMatchObject({ name: 'Throttling' });
-    expect(received).toHaveLength(3);
+    expect(elb.received).toHaveLength(3);
   });
 
   it('lets the router tell a missing rule from other errors', async () => {
-    answer = () => errorAnswer(400, 'RuleNotFound', 'One or more rules not found');
+    elb.answer = () => errorAnswer(400, 'RuleNotFound', 'One or more rules not found');
     await expect(new Elbv2TrafficRouter(requests()).weights(RULE)).rejects.toMatchObject({
       name: 'ResourceNotFound',
       cause: { name: 'RuleNotFoundException' },
@@ -367,15 +331,15 @@ describe('errors, named as the SDK names them', () => {
 
 describe('an SDK client, standing for where and how to send', () => {
   it('sends to its endpoint, signed with its credentials, with its tries', async () => {
-    answer = () => errorAnswer(503, 'ServiceUnavailable', 'later');
+    elb.answer = () => errorAnswer(503, 'ServiceUnavailable', 'later');
     const sdk = sdkClient(2);
     const error = await elbv2Requests(sdk)
       .describeTargetGroups(['arn:tg'])
       .catch((e: unknown) => e);
     sdk.destroy();
     expect(error).toMatchObject({ name: 'ServiceUnavailable' });
-    expect(received.map((r) => r.problem)).toEqual([undefined, undefined]);
-    expect(new URLSearchParams(received[0]!.body).get('TargetGroupArns.member.1')).toBe('arn:tg');
+    expect(elb.received.map((r) => r.problem)).toEqual([undefined, undefined]);
+    expect(new URLSearchParams(elb.received[0]!.body).get('TargetGroupArns.member.1')).toBe('arn:tg');
   });
 
   it('goes where the SDK client would: its own endpoint, else the environment’s', async () => {

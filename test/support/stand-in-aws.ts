@@ -2,7 +2,7 @@
 // records each request, checks its signature by AWS's SigV4 steps (sigv4-check.ts) for the
 // service it stands for, and answers as the test says, where the emulators cannot be made to.
 
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsHttpConfig } from '../../shared/aws/signed-http.js';
 import { signatureProblem } from './sigv4-check.js';
@@ -33,14 +33,25 @@ export const json = (status: number, body: unknown, headers?: Record<string, str
   body: JSON.stringify(body),
 });
 
+export interface StandInOptions {
+  /** Headers every answer has unless it gives its own (its content type, say). */
+  headers?: Record<string, string>;
+}
+
 export class StandInAws {
   readonly received: Received[] = [];
   /** How the next requests are answered. */
   answer: (request: Received) => Answer = () => json(200, {});
+  /** The secret signatures are checked with; another one makes every signature wrong. */
+  secret = CREDENTIALS.secretAccessKey;
   private readonly server: Server;
 
-  /** `service`: the name requests must be signed for (`ecs`, `monitoring`, `scheduler`, `lambda`). */
-  constructor(private readonly service: string) {
+  /**
+   * `service`: the name requests must be signed for (`ecs`, `monitoring`, `scheduler`, `lambda`),
+   * or, where one server stands for more than one service, the name for each request.
+   */
+  constructor(service: string | ((request: IncomingMessage) => string), options: StandInOptions = {}) {
+    const serviceOf = typeof service === 'string' ? () => service : service;
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -51,11 +62,11 @@ export class StandInAws {
           url: request.url!,
           headers: request.headers,
           body: body.toString('utf8'),
-          problem: signatureProblem(request, body, CREDENTIALS.secretAccessKey, this.service),
+          problem: signatureProblem(request, body, this.secret, serviceOf(request)),
         };
         this.received.push(got);
         const { status, headers, body: out } = this.answer(got);
-        response.writeHead(status, headers).end(out);
+        response.writeHead(status, { ...options.headers, ...headers }).end(out);
       });
     });
   }
@@ -69,10 +80,15 @@ export class StandInAws {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Where this server is reached. */
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
   /** A config that reaches this server, tried once unless said otherwise. */
   config(overrides: Partial<AwsHttpConfig> = {}): AwsHttpConfig {
     return {
-      endpoint: `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`,
+      endpoint: this.endpoint,
       region: 'eu-west-1',
       credentials: CREDENTIALS,
       maxAttempts: 1,
@@ -83,5 +99,6 @@ export class StandInAws {
   reset(): void {
     this.received.length = 0;
     this.answer = () => json(200, {});
+    this.secret = CREDENTIALS.secretAccessKey;
   }
 }

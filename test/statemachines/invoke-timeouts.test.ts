@@ -104,14 +104,13 @@ describe("a handler's timeouts on the local cloud", () => {
     expect(took).toBeLessThan(602_000);
   });
 
-  it('a call waiting for a slot has not started: its Task timeout starts when it runs', async () => {
-    // One slot, two executions, each Task bound by 60 s at the speed asked for: 100 real ms. The
-    // second waits the first's 90 ms, then runs 20: 110 ms from asking, yet it succeeds.
+  /** Executions of the one step sharing one slot; each handler says when it started, and runs `ms`. */
+  function slotted() {
     const clock = new ScaledClock(SPEED);
     const slots = new HandlerSlots(1);
-    const startedAt: Record<string, number> = {};
     const asked = Date.now();
-    const execution = (name: string, handlerMs: number) =>
+    const startedAt: Record<string, number> = {};
+    const execution = (name: string, ms: number) =>
       runExecution({
         prepared: ONE_STEP,
         stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:timeouts',
@@ -119,7 +118,7 @@ describe("a handler's timeouts on the local cloud", () => {
         input: {},
         resolve: () => async () => {
           startedAt[name] = Date.now() - asked;
-          await new Promise((resolve) => setTimeout(resolve, handlerMs));
+          await new Promise((resolve) => setTimeout(resolve, ms));
           return { answered: name };
         },
         clock,
@@ -127,6 +126,13 @@ describe("a handler's timeouts on the local cloud", () => {
         realTimeInvokeTimeouts: true,
         slots,
       });
+    return { slots, startedAt, execution };
+  }
+
+  it('a call waiting for a slot has not started: its Task timeout starts when it runs', async () => {
+    // One slot, two executions, each Task bound by 60 s at the speed asked for: 100 real ms. The
+    // second waits the first's 90 ms, then runs 20: 110 ms from asking, yet it succeeds.
+    const { startedAt, execution } = slotted();
     const first = execution('first', 90);
     const second = execution('second', 20);
     await untilEnded(first);
@@ -140,34 +146,16 @@ describe("a handler's timeouts on the local cloud", () => {
   it('an execution stopped while its call waits for a slot ends ABORTED, and the call never runs', async () => {
     // Found by the API benchmark: the task's own stop signal was left unhandled, and the
     // process died with an unhandled ExecutionStopped.
-    const clock = new ScaledClock(SPEED);
-    const slots = new HandlerSlots(1);
-    const ran: string[] = [];
-    const execution = (name: string) =>
-      runExecution({
-        prepared: ONE_STEP,
-        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:timeouts',
-        name,
-        input: {},
-        resolve: () => async () => {
-          ran.push(name);
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          return {};
-        },
-        clock,
-        tokens: new TokenRegistry(),
-        realTimeInvokeTimeouts: true,
-        slots,
-      });
-    const first = execution('first');
-    const second = execution('second');
+    const { slots, startedAt, execution } = slotted();
+    const first = execution('first', 50);
+    const second = execution('second', 50);
     await vi.advanceTimersByTimeAsync(10);
     second.stop();
     await untilEnded(first);
     await second.done;
     expect(second.status).toBe('ABORTED');
     expect(first.status).toBe('SUCCEEDED');
-    expect(ran).toEqual(['first']);
+    expect(Object.keys(startedAt)).toEqual(['first']);
     expect(slots.queued).toBe(0);
   });
 

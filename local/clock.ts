@@ -182,16 +182,21 @@ export class ManualClock implements SimClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (ms <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer: Timer = { at: this.current + ms, resolve };
-      this.timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.timers = this.timers.filter((t) => t !== timer);
+      const abort = () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        resolve();
+      };
+      // A timer that fires takes its listener off the signal: an execution's signal outlives
+      // the many waits it bounds.
+      const timer: Timer = {
+        at: this.current + ms,
+        resolve: () => {
+          signal?.removeEventListener('abort', abort);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', abort, { once: true });
     });
   }
 

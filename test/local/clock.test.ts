@@ -2,6 +2,7 @@
 // was (never a jump, never back), and a sleep ends at the simulated instant it asked for, however
 // the speed changes meanwhile. Real time here is a fake moved by hand, timers and all.
 
+import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock, ScaledClock, type RealTime } from '../../local/clock.js';
@@ -250,5 +251,22 @@ describe('ManualClock', () => {
     clock.advanceBy(1);
     await flush();
     expect(woke).toBe(true);
+  });
+
+  it('a sleep that ends takes its listener off the signal, as an execution outlives many waits', async () => {
+    // Found by a Node warning in a canary test: 17 waits of one execution left 17 listeners.
+    const clock = new ManualClock(START);
+    const execution = new AbortController();
+    for (let wait = 0; wait < 17; wait += 1) {
+      const slept = clock.sleep(10_000, execution.signal);
+      clock.advanceBy(10_000);
+      await slept;
+    }
+    expect(getEventListeners(execution.signal, 'abort')).toHaveLength(0);
+    // While a sleep is pending its listener is there, and an abort still ends it.
+    const pending = clock.sleep(10_000, execution.signal);
+    expect(getEventListeners(execution.signal, 'abort')).toHaveLength(1);
+    execution.abort();
+    await pending;
   });
 });

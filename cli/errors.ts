@@ -8,11 +8,7 @@ export const EXIT_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
 /** The base of the CLI's errors. */
-export abstract class CliError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export abstract class CliError extends Error {}
 
 /** The command line itself is wrong: unknown command or option, missing argument. */
 export class UsageError extends CliError {

@@ -7,11 +7,7 @@
 // The last two are about the local cloud as a whole: one a process, and closing what it opened.
 
 /** The base of the local cloud's errors. */
-export abstract class LocalCloudError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export abstract class LocalCloudError extends Error {}
 
 /** The data folder cannot be started on: what is wrong with it, and how to recover. */
 export class DataFolderInvalid extends LocalCloudError {

@@ -4,11 +4,7 @@
 // names them: the requests that skip the SDK (json-requests.ts, s3-requests.ts) raise them.
 
 /** The base of the errors raised at the AWS edge. */
-export abstract class AdapterError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export abstract class AdapterError extends Error {}
 
 /**
  * AWS was throttling, unavailable or timed out, even after the SDK's own retries.

@@ -15,11 +15,7 @@ export function formatProblems(problems: readonly Problem[]): string {
 }
 
 /** The base of the domain's errors: the input, the catalog or a value does not fit a rule. */
-export abstract class DomainError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export abstract class DomainError extends Error {}
 
 /** The catalog file is not valid. Lists every problem, not just the first. */
 export class CatalogInvalid extends DomainError {

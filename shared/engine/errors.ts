@@ -5,11 +5,7 @@
 // custom ErrorEquals names a class exported here or in another errors.ts, and that each
 // step error is caught somewhere. Renaming one is a breaking change.
 
-export abstract class EngineError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export abstract class EngineError extends Error {}
 
 /** Another deployment of the service holds the lock. */
 export class DeploymentInProgress extends EngineError {

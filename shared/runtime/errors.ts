@@ -5,11 +5,7 @@
 import { formatProblems, type Problem } from '../domain/errors.js';
 
 /** The base of the errors raised at a handler's edge. */
-export abstract class HandlerError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export abstract class HandlerError extends Error {}
 
 /** An environment variable the handler needs is not set (env.ts). */
 export class ConfigurationMissing extends HandlerError {

@@ -12,14 +12,8 @@ import { AwsServiceError, MetricQueryFailed, TransientError } from '../../shared
 import { CLOUDWATCH, JsonRequests } from '../../shared/aws/json-requests.js';
 import { analysisMetricSchema } from '../../shared/domain/catalog-schema.js';
 import { json, StandInAws, type Answer } from '../support/stand-in-aws.js';
+import { MINUTE, T0, TARGET } from '../support/metric-target.js';
 
-const ELB = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012';
-const TARGET = {
-  targetGroupArn: `${ELB}:targetgroup/web-a/0123456789abcdef`,
-  listenerArn: `${ELB}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`,
-};
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-const MINUTE = 60_000;
 // A window whose ends are not whole seconds: the fractions must survive.
 const WINDOW = { start: T0 + 250, end: T0 + 3 * MINUTE + 500 };
 const ERRORS = analysisMetricSchema.parse({ name: 'errors', source: { builtin: 'error-rate' } });

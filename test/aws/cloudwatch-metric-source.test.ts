@@ -12,14 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { CloudWatchMetricSource } from '../../shared/aws/cloudwatch-metric-source.js';
 import { MetricQueryFailed, TransientError } from '../../shared/aws/errors.js';
 import { analysisMetricSchema, type AnalysisMetric } from '../../shared/domain/catalog-schema.js';
+import { MINUTE, T0, TARGET } from '../support/metric-target.js';
 
-const ELB = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012';
-const TARGET = {
-  targetGroupArn: `${ELB}:targetgroup/web-a/0123456789abcdef`,
-  listenerArn: `${ELB}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`,
-};
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-const MINUTE = 60_000;
 const WINDOW = { start: T0, end: T0 + 10 * MINUTE };
 const at = (minute: number) => new Date(T0 + minute * MINUTE);
 const metric = (name: string, builtin = 'error-rate'): AnalysisMetric =>

@@ -144,6 +144,19 @@ describe('the body, as the SDK sends it', () => {
   });
 });
 
+/** The weighted forward to blue and green a ModifyRule sends second, as the query decodes. */
+const sentForward = (blue: string, green: string, more: Record<string, unknown> = {}) => ({
+  Type: 'forward',
+  Order: '2',
+  ForwardConfig: {
+    TargetGroups: [
+      { TargetGroupArn: 'arn:blue', Weight: blue },
+      { TargetGroupArn: 'arn:green', Weight: green },
+    ],
+    ...more,
+  },
+});
+
 describe('answers, read as the SDK reads them', () => {
   it('reads the fields the router uses with the SDK’s types, and sends an OIDC action back unchanged', async () => {
     const oidc =
@@ -191,17 +204,7 @@ describe('answers, read as the SDK reads them', () => {
             UseExistingClientSecret: 'true',
           },
         },
-        {
-          Type: 'forward',
-          Order: '2',
-          ForwardConfig: {
-            TargetGroups: [
-              { TargetGroupArn: 'arn:blue', Weight: '0' },
-              { TargetGroupArn: 'arn:green', Weight: '100' },
-            ],
-            TargetGroupStickinessConfig: { Enabled: 'true', DurationSeconds: '300' },
-          },
-        },
+        sentForward('0', '100', { TargetGroupStickinessConfig: { Enabled: 'true', DurationSeconds: '300' } }),
       ],
     });
   });
@@ -233,16 +236,7 @@ describe('answers, read as the SDK reads them', () => {
           Issuer: 'https://idp.example.com',
         },
       },
-      {
-        Type: 'forward',
-        Order: '2',
-        ForwardConfig: {
-          TargetGroups: [
-            { TargetGroupArn: 'arn:blue', Weight: '90' },
-            { TargetGroupArn: 'arn:green', Weight: '10' },
-          ],
-        },
-      },
+      sentForward('90', '10'),
     ]);
   });
 

@@ -19,6 +19,13 @@ import {
   useCloudWatchWorld,
 } from '../support/cloudwatch-fixture.js';
 
+/** The 5xx count of the target group, a minute's sum, as alarm events describe it. */
+const FIVE_XX_STAT = {
+  metric: { dimensions: { TargetGroup: TARGET_GROUP }, name: 'HTTPCode_Target_5XX_Count', namespace: ELB },
+  period: 60,
+  stat: 'Sum',
+};
+
 describe('LocalCloudWatch over AWS JSON 1.0 with the SDK v3', () => {
   const world = useCloudWatchWorld();
   const { at, traffic, describeOne } = world;
@@ -111,15 +118,7 @@ describe('LocalCloudWatch over AWS JSON 1.0 with the SDK v3', () => {
             { expression: '100 * errors / requests', id: 'rate', label: '5xx rate', returnData: true },
             {
               id: 'errors',
-              metricStat: {
-                metric: {
-                  dimensions: { TargetGroup: TARGET_GROUP },
-                  name: 'HTTPCode_Target_5XX_Count',
-                  namespace: ELB,
-                },
-                period: 60,
-                stat: 'Sum',
-              },
+              metricStat: FIVE_XX_STAT,
               returnData: false,
             },
             expect.objectContaining({ id: 'requests' }),
@@ -149,15 +148,7 @@ describe('LocalCloudWatch over AWS JSON 1.0 with the SDK v3', () => {
     expect(event?.detail.configuration.metrics).toEqual([
       {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-        metricStat: {
-          metric: {
-            dimensions: { TargetGroup: TARGET_GROUP },
-            name: 'HTTPCode_Target_5XX_Count',
-            namespace: ELB,
-          },
-          period: 60,
-          stat: 'Sum',
-        },
+        metricStat: FIVE_XX_STAT,
         returnData: true,
       },
     ]);

@@ -52,23 +52,18 @@ describe('LocalCloudWatch over AWS JSON 1.0 with the SDK v3', () => {
         ],
       }),
     );
+    /** A complete result over the two minutes. */
+    const complete = (Id: string, Label: string, Values: number[]) => ({
+      Id,
+      Label,
+      Timestamps: [new Date(T0), new Date(T0 + MINUTE)],
+      Values,
+      StatusCode: 'Complete',
+      Messages: [],
+    });
     expect(result.MetricDataResults).toEqual([
-      {
-        Id: 'r',
-        Label: 'Requests',
-        Timestamps: [new Date(T0), new Date(T0 + MINUTE)],
-        Values: [40, 50],
-        StatusCode: 'Complete',
-        Messages: [],
-      },
-      {
-        Id: 'rate',
-        Label: 'Error rate',
-        Timestamps: [new Date(T0), new Date(T0 + MINUTE)],
-        Values: [5, 10],
-        StatusCode: 'Complete',
-        Messages: [],
-      },
+      complete('r', 'Requests', [40, 50]),
+      complete('rate', 'Error rate', [5, 10]),
     ]);
 
     const descending = await world.client.send(

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { listenerArn, loadBalancerArn, targetGroupArn } from '../../local/aws/elbv2.js';
-import { failure, scope, useElbv2World } from '../support/elbv2-fixture.js';
+import { failure, firstListener, scope, useElbv2World } from '../support/elbv2-fixture.js';
 
 describe('LocalElbv2 through the AWS SDK', () => {
   const world = useElbv2World();
@@ -191,14 +191,7 @@ describe('LocalElbv2 through the AWS SDK', () => {
     });
 
     it('answers a repeated CreateListener with the same listener, and refuses other actions on the port', async () => {
-      const again = await world.client.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: world.lb,
-          Protocol: 'HTTP',
-          Port: 80,
-          DefaultActions: [{ Type: 'forward', TargetGroupArn: world.blue }],
-        }),
-      );
+      const again = await world.client.send(new CreateListenerCommand(firstListener(world)));
       expect(again.Listeners?.[0]?.ListenerArn).toBe(world.listener);
       const clash = await failure(
         world.client.send(

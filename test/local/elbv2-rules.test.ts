@@ -24,18 +24,18 @@ describe('LocalElbv2 through the AWS SDK', () => {
 
   describe('rules', () => {
     it('creates a rule with a weighted forward and deterministic ARN, and reads it back', async () => {
-      const arn = await rule([
-        {
-          Type: 'forward',
-          ForwardConfig: {
-            TargetGroups: [
-              { TargetGroupArn: world.blue, Weight: 90 },
-              { TargetGroupArn: world.green, Weight: 10 },
-            ],
-            TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 },
-          },
+      // Read back as it was written.
+      const forward = {
+        Type: 'forward' as const,
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: world.blue, Weight: 90 },
+            { TargetGroupArn: world.green, Weight: 10 },
+          ],
+          TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 },
         },
-      ]);
+      };
+      const arn = await rule([forward]);
       expect(arn).toBe(ruleArn(world.listener, world.priority));
       expect(arn).toMatch(/:listener-rule\/app\/web\/[0-9a-f]{16}\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
       const [described] = (await world.client.send(new DescribeRulesCommand({ RuleArns: [arn] }))).Rules!;
@@ -50,18 +50,7 @@ describe('LocalElbv2 through the AWS SDK', () => {
             PathPatternConfig: { Values: [`/case-${world.priority}/*`] },
           },
         ],
-        Actions: [
-          {
-            Type: 'forward',
-            ForwardConfig: {
-              TargetGroups: [
-                { TargetGroupArn: world.blue, Weight: 90 },
-                { TargetGroupArn: world.green, Weight: 10 },
-              ],
-              TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 },
-            },
-          },
-        ],
+        Actions: [forward],
       });
     });
 

@@ -138,18 +138,21 @@ export function useElbv2World(): Elbv2World {
     world.lb = created.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
     world.blue = await world.targetGroup('web-blue');
     world.green = await world.targetGroup('web-green');
-    const output = await world.client.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: world.lb,
-        Protocol: 'HTTP',
-        Port: 80,
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: world.blue }],
-      }),
-    );
+    const output = await world.client.send(new CreateListenerCommand(firstListener(world)));
     world.listener = output.Listeners?.[0]?.ListenerArn ?? '';
   });
 
   afterAll(() => stop(server, world.client));
 
   return world;
+}
+
+/** The listener every world starts with: HTTP on port 80, forwarding to blue. */
+export function firstListener(world: { lb: string; blue: string }) {
+  return {
+    LoadBalancerArn: world.lb,
+    Protocol: 'HTTP' as const,
+    Port: 80,
+    DefaultActions: [{ Type: 'forward' as const, TargetGroupArn: world.blue }],
+  };
 }

@@ -1,11 +1,7 @@
 // The dashboard's errors, all WebErrors.
 
 /** The base of the dashboard's errors. */
-export abstract class WebError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export abstract class WebError extends Error {}
 
 /** An error the API answered with (`{"error":{"code","message"}}`), or a network failure (api.ts). */
 export class ApiRequestFailed extends WebError {

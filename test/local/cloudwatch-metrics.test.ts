@@ -123,28 +123,19 @@ describe('LocalCloudWatch over AWS JSON 1.0 with the SDK v3', () => {
     expect(first?.ExtendedStatistics?.p50).toBe(0.05);
     expect(second?.ExtendedStatistics?.p99).toBeCloseTo(0.2, 2);
 
-    await expect(
+    /** A query of the latency from T0 for `minutes`, a minute a period. */
+    const latency = (minutes: number, more: { Statistics?: ['Sum'] } = {}) =>
       world.client.send(
         new GetMetricStatisticsCommand({
           Namespace: ELB,
           MetricName: 'TargetResponseTime',
           StartTime: new Date(T0),
-          EndTime: new Date(T0 + 2 * MINUTE),
+          EndTime: new Date(T0 + minutes * MINUTE),
           Period: 60,
+          ...more,
         }),
-      ),
-    ).rejects.toBeInstanceOf(InvalidParameterCombinationException);
-    await expect(
-      world.client.send(
-        new GetMetricStatisticsCommand({
-          Namespace: ELB,
-          MetricName: 'TargetResponseTime',
-          StartTime: new Date(T0),
-          EndTime: new Date(T0 + 2 * 24 * 60 * MINUTE),
-          Period: 60,
-          Statistics: ['Sum'],
-        }),
-      ),
-    ).rejects.toThrow(/exceeds the limit of 1,440/);
+      );
+    await expect(latency(2)).rejects.toBeInstanceOf(InvalidParameterCombinationException);
+    await expect(latency(2 * 24 * 60, { Statistics: ['Sum'] })).rejects.toThrow(/exceeds the limit of 1,440/);
   });
 });

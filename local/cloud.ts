@@ -186,13 +186,14 @@ export class LocalCloud {
     if (this.stopping) return;
     this.stopping = true;
     this.ticks?.stop();
-    // A save under way ends first: it must not land over the newer one.
-    await this.saver.settled();
+    // Before anything is awaited: a second Ctrl-C may end the process at the next turn. A
+    // periodic save under way is dropped rather than landing over this one.
     this.save();
     for (const execution of this.stepFunctions.runningExecutions()) execution.stop();
     const deadline = Date.now() + 3_000;
     while (this.functions.busy > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await this.closers.closeAll();
+    await this.saver.settled();
   }
 
   private startTicking(): void {

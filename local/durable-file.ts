@@ -3,7 +3,7 @@
 // renamed over the old one, and the rename made durable by syncing the folder.
 
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export function writeDurably(path: string, data: string | Buffer): void {
@@ -25,12 +25,20 @@ export function syncFolder(folder: string): void {
 }
 
 /**
- * The same, with the file system's work on libuv's threads: the thread that serves the
- * endpoints is free while a big file is written and synced. One at a time per path: the
- * caller waits for one to end before it starts the next (both use the same temporary file).
+ * The same, with the writing and syncing on libuv's threads: the thread that serves the
+ * endpoints is free while a big file is written. One at a time per path, and the caller's
+ * `stillWanted` is asked once the data is on disk: a `writeDurably` of newer data made in the
+ * meantime (on this thread, so never halfway through) says no, and this write is dropped
+ * rather than renamed over it. The check and the rename run together on this thread, so
+ * nothing can come between them. Resolves to whether the file was replaced.
  */
-export async function writeDurablyInBackground(path: string, data: string): Promise<void> {
-  const temporary = `${path}.tmp`;
+export async function writeDurablyInBackground(
+  path: string,
+  data: string,
+  stillWanted: () => boolean = () => true,
+): Promise<boolean> {
+  // Its own temporary file: one `writeDurably` makes meanwhile never shares it.
+  const temporary = `${path}.background.tmp`;
   await rm(temporary, { force: true });
   const file = await open(temporary, 'wx', 0o600);
   try {
@@ -39,11 +47,16 @@ export async function writeDurablyInBackground(path: string, data: string): Prom
   } finally {
     await file.close();
   }
-  await rename(temporary, path);
+  if (!stillWanted()) {
+    await rm(temporary, { force: true });
+    return false;
+  }
+  renameSync(temporary, path);
   const folder = await open(dirname(path), 'r');
   try {
     await folder.sync();
   } finally {
     await folder.close();
   }
+  return true;
 }

@@ -75,15 +75,18 @@ export function saveState(dataDir: string, state: SavedState): void {
 
 /**
  * Writes a state already turned into text (so later changes do not reach it), with the metric
- * journal's lengths that go with it, off the endpoints' thread.
+ * journal's lengths that go with it, off the endpoints' thread; dropped if `stillWanted` says
+ * no once it is on disk (a newer state was saved meanwhile). Resolves to whether it was saved.
  */
 export async function writeStateInBackground(
   dataDir: string,
   text: string,
   metricJournal: JournalLengths,
-): Promise<void> {
+  stillWanted: () => boolean,
+): Promise<boolean> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const whole = `${text.slice(0, -1)},"metricJournal":${JSON.stringify(metricJournal)}}`;
-  await writeDurablyInBackground(statePath(dataDir), whole);
-  makePrivate(join(dataDir, 'dynamodb'));
+  const saved = await writeDurablyInBackground(statePath(dataDir), whole, stillWanted);
+  if (saved) makePrivate(join(dataDir, 'dynamodb'));
+  return saved;
 }

@@ -1,7 +1,8 @@
 // Saving the local cloud's state to its data folder: state.json whole (a few MB) and the metric
 // data as it comes (aws/metric-journal.ts), every few seconds while it runs, and at start and
-// stop. The periodic saves make only the snapshot and its text on the thread that serves the
-// endpoints; writing and syncing happen off it.
+// stop. The periodic saves make the snapshot and its text, and append the metric journal's new
+// lines, on the thread that serves the endpoints; writing state.json and syncing happen off it.
+// A save on this thread (at stop) never waits for one under way: it supersedes it.
 
 import type { MetricJournal } from './aws/metric-journal.js';
 import { saveState, writeStateInBackground, type SavedState } from './persistence.js';
@@ -13,8 +14,8 @@ export class StateSaver {
   private lastSave = 0;
   /** How long the last save held this thread (real ms): saves of a big state come less often. */
   private heldMs = 0;
-  /** The save under way off this thread, if any. */
-  private saving: Promise<void> | undefined;
+  /** The save under way off this thread, if any, and whether a newer one has been made since. */
+  private saving: { superseded: boolean; done: Promise<void> } | undefined;
   /** Saves begun, and the real ms they held this thread (the snapshot and its text; all of a saveNow). */
   readonly held = { saves: 0, ms: 0, longestMs: 0 };
 
@@ -25,8 +26,12 @@ export class StateSaver {
     private readonly report: (what: string, error: unknown) => void,
   ) {}
 
-  /** Saves now, on this thread. Wait for `settled()` first if a save may be under way. */
+  /**
+   * Saves now, on this thread, at once: a save under way off it is dropped rather than landing
+   * over this newer one (a second Ctrl-C may end the process as soon as this returns).
+   */
   saveNow(): void {
+    if (this.saving !== undefined) this.saving.superseded = true;
     const started = (this.lastSave = Date.now());
     const state = this.snapshot();
     const metricJournal = this.journal.writeNow(state.simTime);
@@ -50,15 +55,21 @@ export class StateSaver {
     const text = JSON.stringify(state);
     this.heldMs = Date.now() - started;
     this.count(this.heldMs);
-    this.saving = (async () => {
+    const save = { superseded: false, done: Promise.resolve() };
+    const wanted = () => !save.superseded;
+    save.done = (async () => {
       const metricJournal = await this.journal.write(state.simTime);
-      await writeStateInBackground(this.dataDir, text, metricJournal);
-      this.journal.removeUnlisted(metricJournal);
+      if (!wanted()) return;
+      if (await writeStateInBackground(this.dataDir, text, metricJournal, wanted))
+        this.journal.removeUnlisted(metricJournal);
     })()
-      .catch((error: unknown) => this.report('saving state.json failed', error))
+      .catch((error: unknown) => {
+        if (wanted()) this.report('saving state.json failed', error);
+      })
       .finally(() => {
-        this.saving = undefined;
+        if (this.saving === save) this.saving = undefined;
       });
+    this.saving = save;
   }
 
   private count(ms: number): void {
@@ -67,7 +78,8 @@ export class StateSaver {
     this.held.longestMs = Math.max(this.held.longestMs, ms);
   }
 
+  /** Resolves once no save is under way off this thread. */
   async settled(): Promise<void> {
-    await this.saving;
+    await this.saving?.done;
   }
 }

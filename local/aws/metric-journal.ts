@@ -11,6 +11,7 @@
 // a state.json that no longer lists them is durable.
 
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   fsyncSync,
@@ -20,7 +21,6 @@ import {
   readFileSync,
   rmSync,
   truncateSync,
-  writeSync,
 } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,6 +47,9 @@ export class MetricJournal {
   /** Each series' (and unit's) start of a line, made once: a series' id is the same object for its life. */
   private readonly prefixes = new WeakMap<MetricId, Map<string, string>>();
   private lengths: JournalLengths;
+  /** Files appended to since their last sync began, and those a `write` is syncing now. */
+  private readonly unsynced = new Set<string>();
+  private readonly syncing = new Set<string>();
 
   private constructor(
     private readonly folder: string,
@@ -72,47 +75,73 @@ export class MetricJournal {
     return journal;
   }
 
-  /** Appends what was recorded since the last call, synced; returns the lengths a state.json should list. */
+  /**
+   * Appends what was recorded since the last call (a few seconds' lines, on this thread, so that
+   * a `writeNow` never comes between two appends), then syncs the files off it; returns the
+   * lengths a state.json should list, once they are durable.
+   */
   async write(nowMs: number): Promise<JournalLengths> {
-    const pending = this.take();
-    for (const [file, lines] of pending) {
-      const handle = await open(join(this.folder, file), 'a', 0o600);
-      try {
-        const text = lines.join('');
-        await handle.writeFile(text);
-        await handle.sync();
-        this.lengths[file] = (this.lengths[file] ?? 0) + Buffer.byteLength(text);
-      } finally {
-        await handle.close();
+    const lengths = this.append(nowMs);
+    const files = [...this.unsynced];
+    this.unsynced.clear();
+    for (const file of files) this.syncing.add(file);
+    try {
+      for (const file of files) {
+        const handle = await open(join(this.folder, file), 'a', 0o600);
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
       }
+      if (files.length > 0) syncFolder(this.folder);
+    } catch (error) {
+      for (const file of files) this.unsynced.add(file);
+      throw error;
+    } finally {
+      for (const file of files) this.syncing.delete(file);
     }
-    if (pending.size > 0) syncFolder(this.folder);
-    return this.covered(nowMs);
+    return lengths;
   }
 
-  /** The same on this thread (at start and at stop). */
+  /**
+   * The same on this thread (at start and at stop), even while a `write` is under way: it syncs
+   * what that one is still syncing too, so the lengths it returns are durable when it returns.
+   */
   writeNow(nowMs: number): JournalLengths {
-    const pending = this.take();
-    for (const [file, lines] of pending) {
+    const lengths = this.append(nowMs);
+    const files = new Set([...this.unsynced, ...this.syncing]);
+    this.unsynced.clear();
+    for (const file of files) {
       const handle = openSync(join(this.folder, file), 'a', 0o600);
       try {
-        const text = lines.join('');
-        writeSync(handle, text);
         fsyncSync(handle);
-        this.lengths[file] = (this.lengths[file] ?? 0) + Buffer.byteLength(text);
       } finally {
         closeSync(handle);
       }
     }
-    if (pending.size > 0) syncFolder(this.folder);
-    return this.covered(nowMs);
+    if (files.size > 0) syncFolder(this.folder);
+    return lengths;
   }
 
   /** Deletes the files the last durable state.json does not list: call once it is written. */
   removeUnlisted(listed: JournalLengths): void {
     for (const file of readdirSync(this.folder))
-      if (FILE.test(file) && !(file in listed) && !this.pending.has(file))
+      if (FILE.test(file) && !(file in listed) && !(file in this.lengths) && !this.pending.has(file))
         rmSync(join(this.folder, file), { force: true });
+  }
+
+  /** Appends the lines recorded since the last call, unsynced; the lengths that go with them. */
+  private append(nowMs: number): JournalLengths {
+    const pending = this.pending;
+    this.pending = new Map();
+    for (const [file, lines] of pending) {
+      const text = lines.join('');
+      appendFileSync(join(this.folder, file), text, { mode: 0o600 });
+      this.lengths[file] = (this.lengths[file] ?? 0) + Buffer.byteLength(text);
+      this.unsynced.add(file);
+    }
+    return this.covered(nowMs);
   }
 
   private add(id: MetricId, unit: string | undefined, second: number, bucketJson: string): void {
@@ -129,12 +158,6 @@ export class MetricJournal {
     let lines = this.pending.get(file);
     if (lines === undefined) this.pending.set(file, (lines = []));
     lines.push(`${prefix},${bucketJson.slice(1)}\n`);
-  }
-
-  private take(): Map<string, string[]> {
-    const pending = this.pending;
-    this.pending = new Map();
-    return pending;
   }
 
   /** The files still within the store's retention (an hour's margin), and their lengths. */

@@ -14,9 +14,9 @@ beforeEach(() => {
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
 describe.each([
-  ['on this thread', (path: string, data: string) => Promise.resolve(writeDurably(path, data))],
-  ['off this thread', writeDurablyInBackground],
-])('writing durably %s', (_, write) => {
+  ['on this thread', (path: string, data: string) => Promise.resolve(writeDurably(path, data)), 'tmp'],
+  ['off this thread', writeDurablyInBackground, 'background.tmp'],
+])('writing durably %s', (_, write, temporary) => {
   it('replaces the file whole, readable by its owner alone, and leaves no temporary file', async () => {
     const path = join(folder, 'state.json');
     writeFileSync(path, 'old', { mode: 0o644 });
@@ -28,7 +28,7 @@ describe.each([
 
   it('writes over a temporary file a crash left behind, even one others could read', async () => {
     const path = join(folder, 'state.json');
-    writeFileSync(`${path}.tmp`, 'half a state', { mode: 0o644 });
+    writeFileSync(`${path}.${temporary}`, 'half a state', { mode: 0o644 });
     await write(path, 'whole');
     expect(readFileSync(path, 'utf8')).toBe('whole');
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -43,6 +43,18 @@ describe('writing durably off this thread', () => {
     setTimeout(() => order.push('timer'), 0);
     await writeDurablyInBackground(path, 'x'.repeat(32 * 1024 * 1024)).then(() => order.push('written'));
     expect(order).toEqual(['timer', 'written']);
+  });
+
+  it('is dropped, and its temporary file removed, when a newer write on this thread supersedes it', async () => {
+    const path = join(folder, 'state.json');
+    let superseded = false;
+    const background = writeDurablyInBackground(path, 'o'.repeat(32 * 1024 * 1024), () => !superseded);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the background write under way
+    superseded = true;
+    writeDurably(path, 'newer');
+    await expect(background).resolves.toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('newer');
+    expect(readdirSync(folder)).toEqual(['state.json']);
   });
 
   it('rejects, naming the error, when the folder is gone', async () => {

@@ -1,23 +1,50 @@
-// Runs one lifecycle hook (the service owner's Lambda function), if the catalog sets one.
+// Runs one lifecycle hook (the service owner's Lambda function), if the catalog sets one. Its
+// Task waits for the hook's task token; this function answers it. Called by the Task first,
+// then, while the hook answers IN_PROGRESS, by the schedule each answer makes (`callBack`).
 
 import * as z from '../shared/domain/zod.js';
-import { lambdaRequests } from '../shared/aws/clients.js';
+import { lambdaRequests, sfnRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
 import { LambdaHookRunner } from '../shared/aws/lambda-hook-runner.js';
+import { hookCallBacks } from '../shared/aws/scheduler-hook-call-backs.js';
+import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { HOOK_NAMES } from '../shared/domain/catalog-schema.js';
-import { runHook } from '../shared/engine/hooks.js';
+import { callHookAgain, startHook } from '../shared/engine/hooks.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
-import { stepHandler } from '../shared/runtime/step-handler.js';
+import { parseStepInput, stepHandler } from '../shared/runtime/step-handler.js';
 
-export function createHandler(deps: Parameters<typeof runHook>[0]) {
-  return stepHandler('run-hook', stepInput({ hook: z.enum(HOOK_NAMES) }), ({ spec, hook }) =>
-    runHook(deps, spec, hook),
+const hook = z.enum(HOOK_NAMES);
+const token = z.string().check(z.minLength(1));
+const callBackInput = z.object({
+  callBack: z.object({
+    deploymentId: z.string().check(z.minLength(1)),
+    hook,
+    token,
+    call: z.int().check(z.gte(2)),
+  }),
+});
+
+export function createHandler(deps: Parameters<typeof startHook>[0]) {
+  const first = stepHandler(
+    'run-hook',
+    stepInput({ hook, token }),
+    async ({ spec, hook, token }, context) => {
+      await startHook(deps, spec, hook, token, context.invokedFunctionArn);
+      return { hook, called: 1 };
+    },
   );
+  return async (event: unknown, context?: unknown): Promise<unknown> => {
+    if (typeof event !== 'object' || event === null || !('callBack' in event)) return first(event, context);
+    const { callBack } = parseStepInput('run-hook', callBackInput, event);
+    return { hook: callBack.hook, call: callBack.call, outcome: await callHookAgain(deps, callBack) };
+  };
 }
 
 export const handler = createHandler({
   clock: processClock,
   ...tables(),
   hooks: new LambdaHookRunner(lambdaRequests()),
+  tokens: new SfnTaskTokens(sfnRequests()),
+  hookCallBacks: hookCallBacks(),
 });

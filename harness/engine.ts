@@ -13,6 +13,7 @@ import { appendOnce } from '../shared/engine/ledger-append.js';
 import type { StateMachineName } from '../shared/ports/executions.js';
 import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRouter } from './fakes/aws.js';
 import { FakeBakeSchedules } from './fakes/bake-schedules.js';
+import { FakeHookCallBacks } from './fakes/hook-call-backs.js';
 import { FakeEcs } from './fakes/ecs.js';
 import { FakeAnchors, FakeSigner } from './fakes/ledger-keys.js';
 import {
@@ -46,6 +47,7 @@ export function createWorld(
     router: new FakeRouter(),
     alarms: new FakeAlarms(),
     hooks: new FakeHooks(),
+    hookCallBacks: new FakeHookCallBacks(clock),
     executions: new FakeExecutions(),
     vouchers: new FakeVouchers(),
     events: new FakeEvents(),
@@ -70,6 +72,7 @@ export function depsOf(world: World) {
     router: world.router,
     alarms: world.alarms,
     hooks: world.hooks,
+    hookCallBacks: world.hookCallBacks,
     executions: world.executions,
     vouchers: world.vouchers,
     events: world.events,
@@ -156,6 +159,9 @@ export function start(
   if (options.vouched !== false && trigger !== 'console')
     world.vouchers.vouchers.set(name, { trigger, actor });
   const handlers = functions.handlersFor(world.catalog, options.deps ?? depsOf(world));
+  // A hook's call backs invoke run-hook as its schedule would (with the wrap, if any).
+  const runHook = options.wrap ? options.wrap('run-hook', handlers['run-hook']!) : handlers['run-hook']!;
+  world.hookCallBacks.deliver = (event) => runHook(event, {});
   return runExecution({
     prepared: definitionOf(machine),
     stateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:cutover-test-${machine}`,

@@ -22,7 +22,7 @@ import { MetricJournal } from './aws/metric-journal.js';
 import type { LocalScheduler } from './aws/scheduler.js';
 import { createAwsServer } from './aws/server.js';
 import { LocalStepFunctions } from './aws/stepfunctions.js';
-import { FUNCTION_NAMES, LocalFunctions } from './functions.js';
+import { FUNCTION_NAMES, functionTimeoutSeconds, LocalFunctions } from './functions.js';
 import type { LocalIam } from './iam/authorizer.js';
 import type { LedgerServices } from './ledger-services.js';
 import { startScheduler, type SchedulerServices } from './scheduler-services.js';
@@ -49,7 +49,7 @@ export interface Services {
   functions: LocalFunctions;
   /** The metric data in the data folder, written as it comes. */
   journal: MetricJournal;
-  /** Lambda's Invoke, for the functions registered with it (none yet: hooks are not run locally). */
+  /** Lambda's Invoke, for Cutover's own functions (a schedule's target may be one). */
   lambda: LocalLambda;
 }
 
@@ -128,6 +128,15 @@ export async function openServices(
   }
   const journal = MetricJournal.open(options.dataDir, cloudwatch.metrics, saved?.metricJournal);
   const lambda = new LocalLambda({ partition: 'aws', ...scope }, clock);
+  // Cutover's own functions, by the names the stack gives them, as Lambda knows them: what a
+  // schedule whose target is a function invokes (a hook's next call, engine/hooks.ts).
+  for (const name of FUNCTION_NAMES) {
+    lambda.register({
+      name: functionArn(scope, name).split(':function:')[1]!,
+      handler: (event, context) => functions.resolve(name)(event, context),
+      timeoutSeconds: functionTimeoutSeconds(name),
+    });
+  }
   return {
     ecs,
     elb,

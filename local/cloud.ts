@@ -13,6 +13,7 @@ import type { LocalElbv2 } from './aws/elbv2.js';
 import type { LocalEventBridge } from './aws/eventbridge.js';
 import { FaultInjector, type FaultSettings } from './aws/faults.js';
 import type { LocalScheduler } from './aws/scheduler.js';
+import type { LocalLambda } from './aws/lambda.js';
 import type { LocalStepFunctions } from './aws/stepfunctions.js';
 import { ScaledClock } from './clock.js';
 import { Closers } from './closers.js';
@@ -57,6 +58,8 @@ export class LocalCloud {
   readonly stepFunctions: LocalStepFunctions;
   /** EventBridge Scheduler: the schedules that end bakes, fired on the simulated clock. */
   readonly scheduler: LocalScheduler;
+  /** Lambda's Invoke: Cutover's own functions, and any a test registers (a hook's function). */
+  readonly lambda: LocalLambda;
   readonly functions: LocalFunctions;
   readonly world: World;
   /** IAM on the AWS endpoint: each function's role, and every decision it makes. */
@@ -93,6 +96,7 @@ export class LocalCloud {
     this.ecr = parts.ecr;
     this.stepFunctions = parts.stepFunctions;
     this.scheduler = parts.scheduler;
+    this.lambda = parts.lambda;
     this.functions = parts.functions;
     this.world = parts.world;
     this.iam = parts.iam;

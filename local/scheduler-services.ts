@@ -4,6 +4,7 @@
 // so that a schedule's target call is made as its role and IAM-checked like any other.
 
 import { readFile } from 'node:fs/promises';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { InvocationCredentials } from '../shared/runtime/invocation-credentials.js';
 import type { Statement } from './iam/policy.js';
@@ -32,29 +33,31 @@ export interface SchedulerServices {
 export async function startScheduler(options: SchedulerServiceOptions): Promise<SchedulerServices> {
   const { region, account, partition } = options.roles;
   const credentials = new Map<string, InvocationCredentials>();
-  const clients = new Map<string, SFNClient>();
+  const sfnClients = new Map<string, SFNClient>();
+  const lambdaClients = new Map<string, LambdaClient>();
   const scheduler = new LocalScheduler({
     region,
     account,
     now: options.now,
     ...(options.log ? { log: options.log } : {}),
-    invoke: async ({ action, input, roleArn }) => {
+    invoke: async ({ action, input, roleArn, arn }) => {
       const assumed = credentials.get(roleArn);
       if (assumed === undefined)
         throw new AwsError(
           'AccessDeniedException',
           `Scheduler cannot assume ${roleArn}: no such role trusts it`,
         );
-      let client = clients.get(roleArn);
-      if (client === undefined) {
-        client = new SFNClient({
-          endpoint: options.endpoint(),
-          region,
-          credentials: assumed,
-          maxAttempts: 1,
-        });
-        clients.set(roleArn, client);
+      const config = { endpoint: options.endpoint(), region, credentials: assumed, maxAttempts: 1 };
+      if (action === 'Invoke') {
+        const lambda = cached(lambdaClients, roleArn, () => new LambdaClient(config));
+        const answer = await lambda.send(
+          new InvokeCommand({ FunctionName: arn, Payload: new TextEncoder().encode(JSON.stringify(input)) }),
+        );
+        if (answer.FunctionError !== undefined)
+          throw new Error(`${arn} failed: ${new TextDecoder().decode(answer.Payload)}`);
+        return;
       }
+      const client = cached(sfnClients, roleArn, () => new SFNClient(config));
       const taskToken = String(input.TaskToken);
       if (action === 'SendTaskSuccess')
         await client.send(new SendTaskSuccessCommand({ taskToken, output: optional(input.Output) ?? '{}' }));
@@ -101,4 +104,11 @@ function trustsScheduler(properties: Record<string, unknown>): boolean {
 function statementsOf(properties: Record<string, unknown>): Statement[] {
   const policies = (properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
   return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+/** One SDK client per role, made when first needed. */
+function cached<Client>(clients: Map<string, Client>, roleArn: string, make: () => Client): Client {
+  let client = clients.get(roleArn);
+  if (client === undefined) clients.set(roleArn, (client = make()));
+  return client;
 }

@@ -51,15 +51,22 @@ export class FakeAlarms implements AlarmWatch {
   }
 }
 
+/** A hook's answer: the same every call, none ('hang'), or one per call (`n` from 1). */
+type FakeHookAnswer = HookResult | 'hang' | ((n: number, event: HookEvent) => HookResult);
+
 export class FakeHooks implements HookRunner {
-  readonly results = new Map<string, HookResult | 'hang'>();
+  readonly results = new Map<string, FakeHookAnswer>();
   readonly calls: { functionName: string; event: HookEvent }[] = [];
 
   run(functionName: string, event: HookEvent): Promise<HookResult> {
-    this.calls.push({ functionName, event });
-    const result = this.results.get(functionName) ?? { status: 'Succeeded' };
-    if (result === 'hang') return new Promise(() => undefined);
-    return Promise.resolve(result);
+    this.calls.push({ functionName, event: structuredClone(event) });
+    const answer = this.results.get(functionName) ?? { status: 'Succeeded' };
+    if (answer === 'hang') return new Promise(() => undefined);
+    if (typeof answer === 'function') {
+      const n = this.calls.filter((c) => c.functionName === functionName).length;
+      return Promise.resolve(answer(n, event));
+    }
+    return Promise.resolve(answer);
   }
 }
 

@@ -13,6 +13,15 @@ export const UNIVERSAL_TARGETS = new Map([
   ['arn:aws:scheduler:::aws-sdk:sfn:sendTaskFailure', 'SendTaskFailure'],
 ]);
 
+/** A Lambda function target (a templated target): the schedule invokes it with Input as its event. */
+const FUNCTION_TARGET =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+
+/** The call a target makes: a universal target's API action, or `Invoke` for a Lambda function. */
+export function actionOf(arn: string): string | undefined {
+  return UNIVERSAL_TARGETS.get(arn) ?? (FUNCTION_TARGET.test(arn) ? 'Invoke' : undefined);
+}
+
 export interface ScheduleTarget {
   Arn: string;
   RoleArn: string;
@@ -67,13 +76,16 @@ export function checkTarget(value: unknown): ScheduleTarget {
     throw invalid('Target.Arn must be 1 to 1600 characters');
   if (typeof target.RoleArn !== 'string' || !ROLE_ARN.test(target.RoleArn))
     throw invalid(`Target.RoleArn must be an IAM role ARN, got ${JSON.stringify(target.RoleArn)}`);
-  if (!UNIVERSAL_TARGETS.has(target.Arn))
-    throw invalid(`the local Scheduler cannot call the target ${target.Arn}`);
+  const action = actionOf(target.Arn);
+  if (action === undefined)
+    throw invalid(
+      `the local Scheduler cannot call the target ${target.Arn}: it calls Lambda functions and Step Functions' task-token answers`,
+    );
   if (target.Input !== undefined && (typeof target.Input !== 'string' || target.Input.length > 8192))
     throw invalid('Target.Input must be a string of at most 8192 characters');
   const input = parseInput(target.Input);
-  if (typeof input.TaskToken !== 'string' || input.TaskToken === '')
-    throw invalid(`Target.Input must give the TaskToken ${UNIVERSAL_TARGETS.get(target.Arn)} needs`);
+  if (action !== 'Invoke' && (typeof input.TaskToken !== 'string' || input.TaskToken === ''))
+    throw invalid(`Target.Input must give the TaskToken ${action} needs`);
   const retry = target.RetryPolicy;
   if (retry !== undefined) {
     const age = retry.MaximumEventAgeInSeconds;
@@ -86,7 +98,7 @@ export function checkTarget(value: unknown): ScheduleTarget {
   return target as ScheduleTarget;
 }
 
-/** A universal target's Input: the API request's own fields, as JSON. */
+/** A target's Input: a universal target's API request fields, or a function's event, as a JSON object. */
 export function parseInput(text: unknown): Record<string, unknown> {
   try {
     const input: unknown = JSON.parse(typeof text === 'string' ? text : '');

@@ -1,6 +1,7 @@
-// EventBridge Scheduler, as far as a bake's end needs it: one-time schedules (`at(...)`)
-// in schedule groups, whose target is a Step Functions task-token answer (the universal
-// targets sfn:sendTaskSuccess and sfn:sendTaskFailure). A schedule fires on the simulated
+// EventBridge Scheduler, as far as a bake's end and a hook's next call need it: one-time
+// schedules (`at(...)`) in schedule groups, whose target is a Step Functions task-token answer
+// (the universal targets sfn:sendTaskSuccess and sfn:sendTaskFailure) or a Lambda function
+// (invoked with the Input as its event; AWS invokes it asynchronously, this waits for it). A schedule fires on the simulated
 // clock (`runDue`), making its target's call as the schedule's role (IAM-checked), and is
 // deleted after it runs when its ActionAfterCompletion is DELETE. A call that fails (a
 // token already answered) fails harmlessly, as on AWS: it is counted, nothing else happens.
@@ -13,7 +14,7 @@ import {
   invalid,
   oneOf,
   parseAt,
-  UNIVERSAL_TARGETS,
+  actionOf,
   type ScheduleTarget,
 } from './scheduler-input.js';
 import { optionalString, type LocalService } from './service.js';
@@ -33,11 +34,12 @@ export interface StoredSchedule {
   fired?: boolean;
 }
 
-/** A target's call: the API action (`SendTaskSuccess`), its input, made as `roleArn`. */
+/** A target's call: the API action (`SendTaskSuccess`, or `Invoke` of function `arn`), its input, made as `roleArn`. */
 export type InvokeTarget = (call: {
   action: string;
   input: Record<string, unknown>;
   roleArn: string;
+  arn: string;
 }) => Promise<void>;
 
 export interface SchedulerOptions {
@@ -114,11 +116,16 @@ export class LocalScheduler {
   }
 
   private async fire(key: string, schedule: StoredSchedule): Promise<void> {
-    const action = UNIVERSAL_TARGETS.get(schedule.target.Arn)!;
+    const action = actionOf(schedule.target.Arn)!;
     this.stats.invoked += 1;
     try {
       const input = JSON.parse(schedule.target.Input ?? '{}') as Record<string, unknown>;
-      await this.options.invoke({ action, input, roleArn: schedule.target.RoleArn });
+      await this.options.invoke({
+        action,
+        input,
+        roleArn: schedule.target.RoleArn,
+        arn: schedule.target.Arn,
+      });
     } catch (error) {
       this.stats.failed += 1;
       this.options.log?.(

@@ -247,7 +247,7 @@ export function runExecution(options: RunOptions): LocalExecution {
 
   async function invoke(fn: string, payload: unknown): Promise<unknown> {
     const handler = options.resolve(fn);
-    const called = handler(payload, lambdaContext(fn));
+    const called = handler(payload, lambdaContext(fn, functionArn(fn)));
     const seconds = options.functionTimeoutSeconds?.(fn);
     const result = seconds === undefined ? await called : await withinTimeout(called, seconds);
     return JSON.parse(JSON.stringify(result ?? null)) as unknown;
@@ -321,11 +321,12 @@ function withToken(value: unknown, token: string): unknown {
  * waiting for their turn on the thread (500 services at 60x: 497 deployments lost so). The
  * function's timeout is kept by the runner instead (functionTimeoutSeconds).
  */
-function lambdaContext(fn: string) {
+function lambdaContext(fn: string, arn: string) {
   return {
     functionName: fn,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn}`,
+    // What a handler that schedules its own next call (run-hook) names as the target.
+    invokedFunctionArn: arn,
     memoryLimitInMB: '256',
     awsRequestId: crypto.randomUUID(),
     logGroupName: `/aws/lambda/${fn}`,

@@ -191,8 +191,9 @@ export const serviceSchema = z.strictObject({
   ),
   analysis: z._default(analysisSchema, { enabled: false, thresholds: { pass: 95, marginal: 75 } }),
   hooks: z._default(z.partialRecord(z.enum(HOOK_NAMES), lambdaFunction), {}),
-  // A hook runs inside a Lambda invocation, so it is bounded by Lambda's 15 minutes.
-  hookTimeoutSeconds: z._default(intBetween(1, 900), 300),
+  // The whole hook, every call of it: one that answers IN_PROGRESS is called again until it
+  // answers, up to this long (24 h at most). Each call is one Lambda invocation of its own.
+  hookTimeoutSeconds: z._default(intBetween(1, 86_400), 300),
   approval: z._default(
     z.strictObject({
       required: z._default(z.boolean(), false),

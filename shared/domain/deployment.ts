@@ -1,7 +1,7 @@
 // The state of one deployment, as the deployments table keeps it between steps.
 // Plain data: the engine's use cases read and change it, adapters store it.
 
-import type { Strategy } from './catalog-schema.js';
+import type { HookName, Strategy } from './catalog-schema.js';
 import type { Trigger } from './deployment-request.js';
 import type { Reason } from './ledger.js';
 import type { AnalysisVerdict, TimeWindow } from './analysis-plan.js';
@@ -46,6 +46,31 @@ export interface AnalysisRecord {
   window: { baseline: TimeWindow; canary: TimeWindow } | null;
 }
 
+export interface HookWait {
+  hook: HookName;
+  /** The function the catalog named when the hook began: later calls use it, whatever the catalog says by then. */
+  functionName: string;
+  token: string;
+  startedAt: number;
+  /** When its Task times out (hookTimeoutSeconds after it began): no call is made from then on. */
+  deadline: number;
+  /** Calls made so far. */
+  calls: number;
+  /** run-hook's own ARN: what a call back invokes. */
+  callBackArn: string;
+  testListenerRule?: string | undefined;
+  /** What the hook answered with its last IN_PROGRESS, passed back with the next call. */
+  hookDetails?: Record<string, unknown> | undefined;
+}
+
+export interface HookOutcome {
+  hook: HookName;
+  status: 'Succeeded' | 'Failed';
+  calls: number;
+  endedAt: number;
+  message?: string | undefined;
+}
+
 export interface Deployment {
   deploymentId: string;
   service: string;
@@ -86,6 +111,10 @@ export interface Deployment {
   /** Test-listener traffic goes to the candidate. */
   testTraffic?: boolean | undefined;
   bake?: { token: string; startedAt: number; endsAt: number; alarms: string[] } | undefined;
+  /** The lifecycle hook running now: its task token, and what carries over between its calls. */
+  hookWait?: HookWait | undefined;
+  /** Every lifecycle hook that has ended, in order: passed or failed, and after how many calls. */
+  hookResults?: HookOutcome[] | undefined;
   approval?:
     | {
         token: string;

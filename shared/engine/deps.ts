@@ -15,6 +15,7 @@ import type {
 import type { TaskDefinitions, TaskSets } from '../ports/ecs.js';
 import type { CutoverEvents } from '../ports/events.js';
 import type { Executions } from '../ports/executions.js';
+import type { HookCallBacks } from '../ports/hook-call-backs.js';
 import type { HookRunner } from '../ports/hooks.js';
 import type { MetricSource } from '../ports/metrics.js';
 import type { RecordSigner } from '../domain/ledger-signature.js';
@@ -43,6 +44,8 @@ export interface EngineDeps {
   /** Ends each healthy bake on time, by answering its token. */
   bakeSchedules: BakeSchedules;
   hooks: HookRunner;
+  /** Calls a hook again after it answered IN_PROGRESS. */
+  hookCallBacks: HookCallBacks;
   executions: Executions;
   /** Cutover's starters vouch for each execution they start. */
   vouchers: StartVouchers;

@@ -67,7 +67,7 @@ function request(action: Action, operator: Operator): DeliveredAction {
 }
 
 /** The token was not delivered: the wait it paused ended first (another action, or its timeout). */
-function lost(deployment: Deployment, action: Action, wait: 'approval' | 'bake'): NotActionable {
+function lost(deployment: Deployment, action: Action, wait: 'approval' | 'bake' | 'hook'): NotActionable {
   return new NotActionable(
     `the ${wait} wait of ${deployment.deploymentId} ended before this ${action.replace('-', ' ')} reached it ` +
       '(another action or its timeout came first), so nothing was done or recorded; ' +
@@ -161,7 +161,7 @@ export async function promote(
 }
 
 /**
- * Rolls back now. A bake or an approval wait is failed at once; otherwise the next step
+ * Rolls back now. A bake, an approval or a hook wait is failed at once; otherwise the next step
  * (at most one health-check interval away) sees the request and rolls back.
  */
 export async function abort(deps: Deps, deploymentId: string, operator: Operator): Promise<ActionTaken> {
@@ -175,8 +175,16 @@ export async function abort(deps: Deps, deploymentId: string, operator: Operator
   );
   if (deployment === null) throw await notAbortable(deps, deploymentId);
   const message = `aborted by ${operator.actor}${operator.reason ? `: ${operator.reason}` : ''}`;
-  const wait = deployment.bake !== undefined ? 'bake' : deployment.approval !== undefined ? 'approval' : null;
-  const token = deployment.bake?.token ?? deployment.approval?.token;
+  // A hook's wait is failed too: one that answers IN_PROGRESS may hold its Task for hours.
+  const wait =
+    deployment.bake !== undefined
+      ? 'bake'
+      : deployment.approval !== undefined
+        ? 'approval'
+        : deployment.hookWait !== undefined
+          ? 'hook'
+          : null;
+  const token = deployment.bake?.token ?? deployment.approval?.token ?? deployment.hookWait?.token;
   let effect =
     wait === null
       ? 'the abort was set on the deployment: its next step rolls back'

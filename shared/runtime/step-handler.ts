@@ -10,17 +10,24 @@ import type * as z from '../domain/zod.js';
 import { StepInputInvalid } from './errors.js';
 import { correlation, createMetrics, logger, publishMetrics } from './observability.js';
 
+/** What a step reads of Lambda's context: the ARN it was invoked by (run-hook calls itself back). */
+export interface StepContext {
+  invokedFunctionArn: string;
+}
+
 export type StepHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
 /** `name` is the function's name (`shift-traffic`): the `step` dimension of all its metrics. */
 export function stepHandler<
   Schema extends z.ZodMiniType<{ spec: { deploymentId: string; service: string } }>,
   Result,
->(name: string, schema: Schema, run: (input: z.output<Schema>) => Promise<Result>) {
+>(name: string, schema: Schema, run: (input: z.output<Schema>, context: StepContext) => Promise<Result>) {
   const metrics = createMetrics({ step: name });
-  async function step(event: unknown): Promise<Result> {
+  async function step(event: unknown, context?: Partial<StepContext>): Promise<Result> {
     try {
-      const result = await run(parseStepInput(name, schema, event));
+      const result = await run(parseStepInput(name, schema, event), {
+        invokedFunctionArn: context?.invokedFunctionArn ?? '',
+      });
       metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
       return result;
     } catch (error) {

@@ -215,7 +215,9 @@ describe('canary state machine', () => {
         message: expect.stringContaining('GET /health answered 500'),
       },
     });
-    expect(failures(execution, 'LambdaFunctionFailed')).toEqual(['HookFailed']);
+    // run-hook failed the hook's token: the Task failed as a wait fails, not as its Lambda.
+    expect(failures(execution, 'TaskFailed')).toEqual(['HookFailed']);
+    expect(failures(execution, 'LambdaFunctionFailed')).toEqual([]);
     await expectAtRest(world, 'web', V1);
   });
 
@@ -226,7 +228,7 @@ describe('canary state machine', () => {
     await drive(world, execution);
 
     expect(execution.error).toBe('Aborted');
-    expect(failures(execution, 'LambdaFunctionTimedOut')).toEqual(['States.Timeout']);
+    expect(failures(execution, 'TaskTimedOut')).toEqual(['States.Timeout']);
     expect(lastRecord(world, 'web').detail).toMatchObject({
       reason: { kind: 'hook', hook: 'BeforeAllowTraffic' },
     });
@@ -371,11 +373,8 @@ describe('canary state machine', () => {
 
     expect(execution.error).toBe('Aborted');
     expect(statesEntered(execution).filter((s) => s === 'RollBack')).toHaveLength(1);
-    expect(failures(execution, 'LambdaFunctionFailed')).toEqual([
-      'HookFailed',
-      'TransientError',
-      'TransientError',
-    ]);
+    expect(failures(execution, 'TaskFailed')).toEqual(['HookFailed']);
+    expect(failures(execution, 'LambdaFunctionFailed')).toEqual(['TransientError', 'TransientError']);
     await expectAtRest(world, 'web', V1);
     expect(ledgerTypes(world, 'web')).toEqual(['ReleaseStarted', 'Aborted']);
   });

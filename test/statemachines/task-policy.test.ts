@@ -113,10 +113,16 @@ describe('Task policies', () => {
     ]);
   });
 
-  it("never lets a hook's deadline outlast run-hook's Lambda, so a hook times out as a hook", () => {
+  it("lets a hook's deadline run past one Lambda call, up to 24 h: its Task waits for the hook's token", () => {
     const runHook = functions.get(logicalIdOf('run-hook'))!;
     const hookTimeout = serviceSchema.shape.hookTimeoutSeconds;
-    expect(hookTimeout.safeParse(runHook.timeoutSeconds).success).toBe(true);
-    expect(hookTimeout.safeParse(runHook.timeoutSeconds + 1).success).toBe(false);
+    expect(hookTimeout.safeParse(runHook.timeoutSeconds + 1).success).toBe(true);
+    expect(hookTimeout.safeParse(86_400).success).toBe(true);
+    expect(hookTimeout.safeParse(86_401).success).toBe(false);
+    const asl = machine('canary.asl.json');
+    state(asl, 'BeforeAllowTraffic').Resource = { 'Fn::GetAtt': ['RunDashhookLambdaFunction', 'Arn'] };
+    expect(checkMachine('canary.asl.json', asl, functions)).toEqual([
+      expect.stringMatching(/› BeforeAllowTraffic \(hook Task, run-hook\): run-hook hands out a task token/),
+    ]);
   });
 });

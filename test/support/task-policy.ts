@@ -238,7 +238,7 @@ const BAKE_TIMEOUT_PATHS: Readonly<Record<string, string>> = {
 
 /** Item 1 of the rule: a Task outlasts its function, unless it is a wait whose timeout means something. */
 function timeoutProblems(kind: TaskKind, state: State, fn: LambdaFunction, waitForToken: boolean): string[] {
-  const waits = kind === 'approval' || kind === 'bake';
+  const waits = kind === 'approval' || kind === 'bake' || kind === 'hook';
   if (waits !== waitForToken) {
     return [
       waits

@@ -1,16 +1,29 @@
 // Least privilege, checked from both sides. The local cloud runs deployments of every
-// pattern (promoted, rolled back by an alarm, approved, rolled back by an operator), the
+// pattern (promoted, rolled back by an alarm, approved, rolled back by an operator, a hook
+// called again after IN_PROGRESS, a hook that fails), the
 // API's reads and the scheduled checks, with every function held to its role; every IAM
 // decision is recorded. Then, for each action each role grants, the role is taken without
 // it and the recorded requests are judged again: the ones now denied are the steps that
 // would fail without that permission. A permission no step needs is a finding, unless it is
 // listed below with the reason no deployment here exercises it.
 
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import type { Decision } from '../../local/iam/authorizer.js';
 import { evaluate, type Statement } from '../../local/iam/policy.js';
 import { freePort } from '../../harness/emulators.js';
-import { callApi, finished, push, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
+import {
+  callApi,
+  finished,
+  push,
+  SCENARIOS,
+  startCloud,
+  until,
+  type CloudHandle,
+} from '../../harness/local-cloud.js';
 
 const ORPHANS = 'only when a lock outlives its execution (test/reliability/restart.test.ts)';
 const LISTENER = 'only for a catalog that names a listener, not a listener rule';
@@ -29,8 +42,6 @@ const BY_TIMING: Record<string, string> = {
 /** `function action`: why no run here makes that request. */
 const NOT_EXERCISED: Record<string, string> = {
   ...BY_TIMING,
-  'run-hook lambda:InvokeFunction':
-    'no catalog can register a hook function with the local Lambda yet, so hooks do not run here',
   'analyze events:PutEvents':
     'analysis is off for the services of this catalog (test/local/analysis.test.ts runs it)',
   'analyze cloudwatch:GetMetricData': 'analysis is off for the services of this catalog',
@@ -94,9 +105,31 @@ const decisions: Decision[] = [];
 const api = (method: string, path: string, body?: unknown) =>
   callApi(handle, method, path, body, 'operator:iam-test');
 
+/** canary's BeforeAllowTraffic hook: IN_PROGRESS once, then SUCCEEDED; FAILED once `hookFails`. */
+let hookFails = false;
+function canarySmoke(event: unknown) {
+  if (hookFails) return { hookStatus: 'FAILED' };
+  const called = (event as { hookDetails?: unknown }).hookDetails !== undefined;
+  return called
+    ? { hookStatus: 'SUCCEEDED' }
+    : { hookStatus: 'IN_PROGRESS', callBackDelay: 10, hookDetails: { n: 1 } };
+}
+
+/** The scenarios, with a hook on canary: run-hook, its schedules and their role are exercised too. */
+function catalogWithHook(): string {
+  const catalog = parse(readFileSync(SCENARIOS, 'utf8')) as {
+    services: Record<string, Record<string, unknown>>;
+  };
+  catalog.services.canary!.hooks = { BeforeAllowTraffic: 'canary-smoke' };
+  const path = join(mkdtempSync(join(tmpdir(), 'iam-permissions-')), 'catalog.yml');
+  writeFileSync(path, stringify(catalog));
+  return path;
+}
+
 beforeAll(async () => {
-  handle = await startCloud({ port: await freePort() });
+  handle = await startCloud({ port: await freePort(), catalogPath: catalogWithHook() });
   handle.cloud.iam.onDecision((d) => decisions.push(d));
+  handle.cloud.lambda.register({ name: 'canary-smoke', timeoutSeconds: 30, handler: canarySmoke });
   for (const service of ['linear', 'canary', 'allatonce', 'rolling', 'bluegreen']) {
     const digest = push(handle, service, 'v2', 'healthy');
     if (service === 'bluegreen') {
@@ -111,6 +144,8 @@ beforeAll(async () => {
     expect((await finished(handle, service, digest)).status).toBe('SUCCEEDED');
   }
   expect((await finished(handle, 'canary', push(handle, 'canary', 'v3', 'faulty'))).error).toBe('RolledBack');
+  hookFails = true;
+  expect((await finished(handle, 'canary', push(handle, 'canary', 'v5', 'healthy'))).error).toBe('Aborted');
   const rollback = await api('POST', '/services/linear/rollback', { reason: 'iam test' });
   expect(rollback.status).toBe(202);
   await until(

@@ -123,6 +123,10 @@ describe('the local Scheduler', () => {
       { ...schedule('rate', now), ScheduleExpression: 'rate(5 minutes)' },
       { ...schedule('late', now), ScheduleExpression: 'at(2026-02-30T00:00:00)' },
       { ...schedule('target', now), Target: { ...schedule('x', now).Target, Arn: 'arn:aws:lambda:::x' } },
+      {
+        ...schedule('sqs', now),
+        Target: { ...schedule('x', now).Target, Arn: 'arn:aws:sqs:us-east-1:000000000000:deploys' },
+      },
       { ...schedule('role', now), Target: { ...schedule('x', now).Target, RoleArn: 'not-a-role' } },
       { ...schedule('input', now), Target: { ...schedule('x', now).Target, Input: 'not json' } },
     ];
@@ -193,9 +197,46 @@ describe('the local Scheduler', () => {
       'the schedule to be deleted',
     );
     expect(handle.cloud.scheduler.stats.failed).toBeGreaterThan(before.failed);
-    // It fired as the scheduler role, which may do nothing but answer tokens.
+    // It fired as the scheduler role, which may do nothing but answer tokens and call run-hook.
     expect(handle.cloud.iam.roles().get('cutover-local-bake-scheduler')).toEqual([
       { Effect: 'Allow', Action: ['states:SendTaskSuccess'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: 'arn:aws:lambda:us-east-1:000000000000:function:cutover-local-run-hook',
+      },
+    ]);
+  });
+
+  it('invokes a function target as the scheduler role, which may invoke run-hook and no other function', async () => {
+    const called: unknown[] = [];
+    handle.cloud.lambda.register({
+      name: 'not-run-hook',
+      timeoutSeconds: 3,
+      handler: (event) => called.push(event),
+    });
+    const before = { ...handle.cloud.scheduler.stats };
+    const denied: string[] = [];
+    const stop = handle.cloud.iam.onDecision((d) => {
+      if (!d.allowed) denied.push(`${d.principal.arn} ${d.authorization.action} ${d.authorization.resource}`);
+    });
+    const target = {
+      Arn: 'arn:aws:lambda:us-east-1:000000000000:function:not-run-hook',
+      RoleArn: roleArn(),
+      Input: JSON.stringify({ callBack: 'forged' }),
+    };
+    await admin.send(
+      new CreateScheduleCommand({
+        ...schedule('other-fn', handle.cloud.clock.now() + 1_000),
+        Target: target,
+      }),
+    );
+    await until(() => handle.cloud.scheduler.stats.invoked > before.invoked, 'the schedule to fire');
+    await until(() => handle.cloud.scheduler.stats.failed > before.failed, 'its call to be refused');
+    stop();
+    expect(called).toEqual([]);
+    expect(denied).toEqual([
+      expect.stringMatching(/bake-scheduler.* lambda:InvokeFunction .*:function:not-run-hook$/),
     ]);
   });
 

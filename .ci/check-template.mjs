@@ -87,15 +87,20 @@ const bucket = template.Resources.LedgerAnchorBucket?.Properties;
 if (bucket?.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode !== 'COMPLIANCE')
   problems.push('the anchor bucket has no default retention in compliance mode');
 
-// A bake's schedule runs as BakeSchedulerRole: it may only answer task tokens, only this
-// account's Scheduler may assume it, and a function may hand it to Scheduler alone.
+// A bake's schedule, and a hook's next call, run as BakeSchedulerRole: it may only answer task
+// tokens and invoke run-hook, only this account's Scheduler may assume it, and a function may
+// hand it to Scheduler alone.
 const scheduler = template.Resources.BakeSchedulerRole?.Properties;
-const schedulerActions = (scheduler?.Policies ?? []).flatMap((p) =>
-  p.PolicyDocument.Statement.flatMap((st) => [st.Action].flat()),
-);
-if (schedulerActions.join() !== 'states:SendTaskSuccess')
+const schedulerStatements = (scheduler?.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+const schedulerActions = schedulerStatements.flatMap((st) => [st.Action].flat());
+if (schedulerActions.join() !== 'states:SendTaskSuccess,lambda:InvokeFunction')
   problems.push(
-    `BakeSchedulerRole may ${schedulerActions.join(', ') || 'nothing'}; it must only states:SendTaskSuccess`,
+    `BakeSchedulerRole may ${schedulerActions.join(', ') || 'nothing'}; it must only states:SendTaskSuccess and lambda:InvokeFunction`,
+  );
+const invokes = schedulerStatements.find((st) => [st.Action].flat().includes('lambda:InvokeFunction'));
+if (invokes !== undefined && !JSON.stringify(invokes.Resource).endsWith('-run-hook"]]}'))
+  problems.push(
+    `BakeSchedulerRole may invoke ${JSON.stringify(invokes.Resource)}; it must only invoke run-hook`,
   );
 const trust = scheduler?.AssumeRolePolicyDocument?.Statement ?? [];
 if (
@@ -123,7 +128,7 @@ for (const [id, role] of ofType('AWS::IAM::Role')) {
   }
 }
 if (ofType('AWS::Scheduler::ScheduleGroup').length !== 1)
-  problems.push('expected one schedule group, for bakes');
+  problems.push('expected one schedule group, for bakes and hook call backs');
 
 if (problems.length > 0) {
   console.error(`template check failed:\n  ${problems.join('\n  ')}`);
@@ -132,6 +137,6 @@ if (problems.length > 0) {
 console.log(
   `template check: ${machines.length} state machines, ${roles.size} functions each with its own role, ` +
     `no wildcard actions, ledger append-only (${appenders.size} writers, each the only signers), tables protected, ` +
-    `bake schedules' role only answers tokens (${passes} function passes it, to Scheduler alone), ` +
+    `schedules' role only answers tokens and invokes run-hook (${passes} functions pass it, to Scheduler alone), ` +
     'key retained, anchors locked',
 );

@@ -49,7 +49,7 @@ export interface Services {
   functions: LocalFunctions;
   /** The metric data in the data folder, written as it comes. */
   journal: MetricJournal;
-  /** Lambda's Invoke, for the functions registered with it (none yet: hooks are not run locally). */
+  /** Lambda's Invoke, for the catalog's local functions (registered once the load balancer listens: cloud-start.ts). */
   lambda: LocalLambda;
 }
 

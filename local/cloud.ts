@@ -12,12 +12,14 @@ import type { LocalEcs } from './aws/ecs.js';
 import type { LocalElbv2 } from './aws/elbv2.js';
 import type { LocalEventBridge } from './aws/eventbridge.js';
 import { FaultInjector, type FaultSettings } from './aws/faults.js';
+import type { LocalLambda } from './aws/lambda.js';
 import type { LocalScheduler } from './aws/scheduler.js';
 import type { LocalStepFunctions } from './aws/stepfunctions.js';
 import { ScaledClock } from './clock.js';
 import { Closers } from './closers.js';
 import type { LocalCloudOptions } from './cloud-options.js';
 import { startParts, type LocalCloudParts } from './cloud-start.js';
+import { loadCatalogFunctions } from './catalog-functions.js';
 import { dynamodbPath, firstStartDone, openDataFolder } from './data-folder.js';
 import { DataFolderInvalid } from './errors.js';
 import type { LocalFunctions } from './functions.js';
@@ -49,6 +51,8 @@ export class LocalCloud {
   /** The HTTP API and the dashboard, and the bearer token they take. */
   readonly apiEndpoint: string;
   readonly token: string;
+  /** The load balancers' data plane: requests through a listener rule to the simulated tasks. */
+  readonly loadBalancerEndpoint: string;
   readonly ecs: LocalEcs;
   readonly elb: LocalElbv2;
   readonly cloudwatch: LocalCloudWatch;
@@ -58,6 +62,8 @@ export class LocalCloud {
   /** EventBridge Scheduler: the schedules that end bakes, fired on the simulated clock. */
   readonly scheduler: LocalScheduler;
   readonly functions: LocalFunctions;
+  /** Lambda's Invoke, for the catalog's local functions (catalog-functions.ts). */
+  readonly lambda: LocalLambda;
   readonly world: World;
   /** IAM on the AWS endpoint: each function's role, and every decision it makes. */
   readonly iam: LocalIam;
@@ -86,6 +92,7 @@ export class LocalCloud {
     this.dynaliteEndpoint = parts.dynaliteEndpoint;
     this.apiEndpoint = parts.apiEndpoint;
     this.token = parts.token;
+    this.loadBalancerEndpoint = parts.loadBalancerEndpoint;
     this.ecs = parts.ecs;
     this.elb = parts.elb;
     this.cloudwatch = parts.cloudwatch;
@@ -94,6 +101,7 @@ export class LocalCloud {
     this.stepFunctions = parts.stepFunctions;
     this.scheduler = parts.scheduler;
     this.functions = parts.functions;
+    this.lambda = parts.lambda;
     this.world = parts.world;
     this.iam = parts.iam;
     this.ledger = parts.ledger;
@@ -117,6 +125,9 @@ export class LocalCloud {
    */
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
     const log = options.log ?? (() => undefined);
+    // Before anything is opened or written: a module that is missing or exports no handler is
+    // the catalog's problem, and changes nothing.
+    const catalogFunctions = await loadCatalogFunctions(options.catalog, options.catalogPath);
     const processEnvironment = ProcessEnvironment.hold(options.dataDir);
     const closers = new Closers();
     closers.add("the handlers' environment", () => processEnvironment.release());
@@ -138,6 +149,7 @@ export class LocalCloud {
         failures,
         closers,
         processEnvironment,
+        catalogFunctions,
       });
       const cloud = new LocalCloud(parts, closers);
       cloud.save();

@@ -38,7 +38,10 @@ export type FunctionModule =
  * module that fails to load, or one that exports neither `handler` nor `createHandler`, is a
  * CatalogInvalid naming the field, listing every such problem; nothing is registered then.
  */
-export async function loadCatalogFunctions(catalog: Catalog, catalogPath: string): Promise<CatalogFunction[]> {
+export async function loadCatalogFunctions(
+  catalog: Catalog,
+  catalogPath: string,
+): Promise<CatalogFunction[]> {
   const entries = Object.entries(catalog.local?.functions ?? {});
   const loaded: CatalogFunction[] = [];
   const problems: Problem[] = [];
@@ -46,7 +49,10 @@ export async function loadCatalogFunctions(catalog: Catalog, catalogPath: string
     const field = `local.functions.${name}.module`;
     const path = resolve(dirname(catalogPath), entry.module);
     if (!existsSync(path) || !statSync(path).isFile()) {
-      problems.push({ path: field, message: `no such file: ${path} (the path is relative to the catalog file)` });
+      problems.push({
+        path: field,
+        message: `no such file: ${path} (the path is relative to the catalog file)`,
+      });
       continue;
     }
     let exports: Record<string, unknown>;
@@ -75,7 +81,10 @@ export async function loadCatalogFunctions(catalog: Catalog, catalogPath: string
 function functionModule(exports: Record<string, unknown>): FunctionModule | undefined {
   const { createHandler, handler } = exports;
   if (typeof createHandler === 'function')
-    return { kind: 'factory', createHandler: createHandler as (environment: Record<string, string>) => LocalHandler };
+    return {
+      kind: 'factory',
+      createHandler: createHandler as (environment: Record<string, string>) => LocalHandler,
+    };
   if (typeof handler === 'function') return { kind: 'handler', handler: handler as LocalHandler };
   return undefined;
 }

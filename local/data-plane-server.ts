@@ -28,8 +28,13 @@ function answerFor(
   host: string | undefined,
   origin: string | undefined,
 ): DataPlaneAnswer {
-  if (!isLoopbackHost(host)) return refusal(421, 'the local load balancer answers only requests to 127.0.0.1 or localhost');
-  if (origin !== undefined) return refusal(403, 'the local load balancer does not answer browsers (the request has an Origin header)');
+  if (!isLoopbackHost(host))
+    return refusal(421, 'the local load balancer answers only requests to 127.0.0.1 or localhost');
+  if (origin !== undefined)
+    return refusal(
+      403,
+      'the local load balancer does not answer browsers (the request has an Origin header)',
+    );
   const { pathname } = new URL(url, 'http://load-balancer.local');
   const match = RULE_PATH.exec(pathname);
   if (match === null) {
@@ -45,5 +50,9 @@ function answerFor(
 }
 
 function refusal(status: number, message: string): DataPlaneAnswer {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: message }) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ error: message }),
+  };
 }

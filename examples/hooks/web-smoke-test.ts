@@ -63,8 +63,7 @@ export const handler = createHandler(process.env);
 function testTrafficUrl(env: Environment, event: HookEvent): string | { missing: string } {
   if (env.TEST_LISTENER_URL) return env.TEST_LISTENER_URL.replace(/\/$/, '');
   const local = env.CUTOVER_LOCAL_LOAD_BALANCER;
-  if (local && event.testListenerRule)
-    return `${local}/rules/${encodeURIComponent(event.testListenerRule)}`;
+  if (local && event.testListenerRule) return `${local}/rules/${encodeURIComponent(event.testListenerRule)}`;
   if (!event.testListenerRule) {
     return {
       missing:
@@ -86,10 +85,15 @@ async function get(url: string): Promise<Answer> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await response.text();
-    return { status: response.status, said: errorIn(text), task: response.headers.get('x-cutover-task') ?? undefined };
+    return {
+      status: response.status,
+      said: errorIn(text),
+      task: response.headers.get('x-cutover-task') ?? undefined,
+    };
   } catch (error) {
+    // fetch's own error says only "fetch failed"; its cause says why (ECONNREFUSED, a timeout).
     const cause = (error as { cause?: unknown }).cause;
-    return { status: 0, said: `no answer: ${String(error)}${cause === undefined ? '' : ` (${String(cause)})`}` };
+    return { status: 0, said: `no answer: ${cause instanceof Error ? cause.message : String(error)}` };
   }
 }
 

@@ -48,7 +48,9 @@ export class DataPlane {
     try {
       weights = this.world.forwardWeights(ruleArn).filter((w) => w.weight > 0);
     } catch (error) {
-      return json(404, { error: `no listener rule ${ruleArn} on the local load balancers: ${String(error)}` });
+      return json(404, {
+        error: `no listener rule ${ruleArn} on the local load balancers: ${String(error)}`,
+      });
     }
     const group = this.pick(weights);
     if (group === undefined) return balancerError(503, 'the rule forwards to no target group with weight');

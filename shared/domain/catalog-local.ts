@@ -24,22 +24,23 @@ const functionName = z
   .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Lambda function name: 1-64 of A-Z a-z 0-9 - _'));
 
 // Lambda's rule for a variable's name.
-const variableName = z
-  .string()
-  .check(
-    z.regex(/^[a-zA-Z][a-zA-Z0-9_]+$/, 'must be a variable name: a letter, then letters, digits and _'),
-    z.refine(
-      (name) => !(LOCAL_FUNCTION_VARIABLES as readonly string[]).includes(name),
-      `is set by the local cloud (${LOCAL_FUNCTION_VARIABLES.join(', ')}), not the catalog`,
-    ),
-  );
+const variableName = z.string().check(
+  z.regex(/^[a-zA-Z][a-zA-Z0-9_]+$/, 'must be a variable name: a letter, then letters, digits and _'),
+  z.refine(
+    (name) => !(LOCAL_FUNCTION_VARIABLES as readonly string[]).includes(name),
+    `is set by the local cloud (${LOCAL_FUNCTION_VARIABLES.join(', ')}), not the catalog`,
+  ),
+);
 
 export const localFunctionSchema = z.strictObject({
   /** The handler's module: a path relative to the catalog file (.ts, .mts, .js or .mjs). */
   module: z
     .string()
     .check(
-      z.regex(/\.(ts|mts|js|mjs)$/, 'must be the path of a .ts, .mts, .js or .mjs file, relative to the catalog'),
+      z.regex(
+        /\.(ts|mts|js|mjs)$/,
+        'must be the path of a .ts, .mts, .js or .mjs file, relative to the catalog',
+      ),
     ),
   /** As Lambda's Timeout, on the local cloud's clock. */
   timeoutSeconds: z._default(

@@ -48,7 +48,14 @@ async function deploymentOf(service: string, digest: string): Promise<string> {
 
 async function status(deploymentId: string): Promise<string> {
   const io = capture();
-  const args = ['status', deploymentId, '--endpoint', handle.cloud.apiEndpoint, '--token', handle.cloud.token];
+  const args = [
+    'status',
+    deploymentId,
+    '--endpoint',
+    handle.cloud.apiEndpoint,
+    '--token',
+    handle.cloud.token,
+  ];
   await main(args, io);
   return io.stdout.join('\n');
 }
@@ -63,7 +70,7 @@ describe("the demo's smoke-test hook", () => {
   it('web: local push --profile smoke-fails is rolled back at BeforeAllowTraffic, quoting the hook, before any production traffic', async () => {
     const digest = push(handle, 'web', 'v2', 'smoke-fails');
     const execution = await finished(handle, 'web', digest);
-    const failure = PROFILES['smoke-fails'].smokeFailure!;
+    const failure = PROFILES['smoke-fails'].smokeFailure;
     expect(execution.error, execution.cause).toBe('Aborted');
     expect(execution.cause).toContain('BeforeAllowTraffic');
     expect(execution.cause).toContain(failure);
@@ -73,7 +80,9 @@ describe("the demo's smoke-test hook", () => {
       detail: { reason: { kind: 'hook', hook: 'BeforeAllowTraffic' } },
     });
     const reason = (rolledBack.detail.reason as { message: string }).message;
-    expect(reason).toMatch(/^hook BeforeAllowTraffic \(web-smoke-test\) failed: smoke test: GET \/smoke answered 500 from task /);
+    expect(reason).toMatch(
+      /^hook BeforeAllowTraffic \(web-smoke-test\) failed: smoke test: GET \/smoke answered 500 from task /,
+    );
     expect(reason).toContain(failure);
     // The test listener reached the new tasks; production never did.
     expect(Object.values(await weights(handle, 'web'))).toEqual([100, 0]);
@@ -99,17 +108,19 @@ describe("the demo's smoke-test hook", () => {
     );
     // The hook ran, and its state was left for the first shift: it passed.
     const names = history.events!.flatMap((e) => e.stateEnteredEventDetails?.name ?? []);
-    expect(names.slice(names.indexOf('BeforeAllowTraffic'), names.indexOf('BeforeAllowTraffic') + 2)).toEqual([
-      'BeforeAllowTraffic',
-      'ShiftTraffic',
-    ]);
+    expect(names.slice(names.indexOf('BeforeAllowTraffic'), names.indexOf('BeforeAllowTraffic') + 2)).toEqual(
+      ['BeforeAllowTraffic', 'ShiftTraffic'],
+    );
     const deploymentId = await deploymentOf('web', digest);
     const { body } = await callApi<{ steps: { kind: string; hook?: string; state: string }[] }>(
       handle,
       'GET',
       `/deployments/${deploymentId}`,
     );
-    expect(body.steps.find((s) => s.kind === 'hook')).toMatchObject({ hook: 'BeforeAllowTraffic', state: 'done' });
+    expect(body.steps.find((s) => s.kind === 'hook')).toMatchObject({
+      hook: 'BeforeAllowTraffic',
+      state: 'done',
+    });
     expect(await status(deploymentId)).toMatch(/✓ run hook BeforeAllowTraffic: web-smoke-test/);
   });
 });

@@ -32,7 +32,7 @@ export function sdkClients(target: ClientTarget) {
     elb: new ElasticLoadBalancingV2Client(config),
     cloudWatch: new CloudWatchClient(config),
     iam: new IAMClient(config),
-    /** The local cloud serves no Lambda API yet: null there. */
+    /** The local cloud's Lambda answers Invoke alone, not GetFunction: null there. */
     lambda: target.kind === 'aws' ? new LambdaClient(config) : null,
   };
   return {

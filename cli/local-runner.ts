@@ -55,6 +55,7 @@ export async function runLocalCloud(
   HTTP API       ${cloud.apiEndpoint}   (bearer token in ${options.dataDir}/token; the CLI reads it,
                  and both URLs from ${options.dataDir}/${ENDPOINTS_FILE})
   AWS endpoint   ${cloud.endpoint}   (export AWS_ENDPOINT_URL=${cloud.endpoint} for the AWS CLI and SDKs)
+  load balancer  ${cloud.loadBalancerEndpoint}   (/rules/<listener rule ARN, URL-encoded>/<path> reaches its tasks)
   services       ${services}
 
 Try:

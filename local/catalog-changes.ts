@@ -1,7 +1,8 @@
 // A data folder started with a catalog that changed since the folder was made. A service the
 // catalog added is created as a first start creates every service (seed.ts): its ECS service
 // and task set of release 1, its listener rules and target groups, alarms, ECR repository,
-// release 1 in the ledger and its service state. A service the catalog no longer names is
+// release 1 in the ledger and its service state. A test listener rule the catalog added to a
+// service that exists is created as a first start creates one. A service the catalog no longer names is
 // left as it is (its tasks, rules, alarms and ledger stay, and no traffic reaches it), with a
 // warning naming it: deleting what a platform team runs is not the local cloud's to decide.
 
@@ -42,6 +43,13 @@ export async function reconcileCatalog(
     await seedServices(parts, added);
     log(`the catalog adds ${list(added)}: created with release 1, as on a first start`);
   }
+  for (const [name, entry] of Object.entries(catalog.services)) {
+    const rule = entry.traffic.testListenerRule;
+    if (rule === undefined || added.includes(name) || unseeded.includes(name) || routeExists(parts, rule))
+      continue;
+    parts.elb.adoptRoute(rule, entry.traffic.targetGroups, `/${name}/*`);
+    log(`the catalog adds a test listener rule to ${name}: created`);
+  }
   for (const name of unseeded) {
     const { cluster, service } = catalog.services[name]!.ecs;
     log(
@@ -57,6 +65,15 @@ export async function reconcileCatalog(
     );
   }
   return { added, removed, unseeded };
+}
+
+function routeExists({ elb }: SeedParts, rule: string): boolean {
+  try {
+    elb.forwardWeights(rule);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const list = (names: readonly string[]): string =>

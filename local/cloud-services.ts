@@ -49,7 +49,10 @@ export interface Services {
   functions: LocalFunctions;
   /** The metric data in the data folder, written as it comes. */
   journal: MetricJournal;
-  /** Lambda's Invoke, for Cutover's own functions (a schedule's target may be one). */
+  /**
+   * Lambda's Invoke: Cutover's own functions (a schedule's target may be one), and the catalog's
+   * local functions (registered once the load balancer listens: cloud-start.ts).
+   */
   lambda: LocalLambda;
 }
 

@@ -9,6 +9,7 @@
 //   serveAws      the AWS endpoint that serves them all
 //   loadHandlers  the handlers' environment, the handlers, the state machines
 //   seedWorld     the tables, the demo (or what the catalog added since), the rules
+//   serveLoadBalancer  the load balancers' data plane, and the catalog's local functions
 //   serveApi      the HTTP API and the dashboard
 
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,8 @@ import type { ScaledClock } from './clock.js';
 import type { Closers } from './closers.js';
 import type { LocalCloudOptions } from './cloud-options.js';
 import { awsServer, openServices, type Services } from './cloud-services.js';
+import { hooksWithoutFunction, registerCatalogFunctions, type CatalogFunction } from './catalog-functions.js';
+import { createDataPlaneServer } from './data-plane-server.js';
 import { serveDashboard, WEB_ROOT } from './dashboard.js';
 import { dynamodbPath } from './data-folder.js';
 import {
@@ -58,6 +61,7 @@ import {
   templateOptions,
 } from './stack.js';
 import { prepareDefinition } from './stepfunctions/definition.js';
+import { DataPlane } from './world/data-plane.js';
 import { World } from './world/world.js';
 
 /** What every stage is given: the options, the saved state, and where to register what it opens. */
@@ -73,6 +77,8 @@ export interface Starting {
   closers: Closers;
   /** process.env, held for this local cloud (handler-environment.ts). */
   processEnvironment: ProcessEnvironment;
+  /** The catalog's local functions, loaded before the start began (catalog-functions.ts). */
+  catalogFunctions: readonly CatalogFunction[];
 }
 
 /** Every part a started local cloud is made of. */
@@ -85,6 +91,8 @@ export interface LocalCloudParts
   /** The HTTP API and dashboard, and the bearer token they take. */
   apiEndpoint: string;
   token: string;
+  /** The load balancers' data plane, which local functions reach the simulated tasks through. */
+  loadBalancerEndpoint: string;
   /** The faults injected on the AWS endpoint, switched while it runs. */
   faultSwitch: { injector: FaultInjector | null };
   iam: LocalIam;
@@ -113,6 +121,7 @@ export async function startParts(starting: Starting): Promise<LocalCloudParts> {
   });
   const environment = await loadHandlers(starting, services, ledger, endpoint);
   const world = await seedWorld(starting, services, ledger, iam, endpoint);
+  const loadBalancerEndpoint = await serveLoadBalancer(starting, services, world);
   const { apiEndpoint, token } = await serveApi(starting, services);
   const { options, scope, clock, failures } = starting;
   return {
@@ -125,6 +134,7 @@ export async function startParts(starting: Starting): Promise<LocalCloudParts> {
     dynaliteEndpoint,
     apiEndpoint,
     token,
+    loadBalancerEndpoint,
     faultSwitch,
     iam,
     ledger,
@@ -292,6 +302,30 @@ async function seedWorld(
   } finally {
     dynamo.destroy();
   }
+}
+
+/**
+ * The load balancers' data plane on a free loopback port; then the catalog's local functions,
+ * registered with the local Lambda with its URL in their environment. Each hook whose function
+ * the local Lambda still lacks is named in the log.
+ */
+async function serveLoadBalancer(
+  { options, scope, closers, log, catalogFunctions }: Starting,
+  { elb, lambda }: Services,
+  world: World,
+): Promise<string> {
+  const plane = new DataPlane({
+    forwardWeights: (rule) => elb.forwardWeights(rule),
+    servingTasks: (group) => world.servingTasks(group),
+    registeredTargets: (group) => elb.targets(group).filter((t) => t.state !== 'draining').length,
+  });
+  const url = await listen(createDataPlaneServer(plane), 0, closers, 'the load balancer');
+  registerCatalogFunctions(lambda, catalogFunctions, {
+    AWS_REGION: scope.region,
+    CUTOVER_LOCAL_LOAD_BALANCER: url,
+  });
+  for (const line of hooksWithoutFunction(options.catalog, lambda)) log(line);
+  return url;
 }
 
 /** The HTTP API, with the dashboard, behind the data folder's bearer token. */

@@ -19,6 +19,7 @@ import { ScaledClock } from './clock.js';
 import { Closers } from './closers.js';
 import type { LocalCloudOptions } from './cloud-options.js';
 import { startParts, type LocalCloudParts } from './cloud-start.js';
+import { loadCatalogFunctions } from './catalog-functions.js';
 import { dynamodbPath, firstStartDone, openDataFolder } from './data-folder.js';
 import { DataFolderInvalid } from './errors.js';
 import type { LocalFunctions } from './functions.js';
@@ -50,6 +51,8 @@ export class LocalCloud {
   /** The HTTP API and the dashboard, and the bearer token they take. */
   readonly apiEndpoint: string;
   readonly token: string;
+  /** The load balancers' data plane: requests through a listener rule to the simulated tasks. */
+  readonly loadBalancerEndpoint: string;
   readonly ecs: LocalEcs;
   readonly elb: LocalElbv2;
   readonly cloudwatch: LocalCloudWatch;
@@ -58,9 +61,9 @@ export class LocalCloud {
   readonly stepFunctions: LocalStepFunctions;
   /** EventBridge Scheduler: the schedules that end bakes, fired on the simulated clock. */
   readonly scheduler: LocalScheduler;
-  /** Lambda's Invoke: Cutover's own functions, and any a test registers (a hook's function). */
-  readonly lambda: LocalLambda;
   readonly functions: LocalFunctions;
+  /** Lambda's Invoke: Cutover's own functions, the catalog's local ones (catalog-functions.ts), and any a test registers. */
+  readonly lambda: LocalLambda;
   readonly world: World;
   /** IAM on the AWS endpoint: each function's role, and every decision it makes. */
   readonly iam: LocalIam;
@@ -89,6 +92,7 @@ export class LocalCloud {
     this.dynaliteEndpoint = parts.dynaliteEndpoint;
     this.apiEndpoint = parts.apiEndpoint;
     this.token = parts.token;
+    this.loadBalancerEndpoint = parts.loadBalancerEndpoint;
     this.ecs = parts.ecs;
     this.elb = parts.elb;
     this.cloudwatch = parts.cloudwatch;
@@ -96,8 +100,8 @@ export class LocalCloud {
     this.ecr = parts.ecr;
     this.stepFunctions = parts.stepFunctions;
     this.scheduler = parts.scheduler;
-    this.lambda = parts.lambda;
     this.functions = parts.functions;
+    this.lambda = parts.lambda;
     this.world = parts.world;
     this.iam = parts.iam;
     this.ledger = parts.ledger;
@@ -121,6 +125,9 @@ export class LocalCloud {
    */
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
     const log = options.log ?? (() => undefined);
+    // Before anything is opened or written: a module that is missing or exports no handler is
+    // the catalog's problem, and changes nothing.
+    const catalogFunctions = await loadCatalogFunctions(options.catalog, options.catalogPath);
     const processEnvironment = ProcessEnvironment.hold(options.dataDir);
     const closers = new Closers();
     closers.add("the handlers' environment", () => processEnvironment.release());
@@ -142,6 +149,7 @@ export class LocalCloud {
         failures,
         closers,
         processEnvironment,
+        catalogFunctions,
       });
       const cloud = new LocalCloud(parts, closers);
       cloud.save();

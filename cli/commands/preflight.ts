@@ -29,7 +29,7 @@ deployment. For every catalog service (or the one named):
     weight 0), the test listener rule (if any) exists, and both target groups are
     attached to the rule's load balancer;
   - the watched alarms exist;
-  - the hook functions exist (not checked on the local cloud, which serves no Lambda API);
+  - the hook functions exist (not checked on the local cloud, whose Lambda answers Invoke alone);
 and that the role of every function of the stack exists, named as packaging names it.
 Each problem is printed with its fix.
 
@@ -125,7 +125,7 @@ async function check(
           region: target.region,
           roleNames: functionRoleNames(FUNCTION_NAMES, { stage, region: target.region }),
         },
-        functionsNotChecked: 'not checked on the local cloud, which serves no Lambda API yet',
+        functionsNotChecked: 'not checked on the local cloud, whose Lambda answers Invoke alone',
       },
     );
   } catch (error) {

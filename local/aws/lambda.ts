@@ -15,7 +15,8 @@
 //   invocation with Function.ResponseSizeTooLarge.
 // - A name, a full ARN or a partial ARN (`<account>:function:<name>`) names a function, with
 //   `$LATEST` as the only qualifier (the local cloud keeps no versions or aliases); an ARN of
-//   another region or account, or an unknown name, is ResourceNotFoundException.
+//   another region or account, or an unknown name, is ResourceNotFoundException, whose message
+//   says where the local cloud's functions come from (the catalog's `local.functions`).
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
 
 import { randomUUID } from 'node:crypto';
@@ -61,7 +62,11 @@ const FUNCTION_ARN =
   /^(?:arn:(aws[a-z-]*):lambda:([a-z0-9-]+):)?(\d{12}):function:([A-Za-z0-9_-]{1,64})(?::(.+))?$/;
 
 const notFound = (name: string) =>
-  new AwsError('ResourceNotFoundException', `Function not found: ${name}`, 404);
+  new AwsError(
+    'ResourceNotFoundException',
+    `Function not found: ${name} (the local cloud runs the functions the catalog names under local.functions)`,
+    404,
+  );
 
 export class LocalLambda {
   private readonly functions = new Map<string, LocalFunction>();
@@ -77,6 +82,16 @@ export class LocalLambda {
     if (!Number.isInteger(fn.timeoutSeconds) || fn.timeoutSeconds < 1 || fn.timeoutSeconds > 900)
       throw new Error(`function ${fn.name}: a timeout is 1 to 900 whole seconds, not ${fn.timeoutSeconds}`);
     this.functions.set(fn.name, fn);
+  }
+
+  /** Whether an Invoke of `functionName` (a name or an ARN) would find a registered function. */
+  knows(functionName: string): boolean {
+    try {
+      this.find(functionName);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

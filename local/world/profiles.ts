@@ -1,6 +1,8 @@
 // How an image behaves in the simulated world. `cutover local push --profile`
 // records the profile in the image's manifest annotations; tasks running the image
-// start, pass health checks and answer requests accordingly.
+// start, pass health checks and answer requests accordingly: the simulated production traffic
+// (traffic.ts), and requests sent through the local load balancer (data-plane.ts), such as a
+// smoke-test hook's.
 
 export interface ImageProfile {
   name: string;
@@ -11,7 +13,15 @@ export interface ImageProfile {
   startupSeconds: number;
   failsToStart: boolean;
   failsHealthChecks: boolean;
+  /**
+   * What the app's smoke-test endpoint (`GET /smoke`, which checks what the app needs to serve)
+   * answers with a 500; undefined, it answers 200. Production traffic never asks it.
+   */
+  smokeFailure?: string;
 }
+
+/** The path of the simulated app's smoke-test endpoint. */
+export const SMOKE_PATH = '/smoke';
 
 export const PROFILES = {
   healthy: profile('healthy', 0.002, 40, 150),
@@ -23,6 +33,11 @@ export const PROFILES = {
   crashing: { ...profile('crashing', 0, 40, 150), failsToStart: true },
   /** Starts, then fails the load balancer's health checks. */
   unhealthy: { ...profile('unhealthy', 0, 40, 150), failsHealthChecks: true },
+  /** Healthy under traffic (its metrics are healthy's), but its smoke-test endpoint answers 500. */
+  'smoke-fails': {
+    ...profile('smoke-fails', 0.002, 40, 150),
+    smokeFailure: 'checkout cannot reach the payments service: PAYMENTS_URL is not set',
+  },
 } satisfies Record<string, ImageProfile>;
 
 export type ProfileName = keyof typeof PROFILES;

@@ -54,7 +54,7 @@ export class World {
     this.traffic = new TrafficGenerator(
       {
         forwardWeights: (rule) => elb.forwardWeights(rule),
-        healthyTargets: (group) => this.healthyTargets(group),
+        healthyTargets: (group) => this.servingTasks(group),
         registeredTargets: (group) => elb.targets(group).filter((t) => t.state !== 'draining').length,
         dimensions: (group) => ({
           TargetGroup: targetGroupDimension(group),
@@ -97,15 +97,27 @@ export class World {
     }
   }
 
-  /** The group's running tasks whose targets are healthy, oldest first: the group's own tasks, not every task. */
-  private healthyTargets(group: string) {
+  /**
+   * The group's running tasks whose targets are healthy, oldest first, with how each behaves:
+   * the group's own tasks, not every task. What the load balancer sends requests to.
+   */
+  servingTasks(group: string): ServingTask[] {
     const healthy = new Set<string>();
     for (const target of this.parts.elb.targets(group))
       if (target.state === 'healthy') healthy.add(target.id);
-    const found = [];
-    for (const task of this.simulation.index.inTargetGroup(group))
-      if (task.lastStatus === 'RUNNING' && healthy.has(task._ip))
-        found.push({ profile: this.parts.ecr.profileOf(task.containers[0]?.image ?? '') });
+    const found: ServingTask[] = [];
+    for (const task of this.simulation.index.inTargetGroup(group)) {
+      if (task.lastStatus !== 'RUNNING' || !healthy.has(task._ip)) continue;
+      const image = task.containers[0]?.image ?? '';
+      found.push({ taskArn: task.taskArn, image, profile: this.parts.ecr.profileOf(image) });
+    }
     return found;
   }
+}
+
+/** A task the load balancer may send a request to. */
+export interface ServingTask {
+  taskArn: string;
+  image: string;
+  profile: ImageProfile;
 }

@@ -2,6 +2,7 @@
 // here; rules that relate fields to each other live in catalog-rules.ts.
 
 import * as z from './zod.js';
+import { localSchema } from './catalog-local.js';
 import { PRESET_NAMES } from './schedule.js';
 
 export const STRATEGIES = ['blue-green', 'canary', 'linear', 'all-at-once', 'rolling'] as const;
@@ -225,6 +226,8 @@ export const catalogSchema = z.strictObject({
     ),
     serviceSchema,
   ),
+  /** Read by the local cloud alone (catalog-local.ts). */
+  local: z.optional(localSchema),
 });
 
 export type Catalog = z.output<typeof catalogSchema>;

@@ -43,8 +43,15 @@ export function reasonFromError(error: CaughtError, phase: string): Reason {
     case 'States.Timeout':
       return timeoutReason(phase);
     default:
-      return { kind: 'error', message: `${error.Error}: ${message}`, error: error.Error };
+      return errorReason(error.Error, message, phase);
   }
+}
+
+/** Any other error; one raised while a hook ran names the hook (its function missing, say). */
+function errorReason(name: string, message: string, phase: string): Reason {
+  const { hook } = hookOf(phase);
+  if (hook === undefined) return { kind: 'error', message: `${name}: ${message}`, error: name };
+  return { kind: 'error', message: `hook ${hook} could not run: ${name}: ${message}`, error: name, hook };
 }
 
 function timeoutReason(phase: string): Reason {

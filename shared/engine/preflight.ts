@@ -52,7 +52,7 @@ export interface PreflightDeps {
   ecs: EcsInventory;
   loadBalancers: LoadBalancerInventory;
   alarms: AlarmInventory;
-  /** null where Lambda cannot be asked (the local cloud serves no Lambda API yet). */
+  /** null where Lambda cannot be asked (the local cloud's Lambda answers Invoke alone). */
   functions: FunctionInventory | null;
   roles: RoleInventory;
 }

@@ -120,8 +120,10 @@ describe('cutover preflight on the local cloud', () => {
     expect(code).toBe(0);
     expect(report.services.map((s) => s.service)).toEqual(['web', 'api']);
     expect(report.stack).toMatchObject({ stage: 'local', region: 'us-east-1', roles: FUNCTION_NAMES.length });
-    // The demo has no hooks, so nothing went unchecked.
-    expect(report.services.flatMap((s) => s.notChecked)).toEqual([]);
+    // web's smoke-test hook is the one thing not checked: the local Lambda answers Invoke alone.
+    expect(report.services.flatMap((s) => s.notChecked)).toEqual([
+      { check: 'hooks', reason: 'not checked on the local cloud, whose Lambda answers Invoke alone' },
+    ]);
   });
 
   it('passes on the demo through the local cloud’s own endpoint, which serves IAM beside the rest', async () => {
@@ -205,8 +207,13 @@ describe('cutover preflight on the local cloud', () => {
   });
 
   it('names a target group that is not attached to the load balancer', async () => {
-    // web has no test listener rule: once the production rule drops it, its idle group is on no load balancer.
-    const { idle, undo } = await forwardToStableOnly('web');
+    // Once the production rule and the test listener rule drop it, web's idle group is on no load balancer.
+    const { stable, idle, undo } = await forwardToStableOnly('web');
+    const testRule = handle.catalog.services.web!.traffic.testListenerRule!;
+    const described = await handle.clients.elb.send(new DescribeRulesCommand({ RuleArns: [testRule] }));
+    await handle.clients.elb.send(
+      new ModifyRuleCommand({ RuleArn: testRule, Actions: [{ Type: 'forward', TargetGroupArn: stable }] }),
+    );
     try {
       const { code, report } = await preflight('web');
       expect(code).toBe(1);
@@ -219,6 +226,9 @@ describe('cutover preflight on the local cloud', () => {
       });
     } finally {
       await undo();
+      await handle.clients.elb.send(
+        new ModifyRuleCommand({ RuleArn: testRule, Actions: described.Rules![0]!.Actions! }),
+      );
     }
   });
 

@@ -1,0 +1,112 @@
+// The local load balancer's data plane: a request through a listener rule reaches a healthy task
+// of the group the rule forwards to, in turn, and is answered as the task's image profile says;
+// with no such task, ALB's own 502 or 503. Then the HTTP server in front of it.
+
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataPlaneServer } from '../../local/data-plane-server.js';
+import { DataPlane, type DataPlaneWorld } from '../../local/world/data-plane.js';
+import { PROFILES, type ImageProfile } from '../../local/world/profiles.js';
+
+const RULE = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/demo/1a2b3c/4d5e6f/7a8b';
+const task = (id: string, profile: ImageProfile) => ({
+  taskArn: `arn:task/demo/${id}`,
+  image: `web@${id}`,
+  profile,
+});
+
+/** A rule forwarding to group `new`, whose tasks are `tasks`, and `registered` targets. */
+function worldOf(tasks: ReturnType<typeof task>[], registered = tasks.length): DataPlaneWorld {
+  return {
+    forwardWeights: (rule) => {
+      if (rule !== RULE) throw new Error(`RuleNotFound: ${rule}`);
+      return [
+        { targetGroupArn: 'old', weight: 0 },
+        { targetGroupArn: 'new', weight: 100 },
+      ];
+    },
+    servingTasks: (group) => (group === 'new' ? tasks : [task('old-1', PROFILES.healthy)]),
+    registeredTargets: () => registered,
+  };
+}
+
+describe('the data plane', () => {
+  it('sends a request to the group with weight, its tasks taking turns, answering for each', () => {
+    const plane = new DataPlane(worldOf([task('a', PROFILES.healthy), task('b', PROFILES.healthy)]));
+    const answers = [1, 2, 3].map(() => plane.answer(RULE, '/smoke'));
+    expect(answers.map((a) => [a.status, a.headers['x-cutover-task']])).toEqual([
+      [200, 'arn:task/demo/a'],
+      [200, 'arn:task/demo/b'],
+      [200, 'arn:task/demo/a'],
+    ]);
+    expect(answers[0]!.headers['x-cutover-image']).toBe('web@a');
+  });
+
+  it("answers the smoke path 500 with the profile's failure; other paths as its error rate says", () => {
+    const plane = new DataPlane(worldOf([task('a', PROFILES['smoke-fails'])]), () => 0.5);
+    const smoke = plane.answer(RULE, '/smoke');
+    expect(smoke.status).toBe(500);
+    expect(JSON.parse(smoke.body)).toEqual({ error: PROFILES['smoke-fails'].smokeFailure });
+    expect(plane.answer(RULE, '/').status).toBe(200);
+    const faulty = new DataPlane(worldOf([task('a', PROFILES.faulty)]), () => 0.1);
+    expect(faulty.answer(RULE, '/').status).toBe(500);
+    expect(faulty.answer(RULE, '/smoke').status).toBe(200);
+  });
+
+  it('answers as ALB does with no healthy task: 503 when none is registered, 502 when none is healthy', () => {
+    expect(new DataPlane(worldOf([], 0)).answer(RULE, '/smoke').status).toBe(503);
+    expect(new DataPlane(worldOf([], 2)).answer(RULE, '/smoke').status).toBe(502);
+  });
+
+  it('answers 404 for a rule no local load balancer has', () => {
+    const answer = new DataPlane(worldOf([])).answer(`${RULE}0`, '/smoke');
+    expect(answer.status).toBe(404);
+    expect(answer.body).toContain('no listener rule');
+  });
+});
+
+describe('the load balancer server', () => {
+  let server: ReturnType<typeof createDataPlaneServer>;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createDataPlaneServer(new DataPlane(worldOf([task('a', PROFILES['smoke-fails'])])));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  function get(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      request(`${base}${path}`, { headers }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it('routes /rules/<encoded rule>/<path> through that rule', async () => {
+    const answer = await get(`/rules/${encodeURIComponent(RULE)}/smoke?attempt=1`);
+    expect(answer.status).toBe(500);
+    expect(answer.body).toContain('PAYMENTS_URL');
+  });
+
+  it('refuses another path, a browser, and a host that is not loopback', async () => {
+    expect((await get('/smoke')).status).toBe(404);
+    expect(
+      (await get(`/rules/${encodeURIComponent(RULE)}/smoke`, { origin: 'https://evil.example' })).status,
+    ).toBe(403);
+    expect((await get(`/rules/${encodeURIComponent(RULE)}/smoke`, { host: 'evil.example' })).status).toBe(
+      421,
+    );
+    expect((await get('/rules/%E0%A4%A/smoke')).status).toBe(400);
+  });
+});

@@ -108,16 +108,6 @@ export class UnauthorizableRequest extends LocalCloudError {
 }
 
 /**
- * A second local cloud was started in a process where one already runs. The handlers are this
- * process's modules and read their environment once (handler-environment.ts), so a second one
- * would call into the first's AWS endpoint. Not for the CLI's exit 2: `cutover local start`
- * runs one local cloud a process.
- */
-export class LocalCloudAlreadyRunning extends LocalCloudError {
-  override readonly name = 'LocalCloudAlreadyRunning' as const;
-}
-
-/**
  * Closing what a local cloud opened failed for some part: each is named, and all were tried
  * (closers.ts). `errors` holds each failure, as an AggregateError's would.
  */

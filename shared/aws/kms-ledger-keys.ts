@@ -1,5 +1,5 @@
 // The ledger key on AWS KMS: signing records (Sign, by the ledger writers only; the key policy
-// refuses everyone else) and the public keys verifiers trust (GetPublicKey, cached per process).
+// refuses everyone else) and the public keys verifiers trust (GetPublicKey, cached by each handler).
 // The key's ARN comes from the handler's LEDGER_KEY_ID; keys it replaced, still trusted for
 // older records, from LEDGER_PREVIOUS_KEY_IDS (comma-separated ARNs). docs/ledger.md: "Keys".
 

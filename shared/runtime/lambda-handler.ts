@@ -12,8 +12,9 @@ type Handler = (event: never, context: never) => Promise<unknown>;
 
 export function lambdaHandler<H extends Handler>(build: (env: Environment) => H) {
   let built: H | undefined;
-  return (event: Parameters<H>[0], context: Parameters<H>[1]): ReturnType<H> => {
+  return async (event: Parameters<H>[0], context: Parameters<H>[1]): Promise<Awaited<ReturnType<H>>> => {
+    // A failed build is a failed call, as any error in the handler is.
     built ??= build(process.env);
-    return built(event, context) as ReturnType<H>;
+    return (await built(event, context)) as Awaited<ReturnType<H>>;
   };
 }

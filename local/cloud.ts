@@ -21,6 +21,7 @@ import { ScaledClock } from './clock.js';
 import { Closers } from './closers.js';
 import type { LocalCloudOptions } from './cloud-options.js';
 import { startParts, type LocalCloudParts } from './cloud-start.js';
+import { claimDataFolder } from './data-folder-claims.js';
 import { dynamodbPath, firstStartDone, openDataFolder } from './data-folder.js';
 import { DataFolderInvalid } from './errors.js';
 import type { LocalFunctions } from './functions.js';
@@ -115,12 +116,14 @@ export class LocalCloud {
   /**
    * Starts a local cloud on the data folder: resumes what it holds, or makes the demo on a
    * first start. Refused, before anything is written or opened, for a data folder it cannot
-   * resume. If a stage of the start fails, what the earlier ones opened is closed and that
+   * resume or that another local cloud in this process runs on. If a stage of the start fails, what the earlier ones opened is closed and that
    * stage's error is thrown.
    */
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
     const log = options.log ?? (() => undefined);
+    const release = claimDataFolder(options.dataDir);
     const closers = new Closers();
+    closers.add('the data folder', release);
     let firstStart = false;
     try {
       const saved = openDataFolder(options.dataDir, options.log);

@@ -4,7 +4,7 @@
 // named as AWS names it (AwsError and S3Error by the code they carry, MetricMathError as
 // CloudWatch's ValidationError, TaskFailure by the error a task was failed with, StatesTimeout
 // as Step Functions' States.Timeout), or are the emulators' own refusals of what they cannot judge.
-// The last two are about the local cloud as a whole: one a process, and closing what it opened.
+// The last is about the local cloud as a whole: closing what it opened.
 
 /** The base of the local cloud's errors. */
 export abstract class LocalCloudError extends Error {}

@@ -3,6 +3,7 @@
 // throws that stage's error. Nothing process-wide is changed: each local cloud builds its
 // handlers from an environment of its own and gives each call its clock, so two run side by
 // side in one process, each deploying through its own endpoint, and process.env stays as it was.
+// Two on one data folder are refused, as they would share its tables.
 
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -133,6 +134,18 @@ describe('two local clouds running in one process', () => {
       expect(JSON.stringify(answer.body)).not.toContain(other);
     }
     expect(environmentNow()).toEqual(environment);
+  });
+
+  it("refuse a third on one's data folder, which changes nothing", async () => {
+    const servers = await listeningServers();
+    await expect(startCloud({ port: 0, dataDir: first.dataDir })).rejects.toMatchObject({
+      name: 'DataFolderInvalid',
+      message: expect.stringContaining('already runs on the data folder'),
+    });
+    expect(await listeningServers()).toBe(servers);
+    expect(environmentNow()).toEqual(environment);
+    const service = Object.keys(first.catalog.services)[0]!;
+    expect((await callApi(first, 'GET', `/services/${service}`)).status).toBe(200);
   });
 
   it("read their own clock in the handlers' calls, and leave the process's clock the system's", async () => {

@@ -6,17 +6,36 @@ import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { allowTestTraffic } from '../shared/engine/traffic.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
-export function createHandler(deps: Parameters<typeof allowTestTraffic>[0]) {
-  return stepHandler('allow-test-traffic', stepInput({}), async ({ spec }) => {
-    await allowTestTraffic(deps, spec);
-    return { testTraffic: true };
-  });
+export function createHandler(
+  deps: Parameters<typeof allowTestTraffic>[0],
+  observe: Observability = defaultObservability(),
+) {
+  return stepHandler(
+    'allow-test-traffic',
+    stepInput({}),
+    async ({ spec }) => {
+      await allowTestTraffic(deps, spec);
+      return { testTraffic: true };
+    },
+    observe,
+  );
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  ...tables(),
-  router: new Elbv2TrafficRouter(elbRequests()),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      ...tables(env),
+      router: new Elbv2TrafficRouter(elbRequests(env)),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

@@ -10,22 +10,39 @@ import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { analyze } from '../shared/engine/analysis.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 /** The schedule step whose bake just ended (blue-green, which has no schedule, sends none: 0). */
 const cursor = z._default(z.object({ index: z.int() }), { index: 0 });
 
-export function createHandler(deps: Parameters<typeof analyze>[0]) {
-  return stepHandler('analyze', stepInput({ cursor }), ({ spec, cursor }) =>
-    analyze(deps, spec, cursor.index),
+export function createHandler(
+  deps: Parameters<typeof analyze>[0],
+  observe: Observability = defaultObservability(),
+) {
+  return stepHandler(
+    'analyze',
+    stepInput({ cursor }),
+    ({ spec, cursor }) => analyze(deps, spec, cursor.index),
+    observe,
   );
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  ...tables(),
-  bakeSchedules: bakeSchedules(),
-  events: cutoverEvents(),
-  metrics: new CloudWatchMetricSource(cloudWatchRequests()),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      ...tables(env),
+      bakeSchedules: bakeSchedules(env),
+      events: cutoverEvents(env),
+      metrics: new CloudWatchMetricSource(cloudWatchRequests(env)),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

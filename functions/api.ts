@@ -13,14 +13,16 @@ import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
-import { SfnExecutions } from '../shared/aws/sfn-executions.js';
+import { SfnExecutions, stateMachineArns } from '../shared/aws/sfn-executions.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import type { ApiDeps } from '../shared/api/deps.js';
 import { handleApi } from '../shared/api/router.js';
 import { ViewReuse } from '../shared/api/view-reuse.js';
-import { loadCatalog } from '../shared/runtime/catalog.js';
+import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
-import { logger } from '../shared/runtime/observability.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { ledgerKeys } from '../shared/aws/kms-ledger-keys.js';
 import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
 
@@ -41,7 +43,8 @@ export interface HttpApiResult {
   body: string;
 }
 
-export function createHandler(deps: ApiDeps) {
+export function createHandler(deps: ApiDeps, observe: Observability = defaultObservability()) {
+  const { logger } = observe;
   async function api(event: HttpApiEvent): Promise<HttpApiResult> {
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
@@ -114,19 +117,25 @@ export function withEtag(
   return { ...result, headers };
 }
 
-const sfn = sfnRequests();
-const cloudWatch = cloudWatchRequests();
-export const handler = createHandler({
-  catalog: loadCatalog(),
-  clock: processClock,
-  ledgerKeys: ledgerKeys(),
-  anchors: ledgerAnchors(),
-  ...tables(),
-  tokens: new SfnTaskTokens(sfn),
-  executions: new SfnExecutions(sfn),
-  alarms: new CloudWatchAlarmWatch(cloudWatch),
-  metrics: new CloudWatchMetricSource(cloudWatch),
-  ...ecsAdapters(),
-  router: new Elbv2TrafficRouter(elbRequests()),
-  views: new ViewReuse(),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  const sfn = sfnRequests(env);
+  const cloudWatch = cloudWatchRequests(env);
+  const deps: ApiDeps = {
+    catalog: loadCatalog(catalogFilePath(env)),
+    clock: processClock,
+    ledgerKeys: ledgerKeys(env),
+    anchors: ledgerAnchors(env),
+    ...tables(env),
+    tokens: new SfnTaskTokens(sfn),
+    executions: new SfnExecutions(sfn, stateMachineArns(env)),
+    alarms: new CloudWatchAlarmWatch(cloudWatch),
+    metrics: new CloudWatchMetricSource(cloudWatch),
+    ...ecsAdapters(env),
+    router: new Elbv2TrafficRouter(elbRequests(env)),
+    views: new ViewReuse(),
+  };
+  return createHandler(deps, observability(env));
+}
+
+export const handler = lambdaHandler(handlerFor);

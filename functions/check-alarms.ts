@@ -7,17 +7,31 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { checkAlarms } from '../shared/engine/alarms.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { ledgerKeys, ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 
-export function createHandler(deps: Parameters<typeof checkAlarms>[0]) {
-  return stepHandler('check-alarms', stepInput({}), ({ spec }) => checkAlarms(deps, spec));
+export function createHandler(
+  deps: Parameters<typeof checkAlarms>[0],
+  observe: Observability = defaultObservability(),
+) {
+  return stepHandler('check-alarms', stepInput({}), ({ spec }) => checkAlarms(deps, spec), observe);
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  signer: ledgerSigner(),
-  ledgerKeys: ledgerKeys(),
-  ...tables(),
-  alarms: new CloudWatchAlarmWatch(cloudWatchRequests()),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      signer: ledgerSigner(env),
+      ledgerKeys: ledgerKeys(env),
+      ...tables(env),
+      alarms: new CloudWatchAlarmWatch(cloudWatchRequests(env)),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

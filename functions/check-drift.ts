@@ -14,9 +14,17 @@ import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import type { Catalog, ServiceEntry } from '../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
 import { detectDrift, type DriftReport } from '../shared/engine/drift.js';
-import { loadCatalog } from '../shared/runtime/catalog.js';
+import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
-import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import {
+  createMetrics,
+  defaultObservability,
+  observability,
+  publishMetrics,
+  type Observability,
+} from '../shared/runtime/observability.js';
 import { ledgerKeys } from '../shared/aws/kms-ledger-keys.js';
 
 type Deps = Pick<
@@ -39,7 +47,8 @@ export interface DriftCheckFailed {
   message: string;
 }
 
-export function createHandler(catalog: Catalog, deps: Deps) {
+export function createHandler(catalog: Catalog, deps: Deps, observe: Observability = defaultObservability()) {
+  const { logger } = observe;
   const metrics = createMetrics();
   async function checkService(service: string, entry: ServiceEntry): Promise<DriftReport> {
     const report = await detectDrift(deps, service, entry);
@@ -70,14 +79,20 @@ export function createHandler(catalog: Catalog, deps: Deps) {
     metrics.addMetric('DriftChecksFailed', MetricUnit.Count, failed.length);
     return { reports, failed };
   }
-  return middy(checkDrift).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+  return middy(checkDrift).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
 }
 
-export const handler = createHandler(loadCatalog(), {
-  clock: processClock,
-  ledgerKeys: ledgerKeys(),
-  ...tables(),
-  ...ecsAdapters(),
-  router: new Elbv2TrafficRouter(elbRequests()),
-  events: cutoverEvents(),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  const deps: Deps = {
+    clock: processClock,
+    ledgerKeys: ledgerKeys(env),
+    ...tables(env),
+    ...ecsAdapters(env),
+    router: new Elbv2TrafficRouter(elbRequests(env)),
+    events: cutoverEvents(env),
+  };
+  return createHandler(loadCatalog(catalogFilePath(env)), deps, observability(env));
+}
+
+export const handler = lambdaHandler(handlerFor);

@@ -6,6 +6,9 @@ import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { checkTaskSet } from '../shared/engine/task-set.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 const input = stepInput({
@@ -18,10 +21,21 @@ const input = stepInput({
   batch: z._default(z.int(), -1),
 });
 
-export function createHandler(deps: Parameters<typeof checkTaskSet>[0]) {
-  return stepHandler('check-task-set', input, ({ spec, health, batch }) =>
-    checkTaskSet(deps, spec, health, batch),
+export function createHandler(
+  deps: Parameters<typeof checkTaskSet>[0],
+  observe: Observability = defaultObservability(),
+) {
+  return stepHandler(
+    'check-task-set',
+    input,
+    ({ spec, health, batch }) => checkTaskSet(deps, spec, health, batch),
+    observe,
   );
 }
 
-export const handler = createHandler({ clock: processClock, ...tables(), ...ecsAdapters() });
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler({ clock: processClock, ...tables(env), ...ecsAdapters(env) }, observability(env));
+}
+
+export const handler = lambdaHandler(handlerFor);

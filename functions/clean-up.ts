@@ -8,15 +8,29 @@ import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { cleanUp } from '../shared/engine/promote.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
-export function createHandler(deps: Parameters<typeof cleanUp>[0]) {
-  return stepHandler('clean-up', stepInput({}), ({ spec }) => cleanUp(deps, spec));
+export function createHandler(
+  deps: Parameters<typeof cleanUp>[0],
+  observe: Observability = defaultObservability(),
+) {
+  return stepHandler('clean-up', stepInput({}), ({ spec }) => cleanUp(deps, spec), observe);
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  ...tables(),
-  taskSets: new EcsTaskSets(ecsRequests()),
-  router: new Elbv2TrafficRouter(elbRequests()),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      ...tables(env),
+      taskSets: new EcsTaskSets(ecsRequests(env)),
+      router: new Elbv2TrafficRouter(elbRequests(env)),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

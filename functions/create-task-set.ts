@@ -6,10 +6,21 @@ import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { startCandidate } from '../shared/engine/task-set.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
-export function createHandler(deps: Parameters<typeof startCandidate>[0]) {
-  return stepHandler('create-task-set', stepInput({}), ({ spec }) => startCandidate(deps, spec));
+export function createHandler(
+  deps: Parameters<typeof startCandidate>[0],
+  observe: Observability = defaultObservability(),
+) {
+  return stepHandler('create-task-set', stepInput({}), ({ spec }) => startCandidate(deps, spec), observe);
 }
 
-export const handler = createHandler({ clock: processClock, ...tables(), ...ecsAdapters() });
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler({ clock: processClock, ...tables(env), ...ecsAdapters(env) }, observability(env));
+}
+
+export const handler = lambdaHandler(handlerFor);

@@ -11,7 +11,15 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
 import { failBakesWatching, type AlarmFiredResult } from '../shared/engine/on-alarm.js';
-import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import {
+  createMetrics,
+  defaultObservability,
+  observability,
+  publishMetrics,
+  type Observability,
+} from '../shared/runtime/observability.js';
 
 const alarmStateChange = z.object({
   source: z.literal('aws.cloudwatch'),
@@ -24,7 +32,11 @@ const alarmStateChange = z.object({
 
 type Result = AlarmFiredResult | { alarmName: string; ignored: string };
 
-export function createHandler(deps: Pick<EngineDeps, 'watchers' | 'tokens' | 'deployments'>) {
+export function createHandler(
+  deps: Pick<EngineDeps, 'watchers' | 'tokens' | 'deployments'>,
+  observe: Observability = defaultObservability(),
+) {
+  const { logger } = observe;
   const metrics = createMetrics();
   async function onAlarm(event: unknown): Promise<Result> {
     const { detail } = alarmStateChange.parse(event);
@@ -34,7 +46,12 @@ export function createHandler(deps: Pick<EngineDeps, 'watchers' | 'tokens' | 'de
     metrics.addMetric('BakesFailedByAlarm', MetricUnit.Count, result.failed.length);
     return result;
   }
-  return middy(onAlarm).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+  return middy(onAlarm).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
 }
 
-export const handler = createHandler({ ...tables(), tokens: new SfnTaskTokens(sfnRequests()) });
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler({ ...tables(env), tokens: new SfnTaskTokens(sfnRequests(env)) }, observability(env));
+}
+
+export const handler = lambdaHandler(handlerFor);

@@ -9,12 +9,20 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../shared/domain/zod.js';
 import { sfnRequests } from '../shared/aws/clients.js';
 import { tables } from '../shared/aws/dynamodb-tables.js';
-import { SfnExecutions } from '../shared/aws/sfn-executions.js';
+import { SfnExecutions, stateMachineArns } from '../shared/aws/sfn-executions.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
 import { deployPush, type PushOutcome } from '../shared/engine/on-push.js';
-import { loadCatalog } from '../shared/runtime/catalog.js';
-import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
+import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import {
+  createMetrics,
+  defaultObservability,
+  observability,
+  publishMetrics,
+  type Observability,
+} from '../shared/runtime/observability.js';
 
 const imageAction = z.object({
   id: z.string().check(z.minLength(1)),
@@ -39,7 +47,9 @@ type Result = PushOutcome | { ignored: { reason: string }[]; started: [] };
 export function createHandler(
   catalog: Catalog,
   deps: Pick<EngineDeps, 'executions' | 'vouchers' | 'serviceStates' | 'locks' | 'deployments'>,
+  observe: Observability = defaultObservability(),
 ) {
+  const { logger } = observe;
   const metrics = createMetrics();
   async function onImagePush(event: unknown): Promise<Result> {
     const { id, account, region, time, detail } = imageAction.parse(event);
@@ -73,10 +83,16 @@ export function createHandler(
     );
     return outcome;
   }
-  return middy(onImagePush).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+  return middy(onImagePush).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
 }
 
-export const handler = createHandler(loadCatalog(), {
-  ...tables(),
-  executions: new SfnExecutions(sfnRequests()),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    loadCatalog(catalogFilePath(env)),
+    { ...tables(env), executions: new SfnExecutions(sfnRequests(env), stateMachineArns(env)) },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

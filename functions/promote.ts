@@ -11,11 +11,17 @@ import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-re
 import { promote } from '../shared/engine/promote.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
-export function createHandler(deps: Parameters<typeof promote>[0]) {
+export function createHandler(
+  deps: Parameters<typeof promote>[0],
+  observe: Observability = defaultObservability(),
+) {
   return stepHandler(
     'promote',
     stepInput({ progress: z.optional(resumedProgress) }),
@@ -23,15 +29,24 @@ export function createHandler(deps: Parameters<typeof promote>[0]) {
       await recordRequestsFor(deps, spec.deploymentId, progress);
       return promote(deps, spec);
     },
+    observe,
   );
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  signer: ledgerSigner(),
-  alarms: new CloudWatchAlarmWatch(cloudWatchRequests()),
-  ...tables(),
-  bakeSchedules: bakeSchedules(),
-  events: cutoverEvents(),
-  taskSets: new EcsTaskSets(ecsRequests()),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      signer: ledgerSigner(env),
+      alarms: new CloudWatchAlarmWatch(cloudWatchRequests(env)),
+      ...tables(env),
+      bakeSchedules: bakeSchedules(env),
+      events: cutoverEvents(env),
+      taskSets: new EcsTaskSets(ecsRequests(env)),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

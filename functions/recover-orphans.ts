@@ -11,19 +11,28 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
-import { SfnExecutions } from '../shared/aws/sfn-executions.js';
+import { SfnExecutions, stateMachineArns } from '../shared/aws/sfn-executions.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
 import { recoverOrphans, type Recovery } from '../shared/engine/recover.js';
-import { loadCatalog } from '../shared/runtime/catalog.js';
+import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
 import { processClock } from '../shared/runtime/clock.js';
-import { createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import {
+  createMetrics,
+  defaultObservability,
+  observability,
+  publishMetrics,
+  type Observability,
+} from '../shared/runtime/observability.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 type Deps = Parameters<typeof recoverOrphans>[0];
 
-export function createHandler(catalog: Catalog, deps: Deps) {
+export function createHandler(catalog: Catalog, deps: Deps, observe: Observability = defaultObservability()) {
+  const { logger } = observe;
   const metrics = createMetrics();
   async function recover(): Promise<{ recoveries: Recovery[]; failed: Recovery[] }> {
     const all = await recoverOrphans(deps, catalog);
@@ -35,7 +44,7 @@ export function createHandler(catalog: Catalog, deps: Deps) {
     metrics.addMetric('OrphanRecoveriesFailed', MetricUnit.Count, failed.length);
     return { recoveries, failed };
   }
-  return middy(recover).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+  return middy(recover).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
 }
 
 /** `service` and `message` are the Logger's own keys, which it would drop: renamed. */
@@ -43,14 +52,20 @@ function logged({ service, message, ...rest }: Recovery) {
   return { recoveredService: service, detail: message, ...rest };
 }
 
-export const handler = createHandler(loadCatalog(), {
-  clock: processClock,
-  signer: ledgerSigner(),
-  ...tables(),
-  bakeSchedules: bakeSchedules(),
-  router: new Elbv2TrafficRouter(elbRequests()),
-  taskSets: new EcsTaskSets(ecsRequests()),
-  events: cutoverEvents(),
-  executions: new SfnExecutions(sfnRequests()),
-  anchors: ledgerAnchors(),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  const deps: Deps = {
+    clock: processClock,
+    signer: ledgerSigner(env),
+    ...tables(env),
+    bakeSchedules: bakeSchedules(env),
+    router: new Elbv2TrafficRouter(elbRequests(env)),
+    taskSets: new EcsTaskSets(ecsRequests(env)),
+    events: cutoverEvents(env),
+    executions: new SfnExecutions(sfnRequests(env), stateMachineArns(env)),
+    anchors: ledgerAnchors(env),
+  };
+  return createHandler(loadCatalog(catalogFilePath(env)), deps, observability(env));
+}
+
+export const handler = lambdaHandler(handlerFor);

@@ -8,17 +8,36 @@ import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { requestApproval } from '../shared/engine/approval.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
-export function createHandler(deps: Parameters<typeof requestApproval>[0]) {
+export function createHandler(
+  deps: Parameters<typeof requestApproval>[0],
+  observe: Observability = defaultObservability(),
+) {
   const input = stepInput({
     token: z.string().check(z.minLength(1)),
     because: z._default(z.enum(['approval required', 'analysis marginal']), 'approval required'),
   });
-  return stepHandler('request-approval', input, async ({ spec, token, because }) => {
-    await requestApproval(deps, spec, token, because);
-    return { waiting: 'approval' };
-  });
+  return stepHandler(
+    'request-approval',
+    input,
+    async ({ spec, token, because }) => {
+      await requestApproval(deps, spec, token, because);
+      return { waiting: 'approval' };
+    },
+    observe,
+  );
 }
 
-export const handler = createHandler({ clock: processClock, ...tables(), events: cutoverEvents() });
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    { clock: processClock, ...tables(env), events: cutoverEvents(env) },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

@@ -11,6 +11,9 @@ import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-re
 import { rollBack } from '../shared/engine/rollback.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
@@ -20,20 +23,36 @@ const input = stepInput({
   progress: z.optional(resumedProgress),
 });
 
-export function createHandler(deps: Parameters<typeof rollBack>[0]) {
-  return stepHandler('roll-back', input, async ({ spec, error, progress }) => {
-    // What operators did, recorded before the outcome: their abort, if a step took it.
-    await recordRequestsFor(deps, spec.deploymentId, progress, { abort: true });
-    return rollBack(deps, spec, error);
-  });
+export function createHandler(
+  deps: Parameters<typeof rollBack>[0],
+  observe: Observability = defaultObservability(),
+) {
+  return stepHandler(
+    'roll-back',
+    input,
+    async ({ spec, error, progress }) => {
+      // What operators did, recorded before the outcome: their abort, if a step took it.
+      await recordRequestsFor(deps, spec.deploymentId, progress, { abort: true });
+      return rollBack(deps, spec, error);
+    },
+    observe,
+  );
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  signer: ledgerSigner(),
-  ...tables(),
-  bakeSchedules: bakeSchedules(),
-  events: cutoverEvents(),
-  router: new Elbv2TrafficRouter(elbRequests()),
-  taskSets: new EcsTaskSets(ecsRequests()),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      signer: ledgerSigner(env),
+      ...tables(env),
+      bakeSchedules: bakeSchedules(env),
+      events: cutoverEvents(env),
+      router: new Elbv2TrafficRouter(elbRequests(env)),
+      taskSets: new EcsTaskSets(ecsRequests(env)),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

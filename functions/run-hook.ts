@@ -12,6 +12,9 @@ import { HOOK_NAMES } from '../shared/domain/catalog-schema.js';
 import { callHookAgain, startHook } from '../shared/engine/hooks.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { parseStepInput, stepHandler } from '../shared/runtime/step-handler.js';
 
 const hook = z.enum(HOOK_NAMES);
@@ -25,7 +28,10 @@ const callBackInput = z.object({
   }),
 });
 
-export function createHandler(deps: Parameters<typeof startHook>[0]) {
+export function createHandler(
+  deps: Parameters<typeof startHook>[0],
+  observe: Observability = defaultObservability(),
+) {
   const first = stepHandler(
     'run-hook',
     stepInput({ hook, token }),
@@ -33,6 +39,7 @@ export function createHandler(deps: Parameters<typeof startHook>[0]) {
       await startHook(deps, spec, hook, token, context.invokedFunctionArn);
       return { hook, called: 1 };
     },
+    observe,
   );
   return async (event: unknown, context?: unknown): Promise<unknown> => {
     if (typeof event !== 'object' || event === null || !('callBack' in event)) return first(event, context);
@@ -41,10 +48,18 @@ export function createHandler(deps: Parameters<typeof startHook>[0]) {
   };
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  ...tables(),
-  hooks: new LambdaHookRunner(lambdaRequests()),
-  tokens: new SfnTaskTokens(sfnRequests()),
-  hookCallBacks: hookCallBacks(),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      ...tables(env),
+      hooks: new LambdaHookRunner(lambdaRequests(env)),
+      tokens: new SfnTaskTokens(sfnRequests(env)),
+      hookCallBacks: hookCallBacks(env),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

@@ -8,10 +8,16 @@ import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-re
 import { stepInput } from '../shared/engine/spec.js';
 import { scaleBatch } from '../shared/engine/task-set.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 
-export function createHandler(deps: Parameters<typeof scaleBatch>[0]) {
+export function createHandler(
+  deps: Parameters<typeof scaleBatch>[0],
+  observe: Observability = defaultObservability(),
+) {
   return stepHandler(
     'scale-batch',
     stepInput({ cursor: z.looseObject({ index: z.int() }), progress: z.optional(resumedProgress) }),
@@ -19,13 +25,22 @@ export function createHandler(deps: Parameters<typeof scaleBatch>[0]) {
       await recordRequestsFor(deps, spec.deploymentId, progress);
       return scaleBatch(deps, spec, cursor);
     },
+    observe,
   );
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  signer: ledgerSigner(),
-  ...tables(),
-  events: cutoverEvents(),
-  ...ecsAdapters(),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      signer: ledgerSigner(env),
+      ...tables(env),
+      events: cutoverEvents(env),
+      ...ecsAdapters(env),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

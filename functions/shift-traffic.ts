@@ -12,13 +12,19 @@ import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-re
 import { stepInput } from '../shared/engine/spec.js';
 import { shiftTraffic } from '../shared/engine/traffic.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 const cursor = z.object({ index: z.int(), weight: z.number(), bakeSeconds: z.number(), done: z.boolean() });
 
-export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
+export function createHandler(
+  deps: Parameters<typeof shiftTraffic>[0],
+  observe: Observability = defaultObservability(),
+) {
   return stepHandler(
     'shift-traffic',
     stepInput({ cursor, progress: z.optional(resumedProgress) }),
@@ -28,18 +34,26 @@ export function createHandler(deps: Parameters<typeof shiftTraffic>[0]) {
       const decided = (progress?.resumedDecision ?? null) !== null;
       return shiftTraffic(deps, spec, cursor, { decided });
     },
+    observe,
   );
 }
 
-const cloudWatch = cloudWatchRequests();
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  const cloudWatch = cloudWatchRequests(env);
+  return createHandler(
+    {
+      clock: processClock,
+      signer: ledgerSigner(env),
+      alarms: new CloudWatchAlarmWatch(cloudWatch),
+      metrics: new CloudWatchMetricSource(cloudWatch),
+      ...tables(env),
+      bakeSchedules: bakeSchedules(env),
+      events: cutoverEvents(env),
+      router: new Elbv2TrafficRouter(elbRequests(env)),
+    },
+    observability(env),
+  );
+}
 
-export const handler = createHandler({
-  clock: processClock,
-  signer: ledgerSigner(),
-  alarms: new CloudWatchAlarmWatch(cloudWatch),
-  metrics: new CloudWatchMetricSource(cloudWatch),
-  ...tables(),
-  bakeSchedules: bakeSchedules(),
-  events: cutoverEvents(),
-  router: new Elbv2TrafficRouter(elbRequests()),
-});
+export const handler = lambdaHandler(handlerFor);

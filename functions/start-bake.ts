@@ -9,6 +9,9 @@ import { tables } from '../shared/aws/dynamodb-tables.js';
 import { startBake } from '../shared/engine/bake.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { processClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
@@ -18,17 +21,33 @@ const input = stepInput({
   final: z.boolean(),
 });
 
-export function createHandler(deps: Parameters<typeof startBake>[0]) {
-  return stepHandler('start-bake', input, async ({ spec, token, bakeSeconds, final }) => {
-    await startBake(deps, spec, token, bakeSeconds, final);
-    return { baking: bakeSeconds };
-  });
+export function createHandler(
+  deps: Parameters<typeof startBake>[0],
+  observe: Observability = defaultObservability(),
+) {
+  return stepHandler(
+    'start-bake',
+    input,
+    async ({ spec, token, bakeSeconds, final }) => {
+      await startBake(deps, spec, token, bakeSeconds, final);
+      return { baking: bakeSeconds };
+    },
+    observe,
+  );
 }
 
-export const handler = createHandler({
-  clock: processClock,
-  ...tables(),
-  bakeSchedules: bakeSchedules(),
-  alarms: new CloudWatchAlarmWatch(cloudWatchRequests()),
-  tokens: new SfnTaskTokens(sfnRequests()),
-});
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(
+    {
+      clock: processClock,
+      ...tables(env),
+      bakeSchedules: bakeSchedules(env),
+      alarms: new CloudWatchAlarmWatch(cloudWatchRequests(env)),
+      tokens: new SfnTaskTokens(sfnRequests(env)),
+    },
+    observability(env),
+  );
+}
+
+export const handler = lambdaHandler(handlerFor);

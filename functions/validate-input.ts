@@ -11,8 +11,17 @@ import type { Catalog } from '../shared/domain/catalog-schema.js';
 import { validateDeploymentRequest, type DeploymentSpec } from '../shared/domain/deployment-request.js';
 import { DeploymentRequestInvalid } from '../shared/domain/errors.js';
 import { stateMachineFor } from '../shared/domain/strategy.js';
-import { loadCatalog } from '../shared/runtime/catalog.js';
-import { correlation, createMetrics, logger, publishMetrics } from '../shared/runtime/observability.js';
+import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
+import type { Environment } from '../shared/runtime/env.js';
+import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
+import {
+  correlation,
+  createMetrics,
+  defaultObservability,
+  observability,
+  publishMetrics,
+  type Observability,
+} from '../shared/runtime/observability.js';
 import { parseStepInput } from '../shared/runtime/step-handler.js';
 
 const eventSchema = z.object({
@@ -22,7 +31,8 @@ const eventSchema = z.object({
   input: z.unknown(),
 });
 
-export function createHandler(catalog: Catalog) {
+export function createHandler(catalog: Catalog, observe: Observability = defaultObservability()) {
+  const { logger } = observe;
   const metrics = createMetrics();
   async function validateInput(event: unknown): Promise<DeploymentSpec> {
     try {
@@ -53,7 +63,12 @@ export function createHandler(catalog: Catalog) {
     metrics.addMetric('DeploymentsValidated', MetricUnit.Count, 1);
     return Promise.resolve(spec);
   }
-  return middy(validateInput).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+  return middy(validateInput).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
 }
 
-export const handler = createHandler(loadCatalog());
+/** The function as serverless.yml's environment wires it (lambda-handler.ts). */
+export function handlerFor(env: Environment) {
+  return createHandler(loadCatalog(catalogFilePath(env)), observability(env));
+}
+
+export const handler = lambdaHandler(handlerFor);

@@ -7,7 +7,7 @@
 //   readIam       each function's role, and the tables' resource policies
 //   openServices  ECS, ELB, CloudWatch, EventBridge, ECR, Step Functions, Scheduler
 //   serveAws      the AWS endpoint that serves them all
-//   loadHandlers  the handlers' environment, the handlers, the state machines
+//   loadHandlers  the handlers, built from this cloud's own environment; the state machines
 //   seedWorld     the tables, the demo (or what the catalog added since), the rules
 //   serveLoadBalancer  the load balancers' data plane, and the catalog's local functions
 //   serveApi      the HTTP API and the dashboard
@@ -37,11 +37,7 @@ import { hooksWithoutFunction, registerCatalogFunctions, type CatalogFunction } 
 import { createDataPlaneServer } from './data-plane-server.js';
 import { serveDashboard, WEB_ROOT } from './dashboard.js';
 import { dynamodbPath } from './data-folder.js';
-import {
-  handlerEnvironment,
-  type HandlerEnvironment,
-  type ProcessEnvironment,
-} from './handler-environment.js';
+import { handlerEnvironment, type HandlerEnvironment } from './handler-environment.js';
 import { LocalIam } from './iam/authorizer.js';
 import { readTablePolicies } from './iam/resource-policy.js';
 import { readFunctionRoles } from './iam/roles.js';
@@ -75,8 +71,6 @@ export interface Starting {
   /** The tick's failures, logged once a minute each, with a count (repeated-errors.ts). */
   failures: RepeatedErrors;
   closers: Closers;
-  /** process.env, held for this local cloud (handler-environment.ts). */
-  processEnvironment: ProcessEnvironment;
   /** The catalog's local functions, loaded before the start began (catalog-functions.ts). */
   catalogFunctions: readonly CatalogFunction[];
 }
@@ -98,7 +92,7 @@ export interface LocalCloudParts
   iam: LocalIam;
   ledger: LedgerServices;
   world: World;
-  /** What the handlers read in their environment. */
+  /** The environment its handlers are built from (handler-environment.ts). */
   environment: HandlerEnvironment;
 }
 
@@ -195,12 +189,12 @@ function serveAws(starting: Starting, parts: Parameters<typeof awsServer>[1]): P
 }
 
 /**
- * Sets the handlers' environment, then loads them: now, not on their first call, since loading
- * takes real time, which a fast clock would turn into minutes of a deployment's simulated time.
- * Then the state machines, whose Tasks call them.
+ * Builds the handlers from this local cloud's environment: now, not on their first call, since
+ * loading them takes real time, which a fast clock would turn into minutes of a deployment's
+ * simulated time. Then the state machines, whose Tasks call them.
  */
 async function loadHandlers(
-  { options, scope, clock, processEnvironment }: Starting,
+  { options, scope, clock }: Starting,
   { functions, stepFunctions, schedulerEnvironment }: Services,
   ledger: LedgerServices,
   endpoint: string,
@@ -216,8 +210,7 @@ async function loadHandlers(
     scheduler: schedulerEnvironment,
     ...(process.env.POWERTOOLS_LOG_LEVEL === undefined ? {} : { logLevel: process.env.POWERTOOLS_LOG_LEVEL }),
   });
-  processEnvironment.apply(environment);
-  await functions.preload();
+  await functions.build(environment);
   for (const machine of STATE_MACHINES) {
     const definition = readFileSync(definitionPath(machine), 'utf8');
     const arn = stateMachineArn(scope, machine);

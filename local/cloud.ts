@@ -1,9 +1,12 @@
 // The local cloud: one process that serves AWS's wire protocols on one port for
 // the operations Cutover uses, runs the same state machines with the same handlers
-// and adapters (pointed here by AWS_ENDPOINT_URL), and simulates tasks, traffic,
-// metrics and alarms on a clock with a speed factor. Everything it knows lives in
-// the data folder, so a restart loses nothing. Its start is in stages (cloud-start.ts),
-// and what they open is closed by `stop()`, or at once if a later stage fails.
+// and adapters (built from an environment of its own, whose AWS_ENDPOINT_URL points
+// here), and simulates tasks, traffic, metrics and alarms on a clock with a speed factor.
+// Everything it knows lives in the data folder, so a restart loses nothing. Its start is
+// in stages (cloud-start.ts), and what they open is closed by `stop()`, or at once if a
+// later stage fails. It changes nothing process-wide: the clock and the credentials are
+// given to each handler call, the environment to each handler it builds, so several local
+// clouds may run in one process, each on its own ports and data folder.
 
 import { rmSync } from 'node:fs';
 import type { LocalCloudWatch } from './aws/cloudwatch.js';
@@ -20,10 +23,11 @@ import { Closers } from './closers.js';
 import type { LocalCloudOptions } from './cloud-options.js';
 import { startParts, type LocalCloudParts } from './cloud-start.js';
 import { loadCatalogFunctions } from './catalog-functions.js';
+import { claimDataFolder } from './data-folder-claims.js';
 import { dynamodbPath, firstStartDone, openDataFolder } from './data-folder.js';
 import { DataFolderInvalid } from './errors.js';
 import type { LocalFunctions } from './functions.js';
-import { ProcessEnvironment, type HandlerEnvironment } from './handler-environment.js';
+import type { HandlerEnvironment } from './handler-environment.js';
 import type { LocalIam } from './iam/authorizer.js';
 import type { LedgerServices } from './ledger-services.js';
 import { STATE_VERSION, type SavedState } from './persistence.js';
@@ -69,7 +73,7 @@ export class LocalCloud {
   readonly iam: LocalIam;
   /** KMS and S3 for the signed ledger, and `!Ref`/`!GetAtt` of serverless.yml's keys and buckets. */
   readonly ledger: LedgerServices;
-  /** What the handlers read in their environment while this local cloud runs (handler-environment.ts). */
+  /** The environment its handlers are built from (handler-environment.ts); process.env is never changed. */
   readonly environment: HandlerEnvironment;
   /** Saves the state to the data folder; `held` says how long its saves held this thread. */
   readonly saver: StateSaver;
@@ -119,18 +123,18 @@ export class LocalCloud {
 
   /**
    * Starts a local cloud on the data folder: resumes what it holds, or makes the demo on a
-   * first start. Refused, before anything is written or opened, while another local cloud runs
-   * in this process, and for a data folder it cannot resume. If a stage of the start fails,
-   * what the earlier ones opened is closed and that stage's error is thrown.
+   * first start. Refused, before anything is written or opened, for a data folder it cannot
+   * resume or that another local cloud in this process runs on. If a stage of the start fails, what the earlier ones opened is closed and that
+   * stage's error is thrown.
    */
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
     const log = options.log ?? (() => undefined);
     // Before anything is opened or written: a module that is missing or exports no handler is
     // the catalog's problem, and changes nothing.
     const catalogFunctions = await loadCatalogFunctions(options.catalog, options.catalogPath);
-    const processEnvironment = ProcessEnvironment.hold(options.dataDir);
+    const release = claimDataFolder(options.dataDir);
     const closers = new Closers();
-    closers.add("the handlers' environment", () => processEnvironment.release());
+    closers.add('the data folder', release);
     let firstStart = false;
     try {
       const saved = openDataFolder(options.dataDir, options.log);
@@ -148,7 +152,6 @@ export class LocalCloud {
         log,
         failures,
         closers,
-        processEnvironment,
         catalogFunctions,
       });
       const cloud = new LocalCloud(parts, closers);
@@ -191,8 +194,7 @@ export class LocalCloud {
    * Stops ticking, saves, cuts off running executions (the next start shows them aborted; each
    * task they were in ends, and its timers with it), lets handler calls already under way
    * finish (for up to three seconds: Ctrl-C must end the process within five), then closes what
-   * the start opened, newest first: the endpoints and every connection to them, and the
-   * handlers' environment, put back as it was.
+   * the start opened, newest first: the endpoints and every connection to them.
    */
   async stop(): Promise<void> {
     if (this.stopping) return;
@@ -204,8 +206,9 @@ export class LocalCloud {
     for (const execution of this.stepFunctions.runningExecutions()) execution.stop();
     const deadline = Date.now() + 3_000;
     while (this.functions.busy > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await this.closers.closeAll();
+    // The dropped save's temporary file is removed before the data folder is let go.
     await this.saver.settled();
+    await this.closers.closeAll();
   }
 
   private startTicking(): void {

@@ -4,7 +4,7 @@
 // named as AWS names it (AwsError and S3Error by the code they carry, MetricMathError as
 // CloudWatch's ValidationError, TaskFailure by the error a task was failed with, StatesTimeout
 // as Step Functions' States.Timeout), or are the emulators' own refusals of what they cannot judge.
-// The last two are about the local cloud as a whole: one a process, and closing what it opened.
+// The last is about the local cloud as a whole: closing what it opened.
 
 /** The base of the local cloud's errors. */
 export abstract class LocalCloudError extends Error {}
@@ -105,16 +105,6 @@ export class RoleError extends LocalCloudError {
 /** A request whose resources the local IAM cannot work out, so it cannot be authorized (iam/requests.ts). */
 export class UnauthorizableRequest extends LocalCloudError {
   override readonly name = 'UnauthorizableRequest' as const;
-}
-
-/**
- * A second local cloud was started in a process where one already runs. The handlers are this
- * process's modules and read their environment once (handler-environment.ts), so a second one
- * would call into the first's AWS endpoint. Not for the CLI's exit 2: `cutover local start`
- * runs one local cloud a process.
- */
-export class LocalCloudAlreadyRunning extends LocalCloudError {
-  override readonly name = 'LocalCloudAlreadyRunning' as const;
 }
 
 /**

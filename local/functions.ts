@@ -1,11 +1,13 @@
-// The handlers in functions/, loaded in this process and called the way Lambda
-// calls them. Each module reads its environment when first imported, so the local
-// cloud sets AWS_ENDPOINT_URL and the table names before the first call
-// (handler-environment.ts). Each call runs with the local cloud's clock and its
-// function's credentials, given to that call alone.
+// The functions in functions/, built in this process and called the way Lambda calls them.
+// Each is built by its module's `handlerFor` from the local cloud's own environment
+// (handler-environment.ts): the same modules as on Lambda, which reads process.env instead,
+// and nothing of the process's environment is read or changed, so every local cloud in a
+// process has functions of its own that reach its own endpoint. Each call runs with the local
+// cloud's clock and its function's credentials, given to that call alone.
 
 import type { WaitingClock } from '../shared/ports/clock.js';
 import { runWithClock } from '../shared/runtime/clock.js';
+import type { Environment } from '../shared/runtime/env.js';
 import { runWithCredentials, type InvocationCredentials } from '../shared/runtime/invocation-credentials.js';
 import type { LocalFunction } from './stepfunctions/run.js';
 
@@ -50,6 +52,11 @@ export function functionTimeoutSeconds(name: string): number {
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
+/** What each module in functions/ exports besides Lambda's `handler`. */
+interface FunctionModule {
+  handlerFor(env: Environment): Handler;
+}
+
 export interface LocalFunctionsOptions {
   /** The clock the handlers read in each call (`processClock`): the local cloud's. */
   clock: WaitingClock;
@@ -58,7 +65,8 @@ export interface LocalFunctionsOptions {
 }
 
 export class LocalFunctions {
-  private readonly loaded = new Map<string, Promise<Handler>>();
+  /** Each function, once built (build). */
+  private built: ReadonlyMap<string, Handler> | undefined;
   /** Invocations in flight, so a stop can wait for them. */
   private inflight = 0;
 
@@ -69,9 +77,11 @@ export class LocalFunctions {
       return () => Promise.reject(new Error(`no function ${name} in serverless.yml`));
     }
     return async (event, context) => {
+      const handler = this.built?.get(name);
+      if (handler === undefined)
+        throw new Error(`function ${name} was called before the local cloud built its functions`);
       this.inflight += 1;
       try {
-        const handler = await this.load(name);
         const { clock, credentialsFor } = this.options;
         const call = () => runWithClock(clock, () => handler(event, context));
         return await (credentialsFor === undefined ? call() : runWithCredentials(credentialsFor(name), call));
@@ -81,23 +91,25 @@ export class LocalFunctions {
     };
   };
 
-  /** Loads every handler (each reads its environment when loaded: set it first). */
-  async preload(): Promise<void> {
-    for (const name of FUNCTION_NAMES) await this.load(name);
+  /**
+   * Builds every function from `environment`, what serverless.yml would set on it for this local
+   * cloud: its endpoint, its tables, its key, its state machines. Each builds its clients then,
+   * as a Lambda function does at its first call.
+   */
+  async build(environment: Environment): Promise<void> {
+    const built = new Map<string, Handler>();
+    for (const name of FUNCTION_NAMES) built.set(name, (await importFunction(name)).handlerFor(environment));
+    this.built = built;
   }
 
   get busy(): number {
     return this.inflight;
   }
+}
 
-  private load(name: string): Promise<Handler> {
-    let handler = this.loaded.get(name);
-    if (handler === undefined) {
-      // A file URL, not a bare template: the test runner's bundler cannot follow a computed path.
-      const url = new URL(`../functions/${name}.ts`, import.meta.url).href;
-      handler = import(/* @vite-ignore */ url).then((module: { handler: Handler }) => module.handler);
-      this.loaded.set(name, handler);
-    }
-    return handler;
-  }
+/** A function's module: imported once per process, whichever local cloud asks first. */
+function importFunction(name: string): Promise<FunctionModule> {
+  // A file URL, not a bare template: the test runner's bundler cannot follow a computed path.
+  const url = new URL(`../functions/${name}.ts`, import.meta.url).href;
+  return import(/* @vite-ignore */ url) as Promise<FunctionModule>;
 }

@@ -8,6 +8,7 @@
 import { marshallItem, unmarshallItem, type AttributeMap } from './dynamodb-values.js';
 import { DYNAMODB, jsonCallsOfSdkClient, JsonRequests } from './json-requests.js';
 import type { SdkClientLike } from './sdk-client-config.js';
+import type { Environment } from '../runtime/env.js';
 import { configFromEnv } from './signed-http.js';
 
 export type { SdkClientLike };
@@ -142,7 +143,7 @@ export function dynamoDocuments(source: DynamoSource): DynamoDocuments {
 }
 
 /** DynamoDB as a Lambda function reaches it: AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL, its credentials. */
-export function dynamoDocumentsFromEnv(env: NodeJS.ProcessEnv = process.env): DynamoDocuments {
+export function dynamoDocumentsFromEnv(env: Environment): DynamoDocuments {
   return new DynamoDocuments(new JsonRequests(DYNAMODB, configFromEnv('DYNAMODB', env)));
 }
 

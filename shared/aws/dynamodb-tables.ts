@@ -1,8 +1,8 @@
-// The adapters over Cutover's two tables, on one set of DynamoDB requests per process (signed
-// JSON requests, dynamodb-documents.ts; no SDK client). Table names come from the environment
-// (set by serverless.yml, or the local cloud).
+// The adapters over Cutover's two tables, on one set of DynamoDB requests per handler (signed
+// JSON requests, dynamodb-documents.ts; no SDK client). Table names come from the handler's
+// environment (set by serverless.yml, or the local cloud).
 
-import { requireEnv } from '../runtime/env.js';
+import { requireEnv, type Environment } from '../runtime/env.js';
 import { dynamoDocuments, dynamoDocumentsFromEnv, type DynamoSource } from './dynamodb-documents.js';
 import { DynamoReleaseLedger } from './dynamodb-release-ledger.js';
 import { DynamoStartVouchers } from './dynamodb-vouchers.js';
@@ -11,11 +11,12 @@ import { DynamoDeploymentLocks } from './dynamodb-deployment-locks.js';
 import { DynamoDeployments } from './dynamodb-deployments.js';
 import { DynamoServiceStates } from './dynamodb-service-states.js';
 
-export function tables(source: DynamoSource = dynamoDocumentsFromEnv()) {
+/** The tables named in `env`, reached through `source`: by default, DynamoDB as `env` reaches it. */
+export function tables(env: Environment, source: DynamoSource = dynamoDocumentsFromEnv(env)) {
   const documents = dynamoDocuments(source);
-  const deploymentsTable = requireEnv('DEPLOYMENTS_TABLE');
+  const deploymentsTable = requireEnv('DEPLOYMENTS_TABLE', env);
   return {
-    ledger: new DynamoReleaseLedger(documents, requireEnv('LEDGER_TABLE')),
+    ledger: new DynamoReleaseLedger(documents, requireEnv('LEDGER_TABLE', env)),
     locks: new DynamoDeploymentLocks(documents, deploymentsTable),
     deployments: new DynamoDeployments(documents, deploymentsTable),
     serviceStates: new DynamoServiceStates(documents, deploymentsTable),

@@ -1,11 +1,12 @@
-// The ECS adapters, sharing one set of ECS requests per process.
+// The ECS adapters, sharing one set of ECS requests per handler.
 
+import type { Environment } from '../runtime/env.js';
 import { ecsRequests } from './clients.js';
 import { EcsTaskDefinitions } from './ecs-task-definitions.js';
 import { EcsTaskSets } from './ecs-task-sets.js';
-import type { JsonCalls } from './json-requests.js';
-import type { SdkClientLike } from './sdk-client-config.js';
 
-export function ecsAdapters(ecs: JsonCalls | SdkClientLike = ecsRequests()) {
+/** Over ECS as `env` reaches it. */
+export function ecsAdapters(env: Environment) {
+  const ecs = ecsRequests(env);
   return { taskDefinitions: new EcsTaskDefinitions(ecs), taskSets: new EcsTaskSets(ecs) };
 }

@@ -15,6 +15,7 @@ import {
   type QueryValue,
 } from './query-requests.js';
 import type { SdkClientLike } from './sdk-client-config.js';
+import type { Environment } from '../runtime/env.js';
 import { configFromEnv } from './signed-http.js';
 import { child, childText, members, type XmlElement } from './xml-reader.js';
 
@@ -135,7 +136,7 @@ export function elbv2Requests(source: Elbv2Source): Elbv2Requests {
 }
 
 /** ELB as a Lambda function reaches it: AWS_REGION, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 or AWS_ENDPOINT_URL, its credentials. */
-export function elbv2RequestsFromEnv(env: NodeJS.ProcessEnv = process.env): Elbv2Requests {
+export function elbv2RequestsFromEnv(env: Environment): Elbv2Requests {
   return new Elbv2Requests(new QueryRequests(ELBV2, configFromEnv(ENV_ID, env)));
 }
 

@@ -3,7 +3,7 @@
 
 import { EVENT_SOURCE, type CutoverEvent } from '../domain/events.js';
 import type { CutoverEvents } from '../ports/events.js';
-import { optionalEnv } from '../runtime/env.js';
+import { optionalEnv, type Environment } from '../runtime/env.js';
 import { eventBridgeRequests } from './clients.js';
 import { TransientError, translateTransient } from './errors.js';
 import type { JsonRequests } from './json-requests.js';
@@ -44,6 +44,6 @@ export class EventBridgeEvents implements CutoverEvents {
 }
 
 /** The events adapter as handlers use it: one set of requests, the bus named by CUTOVER_EVENT_BUS. */
-export function cutoverEvents(): EventBridgeEvents {
-  return new EventBridgeEvents(eventBridgeRequests(), optionalEnv('CUTOVER_EVENT_BUS', 'cutover'));
+export function cutoverEvents(env: Environment): EventBridgeEvents {
+  return new EventBridgeEvents(eventBridgeRequests(env), optionalEnv('CUTOVER_EVENT_BUS', 'cutover', env));
 }

@@ -1,7 +1,7 @@
 // The ledger key on AWS KMS: signing records (Sign, by the ledger writers only; the key policy
-// refuses everyone else) and the public keys verifiers trust (GetPublicKey, cached per process).
-// The key's ARN comes from LEDGER_KEY_ID; keys it replaced, still trusted for older records,
-// from LEDGER_PREVIOUS_KEY_IDS (comma-separated ARNs). docs/ledger.md: "Keys".
+// refuses everyone else) and the public keys verifiers trust (GetPublicKey, cached by each handler).
+// The key's ARN comes from the handler's LEDGER_KEY_ID; keys it replaced, still trusted for
+// older records, from LEDGER_PREVIOUS_KEY_IDS (comma-separated ARNs). docs/ledger.md: "Keys".
 
 import {
   publicKeyFrom,
@@ -10,14 +10,13 @@ import {
   type TrustedKeys,
 } from '../domain/ledger-signature.js';
 import type { LedgerKeys } from '../ports/ledger.js';
-import { requireEnv } from '../runtime/env.js';
+import { requireEnv, type Environment } from '../runtime/env.js';
 import { translateTransient } from './errors.js';
 import { JsonRequests, KMS } from './json-requests.js';
 import { configFromEnv } from './signed-http.js';
 
 /** KMS as the SDK's client would reach it (signed-http.ts, configFromEnv). */
-export const kmsRequests = (env: NodeJS.ProcessEnv = process.env) =>
-  new JsonRequests(KMS, configFromEnv('KMS', env));
+export const kmsRequests = (env: Environment) => new JsonRequests(KMS, configFromEnv('KMS', env));
 
 export class KmsRecordSigner implements RecordSigner {
   constructor(
@@ -73,18 +72,18 @@ export class KmsLedgerKeys implements LedgerKeys {
   }
 }
 
-/** The trusted key ARNs from the environment: the ledger key first, then the ones it replaced. */
-export function trustedKeyIds(): string[] {
-  const previous = (process.env.LEDGER_PREVIOUS_KEY_IDS ?? '').split(',').map((id) => id.trim());
-  return [requireEnv('LEDGER_KEY_ID'), ...previous.filter((id) => id !== '')];
+/** The trusted key ARNs in `env`: the ledger key first, then the ones it replaced. */
+export function trustedKeyIds(env: Environment): string[] {
+  const previous = (env.LEDGER_PREVIOUS_KEY_IDS ?? '').split(',').map((id) => id.trim());
+  return [requireEnv('LEDGER_KEY_ID', env), ...previous.filter((id) => id !== '')];
 }
 
-/** For a ledger writer: the signer. */
-export const ledgerSigner = (kms: JsonRequests = kmsRequests()) =>
-  new KmsRecordSigner(kms, requireEnv('LEDGER_KEY_ID'));
+/** For a ledger writer: the signer, over KMS as `env` reaches it. */
+export const ledgerSigner = (env: Environment) =>
+  new KmsRecordSigner(kmsRequests(env), requireEnv('LEDGER_KEY_ID', env));
 
-/** For a verifier: the trusted public keys. */
-export const ledgerKeys = (kms: JsonRequests = kmsRequests()) => new KmsLedgerKeys(kms, trustedKeyIds());
+/** For a verifier: the trusted public keys, over KMS as `env` reaches it. */
+export const ledgerKeys = (env: Environment) => new KmsLedgerKeys(kmsRequests(env), trustedKeyIds(env));
 
 /** Blobs travel as base64 text in the JSON protocols; the SDK hands them over as Uint8Array. */
 const toBase64 = (bytes: Uint8Array) =>

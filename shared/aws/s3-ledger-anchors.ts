@@ -7,7 +7,7 @@
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { LedgerRecord } from '../domain/ledger.js';
 import type { LedgerAnchors } from '../ports/ledger.js';
-import { requireEnv } from '../runtime/env.js';
+import { requireEnv, type Environment } from '../runtime/env.js';
 import { translateTransient } from './errors.js';
 import { S3Requests, type ObjectVersion } from './s3-requests.js';
 import { configFromEnv } from './signed-http.js';
@@ -16,7 +16,7 @@ import { configFromEnv } from './signed-http.js';
  * S3 as the SDK's client would reach it: AWS_REGION, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL
  * (the local cloud's), and the SDK's credential chain (on Lambda, the role's, from the environment).
  */
-export const s3Requests = (env: NodeJS.ProcessEnv = process.env) => new S3Requests(configFromEnv('S3', env));
+export const s3Requests = (env: Environment) => new S3Requests(configFromEnv('S3', env));
 
 const prefix = (service: string) => `anchors/${encodeURIComponent(service)}/`;
 export const anchorKey = (service: string, seq: number) =>
@@ -93,5 +93,6 @@ export class S3LedgerAnchors implements LedgerAnchors {
   }
 }
 
-export const ledgerAnchors = (s3: S3Requests = s3Requests()) =>
-  new S3LedgerAnchors(s3, requireEnv('LEDGER_ANCHOR_BUCKET'));
+/** The anchors in `env`'s LEDGER_ANCHOR_BUCKET, over S3 as `env` reaches it. */
+export const ledgerAnchors = (env: Environment) =>
+  new S3LedgerAnchors(s3Requests(env), requireEnv('LEDGER_ANCHOR_BUCKET', env));

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BakeEnded } from '../domain/bake-schedule.js';
 import type { BakeSchedule, BakeSchedules } from '../ports/bake-schedules.js';
-import { requireEnv } from '../runtime/env.js';
+import { requireEnv, type Environment } from '../runtime/env.js';
 import { translateTransient } from './errors.js';
 import { pathLabel, restCalls, SCHEDULER, RestJsonRequests, type RestCalls } from './rest-json-requests.js';
 import type { SdkClientLike } from './sdk-client-config.js';
@@ -63,10 +63,10 @@ export class SchedulerBakeSchedules implements BakeSchedules {
   }
 }
 
-/** The adapter as a handler wires it, from serverless.yml's environment. */
-export function bakeSchedules(): SchedulerBakeSchedules {
-  return new SchedulerBakeSchedules(new RestJsonRequests(SCHEDULER, configFromEnv('SCHEDULER')), {
-    group: requireEnv('BAKE_SCHEDULE_GROUP'),
-    roleArn: requireEnv('BAKE_SCHEDULER_ROLE_ARN'),
+/** The adapter as a handler wires it, from the environment serverless.yml sets. */
+export function bakeSchedules(env: Environment): SchedulerBakeSchedules {
+  return new SchedulerBakeSchedules(new RestJsonRequests(SCHEDULER, configFromEnv('SCHEDULER', env)), {
+    group: requireEnv('BAKE_SCHEDULE_GROUP', env),
+    roleArn: requireEnv('BAKE_SCHEDULER_ROLE_ARN', env),
   });
 }

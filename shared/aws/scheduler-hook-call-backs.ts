@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
 
 import type { HookCallBack, HookCallBacks } from '../ports/hook-call-backs.js';
-import { requireEnv } from '../runtime/env.js';
+import { requireEnv, type Environment } from '../runtime/env.js';
 import { restCalls, SCHEDULER, RestJsonRequests, type RestCalls } from './rest-json-requests.js';
 import type { SdkClientLike } from './sdk-client-config.js';
 import { configFromEnv } from './signed-http.js';
@@ -39,10 +39,10 @@ export class SchedulerHookCallBacks implements HookCallBacks {
   }
 }
 
-/** The adapter as run-hook wires it, from serverless.yml's environment. */
-export function hookCallBacks(): SchedulerHookCallBacks {
-  return new SchedulerHookCallBacks(new RestJsonRequests(SCHEDULER, configFromEnv('SCHEDULER')), {
-    group: requireEnv('BAKE_SCHEDULE_GROUP'),
-    roleArn: requireEnv('BAKE_SCHEDULER_ROLE_ARN'),
+/** The adapter as run-hook wires it, from the environment serverless.yml sets. */
+export function hookCallBacks(env: Environment): SchedulerHookCallBacks {
+  return new SchedulerHookCallBacks(new RestJsonRequests(SCHEDULER, configFromEnv('SCHEDULER', env)), {
+    group: requireEnv('BAKE_SCHEDULE_GROUP', env),
+    roleArn: requireEnv('BAKE_SCHEDULER_ROLE_ARN', env),
   });
 }

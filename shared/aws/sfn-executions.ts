@@ -1,7 +1,7 @@
 // Adapter: starts state machine executions with Step Functions StartExecution.
 
 import type { ExecutionSummary, Executions, StateMachineName } from '../ports/executions.js';
-import { requireEnv } from '../runtime/env.js';
+import { requireEnv, type Environment } from '../runtime/env.js';
 import { translateTransient } from './errors.js';
 import type { JsonRequests } from './json-requests.js';
 
@@ -24,7 +24,7 @@ export const ENV_BY_MACHINE: Record<StateMachineName, string> = {
 export class SfnExecutions implements Executions {
   constructor(
     private readonly sfn: JsonRequests,
-    private readonly arnOf: (machine: StateMachineName) => string = (m) => requireEnv(ENV_BY_MACHINE[m]),
+    private readonly arnOf: (machine: StateMachineName) => string,
   ) {}
 
   async describe(machine: StateMachineName, name: string): Promise<ExecutionSummary | null> {
@@ -63,3 +63,9 @@ export class SfnExecutions implements Executions {
 /** A date on the wire (epoch seconds, with a fraction) in milliseconds, rounded as the SDK rounds it. */
 const epochMillis = (seconds: number | undefined) =>
   seconds === undefined ? undefined : Math.round(Number(seconds) * 1000);
+
+/** Each state machine's ARN, as `env` names it (read at each call: a missing one fails that call). */
+export const stateMachineArns =
+  (env: Environment) =>
+  (machine: StateMachineName): string =>
+    requireEnv(ENV_BY_MACHINE[machine], env);

@@ -18,7 +18,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
-import { requireEnv } from '../runtime/env.js';
+import { requireEnv, type Environment } from '../runtime/env.js';
 import { credentialsOption } from '../runtime/invocation-credentials.js';
 import { isTransient } from './errors.js';
 
@@ -67,16 +67,17 @@ const TIMEOUT_MS = 30_000;
 const MAX_ATTEMPTS = 3;
 
 /**
- * A service's config as the SDK's client would find it: AWS_REGION, AWS_ENDPOINT_URL_<ID> or
- * AWS_ENDPOINT_URL (the local cloud's), and the SDK's credential chain (on Lambda, the role's,
- * from the environment; in the local cloud, the invocation's). `id` is the SDK's service id in
- * its environment form: `S3`, `KMS`, `SFN`.
+ * A service's config as the SDK's client would find it in `env`: AWS_REGION, AWS_ENDPOINT_URL_<ID>
+ * or AWS_ENDPOINT_URL (the local cloud's), and the credentials: in the local cloud, the
+ * invocation's (invocation-credentials.ts); on Lambda, the SDK's chain, which reads the role's
+ * from the process's environment. `id` is the SDK's service id in its environment form: `S3`,
+ * `KMS`, `SFN`.
  */
-export function configFromEnv(id: string, env: NodeJS.ProcessEnv = process.env): AwsHttpConfig {
+export function configFromEnv(id: string, env: Environment): AwsHttpConfig {
   return {
     region: requireEnv('AWS_REGION', env),
     endpoint: env[`AWS_ENDPOINT_URL_${id}`] || env.AWS_ENDPOINT_URL || undefined,
-    credentials: credentialsOption().credentials ?? defaultProvider(),
+    credentials: credentialsOption(env).credentials ?? defaultProvider(),
   };
 }
 

@@ -1,27 +1,23 @@
-// The catalog a process works with. On AWS it is the catalog the function was packaged
-// with, which its bundle holds as JSON (catalog-data.ts); locally it is the file given to
-// `cutover local start`. Either way it is read and validated once per process.
+// The catalog a function works with. On AWS it is the catalog the function was packaged with,
+// which its bundle holds as JSON (catalog-data.ts); locally it is the file given to
+// `cutover local start`. Either way it is read and validated when the function is built.
 
 import { isAbsolute, join } from 'node:path';
 import { validateCatalog, type Catalog } from '../domain/catalog.js';
 import { readCatalogData } from './catalog-data.js';
 import { CatalogInvalid } from '../domain/errors.js';
-import { optionalEnv } from './env.js';
+import { optionalEnv, type Environment } from './env.js';
 
-let cached: { path: string; catalog: Catalog } | undefined;
-
-export function catalogFilePath(env: NodeJS.ProcessEnv = process.env): string {
+/** CUTOVER_CATALOG, under the function's root (LAMBDA_TASK_ROOT on Lambda) unless absolute. */
+export function catalogFilePath(env: Environment): string {
   const path = optionalEnv('CUTOVER_CATALOG', 'catalog.yml', env);
   const root = env.LAMBDA_TASK_ROOT ?? process.cwd();
   return isAbsolute(path) ? path : join(root, path);
 }
 
-export function loadCatalog(path: string = catalogFilePath()): Catalog {
-  if (cached?.path === path) return cached.catalog;
+export function loadCatalog(path: string): Catalog {
   try {
-    const catalog = validateCatalog(readCatalogData(path));
-    cached = { path, catalog };
-    return catalog;
+    return validateCatalog(readCatalogData(path));
   } catch (error) {
     if (error instanceof CatalogInvalid)
       throw new CatalogInvalid(error.problems, { source: path, cause: error });

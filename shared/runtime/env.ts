@@ -1,9 +1,14 @@
-// Environment variables, read once at cold start. A missing one fails loudly,
-// naming the variable, instead of surfacing later as `undefined` in an AWS call.
+// A handler's environment: the variables serverless.yml sets. On Lambda it is process.env; the
+// local cloud gives each of its handlers an object of its own (local/handler-environment.ts), so
+// nothing here reads process.env. A missing variable fails loudly, naming it, instead of
+// surfacing later as `undefined` in an AWS call.
 
 import { ConfigurationMissing } from './errors.js';
 
-export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+/** The variables a handler is built from (process.env is one). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export function requireEnv(name: string, env: Environment): string {
   const value = env[name];
   if (value === undefined || value === '') {
     throw new ConfigurationMissing(
@@ -13,7 +18,7 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   return value;
 }
 
-export function optionalEnv(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): string {
+export function optionalEnv(name: string, fallback: string, env: Environment): string {
   const value = env[name];
   return value === undefined || value === '' ? fallback : value;
 }

@@ -1,12 +1,37 @@
-// One Logger per process, created at cold start: logs are JSON, each line about a deployment
-// with its id. One Metrics per handler (CloudWatch EMF), so that handlers sharing a
-// process, as in the local cloud, never publish or overwrite each other's metrics.
+// A handler's Logger and Metrics. Logs are JSON, each line about a deployment with its id. Each
+// handler has its own Metrics (CloudWatch EMF), so that handlers sharing a process, as in the
+// local cloud, never publish or overwrite each other's metrics. The Logger's level and whether
+// metrics are printed come from the handler's environment (POWERTOOLS_LOG_LEVEL,
+// POWERTOOLS_METRICS_DISABLED): on Lambda, process.env; locally, the local cloud's.
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
+import type { Environment } from './env.js';
 
-export const logger = new Logger({ serviceName: 'cutover' });
+export interface Observability {
+  logger: Logger;
+  /** POWERTOOLS_METRICS_DISABLED: what the handler counts is never printed. */
+  metricsDisabled: boolean;
+}
+
+type LogLevel = NonNullable<ConstructorParameters<typeof Logger>[0]>['logLevel'];
+
+/** A handler's Logger and metrics switch, made when it is built, from its environment. */
+export function observability(env: Environment): Observability {
+  const level = env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL;
+  return {
+    logger: new Logger({ serviceName: 'cutover', ...(level ? { logLevel: level as LogLevel } : {}) }),
+    metricsDisabled: ['true', '1'].includes((env.POWERTOOLS_METRICS_DISABLED ?? '').toLowerCase()),
+  };
+}
+
+let processObservability: Observability | undefined;
+
+/** The process's own, from process.env, made at first use: for handlers built without one (tests). */
+export function defaultObservability(): Observability {
+  return (processObservability ??= observability(process.env));
+}
 
 /**
  * A handler's own Metrics. `dimensions` are set once as defaults (a step handler's `step`),
@@ -21,18 +46,23 @@ export function createMetrics(dimensions?: Record<string, string>): Metrics {
   });
 }
 
-/** Middleware: after each invocation, publishes what it counted, and nothing if it counted nothing. */
-export function publishMetrics(metrics: Metrics): MiddlewareObj {
+/**
+ * Middleware: after each invocation, publishes what it counted, and nothing if it counted
+ * nothing; with metrics disabled, drops it.
+ */
+export function publishMetrics(metrics: Metrics, { metricsDisabled }: Observability): MiddlewareObj {
   function publish(): void {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    if (!metrics.hasStoredMetrics()) return;
+    if (metricsDisabled) metrics.clearMetrics();
+    else metrics.publishStoredMetrics();
   }
   return { after: publish, onError: publish };
 }
 
 /**
  * The keys that tie a log line to the deployment it concerns, passed with each line. Never
- * appended to the shared logger: handlers share a process on the local cloud and run at the
- * same time, so one invocation's keys would tag another's lines.
+ * appended to a handler's logger: handlers run at the same time, in the local cloud in one
+ * process, so one invocation's keys would tag another's lines.
  */
 export function correlation(deploymentId: string, service?: string): Record<string, string> {
   return { deploymentId, ...(service === undefined ? {} : { deployedService: service }) };

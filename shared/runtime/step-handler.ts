@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type * as z from '../domain/zod.js';
 import { StepInputInvalid } from './errors.js';
-import { correlation, createMetrics, logger, publishMetrics } from './observability.js';
+import { correlation, createMetrics, publishMetrics, type Observability } from './observability.js';
 
 /** What a step reads of Lambda's context: the ARN it was invoked by (run-hook calls itself back). */
 export interface StepContext {
@@ -17,11 +17,20 @@ export interface StepContext {
 
 export type StepHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
-/** `name` is the function's name (`shift-traffic`): the `step` dimension of all its metrics. */
+/**
+ * `name` is the function's name (`shift-traffic`): the `step` dimension of all its metrics. It
+ * logs and counts with `observe`, made from the function's environment (observability.ts).
+ */
 export function stepHandler<
   Schema extends z.ZodMiniType<{ spec: { deploymentId: string; service: string } }>,
   Result,
->(name: string, schema: Schema, run: (input: z.output<Schema>, context: StepContext) => Promise<Result>) {
+>(
+  name: string,
+  schema: Schema,
+  run: (input: z.output<Schema>, context: StepContext) => Promise<Result>,
+  observe: Observability,
+) {
+  const { logger } = observe;
   const metrics = createMetrics({ step: name });
   async function step(event: unknown, context?: Partial<StepContext>): Promise<Result> {
     try {
@@ -41,7 +50,7 @@ export function stepHandler<
       throw error;
     }
   }
-  return middy(step).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+  return middy(step).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
 }
 
 /** The event as `schema` reads it, or StepInputInvalid listing every field that is wrong. */

@@ -137,8 +137,9 @@ describe('SchedulerBakeSchedules against the local cloud, as start-bake and shif
       client,
       canceller,
       reader,
-      group: process.env.BAKE_SCHEDULE_GROUP!,
-      roleArn: process.env.BAKE_SCHEDULER_ROLE_ARN!,
+      // The group and the role the local cloud's functions are built with.
+      group: handle.cloud.environment.BAKE_SCHEDULE_GROUP!,
+      roleArn: handle.cloud.environment.BAKE_SCHEDULER_ROLE_ARN!,
     };
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createHandler as checkDrift } from '../../functions/check-drift.js';
 import { createHandler as recoverOrphans } from '../../functions/recover-orphans.js';
 import { createWorld, depsOf, DIGEST, drive, REGISTRY, seedService, start } from '../../harness/engine.js';
-import { logger } from '../../shared/runtime/observability.js';
+import { defaultObservability } from '../../shared/runtime/observability.js';
 import { stepHandler } from '../../shared/runtime/step-handler.js';
 import * as z from '../../shared/domain/zod.js';
 
@@ -100,17 +100,23 @@ describe('log lines about a deployment', () => {
     const schema = z.object({ spec: z.object({ deploymentId: z.string(), service: z.string() }) });
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const failing = stepHandler('shift-traffic', schema, async (input) => {
-      if (input.spec.deploymentId === 'slow-1') await gate;
-      throw new Error(`${input.spec.deploymentId} failed`);
-    });
+    const observe = defaultObservability();
+    const failing = stepHandler(
+      'shift-traffic',
+      schema,
+      async (input) => {
+        if (input.spec.deploymentId === 'slow-1') await gate;
+        throw new Error(`${input.spec.deploymentId} failed`);
+      },
+      observe,
+    );
     const event = (deploymentId: string, service: string) => ({ spec: { deploymentId, service } });
     const lines = await printedBy(async () => {
       const slow = failing(event('slow-1', 'web'), {}).catch(() => undefined);
       await failing(event('fast-2', 'api'), {}).catch(() => undefined);
       release();
       await slow;
-      logger.info('a line about no deployment');
+      observe.logger.info('a line about no deployment');
     });
     const records = parsed(lines);
     const failed = records.filter((r) => r.message === 'step failed');

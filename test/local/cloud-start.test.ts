@@ -1,7 +1,9 @@
 // A local cloud's start and stop, as the process sees them. A start whose stage fails closes
 // what the earlier stages opened (no server left listening, the environment as it was) and
-// throws that stage's error. A second local cloud in the same process is refused before it
-// changes anything. The handlers' clock is given to each call, not set for the process.
+// throws that stage's error. Nothing process-wide is changed: each local cloud builds its
+// handlers from an environment of its own and gives each call its clock, so two run side by
+// side in one process, each deploying through its own endpoint, and process.env stays as it was.
+// Two on one data folder are refused, as they would share its tables.
 
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -10,12 +12,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Closers } from '../../local/closers.js';
 import { freePort } from '../../harness/emulators.js';
-import { callApi, startCloud, type CloudHandle } from '../../harness/local-cloud.js';
+import { callApi, finished, ledger, push, startCloud, type CloudHandle } from '../../harness/local-cloud.js';
 import type { WaitingClock } from '../../shared/ports/clock.js';
 import { processClock, runWithClock } from '../../shared/runtime/clock.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cutover-cloud-start-'));
-/** Handlers read the endpoint once per process: every start in this file uses this port. */
 let port = 0;
 
 beforeAll(async () => {
@@ -85,43 +86,75 @@ describe('a start that fails in a later stage', () => {
   );
 });
 
-describe('a local cloud running in this process', () => {
-  let handle: CloudHandle;
+describe('two local clouds running in one process', () => {
+  let first: CloudHandle;
+  let second: CloudHandle;
   const environment = environmentNow();
 
   beforeAll(async () => {
-    handle = await startCloud({ port, dataDir: join(scratch, 'running'), speed: 300, fixedSpeed: true });
+    const options = { speed: 300, fixedSpeed: true };
+    first = await startCloud({ port, dataDir: join(scratch, 'first'), ...options });
+    second = await startCloud({ port: await freePort(), dataDir: join(scratch, 'second'), ...options });
   });
 
   afterAll(async () => {
-    await handle?.stop();
+    await first?.stop();
+    await second?.stop();
   });
 
-  it('gives the handlers its environment while it runs', () => {
-    expect(process.env.AWS_ENDPOINT_URL).toBe(handle.cloud.endpoint);
-    for (const [name, value] of Object.entries(handle.cloud.environment))
-      expect(process.env[name], name).toBe(value);
+  it('build their handlers from environments of their own, and leave process.env as it was', () => {
+    expect(first.cloud.endpoint).not.toBe(second.cloud.endpoint);
+    expect(first.cloud.environment.AWS_ENDPOINT_URL).toBe(first.cloud.endpoint);
+    expect(second.cloud.environment.AWS_ENDPOINT_URL).toBe(second.cloud.endpoint);
+    expect(environmentNow()).toEqual(environment);
   });
 
-  it('refuses a second one in the same process, which changes nothing', async () => {
+  it('each deploy through their own endpoint alone, at the same time', async () => {
+    const service = 'allatonce';
+    const digests = [push(first, service, 'v2', 'healthy'), push(second, service, 'v3', 'healthy')];
+    const executions = await Promise.all([
+      finished(first, service, digests[0]!),
+      finished(second, service, digests[1]!),
+    ]);
+    expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    // Each release is in its own cloud's ledger alone, signed by that cloud's key: a handler that
+    // reached the other endpoint would have written there, or signed with the other's key.
+    for (const [own, other, handle] of [
+      [digests[0]!, digests[1]!, first],
+      [digests[1]!, digests[0]!, second],
+    ] as const) {
+      const { records, verified } = await ledger(handle, service);
+      expect(verified).toMatchObject({ ok: true });
+      expect(JSON.stringify(records)).toContain(own);
+      expect(JSON.stringify(records)).not.toContain(other);
+      // And the HTTP API (a handler too) reads its own cloud's release.
+      const answer = await callApi(handle, 'GET', `/services/${service}`);
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(answer.body)).toContain(own);
+      expect(JSON.stringify(answer.body)).not.toContain(other);
+    }
+    expect(environmentNow()).toEqual(environment);
+  });
+
+  it("refuse a third on one's data folder, which changes nothing", async () => {
     const servers = await listeningServers();
-    const dataDir = join(scratch, 'second');
-    await expect(startCloud({ port: 0, dataDir })).rejects.toMatchObject({
-      name: 'LocalCloudAlreadyRunning',
-      message: expect.stringContaining('stop it before starting one on'),
+    await expect(startCloud({ port: 0, dataDir: first.dataDir })).rejects.toMatchObject({
+      name: 'DataFolderInvalid',
+      message: expect.stringContaining('already runs on the data folder'),
     });
-    expect(existsSync(dataDir)).toBe(false);
     expect(await listeningServers()).toBe(servers);
-    expect(process.env.AWS_ENDPOINT_URL).toBe(handle.cloud.endpoint);
+    expect(environmentNow()).toEqual(environment);
+    const service = Object.keys(first.catalog.services)[0]!;
+    expect((await callApi(first, 'GET', `/services/${service}`)).status).toBe(200);
   });
 
-  it("reads its own clock in the handlers' calls, and leaves the process's clock the system's", async () => {
+  it("read their own clock in the handlers' calls, and leave the process's clock the system's", async () => {
     // At 300x the simulated clock runs ahead of the wall by 299 s each real second.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const service = Object.keys(handle.catalog.services)[0]!;
-    const before = handle.cloud.clock.now();
-    const answer = await callApi<{ now: string }>(handle, 'GET', `/services/${service}`);
-    const after = handle.cloud.clock.now();
+    const service = Object.keys(first.catalog.services)[0]!;
+    const before = first.cloud.clock.now();
+    const answer = await callApi<{ now: string }>(first, 'GET', `/services/${service}`);
+    const after = first.cloud.clock.now();
     expect(answer.status).toBe(200);
     const apiNow = Date.parse(answer.body.now);
     expect(apiNow).toBeGreaterThanOrEqual(before);
@@ -131,8 +164,9 @@ describe('a local cloud running in this process', () => {
     expect(Math.abs(processClock.now() - Date.now())).toBeLessThan(1_000);
   });
 
-  it('once stopped, leaves the environment as it found it', async () => {
-    await handle.stop();
+  it('once stopped, leave the environment as they found it', async () => {
+    await first.stop();
+    await second.stop();
     expect(environmentNow()).toEqual(environment);
   });
 });

@@ -46,7 +46,8 @@ function schedulerAs(credentials: { accessKeyId: string; secretAccessKey: string
   });
 }
 
-const roleArn = () => process.env.BAKE_SCHEDULER_ROLE_ARN!;
+/** The role the local cloud's functions name on their schedules. */
+const roleArn = () => handle.cloud.environment.BAKE_SCHEDULER_ROLE_ARN!;
 const at = (ms: number) => `at(${new Date(Math.ceil(ms / 1000) * 1000).toISOString().slice(0, 19)})`;
 
 function schedule(name: string, when: number, token = 'no-such-token') {

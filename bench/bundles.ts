@@ -128,9 +128,10 @@ export async function measure({ quick }: MeasureOptions): Promise<FigureResult> 
         `Sizes are the minified .mjs file (kB = 1,000 bytes); the package also holds its source map.`,
         `AWS clients: the AWS SDK client packages in the bundle. Signed requests: the services it ` +
           `reaches without one, by requests signed and sent by shared/aws/signed-http.ts.`,
-        `Init: median over ${runs} fresh processes of the wall time of \`node\` importing the bundle, minus ` +
+        `Init: median over ${runs} fresh processes of the wall time of \`node\` importing the bundle and building ` +
+          `its handler from the environment (handlerFor, as its first call does), minus ` +
           `that of a bare \`node\` (${ms(bareMs)} ms), with serverless.yml's NODE_OPTIONS (${env.NODE_OPTIONS ?? 'none'}). ` +
-          `Import: the import() alone, timed inside the process.`,
+          `Import: the import() and the build, timed inside the process.`,
         `Measured with Node ${process.version} on ${process.arch}; Lambda runs nodejs22.x on arm64, so compare ` +
           `functions with each other and runs with runs, not with Lambda's Init Duration.`,
         `Largest: ${largest.name} (${kb(largest.bytes)} kB), of which ${largestPackages(largest, 6)}. ` +

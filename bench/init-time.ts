@@ -1,5 +1,5 @@
 // Module init time of Lambda bundles: each bundle is imported by a fresh `node`
-// process, `runs` times, and the median wall time of those processes is compared
+// process, and its handler built from the environment, `runs` times, and the median wall time of those processes is compared
 // with the median of bare `node` processes that import nothing. Rounds interleave
 // the bare process and every bundle, so a slow spell of the machine hits them all.
 // Each process also reports the import alone, timed inside it, as a cross-check.
@@ -13,13 +13,20 @@ import { median } from './figures.js';
 export interface InitTime {
   /** Median wall time of a process importing the bundle, minus that of a bare process. */
   initMs: number;
-  /** Median time of the `import()` itself, measured inside the process. */
+  /** Median time of the `import()` and the handler's build, measured inside the process. */
   importMs: number;
 }
 
 /** A module that imports the bundle given as its argument and prints how long that took. */
 const PROBE = `const before = performance.now();
-if (process.argv[2] !== undefined) await import(process.argv[2]);
+if (process.argv[2] !== undefined) {
+  const module = await import(process.argv[2]);
+  // A handler is built from its environment at its first call (shared/runtime/lambda-handler.ts),
+  // so that is timed here too: the figure is all a cold start does before the handler's own work.
+  const build = module.handlerFor ?? module.default?.handlerFor;
+  if (typeof build !== 'function') throw new Error(process.argv[2] + ' exports no handlerFor');
+  build(process.env);
+}
 process.stdout.write(String(performance.now() - before));
 `;
 

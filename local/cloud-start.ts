@@ -97,10 +97,13 @@ export interface LocalCloudParts
 export async function startParts(starting: Starting): Promise<LocalCloudParts> {
   const dynaliteEndpoint = await openTables(starting);
   const ledger = await openLedger(starting, dynaliteEndpoint);
-  const iam = await readIam(starting, ledger);
+  // IAM authorizes a connection's requests against its ARN, which EventBridge (opened below) knows.
+  let connectionArn = (_name: string): string | undefined => undefined;
+  const iam = await readIam(starting, ledger, (name) => connectionArn(name));
   // The scheduler calls the AWS endpoint, once it listens (serveAws, below).
   let endpoint = '';
   const services = await openServices(starting, { iam, ledger, awsEndpoint: () => endpoint });
+  connectionArn = (name) => services.events.connections.arnOfName(name);
   const faultSwitch = {
     injector: starting.options.faults ? new FaultInjector(starting.options.faults) : null,
   };
@@ -163,12 +166,17 @@ async function openLedger(starting: Starting, dynaliteEndpoint: string): Promise
 }
 
 /** IAM on the AWS endpoint: each function's role, the tables' resource policies, and the keys' policies. */
-async function readIam(starting: Starting, ledger: LedgerServices): Promise<LocalIam> {
+async function readIam(
+  starting: Starting,
+  ledger: LedgerServices,
+  connectionArn: (name: string) => string | undefined,
+): Promise<LocalIam> {
   const { options, scope } = starting;
   const template = templateOptions(scope, options.catalog, ledger.resources.physicalIds());
   return new LocalIam({
     ...scope,
     ...ledger.iam,
+    connectionArn,
     partition: 'aws',
     service: STACK_SERVICE,
     stage: LOCAL_STAGE,

@@ -58,6 +58,7 @@ import {
   templateOptions,
 } from './stack.js';
 import { prepareDefinition } from './stepfunctions/definition.js';
+import { generatedRole } from './stepfunctions/machine-role.js';
 import { World } from './world/world.js';
 
 /** What every stage is given: the options, the saved state, and where to register what it opens. */
@@ -219,12 +220,15 @@ async function loadHandlers(
   for (const machine of STATE_MACHINES) {
     const definition = readFileSync(definitionPath(machine), 'utf8');
     const arn = stateMachineArn(scope, machine);
+    const name = arn.split(':').at(-1)!;
+    const asl = JSON.parse(definition) as unknown;
     stepFunctions.addStateMachine({
-      name: arn.split(':').at(-1)!,
+      name,
       arn,
       definition,
-      prepared: prepareDefinition(JSON.parse(definition)),
+      prepared: prepareDefinition(asl),
       createdAt: clock.now(),
+      role: generatedRole(asl, name, scope),
     });
   }
   return environment;

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../local/clock.js';
 import { LocalEventBridge } from '../../local/aws/eventbridge.js';
+import { authorizationsFor } from '../../local/iam/requests.js';
 import { hasBotocore, serviceModel, shapeProblems } from '../support/botocore-shapes.js';
 import { ACCOUNT, REGION, START, startWorld, type World } from '../support/eventbridge-world.js';
 
@@ -244,5 +245,25 @@ describe('EventBridge connections on the local cloud', () => {
     // A state saved before connections existed restores none.
     other.restore({ ...(snapshot as object), connections: undefined });
     expect(other.connections.byArn(created.ConnectionArn as string)).toBeUndefined();
+  });
+
+  it('is authorized against the connection’s ARN, or a fresh id for one not created yet', async () => {
+    const { body: created } = await world.call('CreateConnection', basic);
+    const scope = {
+      partition: 'aws',
+      region: REGION,
+      account: ACCOUNT,
+      connectionArn: (name: string) => world.bus.connections.arnOfName(name),
+    };
+    expect(authorizationsFor('events', 'DescribeConnection', { Name: 'tickets' }, scope)).toEqual([
+      { action: 'events:DescribeConnection', resource: created.ConnectionArn },
+    ]);
+    const [create] = authorizationsFor('events', 'CreateConnection', { Name: 'new-one' }, scope);
+    expect(create!.resource).toMatch(
+      new RegExp(`^arn:aws:events:${REGION}:${ACCOUNT}:connection/new-one/[-0-9a-f]{36}$`),
+    );
+    expect(authorizationsFor('events', 'ListConnections', {}, scope)).toEqual([
+      { action: 'events:ListConnections', resource: '*' },
+    ]);
   });
 });

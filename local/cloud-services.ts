@@ -28,6 +28,7 @@ import type { LedgerServices } from './ledger-services.js';
 import { startScheduler, type SchedulerServices } from './scheduler-services.js';
 import type { Scope } from './scope.js';
 import { EVENT_BUS, functionArn, TEMPLATE, templateOptions } from './stack.js';
+import { httpInvoker } from './stepfunctions/http-task.js';
 import { TokenRegistry } from './stepfunctions/tokens.js';
 import type { Starting } from './cloud-start.js';
 
@@ -115,6 +116,21 @@ export async function openServices(
     functionArn: (fn) => functionArn(scope, fn),
     // So that deployments starting together leave room for the API on the one thread.
     handlerSlots: HANDLER_SLOTS,
+    // HTTP Tasks call their endpoints as the state machine's role, with EventBridge's connections.
+    http: (machine) => {
+      if (machine.role === undefined) return undefined;
+      const { accessKeyId } = iam.addServiceRole(machine.role.arn, 'states', machine.role.statements);
+      return httpInvoker({
+        region: scope.region,
+        stateMachineArn: machine.arn,
+        connection: (arn) => events.connections.byArn(arn),
+        authorize: (authorizations) => {
+          const denial = iam.checkAuthorizations(accessKeyId, authorizations);
+          if (denial !== null) log(`IAM denied: ${denial.message}`);
+          return denial?.message ?? null;
+        },
+      });
+    },
     ...(options.keepExecutions === undefined ? {} : { keepExecutions: options.keepExecutions }),
     onEnd: (execution) =>
       log(

@@ -57,6 +57,7 @@ import {
   templateOptions,
 } from './stack.js';
 import { prepareDefinition } from './stepfunctions/definition.js';
+import { generatedRole } from './stepfunctions/machine-role.js';
 import { DataPlane } from './world/data-plane.js';
 import { World } from './world/world.js';
 
@@ -99,10 +100,13 @@ export interface LocalCloudParts
 export async function startParts(starting: Starting): Promise<LocalCloudParts> {
   const dynaliteEndpoint = await openTables(starting);
   const ledger = await openLedger(starting, dynaliteEndpoint);
-  const iam = await readIam(starting, ledger);
+  // IAM authorizes a connection's requests against its ARN, which EventBridge (opened below) knows.
+  let connectionArn = (_name: string): string | undefined => undefined;
+  const iam = await readIam(starting, ledger, (name) => connectionArn(name));
   // The scheduler calls the AWS endpoint, once it listens (serveAws, below).
   let endpoint = '';
   const services = await openServices(starting, { iam, ledger, awsEndpoint: () => endpoint });
+  connectionArn = (name) => services.events.connections.arnOfName(name);
   const faultSwitch = {
     injector: starting.options.faults ? new FaultInjector(starting.options.faults) : null,
   };
@@ -167,12 +171,17 @@ async function openLedger(starting: Starting, dynaliteEndpoint: string): Promise
 }
 
 /** IAM on the AWS endpoint: each function's role, the tables' resource policies, and the keys' policies. */
-async function readIam(starting: Starting, ledger: LedgerServices): Promise<LocalIam> {
+async function readIam(
+  starting: Starting,
+  ledger: LedgerServices,
+  connectionArn: (name: string) => string | undefined,
+): Promise<LocalIam> {
   const { options, scope } = starting;
   const template = templateOptions(scope, options.catalog, ledger.resources.physicalIds());
   return new LocalIam({
     ...scope,
     ...ledger.iam,
+    connectionArn,
     partition: 'aws',
     service: STACK_SERVICE,
     stage: LOCAL_STAGE,
@@ -214,12 +223,15 @@ async function loadHandlers(
   for (const machine of STATE_MACHINES) {
     const definition = readFileSync(definitionPath(machine), 'utf8');
     const arn = stateMachineArn(scope, machine);
+    const name = arn.split(':').at(-1)!;
+    const asl = JSON.parse(definition) as unknown;
     stepFunctions.addStateMachine({
-      name: arn.split(':').at(-1)!,
+      name,
       arn,
       definition,
-      prepared: prepareDefinition(JSON.parse(definition)),
+      prepared: prepareDefinition(asl),
       createdAt: clock.now(),
+      role: generatedRole(asl, name, scope),
     });
   }
   return environment;

@@ -7,7 +7,8 @@
 // publish(), as the AWS services themselves do.
 //
 // This file accepts and delivers events; the buses, rules and targets they are matched against
-// are eventbridge-buses.ts, and reading requests is eventbridge-input.ts.
+// are eventbridge-buses.ts, and reading requests is eventbridge-input.ts. The connections whose
+// credentials Step Functions' HTTP Tasks send are eventbridge-connections.ts.
 
 import { isRecord } from '../../shared/domain/records.js';
 import type { SimClock } from '../clock.js';
@@ -19,6 +20,7 @@ import {
   type Rule,
   type Target,
 } from './eventbridge-buses.js';
+import { Connections, type ConnectionsSnapshot } from './eventbridge-connections.js';
 import { busNameOf, entryTime, parsePattern } from './eventbridge-input.js';
 import type { ServerlessRule } from './serverless-rules.js';
 import { optionalList, requireString, validation, type LocalService } from './service.js';
@@ -75,6 +77,8 @@ const MAX_ENTRIES = 10;
 export class LocalEventBridge {
   readonly service: LocalService;
   private readonly buses: EventBuses;
+  /** The connections HTTP Tasks name (Step Functions reads their credentials in-process). */
+  readonly connections: Connections;
   private readonly ring: RecentEvent[] = [];
   private ringNext = 0;
   private readonly listeners = new Set<(record: RecentEvent) => void>();
@@ -88,6 +92,7 @@ export class LocalEventBridge {
     this.attempts = Math.max(1, options.retry?.attempts ?? 3);
     this.delayMs = Math.max(0, options.retry?.delayMs ?? 1000);
     this.buses = new EventBuses(options);
+    this.connections = new Connections(options);
     this.service = {
       name: 'events',
       operations: {
@@ -105,6 +110,10 @@ export class LocalEventBridge {
         CreateEventBus: (input) => this.buses.createEventBus(input),
         DescribeEventBus: (input) => this.buses.describeEventBus(input),
         ListEventBuses: (input) => this.buses.listEventBuses(input),
+        CreateConnection: (input) => this.connections.create(input),
+        DescribeConnection: (input) => this.connections.describe(input),
+        DeleteConnection: (input) => this.connections.delete(input),
+        ListConnections: (input) => this.connections.list(input),
       },
     };
   }
@@ -172,13 +181,15 @@ export class LocalEventBridge {
     }
   }
 
-  snapshot(): EventBridgeSnapshot {
-    return this.buses.snapshot();
+  snapshot(): EventBridgeSnapshot & Partial<ConnectionsSnapshot> {
+    const { connections } = this.connections.snapshot();
+    return { ...this.buses.snapshot(), ...(connections.length > 0 ? { connections } : {}) };
   }
 
-  /** Replaces every bus, rule and target with those of a snapshot. */
+  /** Replaces every bus, rule, target and connection with those of a snapshot. */
   restore(data: unknown): void {
     this.buses.restore(data);
+    this.connections.restore(data as Partial<ConnectionsSnapshot> as ConnectionsSnapshot);
   }
 
   // -------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@
 import type { SimClock } from '../clock.js';
 import type { PreparedDefinition } from '../stepfunctions/definition.js';
 import type { HistoryEvent } from '../stepfunctions/history.js';
+import type { HttpInvoker } from '../stepfunctions/http-task.js';
+import type { Statement } from '../iam/policy.js';
 import { functionTimeoutSeconds } from '../functions.js';
 import { HandlerSlots } from '../stepfunctions/handler-slots.js';
 import { DEFAULT_KEEP_EXECUTIONS, retainExecutions } from '../stepfunctions/retention.js';
@@ -24,6 +26,8 @@ export interface StateMachineEntry {
   definition: string;
   prepared: PreparedDefinition;
   createdAt: number;
+  /** The role its executions act as: what its HTTP Tasks are authorized as. */
+  role?: { arn: string; statements: Statement[] };
 }
 
 interface StoredExecution {
@@ -69,6 +73,8 @@ export class LocalStepFunctions {
       functionArn?: (fn: string) => string;
       /** At most this many Task handlers at once across every execution (handler-slots.ts); no bound if unset. */
       handlerSlots?: number;
+      /** What makes a state machine's HTTP Tasks' requests, as its role; without it, HTTP Tasks fail. */
+      http?: (machine: StateMachineEntry) => HttpInvoker | undefined;
     },
   ) {
     this.slots = options.handlerSlots === undefined ? undefined : new HandlerSlots(options.handlerSlots);
@@ -122,6 +128,7 @@ export class LocalStepFunctions {
       );
     }
     const arn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const http = this.options.http?.(machine);
     const existing = this.running.get(arn);
     if (existing !== undefined && JSON.stringify(existing.input) === JSON.stringify(parsed)) {
       // A replayed start of a running execution answers with that execution, as AWS does.
@@ -145,6 +152,7 @@ export class LocalStepFunctions {
       ...(this.slots === undefined ? {} : { slots: this.slots }),
       ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
       ...(this.options.functionArn ? { functionArn: this.options.functionArn } : {}),
+      ...(http === undefined ? {} : { http }),
     });
     this.running.set(arn, execution);
     void execution.done.then(() => {
@@ -163,7 +171,7 @@ export class LocalStepFunctions {
       name: machine.name,
       status: 'ACTIVE',
       definition: machine.definition,
-      roleArn: `arn:aws:iam::000000000000:role/${machine.name}`,
+      roleArn: machine.role?.arn ?? `arn:aws:iam::000000000000:role/${machine.name}`,
       type: 'STANDARD',
       creationDate: new Date(machine.createdAt),
     };

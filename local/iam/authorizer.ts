@@ -144,7 +144,6 @@ export class LocalIam {
     if (principal === undefined && !RESOURCE_POLICY_PREFIXES.has(prefix)) return null;
     const { partition, account } = this.options;
     const arn = principal?.arn ?? `arn:${partition}:iam::${account}:${ADMINISTRATOR}`;
-    const caller = { arns: [arn, roleArnOfSession(arn) ?? arn], account };
     let authorizations;
     try {
       authorizations = authorizationsFor(prefix, action, input, this.options);
@@ -153,6 +152,27 @@ export class LocalIam {
       if (principal === undefined && error instanceof UnauthorizableRequest) return null;
       throw error;
     }
+    return this.judge(principal, arn, authorizations);
+  }
+
+  /**
+   * Null if the role behind these credentials (a service role, addServiceRole) may make each of
+   * these requests; otherwise why not. For what a service does as a role and no API request
+   * carries: Step Functions calling an HTTP endpoint as the state machine's role.
+   */
+  checkAuthorizations(accessKeyId: string, authorizations: Authorization[]): Denial | null {
+    const principal = this.byKey.get(accessKeyId);
+    if (principal === undefined) throw new Error(`no role signs with ${accessKeyId}`);
+    return this.judge(principal, principal.arn, authorizations);
+  }
+
+  private judge(
+    principal: Principal | undefined,
+    arn: string,
+    authorizations: readonly Authorization[],
+  ): Denial | null {
+    const { account } = this.options;
+    const caller = { arns: [arn, roleArnOfSession(arn) ?? arn], account };
     // The global condition keys AWS sets on every request: a key policy may name the caller by them.
     const principalContext = { 'aws:PrincipalArn': caller.arns[1]!, 'aws:PrincipalAccount': account };
     for (const request of authorizations) {

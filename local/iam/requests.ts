@@ -4,7 +4,7 @@
 // requests need more than one authorization, as on AWS: a task definition that names roles
 // also needs iam:PassRole on each, and tags sent with a create need ecs:TagResource.
 
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { actionReference, resourceArn } from './reference.js';
 import { impliedS3, KMS_EXTRACTORS, S3_EXTRACTORS, storageContext } from './requests-kms-s3.js';
 import { UnauthorizableRequest } from '../errors.js';
@@ -15,6 +15,8 @@ export interface Scope {
   account: string;
   /** The key ARN a KMS KeyId (id, ARN, alias name or alias ARN) names, if the key exists. */
   kmsKeyArn?: (keyId: string) => string | undefined;
+  /** The ARN of the EventBridge connection of this name, if it exists. */
+  connectionArn?: (name: string) => string | undefined;
 }
 
 export interface Authorization {
@@ -126,6 +128,10 @@ const EXTRACTORS: Record<string, Record<string, Extractor>> = {
     GetExecutionHistory: (i) => [text(i.executionArn)],
   },
   events: {
+    // A connection's ARN ends with an id AWS picks when it is created; `*` matches any.
+    CreateConnection: (i, scope) => [connection(i.Name, scope)],
+    DescribeConnection: (i, scope) => [connection(i.Name, scope)],
+    DeleteConnection: (i, scope) => [connection(i.Name, scope)],
     PutEvents: (i) =>
       ((i.Entries as Input[] | undefined) ?? []).map((e) =>
         arnOr(e.EventBusName, {
@@ -156,6 +162,13 @@ const EXTRACTORS: Record<string, Record<string, Extractor>> = {
     DescribeImages: (i) => [{ type: 'repository', values: { RepositoryName: text(i.repositoryName) } }],
   },
 };
+
+/** A connection's ARN: the one it has, or (not created yet) the name with an id no one has. */
+const connection = (name: unknown, scope: Scope): Touched =>
+  scope.connectionArn?.(text(name)) ?? {
+    type: 'connection',
+    values: { ConnectionName: `${text(name)}/${randomUUID()}` },
+  };
 
 const schedule = (i: Input): Touched => ({
   type: 'schedule',

@@ -3,6 +3,8 @@
 // changes is how a state reaches the outside world:
 // - A Task's Lambda resource ({"Fn::GetAtt": [...]} or lambda:invoke.waitForTaskToken)
 //   becomes a local function call, bound by name to a handler in functions/.
+// - An HTTP Task (`arn:aws:states:::http:invoke`) keeps its Parameters, which the library
+//   resolves; the runner makes the request (http-task.ts).
 // - `$$.Task.Token` becomes a marker that the runner replaces with a real token.
 // - Timeouts (TimeoutSeconds, TimeoutSecondsPath) and Wait states are carried as
 //   parameters and measured by the local clock, so a speed factor applies to them.
@@ -10,8 +12,8 @@
 export type StateType = 'Task' | 'Parallel' | 'Map' | 'Pass' | 'Wait' | 'Choice' | 'Succeed' | 'Fail';
 
 export interface LocalTask {
-  kind: 'invoke' | 'token' | 'wait';
-  /** The function in functions/, e.g. `shift-traffic`; empty for waits. */
+  kind: 'invoke' | 'token' | 'wait' | 'http';
+  /** The function in functions/, e.g. `shift-traffic`; empty for waits and HTTP Tasks. */
   fn: string;
 }
 
@@ -28,6 +30,7 @@ export const TOKEN_MARKER = '__cutover_local_task_token__';
 const LIBRARY_TIMEOUT_SECONDS = 2_000_000;
 const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const INVOKE = 'arn:aws:states:::lambda:invoke';
+export const HTTP_INVOKE = 'arn:aws:states:::http:invoke';
 
 type State = Record<string, unknown>;
 
@@ -72,7 +75,11 @@ function prepareTask(name: string, state: State): LocalTask {
   const resource = state.Resource;
   let task: LocalTask;
   let payload: unknown;
-  if (resource === WAIT_FOR_TOKEN || resource === INVOKE) {
+  if (resource === HTTP_INVOKE) {
+    checkHttpParameters(name, state.Parameters);
+    task = { kind: 'http', fn: '' };
+    payload = state.Parameters;
+  } else if (resource === WAIT_FOR_TOKEN || resource === INVOKE) {
     const parameters = state.Parameters as {
       FunctionName?: unknown;
       Payload?: unknown;
@@ -101,8 +108,27 @@ function prepareTask(name: string, state: State): LocalTask {
   delete state.HeartbeatSeconds;
   delete state.HeartbeatSecondsPath;
   state.TimeoutSeconds = LIBRARY_TIMEOUT_SECONDS;
-  state.Resource = `arn:aws:lambda:us-east-1:000000000000:function:${task.fn}`;
+  state.Resource = `arn:aws:lambda:us-east-1:000000000000:function:${task.fn || 'local-http-invoke'}`;
   return task;
+}
+
+/** What Step Functions checks of an HTTP Task when the state machine is created. */
+function checkHttpParameters(stateName: string, parameters: unknown): void {
+  const given = (p: Record<string, unknown>, field: string) =>
+    p[field] !== undefined || p[`${field}.$`] !== undefined;
+  const problem =
+    parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)
+      ? 'has no Parameters'
+      : !given(parameters as Record<string, unknown>, 'ApiEndpoint')
+        ? 'has no ApiEndpoint'
+        : !given(parameters as Record<string, unknown>, 'Method')
+          ? 'has no Method'
+          : ['Authentication', 'InvocationConfig'].filter((f) =>
+                given(parameters as Record<string, unknown>, f),
+              ).length !== 1
+            ? 'needs a ConnectionArn in exactly one of Authentication and InvocationConfig'
+            : undefined;
+  if (problem !== undefined) throw new Error(`state ${stateName}: an HTTP Task (${HTTP_INVOKE}) ${problem}`);
 }
 
 function prepareWait(state: State): void {

@@ -37,6 +37,8 @@ export class History {
     private readonly now: () => number,
     private readonly functionArn: (fn: string) => string,
     private readonly region: string,
+    /** An HTTP Task's resolved Parameters, as its TaskScheduled event records them. */
+    private readonly parametersOf: (state: string) => unknown = () => undefined,
   ) {}
 
   record(event: LibraryEvent): void {
@@ -58,7 +60,9 @@ export class History {
     if (state === undefined) return;
     const type = this.types.get(state.name) ?? (state.type as StateType);
     const isTask = type === 'Task';
-    const token = this.tasks.get(state.name)?.kind === 'token';
+    const kind = this.tasks.get(state.name)?.kind;
+    // Token and HTTP Tasks are service integrations: Task* events, naming their resource.
+    const token = kind === 'token' || kind === 'http';
     switch (event.type) {
       case 'StateEntered':
         this.add(`${type}StateEntered`, {
@@ -72,12 +76,13 @@ export class History {
         return;
       case 'StateFailed':
         this.failed.add(state.name);
-        if (isTask) this.taskFailed(token, event);
+        if (isTask) this.taskFailed(token, event, kind);
         return;
       case 'StateExited':
         if (isTask && !this.failed.delete(state.name)) {
           const output = json(state.output);
-          if (token) this.add('TaskSucceeded', { taskSucceededEventDetails: { ...TOKEN_RESOURCE, output } });
+          if (token)
+            this.add('TaskSucceeded', { taskSucceededEventDetails: { ...resourceOf(kind), output } });
           else this.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output } });
         }
         if (type !== 'Fail') {
@@ -92,7 +97,16 @@ export class History {
   /** As AWS records it: a token task's resolved parameters, a plain task's function and input. */
   private scheduled(token: boolean, name: string, input: unknown): void {
     const functionArn = this.functionArn(this.tasks.get(name)?.fn ?? name);
-    if (token) {
+    if (this.tasks.get(name)?.kind === 'http') {
+      this.add('TaskScheduled', {
+        taskScheduledEventDetails: {
+          ...HTTP_RESOURCE,
+          region: this.region,
+          parameters: json(this.parametersOf(name) ?? input),
+        },
+      });
+      this.add('TaskStarted', { taskStartedEventDetails: { ...HTTP_RESOURCE } });
+    } else if (token) {
       this.add('TaskScheduled', {
         taskScheduledEventDetails: {
           ...TOKEN_RESOURCE,
@@ -109,7 +123,7 @@ export class History {
     }
   }
 
-  private taskFailed(token: boolean, event: LibraryEvent): void {
+  private taskFailed(token: boolean, event: LibraryEvent, kind?: LocalTask['kind']): void {
     const timedOut = event.Error === 'States.Timeout';
     const type = token
       ? timedOut
@@ -118,7 +132,7 @@ export class History {
       : timedOut
         ? 'LambdaFunctionTimedOut'
         : 'LambdaFunctionFailed';
-    this.add(type, { [detailsKey(type)]: { ...(token ? TOKEN_RESOURCE : {}), ...errorDetails(event) } });
+    this.add(type, { [detailsKey(type)]: { ...(token ? resourceOf(kind) : {}), ...errorDetails(event) } });
   }
 
   private add(type: string, details: Record<string, unknown>): void {
@@ -129,6 +143,12 @@ export class History {
 
 /** What every event of a `lambda:invoke.waitForTaskToken` task names. */
 const TOKEN_RESOURCE = { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' } as const;
+/** What every event of an HTTP Task (`arn:aws:states:::http:invoke`) names. */
+const HTTP_RESOURCE = { resourceType: 'http', resource: 'invoke' } as const;
+
+function resourceOf(kind: LocalTask['kind'] | undefined) {
+  return kind === 'http' ? HTTP_RESOURCE : TOKEN_RESOURCE;
+}
 
 function detailsKey(type: string): string {
   return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;

@@ -14,6 +14,8 @@ import { History, type HistoryEvent } from './history.js';
 import type { TokenRegistry } from './tokens.js';
 import { ExecutionStopped, FunctionTimedOut, StatesTimeout } from '../errors.js';
 import type { HandlerSlots } from './handler-slots.js';
+import type { HttpInvoker } from './http-task.js';
+import { TaskFailure } from '../errors.js';
 
 /** A function in functions/, called the way Lambda calls a handler. */
 export type LocalFunction = (event: unknown, context: unknown) => Promise<unknown>;
@@ -52,6 +54,8 @@ export interface RunOptions {
    */
   realTimeWaitsFor?: readonly string[];
   onEvent?: (event: HistoryEvent, execution: LocalExecution) => void;
+  /** Makes an HTTP Task's request as the state machine's role (http-task.ts); without it, HTTP Tasks fail. */
+  http?: HttpInvoker;
   /** A function's ARN, for the history's events (default: the function's own name, in the machine's account). */
   functionArn?: (fn: string) => string;
 }
@@ -87,11 +91,23 @@ export function runExecution(options: RunOptions): LocalExecution {
   const [, , , region = '', account = ''] = options.stateMachineArn.split(':');
   const functionArn =
     options.functionArn ?? ((fn: string) => `arn:aws:lambda:${region}:${account}:function:${fn}`);
-  const history = new History(prepared.types, prepared.tasks, () => clock.now(), functionArn, region);
+  // Each HTTP Task's resolved Parameters, for its TaskScheduled event.
+  const httpParameters = new Map<string, unknown>();
+  const history = new History(
+    prepared.types,
+    prepared.tasks,
+    () => clock.now(),
+    functionArn,
+    region,
+    (state) => httpParameters.get(state),
+  );
 
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [state, task] of prepared.tasks) {
-    handlers[state] = (input) => callTask(task, input as Record<string, unknown>);
+    handlers[state] = (input) => {
+      if (task.kind === 'http') httpParameters.set(state, (input as Record<string, unknown>).__payload);
+      return callTask(task, input as Record<string, unknown>);
+    };
   }
   const startTime = new Date(clock.now()).toISOString();
   const begin = () => {
@@ -196,7 +212,9 @@ export function runExecution(options: RunOptions): LocalExecution {
       const work =
         task.kind === 'token'
           ? waitForToken(task, input.__payload, ended.signal)
-          : invoke(task.fn, input.__payload);
+          : task.kind === 'http'
+            ? callHttp(input.__payload, ended.signal)
+            : invoke(task.fn, input.__payload);
       const timeoutSeconds = input.__timeoutSeconds as number | undefined;
       const racers = [work, stopped];
       if (timeoutSeconds !== undefined) racers.push(timeoutOf(task, timeoutSeconds * 1000, ended.signal));
@@ -209,7 +227,8 @@ export function runExecution(options: RunOptions): LocalExecution {
 
   /** Throws States.Timeout after `ms`, unless the task ends first (then it never settles). */
   async function timeoutOf(task: LocalTask, ms: number, ended: AbortSignal): Promise<never> {
-    if (task.kind === 'invoke')
+    // An HTTP request, like a handler, takes real time.
+    if (task.kind === 'invoke' || task.kind === 'http')
       await (options.realTimeInvokeTimeouts === true ? askedSpeedSleep(ms, ended) : clock.sleep(ms, ended));
     else if (options.realTimeWaitsFor?.includes(task.fn) === true) await askedSpeedSleep(ms, ended);
     else await clock.sleep(ms, ended);
@@ -243,6 +262,12 @@ export function runExecution(options: RunOptions): LocalExecution {
       release();
     }
     return answer;
+  }
+
+  async function callHttp(parameters: unknown, ended: AbortSignal): Promise<unknown> {
+    if (options.http === undefined)
+      throw new TaskFailure('States.Runtime', 'This local Step Functions makes no HTTP requests.');
+    return options.http(parameters, ended);
   }
 
   async function invoke(fn: string, payload: unknown): Promise<unknown> {

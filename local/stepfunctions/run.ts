@@ -134,9 +134,16 @@ export function runExecution(options: RunOptions): LocalExecution {
   // handler it calls) begins in a later turn of the event loop, after the answer is written.
   // An execution stopped before then still begins, and ends ABORTED at once.
   let run: ReturnType<typeof begin> | undefined;
-  const begun = new Promise<ReturnType<typeof begin>>((resolve) =>
+  // A definition the library refuses fails the execution, rather than throwing in a later turn
+  // with nothing to catch it and leaving the execution RUNNING for good.
+  const begun = new Promise<ReturnType<typeof begin>>((resolve, reject) =>
     setImmediate(() => {
-      run = begin();
+      try {
+        run = begin();
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
       if (abort.signal.aborted) run.abort();
       resolve(run);
     }),
@@ -158,7 +165,9 @@ export function runExecution(options: RunOptions): LocalExecution {
   };
 
   async function consumeEvents(): Promise<void> {
-    for await (const event of (await begun).eventLogs) {
+    const started = await begun.catch(() => undefined);
+    if (started === undefined) return; // it never began: settle() records why
+    for await (const event of started.eventLogs) {
       const before = history.events.length;
       history.record(event);
       for (const recorded of history.events.slice(before)) options.onEvent?.(recorded, execution);

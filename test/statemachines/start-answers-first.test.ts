@@ -55,4 +55,23 @@ describe('starting an execution', () => {
     expect(execution.status).toBe('ABORTED');
     expect(called).toEqual([]);
   });
+
+  it('fails, and ends, when the definition is one the runner refuses', async () => {
+    const broken = prepareDefinition({
+      StartAt: 'Nowhere',
+      States: { Somewhere: { Type: 'Pass', End: true } },
+    });
+    const execution = runExecution({
+      prepared: broken,
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:broken',
+      name: 'broken-1',
+      input: {},
+      resolve: () => () => Promise.resolve(null),
+      clock: new ScaledClock(600),
+      tokens: createWorld().tokens,
+    });
+    await execution.done;
+    expect(execution.status).toBe('FAILED');
+    expect(execution.cause).toMatch(/Nowhere/);
+  });
 });

@@ -2,7 +2,9 @@
 // state.json at 100 deployments is tens of MB, most of it the executions' histories: made as one
 // string, then the whole file's text, then its bytes, it was three copies of the state at once.
 // Here each part's text is made when it is written, and the writer joins the pieces into chunks
-// of about a MB: at most a chunk's text and bytes exist at a time, beside the parts made ahead.
+// of about 64K characters: at most a chunk's text and bytes exist at a time, beside the parts
+// made ahead, and each is small enough to die young (V8 puts bigger objects in the old space,
+// which grows to several times what it holds before it is collected).
 //
 // A part made ahead (`JsonText.of`) is text of state that changes: made at the moment of the
 // snapshot, as one string. A part made later (`JsonText.later`) must read only values that no
@@ -74,7 +76,7 @@ function textOf(value: unknown): JsonText | undefined {
 }
 
 /** Pieces joined into chunks of at least `size` characters (the last may be shorter). */
-export function* chunks(pieces: Iterable<string>, size = 1 << 20): Generator<string> {
+export function* chunks(pieces: Iterable<string>, size = 64 * 1024): Generator<string> {
   let parts: string[] = [];
   let length = 0;
   for (const piece of pieces) {

@@ -79,7 +79,7 @@ export function saveState(dataDir: string, state: SavedState): void {
 }
 
 /**
- * state.json's text, in chunks of about a MB, with the metric journal's lengths that go with it
+ * state.json's text, in chunks of about 64K characters, with the metric journal's lengths that go with it
  * (`state`'s members as `membersText` makes them, so that later changes do not reach it).
  */
 export function stateChunks(state: object, metricJournal?: JournalLengths): Iterable<string> {

@@ -1,30 +1,41 @@
 // One metric series' buckets (a bucket per second with data), packed: the seconds, the four
-// statistics and where each histogram lies are columns of typed arrays, and the histograms'
-// [bin, count, sum] triplets lie one after another in blocks of up to 64 kB. At 100 services
-// the store holds tens of thousands of buckets; kept as an object, a typed array and its buffer
-// each, they were most of what the heap held at its peak, beside the histograms themselves.
+// statistics and where each histogram lies are columns of typed arrays, and the histograms' bins
+// lie one after another in blocks of up to 4,096 bins. At 100 services the store holds tens of
+// thousands of buckets; kept as an object, a typed array and its buffer each, they were most of
+// what the heap held at its peak, beside the histograms themselves.
+//
+// A bin is 14 bytes in a block, not 24: its number (-2,083 to 3,472, and the zero bin) as a
+// 16-bit integer and its count as a 32-bit float, which hold every bin this store makes and
+// every whole count up to 2^24 exactly; its sum stays a 64-bit float. A histogram they cannot
+// hold exactly (a fractional count from a statistic set, a bin from a hand-edited file) is kept
+// as it is, apart.
 //
 // Buckets are kept in time order. Data comes in time order and goes oldest first (retention),
-// so a block fills from its start and goes once no bucket holds a histogram in it. A histogram,
-// once written, is never written over (a merge writes the sum anew), so one handed out (a view
-// into its block) stays as it was.
+// so a block fills from its start and goes once no bucket holds a histogram in it. A bin, once
+// written, is never written over (a merge writes the sum anew).
 
-import { addHistograms, type Bucket } from './metric-values.js';
+import { addHistograms, ZERO_BIN, type Bucket, type Histogram } from './metric-values.js';
 
 const STATS = 4; // count, sum, minimum, maximum
-const FIRST_BLOCK = 256; // numbers (2 kB), doubling up to
-const LARGEST_BLOCK = 8192; // numbers (64 kB); a larger histogram gets a block of its own
+const FIRST_BLOCK = 128; // bins, doubling up to
+const LARGEST_BLOCK = 4096; // bins (56 kB); a larger histogram gets a block of its own
+const ZERO = -32768; // the zero bin, in a block
 
 interface Block {
-  data: Float64Array;
+  bins: Int16Array;
+  counts: Float32Array;
+  sums: Float64Array;
   used: number;
 }
 
 export class SeriesBuckets {
   private seconds = new Float64Array(4);
   private stats = new Float64Array(4 * STATS);
-  /** Each bucket's histogram: its block (undefined when percentiles are unavailable), start and length. */
-  private blocks: (Block | undefined)[] = [];
+  /**
+   * Each bucket's histogram: its block, with its first bin and number of bins; or the histogram
+   * itself, kept apart; undefined when percentiles are unavailable.
+   */
+  private blocks: (Block | Histogram | undefined)[] = [];
   private starts = new Int32Array(4);
   private lengths = new Int32Array(4);
   /** Buckets are at [first, end): those before `first` are dropped. */
@@ -74,32 +85,50 @@ export class SeriesBuckets {
     return this.between(-Infinity, Infinity);
   }
 
-  /** A copy of the bucket's values; its histogram is a view that is never written over. */
+  /** A copy of the bucket (its histogram kept apart is never changed, so it is shared). */
   private bucketAt(at: number): Bucket {
     const s = at * STATS;
-    const block = this.blocks[at];
-    const start = this.starts[at]!;
     return {
       count: this.stats[s]!,
       sum: this.stats[s + 1]!,
       min: this.stats[s + 2]!,
       max: this.stats[s + 3]!,
-      hist: block === undefined ? undefined : block.data.subarray(start, start + this.lengths[at]!),
+      hist: this.histogramAt(at),
     };
+  }
+
+  private histogramAt(at: number): Histogram | undefined {
+    const block = this.blocks[at];
+    if (block === undefined || block instanceof Float64Array) return block;
+    const [start, length] = [this.starts[at]!, this.lengths[at]!];
+    const hist = new Float64Array(length * 3);
+    for (let i = 0; i < length; i++) {
+      const bin = block.bins[start + i]!;
+      hist[i * 3] = bin === ZERO ? ZERO_BIN : bin;
+      hist[i * 3 + 1] = block.counts[start + i]!;
+      hist[i * 3 + 2] = block.sums[start + i]!;
+    }
+    return hist;
   }
 
   private set(at: number, second: number, bucket: Bucket): void {
     this.seconds[at] = second;
     this.stats.set([bucket.count, bucket.sum, bucket.min, bucket.max], at * STATS);
     const hist = bucket.hist;
-    if (hist === undefined) {
-      this.blocks[at] = undefined;
+    if (hist === undefined || !fitsBlock(hist)) {
+      this.blocks[at] = hist?.slice();
       return;
     }
-    const block = this.room(hist.length);
-    block.data.set(hist, block.used);
-    [this.blocks[at], this.starts[at], this.lengths[at]] = [block, block.used, hist.length];
-    block.used += hist.length;
+    const length = hist.length / 3;
+    const block = this.room(length);
+    for (let i = 0, to = block.used; i < length; i++, to++) {
+      const bin = hist[i * 3]!;
+      block.bins[to] = bin === ZERO_BIN ? ZERO : bin;
+      block.counts[to] = hist[i * 3 + 1]!;
+      block.sums[to] = hist[i * 3 + 2]!;
+    }
+    [this.blocks[at], this.starts[at], this.lengths[at]] = [block, block.used, length];
+    block.used += length;
   }
 
   /** Lets go of the bucket's histogram: its block goes once no bucket holds it. */
@@ -107,12 +136,20 @@ export class SeriesBuckets {
     this.blocks[at] = undefined;
   }
 
-  /** A block with room for `length` numbers: the current one, or a new one twice its size. */
+  /** A block with room for `length` bins: the current one, or a new one twice its size. */
   private room(length: number): Block {
     const current = this.block;
-    if (current !== undefined && current.used + length <= current.data.length) return current;
-    const size = Math.min(LARGEST_BLOCK, current === undefined ? FIRST_BLOCK : current.data.length * 2);
-    const block = { data: new Float64Array(Math.max(size, length)), used: 0 };
+    if (current !== undefined && current.used + length <= current.bins.length) return current;
+    const size = Math.max(
+      length,
+      Math.min(LARGEST_BLOCK, current === undefined ? FIRST_BLOCK : current.bins.length * 2),
+    );
+    const block = {
+      bins: new Int16Array(size),
+      counts: new Float32Array(size),
+      sums: new Float64Array(size),
+      used: 0,
+    };
     if (length <= LARGEST_BLOCK) this.block = block;
     return block;
   }
@@ -165,4 +202,14 @@ export class SeriesBuckets {
     }
     return low;
   }
+}
+
+/** Whether a block holds the histogram exactly: every bin a 16-bit integer (or zero's), every count a 32-bit float. */
+function fitsBlock(hist: Histogram): boolean {
+  for (let i = 0; i < hist.length; i += 3) {
+    const [bin, count] = [hist[i]!, hist[i + 1]!];
+    if (bin !== ZERO_BIN && !(Number.isInteger(bin) && bin > ZERO && bin <= 32767)) return false;
+    if (Math.fround(count) !== count) return false;
+  }
+  return true;
 }

@@ -32,7 +32,7 @@ const GAMMA = 1.01;
 const LOG_GAMMA = Math.log(GAMMA);
 const MIN_VALUE = 1e-9;
 const MAX_VALUE = 1e15;
-const ZERO_BIN = Number.MIN_SAFE_INTEGER;
+export const ZERO_BIN = Number.MIN_SAFE_INTEGER;
 
 /**
  * Bins in ascending order, three numbers each: [bin, count, sum of the values, bin, …]. Typed and
@@ -70,7 +70,8 @@ export function addHistograms(a: Histogram, b: Histogram): Histogram {
 function binOf(value: number): number {
   if (value === 0) return ZERO_BIN;
   const clamped = Math.min(MAX_VALUE, Math.max(MIN_VALUE, value));
-  return Math.ceil(Math.log(clamped) / LOG_GAMMA - 1e-12);
+  // `|| 0`: the bin of values just under 1 is 0, not -0 (as JSON, and a packed series, write it).
+  return Math.ceil(Math.log(clamped) / LOG_GAMMA - 1e-12) || 0;
 }
 
 /**

@@ -79,8 +79,8 @@ export function saveState(dataDir: string, state: SavedState): void {
 }
 
 /**
- * state.json's text, in chunks of about 64K characters, with the metric journal's lengths that go with it
- * (`state`'s members as `membersText` makes them, so that later changes do not reach it).
+ * state.json's text, in chunks of about 64K characters, with the metric journal's lengths that
+ * go with it (`state`'s members as `membersText` makes them, so later changes do not reach it).
  */
 export function stateChunks(state: object, metricJournal?: JournalLengths): Iterable<string> {
   const whole = metricJournal === undefined ? state : { ...state, metricJournal };

@@ -69,7 +69,7 @@ export class SeriesBuckets {
 
   /** Drops every bucket at or before `second`. */
   dropUntil(second: number): void {
-    const until = this.lowerBound(second + 1);
+    const until = this.lowerBound(second, true);
     for (let at = this.first; at < until; at++) this.release(at);
     this.first = until;
   }
@@ -192,12 +192,13 @@ export class SeriesBuckets {
     this.blocks = this.blocks.slice(first, end);
   }
 
-  /** The first place, from `first`, whose second is at or after `second` (`end` if none). */
-  private lowerBound(second: number): number {
+  /** The first place, from `first`, whose second is at or after `second` (after it, with `after`; `end` if none). */
+  private lowerBound(second: number, after = false): number {
     let [low, high] = [this.first, this.end];
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.seconds[middle]! < second) low = middle + 1;
+      const at = this.seconds[middle]!;
+      if (at < second || (after && at === second)) low = middle + 1;
       else high = middle;
     }
     return low;

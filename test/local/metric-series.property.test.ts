@@ -84,5 +84,9 @@ describe('a series packed in columns and blocks', () => {
     ]);
     packed.dropUntil(30);
     expect([...packed.all()].map(([second]) => second)).toEqual([40, 50]);
+    // A retention that is not whole seconds: what is at or before the cutoff goes, no more.
+    packed.add(41, new ValueSet().add([41]).bucket()!);
+    packed.dropUntil(40.5);
+    expect([...packed.all()].map(([second]) => second)).toEqual([41, 50]);
   });
 });

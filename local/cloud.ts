@@ -30,6 +30,7 @@ import type { LocalFunctions } from './functions.js';
 import type { HandlerEnvironment } from './handler-environment.js';
 import type { LocalIam } from './iam/authorizer.js';
 import type { LedgerServices } from './ledger-services.js';
+import { JsonText } from './json-pieces.js';
 import { STATE_VERSION, type SavedState } from './persistence.js';
 import { RepeatedErrors } from './repeated-errors.js';
 import { LocalSchedules } from './schedules.js';
@@ -237,12 +238,13 @@ export class LocalCloud {
       version: STATE_VERSION,
       simTime: this.clock.now(),
       ...this.scope,
-      ecs: this.ecs.snapshot(),
-      elb: this.elb.snapshot(),
-      cloudwatch: this.cloudwatch.snapshot({ metrics: false }),
+      ecs: JsonText.of(this.ecs.snapshotText()),
+      elb: JsonText.of(this.elb.snapshotText()),
+      cloudwatch: JsonText.of(this.cloudwatch.snapshotText()),
       events: this.events.snapshot(),
-      ecr: this.ecr.snapshot(),
-      executions: this.stepFunctions.snapshot(),
+      ecr: JsonText.of(this.ecr.snapshotText()),
+      // The biggest part, the executions' histories, is made as it is written.
+      executions: this.stepFunctions.snapshotText(),
       scheduler: this.scheduler.snapshot(),
     };
   }

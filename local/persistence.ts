@@ -9,9 +9,14 @@ import { makePrivate } from './data-folder-access.js';
 import type { JournalLengths } from './aws/metric-journal.js';
 import { DataFolderInvalid } from './errors.js';
 import { writeDurably, writeDurablyInBackground } from './durable-file.js';
+import { chunks, objectText } from './json-pieces.js';
 
 export const STATE_VERSION = 1;
 
+/**
+ * state.json's content. Saved, a part may be a JsonText (json-pieces.ts): text made at the
+ * snapshot, or made as it is written from values no later change reaches; read, all is plain.
+ */
 export interface SavedState {
   version: typeof STATE_VERSION;
   /** Simulated time when saved: the clock resumes from here. */
@@ -68,25 +73,32 @@ export function saveState(dataDir: string, state: SavedState): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = statePath(dataDir);
   // After a power cut the file is the previous state or this one, never an empty or partial one.
-  writeDurably(path, JSON.stringify(state));
+  writeDurably(path, stateChunks(state));
   // LevelDB makes its files with the umask's mode; a handful of files, checked in microseconds.
   makePrivate(join(dataDir, 'dynamodb'));
 }
 
 /**
- * Writes a state already turned into text (so later changes do not reach it), with the metric
- * journal's lengths that go with it, off the endpoints' thread; dropped if `stillWanted` says
- * no once it is on disk (a newer state was saved meanwhile). Resolves to whether it was saved.
+ * state.json's text, in chunks of about 64K characters, with the metric journal's lengths that
+ * go with it (`state`'s members as `membersText` makes them, so later changes do not reach it).
+ */
+export function stateChunks(state: object, metricJournal?: JournalLengths): Iterable<string> {
+  const whole = metricJournal === undefined ? state : { ...state, metricJournal };
+  return chunks(objectText(whole).pieces());
+}
+
+/**
+ * Writes state.json's text (`stateChunks`, made as it is written) off the endpoints' thread;
+ * dropped if `stillWanted` says no before it is renamed into place (a newer state was saved
+ * meanwhile). Resolves to whether it was saved.
  */
 export async function writeStateInBackground(
   dataDir: string,
-  text: string,
-  metricJournal: JournalLengths,
+  text: Iterable<string>,
   stillWanted: () => boolean,
 ): Promise<boolean> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const whole = `${text.slice(0, -1)},"metricJournal":${JSON.stringify(metricJournal)}}`;
-  const saved = await writeDurablyInBackground(statePath(dataDir), whole, stillWanted);
+  const saved = await writeDurablyInBackground(statePath(dataDir), text, stillWanted);
   if (saved) makePrivate(join(dataDir, 'dynamodb'));
   return saved;
 }

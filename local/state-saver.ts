@@ -1,11 +1,13 @@
-// Saving the local cloud's state to its data folder: state.json whole (a few MB) and the metric
-// data as it comes (aws/metric-journal.ts), every few seconds while it runs, and at start and
-// stop. The periodic saves make the snapshot and its text, and append the metric journal's new
-// lines, on the thread that serves the endpoints; writing state.json and syncing happen off it.
-// A save on this thread (at stop) never waits for one under way: it supersedes it.
+// Saving the local cloud's state to its data folder: state.json whole (tens of MB at 100
+// deployments) and the metric data as it comes (aws/metric-journal.ts), every few seconds while
+// it runs, and at start and stop. The periodic saves make the snapshot and append the metric
+// journal's new lines on the thread that serves the endpoints; state.json's text is made there
+// too, a chunk at a time as it is written (json-pieces.ts), while writing and syncing happen off
+// it. A save on this thread (at stop) never waits for one under way: it supersedes it.
 
 import type { MetricJournal } from './aws/metric-journal.js';
-import { saveState, writeStateInBackground, type SavedState } from './persistence.js';
+import { membersText } from './json-pieces.js';
+import { saveState, stateChunks, writeStateInBackground, type SavedState } from './persistence.js';
 
 const MIN_SPACING_MS = 2_000;
 const MAX_SPACING_MS = 30_000;
@@ -16,7 +18,7 @@ export class StateSaver {
   private heldMs = 0;
   /** The save under way off this thread, if any, and whether a newer one has been made since. */
   private saving: { superseded: boolean; done: Promise<void> } | undefined;
-  /** Saves begun, and the real ms they held this thread (the snapshot and its text; all of a saveNow). */
+  /** Saves made, and the real ms each held this thread (the snapshot and its text; all of a saveNow). */
   readonly held = { saves: 0, ms: 0, longestMs: 0 };
 
   constructor(
@@ -52,21 +54,24 @@ export class StateSaver {
     if (this.saving !== undefined || Date.now() - this.lastSave <= spacing) return;
     const started = (this.lastSave = Date.now());
     const state = this.snapshot();
-    const text = JSON.stringify(state);
-    this.heldMs = Date.now() - started;
-    this.count(this.heldMs);
+    // What may change is turned into text now; the rest is made as it is written.
+    const members = membersText(state);
+    let held = Date.now() - started;
     const save = { superseded: false, done: Promise.resolve() };
     const wanted = () => !save.superseded;
     save.done = (async () => {
       const metricJournal = await this.journal.write(state.simTime);
       if (!wanted()) return;
-      if (await writeStateInBackground(this.dataDir, text, metricJournal, wanted))
+      const text = timed(stateChunks(members, metricJournal), (ms) => (held += ms));
+      if (await writeStateInBackground(this.dataDir, text, wanted))
         this.journal.removeUnlisted(metricJournal);
     })()
       .catch((error: unknown) => {
         if (wanted()) this.report('saving state.json failed', error);
       })
       .finally(() => {
+        this.heldMs = held;
+        this.count(held);
         if (this.saving === save) this.saving = undefined;
       });
     this.saving = save;
@@ -81,5 +86,17 @@ export class StateSaver {
   /** Resolves once no save is under way off this thread. */
   async settled(): Promise<void> {
     await this.saving?.done;
+  }
+}
+
+/** The same pieces, each one's making timed (real ms on this thread). */
+function* timed(pieces: Iterable<string>, spent: (ms: number) => void): Generator<string> {
+  const iterator = pieces[Symbol.iterator]();
+  for (;;) {
+    const started = performance.now();
+    const next = iterator.next();
+    spent(performance.now() - started);
+    if (next.done === true) return;
+    yield next.value;
   }
 }

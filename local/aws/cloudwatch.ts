@@ -152,6 +152,11 @@ export class LocalCloudWatch {
     });
   }
 
+  /** JSON.stringify(snapshot({ metrics: false })), without the copy: the metric data is saved apart. */
+  snapshotText(): string {
+    return JSON.stringify({ version: 1, alarms: [...this.alarms.values()], history: this.history.items() });
+  }
+
   /**
    * Replaces every alarm, history item (and metric data, if the snapshot has it) with a snapshot's;
    * a snapshot that cannot be read is refused, and nothing changes.

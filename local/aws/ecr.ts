@@ -345,6 +345,11 @@ export class LocalEcr {
     return structuredClone(this.repositories);
   }
 
+  /** JSON.stringify(snapshot()), without the copy. */
+  snapshotText(): string {
+    return JSON.stringify(this.repositories);
+  }
+
   restore(repositories: Repository[]): void {
     this.repositories = structuredClone(repositories);
     this.profiles.clear();

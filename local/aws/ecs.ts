@@ -79,6 +79,11 @@ export class LocalEcs {
     return structuredClone(this.state);
   }
 
+  /** JSON.stringify(snapshot()), without the copy. */
+  snapshotText(): string {
+    return JSON.stringify(this.state);
+  }
+
   restore(state: EcsState): void {
     this.state = reviveDates(structuredClone(state));
   }

@@ -248,15 +248,24 @@ export class LocalElbv2 {
 
   /** All state, as JSON-safe data for `LocalElbv2.restore`. */
   snapshot(): Elbv2Snapshot {
+    return structuredClone(this.state());
+  }
+
+  /** JSON.stringify(snapshot()), without the copy. */
+  snapshotText(): string {
+    return JSON.stringify(this.state());
+  }
+
+  private state(): Elbv2Snapshot {
     const { store } = this;
     for (const group of store.targetGroups.values()) store.registeredTargets(group);
-    return structuredClone({
+    return {
       version: SNAPSHOT_VERSION,
       loadBalancers: [...store.loadBalancers.values()],
       listeners: [...store.listeners.values()],
       rules: [...store.rules.values()],
       targetGroups: [...store.targetGroups.values()],
-    });
+    };
   }
 
   /** A LocalElbv2 holding a snapshot's state; the snapshot must be of the same region and account. */

@@ -41,9 +41,16 @@ type Line = [
 
 const HOUR_SECONDS = 3600;
 const FILE = /^(\d+)\.jsonl$/;
+/**
+ * Lines waiting in memory are appended once they come to this many characters, not only at a
+ * save: lines kept for seconds outlive the young generation, and the old one grows several
+ * times what it holds before it is collected (at 100 services, MBs of lines between saves).
+ */
+const APPEND_AT_CHARS = 64 * 1024;
 
 export class MetricJournal {
   private pending = new Map<string, string[]>();
+  private pendingChars = 0;
   /** Each series' (and unit's) start of a line, made once: a series' id is the same object for its life. */
   private readonly prefixes = new WeakMap<MetricId, Map<string, string>>();
   private lengths: JournalLengths;
@@ -63,12 +70,14 @@ export class MetricJournal {
   /**
    * Reads the data folder's journal (as far as `lengths` says) into the store, and writes down
    * whatever the store records from now on. Without `lengths` (a first start, or a folder saved
-   * before the journal existed), what the store already holds is written down with the next save.
+   * before the journal existed), what the store already holds is written down anew, and a save
+   * lists it.
    */
   static open(dataDir: string, store: MetricStore, lengths: JournalLengths | undefined): MetricJournal {
     const folder = join(dataDir, 'metrics');
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    if (lengths !== undefined) replay(folder, store, lengths);
+    // Without lengths, no state.json lists any file there (one a start cut off before its first save).
+    replay(folder, store, lengths ?? {});
     const journal = new MetricJournal(folder, store, lengths ?? {});
     if (lengths === undefined)
       store.replayInto((id, unit, second, bucket) => journal.add(id, unit, second, bucket));
@@ -76,8 +85,8 @@ export class MetricJournal {
   }
 
   /**
-   * Appends what was recorded since the last call (a few seconds' lines, on this thread, so that
-   * a `writeNow` never comes between two appends), then syncs the files off it; returns the
+   * Appends what is still waiting (at most APPEND_AT_CHARS, on this thread, so that a `writeNow`
+   * never comes between two appends), then syncs the files off it; returns the
    * lengths a state.json should list, once they are durable.
    */
   async write(nowMs: number): Promise<JournalLengths> {
@@ -133,15 +142,24 @@ export class MetricJournal {
 
   /** Appends the lines recorded since the last call, unsynced; the lengths that go with them. */
   private append(nowMs: number): JournalLengths {
+    this.appendPending();
+    return this.covered(nowMs);
+  }
+
+  /**
+   * Appends the lines waiting, unsynced, on this thread: a save lists the bytes appended
+   * before it, and a start cuts off what came after (only a state.json makes lines count).
+   */
+  private appendPending(): void {
     const pending = this.pending;
     this.pending = new Map();
+    this.pendingChars = 0;
     for (const [file, lines] of pending) {
       const text = lines.join('');
       appendFileSync(join(this.folder, file), text, { mode: 0o600 });
       this.lengths[file] = (this.lengths[file] ?? 0) + Buffer.byteLength(text);
       this.unsynced.add(file);
     }
-    return this.covered(nowMs);
   }
 
   private add(id: MetricId, unit: string | undefined, second: number, bucketJson: string): void {
@@ -157,7 +175,10 @@ export class MetricJournal {
     }
     let lines = this.pending.get(file);
     if (lines === undefined) this.pending.set(file, (lines = []));
-    lines.push(`${prefix},${bucketJson.slice(1)}\n`);
+    const line = `${prefix},${bucketJson.slice(1)}\n`;
+    lines.push(line);
+    this.pendingChars += line.length;
+    if (this.pendingChars >= APPEND_AT_CHARS) this.appendPending();
   }
 
   /** The files still within the store's retention (an hour's margin), and their lengths. */

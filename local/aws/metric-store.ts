@@ -1,14 +1,28 @@
 // The local cloud's metric data: one series per (namespace, metric name, sorted dimensions), and
 // in each series one bucket per second of aggregated values — sum, count, minimum, maximum and a
-// sparse log-scale histogram from which percentiles are estimated. Memory is bounded: a series
-// keeps only the newest `retentionMs` of simulated time (default 3 hours).
-//
-// Percentiles follow CloudWatch's documented limits
-// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Percentiles):
-// "Percentile statistics are not available for metrics when any of the metric values are negative
-// numbers", and for data published as a statistic set, only when "The SampleCount value of the
-// statistic set is 1 and Min, Max, and Sum are all equal" or "The Min and Max are equal, and Sum is
-// equal to Min multiplied by SampleCount".
+// sparse log-scale histogram from which percentiles are estimated (metric-values.ts), packed per
+// series (metric-series.ts). Memory is bounded: a series keeps only the newest `retentionMs` of
+// simulated time (default 3 hours).
+
+import { SeriesBuckets } from './metric-series.js';
+import {
+  copy,
+  histogramOf,
+  merge,
+  percentile,
+  toBucket,
+  type Bucket,
+  type Histogram,
+  type MetricValues,
+} from './metric-values.js';
+
+export {
+  percentile,
+  ValueSet,
+  type Histogram,
+  type MetricValues,
+  type StatisticSet,
+} from './metric-values.js';
 
 export type Dimensions = Readonly<Record<string, string>>;
 
@@ -17,17 +31,6 @@ export interface MetricId {
   name: string;
   dimensions: Dimensions;
 }
-
-export interface StatisticSet {
-  sampleCount: number;
-  sum: number;
-  minimum: number;
-  maximum: number;
-}
-
-/** One value, raw values (each `counts[i]` times, default 1), values gathered in a ValueSet, or a pre-aggregated statistic set. */
-export type MetricValues =
-  number | { values: readonly number[]; counts?: readonly number[] } | ValueSet | StatisticSet;
 
 /** The aggregate of one period. `histogram` is absent when percentiles are unavailable. */
 export interface PeriodStats {
@@ -44,74 +47,6 @@ export type Statistic =
   { kind: 'SampleCount' | 'Sum' | 'Average' | 'Minimum' | 'Maximum' } | { kind: 'percentile'; p: number };
 
 const DEFAULT_RETENTION_MS = 3 * 60 * 60 * 1000;
-
-// ---------------------------------------------------------------------------------------------
-// Histogram: bin i holds values in (γ^(i-1), γ^i] with their count and sum; a percentile that
-// falls in a bin is reported as the mean of the bin's values — exact when they were all equal,
-// otherwise within the bin's relative width (γ-1 = 1 %). A separate bin holds exact zeros. Values
-// are clamped to [1e-9, 1e15], so at most ~5,600 bins exist: the scale is fixed.
-
-const GAMMA = 1.01;
-const LOG_GAMMA = Math.log(GAMMA);
-const MIN_VALUE = 1e-9;
-const MAX_VALUE = 1e15;
-const ZERO_BIN = Number.MIN_SAFE_INTEGER;
-
-/**
- * Bins in ascending order, three numbers each: [bin, count, sum of the values, bin, …]. Typed and
- * flat, as the store holds tens of thousands of them: a third of the memory of a Map of pairs.
- */
-export type Histogram = Float64Array;
-
-/** The histogram of a Map of bin → [count, sum]. */
-function histogramOf(bins: Map<number, [number, number]>): Histogram {
-  const sorted = [...bins.keys()].sort((a, b) => a - b);
-  const histogram = new Float64Array(sorted.length * 3);
-  sorted.forEach((bin, i) => histogram.set([bin, ...bins.get(bin)!], i * 3));
-  return histogram;
-}
-
-/** Two histograms added, bin by bin. */
-function addHistograms(a: Histogram, b: Histogram): Histogram {
-  const out = new Float64Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length || j < b.length) {
-    const fromA = j >= b.length || (i < a.length && a[i]! <= b[j]!);
-    const fromB = i >= a.length || (j < b.length && b[j]! <= a[i]!);
-    out[n] = fromA ? a[i]! : b[j]!;
-    out[n + 1] = (fromA ? a[i + 1]! : 0) + (fromB ? b[j + 1]! : 0);
-    out[n + 2] = (fromA ? a[i + 2]! : 0) + (fromB ? b[j + 2]! : 0);
-    if (fromA) i += 3;
-    if (fromB) j += 3;
-    n += 3;
-  }
-  return out.slice(0, n);
-}
-
-function binOf(value: number): number {
-  if (value === 0) return ZERO_BIN;
-  const clamped = Math.min(MAX_VALUE, Math.max(MIN_VALUE, value));
-  return Math.ceil(Math.log(clamped) / LOG_GAMMA - 1e-12);
-}
-
-/**
- * The p-th percentile (0 < p ≤ 100) by nearest rank: the smallest value with at least p % of the
- * samples at or below it, estimated from the histogram and clamped to [minimum, maximum].
- */
-export function percentile(stats: PeriodStats, p: number): number | undefined {
-  const histogram = stats.histogram;
-  if (histogram === undefined || stats.sampleCount <= 0) return undefined;
-  const rank = Math.max(1, Math.ceil((p / 100) * stats.sampleCount - 1e-9));
-  let seen = 0;
-  for (let i = 0; i < histogram.length; i += 3) {
-    const [count, sum] = [histogram[i + 1]!, histogram[i + 2]!];
-    seen += count;
-    if (seen >= rank) return Math.min(stats.maximum, Math.max(stats.minimum, sum / count));
-  }
-  return stats.maximum;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -148,19 +83,10 @@ export function statisticValue(stats: PeriodStats, statistic: Statistic): number
   }
 }
 
-interface Bucket {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  /** undefined: percentiles are unavailable for this second. */
-  hist: Histogram | undefined;
-}
-
 interface Series {
   id: MetricId;
   unit: string | undefined;
-  buckets: Map<number, Bucket>;
+  buckets: SeriesBuckets;
   oldest: number;
   newest: number;
 }
@@ -251,14 +177,13 @@ export class MetricStore {
     const key = seriesKey(id);
     let series = this.series.get(key);
     if (series === undefined) {
-      series = { id, unit, buckets: new Map(), oldest: second, newest: second };
+      series = { id, unit, buckets: new SeriesBuckets(), oldest: second, newest: second };
       this.series.set(key, series);
     }
     if (unit !== undefined) series.unit = unit;
     if (second <= series.newest - this.retentionMs / 1000) return;
     this.onAdd?.(series.id, unit, second, bucketText(second, add));
-    const existing = series.buckets.get(second);
-    series.buckets.set(second, existing === undefined ? add : merge(existing, add));
+    series.buckets.add(second, add);
     series.oldest = Math.min(series.oldest, second);
     if (second > series.newest) {
       series.newest = second;
@@ -269,7 +194,7 @@ export class MetricStore {
   /** Tells `onAdd` of everything the store holds, as if it were being recorded now. */
   replayInto(onAdd: NonNullable<MetricStore['onAdd']>): void {
     for (const series of this.series.values())
-      for (const [second, bucket] of series.buckets)
+      for (const [second, bucket] of series.buckets.all())
         onAdd(series.id, series.unit, second, bucketText(second, bucket));
   }
 
@@ -329,7 +254,7 @@ export class MetricStore {
         name: s.id.name,
         dimensions: { ...s.id.dimensions },
         ...(s.unit === undefined ? {} : { unit: s.unit }),
-        buckets: [...s.buckets].map(([second, b]) => bucketTuple(second, b)),
+        buckets: [...s.buckets.all()].map(([second, b]) => bucketTuple(second, b)),
       })),
     };
   }
@@ -358,11 +283,8 @@ export class MetricStore {
     let result: Bucket | undefined;
     const firstSecond = Math.max(Math.ceil(from / 1000), series.oldest);
     const lastSecond = Math.min(Math.ceil(to / 1000) - 1, series.newest);
-    for (let second = firstSecond; second <= lastSecond; second += 1) {
-      const bucket = series.buckets.get(second);
-      if (bucket === undefined) continue;
+    for (const [, bucket] of series.buckets.between(firstSecond, lastSecond))
       result = result === undefined ? copy(bucket) : merge(result, bucket);
-    }
     if (result === undefined) return undefined;
     return {
       timestamp: from,
@@ -377,11 +299,7 @@ export class MetricStore {
   private prune(series: Series): void {
     const cutoff = series.newest - this.retentionMs / 1000;
     if (series.oldest > cutoff) return;
-    if (cutoff - series.oldest > series.buckets.size) {
-      for (const second of series.buckets.keys()) if (second <= cutoff) series.buckets.delete(second);
-    } else {
-      for (let second = series.oldest; second <= cutoff; second += 1) series.buckets.delete(second);
-    }
+    series.buckets.dropUntil(cutoff);
     series.oldest = Math.floor(cutoff) + 1;
   }
 }
@@ -392,103 +310,4 @@ export function sortDimensions(dimensions: Dimensions): Record<string, string> {
 
 function seriesKey(metric: MetricId): string {
   return JSON.stringify([metric.namespace, metric.name, Object.entries(sortDimensions(metric.dimensions))]);
-}
-
-function toBucket(values: MetricValues): Bucket | undefined {
-  if (typeof values === 'number') return fromValues([values], undefined);
-  if (values instanceof ValueSet) return values.bucket();
-  if ('values' in values) return fromValues(values.values, values.counts);
-  const { sampleCount, sum, minimum, maximum } = values;
-  if (sampleCount <= 0) return undefined;
-  // A statistic set keeps its distribution only when every sample had the same value.
-  const uniform =
-    minimum === maximum && minimum >= 0 && Math.abs(sum - minimum * sampleCount) <= 1e-9 * Math.abs(sum);
-  return {
-    count: sampleCount,
-    sum,
-    min: minimum,
-    max: maximum,
-    hist: uniform ? Float64Array.of(binOf(minimum), sampleCount, sum) : undefined,
-  };
-}
-
-function fromValues(values: readonly number[], counts: readonly number[] | undefined): Bucket | undefined {
-  return new ValueSet().add(values, counts).bucket();
-}
-
-/**
- * Values gathered a few at a time and added to a metric as one: the same bucket as recording each
- * part on its own would leave (count, sum, minimum, maximum, histogram), without keeping the values.
- * The simulated world gathers each minute of its traffic in one before publishing it.
- */
-export class ValueSet {
-  // Bins found so far, each once, in the order first seen; sorted when the histogram is made.
-  private readonly position = new Map<number, number>();
-  private readonly bins: number[] = [];
-  private readonly binCounts: number[] = [];
-  private readonly binSums: number[] = [];
-  private count = 0;
-  private sum = 0;
-  private min = 0;
-  private max = 0;
-  private accepted = false;
-  /** A negative value makes percentiles unavailable. */
-  private negative = false;
-
-  /** Adds values (each `counts[i]` times, default once); non-finite values and counts ≤ 0 are ignored. */
-  add(values: readonly number[], counts?: readonly number[]): this {
-    for (let i = 0; i < values.length; i += 1) {
-      const value = values[i]!;
-      const n = counts?.[i] ?? 1;
-      if (n <= 0 || !Number.isFinite(value)) continue;
-      if (!this.accepted) [this.accepted, this.min, this.max] = [true, value, value];
-      this.count += n;
-      this.sum += value * n;
-      this.min = Math.min(this.min, value);
-      this.max = Math.max(this.max, value);
-      if (value < 0) this.negative = true;
-      if (this.negative) continue;
-      const bin = binOf(value);
-      let at = this.position.get(bin);
-      if (at === undefined) {
-        this.position.set(bin, (at = this.bins.length));
-        this.bins.push(bin);
-        this.binCounts.push(0);
-        this.binSums.push(0);
-      }
-      this.binCounts[at] = this.binCounts[at]! + n;
-      this.binSums[at] = this.binSums[at]! + value * n;
-    }
-    return this;
-  }
-
-  /** What the store keeps of the values; undefined when none was accepted. */
-  bucket(): Bucket | undefined {
-    const { count, sum, min, max, bins } = this;
-    if (!this.accepted) return undefined;
-    if (this.negative) return { count, sum, min, max, hist: undefined };
-    const order = bins.map((_, i) => i).sort((a, b) => bins[a]! - bins[b]!);
-    const hist = new Float64Array(order.length * 3);
-    order.forEach((at, i) => {
-      hist[i * 3] = bins[at]!;
-      hist[i * 3 + 1] = this.binCounts[at]!;
-      hist[i * 3 + 2] = this.binSums[at]!;
-    });
-    return { count, sum, min, max, hist };
-  }
-}
-
-function copy(bucket: Bucket): Bucket {
-  // Histograms are never changed in place (merge makes a new one), so a copy may share one.
-  return { ...bucket };
-}
-
-/** Adds `b` into `a` (mutating and returning `a`). */
-function merge(a: Bucket, b: Bucket): Bucket {
-  a.count += b.count;
-  a.sum += b.sum;
-  a.min = Math.min(a.min, b.min);
-  a.max = Math.max(a.max, b.max);
-  a.hist = a.hist === undefined || b.hist === undefined ? undefined : addHistograms(a.hist, b.hist);
-  return a;
 }

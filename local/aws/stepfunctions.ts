@@ -19,6 +19,7 @@ import { runExecution, type LocalExecution, type LocalFunction } from '../stepfu
 import type { TokenRegistry } from '../stepfunctions/tokens.js';
 import { optionalNumber, optionalString, requireString, validation, type LocalService } from './service.js';
 import { AwsError } from '../errors.js';
+import { arrayPieces, JsonText } from '../json-pieces.js';
 
 export interface StateMachineEntry {
   name: string;
@@ -262,6 +263,17 @@ export class LocalStepFunctions {
   }
 
   /**
+   * The same as JSON text, made as it is written: a running execution's history is copied now
+   * (its events are never changed once recorded, so a copy of the list is enough), and a
+   * finished execution is never changed.
+   */
+  snapshotText(): JsonText {
+    const running = [...this.running.values()].map((e) => ({ ...stored(e), history: [...e.history] }));
+    const executions = [...running, ...this.finished];
+    return JsonText.later(() => arrayPieces(executions, executionPieces));
+  }
+
+  /**
    * Executions that were running when the local cloud stopped did not survive it: they are
    * aborted. A state file from before pruning, or saved with a larger setting, is pruned now.
    */
@@ -300,6 +312,13 @@ function stored(execution: LocalExecution): StoredExecution {
     ...(execution.cause === undefined ? {} : { cause: execution.cause }),
     history: execution.history,
   };
+}
+
+/** An execution's text, its history a few events at a time. */
+function* executionPieces({ history, ...rest }: StoredExecution): Generator<string> {
+  yield `${JSON.stringify(rest).slice(0, -1)},"history":`;
+  yield* arrayPieces(history, (event) => [JSON.stringify(event)]);
+  yield '}';
 }
 
 function describe(e: StoredExecution) {

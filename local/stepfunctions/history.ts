@@ -26,6 +26,8 @@ export class History {
   readonly events: HistoryEvent[] = [];
   /** Task states whose current attempt failed: their exit (after a Catch) is no success. */
   private readonly failed = new Set<string>();
+  /** The last input or output text recorded (see `text`). */
+  private lastText = '';
 
   /**
    * `tasks`: each Task state's function; `functionArn` names a function as AWS would (the
@@ -45,10 +47,12 @@ export class History {
     const state = event.state;
     switch (event.type) {
       case 'ExecutionStarted':
-        return this.add('ExecutionStarted', { executionStartedEventDetails: { input: json(event.input) } });
+        return this.add('ExecutionStarted', {
+          executionStartedEventDetails: { input: this.text(event.input) },
+        });
       case 'ExecutionSucceeded':
         return this.add('ExecutionSucceeded', {
-          executionSucceededEventDetails: { output: json(event.output) },
+          executionSucceededEventDetails: { output: this.text(event.output) },
         });
       case 'ExecutionFailed':
         return this.add('ExecutionFailed', { executionFailedEventDetails: errorDetails(event) });
@@ -66,7 +70,7 @@ export class History {
     switch (event.type) {
       case 'StateEntered':
         this.add(`${type}StateEntered`, {
-          stateEnteredEventDetails: { name: state.name, input: json(state.input) },
+          stateEnteredEventDetails: { name: state.name, input: this.text(state.input) },
         });
         if (isTask) this.scheduled(token, state.name, state.input);
         return;
@@ -80,14 +84,14 @@ export class History {
         return;
       case 'StateExited':
         if (isTask && !this.failed.delete(state.name)) {
-          const output = json(state.output);
+          const output = this.text(state.output);
           if (token)
             this.add('TaskSucceeded', { taskSucceededEventDetails: { ...resourceOf(kind), output } });
           else this.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output } });
         }
         if (type !== 'Fail') {
           this.add(`${type}StateExited`, {
-            stateExitedEventDetails: { name: state.name, output: json(state.output) },
+            stateExitedEventDetails: { name: state.name, output: this.text(state.output) },
           });
         }
         return;
@@ -117,7 +121,7 @@ export class History {
       this.add('TaskStarted', { taskStartedEventDetails: { ...TOKEN_RESOURCE } });
     } else {
       this.add('LambdaFunctionScheduled', {
-        lambdaFunctionScheduledEventDetails: { resource: functionArn, input: json(input) },
+        lambdaFunctionScheduledEventDetails: { resource: functionArn, input: this.text(input) },
       });
       this.add('LambdaFunctionStarted', {});
     }
@@ -133,6 +137,17 @@ export class History {
         ? 'LambdaFunctionTimedOut'
         : 'LambdaFunctionFailed';
     this.add(type, { [detailsKey(type)]: { ...(token ? resourceOf(kind) : {}), ...errorDetails(event) } });
+  }
+
+  /**
+   * A value's JSON text, the very string of the last one when it is the same: a state's input
+   * is its task's, then its task's output its own and often the next state's input, so an
+   * execution's events share one copy of each (at 100 deployments, a few MB each time).
+   */
+  private text(value: unknown): string {
+    const text = json(value);
+    if (text === this.lastText) return this.lastText;
+    return (this.lastText = text);
   }
 
   private add(type: string, details: Record<string, unknown>): void {

@@ -16,6 +16,16 @@ afterEach(() => rmSync(folder, { recursive: true, force: true }));
 describe.each([
   ['on this thread', (path: string, data: string) => Promise.resolve(writeDurably(path, data)), 'tmp'],
   ['off this thread', writeDurablyInBackground, 'background.tmp'],
+  [
+    'in pieces, on this thread',
+    (path: string, data: string) => Promise.resolve(writeDurably(path, [...data])),
+    'tmp',
+  ],
+  [
+    'in pieces, off this thread',
+    (path: string, data: string) => writeDurablyInBackground(path, [...data]),
+    'background.tmp',
+  ],
 ])('writing durably %s', (_, write, temporary) => {
   it('replaces the file whole, readable by its owner alone, and leaves no temporary file', async () => {
     const path = join(folder, 'state.json');
@@ -53,6 +63,26 @@ describe('writing durably off this thread', () => {
     superseded = true;
     writeDurably(path, 'newer');
     await expect(background).resolves.toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('newer');
+    expect(readdirSync(folder)).toEqual(['state.json']);
+  });
+
+  it('in pieces, makes no more once a newer write supersedes it, and is dropped', async () => {
+    const path = join(folder, 'state.json');
+    let superseded = false;
+    let made = 0;
+    const pieces = function* () {
+      for (;;) {
+        made += 1;
+        yield 'o'.repeat(1 << 20);
+      }
+    };
+    const background = writeDurablyInBackground(path, pieces(), () => !superseded);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    superseded = true;
+    writeDurably(path, 'newer');
+    await expect(background).resolves.toBe(false);
+    expect(made).toBeLessThan(5);
     expect(readFileSync(path, 'utf8')).toBe('newer');
     expect(readdirSync(folder)).toEqual(['state.json']);
   });

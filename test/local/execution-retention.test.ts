@@ -114,6 +114,20 @@ describe('LocalStepFunctions with keepExecutions', () => {
     ).toThrow('Execution Does Not Exist');
   });
 
+  it('saves the same executions as text, made as it is written: a running one as it was at the snapshot', async () => {
+    await run('held-saved', true);
+    await run('done-saved');
+    const text = sfn.snapshotText();
+    const before = JSON.parse(JSON.stringify(sfn.snapshot())) as unknown;
+    sfn
+      .runningExecutions()
+      .find((e) => e.name === 'held-saved')!
+      .stop();
+    await Promise.all(sfn.runningExecutions().map((e) => e.done));
+    expect(JSON.stringify(sfn.snapshot())).not.toBe(JSON.stringify(before));
+    expect(JSON.parse([...text.pieces()].join(''))).toEqual(before);
+  });
+
   it('prunes a restored state file saved with more', () => {
     const saved = sfn.snapshot().filter((e) => e.status !== 'RUNNING');
     const many = Array.from({ length: 20 }, (_, i) => ({ ...saved[0]!, name: `old-${i}`, stopDate: i }));

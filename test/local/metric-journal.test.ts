@@ -95,6 +95,41 @@ describe('the metric journal', () => {
     expect(statSync(file).size).toBe(saved[Object.keys(saved)[0]!]);
   });
 
+  it('appends lines as they come to 64K characters, not only at a save; a start counts only what a save listed', () => {
+    const store = new MetricStore();
+    const journal = MetricJournal.open(dataDir, store, undefined);
+    record(store, T0, [0.1]);
+    const saved = journal.writeNow(T0);
+    const atSave = minutes(store);
+    const [file] = Object.keys(saved);
+    // Each line holds its histogram: a few hundred distinct values make lines of kB.
+    for (let m = 1; m <= 40; m++)
+      record(
+        store,
+        T0 + m * 60_000,
+        Array.from({ length: 300 }, (_, i) => 0.01 * 1.02 ** i),
+      );
+    expect(statSync(join(dataDir, 'metrics', file!)).size).toBeGreaterThan(saved[file!]! + 64 * 1024);
+    expect(minutes(reopen(saved))).toEqual(atSave);
+  });
+
+  it('deletes, at a start with no saved lengths, what a start before it wrote and no state listed', () => {
+    const store = new MetricStore();
+    MetricJournal.open(dataDir, store, undefined);
+    for (let m = 1; m <= 40; m++)
+      record(
+        store,
+        T0 + m * 60_000,
+        Array.from({ length: 300 }, (_, i) => 0.01 * 1.02 ** i),
+      );
+    expect(readdirSync(join(dataDir, 'metrics'))).not.toEqual([]);
+    const again = new MetricStore();
+    const journal = MetricJournal.open(dataDir, again, undefined);
+    expect(readdirSync(join(dataDir, 'metrics'))).toEqual([]);
+    record(again, T0, [0.1]);
+    expect(minutes(reopen(journal.writeNow(T0)))).toEqual(minutes(again));
+  });
+
   it('deletes a file no saved state lists, and refuses one it lists that is missing or short', () => {
     const store = new MetricStore();
     const journal = MetricJournal.open(dataDir, store, undefined);

@@ -45,6 +45,7 @@ function deploymentLines(view: AnyDeploymentView, options: { maxSteps?: number }
     `alarms  ${alarmsText(view.alarms)}`,
   ];
   if (view.bake !== null) lines.push(`bake    ${formatDuration(view.bake.secondsLeft)} left`);
+  for (const hook of view.hooks) lines.push(`hook    ${hookText(hook)}`);
   if (view.analysis) lines.push(`analysis  ${analysisText(view.analysis)}`);
   if (view.approval !== null) lines.push(approvalText(view));
   if (view.queued) lines.push(queuedLine(view.queued, view.now, `${view.deploymentId} ends`));
@@ -100,6 +101,14 @@ function taskSetLines(view: DeploymentView): string[] {
 function approvalText(view: DeploymentView): string {
   const approval = view.approval!;
   return `approval  waiting, ${formatDuration(approval.secondsLeft)} left (until ${approval.expiresAt}): cutover approve ${view.deploymentId}`;
+}
+
+/** `BeforeAllowTraffic passed after 4 calls: 5 of 5 smoke requests answered 200`. */
+function hookText(hook: DeploymentView['hooks'][number]): string {
+  const calls = `${hook.calls} call${hook.calls === 1 ? '' : 's'}`;
+  if (hook.status === 'Running') return `${hook.hook} running, ${calls} so far (IN_PROGRESS)`;
+  const outcome = `${hook.hook} ${hook.status === 'Succeeded' ? 'passed' : 'failed'} after ${calls}`;
+  return hook.message === null ? outcome : `${outcome}: ${hook.message}`;
 }
 
 function analysisText(analysis: NonNullable<DeploymentView['analysis']>): string {

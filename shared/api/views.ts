@@ -2,7 +2,7 @@
 // the counts of its task sets, and the push that waits for it. Below it, the types of every
 // view the API answers with, which the CLI and the dashboard import.
 
-import { alarmNames, type ServiceEntry } from '../domain/catalog-schema.js';
+import { alarmNames, type HookName, type ServiceEntry } from '../domain/catalog-schema.js';
 import type { Deployment } from '../domain/deployment.js';
 import type { VerifyResult } from '../domain/ledger.js';
 import type { AlarmState } from '../ports/alarms.js';
@@ -65,6 +65,7 @@ export function deploymentView(
     promoteFull: deployment.promoteFull ?? false,
     analysis: deployment.analysis ? analysisView(deployment.analysis) : null,
     analyses: (deployment.analyses ?? []).map(analysisView),
+    hooks: hooksView(deployment),
     traffic,
     alarms: (entry ? alarmNames(entry) : []).map((name) => ({
       name,
@@ -82,6 +83,28 @@ export function deploymentView(
     /** Seconds of that clock per real second: 1 on AWS; the local cloud's `--speed`. */
     speed,
   };
+}
+
+interface HookView {
+  hook: HookName;
+  status: 'Succeeded' | 'Failed' | 'Running';
+  calls: number;
+  message: string | null;
+  endedAt: string | null;
+}
+
+/** Each lifecycle hook that ended, then the one running now, with how many calls each took. */
+function hooksView(deployment: Deployment): HookView[] {
+  const ended = (deployment.hookResults ?? []).map((h): HookView => ({
+    hook: h.hook,
+    status: h.status,
+    calls: h.calls,
+    message: h.message ?? null,
+    endedAt: new Date(h.endedAt).toISOString(),
+  }));
+  const wait = deployment.status === 'running' ? deployment.hookWait : undefined;
+  if (wait === undefined) return ended;
+  return [...ended, { hook: wait.hook, status: 'Running', calls: wait.calls, message: null, endedAt: null }];
 }
 
 /**

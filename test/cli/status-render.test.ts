@@ -44,6 +44,23 @@ describe('renderDeployment', () => {
     expect(steps.at(-1)).toBe('  · … 14 more steps');
   });
 
+  it('shows each hook: passed or failed after how many calls, with its message, and the one running', () => {
+    const view = baking();
+    view.hooks = [
+      {
+        hook: 'BeforeAllowTraffic',
+        status: 'Succeeded',
+        calls: 4,
+        message: '5 of 5 answered 200',
+        endedAt: '…',
+      },
+      { hook: 'AfterAllowTraffic', status: 'Running', calls: 1, message: null, endedAt: null },
+    ];
+    const lines = renderDeployment(view);
+    expect(lines).toContain('hook    BeforeAllowTraffic passed after 4 calls: 5 of 5 answered 200');
+    expect(lines).toContain('hook    AfterAllowTraffic running, 1 call so far (IN_PROGRESS)');
+  });
+
   it('shows the latest canary analysis: interim or final, score, failing metrics and what follows', () => {
     const view = baking();
     view.analysis = {

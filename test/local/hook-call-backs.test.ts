@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { freePort } from '../../harness/emulators.js';
 import {
+  callApi,
   finished,
   push,
   SCENARIOS,
@@ -70,6 +71,11 @@ describe('a hook answering IN_PROGRESS on the local cloud', () => {
       expect(calls[i]!.at - calls[i - 1]!.at).toBeLessThan(60_000);
     }
     const [record] = await handle.clients.deployments.listByService('canary', 1);
+    // The API and `cutover status` show it: passed, after 4 calls.
+    const view = await callApi(handle, 'GET', `/deployments/${record!.deploymentId}`);
+    expect(view.body.hooks).toEqual([
+      expect.objectContaining({ hook: 'BeforeAllowTraffic', status: 'Succeeded', calls: 4, message: null }),
+    ]);
     expect(record!.hookResults).toEqual([
       expect.objectContaining({ hook: 'BeforeAllowTraffic', status: 'Succeeded', calls: 4 }),
     ]);

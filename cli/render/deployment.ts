@@ -45,7 +45,7 @@ function deploymentLines(view: AnyDeploymentView, options: { maxSteps?: number }
     `alarms  ${alarmsText(view.alarms)}`,
   ];
   if (view.bake !== null) lines.push(`bake    ${formatDuration(view.bake.secondsLeft)} left`);
-  for (const hook of view.hooks) lines.push(`hook    ${hookText(hook)}`);
+  for (const hook of hooksOf(view)) lines.push(`hook    ${hookText(hook)}`);
   if (view.analysis) lines.push(`analysis  ${analysisText(view.analysis)}`);
   if (view.approval !== null) lines.push(approvalText(view));
   if (view.queued) lines.push(queuedLine(view.queued, view.now, `${view.deploymentId} ends`));
@@ -101,6 +101,11 @@ function taskSetLines(view: DeploymentView): string[] {
 function approvalText(view: DeploymentView): string {
   const approval = view.approval!;
   return `approval  waiting, ${formatDuration(approval.secondsLeft)} left (until ${approval.expiresAt}): cutover approve ${view.deploymentId}`;
+}
+
+/** Its hooks; none from an API deployed before it reported them (the CLI may be newer than the stack). */
+function hooksOf(view: DeploymentView): DeploymentView['hooks'] {
+  return 'hooks' in view ? view.hooks : [];
 }
 
 /** `BeforeAllowTraffic passed after 4 calls: 5 of 5 smoke requests answered 200`. */

@@ -143,9 +143,14 @@ beforeAll(async () => {
     }
     expect((await finished(handle, service, digest)).status).toBe('SUCCEEDED');
   }
-  expect((await finished(handle, 'canary', push(handle, 'canary', 'v3', 'faulty'))).error).toBe('RolledBack');
+  // Before the faulty push: its alarm may still fire when the next deployment starts, which
+  // would then stop at CheckAlarms, before its hook.
   hookFails = true;
-  expect((await finished(handle, 'canary', push(handle, 'canary', 'v5', 'healthy'))).error).toBe('Aborted');
+  expect((await finished(handle, 'canary', push(handle, 'canary', 'v3', 'healthy'))).error).toBe('Aborted');
+  const [failedHook] = await handle.clients.deployments.listByService('canary', 1);
+  expect(failedHook?.reason).toMatchObject({ kind: 'hook', hook: 'BeforeAllowTraffic' });
+  hookFails = false;
+  expect((await finished(handle, 'canary', push(handle, 'canary', 'v4', 'faulty'))).error).toBe('RolledBack');
   const rollback = await api('POST', '/services/linear/rollback', { reason: 'iam test' });
   expect(rollback.status).toBe(202);
   await until(

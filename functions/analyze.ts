@@ -2,27 +2,23 @@
 // against the old one's; fails with AnalysisFailed (roll back) or AnalysisMarginal (ask a
 // person). Canary and linear bakes are judged by shift-traffic, before the next shift.
 
+import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
 import { cloudWatchRequests } from '../shared/aws/clients.js';
 import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { analyze } from '../shared/engine/analysis.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 /** The schedule step whose bake just ended (blue-green, which has no schedule, sends none: 0). */
 const cursor = z._default(z.object({ index: z.int() }), { index: 0 });
 
-export function createHandler(
-  deps: Parameters<typeof analyze>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof analyze>[0], observe?: Observability) {
   return stepHandler(
     'analyze',
     stepInput({ cursor }),
@@ -35,8 +31,7 @@ export function createHandler(
 export function handlerFor(env: Environment) {
   return createHandler(
     {
-      clock: processClock,
-      ...tables(env),
+      ...statePorts(env),
       bakeSchedules: bakeSchedules(env),
       events: cutoverEvents(env),
       metrics: new CloudWatchMetricSource(cloudWatchRequests(env)),

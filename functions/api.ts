@@ -4,25 +4,22 @@
 // ledger with every action; never a header, which any caller can set. The local API server
 // (local/api-server.ts) builds the same request context, so there is one code path.
 
+import { statePorts } from '../shared/aws/step-ports.js';
 import { createHash } from 'node:crypto';
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { cloudWatchRequests, elbRequests, sfnRequests } from '../shared/aws/clients.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { SfnExecutions, stateMachineArns } from '../shared/aws/sfn-executions.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import type { ApiDeps } from '../shared/api/deps.js';
 import { handleApi } from '../shared/api/router.js';
 import { ViewReuse } from '../shared/api/view-reuse.js';
 import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { instrumented, observability, type Observability } from '../shared/runtime/observability.js';
 import { ledgerKeys } from '../shared/aws/kms-ledger-keys.js';
 import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
 
@@ -43,8 +40,8 @@ export interface HttpApiResult {
   body: string;
 }
 
-export function createHandler(deps: ApiDeps, observe: Observability = defaultObservability()) {
-  const { logger } = observe;
+export function createHandler(deps: ApiDeps, observe?: Observability) {
+  const { logger, entry } = instrumented(observe);
   async function api(event: HttpApiEvent): Promise<HttpApiResult> {
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
@@ -80,7 +77,7 @@ export function createHandler(deps: ApiDeps, observe: Observability = defaultObs
       body: JSON.stringify(response.body),
     });
   }
-  return middy(api).use(injectLambdaContext(logger));
+  return entry(api);
 }
 
 function noPrincipal(): HttpApiResult {
@@ -123,10 +120,9 @@ export function handlerFor(env: Environment) {
   const cloudWatch = cloudWatchRequests(env);
   const deps: ApiDeps = {
     catalog: loadCatalog(catalogFilePath(env)),
-    clock: processClock,
+    ...statePorts(env),
     ledgerKeys: ledgerKeys(env),
     anchors: ledgerAnchors(env),
-    ...tables(env),
     tokens: new SfnTaskTokens(sfn),
     executions: new SfnExecutions(sfn, stateMachineArns(env)),
     alarms: new CloudWatchAlarmWatch(cloudWatch),

@@ -3,11 +3,9 @@
 // Each service on its own, as orphan recovery does: one whose check fails (its listener rule
 // gone, say) is logged with its error and listed in `failed`, and the others are checked.
 
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { statePorts } from '../shared/aws/step-ports.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { elbRequests } from '../shared/aws/clients.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
@@ -15,16 +13,9 @@ import type { Catalog, ServiceEntry } from '../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
 import { detectDrift, type DriftReport } from '../shared/engine/drift.js';
 import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import {
-  createMetrics,
-  defaultObservability,
-  observability,
-  publishMetrics,
-  type Observability,
-} from '../shared/runtime/observability.js';
+import { instrumented, observability, type Observability } from '../shared/runtime/observability.js';
 import { ledgerKeys } from '../shared/aws/kms-ledger-keys.js';
 
 type Deps = Pick<
@@ -47,9 +38,8 @@ export interface DriftCheckFailed {
   message: string;
 }
 
-export function createHandler(catalog: Catalog, deps: Deps, observe: Observability = defaultObservability()) {
-  const { logger } = observe;
-  const metrics = createMetrics();
+export function createHandler(catalog: Catalog, deps: Deps, observe?: Observability) {
+  const { logger, metrics, entry } = instrumented(observe);
   async function checkService(service: string, entry: ServiceEntry): Promise<DriftReport> {
     const report = await detectDrift(deps, service, entry);
     if (report.drift) {
@@ -79,15 +69,14 @@ export function createHandler(catalog: Catalog, deps: Deps, observe: Observabili
     metrics.addMetric('DriftChecksFailed', MetricUnit.Count, failed.length);
     return { reports, failed };
   }
-  return middy(checkDrift).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
+  return entry(checkDrift);
 }
 
 /** The function as serverless.yml's environment wires it (lambda-handler.ts). */
 export function handlerFor(env: Environment) {
   const deps: Deps = {
-    clock: processClock,
+    ...statePorts(env),
     ledgerKeys: ledgerKeys(env),
-    ...tables(env),
     ...ecsAdapters(env),
     router: new Elbv2TrafficRouter(elbRequests(env)),
     events: cutoverEvents(env),

@@ -1,14 +1,13 @@
 // One look at the new task set's health, inside the state machine's bounded wait loop.
 
+import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { checkTaskSet } from '../shared/engine/task-set.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
 const input = stepInput({
@@ -21,10 +20,7 @@ const input = stepInput({
   batch: z._default(z.int(), -1),
 });
 
-export function createHandler(
-  deps: Parameters<typeof checkTaskSet>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof checkTaskSet>[0], observe?: Observability) {
   return stepHandler(
     'check-task-set',
     input,
@@ -35,7 +31,7 @@ export function createHandler(
 
 /** The function as serverless.yml's environment wires it (lambda-handler.ts). */
 export function handlerFor(env: Environment) {
-  return createHandler({ clock: processClock, ...tables(env), ...ecsAdapters(env) }, observability(env));
+  return createHandler({ ...statePorts(env), ...ecsAdapters(env) }, observability(env));
 }
 
 export const handler = lambdaHandler(handlerFor);

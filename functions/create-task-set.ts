@@ -1,26 +1,22 @@
 // Registers the release's task definition, pinned by digest, and runs it as a new task set:
 // behind the idle target group, or (rolling) empty in the stable one.
 
-import { tables } from '../shared/aws/dynamodb-tables.js';
+import { statePorts } from '../shared/aws/step-ports.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { startCandidate } from '../shared/engine/task-set.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
-export function createHandler(
-  deps: Parameters<typeof startCandidate>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof startCandidate>[0], observe?: Observability) {
   return stepHandler('create-task-set', stepInput({}), ({ spec }) => startCandidate(deps, spec), observe);
 }
 
 /** The function as serverless.yml's environment wires it (lambda-handler.ts). */
 export function handlerFor(env: Environment) {
-  return createHandler({ clock: processClock, ...tables(env), ...ecsAdapters(env) }, observability(env));
+  return createHandler({ ...statePorts(env), ...ecsAdapters(env) }, observability(env));
 }
 
 export const handler = lambdaHandler(handlerFor);

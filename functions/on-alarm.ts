@@ -2,8 +2,6 @@
 // fail the bake token of every running deployment that watches it, so rollback
 // starts at once. OK and INSUFFICIENT_DATA are ignored. Idempotent.
 
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../shared/domain/zod.js';
 import { sfnRequests } from '../shared/aws/clients.js';
@@ -13,13 +11,7 @@ import type { EngineDeps } from '../shared/engine/deps.js';
 import { failBakesWatching, type AlarmFiredResult } from '../shared/engine/on-alarm.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import {
-  createMetrics,
-  defaultObservability,
-  observability,
-  publishMetrics,
-  type Observability,
-} from '../shared/runtime/observability.js';
+import { instrumented, observability, type Observability } from '../shared/runtime/observability.js';
 
 const alarmStateChange = z.object({
   source: z.literal('aws.cloudwatch'),
@@ -34,10 +26,9 @@ type Result = AlarmFiredResult | { alarmName: string; ignored: string };
 
 export function createHandler(
   deps: Pick<EngineDeps, 'watchers' | 'tokens' | 'deployments'>,
-  observe: Observability = defaultObservability(),
+  observe?: Observability,
 ) {
-  const { logger } = observe;
-  const metrics = createMetrics();
+  const { logger, metrics, entry } = instrumented(observe);
   async function onAlarm(event: unknown): Promise<Result> {
     const { detail } = alarmStateChange.parse(event);
     if (detail.state.value !== 'ALARM') return { alarmName: detail.alarmName, ignored: detail.state.value };
@@ -46,7 +37,7 @@ export function createHandler(
     metrics.addMetric('BakesFailedByAlarm', MetricUnit.Count, result.failed.length);
     return result;
   }
-  return middy(onAlarm).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
+  return entry(onAlarm);
 }
 
 /** The function as serverless.yml's environment wires it (lambda-handler.ts). */

@@ -3,8 +3,6 @@
 // manifest; only a runnable image deploys (by the event's media-type fields), and
 // a duplicated event (same id) starts nothing new; pushes nobody deploys are ignored.
 
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../shared/domain/zod.js';
 import { sfnRequests } from '../shared/aws/clients.js';
@@ -16,13 +14,7 @@ import { deployPush, type PushOutcome } from '../shared/engine/on-push.js';
 import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import {
-  createMetrics,
-  defaultObservability,
-  observability,
-  publishMetrics,
-  type Observability,
-} from '../shared/runtime/observability.js';
+import { instrumented, observability, type Observability } from '../shared/runtime/observability.js';
 
 const imageAction = z.object({
   id: z.string().check(z.minLength(1)),
@@ -47,10 +39,9 @@ type Result = PushOutcome | { ignored: { reason: string }[]; started: [] };
 export function createHandler(
   catalog: Catalog,
   deps: Pick<EngineDeps, 'executions' | 'vouchers' | 'serviceStates' | 'locks' | 'deployments'>,
-  observe: Observability = defaultObservability(),
+  observe?: Observability,
 ) {
-  const { logger } = observe;
-  const metrics = createMetrics();
+  const { logger, metrics, entry } = instrumented(observe);
   async function onImagePush(event: unknown): Promise<Result> {
     const { id, account, region, time, detail } = imageAction.parse(event);
     if (detail['action-type'] !== 'PUSH' || detail.result !== 'SUCCESS') {
@@ -83,7 +74,7 @@ export function createHandler(
     );
     return outcome;
   }
-  return middy(onImagePush).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
+  return entry(onImagePush);
 }
 
 /** The function as serverless.yml's environment wires it (lambda-handler.ts). */

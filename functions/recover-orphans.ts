@@ -3,11 +3,9 @@
 // lock (shared/engine/recover.ts), and publishes "Deployment Rolled Back" for each. Each
 // service on its own: one that fails is logged with its error and listed in `failed`.
 
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { ledgerWriterPorts } from '../shared/aws/step-ports.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ecsRequests, elbRequests, sfnRequests } from '../shared/aws/clients.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
@@ -15,25 +13,16 @@ import { SfnExecutions, stateMachineArns } from '../shared/aws/sfn-executions.js
 import type { Catalog } from '../shared/domain/catalog-schema.js';
 import { recoverOrphans, type Recovery } from '../shared/engine/recover.js';
 import { catalogFilePath, loadCatalog } from '../shared/runtime/catalog.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import {
-  createMetrics,
-  defaultObservability,
-  observability,
-  publishMetrics,
-  type Observability,
-} from '../shared/runtime/observability.js';
-import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
+import { instrumented, observability, type Observability } from '../shared/runtime/observability.js';
 import { ledgerAnchors } from '../shared/aws/s3-ledger-anchors.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 type Deps = Parameters<typeof recoverOrphans>[0];
 
-export function createHandler(catalog: Catalog, deps: Deps, observe: Observability = defaultObservability()) {
-  const { logger } = observe;
-  const metrics = createMetrics();
+export function createHandler(catalog: Catalog, deps: Deps, observe?: Observability) {
+  const { logger, metrics, entry } = instrumented(observe);
   async function recover(): Promise<{ recoveries: Recovery[]; failed: Recovery[] }> {
     const all = await recoverOrphans(deps, catalog);
     const failed = all.filter((r) => r.action === 'failed');
@@ -44,7 +33,7 @@ export function createHandler(catalog: Catalog, deps: Deps, observe: Observabili
     metrics.addMetric('OrphanRecoveriesFailed', MetricUnit.Count, failed.length);
     return { recoveries, failed };
   }
-  return middy(recover).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
+  return entry(recover);
 }
 
 /** `service` and `message` are the Logger's own keys, which it would drop: renamed. */
@@ -55,9 +44,7 @@ function logged({ service, message, ...rest }: Recovery) {
 /** The function as serverless.yml's environment wires it (lambda-handler.ts). */
 export function handlerFor(env: Environment) {
   const deps: Deps = {
-    clock: processClock,
-    signer: ledgerSigner(env),
-    ...tables(env),
+    ...ledgerWriterPorts(env),
     bakeSchedules: bakeSchedules(env),
     router: new Elbv2TrafficRouter(elbRequests(env)),
     taskSets: new EcsTaskSets(ecsRequests(env)),

@@ -9,13 +9,10 @@ import { releaseLock } from '../shared/engine/finish.js';
 import { stepInput } from '../shared/engine/spec.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
-export function createHandler(
-  deps: Parameters<typeof releaseLock>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof releaseLock>[0], observe?: Observability) {
   return stepHandler('release-lock', stepInput({}), ({ spec }) => releaseLock(deps, spec), observe);
 }
 

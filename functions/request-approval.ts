@@ -2,21 +2,17 @@
 // Used before traffic moves when the catalog requires approval, and after a marginal
 // final canary analysis.
 
+import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { requestApproval } from '../shared/engine/approval.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 
-export function createHandler(
-  deps: Parameters<typeof requestApproval>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof requestApproval>[0], observe?: Observability) {
   const input = stepInput({
     token: z.string().check(z.minLength(1)),
     because: z._default(z.enum(['approval required', 'analysis marginal']), 'approval required'),
@@ -34,10 +30,7 @@ export function createHandler(
 
 /** The function as serverless.yml's environment wires it (lambda-handler.ts). */
 export function handlerFor(env: Environment) {
-  return createHandler(
-    { clock: processClock, ...tables(env), events: cutoverEvents(env) },
-    observability(env),
-  );
+  return createHandler({ ...statePorts(env), events: cutoverEvents(env) }, observability(env));
 }
 
 export const handler = lambdaHandler(handlerFor);

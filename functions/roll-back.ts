@@ -1,21 +1,19 @@
 // Puts production traffic back on the stable task set, deletes the new one, and
 // records why. Idempotent: the state machine retries it on transient errors.
 
+import { ledgerWriterPorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
 import { ecsRequests, elbRequests } from '../shared/aws/clients.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { rollBack } from '../shared/engine/rollback.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
-import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 const input = stepInput({
@@ -23,10 +21,7 @@ const input = stepInput({
   progress: z.optional(resumedProgress),
 });
 
-export function createHandler(
-  deps: Parameters<typeof rollBack>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof rollBack>[0], observe?: Observability) {
   return stepHandler(
     'roll-back',
     input,
@@ -43,9 +38,7 @@ export function createHandler(
 export function handlerFor(env: Environment) {
   return createHandler(
     {
-      clock: processClock,
-      signer: ledgerSigner(env),
-      ...tables(env),
+      ...ledgerWriterPorts(env),
       bakeSchedules: bakeSchedules(env),
       events: cutoverEvents(env),
       router: new Elbv2TrafficRouter(elbRequests(env)),

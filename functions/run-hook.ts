@@ -2,19 +2,18 @@
 // Task waits for the hook's task token; this function answers it. Called by the Task first,
 // then, while the hook answers IN_PROGRESS, by the schedule each answer makes (`callBack`).
 
+import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
 import { lambdaRequests, sfnRequests } from '../shared/aws/clients.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { LambdaHookRunner } from '../shared/aws/lambda-hook-runner.js';
 import { hookCallBacks } from '../shared/aws/scheduler-hook-call-backs.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { HOOK_NAMES } from '../shared/domain/catalog-schema.js';
 import { callHookAgain, startHook } from '../shared/engine/hooks.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { parseStepInput, stepHandler } from '../shared/runtime/step-handler.js';
 
 const hook = z.enum(HOOK_NAMES);
@@ -28,10 +27,7 @@ const callBackInput = z.object({
   }),
 });
 
-export function createHandler(
-  deps: Parameters<typeof startHook>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof startHook>[0], observe?: Observability) {
   const first = stepHandler(
     'run-hook',
     stepInput({ hook, token }),
@@ -52,8 +48,7 @@ export function createHandler(
 export function handlerFor(env: Environment) {
   return createHandler(
     {
-      clock: processClock,
-      ...tables(env),
+      ...statePorts(env),
       hooks: new LambdaHookRunner(lambdaRequests(env)),
       tokens: new SfnTaskTokens(sfnRequests(env)),
       hookCallBacks: hookCallBacks(env),

@@ -1,23 +1,18 @@
 // Rolling: grows the new task set by one batch and shrinks the old one to match.
 
+import { ledgerWriterPorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { ecsAdapters } from '../shared/aws/ecs-adapters.js';
 import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { scaleBatch } from '../shared/engine/task-set.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
-import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 
-export function createHandler(
-  deps: Parameters<typeof scaleBatch>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof scaleBatch>[0], observe?: Observability) {
   return stepHandler(
     'scale-batch',
     stepInput({ cursor: z.looseObject({ index: z.int() }), progress: z.optional(resumedProgress) }),
@@ -33,9 +28,7 @@ export function createHandler(
 export function handlerFor(env: Environment) {
   return createHandler(
     {
-      clock: processClock,
-      signer: ledgerSigner(env),
-      ...tables(env),
+      ...ledgerWriterPorts(env),
       events: cutoverEvents(env),
       ...ecsAdapters(env),
     },

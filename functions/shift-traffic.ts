@@ -1,30 +1,25 @@
 // Judges the bake that just ended, then moves production traffic to the schedule's next
 // weight, reads it back, records it.
 
+import { ledgerWriterPorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
 import { cloudWatchRequests, elbRequests } from '../shared/aws/clients.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
 import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { shiftTraffic } from '../shared/engine/traffic.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
-import { ledgerSigner } from '../shared/aws/kms-ledger-keys.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
 const cursor = z.object({ index: z.int(), weight: z.number(), bakeSeconds: z.number(), done: z.boolean() });
 
-export function createHandler(
-  deps: Parameters<typeof shiftTraffic>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof shiftTraffic>[0], observe?: Observability) {
   return stepHandler(
     'shift-traffic',
     stepInput({ cursor, progress: z.optional(resumedProgress) }),
@@ -43,11 +38,9 @@ export function handlerFor(env: Environment) {
   const cloudWatch = cloudWatchRequests(env);
   return createHandler(
     {
-      clock: processClock,
-      signer: ledgerSigner(env),
+      ...ledgerWriterPorts(env),
       alarms: new CloudWatchAlarmWatch(cloudWatch),
       metrics: new CloudWatchMetricSource(cloudWatch),
-      ...tables(env),
       bakeSchedules: bakeSchedules(env),
       events: cutoverEvents(env),
       router: new Elbv2TrafficRouter(elbRequests(env)),

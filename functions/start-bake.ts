@@ -1,17 +1,16 @@
 // Starts an event-driven bake: stores the task token where alarm events find it,
 // checks the alarms once, then schedules the token's success at the bake's end.
 
+import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
 import { cloudWatchRequests, sfnRequests } from '../shared/aws/clients.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
-import { tables } from '../shared/aws/dynamodb-tables.js';
 import { startBake } from '../shared/engine/bake.js';
 import { stepInput } from '../shared/engine/spec.js';
-import { processClock } from '../shared/runtime/clock.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
-import { defaultObservability, observability, type Observability } from '../shared/runtime/observability.js';
+import { observability, type Observability } from '../shared/runtime/observability.js';
 import { stepHandler } from '../shared/runtime/step-handler.js';
 import { bakeSchedules } from '../shared/aws/scheduler-bake-schedules.js';
 
@@ -21,10 +20,7 @@ const input = stepInput({
   final: z.boolean(),
 });
 
-export function createHandler(
-  deps: Parameters<typeof startBake>[0],
-  observe: Observability = defaultObservability(),
-) {
+export function createHandler(deps: Parameters<typeof startBake>[0], observe?: Observability) {
   return stepHandler(
     'start-bake',
     input,
@@ -40,8 +36,7 @@ export function createHandler(
 export function handlerFor(env: Environment) {
   return createHandler(
     {
-      clock: processClock,
-      ...tables(env),
+      ...statePorts(env),
       bakeSchedules: bakeSchedules(env),
       alarms: new CloudWatchAlarmWatch(cloudWatchRequests(env)),
       tokens: new SfnTaskTokens(sfnRequests(env)),

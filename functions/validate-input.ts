@@ -3,8 +3,6 @@
 // input fails with DeploymentRequestInvalid and a cause that says what to fix; an event
 // without the fields the state machine passes (a hand-made invocation) with StepInputInvalid.
 
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../shared/domain/zod.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
@@ -16,10 +14,8 @@ import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
 import {
   correlation,
-  createMetrics,
-  defaultObservability,
+  instrumented,
   observability,
-  publishMetrics,
   type Observability,
 } from '../shared/runtime/observability.js';
 import { parseStepInput } from '../shared/runtime/step-handler.js';
@@ -31,9 +27,8 @@ const eventSchema = z.object({
   input: z.unknown(),
 });
 
-export function createHandler(catalog: Catalog, observe: Observability = defaultObservability()) {
-  const { logger } = observe;
-  const metrics = createMetrics();
+export function createHandler(catalog: Catalog, observe?: Observability) {
+  const { logger, metrics, entry } = instrumented(observe);
   async function validateInput(event: unknown): Promise<DeploymentSpec> {
     try {
       return await validated(event);
@@ -63,7 +58,7 @@ export function createHandler(catalog: Catalog, observe: Observability = default
     metrics.addMetric('DeploymentsValidated', MetricUnit.Count, 1);
     return Promise.resolve(spec);
   }
-  return middy(validateInput).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
+  return entry(validateInput);
 }
 
 /** The function as serverless.yml's environment wires it (lambda-handler.ts). */

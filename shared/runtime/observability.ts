@@ -5,8 +5,9 @@
 // POWERTOOLS_METRICS_DISABLED): on Lambda, process.env; locally, the local cloud's.
 
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Environment } from './env.js';
 
 export interface Observability {
@@ -31,6 +32,23 @@ let processObservability: Observability | undefined;
 /** The process's own, from process.env, made at first use: for handlers built without one (tests). */
 export function defaultObservability(): Observability {
   return (processObservability ??= observability(process.env));
+}
+
+/**
+ * What a function's entry point works with: its logger, its own metrics, and `entry`, which
+ * puts a handler under middy with the logger given each invocation's Lambda context and what
+ * it counted published when the invocation ends. `observe` is the function's own, made from its
+ * environment; without one (a handler tests build), the process's.
+ */
+export function instrumented(observe: Observability | undefined, dimensions?: Record<string, string>) {
+  const own = observe ?? defaultObservability();
+  const metrics = createMetrics(dimensions);
+  return {
+    logger: own.logger,
+    metrics,
+    entry: <Event, Result, Context>(handler: (event: Event, context: Context) => Promise<Result>) =>
+      middy(handler).use(injectLambdaContext(own.logger)).use(publishMetrics(metrics, own)),
+  };
 }
 
 /**

@@ -3,12 +3,10 @@
 // are: their `name` is what the state machine's Retry and Catch match. An input that does not
 // parse is StepInputInvalid, naming each field that is wrong, never the parser's own error.
 
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type * as z from '../domain/zod.js';
 import { StepInputInvalid } from './errors.js';
-import { correlation, createMetrics, publishMetrics, type Observability } from './observability.js';
+import { correlation, instrumented, type Observability } from './observability.js';
 
 /** What a step reads of Lambda's context: the ARN it was invoked by (run-hook calls itself back). */
 export interface StepContext {
@@ -19,7 +17,8 @@ export type StepHandler = (event: unknown, context?: unknown) => Promise<unknown
 
 /**
  * `name` is the function's name (`shift-traffic`): the `step` dimension of all its metrics. It
- * logs and counts with `observe`, made from the function's environment (observability.ts).
+ * logs and counts with `observe`, made from the function's environment (observability.ts), or
+ * the process's when none is given.
  */
 export function stepHandler<
   Schema extends z.ZodMiniType<{ spec: { deploymentId: string; service: string } }>,
@@ -28,10 +27,9 @@ export function stepHandler<
   name: string,
   schema: Schema,
   run: (input: z.output<Schema>, context: StepContext) => Promise<Result>,
-  observe: Observability,
+  observe?: Observability,
 ) {
-  const { logger } = observe;
-  const metrics = createMetrics({ step: name });
+  const { logger, metrics, entry } = instrumented(observe, { step: name });
   async function step(event: unknown, context?: Partial<StepContext>): Promise<Result> {
     try {
       const result = await run(parseStepInput(name, schema, event), {
@@ -50,7 +48,7 @@ export function stepHandler<
       throw error;
     }
   }
-  return middy(step).use(injectLambdaContext(logger)).use(publishMetrics(metrics, observe));
+  return entry(step);
 }
 
 /** The event as `schema` reads it, or StepInputInvalid listing every field that is wrong. */

@@ -2,8 +2,8 @@
 // file and exports are checked at the local cloud's start: test/local/catalog-functions.test.ts).
 
 import { describe, expect, it } from 'vitest';
+import { catalogProblems } from '../support/catalog-problems.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
-import { CatalogInvalid, type Problem } from '../../shared/domain/errors.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup';
 const RULE = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/prod/1a2b3c/4d5e6f/1';
@@ -19,16 +19,6 @@ services:
     images: { repositories: [web] }
 ${local}
 `;
-
-function problemsOf(text: string): Problem[] {
-  try {
-    parseCatalog(text);
-  } catch (error) {
-    if (error instanceof CatalogInvalid) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the catalog to be refused');
-}
 
 describe("the catalog's local section", () => {
   it('is optional, and absent from a catalog that has none', () => {
@@ -61,11 +51,11 @@ describe("the catalog's local section", () => {
   });
 
   it('refuses a module that is missing, or not a JavaScript or TypeScript file, naming the field', () => {
-    expect(problemsOf(withLocal('local:\n  functions:\n    web-smoke-test: {}'))).toEqual([
+    expect(catalogProblems(withLocal('local:\n  functions:\n    web-smoke-test: {}'))).toEqual([
       { path: 'local.functions.web-smoke-test.module', message: 'is required' },
     ]);
     expect(
-      problemsOf(withLocal('local:\n  functions:\n    web-smoke-test: { module: hooks/smoke.py }')),
+      catalogProblems(withLocal('local:\n  functions:\n    web-smoke-test: { module: hooks/smoke.py }')),
     ).toEqual([
       {
         path: 'local.functions.web-smoke-test.module',
@@ -75,7 +65,7 @@ describe("the catalog's local section", () => {
   });
 
   it('refuses a name Lambda would refuse, a timeout past Lambda’s, and a variable the local cloud sets', () => {
-    const problems = problemsOf(
+    const problems = catalogProblems(
       withLocal(
         'local:\n  functions:\n    "web smoke": { module: a.ts }\n' +
           '    slow: { module: b.ts, timeoutSeconds: 901 }\n' +
@@ -94,11 +84,11 @@ describe("the catalog's local section", () => {
   });
 
   it('refuses an unknown field, in the section and in a function', () => {
-    expect(problemsOf(withLocal('local:\n  function: {}')).map((p) => p.message)).toEqual([
+    expect(catalogProblems(withLocal('local:\n  function: {}')).map((p) => p.message)).toEqual([
       'unknown field "function"; check the spelling',
     ]);
     expect(
-      problemsOf(withLocal('local:\n  functions:\n    f: { module: a.ts, handler: main }')).map(
+      catalogProblems(withLocal('local:\n  functions:\n    f: { module: a.ts, handler: main }')).map(
         (p) => p.path,
       ),
     ).toEqual(['local.functions.f']);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { catalogProblems } from '../support/catalog-problems.js';
 import { getService } from '../../shared/domain/catalog.js';
 import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { CatalogInvalid } from '../../shared/domain/errors.js';
 import { serviceSchema } from '../../shared/domain/catalog-schema.js';
-import type { Problem } from '../../shared/domain/errors.js';
 
 const example = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8');
 const broken = readFileSync(new URL('../fixtures/catalog/broken.yml', import.meta.url), 'utf8');
@@ -29,16 +29,6 @@ function catalogWith(overrides: string, name = 'web', id = '1'): string {
   }
   const body = [...fields].map(([key, value]) => `    ${key}: ${value}`).join('\n');
   return `version: 1\nservices:\n  ${name}:\n${body}\n`;
-}
-
-function problemsOf(text: string): Problem[] {
-  try {
-    parseCatalog(text);
-  } catch (error) {
-    if (error instanceof CatalogInvalid) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the catalog to be rejected');
 }
 
 describe('the example catalog', () => {
@@ -66,7 +56,7 @@ describe('the example catalog', () => {
 
 describe('a broken catalog', () => {
   it('reports every problem, each with its path', () => {
-    expect(problemsOf(broken)).toEqual([
+    expect(catalogProblems(broken)).toEqual([
       { path: 'services.web.ecs.container', message: 'is required' },
       {
         path: 'services.web.traffic.targetGroups[1]',
@@ -209,7 +199,7 @@ describe('catalog rules', () => {
       'which last 300 s here; they need at least 480',
     ],
   ])('%s → %s', (yaml, path, words) => {
-    const problems = problemsOf(catalogWith(yaml));
+    const problems = catalogProblems(catalogWith(yaml));
     const match = problems.find((p) => p.path === path);
     expect(match, JSON.stringify(problems)).toBeDefined();
     expect(match!.message).toContain(words);
@@ -220,7 +210,7 @@ describe('catalog rules', () => {
       'targetGroups',
       `testListenerRule: ${RULE}/1, targetGroups`,
     );
-    expect(problemsOf(text)).toEqual([
+    expect(catalogProblems(text)).toEqual([
       { path: 'services.web.traffic.testListenerRule', message: expect.stringContaining('must differ') },
     ]);
   });
@@ -231,7 +221,7 @@ describe('catalog rules', () => {
       .split('services:\n')[1]!
       .replace('service: api,', 'service: web,');
     const text = one + two.replace(`${TG}/api-a/1a`, `${TG}/web-a/1a`);
-    expect(problemsOf(text)).toEqual([
+    expect(catalogProblems(text)).toEqual([
       { path: 'services.api.ecs.service', message: 'this ECS service is already used by service "web"' },
       { path: 'services.api.traffic.productionListenerRule', message: expect.stringContaining('"web"') },
       {
@@ -242,7 +232,7 @@ describe('catalog rules', () => {
   });
 
   it('rejects a bad service name with a message that says what is allowed', () => {
-    const problems = problemsOf(catalogWith('', 'Web_1'));
+    const problems = catalogProblems(catalogWith('', 'Web_1'));
     expect(problems[0]).toEqual({
       path: 'services.Web_1',
       message: expect.stringContaining('lowercase letters'),
@@ -258,7 +248,7 @@ describe('catalog rules', () => {
     ['version: 1\nversion: 1\nservices: {}', 'line 2, column 1', 'unique'],
     ['version: 1\nservices: {web: [}', 'line 2, column', ''],
   ])('rejects the document %j at "%s"', (text, path, words) => {
-    const problems = problemsOf(text);
+    const problems = catalogProblems(text);
     expect(problems[0]!.path).toContain(path);
     expect(problems[0]!.message).toContain(words);
   });

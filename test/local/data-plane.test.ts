@@ -5,6 +5,7 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler as smokeTestOf } from '../../examples/hooks/web-smoke-test.js';
 import { createDataPlaneServer } from '../../local/data-plane-server.js';
 import { DataPlane, type DataPlaneWorld } from '../../local/world/data-plane.js';
 import { PROFILES, type ImageProfile } from '../../local/world/profiles.js';
@@ -108,5 +109,36 @@ describe('the load balancer server', () => {
       421,
     );
     expect((await get('/rules/%E0%A4%A/smoke')).status).toBe(400);
+  });
+});
+
+// A faulty image answers a quarter of its requests 5xx, and its smoke endpoint 200: the demo's smoke
+// test must pass it every time, so that its alarm, not chance, is what rolls it back. (It asked
+// `/` once, and failed a quarter of faulty pushes before any production traffic.)
+describe("the demo's smoke test through the load balancer", () => {
+  it('passes a faulty image whose every other path fails, and fails a smoke-fails one, quoting it', async () => {
+    const verdict = async (profile: ImageProfile) => {
+      const server = createDataPlaneServer(new DataPlane(worldOf([task('a', profile)]), () => 0));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        return await smokeTestOf({ CUTOVER_LOCAL_LOAD_BALANCER: local })({
+          deploymentId: 'd-1',
+          service: 'web',
+          hook: 'BeforeAllowTraffic',
+          image: 'web@sha256:1',
+          testListenerRule: RULE,
+        });
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    };
+    expect(await verdict(PROFILES.faulty)).toEqual({
+      status: 'Succeeded',
+      message: '5 requests to the new task set answered 200',
+    });
+    const failed = await verdict(PROFILES['smoke-fails']);
+    expect(failed.status).toBe('Failed');
+    expect(failed.message).toContain(PROFILES['smoke-fails'].smokeFailure);
   });
 });

@@ -65,7 +65,9 @@ export async function rollBack(
     { reason, failedStep },
     { rollingBack: true },
   );
-  const trafficMoved = deployment.weights.candidate > 0;
+  // From where it stopped, not from the weights now: a retry after the last write below finds
+  // them at 0, and would call a rollback an abort (and append a second, different record).
+  const trafficMoved = failedStep.candidate > 0;
 
   await restoreProduction(deps, spec, deployment);
   await cancelSchedule(deps, bake);

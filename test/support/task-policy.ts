@@ -14,7 +14,10 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
   // A function that crashed, ran out of memory or timed out: retried, as every handler is idempotent.
+  // Step Functions' guide names all three Lambda.Unknown; Lambda's runtimes report a timeout as
+  // Sandbox.Timedout, and so does the local cloud, so both names are retried.
   'Lambda.Unknown',
+  'Sandbox.Timedout',
 ] as const;
 
 /**

@@ -187,7 +187,7 @@ function sameWords(o: ReturnType<typeof outcome>) {
   return {
     ...o,
     ledger: o.ledger.map((r) => {
-      const reason = r.detail.reason as Record<string, unknown> | undefined;
+      const reason = (r.detail as { reason?: Record<string, unknown> }).reason;
       return reason ? { ...r, detail: { ...r.detail, reason: { ...reason, message: '…' } } } : r;
     }),
   };

@@ -3,8 +3,9 @@
 //
 // embeddedCatalog: a Lambda reads its catalog at cold start (shared/runtime/catalog.ts). The
 // bundle holds the catalog it is packaged with as JSON, in place of shared/runtime/catalog-data.ts,
-// which reads YAML: the YAML is read here, at packaging, with the code the CLI reads it with, so
-// no function carries a YAML parser. The function still validates the data at load.
+// which reads and validates YAML: the YAML is read and validated here, at packaging, with the code
+// the CLI uses, and the bundle holds the result (defaults filled in). So no function carries a YAML
+// parser or the catalog's schema, nor spends its cold start checking data that cannot change.
 //
 // sdkVersionOnly: each AWS SDK client imports its whole package.json for one field, its version
 // (in the User-Agent header): 2 kB of every client in every bundle. The bundle gets the version.
@@ -19,13 +20,10 @@ const tsx = require('tsx/cjs/api');
 
 const READER_DIR = join(__dirname, '..', 'shared', 'runtime');
 
-/** The catalog's data, checked as the CLI checks it: an invalid catalog fails the build. */
+/** The catalog, checked as the CLI checks it: an invalid catalog fails the build. */
 function catalogData(file) {
-  const { parseCatalogYaml } = tsx.require('../shared/domain/catalog-yaml.ts', __filename);
-  const { validateCatalog } = tsx.require('../shared/domain/catalog.ts', __filename);
-  const data = parseCatalogYaml(readFileSync(file, 'utf8'));
-  validateCatalog(data);
-  return data;
+  const { readCatalog } = tsx.require('../shared/runtime/catalog-data.ts', __filename);
+  return readCatalog(file);
 }
 
 /** @param {string} file the catalog file, absolute or relative to the working directory (as packaging reads it) */
@@ -46,7 +44,7 @@ function embeddedCatalog(file) {
         }
         const json = JSON.stringify(JSON.stringify(data));
         return {
-          contents: `// The catalog, as packaged.\nconst data = JSON.parse(${json});\nexport const readCatalogData = () => data;\n`,
+          contents: `// The catalog, as packaged.\nconst data = JSON.parse(${json});\nexport const readCatalog = () => data;\n`,
           loader: 'js',
           watchFiles: [path],
         };

@@ -15,16 +15,19 @@ export const CHART_PERIOD_SECONDS = 60;
 /** The longest span charted: the last day of a deployment that ran longer. */
 const MAX_SPAN_MS = 24 * 3600_000;
 
-const CHART_METRICS: { metric: AnalysisMetric; unit: 'percent' | 'seconds' }[] = [
-  {
-    metric: analysisMetricSchema.parse({ name: 'error-rate', source: { builtin: 'error-rate' } }),
-    unit: 'percent',
-  },
-  {
-    metric: analysisMetricSchema.parse({ name: 'latency-p99', source: { builtin: 'latency-p99' } }),
-    unit: 'seconds',
-  },
-];
+/** What the charts show, with the catalog's defaults (made at the first chart, not at import). */
+let chartMetrics: { metric: AnalysisMetric; unit: 'percent' | 'seconds' }[] | undefined;
+const CHART_METRICS = () =>
+  (chartMetrics ??= [
+    {
+      metric: analysisMetricSchema.parse({ name: 'error-rate', source: { builtin: 'error-rate' } }),
+      unit: 'percent',
+    },
+    {
+      metric: analysisMetricSchema.parse({ name: 'latency-p99', source: { builtin: 'latency-p99' } }),
+      unit: 'seconds',
+    },
+  ]);
 
 export async function deploymentMetrics(deps: ApiDeps, id: string): Promise<ApiResponse> {
   const deployment = await deps.deployments.get(id);
@@ -45,7 +48,7 @@ export async function deploymentMetrics(deps: ApiDeps, id: string): Promise<ApiR
   const listenerArn = entry.traffic.productionListenerRule;
   const read = (targetGroupArn: string) =>
     deps.metrics.series(
-      CHART_METRICS.map((c) => c.metric),
+      CHART_METRICS().map((c) => c.metric),
       { targetGroupArn, listenerArn },
       window,
       CHART_PERIOD_SECONDS,
@@ -54,7 +57,7 @@ export async function deploymentMetrics(deps: ApiDeps, id: string): Promise<ApiR
     read(deployment.stable.targetGroupArn),
     read(deployment.candidate.targetGroupArn),
   ]);
-  const metrics = CHART_METRICS.map(({ metric, unit }, i) => ({
+  const metrics = CHART_METRICS().map(({ metric, unit }, i) => ({
     name: metric.name,
     unit,
     baseline: points(baseline[i]),

@@ -19,42 +19,52 @@ export const LOCAL_FUNCTION_VARIABLES = [
   'CUTOVER_LOCAL_LOAD_BALANCER',
 ] as const;
 
-const functionName = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Lambda function name: 1-64 of A-Z a-z 0-9 - _'));
-
-// Lambda's rule for a variable's name.
-const variableName = z.string().check(
-  z.regex(/^[a-zA-Z][a-zA-Z0-9_]+$/, 'must be a variable name: a letter, then letters, digits and _'),
-  z.refine(
-    (name) => !(LOCAL_FUNCTION_VARIABLES as readonly string[]).includes(name),
-    `is set by the local cloud (${LOCAL_FUNCTION_VARIABLES.join(', ')}), not the catalog`,
-  ),
-);
-
-export const localFunctionSchema = z.strictObject({
-  /** The handler's module: a path relative to the catalog file (.ts, .mts, .js or .mjs). */
-  module: z
+/** The section's schemas, built at their first use (catalog-schema.ts says why). */
+function buildSchemas() {
+  const functionName = z
     .string()
-    .check(
-      z.regex(
-        /\.(ts|mts|js|mjs)$/,
-        'must be the path of a .ts, .mts, .js or .mjs file, relative to the catalog',
-      ),
-    ),
-  /** As Lambda's Timeout, on the local cloud's clock. */
-  timeoutSeconds: z._default(
-    z.int().check(z.gte(1), z.lte(MAX_FUNCTION_TIMEOUT_SECONDS)),
-    DEFAULT_LOCAL_TIMEOUT_SECONDS,
-  ),
-  /** Given to the module's `createHandler(environment)`, with the local cloud's own variables. */
-  environment: z._default(z.record(variableName, z.string()), {}),
-});
+    .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Lambda function name: 1-64 of A-Z a-z 0-9 - _'));
 
-export const localSchema = z.strictObject({
-  /** By the name hooks call them by. */
-  functions: z._default(z.record(functionName, localFunctionSchema), {}),
-});
+  // Lambda's rule for a variable's name.
+  const variableName = z.string().check(
+    z.regex(/^[a-zA-Z][a-zA-Z0-9_]+$/, 'must be a variable name: a letter, then letters, digits and _'),
+    z.refine(
+      (name) => !(LOCAL_FUNCTION_VARIABLES as readonly string[]).includes(name),
+      `is set by the local cloud (${LOCAL_FUNCTION_VARIABLES.join(', ')}), not the catalog`,
+    ),
+  );
+
+  const localFunctionSchema = z.strictObject({
+    /** The handler's module: a path relative to the catalog file (.ts, .mts, .js or .mjs). */
+    module: z
+      .string()
+      .check(
+        z.regex(
+          /\.(ts|mts|js|mjs)$/,
+          'must be the path of a .ts, .mts, .js or .mjs file, relative to the catalog',
+        ),
+      ),
+    /** As Lambda's Timeout, on the local cloud's clock. */
+    timeoutSeconds: z._default(
+      z.int().check(z.gte(1), z.lte(MAX_FUNCTION_TIMEOUT_SECONDS)),
+      DEFAULT_LOCAL_TIMEOUT_SECONDS,
+    ),
+    /** Given to the module's `createHandler(environment)`, with the local cloud's own variables. */
+    environment: z._default(z.record(variableName, z.string()), {}),
+  });
+
+  const localSchema = z.strictObject({
+    /** By the name hooks call them by. */
+    functions: z._default(z.record(functionName, localFunctionSchema), {}),
+  });
+  return { localFunctionSchema, localSchema };
+}
+
+let built: ReturnType<typeof buildSchemas> | undefined;
+const schemas = () => (built ??= buildSchemas());
+
+export const localFunctionSchema = z.lazy(() => schemas().localFunctionSchema);
+export const localSchema = z.lazy(() => schemas().localSchema);
 
 export type LocalSection = z.output<typeof localSchema>;
 export type LocalFunctionEntry = z.output<typeof localFunctionSchema>;

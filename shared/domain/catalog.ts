@@ -4,7 +4,7 @@
 
 import type * as z from './zod.js';
 import { CatalogInvalid, type Problem } from './errors.js';
-import { catalogSchema, serviceSchema, type Catalog, type ServiceEntry } from './catalog-schema.js';
+import { catalogSchema, serviceFields, type Catalog, type ServiceEntry } from './catalog-schema.js';
 import { catalogRuleProblems, serviceRuleProblems } from './catalog-rules.js';
 
 export type { Catalog, ServiceEntry } from './catalog-schema.js';
@@ -33,7 +33,7 @@ export function getService(catalog: Catalog, name: string): ServiceEntry | undef
 function validFields(entry: unknown): Partial<ServiceEntry> {
   if (entry === null || typeof entry !== 'object') return {};
   const valid: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(serviceSchema.shape)) {
+  for (const [key, schema] of Object.entries(serviceFields())) {
     const parsed = schema.safeParse(Reflect.get(entry, key));
     if (parsed.success) valid[key] = parsed.data;
   }

@@ -9,122 +9,147 @@ import { CanonicalEncodingError } from './errors.js';
 /** The `prevHash` of a service's first record (seq 1): 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-const nonEmpty = () => z.string().check(z.minLength(1));
-const upTo = (max: number) => z.string().check(z.maxLength(max));
-const sha256HexSchema = z
-  .string()
-  .check(z.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in 64 lowercase hex digits'));
-const positiveInt = z.int().check(z.gte(1));
-const percent = z.int().check(z.gte(0), z.lte(100));
-const digestPinnedImage = z
-  .string()
-  .check(
-    z.regex(/^\S+@sha256:[0-9a-f]{64}$/, 'must be pinned by digest: <repository>@sha256:<64 hex digits>'),
-  );
-
-export const reasonSchema = z.strictObject({
-  kind: z.enum(['alarm', 'hook', 'analysis', 'operator', 'approval-timeout', 'health', 'error', 'recovered']),
-  message: nonEmpty(),
-  alarmName: z.optional(nonEmpty()),
-  hook: z.optional(nonEmpty()),
-  score: z.optional(z.number()),
-  failedMetrics: z.optional(z.array(nonEmpty())),
-  error: z.optional(z.string()),
-});
-
-const releaseStartedDetail = z.strictObject({
-  image: digestPinnedImage,
-  strategy: z.enum(['blue-green', 'canary', 'linear', 'all-at-once', 'rolling']),
-  trigger: z.enum(['push', 'api', 'console', 'rollback']),
-  taskDefinitionArn: z.optional(nonEmpty()),
-  /** The release being redeployed, for `rollback --to`. */
-  rollbackOf: z.optional(positiveInt),
-  /** The tag the image was pushed or deployed with, for people to read: the digest is its identity. */
-  tag: z.optional(z.string().check(z.regex(/^\w[\w.-]{0,127}$/, 'must be an image tag'))),
-});
-
-const trafficShiftedDetail = z.strictObject({
-  weights: z
-    .strictObject({ stable: percent, candidate: percent })
-    .check(z.refine((w) => w.stable + w.candidate === 100, 'stable and candidate must sum to 100')),
-});
-
-const promotedDetail = z.strictObject({ image: digestPinnedImage, taskDefinitionArn: nonEmpty() });
-
-/** Production traffic was put back on the stable release. */
-const rolledBackDetail = z.strictObject({ reason: reasonSchema });
-
-/** The deployment ended before any production traffic moved; there was nothing to roll back. */
-const abortedDetail = z.strictObject({ reason: reasonSchema });
-
 /**
- * Watched alarms were in ALARM when the deployment started, and it went on: it redeploys an
- * image promoted before (`rollback`), or an operator overrode them (`override`, with why).
- * Those alarms do not gate this deployment; the others do.
+ * The ledger's schemas, built at their first use rather than at import: building zod schemas is
+ * the largest part of a function's cold start, and most invocations never read the ledger.
  */
-const alarmsOverriddenDetail = z.strictObject({
-  alarms: z.array(nonEmpty()).check(z.minLength(1)),
-  because: z.enum(['rollback', 'override']),
-  /** For `rollback`: the release the image was promoted as. */
-  promotedAs: z.optional(positiveInt),
-  /** For `override`: the operator's reason. */
-  reason: z.optional(upTo(1000)),
-});
+function buildSchemas() {
+  const nonEmpty = () => z.string().check(z.minLength(1));
+  const upTo = (max: number) => z.string().check(z.maxLength(max));
+  const sha256HexSchema = z
+    .string()
+    .check(z.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in 64 lowercase hex digits'));
+  const positiveInt = z.int().check(z.gte(1));
+  const percent = z.int().check(z.gte(0), z.lte(100));
+  const digestPinnedImage = z
+    .string()
+    .check(
+      z.regex(/^\S+@sha256:[0-9a-f]{64}$/, 'must be pinned by digest: <repository>@sha256:<64 hex digits>'),
+    );
 
-/** A person acted on a deployment: approved it, promoted it, aborted it, or asked for a rollback. */
-const operatorActionDetail = z.strictObject({
-  action: z.enum(['approve', 'promote', 'promote-full', 'abort', 'rollback']),
-  reason: z.optional(upTo(1000)),
-  /** For `rollback`: the release asked for. */
-  target: z.optional(positiveInt),
-  /** The request's id: a step that runs twice finds it recorded and does not record it again. */
-  id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  /** For `rollback`: a break-glass redeploy of an image the operator named, unchecked by the ledger. */
-  breakGlass: z.optional(z.literal(true)),
-});
+  const reasonSchema = z.strictObject({
+    kind: z.enum([
+      'alarm',
+      'hook',
+      'analysis',
+      'operator',
+      'approval-timeout',
+      'health',
+      'error',
+      'recovered',
+    ]),
+    message: nonEmpty(),
+    alarmName: z.optional(nonEmpty()),
+    hook: z.optional(nonEmpty()),
+    score: z.optional(z.number()),
+    failedMetrics: z.optional(z.array(nonEmpty())),
+    error: z.optional(z.string()),
+  });
 
-/** Fields every record has, whatever its type. */
-const envelope = {
-  service: nonEmpty(),
-  seq: positiveInt,
-  // zod's default accepts only UTC ("Z"), so two writers cannot spell one instant two ways.
-  at: z.iso.datetime(),
-  deploymentId: nonEmpty(),
-  release: positiveInt,
-  actor: nonEmpty(),
-  prevHash: sha256HexSchema,
-  hash: sha256HexSchema,
+  const releaseStartedDetail = z.strictObject({
+    image: digestPinnedImage,
+    strategy: z.enum(['blue-green', 'canary', 'linear', 'all-at-once', 'rolling']),
+    trigger: z.enum(['push', 'api', 'console', 'rollback']),
+    taskDefinitionArn: z.optional(nonEmpty()),
+    /** The release being redeployed, for `rollback --to`. */
+    rollbackOf: z.optional(positiveInt),
+    /** The tag the image was pushed or deployed with, for people to read: the digest is its identity. */
+    tag: z.optional(z.string().check(z.regex(/^\w[\w.-]{0,127}$/, 'must be an image tag'))),
+  });
+
+  const trafficShiftedDetail = z.strictObject({
+    weights: z
+      .strictObject({ stable: percent, candidate: percent })
+      .check(z.refine((w) => w.stable + w.candidate === 100, 'stable and candidate must sum to 100')),
+  });
+
+  const promotedDetail = z.strictObject({ image: digestPinnedImage, taskDefinitionArn: nonEmpty() });
+
+  /** Production traffic was put back on the stable release. */
+  const rolledBackDetail = z.strictObject({ reason: reasonSchema });
+
+  /** The deployment ended before any production traffic moved; there was nothing to roll back. */
+  const abortedDetail = z.strictObject({ reason: reasonSchema });
+
   /**
-   * The ledger key's signature of the record's `hash` (ledger-signature.ts). Not covered by the
-   * hash: it is made from it. Optional in the schema so that unsigned chains (test vectors,
-   * ledgers from before signing) still parse; verify requires it when given the trusted keys.
+   * Watched alarms were in ALARM when the deployment started, and it went on: it redeploys an
+   * image promoted before (`rollback`), or an operator overrode them (`override`, with why).
+   * Those alarms do not gate this deployment; the others do.
    */
-  signature: z.optional(
-    z.strictObject({
-      keyId: nonEmpty(),
-      value: z.string().check(z.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')),
-    }),
-  ),
-};
+  const alarmsOverriddenDetail = z.strictObject({
+    alarms: z.array(nonEmpty()).check(z.minLength(1)),
+    because: z.enum(['rollback', 'override']),
+    /** For `rollback`: the release the image was promoted as. */
+    promotedAs: z.optional(positiveInt),
+    /** For `override`: the operator's reason. */
+    reason: z.optional(upTo(1000)),
+  });
 
-function recordSchema<const Type extends string, Detail extends z.ZodMiniType>(type: Type, detail: Detail) {
-  // Strict, so a field this code does not know is reported rather than silently dropped.
-  return z.strictObject({ ...envelope, type: z.literal(type), detail });
+  /** A person acted on a deployment: approved it, promoted it, aborted it, or asked for a rollback. */
+  const operatorActionDetail = z.strictObject({
+    action: z.enum(['approve', 'promote', 'promote-full', 'abort', 'rollback']),
+    reason: z.optional(upTo(1000)),
+    /** For `rollback`: the release asked for. */
+    target: z.optional(positiveInt),
+    /** The request's id: a step that runs twice finds it recorded and does not record it again. */
+    id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    /** For `rollback`: a break-glass redeploy of an image the operator named, unchecked by the ledger. */
+    breakGlass: z.optional(z.literal(true)),
+  });
+
+  /** Fields every record has, whatever its type. */
+  const envelope = {
+    service: nonEmpty(),
+    seq: positiveInt,
+    // zod's default accepts only UTC ("Z"), so two writers cannot spell one instant two ways.
+    at: z.iso.datetime(),
+    deploymentId: nonEmpty(),
+    release: positiveInt,
+    actor: nonEmpty(),
+    prevHash: sha256HexSchema,
+    hash: sha256HexSchema,
+    /**
+     * The ledger key's signature of the record's `hash` (ledger-signature.ts). Not covered by the
+     * hash: it is made from it. Optional in the schema so that unsigned chains (test vectors,
+     * ledgers from before signing) still parse; verify requires it when given the trusted keys.
+     */
+    signature: z.optional(
+      z.strictObject({
+        keyId: nonEmpty(),
+        value: z.string().check(z.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')),
+      }),
+    ),
+  };
+
+  function recordSchema<const Type extends string, Detail extends z.ZodMiniType>(type: Type, detail: Detail) {
+    // Strict, so a field this code does not know is reported rather than silently dropped.
+    return z.strictObject({ ...envelope, type: z.literal(type), detail });
+  }
+
+  // One entry per record type.
+  const ledgerRecordSchema = z.discriminatedUnion('type', [
+    recordSchema('ReleaseStarted', releaseStartedDetail),
+    recordSchema('TrafficShifted', trafficShiftedDetail),
+    recordSchema('Promoted', promotedDetail),
+    recordSchema('RolledBack', rolledBackDetail),
+    recordSchema('Aborted', abortedDetail),
+    recordSchema('OperatorAction', operatorActionDetail),
+    recordSchema('AlarmsOverridden', alarmsOverriddenDetail),
+  ]);
+  return { reason: reasonSchema, record: ledgerRecordSchema };
 }
 
+let built: ReturnType<typeof buildSchemas> | undefined;
+const schemas = () => (built ??= buildSchemas());
+
+/** Why a deployment stopped (in RolledBack and Aborted records, and in events). */
+export const reasonSchema = z.lazy(() => schemas().reason);
+
 /**
- * Parses one stored ledger record. To add a record type, add its detail schema above and one
- * entry here, then describe it in docs/ledger.md; hashing and verify need no change.
+ * Parses one stored ledger record. To add a record type, add its detail schema in buildSchemas
+ * and one entry in its union, then describe it in docs/ledger.md; hashing and verify need no change.
  */
-export const ledgerRecordSchema = z.discriminatedUnion('type', [
-  recordSchema('ReleaseStarted', releaseStartedDetail),
-  recordSchema('TrafficShifted', trafficShiftedDetail),
-  recordSchema('Promoted', promotedDetail),
-  recordSchema('RolledBack', rolledBackDetail),
-  recordSchema('Aborted', abortedDetail),
-  recordSchema('OperatorAction', operatorActionDetail),
-  recordSchema('AlarmsOverridden', alarmsOverriddenDetail),
-]);
+export const ledgerRecordSchema = z.lazy(() => schemas().record);
 
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
 export type LedgerRecordType = LedgerRecord['type'];

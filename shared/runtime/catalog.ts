@@ -1,10 +1,10 @@
 // The catalog a function works with. On AWS it is the catalog the function was packaged with,
-// which its bundle holds as JSON (catalog-data.ts); locally it is the file given to
-// `cutover local start`. Either way it is read and validated when the function is built.
+// validated at packaging and held by its bundle as JSON (catalog-data.ts); locally it is the
+// file given to `cutover local start`, read and validated when the function is built.
 
 import { isAbsolute, join } from 'node:path';
-import { validateCatalog, type Catalog } from '../domain/catalog.js';
-import { readCatalogData } from './catalog-data.js';
+import type { Catalog } from '../domain/catalog.js';
+import { readCatalog } from './catalog-data.js';
 import { CatalogInvalid } from '../domain/errors.js';
 import { optionalEnv, type Environment } from './env.js';
 
@@ -17,7 +17,7 @@ export function catalogFilePath(env: Environment): string {
 
 export function loadCatalog(path: string): Catalog {
   try {
-    return validateCatalog(readCatalogData(path));
+    return readCatalog(path);
   } catch (error) {
     if (error instanceof CatalogInvalid)
       throw new CatalogInvalid(error.problems, { source: path, cause: error });

@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { serviceSchema } from '../../shared/domain/catalog-schema.js';
+import { serviceFields } from '../../shared/domain/catalog-schema.js';
 import {
   checkMachine,
   kindOfTask,
@@ -115,7 +115,7 @@ describe('Task policies', () => {
 
   it("lets a hook's deadline run past one Lambda call, up to 24 h: its Task waits for the hook's token", () => {
     const runHook = functions.get(logicalIdOf('run-hook'))!;
-    const hookTimeout = serviceSchema.shape.hookTimeoutSeconds;
+    const hookTimeout = serviceFields().hookTimeoutSeconds;
     expect(hookTimeout.safeParse(runHook.timeoutSeconds + 1).success).toBe(true);
     expect(hookTimeout.safeParse(86_400).success).toBe(true);
     expect(hookTimeout.safeParse(86_401).success).toBe(false);

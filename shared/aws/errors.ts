@@ -148,3 +148,8 @@ export function errorName(error: unknown): string | undefined {
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+/** A packaged function found no credentials in its environment, where Lambda puts its role's. */
+export class CredentialsMissing extends AdapterError {
+  override readonly name = 'CredentialsMissing' as const;
+}

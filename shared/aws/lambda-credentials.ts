@@ -14,11 +14,7 @@
 
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentity } from '@smithy/types';
-
-/** No credentials in the environment: not a Lambda function, or one whose runtime set none. */
-export class CredentialsMissing extends Error {
-  override readonly name = 'CredentialsMissing';
-}
+import { CredentialsMissing } from './errors.js';
 
 /** The credentials in `env` (the process's, as Lambda sets them). */
 export function credentialsFrom(env: NodeJS.ProcessEnv): AwsCredentialIdentity {

@@ -20,10 +20,18 @@ const tsx = require('tsx/cjs/api');
 
 const READER_DIR = join(__dirname, '..', 'shared', 'runtime');
 
-/** The catalog, checked as the CLI checks it: an invalid catalog fails the build. */
+/**
+ * The catalog, checked as the CLI checks it, and for what only the local cloud can do (a webhook
+ * over http to localhost): an invalid catalog fails the build.
+ */
 function catalogData(file) {
   const { readCatalog } = tsx.require('../shared/runtime/catalog-data.ts', __filename);
-  return readCatalog(file);
+  const { awsWebhookProblems } = tsx.require('../shared/domain/webhook.ts', __filename);
+  const { CatalogInvalid } = tsx.require('../shared/domain/errors.ts', __filename);
+  const catalog = readCatalog(file);
+  const problems = awsWebhookProblems(catalog.services);
+  if (problems.length > 0) throw new CatalogInvalid(problems);
+  return catalog;
 }
 
 /** @param {string} file the catalog file, absolute or relative to the working directory (as packaging reads it) */

@@ -1,6 +1,8 @@
 // Runs one lifecycle hook (the service owner's Lambda function), if the catalog sets one. Its
 // Task waits for the hook's task token; this function answers it. Called by the Task first,
 // then, while the hook answers IN_PROGRESS, by the schedule each answer makes (`callBack`).
+// For a webhook, the state machine makes each call itself: this function prepares each call
+// (`prepare`) and judges each answer (`answer`), engine/webhooks.ts.
 
 import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
@@ -10,6 +12,7 @@ import { hookCallBacks } from '../shared/aws/scheduler-hook-call-backs.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { HOOK_NAMES } from '../shared/domain/catalog-schema.js';
 import { callHookAgain, startHook } from '../shared/engine/hooks.js';
+import { judgeWebhookAnswer, prepareWebhookCall } from '../shared/engine/webhooks.js';
 import { stepInput } from '../shared/engine/spec.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
@@ -37,7 +40,21 @@ export function createHandler(deps: Parameters<typeof startHook>[0], observe?: O
     },
     observe,
   );
+  const prepare = stepHandler(
+    'run-hook',
+    stepInput({ hook, prepare: z.literal(true) }),
+    ({ spec, hook }) => prepareWebhookCall(deps, spec, hook),
+    observe,
+  );
+  const judge = stepHandler(
+    'run-hook',
+    stepInput({ hook, answer: z.unknown() }),
+    ({ spec, hook, answer }) => judgeWebhookAnswer(deps, spec, hook, answer),
+    observe,
+  );
   return async (event: unknown, context?: unknown): Promise<unknown> => {
+    if (typeof event === 'object' && event !== null && 'prepare' in event) return prepare(event, context);
+    if (typeof event === 'object' && event !== null && 'answer' in event) return judge(event, context);
     if (typeof event !== 'object' || event === null || !('callBack' in event)) return first(event, context);
     const { callBack } = parseStepInput('run-hook', callBackInput, event);
     return { hook: callBack.hook, call: callBack.call, outcome: await callHookAgain(deps, callBack) };

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { ManualClock } from '../local/clock.js';
 import { prepareDefinition, type PreparedDefinition } from '../local/stepfunctions/definition.js';
+import type { HttpInvoker } from '../local/stepfunctions/http-task.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../local/stepfunctions/run.js';
 import { TokenRegistry } from '../local/stepfunctions/tokens.js';
 import { parseCatalog } from '../shared/domain/catalog-yaml.js';
@@ -153,6 +154,8 @@ export function start(
      * they do for the trigger and actor they put in the input; false: started by hand.
      */
     vouched?: boolean;
+    /** Makes the execution's HTTP Tasks' requests (a webhook's calls); without it, they fail. */
+    http?: HttpInvoker;
   } = {},
 ): LocalExecution {
   const { trigger = 'console', actor = 'console' } = input as { trigger?: string; actor?: string };
@@ -174,6 +177,7 @@ export function start(
     },
     clock: world.clock,
     tokens: world.tokens,
+    ...(options.http === undefined ? {} : { http: options.http }),
   });
 }
 

@@ -130,6 +130,7 @@ export function registerCatalogFunctions(
 export function hooksWithoutFunction(catalog: Catalog, lambda: Pick<LocalLambda, 'knows'>): string[] {
   return Object.entries(catalog.services).flatMap(([service, entry]) =>
     Object.entries(entry.hooks)
+      .flatMap(([hook, target]) => (typeof target === 'string' ? [[hook, target] as const] : []))
       .filter(([, fn]) => !lambda.knows(fn))
       .map(
         ([hook, fn]) =>

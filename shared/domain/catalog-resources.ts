@@ -34,7 +34,11 @@ export function catalogResources(catalog: Catalog): CatalogResources {
       ]),
     ),
     targetGroups: unique(entries.flatMap((e) => e.traffic.targetGroups)),
-    hookFunctions: unique(entries.flatMap((e) => Object.values(e.hooks).map(functionArn))),
+    hookFunctions: unique(
+      entries.flatMap((e) =>
+        Object.values(e.hooks).flatMap((t) => (typeof t === 'string' ? [functionArn(t)] : [])),
+      ),
+    ),
     passRoles: unique(
       entries.flatMap((e) => [e.ecs.taskRole, e.ecs.executionRole].filter((r) => r !== undefined)),
     ),

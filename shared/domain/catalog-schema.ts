@@ -4,6 +4,7 @@
 import * as z from './zod.js';
 import { localSchema } from './catalog-local.js';
 import { PRESET_NAMES } from './schedule.js';
+import { webhookUrlProblem } from './webhook.js';
 
 export const STRATEGIES = ['blue-green', 'canary', 'linear', 'all-at-once', 'rolling'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -47,6 +48,17 @@ function buildSchemas() {
     /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/,
     'must be a Lambda function name or ARN',
   );
+  const webhook = z.strictObject({
+    url: z.string().check(
+      z.refine((url) => webhookUrlProblem(url) === null, {
+        error: (issue) => webhookUrlProblem(String(issue.input)) ?? 'must be a URL',
+      }),
+    ),
+    connection: matching(
+      /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:connection\/[.\-_A-Za-z0-9]{1,64}\/[A-Za-z0-9-]+$/,
+      'must be an EventBridge connection ARN (arn:aws:events:<region>:<account>:connection/<name>/<id>)',
+    ),
+  });
   const iamRoleArn = matching(
     /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
     'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
@@ -201,7 +213,7 @@ function buildSchemas() {
       z.transform((list): Spec[] => list.map((a) => (typeof a === 'string' ? { name: a } : a))),
     ),
     analysis: z._default(analysisSchema, { enabled: false, thresholds: { pass: 95, marginal: 75 } }),
-    hooks: z._default(z.partialRecord(z.enum(HOOK_NAMES), lambdaFunction), {}),
+    hooks: z._default(z.partialRecord(z.enum(HOOK_NAMES), z.union([lambdaFunction, webhook])), {}),
     // The whole hook, every call of it: one that answers IN_PROGRESS is called again until it
     // answers, up to this long (24 h at most). Each call is one Lambda invocation of its own.
     hookTimeoutSeconds: z._default(intBetween(1, 86_400), 300),

@@ -48,16 +48,20 @@ export interface AnalysisRecord {
 
 export interface HookWait {
   hook: HookName;
-  /** The function the catalog named when the hook began: later calls use it, whatever the catalog says by then. */
+  /**
+   * The function the catalog named when the hook began (a webhook's URL): later calls use it,
+   * whatever the catalog says by then.
+   */
   functionName: string;
-  token: string;
+  /** The hook Task's token; none for a webhook, whose state machine makes each call itself. */
+  token?: string | undefined;
   startedAt: number;
   /** When its Task times out (hookTimeoutSeconds after it began): no call is made from then on. */
   deadline: number;
   /** Calls made so far. */
   calls: number;
-  /** run-hook's own ARN: what a call back invokes. */
-  callBackArn: string;
+  /** run-hook's own ARN: what a call back invokes (none for a webhook). */
+  callBackArn?: string | undefined;
   testListenerRule?: string | undefined;
   /** What the hook answered with its last IN_PROGRESS, passed back with the next call. */
   hookDetails?: Record<string, unknown> | undefined;

@@ -103,7 +103,7 @@ function unrecognised(answer: unknown): HookVerdict {
 const failed = (message: string): HookVerdict => ({ status: 'Failed', message: cut(message) });
 
 /** The answer as JSON, for a reason a person reads; `undefined` (a function that returned nothing) by name. */
-function quote(value: unknown): string {
+export function quote(value: unknown): string {
   if (value === undefined) return 'nothing';
   return JSON.stringify(value) ?? 'a value JSON cannot hold';
 }

@@ -18,6 +18,7 @@ import { bakeTimeoutSeconds } from './bake-schedule.js';
 import { alarmNames, STRATEGIES, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
 import { gatesOf, listGates, requiredGates, type Gate } from './gates.js';
 import { isPresetName, unknownPreset, type PresetName, type TrafficStep } from './schedule.js';
+import { hookTargetName } from './webhook.js';
 import { resolveStrategy, strategyForPreset, strategyProblems, type StrategyChoice } from './strategy.js';
 
 export type PlanStep =
@@ -236,10 +237,10 @@ function rollingSteps(entry: ServiceEntry, batchPercent: number): PlanStep[] {
 }
 
 function hookStep(entry: ServiceEntry, hook: HookName): PlanStep[] {
-  const fn = entry.hooks[hook];
-  return fn === undefined
+  const target = entry.hooks[hook];
+  return target === undefined
     ? []
-    : [{ kind: 'hook', hook, function: fn, timeoutSeconds: entry.hookTimeoutSeconds }];
+    : [{ kind: 'hook', hook, function: hookTargetName(target), timeoutSeconds: entry.hookTimeoutSeconds }];
 }
 
 function finalBake(entry: ServiceEntry, analysis: boolean): PlanStep[] {

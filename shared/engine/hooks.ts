@@ -20,6 +20,11 @@ import { advance, loadDeployment, noteReason } from './progress.js';
 
 type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'hooks' | 'tokens' | 'hookCallBacks'>;
 
+/** The wait of a hook that is a function: its Task's token, and run-hook's ARN for the calls after. */
+type FunctionHookWait = HookWait & { token: string; callBackArn: string };
+const isFunctionWait = (wait: HookWait | undefined): wait is FunctionHookWait =>
+  wait?.token !== undefined && wait.callBackArn !== undefined;
+
 /** The hook's first call, from its Task: `callBackArn` is run-hook's own ARN, for the calls after. */
 export async function startHook(
   deps: Deps,
@@ -33,9 +38,14 @@ export async function startHook(
     await deps.tokens.succeed(token, { hook, status: 'Skipped' });
     return;
   }
+  // A webhook is called by the state machine's HTTP Task (webhooks.ts), never from here.
+  if (typeof functionName !== 'string') {
+    await deps.tokens.fail(token, 'HookFailed', `hook ${hook} is a webhook: its state machine calls it`);
+    return;
+  }
   let deployment = await loadDeployment(deps, spec.deploymentId);
   const now = deps.clock.now();
-  const wait: HookWait = {
+  const wait: FunctionHookWait = {
     hook,
     functionName,
     token,
@@ -63,7 +73,8 @@ export async function callHookAgain(deps: Deps, callBack: HookCallBack): Promise
     deployment === null ||
     deployment.status !== 'running' ||
     deployment.phase !== `hook:${callBack.hook}` ||
-    wait?.token !== callBack.token ||
+    !isFunctionWait(wait) ||
+    wait.token !== callBack.token ||
     wait.calls + 1 !== callBack.call ||
     deps.clock.now() >= wait.deadline
   )
@@ -72,7 +83,7 @@ export async function callHookAgain(deps: Deps, callBack: HookCallBack): Promise
   return 'called';
 }
 
-async function callHook(deps: Deps, deployment: Deployment, wait: HookWait): Promise<void> {
+async function callHook(deps: Deps, deployment: Deployment, wait: FunctionHookWait): Promise<void> {
   const result = await deps.hooks.run(wait.functionName, {
     deploymentId: deployment.deploymentId,
     service: deployment.service,
@@ -84,7 +95,7 @@ async function callHook(deps: Deps, deployment: Deployment, wait: HookWait): Pro
   const calls = wait.calls + 1;
   const now = deps.clock.now();
   if (result.status === 'InProgress') {
-    const next: HookWait = { ...wait, calls, hookDetails: result.hookDetails };
+    const next: FunctionHookWait = { ...wait, calls, hookDetails: result.hookDetails };
     // Only while this hook still runs: an abort or a timeout may have ended it meanwhile.
     const kept = await deps.deployments.updateIf(
       deployment.deploymentId,

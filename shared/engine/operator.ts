@@ -186,7 +186,7 @@ export async function abort(deps: Deps, deploymentId: string, operator: Operator
           : null;
   const token = deployment.bake?.token ?? deployment.approval?.token ?? deployment.hookWait?.token;
   let effect =
-    wait === null
+    wait === null || token === undefined
       ? 'the abort was set on the deployment: its next step rolls back'
       : `the ${wait}'s token was failed: the deployment rolls back`;
   if (token !== undefined && wait !== null) {

@@ -286,7 +286,10 @@ async function checkAlarms(alarms: AlarmInventory, entry: ServiceEntry): Promise
 }
 
 async function checkHooks(functions: FunctionInventory, entry: ServiceEntry): Promise<PreflightProblem[]> {
-  const hooks = Object.entries(entry.hooks);
+  // A webhook's connection is Step Functions' to use: only the hooks that are functions are looked up.
+  const hooks = Object.entries(entry.hooks).flatMap(([hook, target]) =>
+    typeof target === 'string' ? [[hook, target] as const] : [],
+  );
   const found = await Promise.all(hooks.map(([, fn]) => functions.exists(fn)));
   return hooks
     .filter((_, i) => !found[i])

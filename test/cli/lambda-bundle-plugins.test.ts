@@ -70,4 +70,18 @@ describe('the catalog in a Lambda bundle', () => {
       /cannot package .*unknown-field\.yml: the catalog has 1 problem:\nservices\.web: unknown field "ecss"/,
     );
   });
+
+  it('fails the build on a webhook only the local cloud can call: http to localhost', async () => {
+    const connection =
+      'arn:aws:events:us-east-1:123456789012:connection/smoke/6f1e2d3c-aaaa-4bbb-8ccc-0123456789ab';
+    const file = catalogWith('local-webhook', (text) =>
+      text.replace(
+        '      BeforeAllowTraffic: web-smoke-test\n',
+        `      BeforeAllowTraffic: { url: 'http://localhost:8080/smoke', connection: '${connection}' }\n`,
+      ),
+    );
+    await expect(bundleLoader('local-webhook', file)).rejects.toThrow(
+      /cannot package .*local-webhook\.yml: the catalog has 1 problem:\nservices\.web\.hooks\.BeforeAllowTraffic\.url: is http to localhost, which only the local cloud can call/,
+    );
+  });
 });

@@ -11,6 +11,8 @@ const broken = readFileSync(new URL('../fixtures/catalog/broken.yml', import.met
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup';
 const RULE = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/prod/1a2b3c/4d5e6f';
+const CONNECTION =
+  'arn:aws:events:us-east-1:123456789012:connection/web-smoke/6f1e2d3c-aaaa-4bbb-8ccc-0123456789ab';
 
 /** A minimal valid service in YAML; each line of `overrides` replaces or adds one field. */
 function catalogWith(overrides: string, name = 'web', id = '1'): string {
@@ -104,6 +106,24 @@ describe('catalog rules', () => {
     expect(parseCatalog(catalogWith('')).services.web!.strategy).toBe('all-at-once');
   });
 
+  it('takes a hook as a Lambda function or as a webhook: https, or http to localhost for the local cloud', () => {
+    for (const url of [
+      'https://smoke.example.com/check?team=web',
+      'http://localhost:8080/smoke',
+      'http://127.0.0.1/x',
+    ]) {
+      const entry = parseCatalog(
+        catalogWith(
+          `hooks: { BeforeAllowTraffic: { url: '${url}', connection: '${CONNECTION}' }, AfterAllowTraffic: smoke-fn }`,
+        ),
+      ).services.web!;
+      expect(entry.hooks).toEqual({
+        BeforeAllowTraffic: { url, connection: CONNECTION },
+        AfterAllowTraffic: 'smoke-fn',
+      });
+    }
+  });
+
   it('takes four eyes only with approval: separateApprover is off unless set', () => {
     expect(parseCatalog(catalogWith('')).services.web!.approval.separateApprover).toBe(false);
     const fourEyes = catalogWith('approval: { required: true, separateApprover: true }');
@@ -135,6 +155,26 @@ describe('catalog rules', () => {
       'hooks: { BeforeAllowTraffic: "not a function!" }',
       'services.web.hooks.BeforeAllowTraffic',
       'Lambda function',
+    ],
+    [
+      `hooks: { BeforeAllowTraffic: { url: 'http://smoke.example.com/check', connection: '${CONNECTION}' } }`,
+      'services.web.hooks.BeforeAllowTraffic.url',
+      'must be an https URL (http only to localhost',
+    ],
+    [
+      `hooks: { BeforeAllowTraffic: { url: 'https://me:secret@smoke.example.com/', connection: '${CONNECTION}' } }`,
+      'services.web.hooks.BeforeAllowTraffic.url',
+      'must not hold credentials',
+    ],
+    [
+      "hooks: { BeforeAllowTraffic: { url: 'https://smoke.example.com/', connection: smoke } }",
+      'services.web.hooks.BeforeAllowTraffic.connection',
+      'EventBridge connection ARN',
+    ],
+    [
+      "hooks: { BeforeAllowTraffic: { url: 'https://smoke.example.com/' } }",
+      'services.web.hooks.BeforeAllowTraffic.connection',
+      'is required',
     ],
     ['alarms: [a, b, a]', 'services.web.alarms[2]', 'listed twice'],
     ['alarms: [a, { name: a, metric: error-rate, threshold: 2 }]', 'services.web.alarms[1]', 'listed twice'],

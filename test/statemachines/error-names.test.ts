@@ -182,7 +182,12 @@ const dir = new URL('../../statemachines/', import.meta.url);
 const machines = readdirSync(dir).filter((f) => f.endsWith('.asl.json'));
 
 /** The names AWS itself raises, which no class of ours needs to define. */
-const AWS_NAMES = new Set<string>(['States.ALL', 'States.Timeout', ...LAMBDA_SERVICE_ERRORS]);
+const AWS_NAMES = new Set<string>([
+  'States.ALL',
+  'States.Timeout',
+  'States.Http.Socket',
+  ...LAMBDA_SERVICE_ERRORS,
+]);
 
 function errorEquals(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(errorEquals);

@@ -33,6 +33,8 @@ export const TASK_KINDS = [
   'start',
   'step',
   'hook',
+  'webhook',
+  'webhook-call',
   'approval',
   'bake',
   'rollback',
@@ -133,7 +135,12 @@ export function canonicalCatch(kind: TaskKind, fn: string, next: string | undefi
     case 'step':
       return [LOCK_LOST, ...(OWN_ERRORS_IN_FILE[`${file} ${fn}`] ?? STEP_OWN_ERRORS[fn] ?? []), rollBack];
     case 'hook':
+    case 'webhook':
       return [LOCK_LOST, rollBackOn('HookFailed', 'States.Timeout'), rollBack];
+    case 'webhook-call':
+      return [
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.progress.hookAnswer', Next: next ?? '(no Next)' },
+      ];
     case 'approval':
       return [LOCK_LOST, rollBackOn('DeploymentAborted', 'States.Timeout'), rollBack];
     case 'bake':
@@ -203,6 +210,7 @@ const CLOUDFORMATION_TAGS: (ScalarTag | CollectionTag)[] = [
 );
 
 const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const HTTP_INVOKE = 'arn:aws:states:::http:invoke';
 const INVOKE = 'arn:aws:states:::lambda:invoke';
 
 type State = Record<string, unknown>;
@@ -214,13 +222,15 @@ type State = Record<string, unknown>;
 export function checkMachine(file: string, asl: unknown, functions: Map<string, LambdaFunction>): string[] {
   return tasksOf(asl).flatMap(([name, state]) => {
     const where = `${file} › ${name}`;
+    if (state.Resource === HTTP_INVOKE)
+      return httpCallProblems(state).map((p) => `${where} (webhook call): ${p}`);
     const target = targetOf(state);
     if (typeof target === 'string') return [`${where}: ${target}`];
     const fn = functions.get(target.logicalId);
     if (fn === undefined) {
       return [`${where}: invokes ${target.logicalId}, which is no function in serverless.yml; fix the name`];
     }
-    const kind = KIND_OF_FUNCTION[fn.name] ?? 'step';
+    const kind = kindOf(fn.name, state);
     const label = `${where} (${kind} Task, ${fn.name})`;
     const next = typeof state.Next === 'string' ? state.Next : undefined;
     return [
@@ -284,9 +294,37 @@ function timeoutProblems(kind: TaskKind, state: State, fn: LambdaFunction, waitF
 
 /** A Task's kind, or undefined when the function it invokes cannot be told. */
 export function kindOfTask(state: State, functions: Map<string, LambdaFunction>): TaskKind | undefined {
+  if (state.Resource === HTTP_INVOKE) return 'webhook-call';
   const target = targetOf(state);
   const fn = typeof target === 'string' ? undefined : functions.get(target.logicalId);
-  return fn === undefined ? undefined : (KIND_OF_FUNCTION[fn.name] ?? 'step');
+  return fn === undefined ? undefined : kindOf(fn.name, state);
+}
+
+/** run-hook asked to prepare or judge a webhook's call (engine/webhooks.ts); otherwise it runs a function hook. */
+function kindOf(fn: string, state: State): TaskKind {
+  const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
+  const webhook = parameters.prepare === true || 'answer.$' in parameters;
+  return fn === 'run-hook' && webhook ? 'webhook' : (KIND_OF_FUNCTION[fn] ?? 'step');
+}
+
+/** A webhook's socket errors are retried twice; any error is its answer, judged by the Task after it. */
+const HTTP_CALL_RETRY = [
+  { ErrorEquals: ['States.Http.Socket'], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2 },
+];
+/** Past Step Functions' own 60 seconds for an HTTP request, with the retries' intervals. */
+const HTTP_CALL_TIMEOUT_SECONDS = 90;
+
+function httpCallProblems(state: State): string[] {
+  const next = typeof state.Next === 'string' ? state.Next : undefined;
+  return [
+    ...differences(HTTP_CALL_RETRY, state.Retry, 'Retry'),
+    ...differences(canonicalCatch('webhook-call', 'http', next), state.Catch, 'Catch'),
+    ...(state.TimeoutSeconds === HTTP_CALL_TIMEOUT_SECONDS
+      ? []
+      : [
+          `TimeoutSeconds is ${JSON.stringify(state.TimeoutSeconds)}; it must be ${HTTP_CALL_TIMEOUT_SECONDS}`,
+        ]),
+  ];
 }
 
 /** The function a Task invokes, by logical id, or why that cannot be told. */

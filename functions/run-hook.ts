@@ -2,7 +2,8 @@
 // Task waits for the hook's task token; this function answers it. Called by the Task first,
 // then, while the hook answers IN_PROGRESS, by the schedule each answer makes (`callBack`).
 // For a webhook, the state machine makes each call itself: this function prepares each call
-// (`prepare`) and judges each answer (`answer`), engine/webhooks.ts.
+// (`prepare`), judges each answer (`answer`), and starts each wait between two calls
+// (`waitSeconds`, ended by the same schedules), engine/webhooks.ts.
 
 import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
@@ -12,7 +13,7 @@ import { hookCallBacks } from '../shared/aws/scheduler-hook-call-backs.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { HOOK_NAMES } from '../shared/domain/catalog-schema.js';
 import { callHookAgain, startHook } from '../shared/engine/hooks.js';
-import { judgeWebhookAnswer, prepareWebhookCall } from '../shared/engine/webhooks.js';
+import { judgeWebhookAnswer, prepareWebhookCall, waitForWebhookCall } from '../shared/engine/webhooks.js';
 import { stepInput } from '../shared/engine/spec.js';
 import type { Environment } from '../shared/runtime/env.js';
 import { lambdaHandler } from '../shared/runtime/lambda-handler.js';
@@ -52,7 +53,17 @@ export function createHandler(deps: Parameters<typeof startHook>[0], observe?: O
     ({ spec, hook, answer }) => judgeWebhookAnswer(deps, spec, hook, answer),
     observe,
   );
+  const wait = stepHandler(
+    'run-hook',
+    stepInput({ hook, token, waitSeconds: z.int().check(z.gte(0)) }),
+    async ({ spec, hook, token, waitSeconds }, context) => {
+      await waitForWebhookCall(deps, spec, hook, token, waitSeconds, context.invokedFunctionArn);
+      return { hook, waitSeconds };
+    },
+    observe,
+  );
   return async (event: unknown, context?: unknown): Promise<unknown> => {
+    if (typeof event === 'object' && event !== null && 'waitSeconds' in event) return wait(event, context);
     if (typeof event === 'object' && event !== null && 'prepare' in event) return prepare(event, context);
     if (typeof event === 'object' && event !== null && 'answer' in event) return judge(event, context);
     if (typeof event !== 'object' || event === null || !('callBack' in event)) return first(event, context);

@@ -53,14 +53,19 @@ export interface HookWait {
    * whatever the catalog says by then.
    */
   functionName: string;
-  /** The hook Task's token; none for a webhook, whose state machine makes each call itself. */
+  /**
+   * The Task's token: a function hook's Task, or the wait between two calls of a webhook (none
+   * while a webhook's call is made: its state machine makes each call itself).
+   */
   token?: string | undefined;
+  /** The hook is a webhook: a call back ends the wait before its next call rather than calling it. */
+  webhook?: true | undefined;
   startedAt: number;
   /** When its Task times out (hookTimeoutSeconds after it began): no call is made from then on. */
   deadline: number;
   /** Calls made so far. */
   calls: number;
-  /** run-hook's own ARN: what a call back invokes (none for a webhook). */
+  /** run-hook's own ARN: what a call back invokes (for a webhook, set while it waits). */
   callBackArn?: string | undefined;
   testListenerRule?: string | undefined;
   /** What the hook answered with its last IN_PROGRESS, passed back with the next call. */

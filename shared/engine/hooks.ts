@@ -75,10 +75,16 @@ export async function callHookAgain(deps: Deps, callBack: HookCallBack): Promise
     deployment.phase !== `hook:${callBack.hook}` ||
     !isFunctionWait(wait) ||
     wait.token !== callBack.token ||
-    wait.calls + 1 !== callBack.call ||
-    deps.clock.now() >= wait.deadline
+    wait.calls + 1 !== callBack.call
   )
     return 'over';
+  if (wait.webhook === true) {
+    // A webhook's wait between two calls is over: its state machine makes the next call, or at
+    // the deadline fails the hook as timed out, with its outcome recorded.
+    await deps.tokens.succeed(wait.token, { hook: wait.hook, waited: true });
+    return 'called';
+  }
+  if (deps.clock.now() >= wait.deadline) return 'over';
   await callHook(deps, deployment, wait);
   return 'called';
 }

@@ -5,11 +5,13 @@
 // (domain/hook-verdict.ts), and keeps the hook's progress on the deployment:
 //
 //   <Hook>Webhook (prepareWebhookCall) → Call<Hook> (HTTP Task) → Judge<Hook> (judgeWebhookAnswer)
-//     → again: Wait<Hook> (callBackDelay) → <Hook>Webhook …    passed: the hook's next state
+//     → again: Wait<Hook> (waitForWebhookCall) → <Hook>Webhook …    passed: the hook's next state
 //
+// Wait<Hook> waits for a task token, as a function hook's Task does: a one-time schedule ends it
+// after the answer's callBackDelay (hooks.ts, callHookAgain), and an abort fails it at once.
 // `hookTimeoutSeconds` bounds the whole hook, every call and wait together: a call due at or
-// past it is not made, and the hook fails as timed out. An abort is taken by the next
-// preparation or judgement (after the call or wait under way).
+// past it is not made, and the hook fails as timed out. An abort during a call is taken by the
+// judgement after it.
 
 import type { HookName } from '../domain/catalog-schema.js';
 import type { Deployment, HookOutcome, HookWait } from '../domain/deployment.js';
@@ -23,6 +25,7 @@ import { HookFailed } from './errors.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
 
 type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments'>;
+type WaitDeps = Deps & Pick<EngineDeps, 'hookCallBacks'>;
 
 /** What Call<Hook> sends: the event a hook function gets. */
 export interface WebhookCall {
@@ -50,6 +53,7 @@ export async function prepareWebhookCall(
   if (wait === undefined) {
     wait = {
       hook,
+      webhook: true,
       functionName: target.url,
       startedAt: now,
       deadline: now + spec.settings.hookTimeoutSeconds * 1000,
@@ -62,7 +66,9 @@ export async function prepareWebhookCall(
   } else if (now >= wait.deadline) {
     throw await fail(deps, deployment, wait, wait.calls, `hook ${hook} timed out`);
   } else {
-    deployment = await advance(deps, deployment, `hook:${hook}`, Math.ceil((wait.deadline - now) / 1000));
+    deployment = await advance(deps, deployment, `hook:${hook}`, Math.ceil((wait.deadline - now) / 1000), {
+      hookWait: { ...wait, token: undefined, callBackArn: undefined },
+    });
   }
   return {
     request: {
@@ -126,6 +132,36 @@ export async function judgeWebhookAnswer(
     `hook ${hook} (${wait.functionName}) failed${after}: ${verdict.message}`,
     verdict.message,
   );
+}
+
+/**
+ * Between two calls: keeps Wait<Hook>'s token on the deployment (an abort fails it) and schedules
+ * the call back that ends the wait after `waitSeconds`. Throws DeploymentAborted for an abort
+ * asked for since the judgement, and HookFailed for a hook no longer running.
+ */
+export async function waitForWebhookCall(
+  deps: WaitDeps,
+  spec: DeploymentSpec,
+  hook: HookName,
+  token: string,
+  waitSeconds: number,
+  callBackArn: string,
+): Promise<void> {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const wait = deployment.phase === `hook:${hook}` ? deployment.hookWait : undefined;
+  if (wait === undefined) throw new HookFailed(`hook ${hook} is not running: it has nothing to wait for`);
+  const now = deps.clock.now();
+  await advance(deps, deployment, `hook:${hook}`, Math.max(0, Math.ceil((wait.deadline - now) / 1000)), {
+    hookWait: { ...wait, token, callBackArn },
+  });
+  await deps.hookCallBacks.schedule({
+    deploymentId: deployment.deploymentId,
+    hook,
+    token,
+    call: wait.calls + 1,
+    at: now + waitSeconds * 1000,
+    functionArn: callBackArn,
+  });
 }
 
 /** What Call<Hook>'s output, or the error it ended with, stands for. */

@@ -99,13 +99,16 @@ function countedHttp(): { http: HttpInvoker; inFlight: () => number } {
 }
 
 /** Runs web's deployment to its end (or until `until`), the clock jumping only while no request is out. */
-async function run(world: World, until?: (execution: LocalExecution) => boolean) {
+async function run(world: World, until?: (execution: LocalExecution) => boolean | Promise<boolean>) {
   const { http, inFlight } = countedHttp();
   const image = `${REGISTRY}/web@${DIGEST(2)}`;
   const execution = start(world, 'canary', { service: 'web', image }, 'web-run', { http });
   for (let step = 0; step < 5_000 && execution.status === 'RUNNING'; step += 1) {
     await settle();
-    if (until?.(execution)) return execution;
+    if ((await until?.(execution)) === true) return execution;
+    // What `until` did (an abort, say) takes effect before the clock moves.
+    await settle();
+    if (execution.status !== 'RUNNING') break;
     if (inFlight() > 0) await new Promise((resolve) => setTimeout(resolve, 2));
     else if (!world.clock.advanceToNextTimer()) await settle(50);
   }
@@ -237,19 +240,26 @@ describe('a webhook hook', () => {
     expect(calls).toHaveLength(3);
   });
 
-  it('an abort while it waits between calls is taken before the next call', async () => {
+  it('an abort while it waits between calls fails the wait at once: no further call, rolled back', async () => {
     answer = (n) => inProgress({ n }, 600);
     const world = webhookWorld(3600);
-    let aborted = false;
-    const execution = await run(world, (e) => {
-      if (!aborted && statesEntered(e).includes('WaitBeforeAllowTraffic')) {
-        aborted = true;
-        void abort(world, 'web-run', { actor: 'oncall', reason: 'wrong image' });
+    let abortedAt: number | undefined;
+    const execution = await run(world, async (e) => {
+      const waiting = record(world).hookWait?.token !== undefined;
+      if (abortedAt === undefined && waiting && statesEntered(e).includes('WaitBeforeAllowTraffic')) {
+        abortedAt = world.clock.now();
+        await abort(world, 'web-run', { actor: 'oncall', reason: 'wrong image' });
       }
       return false;
     });
     expect(execution.error).toBe('Aborted');
-    expect(execution.cause).toContain('aborted by oncall: wrong image');
+    expect(execution.cause).toBe('aborted by oncall: wrong image');
     expect(calls).toHaveLength(1);
+    // The wait's 600 s did not run out first: the rollback began when the abort came.
+    const rollBack = execution.history.find(
+      (e) =>
+        e.type === 'TaskStateEntered' && (e.stateEnteredEventDetails as { name: string }).name === 'RollBack',
+    );
+    expect(rollBack!.timestamp - abortedAt!).toBeLessThan(1000);
   });
 });

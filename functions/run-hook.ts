@@ -3,16 +3,19 @@
 // then, while the hook answers IN_PROGRESS, by the schedule each answer makes (`callBack`).
 // For a webhook, the state machine makes each call itself: this function prepares each call
 // (`prepare`), judges each answer (`answer`), and starts each wait between two calls
-// (`waitSeconds`, ended by the same schedules), engine/webhooks.ts.
+// (`waitSeconds`, ended by the same schedules), engine/webhooks.ts. After a rollback, it calls the
+// hooks that verify it (`afterRollback`), engine/rollback-verification.ts.
 
 import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
 import { lambdaRequests, sfnRequests } from '../shared/aws/clients.js';
 import { LambdaHookRunner } from '../shared/aws/lambda-hook-runner.js';
+import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { hookCallBacks } from '../shared/aws/scheduler-hook-call-backs.js';
 import { SfnTaskTokens } from '../shared/aws/sfn-task-tokens.js';
 import { HOOK_NAMES } from '../shared/domain/catalog-schema.js';
 import { callHookAgain, startHook } from '../shared/engine/hooks.js';
+import { verifyRollback } from '../shared/engine/rollback-verification.js';
 import { judgeWebhookAnswer, prepareWebhookCall, waitForWebhookCall } from '../shared/engine/webhooks.js';
 import { stepInput } from '../shared/engine/spec.js';
 import type { Environment } from '../shared/runtime/env.js';
@@ -31,7 +34,10 @@ const callBackInput = z.object({
   }),
 });
 
-export function createHandler(deps: Parameters<typeof startHook>[0], observe?: Observability) {
+export function createHandler(
+  deps: Parameters<typeof startHook>[0] & Parameters<typeof verifyRollback>[0],
+  observe?: Observability,
+) {
   const first = stepHandler(
     'run-hook',
     stepInput({ hook, token }),
@@ -62,7 +68,15 @@ export function createHandler(deps: Parameters<typeof startHook>[0], observe?: O
     },
     observe,
   );
+  const afterRollback = stepHandler(
+    'run-hook',
+    stepInput({ afterRollback: z.literal(true) }),
+    ({ spec }) => verifyRollback(deps, spec),
+    observe,
+  );
   return async (event: unknown, context?: unknown): Promise<unknown> => {
+    if (typeof event === 'object' && event !== null && 'afterRollback' in event)
+      return afterRollback(event, context);
     if (typeof event === 'object' && event !== null && 'waitSeconds' in event) return wait(event, context);
     if (typeof event === 'object' && event !== null && 'prepare' in event) return prepare(event, context);
     if (typeof event === 'object' && event !== null && 'answer' in event) return judge(event, context);
@@ -80,6 +94,7 @@ export function handlerFor(env: Environment) {
       hooks: new LambdaHookRunner(lambdaRequests(env)),
       tokens: new SfnTaskTokens(sfnRequests(env)),
       hookCallBacks: hookCallBacks(env),
+      events: cutoverEvents(env),
     },
     observability(env),
   );

@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
 import { CatalogInvalid, type Problem } from '../shared/domain/errors.js';
 import type { LocalHandler, LocalLambda } from './aws/lambda.js';
+import { functionOf } from '../shared/domain/webhook.js';
 
 export interface CatalogFunction {
   name: string;
@@ -130,7 +131,10 @@ export function registerCatalogFunctions(
 export function hooksWithoutFunction(catalog: Catalog, lambda: Pick<LocalLambda, 'knows'>): string[] {
   return Object.entries(catalog.services).flatMap(([service, entry]) =>
     Object.entries(entry.hooks)
-      .flatMap(([hook, target]) => (typeof target === 'string' ? [[hook, target] as const] : []))
+      .flatMap(([hook, target]) => {
+        const fn = functionOf(target);
+        return fn === undefined ? [] : [[hook, fn] as const];
+      })
       .filter(([, fn]) => !lambda.knows(fn))
       .map(
         ([hook, fn]) =>

@@ -112,7 +112,8 @@ function hooksOf(view: DeploymentView): DeploymentView['hooks'] {
 function hookText(hook: DeploymentView['hooks'][number]): string {
   const calls = `${hook.calls} call${hook.calls === 1 ? '' : 's'}`;
   if (hook.status === 'Running') return `${hook.hook} running, ${calls} so far (IN_PROGRESS)`;
-  const outcome = `${hook.hook} ${hook.status === 'Succeeded' ? 'passed' : 'failed'} after ${calls}`;
+  const checked = 'afterRollback' in hook && hook.afterRollback === true ? ' the rollback' : '';
+  const outcome = `${hook.hook} ${hook.status === 'Succeeded' ? 'passed' : 'failed'}${checked} after ${calls}`;
   return hook.message === null ? outcome : `${outcome}: ${hook.message}`;
 }
 

@@ -91,6 +91,8 @@ interface HookView {
   calls: number;
   message: string | null;
   endedAt: string | null;
+  /** The call checked the rollback (the catalog's `afterRollback`); absent otherwise. */
+  afterRollback?: true;
 }
 
 /** Each lifecycle hook that ended, then the one running now, with how many calls each took. */
@@ -101,6 +103,7 @@ function hooksView(deployment: Deployment): HookView[] {
     calls: h.calls,
     message: h.message ?? null,
     endedAt: new Date(h.endedAt).toISOString(),
+    ...(h.afterRollback === true ? { afterRollback: true as const } : {}),
   }));
   const wait = deployment.status === 'running' ? deployment.hookWait : undefined;
   if (wait === undefined) return ended;

@@ -6,6 +6,7 @@
 // ${AWS::Region}, for CloudFormation to fill in (cli/serverless-catalog.cjs).
 
 import type { Catalog } from './catalog-schema.js';
+import { functionOf } from './webhook.js';
 
 export interface CatalogResources {
   ecsServices: string[];
@@ -36,7 +37,10 @@ export function catalogResources(catalog: Catalog): CatalogResources {
     targetGroups: unique(entries.flatMap((e) => e.traffic.targetGroups)),
     hookFunctions: unique(
       entries.flatMap((e) =>
-        Object.values(e.hooks).flatMap((t) => (typeof t === 'string' ? [functionArn(t)] : [])),
+        Object.values(e.hooks).flatMap((t) => {
+          const fn = functionOf(t);
+          return fn === undefined ? [] : [functionArn(fn)];
+        }),
       ),
     ),
     passRoles: unique(

@@ -31,6 +31,15 @@ export function serviceRuleProblems(name: string, entry: Partial<ServiceEntry>):
   if (entry.analysis !== undefined) problems.push(...analysisProblems(entry.analysis));
   if (entry.analysis?.enabled === true) problems.push(...analysisUseProblems(entry));
   problems.push(...gateProblems(entry));
+  for (const [hook, target] of Object.entries(entry.hooks ?? {})) {
+    if (typeof target === 'object' && 'url' in target && target.afterRollback === true)
+      problems.push({
+        path: `hooks.${hook}.afterRollback`,
+        message:
+          'verifies a rollback with one call of a function hook, after the rollback: a webhook is called ' +
+          'only by the deployment path of the state machine; give the check as a function, or remove this',
+      });
+  }
   return problems.map((p) => ({ path: at(p.path), message: p.message }));
 }
 

@@ -58,6 +58,8 @@ function buildSchemas() {
       /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:connection\/[.\-_A-Za-z0-9]{1,64}\/[A-Za-z0-9-]+$/,
       'must be an EventBridge connection ARN (arn:aws:events:<region>:<account>:connection/<name>/<id>)',
     ),
+    // Read so that the rule refusing it can say why (catalog-rules.ts).
+    afterRollback: z.optional(z.boolean()),
   });
   const iamRoleArn = matching(
     /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
@@ -213,7 +215,17 @@ function buildSchemas() {
       z.transform((list): Spec[] => list.map((a) => (typeof a === 'string' ? { name: a } : a))),
     ),
     analysis: z._default(analysisSchema, { enabled: false, thresholds: { pass: 95, marginal: 75 } }),
-    hooks: z._default(z.partialRecord(z.enum(HOOK_NAMES), z.union([lambdaFunction, webhook])), {}),
+    hooks: z._default(
+      z.partialRecord(
+        z.enum(HOOK_NAMES),
+        z.union([
+          lambdaFunction,
+          z.strictObject({ function: lambdaFunction, afterRollback: z.optional(z.boolean()) }),
+          webhook,
+        ]),
+      ),
+      {},
+    ),
     // The whole hook, every call of it: one that answers IN_PROGRESS is called again until it
     // answers, up to this long (24 h at most). Each call is one Lambda invocation of its own.
     hookTimeoutSeconds: z._default(intBetween(1, 86_400), 300),

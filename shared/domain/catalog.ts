@@ -54,15 +54,19 @@ export function zodProblems(error: z.core.$ZodError): Problem[] {
 
 /**
  * A value that fits none of a union's shapes is reported through the shape it was
- * meant to have (the branch whose own type matched), so the path points at the field
- * that is wrong rather than at the whole value.
+ * meant to have (of the branches whose own type matched, the one with the fewest problems), so
+ * the path points at the field that is wrong rather than at the whole value.
  */
 function expand(issue: z.core.$ZodIssue, prefix: PropertyKey[]): Problem[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union') {
-    const branch = issue.errors.find(
-      (issues) => !issues.some((i) => i.path.length === 0 && i.code === 'invalid_type'),
-    );
+    // Of the shapes whose type matched, the one it is nearest to: the fewest problems.
+    const branch = issue.errors
+      .filter((issues) => !issues.some((i) => i.path.length === 0 && i.code === 'invalid_type'))
+      .reduce<z.core.$ZodIssue[] | undefined>(
+        (best, issues) => (best === undefined || issues.length < best.length ? issues : best),
+        undefined,
+      );
     if (branch !== undefined && branch.length > 0) return branch.flatMap((inner) => expand(inner, path));
   }
   return [{ path: formatPath(path), message: issue.message }];

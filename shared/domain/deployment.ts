@@ -78,6 +78,8 @@ export interface HookOutcome {
   calls: number;
   endedAt: number;
   message?: string | undefined;
+  /** Called after the deployment's rollback, to verify it (the catalog's `afterRollback`). */
+  afterRollback?: true | undefined;
 }
 
 export interface Deployment {

@@ -47,6 +47,13 @@ export const DETAIL_SCHEMAS = {
     outcome: z.enum(['rolled-back', 'aborted']),
     reason: reasonSchema,
   }),
+  'Rollback Verification Failed': z.object({
+    ...subject,
+    hook: z.string(),
+    /** The hook's function, which the catalog marks `afterRollback`. */
+    function: z.string(),
+    message: z.string(),
+  }),
   'Drift Detected': z.object({
     service: z.string(),
     findings: z.array(z.object({ kind: z.string(), message: z.string() })),

@@ -10,15 +10,29 @@ export interface Webhook {
   url: string;
   /** The EventBridge connection's ARN, whose credentials Step Functions sends. */
   connection: string;
+  /** Refused when true (catalog-rules.ts): only a function hook verifies a rollback. */
+  afterRollback?: boolean | undefined;
 }
 
-/** A hook of the catalog: a Lambda function's name or ARN, or a webhook. */
-export type HookTarget = string | Webhook;
+/** A hook given as `{function, afterRollback}`: a function that also checks a rollback. */
+export interface FunctionHook {
+  function: string;
+  /** Called once more after a rollback, to verify it (never blocking it). */
+  afterRollback?: boolean | undefined;
+}
 
-export const isWebhook = (target: HookTarget): target is Webhook => typeof target !== 'string';
+/** A hook of the catalog: a Lambda function's name or ARN (alone, or with its options), or a webhook. */
+export type HookTarget = string | FunctionHook | Webhook;
+
+export const isWebhook = (target: HookTarget): target is Webhook =>
+  typeof target !== 'string' && 'url' in target;
+
+/** The hook's function, when it is one. */
+export const functionOf = (target: HookTarget): string | undefined =>
+  typeof target === 'string' ? target : 'function' in target ? target.function : undefined;
 
 /** Where a call of the hook goes, for people to read: the function, or the webhook's URL. */
-export const hookTargetName = (target: HookTarget): string => (isWebhook(target) ? target.url : target);
+export const hookTargetName = (target: HookTarget): string => functionOf(target) ?? (target as Webhook).url;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -17,6 +17,7 @@ import type { DeploymentSpec } from '../domain/deployment-request.js';
 import type { HookCallBack } from '../ports/hook-call-backs.js';
 import type { EngineDeps } from './deps.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
+import { functionOf } from '../domain/webhook.js';
 
 type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'hooks' | 'tokens' | 'hookCallBacks'>;
 
@@ -33,13 +34,14 @@ export async function startHook(
   token: string,
   callBackArn: string,
 ): Promise<void> {
-  const functionName = spec.settings.hooks[hook];
-  if (functionName === undefined) {
+  const target = spec.settings.hooks[hook];
+  if (target === undefined) {
     await deps.tokens.succeed(token, { hook, status: 'Skipped' });
     return;
   }
   // A webhook is called by the state machine's HTTP Task (webhooks.ts), never from here.
-  if (typeof functionName !== 'string') {
+  const functionName = functionOf(target);
+  if (functionName === undefined) {
     await deps.tokens.fail(token, 'HookFailed', `hook ${hook} is a webhook: its state machine calls it`);
     return;
   }

@@ -11,6 +11,7 @@ import {
   type LoadBalancerInventory,
   type RoleInventory,
 } from '../ports/inventory.js';
+import { functionOf } from '../domain/webhook.js';
 
 export const PREFLIGHT_CHECKS = [
   'ecs-service',
@@ -288,7 +289,7 @@ async function checkAlarms(alarms: AlarmInventory, entry: ServiceEntry): Promise
 async function checkHooks(functions: FunctionInventory, entry: ServiceEntry): Promise<PreflightProblem[]> {
   // A webhook's connection is Step Functions' to use: only the hooks that are functions are looked up.
   const hooks = Object.entries(entry.hooks).flatMap(([hook, target]) =>
-    typeof target === 'string' ? [[hook, target] as const] : [],
+    functionOf(target) === undefined ? [] : [[hook, functionOf(target)!] as const],
   );
   const found = await Promise.all(hooks.map(([, fn]) => functions.exists(fn)));
   return hooks

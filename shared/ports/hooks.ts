@@ -12,6 +12,8 @@ export interface HookEvent {
   testListenerRule?: string | undefined;
   /** What the hook answered with its last IN_PROGRESS, passed back as ECS passes it. */
   hookDetails?: Record<string, unknown> | undefined;
+  /** The call checks the rollback that has just ended (the catalog's `afterRollback`). */
+  afterRollback?: true | undefined;
 }
 
 /** The hook's verdict: the contracts it may answer in are read by shared/domain/hook-verdict.ts. */

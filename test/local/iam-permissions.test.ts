@@ -55,6 +55,18 @@ const NOT_EXERCISED: Record<string, string> = {
     'only when promote --full ends a bake early (test/api/operator-actions-linear.test.ts)',
   'api states:DescribeExecution': 'only when a deployment’s record lags its execution',
   'api elasticloadbalancing:DescribeRules': 'read by the drift route only while nothing deploys',
+  // The state machines' roles are the packaging plugin's (local/stepfunctions/machine-role.ts):
+  // their HTTP Tasks call webhooks, of which this catalog has none (test/local/webhook-hooks.test.ts).
+  ...Object.fromEntries(
+    ['canary', 'rolling', 'blue-green'].flatMap((machine) =>
+      [
+        'states:InvokeHTTPEndpoint',
+        'events:RetrieveConnectionCredentials',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:DescribeSecret',
+      ].map((action) => [`cutover-local-${machine}-role ${action}`, 'only a webhook hook calls it']),
+    ),
+  ),
 
   ...Object.fromEntries(
     [
@@ -105,10 +117,14 @@ const decisions: Decision[] = [];
 const api = (method: string, path: string, body?: unknown) =>
   callApi(handle, method, path, body, 'operator:iam-test');
 
-/** canary's BeforeAllowTraffic hook: IN_PROGRESS once, then SUCCEEDED; FAILED once `hookFails`. */
+/**
+ * canary's BeforeAllowTraffic hook: IN_PROGRESS once, then SUCCEEDED; FAILED once `hookFails`,
+ * and as the check after a rollback (which publishes its event).
+ */
 let hookFails = false;
 function canarySmoke(event: unknown) {
-  if (hookFails) return { hookStatus: 'FAILED' };
+  if (hookFails || (event as { afterRollback?: unknown }).afterRollback === true)
+    return { hookStatus: 'FAILED' };
   const called = (event as { hookDetails?: unknown }).hookDetails !== undefined;
   return called
     ? { hookStatus: 'SUCCEEDED' }
@@ -120,7 +136,7 @@ function catalogWithHook(): string {
   const catalog = parse(readFileSync(SCENARIOS, 'utf8')) as {
     services: Record<string, Record<string, unknown>>;
   };
-  catalog.services.canary!.hooks = { BeforeAllowTraffic: 'canary-smoke' };
+  catalog.services.canary!.hooks = { BeforeAllowTraffic: { function: 'canary-smoke', afterRollback: true } };
   const path = join(mkdtempSync(join(tmpdir(), 'iam-permissions-')), 'catalog.yml');
   writeFileSync(path, stringify(catalog));
   return path;

@@ -129,10 +129,11 @@ describe('canary analysis in a linear rollout', () => {
       failedMetrics: ['latency-p99'],
     });
     // The ShiftTraffic after the judged bake failed with AnalysisFailed, and rolled back.
-    expect(statesEntered(execution).slice(-5)).toEqual([
+    expect(statesEntered(execution).slice(-6)).toEqual([
       'Bake',
       'ShiftTraffic',
       'RollBack',
+      'VerifyRollback?',
       'ReleaseLockAfterRollBack',
       'RolledBack',
     ]);

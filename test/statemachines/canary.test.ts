@@ -135,6 +135,7 @@ describe('canary state machine', () => {
       'AcquireLock',
       'CheckAlarms',
       'RollBack',
+      'VerifyRollback?',
       'ReleaseLockAfterRollBack',
       'RolledBack',
     ]);

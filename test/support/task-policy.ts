@@ -35,6 +35,7 @@ export const TASK_KINDS = [
   'hook',
   'webhook',
   'webhook-call',
+  'verify',
   'approval',
   'bake',
   'rollback',
@@ -137,6 +138,9 @@ export function canonicalCatch(kind: TaskKind, fn: string, next: string | undefi
     case 'hook':
     case 'webhook':
       return [LOCK_LOST, rollBackOn('HookFailed', 'States.Timeout'), rollBack];
+    case 'verify':
+      // A rollback's check never blocks it: any error goes on to release the lock, kept beside it.
+      return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.verificationError', Next: next ?? '(no Next)' }];
     case 'webhook-call':
       return [
         { ErrorEquals: ['States.ALL'], ResultPath: '$.progress.hookAnswer', Next: next ?? '(no Next)' },
@@ -300,10 +304,14 @@ export function kindOfTask(state: State, functions: Map<string, LambdaFunction>)
   return fn === undefined ? undefined : kindOf(fn.name, state);
 }
 
-/** run-hook asked to prepare or judge a webhook's call (engine/webhooks.ts); otherwise it runs a function hook. */
+/**
+ * run-hook asked to prepare or judge a webhook's call (engine/webhooks.ts), or to verify a
+ * rollback (engine/rollback-verification.ts); otherwise it runs a function hook.
+ */
 function kindOf(fn: string, state: State): TaskKind {
   const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
   const webhook = parameters.prepare === true || 'answer.$' in parameters;
+  if (fn === 'run-hook' && parameters.afterRollback === true) return 'verify';
   return fn === 'run-hook' && webhook ? 'webhook' : (KIND_OF_FUNCTION[fn] ?? 'step');
 }
 

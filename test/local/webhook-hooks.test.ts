@@ -5,8 +5,6 @@
 // data, as a team would deploy it.
 
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateConnectionCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -21,28 +19,19 @@ import {
   startCloud,
   type CloudHandle,
 } from '../../harness/local-cloud.js';
+import { startWebhookEndpoint, type WebhookEndpoint } from '../support/webhook-endpoint.js';
 
 let handle: CloudHandle;
-let server: Server;
-/** What the endpoint answers its nth call (from 1). */
+let endpoint: WebhookEndpoint;
+/** What the endpoint answers its nth call (from 1): the body of a 200. */
 let answer: (n: number) => unknown = () => ({ status: 'Succeeded' });
-const calls: { body: Record<string, unknown>; headers: IncomingHttpHeaders }[] = [];
+let calls: WebhookEndpoint['calls'];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      calls.push({
-        body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
-        headers: req.headers,
-      });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer(calls.length)));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/smoke`;
+  endpoint = await startWebhookEndpoint();
+  endpoint.answer = (n) => ({ status: 200, body: answer(n) });
+  calls = endpoint.calls;
+  const url = `${endpoint.base}/smoke`;
 
   const dir = mkdtempSync(join(tmpdir(), 'cutover-webhook-'));
   const dataDir = join(dir, 'data');
@@ -76,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await handle?.stop();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await endpoint.close();
 });
 
 describe('a webhook hook on the local cloud', () => {

@@ -5,8 +5,6 @@
 // hookTimeoutSeconds, an answer in no contract, an answer outside 2xx, no answer, and an abort
 // while the hook waits.
 
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../local/aws/eventbridge-connections.js';
 import { httpInvoker, type HttpInvoker } from '../../local/stepfunctions/http-task.js';
@@ -23,6 +21,11 @@ import {
 } from '../../harness/engine.js';
 import { readFileSync } from 'node:fs';
 import { abort } from '../../shared/engine/operator.js';
+import {
+  startWebhookEndpoint,
+  type EndpointAnswer,
+  type WebhookEndpoint,
+} from '../support/webhook-endpoint.js';
 
 const CONNECTION =
   'arn:aws:events:us-east-1:123456789012:connection/web-smoke/6f1e2d3c-aaaa-4bbb-8ccc-0123456789ab';
@@ -35,32 +38,20 @@ const connection: Connection = {
   createdAt: 0,
 };
 
-type Answer = { status: number; body: unknown } | 'close';
-/** What the endpoint answers its nth call (from 1), and what each call sent. */
-let answer: (n: number) => Answer;
-const calls: { body: Record<string, unknown>; headers: IncomingHttpHeaders }[] = [];
-let server: Server;
+let endpoint: WebhookEndpoint;
 let base: string;
+/** What each call sent. */
+let calls: WebhookEndpoint['calls'];
+/** What the endpoint answers its nth call (from 1). */
+let answer: (n: number) => EndpointAnswer;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      calls.push({
-        body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
-        headers: req.headers,
-      });
-      const a = answer(calls.length);
-      if (a === 'close') return void req.socket.destroy();
-      res.writeHead(a.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(a.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = await startWebhookEndpoint();
+  base = endpoint.base;
+  calls = endpoint.calls;
+  endpoint.answer = (n) => answer(n);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => endpoint.close());
 beforeEach(() => {
   calls.length = 0;
 });

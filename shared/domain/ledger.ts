@@ -6,6 +6,18 @@ import * as z from './zod.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { CanonicalEncodingError } from './errors.js';
 
+/** What stopped a deployment: a reason's `kind`. */
+export const REASON_KINDS = [
+  'alarm',
+  'hook',
+  'analysis',
+  'operator',
+  'approval-timeout',
+  'health',
+  'error',
+  'recovered',
+] as const;
+
 /** The `prevHash` of a service's first record (seq 1): 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -28,16 +40,7 @@ function buildSchemas() {
     );
 
   const reasonSchema = z.strictObject({
-    kind: z.enum([
-      'alarm',
-      'hook',
-      'analysis',
-      'operator',
-      'approval-timeout',
-      'health',
-      'error',
-      'recovered',
-    ]),
+    kind: z.enum(REASON_KINDS),
     message: nonEmpty(),
     alarmName: z.optional(nonEmpty()),
     hook: z.optional(nonEmpty()),

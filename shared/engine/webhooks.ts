@@ -47,9 +47,8 @@ export async function prepareWebhookCall(
   const target = spec.settings.hooks[hook];
   if (target === undefined || !isWebhook(target))
     throw new Error(`hook ${hook} of ${spec.service} is not a webhook in this deployment's catalog`);
-  let deployment = await loadDeployment(deps, spec.deploymentId);
+  let { deployment, wait } = await hookUnderWay(deps, spec, hook);
   const now = deps.clock.now();
-  let wait = deployment.phase === `hook:${hook}` ? deployment.hookWait : undefined;
   if (wait === undefined) {
     wait = {
       hook,
@@ -66,7 +65,7 @@ export async function prepareWebhookCall(
   } else if (now >= wait.deadline) {
     throw await fail(deps, deployment, wait, wait.calls, `hook ${hook} timed out`);
   } else {
-    deployment = await advance(deps, deployment, `hook:${hook}`, Math.ceil((wait.deadline - now) / 1000), {
+    deployment = await advance(deps, deployment, `hook:${hook}`, secondsLeft(wait, now), {
       hookWait: { ...wait, token: undefined, callBackArn: undefined },
     });
   }
@@ -93,8 +92,7 @@ export async function judgeWebhookAnswer(
   hook: HookName,
   answer: unknown,
 ): Promise<WebhookJudgement> {
-  const deployment = await loadDeployment(deps, spec.deploymentId);
-  const wait = deployment.phase === `hook:${hook}` ? deployment.hookWait : undefined;
+  const { deployment, wait } = await hookUnderWay(deps, spec, hook);
   // A retried judgement whose first try ended the hook: the hook is over, as that try said.
   const ended = deployment.hookResults?.find((r) => r.hook === hook);
   if (wait === undefined && ended?.status === 'Succeeded') return { verdict: 'passed' };
@@ -104,14 +102,11 @@ export async function judgeWebhookAnswer(
   const now = deps.clock.now();
   if (verdict.status === 'InProgress') {
     // Renewing the lease takes an abort asked for during the call.
-    await advance(deps, deployment, `hook:${hook}`, Math.max(0, Math.ceil((wait.deadline - now) / 1000)), {
+    const left = secondsLeft(wait, now);
+    await advance(deps, deployment, `hook:${hook}`, left, {
       hookWait: { ...wait, calls, hookDetails: verdict.hookDetails },
     });
-    const untilDeadline = Math.ceil((wait.deadline - now) / 1000);
-    return {
-      verdict: 'again',
-      waitSeconds: Math.max(0, Math.min(verdict.callBackDelaySeconds, untilDeadline)),
-    };
+    return { verdict: 'again', waitSeconds: Math.min(verdict.callBackDelaySeconds, left) };
   }
   if (verdict.status === 'Succeeded') {
     await deps.deployments.update(deployment.deploymentId, {
@@ -147,11 +142,10 @@ export async function waitForWebhookCall(
   waitSeconds: number,
   callBackArn: string,
 ): Promise<void> {
-  const deployment = await loadDeployment(deps, spec.deploymentId);
-  const wait = deployment.phase === `hook:${hook}` ? deployment.hookWait : undefined;
+  const { deployment, wait } = await hookUnderWay(deps, spec, hook);
   if (wait === undefined) throw new HookFailed(`hook ${hook} is not running: it has nothing to wait for`);
   const now = deps.clock.now();
-  await advance(deps, deployment, `hook:${hook}`, Math.max(0, Math.ceil((wait.deadline - now) / 1000)), {
+  await advance(deps, deployment, `hook:${hook}`, secondsLeft(wait, now), {
     hookWait: { ...wait, token, callBackArn },
   });
   await deps.hookCallBacks.schedule({
@@ -162,6 +156,18 @@ export async function waitForWebhookCall(
     at: now + waitSeconds * 1000,
     functionArn: callBackArn,
   });
+}
+
+/** The deployment, and the wait of `hook` when that hook is the step under way. */
+async function hookUnderWay(deps: Deps, spec: DeploymentSpec, hook: HookName) {
+  const deployment = await loadDeployment(deps, spec.deploymentId);
+  const wait = deployment.phase === `hook:${hook}` ? deployment.hookWait : undefined;
+  return { deployment, wait };
+}
+
+/** Whole seconds until the hook's deadline; none once it has passed. */
+function secondsLeft(wait: HookWait, now: number): number {
+  return Math.max(0, Math.ceil((wait.deadline - now) / 1000));
 }
 
 /** What Call<Hook>'s output, or the error it ended with, stands for. */

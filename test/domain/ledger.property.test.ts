@@ -10,6 +10,7 @@ import {
   type LedgerRecordDraft,
   type LedgerRecordOf,
   type Reason,
+  REASON_KINDS,
 } from '../../shared/domain/ledger.js';
 
 type Path = (string | number)[];
@@ -27,16 +28,7 @@ const isoTimestamp = fc
 
 const reason: fc.Arbitrary<Reason> = fc.record(
   {
-    kind: fc.constantFrom(
-      'alarm',
-      'hook',
-      'analysis',
-      'operator',
-      'approval-timeout',
-      'health',
-      'error',
-      'recovered',
-    ),
+    kind: fc.constantFrom(...REASON_KINDS),
     message: text,
     alarmName: text,
     hook: text,

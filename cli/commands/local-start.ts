@@ -1,7 +1,7 @@
 // `cutover local start`: checks its options and the catalog before anything is created, then
 // runs the local cloud in this process (cli/local-runner.ts) until Ctrl-C.
 
-import { parseArgs } from 'node:util';
+import { noPositionals, parseCommandLine } from '../args.js';
 import { UsageError } from '../errors.js';
 import { DEMO_CATALOG, loadCatalogFile } from '../catalog-file.js';
 import type { Output } from '../output.js';
@@ -38,24 +38,19 @@ export const START_HELP = `  cutover local start [--speed N] [--fixed-speed] [--
                       histories, in state.json (default ${DEFAULT_KEEP_EXECUTIONS}); older ones are forgotten`;
 
 export async function localStart(args: string[], output: Output, help: string): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      speed: { type: 'string', default: '60' },
-      'fixed-speed': { type: 'boolean', default: false },
-      data: { type: 'string' },
-      catalog: { type: 'string', default: DEMO_CATALOG },
-      port: { type: 'string', default: String(DEFAULT_AWS_PORT) },
-      'api-port': { type: 'string', default: String(DEFAULT_API_PORT) },
-      rps: { type: 'string', default: '20' },
-      faults: { type: 'string', default: '0' },
-      'keep-executions': { type: 'string', default: String(DEFAULT_KEEP_EXECUTIONS) },
-      json: { type: 'boolean' },
-    },
+  const { values, positionals } = parseCommandLine(args, {
+    speed: { type: 'string', default: '60' },
+    'fixed-speed': { type: 'boolean', default: false },
+    data: { type: 'string' },
+    catalog: { type: 'string', default: DEMO_CATALOG },
+    port: { type: 'string', default: String(DEFAULT_AWS_PORT) },
+    'api-port': { type: 'string', default: String(DEFAULT_API_PORT) },
+    rps: { type: 'string', default: '20' },
+    faults: { type: 'string', default: '0' },
+    'keep-executions': { type: 'string', default: String(DEFAULT_KEEP_EXECUTIONS) },
+    json: { type: 'boolean' },
   });
-  if (positionals.length > 0)
-    throw new UsageError(`local start takes no arguments, not ${positionals.join(' ')}`, help);
+  noPositionals(positionals, 'local start', help);
   const speed = positiveNumber(values.speed, '--speed', help);
   const port = portNumber(values.port, '--port', help);
   const apiPort = portNumber(values['api-port'], '--api-port', help);

@@ -7,6 +7,7 @@
 // as many minutes of the old group just before it, once, before promotion.
 
 import type { Strategy } from './catalog-schema.js';
+import type { TrafficStep } from './schedule.js';
 import type { AnalysisSettings, JudgeResult } from './judge-scoring.js';
 
 /** ALB metrics are kept per minute: the analysis judges whole minutes. */
@@ -34,6 +35,53 @@ export const ANALYSIS_LAG_MINUTES = 2;
  */
 export const MIN_ANALYSIS_SECONDS =
   (MIN_ANALYSIS_MINUTES + 1 + ANALYSIS_LAG_MINUTES) * ANALYSIS_PERIOD_SECONDS;
+
+/**
+ * How many minutes after its end the sequential judge reads a minute. It reads each minute once
+ * and keeps it (its tests need data revealed in order), so a minute is read when ELB's
+ * 60-second report of it should be in; one that is late is read as far as it has come, which
+ * weakens the evidence but does not bias it: both task sets' counts come from the same reports
+ * (docs/analysis.md, "When the sequential judge looks").
+ */
+export const SEQUENTIAL_LAG_MINUTES = 1;
+
+/**
+ * The minutes the sequential judge may read at `now`: from the one in which production traffic
+ * first reached the new task set (counts need no whole minute: a part-minute holds fewer
+ * requests on both sides) to the last one that ended `SEQUENTIAL_LAG_MINUTES` before now.
+ */
+export function sequentialWindow(trafficStartedAt: number, now: number): TimeWindow | null {
+  const period = ANALYSIS_PERIOD_SECONDS * 1000;
+  const start = Math.floor(trafficStartedAt / period) * period;
+  const end = Math.floor((now - SEQUENTIAL_LAG_MINUTES * period) / period) * period;
+  return end > start ? { start, end } : null;
+}
+
+/**
+ * How long the first step of a canary or linear schedule lasts at least under the sequential
+ * judge: its first look then has a whole minute of canary traffic to read (the minute after
+ * the shift, and the lag after it). A schedule whose first step is longer is kept as it is.
+ */
+export const SEQUENTIAL_FIRST_STEP_SECONDS = (2 + SEQUENTIAL_LAG_MINUTES) * ANALYSIS_PERIOD_SECONDS;
+
+/**
+ * The schedule the sequential judge rolls out by: the first step held for at least
+ * SEQUENTIAL_FIRST_STEP_SECONDS, every later step as much later. Before the weight first
+ * rises, the judge has read a whole minute of canary traffic: a release slower or failing
+ * plainly stops at the first step's weight.
+ */
+export function withFirstLook(schedule: readonly TrafficStep[]): TrafficStep[] {
+  const first = schedule[0];
+  if (schedule.length < 2 || first === undefined || first.bakeSeconds >= SEQUENTIAL_FIRST_STEP_SECONDS) {
+    return schedule.map((step) => ({ ...step }));
+  }
+  const added = SEQUENTIAL_FIRST_STEP_SECONDS - first.bakeSeconds;
+  return schedule.map((step, index) =>
+    index === 0
+      ? { ...step, bakeSeconds: SEQUENTIAL_FIRST_STEP_SECONDS }
+      : { ...step, atSeconds: step.atSeconds + added },
+  );
+}
 
 /** Whole minutes in a window. */
 export function minutesIn(window: TimeWindow): number {

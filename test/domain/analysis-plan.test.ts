@@ -8,7 +8,11 @@ import {
   MIN_ANALYSIS_MINUTES,
   MIN_ANALYSIS_SECONDS,
   minutesIn,
+  SEQUENTIAL_FIRST_STEP_SECONDS,
+  sequentialWindow,
+  withFirstLook,
 } from '../../shared/domain/analysis-plan.js';
+import { presetSchedule } from '../../shared/domain/schedule.js';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-03-01T12:00:00Z');
@@ -52,5 +56,37 @@ describe('analysisWindows', () => {
     const start = T0 + 1;
     const short = analysisWindows('linear', start, start + MIN_ANALYSIS_SECONDS * 1000 - 2_000);
     expect(short === null ? 0 : minutesIn(short.canary)).toBeLessThan(MIN_ANALYSIS_MINUTES);
+  });
+});
+
+describe('the sequential judge’s minutes and first step', () => {
+  const minute = 60_000;
+
+  it('reads from the minute traffic started in to the last one that ended a minute ago', () => {
+    const started = 10 * minute + 40_000;
+    expect(sequentialWindow(started, started + minute)).toBeNull();
+    expect(sequentialWindow(started, 12 * minute)).toEqual({ start: 10 * minute, end: 11 * minute });
+    expect(sequentialWindow(started, 13 * minute - 1)).toEqual({ start: 10 * minute, end: 11 * minute });
+  });
+
+  it('holds the first step for three minutes and moves every later step as much', () => {
+    const held = withFirstLook(presetSchedule('Linear10PercentEvery1Minutes'));
+    expect(held[0]).toEqual({ weight: 10, atSeconds: 0, bakeSeconds: SEQUENTIAL_FIRST_STEP_SECONDS });
+    expect(held[1]).toEqual({ weight: 20, atSeconds: 180, bakeSeconds: 60 });
+    expect(held.at(-1)).toEqual({ weight: 100, atSeconds: 660, bakeSeconds: 0 });
+    // At the first step's end the judge can read a whole minute at the first weight, whatever
+    // second of a minute the shift came at.
+    for (const second of [0, 1, 30, 59]) {
+      const started = 10 * minute + second * 1000;
+      const window = sequentialWindow(started, started + held[1]!.atSeconds * 1000)!;
+      expect(window.end - Math.max(window.start, started)).toBeGreaterThanOrEqual(minute);
+    }
+  });
+
+  it('keeps a schedule whose first step is long enough, and one of a single step', () => {
+    const canary = presetSchedule('Canary10Percent5Minutes');
+    expect(withFirstLook(canary)).toEqual(canary);
+    const once = presetSchedule('AllAtOnce');
+    expect(withFirstLook(once)).toEqual(once);
   });
 });

@@ -36,7 +36,8 @@ import {
   type Query,
 } from './cloudwatch-input.js';
 import { runQueries, returnedResults } from './cloudwatch-queries.js';
-import { MetricStore, statisticValue, type Statistic } from './metric-store.js';
+import { MetricStore } from './metric-store.js';
+import { isSimple, statisticValue, type Statistic } from './metric-statistics.js';
 
 /** An alarm's configuration, in PutMetricAlarm's own words (and JSON-ready for snapshots). */
 export interface AlarmConfig {
@@ -197,14 +198,10 @@ export function parseAlarmConfig(input: Input): AlarmConfig {
     throw invalidCombination('Exactly one of Statistic and ExtendedStatistic must be specified.');
   }
   if (stat !== undefined) {
-    if (statistic(stat, 'Statistic').kind === 'percentile') {
-      throw invalidValue(`Percentiles such as ${stat} go in ExtendedStatistic, not Statistic.`);
+    if (!isSimple(statistic(stat, 'Statistic'))) {
+      throw invalidValue(`Extended statistics such as ${stat} go in ExtendedStatistic, not Statistic.`);
     }
-  } else if (statistic(extended!, 'ExtendedStatistic').kind !== 'percentile') {
-    throw invalidValue(
-      `The value ${extended} for parameter ExtendedStatistic is not a percentile such as p99.`,
-    );
-  }
+  } else alarmExtendedStatistic(extended!);
   const period = alarmPeriod(num(input, 'Period', { required: true, integer: true })!, 'Period');
   checkEvaluationLength(period, evaluationPeriods);
   return {
@@ -217,6 +214,25 @@ export function parseAlarmConfig(input: Input): AlarmConfig {
     Period: period,
     ...optional('Unit', str(input, 'Unit')),
   };
+}
+
+/**
+ * Checks PutMetricAlarm's ExtendedStatistic. The API reference lists "p90, tm90, tc90, ts90,
+ * wm90, IQM, PR(n:m) where n and m are values of the metric, TC(X%:X%) where X is between 10 and
+ * 90 inclusive, …"; of these the local cloud computes pNN, tcNN, PR(n:m) and TC(X%:X%) (tm, ts,
+ * wm and IQM not at all). A TC(…) with values for bounds is not in the list, nor one with a
+ * percentage outside 10–90, so both are refused.
+ */
+function alarmExtendedStatistic(text: string): void {
+  const parsed = statistic(text, 'ExtendedStatistic');
+  if (isSimple(parsed)) throw invalidValue(`The statistic ${text} goes in Statistic, not ExtendedStatistic.`);
+  if (parsed.kind !== 'trimmedCount' || !text.startsWith('TC(')) return;
+  const { lower, upper } = parsed.bounds;
+  if (parsed.percent && [lower, upper].every((x) => x === undefined || (x >= 10 && x <= 90))) return;
+  throw invalidValue(
+    `The value ${text} for parameter ExtendedStatistic is not valid: an alarm's trimmed count is ` +
+      'TC(X%:X%), TC(X%:) or TC(:X%) with each X between 10 and 90 inclusive, or tcNN.',
+  );
 }
 
 /** A validated MetricDataQuery as stored and described: only the API's members, numbers as numbers. */

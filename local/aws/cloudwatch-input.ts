@@ -4,7 +4,8 @@
 // metric math (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Operations.html).
 
 import { parseMetricMath, referencedIds, usesMetricsFunction, type MathNode } from './metric-math.js';
-import { parseStatistic, type Dimensions, type MetricId, type Statistic } from './metric-store.js';
+import type { Dimensions, MetricId } from './metric-store.js';
+import { readStatistic, type Statistic } from './metric-statistics.js';
 import { AwsError } from '../errors.js';
 
 export const invalidValue = (message: string) => new AwsError('InvalidParameterValue', message);
@@ -147,15 +148,12 @@ export function dimensions(raw: unknown, field = 'Dimensions'): Dimension[] {
 export const dimensionMap = (list: readonly Dimension[]): Dimensions =>
   Object.fromEntries(list.map((d) => [d.Name, d.Value]));
 
+/** A statistic (metric-statistics.ts), or InvalidParameterValue saying what is wrong with it. */
 export function statistic(text: string, field: string): Statistic {
-  const parsed = parseStatistic(text);
-  if (parsed === undefined) {
-    throw invalidValue(
-      `The value ${text} for parameter ${field} is not valid: use SampleCount, Average, Sum, Minimum, ` +
-        'Maximum or a percentile such as p99 or p99.9.',
-    );
-  }
-  return parsed;
+  const read = readStatistic(text);
+  if (typeof read === 'string')
+    throw invalidValue(`The value ${text} for parameter ${field} is not valid: ${read}.`);
+  return read;
 }
 
 /** "Valid values are 1, 5, 10, 20, 30, 60, and any multiple of 60" (GetMetricData, GetMetricStatistics). */

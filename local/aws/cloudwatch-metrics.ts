@@ -21,7 +21,8 @@ import {
   type Input,
 } from './cloudwatch-input.js';
 import { alignStart, returnedResults, runQueries } from './cloudwatch-queries.js';
-import { statisticValue, type MetricStore, type MetricValues } from './metric-store.js';
+import type { MetricStore, MetricValues } from './metric-store.js';
+import { isSimple, isSimpleName, statisticValue, type SimpleStatistic } from './metric-statistics.js';
 import { AwsError } from '../errors.js';
 
 const TWO_WEEKS_MS = 14 * 24 * 60 * 60 * 1000;
@@ -176,8 +177,6 @@ export function getMetricData(store: MetricStore, input: Input): Record<string, 
   };
 }
 
-const SIMPLE_STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'];
-
 /** GetMetricStatistics: Statistics and ExtendedStatistics per period, at most 1,440 datapoints. */
 export function getMetricStatistics(store: MetricStore, input: Input): Record<string, unknown> {
   const metric = {
@@ -195,13 +194,15 @@ export function getMetricStatistics(store: MetricStore, input: Input): Record<st
     );
   }
   for (const s of simple) {
-    if (!SIMPLE_STATISTICS.includes(s))
-      throw invalidValue(`The value ${s} for parameter Statistics is not valid.`);
+    if (!isSimpleName(s)) throw invalidValue(`The value ${s} for parameter Statistics is not valid.`);
   }
-  const percentiles = extended.map((s) => {
+  // Percentiles, percentile ranks and trimmed counts; the simple statistics go in Statistics.
+  const extendedStatistics = extended.map((s) => {
     const parsed = statistic(s, 'ExtendedStatistics');
-    if (parsed.kind !== 'percentile')
-      throw invalidValue(`The value ${s} for parameter ExtendedStatistics is not a percentile.`);
+    if (isSimple(parsed))
+      throw invalidValue(
+        `The value ${s} for parameter ExtendedStatistics is not valid: ${s} goes in Statistics.`,
+      );
     return [s, parsed] as const;
   });
   const unit = unitOf(input, 'Unit');
@@ -221,13 +222,15 @@ export function getMetricStatistics(store: MetricStore, input: Input): Record<st
   return {
     Label: metric.name,
     Datapoints: stats.map((s) => {
-      const extendedValues = percentiles.flatMap(([text, p]) => {
+      const extendedValues = extendedStatistics.flatMap(([text, p]) => {
         const v = statisticValue(s, p);
         return v === undefined ? [] : [[text, v] as const];
       });
       return {
         Timestamp: new Date(s.timestamp),
-        ...Object.fromEntries(simple.map((name) => [name, statisticValue(s, { kind: name as 'Sum' })])),
+        ...Object.fromEntries(
+          simple.map((name) => [name, statisticValue(s, { kind: name as SimpleStatistic })]),
+        ),
         Unit: unit ?? storedUnit ?? 'None',
         ...(extendedValues.length === 0 ? {} : { ExtendedStatistics: Object.fromEntries(extendedValues) }),
       };

@@ -1,15 +1,16 @@
 // The local cloud's metric data: one series per (namespace, metric name, sorted dimensions), and
 // in each series one bucket per second of aggregated values — sum, count, minimum, maximum and a
 // sparse log-scale histogram from which percentiles are estimated (metric-values.ts), packed per
-// series (metric-series.ts). Memory is bounded: a series keeps only the newest `retentionMs` of
-// simulated time (default 3 hours).
+// series (metric-series.ts). What each statistic makes of a period is in metric-statistics.ts.
+// Memory is bounded: a series keeps only the newest `retentionMs` of simulated time (default 3
+// hours).
 
 import { SeriesBuckets } from './metric-series.js';
+import { statisticValue, type Statistic } from './metric-statistics.js';
 import {
   copy,
   histogramOf,
   merge,
-  percentile,
   toBucket,
   type Bucket,
   type Histogram,
@@ -23,6 +24,7 @@ export {
   type MetricValues,
   type StatisticSet,
 } from './metric-values.js';
+export { parseStatistic, statisticValue, type Statistic } from './metric-statistics.js';
 
 export type Dimensions = Readonly<Record<string, string>>;
 
@@ -43,45 +45,7 @@ export interface PeriodStats {
   histogram?: Histogram;
 }
 
-export type Statistic =
-  { kind: 'SampleCount' | 'Sum' | 'Average' | 'Minimum' | 'Maximum' } | { kind: 'percentile'; p: number };
-
 const DEFAULT_RETENTION_MS = 3 * 60 * 60 * 1000;
-
-// ---------------------------------------------------------------------------------------------
-
-/** Parses `Sum`, `Average`, …, `p99`, `p99.9`; undefined for anything else. */
-export function parseStatistic(text: string): Statistic | undefined {
-  switch (text) {
-    case 'SampleCount':
-    case 'Sum':
-    case 'Average':
-    case 'Minimum':
-    case 'Maximum':
-      return { kind: text };
-  }
-  const match = /^p(\d{1,2}(?:\.\d{1,10})?|100(?:\.0+)?)$/.exec(text);
-  if (match === null) return undefined;
-  const p = Number(match[1]);
-  return p > 0 && p <= 100 ? { kind: 'percentile', p } : undefined;
-}
-
-export function statisticValue(stats: PeriodStats, statistic: Statistic): number | undefined {
-  switch (statistic.kind) {
-    case 'SampleCount':
-      return stats.sampleCount;
-    case 'Sum':
-      return stats.sum;
-    case 'Average':
-      return stats.sampleCount > 0 ? stats.sum / stats.sampleCount : undefined;
-    case 'Minimum':
-      return stats.minimum;
-    case 'Maximum':
-      return stats.maximum;
-    case 'percentile':
-      return percentile(stats, statistic.p);
-  }
-}
 
 interface Series {
   id: MetricId;

@@ -1,5 +1,6 @@
 // What one second of a metric's data becomes: a bucket of aggregated values (sum, count,
-// minimum, maximum) and a sparse log-scale histogram from which percentiles are estimated; and
+// minimum, maximum) and a sparse log-scale histogram from which percentiles, and the counts of
+// percentile rank and trimmed count, are estimated; and
 // the values a caller records, gathered into one (ValueSet). The store keeps buckets packed
 // (metric-series.ts); this is their arithmetic.
 //
@@ -89,6 +90,85 @@ export function percentile(stats: PeriodStats, p: number): number | undefined {
     if (seen >= rank) return Math.min(stats.maximum, Math.max(stats.minimum, sum / count));
   }
   return stats.maximum;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting values against thresholds, for percentile rank PR(a:b) and trimmed count TC(a:b): the
+// inverse of `percentile`, which reports a bin's mean for all its values. Here a bin counts in
+// full at and above its mean, so a value put many times, alone in its bin, is counted exactly:
+// with a bound equal to it, it counts for the upper bound and not for the lower one, as
+// CloudWatch counts a value equal to a bound. Below the mean the count is interpolated: it rises evenly from the lowest the bin's
+// values can reach (its mean less the distance to the nearer edge of the bin, or of the period's
+// [minimum, maximum]) to the mean. A bin of one value is exact. So a count is exact unless a bin
+// holds different values on both sides of a threshold, and then it is off by at most that bin's
+// values, which are within 1 % of the threshold. Counts are rounded to whole values (when the
+// sample count is whole), so TC(:q) + TC(q:) is the sample count exactly. (Interpolating on both
+// sides of the mean would blur a repeated value at a bound into half counted; a count that is
+// full at the mean must stay full above it, or PR(:q) would fall as q rises.)
+
+/** Bounds of a range statistic, each optional: a value v is in the range when lower < v ≤ upper. */
+export interface Bounds {
+  lower?: number;
+  upper?: number;
+}
+
+/** The lowest a bin's values are taken to reach: its count rises from there to its mean. */
+function lowestOf(bin: number, count: number, mean: number, stats: PeriodStats): number {
+  if (count <= 1 || bin === ZERO_BIN) return mean;
+  const low = Math.min(mean, Math.max(stats.minimum, GAMMA ** (bin - 1)));
+  const high = Math.max(mean, Math.min(stats.maximum, GAMMA ** bin));
+  return mean - Math.min(mean - low, high - mean);
+}
+
+/** The estimated number of values ≤ x; the period must have a histogram. */
+function countAtOrBelow(stats: PeriodStats, histogram: Histogram, x: number): number {
+  if (x < stats.minimum) return 0;
+  if (x >= stats.maximum) return stats.sampleCount;
+  let below = 0;
+  for (let i = 0; i < histogram.length; i += 3) {
+    const [bin, count] = [histogram[i]!, histogram[i + 1]!];
+    const mean = histogram[i + 2]! / count;
+    // Within 1e-9 of the mean is at it: the mean of 0.1 put three times is 0.10000000000000002.
+    if (x >= mean - 1e-9 * mean) {
+      below += count;
+      continue;
+    }
+    const from = lowestOf(bin, count, mean, stats);
+    if (from >= x) break; // bins ascend: no later bin has a value ≤ x
+    below += (count * (x - from)) / (mean - from);
+  }
+  return Number.isInteger(stats.sampleCount) ? Math.round(below) : below;
+}
+
+/**
+ * The number of values v with lower < v ≤ upper (TC(a:b) with absolute bounds), estimated from
+ * the histogram; undefined where percentiles are (no histogram).
+ */
+export function countInRange(stats: PeriodStats, { lower, upper }: Bounds): number | undefined {
+  const histogram = stats.histogram;
+  if (histogram === undefined || stats.sampleCount <= 0) return undefined;
+  const atOrBelow = (x: number | undefined, open: number) =>
+    x === undefined ? open : countAtOrBelow(stats, histogram, x);
+  return atOrBelow(upper, stats.sampleCount) - atOrBelow(lower, 0);
+}
+
+/** The percentage of values v with lower < v ≤ upper (PR(a:b)); undefined where percentiles are. */
+export function percentileRank(stats: PeriodStats, bounds: Bounds): number | undefined {
+  const count = countInRange(stats, bounds);
+  return count === undefined ? undefined : (100 * count) / stats.sampleCount;
+}
+
+/**
+ * The number of values whose rank, smallest first, lies past the lower percentage of the period's
+ * values and within the upper one (TC(a%:b%), tcNN): with n values, the ranks k(a) < r ≤ k(b),
+ * where k(p) is the nearest rank `percentile` reports the p-th percentile at (k(0) = 0). Ties are
+ * split by rank, as a trimmed mean trims data points. Undefined where percentiles are.
+ */
+export function countInRankRange(stats: PeriodStats, { lower, upper }: Bounds): number | undefined {
+  const n = stats.sampleCount;
+  if (stats.histogram === undefined || n <= 0) return undefined;
+  const rank = (p: number) => (p <= 0 ? 0 : Math.min(n, Math.ceil((p / 100) * n - 1e-9)));
+  return rank(upper ?? 100) - rank(lower ?? 0);
 }
 
 export interface Bucket {

@@ -112,6 +112,8 @@ export const SAME_AS_BASELINE = [0.1, 0.12, 0.11, 0.13, 0.1, 0.12, 0.11, 0.1, 0.
 export class FakeMetrics implements MetricSource {
   readonly data = new Map<string, Record<string, number[]>>();
   failing: Error | null = null;
+  /** Give only the periods that start inside the window, as CloudWatch does (off: every value set). */
+  clipToWindow = false;
   readonly reads: { targetGroupArn: string; window: MetricWindow; names: string[] }[] = [];
 
   series(
@@ -125,7 +127,9 @@ export class FakeMetrics implements MetricSource {
     const values = this.data.get(target.targetGroupArn);
     return Promise.resolve(
       metrics.map((m) => {
-        const series = [...(values === undefined ? SAME_AS_BASELINE : (values[m.name] ?? []))];
+        const all = [...(values === undefined ? SAME_AS_BASELINE : (values[m.name] ?? []))];
+        const periods = Math.ceil((window.end - window.start) / (periodSeconds * 1000));
+        const series = this.clipToWindow ? all.slice(0, periods) : all;
         const timestamps = series.map((_, i) => window.start + i * periodSeconds * 1000);
         return { name: m.name, values: series, timestamps };
       }),

@@ -117,6 +117,18 @@ function analysisUseProblems(entry: Partial<ServiceEntry>): Problem[] {
       message: `analysis needs canary, linear or blue-green; ${entry.strategy} never runs the old and new task sets side by side behind their own target groups`,
     });
   }
+  if (entry.analysis?.method === 'sequential') {
+    if (entry.strategy === 'blue-green') {
+      problems.push({
+        path: 'analysis.method',
+        message:
+          'the sequential judge compares two task sets serving production at once, minute by minute; ' +
+          'blue-green never does: use canary or linear, or method mann-whitney',
+      });
+    }
+    // It needs no minimum of minutes: it decides when the evidence suffices (docs/analysis.md).
+    return problems;
+  }
   const enough = `${MIN_ANALYSIS_SECONDS} (${MIN_ANALYSIS_MINUTES} whole minutes to judge, as fewer cannot reach 98% confidence, and the last ${ANALYSIS_LAG_MINUTES} for CloudWatch to receive)`;
   if (
     entry.strategy === 'blue-green' &&

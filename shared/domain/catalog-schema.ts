@@ -178,6 +178,10 @@ function buildSchemas() {
     /** Weight of each metric group in the summary score, in percent; equal weights when omitted. */
     groupWeights: z.optional(z.record(z.string(), percent())),
     metrics: z.optional(z.array(analysisMetricSchema)),
+    /** The judge: Kayenta's fixed-horizon Mann-Whitney, or the sequential one (docs/analysis.md). */
+    method: z._default(z.enum(['mann-whitney', 'sequential']), 'mann-whitney'),
+    /** The sequential judge's chance of failing a healthy release, over the whole rollout. */
+    falseFailRate: z._default(z.number().check(z.gt(0), z.lte(0.2)), 0.01),
   });
 
   const serviceSchema = z.strictObject({
@@ -214,7 +218,12 @@ function buildSchemas() {
       ),
       z.transform((list): Spec[] => list.map((a) => (typeof a === 'string' ? { name: a } : a))),
     ),
-    analysis: z._default(analysisSchema, { enabled: false, thresholds: { pass: 95, marginal: 75 } }),
+    analysis: z._default(analysisSchema, {
+      enabled: false,
+      thresholds: { pass: 95, marginal: 75 },
+      method: 'mann-whitney',
+      falseFailRate: 0.01,
+    }),
     hooks: z._default(
       z.partialRecord(
         z.enum(HOOK_NAMES),

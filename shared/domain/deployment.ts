@@ -5,6 +5,7 @@ import type { HookName, Strategy } from './catalog-schema.js';
 import type { Trigger } from './deployment-request.js';
 import type { Reason } from './ledger.js';
 import type { AnalysisVerdict, TimeWindow } from './analysis-plan.js';
+import type { Evidence, SequentialMetricResult } from './sequential-judge.js';
 import type { Phase } from './phase.js';
 import type { PlanStep } from './plan.js';
 
@@ -37,13 +38,19 @@ export interface AnalysisRecord {
   /** The schedule step whose bake was judged (blue-green, which has no schedule: 0). */
   step?: number | undefined;
   final: boolean;
-  classification: 'Pass' | 'Marginal' | 'Fail';
+  /** The judge that made it; records from before there were two are Mann-Whitney's. */
+  method?: 'mann-whitney' | 'sequential' | undefined;
+  /** Undecided: the sequential judge has shown no regression, nor every metric within bounds. */
+  classification: 'Pass' | 'Marginal' | 'Fail' | 'Undecided';
+  /** Mann-Whitney: the summary score; sequential: the share of metrics not failed, in percent. */
   score: number;
   verdict: AnalysisVerdict;
   reason: string;
   /** Metrics that were High, Low or NodataFail. */
   failedMetrics: string[];
   window: { baseline: TimeWindow; canary: TimeWindow } | null;
+  /** The sequential judge's account of each metric: samples, effect, e-values, rule. */
+  metrics?: SequentialMetricResult[] | undefined;
 }
 
 export interface HookWait {
@@ -108,6 +115,8 @@ export interface Deployment {
   weights: { stable: number; candidate: number };
   /** When production traffic first reached the candidate: where canary analysis starts. */
   trafficStartedAt?: number | undefined;
+  /** What the sequential judge has read so far (shared/engine/evidence.ts). */
+  evidence?: Evidence | undefined;
   /** The latest canary analysis. */
   analysis?: AnalysisRecord | undefined;
   /** Every canary analysis of this deployment, oldest first. */

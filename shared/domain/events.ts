@@ -33,7 +33,8 @@ export const DETAIL_SCHEMAS = {
     ...subject,
     /** The last judgement of the deployment (it must reach pass), or one before it. */
     final: z.boolean(),
-    classification: z.enum(['Pass', 'Marginal', 'Fail']),
+    /** Undecided: the sequential judge's look that showed neither a regression nor every metric within bounds. */
+    classification: z.enum(['Pass', 'Marginal', 'Fail', 'Undecided']),
     score: z.number(),
     /** What the deployment does next. */
     verdict: z.enum(['continue', 'pause', 'roll back']),

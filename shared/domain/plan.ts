@@ -15,6 +15,7 @@
 
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
 import { bakeTimeoutSeconds } from './bake-schedule.js';
+import { withFirstLook } from './analysis-plan.js';
 import { alarmNames, STRATEGIES, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
 import { gatesOf, listGates, requiredGates, type Gate } from './gates.js';
 import { isPresetName, unknownPreset, type PresetName, type TrafficStep } from './schedule.js';
@@ -79,20 +80,48 @@ function buildPlan(service: string, entry: ServiceEntry, options: PlanOptions): 
     { kind: 'check-alarms', alarms: alarmNames(entry) },
     { kind: 'register-task-definition' },
   ];
-  if (resolved.schedule === null) {
+  if (
+    entry.analysis.enabled &&
+    entry.analysis.method === 'sequential' &&
+    resolved.strategy === 'blue-green'
+  ) {
+    throw new DeploymentRequestInvalid([
+      {
+        path: 'strategy',
+        message:
+          `${service}'s sequential analysis compares two task sets serving production at once, which ` +
+          'blue-green never does: deploy it by canary or linear',
+      },
+    ]);
+  }
+  const schedule = scheduleFor(entry, resolved.strategy, resolved.schedule);
+  if (schedule === null) {
     steps.push(...rollingSteps(entry, batchPercent));
   } else {
-    steps.push(...shiftingSteps(entry, resolved.strategy, resolved.schedule));
+    steps.push(...shiftingSteps(entry, resolved.strategy, schedule));
   }
   return {
     service,
     strategy: resolved.strategy,
     scheduleSource: resolved.source,
-    schedule: resolved.schedule,
+    schedule,
     steps,
     minimumSeconds: steps.reduce((sum, s) => sum + waitSeconds(s), 0),
     finalBakeTimeoutSeconds: bakeTimeoutSeconds(entry.bakeSeconds),
   };
+}
+
+/** The schedule as rolled out: under the sequential judge, its first step holds for the first look. */
+function scheduleFor(
+  entry: ServiceEntry,
+  strategy: Strategy,
+  schedule: TrafficStep[] | null,
+): TrafficStep[] | null {
+  const sequential =
+    entry.analysis.enabled &&
+    entry.analysis.method === 'sequential' &&
+    (strategy === 'canary' || strategy === 'linear');
+  return schedule !== null && sequential ? withFirstLook(schedule) : schedule;
 }
 
 function missingGates(entry: ServiceEntry, steps: readonly PlanStep[]): Gate[] {

@@ -30,6 +30,15 @@ export type MetricEvidence =
   | { name: string; kind: 'counts'; events: string; minutes: CountEvidenceMinute[] }
   | { name: string; kind: 'values'; minutes: ValueEvidenceMinute[] };
 
+/** The evidence a deployment keeps: its minutes up to `readThrough`, and each latency threshold. */
+export interface Evidence {
+  /** The end of the last minute read, ms since the epoch; nothing before it is read again. */
+  readThrough: number;
+  /** Seconds; null where the stable task set had no latency data before the first shift. */
+  thresholds: Record<string, number | null>;
+  metrics: MetricEvidence[];
+}
+
 export type SequentialClassification = 'High' | 'Low' | 'Pass' | 'Undecided' | 'Nodata';
 
 /** One metric's judgement, with what it rests on: the analysis explains itself. */

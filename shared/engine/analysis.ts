@@ -15,7 +15,7 @@ import {
   type AnalysisVerdict,
   type TimeWindow,
 } from '../domain/analysis-plan.js';
-import type { AnalysisRecord } from '../domain/deployment.js';
+import type { AnalysisRecord, Deployment } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
 import { judge, type MetricSeries } from '../domain/judge.js';
 import type { JudgeResult } from '../domain/judge-scoring.js';
@@ -23,6 +23,7 @@ import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
 import { AnalysisFailed, AnalysisMarginal } from './errors.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
+import { lookSequential } from './sequential-analysis.js';
 
 type Deps = Pick<
   EngineDeps,
@@ -58,6 +59,11 @@ export async function analyze(
     return { verdict: 'skipped', final, reason: `the operator promoted the step (${skippedBy})` };
   }
   const now = deps.clock.now();
+  if (spec.settings.analysis.method === 'sequential') {
+    deployment = await advance(deps, deployment, final ? 'final analysis' : 'analysis');
+    const look = await lookSequential(deps, spec, deployment, { now, step: stepIndex, final });
+    return keep(deps, spec, deployment, look.record, { ...judged, evidence: look.evidence });
+  }
   const windows =
     deployment.trafficStartedAt === undefined
       ? null
@@ -94,13 +100,24 @@ export async function analyze(
     reason,
     window: windows,
   });
-  deployment = await deps.deployments.update(spec.deploymentId, {
+  return keep(deps, spec, deployment, record, judged);
+}
+
+/** Keeps a judgement on the deployment, publishes it, and acts on it. */
+async function keep(
+  deps: Deps,
+  spec: DeploymentSpec,
+  deployment: Awaited<ReturnType<typeof loadDeployment>>,
+  record: AnalysisRecord,
+  changes: Partial<Pick<Deployment, 'judgedStep' | 'evidence'>>,
+): Promise<AnalysisOutcome> {
+  const kept = await deps.deployments.update(spec.deploymentId, {
     analysis: record,
     analyses: [...(deployment.analyses ?? []), record],
-    ...judged,
+    ...changes,
   });
-  await publishJudgement(deps, spec, deployment, record);
-  return act(deps, deployment, record);
+  await publishJudgement(deps, spec, kept, record);
+  return act(deps, kept, record);
 }
 
 /** Analysis Completed, on Cutover's bus (at least once: a step that runs again publishes it again). */

@@ -108,7 +108,7 @@ export function Alarms({ alarms }: { alarms: DeploymentView['alarms'] }) {
   );
 }
 
-const classTones = { Pass: 'ok', Marginal: 'warn', Fail: 'bad' } as const;
+const classTones = { Pass: 'ok', Marginal: 'warn', Fail: 'bad', Undecided: 'info' } as const;
 
 export function Analyses({ analyses, running }: { analyses: AnalysisView[]; running: boolean }) {
   if (analyses.length === 0)

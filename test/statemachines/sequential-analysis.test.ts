@@ -1,0 +1,141 @@
+// The sequential judge in a linear rollout, with the real ASL and handlers over fakes: the
+// first step holds for its first look, each ShiftTraffic reads only the minutes it has not
+// read, a plain regression rolls back at the first step's weight, a healthy release goes
+// through, and each look keeps its account of every metric.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { SEQUENTIAL_FIRST_STEP_SECONDS } from '../../shared/domain/analysis-plan.js';
+import { expectAtRest, lastRecord } from '../support/at-rest.js';
+import {
+  createWorld,
+  DIGEST,
+  drive,
+  REGISTRY,
+  seedService,
+  start,
+  statesEntered,
+  type World,
+} from '../../harness/engine.js';
+
+function catalog(): string {
+  const parsed = parse(readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8')) as {
+    services: Record<string, Record<string, unknown>>;
+  };
+  (parsed.services.web!.analysis as Record<string, unknown>).method = 'sequential';
+  return stringify(parsed);
+}
+
+function setUp() {
+  const world = createWorld(catalog());
+  world.metrics.clipToWindow = true;
+  const entry = seedService(world, 'web');
+  const [blue, green] = entry.traffic.targetGroups;
+  return { world, blue, green, image: `${REGISTRY}/web@${DIGEST(2)}` };
+}
+
+const minutes = (value: number) => Array<number>(40).fill(value);
+
+/** Per minute: the baseline serves 900 requests, 1% of them 5xx and 1% slower than its p99. */
+function baseline(world: World, blue: string) {
+  world.metrics.data.set(blue, {
+    'latency-p99': [0.25],
+    'error-rate--events': minutes(9),
+    'error-rate--exposure': minutes(900),
+    'latency-p99--rank': minutes(99),
+    'latency-p99--exposure': minutes(900),
+  });
+}
+
+/** The canary serves 100 requests a minute with `errors` 5xx and `slower` percent above the p99. */
+function canary(world: World, green: string, { errors = 1, slower = 1 } = {}) {
+  world.metrics.data.set(green, {
+    'error-rate--events': minutes(errors),
+    'error-rate--exposure': minutes(100),
+    'latency-p99--rank': minutes(100 - slower),
+    'latency-p99--exposure': minutes(100),
+  });
+}
+
+const analyses = (world: World) =>
+  world.events.published.flatMap((e) => (e.detailType === 'Analysis Completed' ? [e.detail] : []));
+
+describe('the sequential judge in a linear rollout', () => {
+  it('stops a canary with 40% of its requests slower than the stable p99 at the first step, explaining why', async () => {
+    const { world, blue, green, image } = setUp();
+    baseline(world, blue);
+    canary(world, green, { slower: 40 });
+    const execution = start(world, 'canary', { service: 'web', image });
+    await drive(world, execution);
+
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('RolledBack');
+    // One ShiftTraffic moved traffic (to 10%); the next looked, and rolled back.
+    const shifts = statesEntered(execution).filter((s) => s === 'ShiftTraffic');
+    expect(shifts).toHaveLength(2);
+    expect(
+      world.router.changes.map((c) => c.weights.find((w) => w.targetGroupArn === green)?.weight),
+    ).not.toContain(20);
+    expect(lastRecord(world, 'web')).toMatchObject({
+      type: 'RolledBack',
+      detail: { reason: { kind: 'analysis', failedMetrics: ['latency-p99'] } },
+    });
+    const deployment = world.deployments.items.get(execution.name)!;
+    const look = deployment.analysis!;
+    expect(look).toMatchObject({
+      method: 'sequential',
+      classification: 'Fail',
+      verdict: 'roll back',
+      step: 0,
+    });
+    const p99 = look.metrics!.find((m) => m.name === 'latency-p99')!;
+    expect(p99.classification).toBe('High');
+    expect(p99.reason).toMatch(
+      /^High: the e-value against "the canary's rate of requests slower than 0\.25 s/,
+    );
+    expect(p99.effect.measure).toBe('rate ratio');
+    expect(p99.effect.estimate).toBeCloseTo(40, 0);
+    // The first look had the first step's minutes: at least one whole minute at 10%.
+    expect(p99.samples.minutes).toBeGreaterThanOrEqual(2);
+    expect(deployment.evidence!.thresholds).toEqual({ 'latency-p99': 0.25 });
+  });
+
+  it('holds the first step for its first look, reads each minute once, and promotes a healthy canary', async () => {
+    const { world, blue, green, image } = setUp();
+    baseline(world, blue);
+    canary(world, green);
+    const execution = start(world, 'canary', { service: 'web', image });
+    await drive(world, execution);
+
+    expect(execution.cause ?? '').toBe('');
+    expect(execution.status).toBe('SUCCEEDED');
+    const deployment = world.deployments.items.get(execution.name)!;
+    // The plan the deployment kept shows the first step's longer bake.
+    const bakes = deployment.plan!.filter((s) => s.kind === 'bake');
+    expect(bakes[0]).toMatchObject({ seconds: SEQUENTIAL_FIRST_STEP_SECONDS, analysis: true });
+    expect(bakes[1]).toMatchObject({ seconds: 60, analysis: true });
+    const looks = analyses(world);
+    expect(looks.length).toBe(9);
+    expect(looks.every((a) => a.verdict === 'continue' && a.classification !== 'Fail')).toBe(true);
+    expect(looks.map((a) => a.final)).toEqual([...Array(8).fill(false), true]);
+    // Minute reads of the two groups never overlap from one look to the next.
+    const reads = world.metrics.reads.filter((r) => r.names.includes('error-rate--events'));
+    const canaryReads = reads.filter((r) => r.targetGroupArn === green).map((r) => r.window);
+    for (let i = 1; i < canaryReads.length; i++) expect(canaryReads[i]!.start).toBe(canaryReads[i - 1]!.end);
+    const errors = deployment.evidence!.metrics.find((m) => m.name === 'error-rate')!;
+    const at = errors.minutes.map((m) => m.at);
+    expect(new Set(at).size).toBe(at.length);
+    await expectAtRest(world, 'web', image);
+  });
+
+  it('refuses blue-green for a service judged sequentially', async () => {
+    const { world, image } = setUp();
+    const execution = start(world, 'blue-green', { service: 'web', image, strategy: 'blue-green' });
+    await drive(world, execution);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.cause).toContain(
+      'sequential analysis compares two task sets serving production at once',
+    );
+  });
+});

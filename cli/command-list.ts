@@ -20,6 +20,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/status.js')).statusCommand,
   },
   {
+    name: 'analysis',
+    summary: "show a deployment's canary analysis, each metric with what it rested on",
+    load: async () => (await import('./commands/analysis.js')).analysisCommand,
+  },
+  {
     name: 'approve',
     summary: 'approve a deployment waiting for approval',
     load: async () => (await import('./commands/approve.js')).approveCommand,

@@ -41,13 +41,22 @@ export function startOf(stored: unknown, deploymentId: string): boolean {
 }
 
 export function analysisView(analysis: AnalysisRecord) {
+  const window = (w: { start: number; end: number }) => ({
+    start: new Date(w.start).toISOString(),
+    end: new Date(w.end).toISOString(),
+  });
   return {
     at: new Date(analysis.at).toISOString(),
+    method: analysis.method ?? 'mann-whitney',
+    step: analysis.step ?? null,
     final: analysis.final,
     classification: analysis.classification,
     score: analysis.score,
     verdict: analysis.verdict,
     reason: analysis.reason,
     failedMetrics: analysis.failedMetrics,
+    window: analysis.window === null ? null : window(analysis.window.canary),
+    /** The sequential judge's account of each metric (docs/analysis.md, "What each look keeps"). */
+    metrics: analysis.metrics ?? null,
   };
 }

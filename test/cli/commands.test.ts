@@ -261,16 +261,24 @@ describe('errors', () => {
     expect(run.stderr).not.toMatch(NO_STACK);
   });
 
-  it.each(['deploy', 'status', 'approve', 'promote', 'abort', 'rollback', 'releases', 'verify', 'drift'])(
-    '%s --help shows usage, the connection options and examples',
-    async (command) => {
-      const run = await cloud.cutover([command, '--help'], { connect: false });
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(
-        new RegExp(
-          `^Usage: cutover ${command} [\\s\\S]*--endpoint URL[\\s\\S]*--token T[\\s\\S]*--data DIR[\\s\\S]*--json[\\s\\S]*Examples:\\n  cutover ${command} `,
-        ),
-      );
-    },
-  );
+  it.each([
+    'deploy',
+    'status',
+    'analysis',
+    'approve',
+    'promote',
+    'abort',
+    'rollback',
+    'releases',
+    'verify',
+    'drift',
+  ])('%s --help shows usage, the connection options and examples', async (command) => {
+    const run = await cloud.cutover([command, '--help'], { connect: false });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^Usage: cutover ${command} [\\s\\S]*--endpoint URL[\\s\\S]*--token T[\\s\\S]*--data DIR[\\s\\S]*--json[\\s\\S]*Examples:\\n  cutover ${command} `,
+      ),
+    );
+  });
 });

@@ -65,6 +65,10 @@ describe('renderDeployment', () => {
     const view = baking();
     view.analysis = {
       at: '2026-11-27T10:05:00.000Z',
+      method: 'mann-whitney',
+      step: 8,
+      window: null,
+      metrics: null,
       final: true,
       classification: 'Marginal',
       score: 50,

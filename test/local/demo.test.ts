@@ -164,6 +164,17 @@ describe('the demo', () => {
       type: 'RolledBack',
       detail: { reason: { kind: 'analysis', failedMetrics: ['latency-p50'] } },
     });
+    // The sequential judge stopped it at or before 20% of production: the look that failed it
+    // judged the first or second step (10%, 20%), before any shift past it.
+    const [deployment] = await handle.clients.deployments.listByService('web', 1);
+    expect(deployment!.analysis, JSON.stringify(deployment!.analysis)).toMatchObject({
+      method: 'sequential',
+      classification: 'Fail',
+    });
+    expect(deployment!.analysis!.step).toBeLessThanOrEqual(1);
+    const p50 = deployment!.analysis!.metrics!.find((m) => m.name === 'latency-p50')!;
+    expect(p50.classification).toBe('High');
+    expect(p50.effect.estimate).toBeGreaterThan(1.2);
   });
 
   it('api: blue-green waits for approval, then promotes', async () => {

@@ -19,9 +19,9 @@ export const KINDS: readonly Kind[] = ['healthy', 'faulty', 'slow', 'noisy'];
 
 export const KIND_LABELS: Record<Kind, string> = {
   healthy: 'healthy',
-  faulty: 'faulty (+2 points of 5xx)',
-  slow: 'slow (latency ×1.5, so p99 ×1.5)',
-  noisy: 'noisy but healthy (heavy tails, shared error bursts)',
+  faulty: 'faulty (+2% 5xx)',
+  slow: 'slow (p99 ×1.5)',
+  noisy: 'noisy but healthy',
 };
 
 /** The demo's linear plan: 10% more every minute, from the first shift; 100% at the tenth step. */

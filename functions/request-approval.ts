@@ -4,6 +4,7 @@
 
 import { statePorts } from '../shared/aws/step-ports.js';
 import * as z from '../shared/domain/zod.js';
+import { APPROVAL_REASONS } from '../shared/domain/phase.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { requestApproval } from '../shared/engine/approval.js';
 import { stepInput } from '../shared/engine/spec.js';
@@ -15,7 +16,7 @@ import { stepHandler } from '../shared/runtime/step-handler.js';
 export function createHandler(deps: Parameters<typeof requestApproval>[0], observe?: Observability) {
   const input = stepInput({
     token: z.string().check(z.minLength(1)),
-    because: z._default(z.enum(['approval required', 'analysis marginal']), 'approval required'),
+    because: z._default(z.enum(APPROVAL_REASONS), 'approval required'),
   });
   return stepHandler(
     'request-approval',

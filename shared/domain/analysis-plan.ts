@@ -130,6 +130,25 @@ export function analysisWindows(
 }
 
 /**
+ * What a failed judgement does under the catalog's `onFail`: it pauses for a person when every
+ * metric that failed pauses (its own `onFail`, else the service's), and rolls back otherwise.
+ * A failure no metric is named for (too many without data, say) follows the service's.
+ */
+export function onFailVerdict(
+  failedMetrics: readonly string[],
+  analysis: {
+    onFail?: 'rollback' | 'pause' | undefined;
+    metrics?: readonly { name: string; onFail?: 'rollback' | 'pause' | undefined }[] | undefined;
+  },
+): 'roll back' | 'pause' {
+  const service = analysis.onFail ?? 'rollback';
+  const of = (name: string) => analysis.metrics?.find((m) => m.name === name)?.onFail ?? service;
+  const pauses =
+    failedMetrics.length === 0 ? service === 'pause' : failedMetrics.every((n) => of(n) === 'pause');
+  return pauses ? 'pause' : 'roll back';
+}
+
+/**
  * The last judgement of a deployment must reach `pass`; the ones before only stay above
  * `marginal`. In a canary or linear schedule the last one follows the last step before 100%.
  */

@@ -167,6 +167,8 @@ function buildSchemas() {
     mustHaveData: z._default(z.boolean(), false),
     outliers: z._default(z.enum(['keep', 'remove']), 'keep'),
     group: z._default(nonEmpty(), 'default'),
+    /** What this metric's failure does; the service's `analysis.onFail` when left out. */
+    onFail: z.optional(z.enum(['rollback', 'pause'])),
   });
 
   const analysisSchema = z.strictObject({
@@ -182,6 +184,8 @@ function buildSchemas() {
     method: z._default(z.enum(['mann-whitney', 'sequential']), 'mann-whitney'),
     /** The sequential judge's chance of failing a healthy release, over the whole rollout. */
     falseFailRate: z._default(z.number().check(z.gt(0), z.lte(0.2)), 0.01),
+    /** A failed analysis rolls back, or pauses for a person as a marginal one does. */
+    onFail: z._default(z.enum(['rollback', 'pause']), 'rollback'),
   });
 
   const serviceSchema = z.strictObject({
@@ -223,6 +227,7 @@ function buildSchemas() {
       thresholds: { pass: 95, marginal: 75 },
       method: 'mann-whitney',
       falseFailRate: 0.01,
+      onFail: 'rollback',
     }),
     hooks: z._default(
       z.partialRecord(

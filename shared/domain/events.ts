@@ -5,6 +5,7 @@
 
 import * as z from './zod.js';
 import { reasonSchema } from './ledger.js';
+import { APPROVAL_REASONS } from './phase.js';
 
 const subject = {
   deploymentId: z.string(),
@@ -27,7 +28,7 @@ export const DETAIL_SCHEMAS = {
     image: z.string(),
     expiresAt: z.string(),
     /** Why a person is asked: the catalog requires approval, or analysis was marginal. */
-    because: z.enum(['approval required', 'analysis marginal']),
+    because: z.enum(APPROVAL_REASONS),
   }),
   'Analysis Completed': z.object({
     ...subject,

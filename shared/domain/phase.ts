@@ -29,12 +29,17 @@ const PLAIN_PHASES = [
 ] as const;
 type PlainPhase = (typeof PLAIN_PHASES)[number];
 
+/** Why a deployment waits for a person: the catalog, a marginal analysis, or a failed one with onFail: pause. */
+export const APPROVAL_REASONS = ['approval required', 'analysis marginal', 'analysis failed'] as const;
+export type ApprovalReason = (typeof APPROVAL_REASONS)[number];
+
 export type Phase =
   | PlainPhase
   | `batch ${number} of ${number}`
   | `hook:${HookName}`
   | 'approval'
   | 'approval (analysis marginal)'
+  | 'approval (analysis failed)'
   | `shift ${number}%`;
 
 /** A phase read back: what the step is, with the numbers and names its text carries. */
@@ -42,7 +47,7 @@ export type PhaseInfo =
   | { kind: PlainPhase }
   | { kind: 'batch'; batch: number; of: number }
   | { kind: 'hook'; hook: HookName }
-  | { kind: 'approval'; because: 'approval required' | 'analysis marginal' }
+  | { kind: 'approval'; because: ApprovalReason }
   | { kind: 'shift'; weight: number };
 
 /** The phase of a promoted deployment in its termination wait: its old task set still runs. */
@@ -52,8 +57,8 @@ export const CLEANING_UP_PHASE = 'cleaning up' satisfies Phase;
 /** The phase of a promoted deployment whose old task set a rollback took over (`handedOverTo`). */
 export const HANDED_OVER_PHASE = 'handed over' satisfies Phase;
 
-export const approvalPhase = (because: 'approval required' | 'analysis marginal'): Phase =>
-  because === 'analysis marginal' ? 'approval (analysis marginal)' : 'approval';
+export const approvalPhase = (because: ApprovalReason): Phase =>
+  because === 'approval required' ? 'approval' : `approval (${because})`;
 
 const PLAIN = new Set<string>(PLAIN_PHASES);
 
@@ -65,6 +70,7 @@ export function phaseInfo(phase: string): PhaseInfo | undefined {
   if (PLAIN.has(phase)) return { kind: phase } as PhaseInfo;
   if (phase === 'approval') return { kind: 'approval', because: 'approval required' };
   if (phase === 'approval (analysis marginal)') return { kind: 'approval', because: 'analysis marginal' };
+  if (phase === 'approval (analysis failed)') return { kind: 'approval', because: 'analysis failed' };
   if (phase.startsWith('hook:')) {
     const hook = phase.slice('hook:'.length);
     return (HOOK_NAMES as readonly string[]).includes(hook)

@@ -59,6 +59,12 @@ function timeoutReason(phase: string): Reason {
   if (phase === 'approval (analysis marginal)') {
     return { kind: 'approval-timeout', message: 'analysis was marginal and nobody approved in time' };
   }
+  if (phase === 'approval (analysis failed)') {
+    return {
+      kind: 'approval-timeout',
+      message: 'analysis failed, the catalog says to pause on it, and nobody approved in time',
+    };
+  }
   const hook = hookOf(phase);
   if (hook.hook !== undefined) return { kind: 'hook', message: `hook ${hook.hook} timed out`, ...hook };
   return { kind: 'error', message: `step ${phase} timed out`, error: 'States.Timeout' };

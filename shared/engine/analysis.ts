@@ -11,6 +11,7 @@ import {
   analysisWindows,
   isFinalAnalysis,
   MIN_ANALYSIS_MINUTES,
+  onFailVerdict,
   minutesIn,
   type AnalysisVerdict,
   type TimeWindow,
@@ -111,6 +112,16 @@ async function keep(
   record: AnalysisRecord,
   changes: Partial<Pick<Deployment, 'judgedStep' | 'evidence'>>,
 ): Promise<AnalysisOutcome> {
+  if (
+    record.verdict === 'roll back' &&
+    onFailVerdict(record.failedMetrics, spec.settings.analysis) === 'pause'
+  ) {
+    record = {
+      ...record,
+      verdict: 'pause',
+      reason: `${record.reason}; onFail is pause, so a person decides`,
+    };
+  }
   const kept = await deps.deployments.update(spec.deploymentId, {
     analysis: record,
     analyses: [...(deployment.analyses ?? []), record],

@@ -3,7 +3,7 @@
 // instant the wait times out on the clock's time, and announces it on EventBridge.
 
 import type { DeploymentSpec } from '../domain/deployment-request.js';
-import { approvalPhase } from '../domain/phase.js';
+import { approvalPhase, type ApprovalReason } from '../domain/phase.js';
 import type { EngineDeps } from './deps.js';
 import { advance, loadDeployment } from './progress.js';
 
@@ -15,9 +15,15 @@ export async function requestApproval(
   deps: Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'events'>,
   spec: DeploymentSpec,
   token: string,
-  because: 'approval required' | 'analysis marginal' = 'approval required',
+  asked: ApprovalReason = 'approval required',
 ): Promise<void> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
+  // The state machines ask after any analysis that wants a person: a fail paused by the
+  // catalog's onFail is told apart by the judgement the deployment keeps.
+  const because: ApprovalReason =
+    asked === 'analysis marginal' && deployment.analysis?.classification === 'Fail'
+      ? 'analysis failed'
+      : asked;
   const now = deps.clock.now();
   // The wait is a person's, so it times out after the catalog's timeout in real seconds: on the
   // local cloud, whose clock runs `speed` times faster, that is `speed` times as long in its time.

@@ -8,6 +8,7 @@ import {
   MIN_ANALYSIS_MINUTES,
   MIN_ANALYSIS_SECONDS,
   minutesIn,
+  onFailVerdict,
   SEQUENTIAL_FIRST_STEP_SECONDS,
   sequentialWindow,
   withFirstLook,
@@ -88,5 +89,23 @@ describe('the sequential judge’s minutes and first step', () => {
     expect(withFirstLook(canary)).toEqual(canary);
     const once = presetSchedule('AllAtOnce');
     expect(withFirstLook(once)).toEqual(once);
+  });
+});
+
+describe('onFailVerdict', () => {
+  const metrics = [{ name: 'errors' }, { name: 'p99', onFail: 'pause' as const }];
+
+  it('rolls back unless every failed metric pauses, by its own onFail or the service’s', () => {
+    expect(onFailVerdict(['p99'], { metrics })).toBe('pause');
+    expect(onFailVerdict(['errors', 'p99'], { metrics })).toBe('roll back');
+    expect(onFailVerdict(['errors'], { metrics, onFail: 'pause' })).toBe('pause');
+    expect(onFailVerdict(['p99'], { metrics: [{ name: 'p99', onFail: 'rollback' }], onFail: 'pause' })).toBe(
+      'roll back',
+    );
+  });
+
+  it('follows the service for a failure no metric is named for', () => {
+    expect(onFailVerdict([], { metrics })).toBe('roll back');
+    expect(onFailVerdict([], { metrics, onFail: 'pause' })).toBe('pause');
   });
 });

@@ -153,6 +153,23 @@ describe('canary analysis in a linear rollout', () => {
     await expectAtRest(world, 'web', `${REGISTRY}/web@${DIGEST(1)}`);
   });
 
+  it('with onFail: pause, the failed interim analysis waits for a person at the weight it reached', async () => {
+    const paused = catalog((services) => {
+      (services.web!.analysis as Record<string, unknown>).onFail = 'pause';
+    });
+    const { world, blue, green } = setUp(paused);
+    slowCanary(world, blue, green);
+    const execution = start(world, 'canary', { service: 'web', image: `${REGISTRY}/web@${DIGEST(2)}` });
+    await drive(world, execution, () => world.deployments.items.get(execution.name)?.approval !== undefined);
+    const waiting = world.deployments.items.get(execution.name)!;
+    expect(waiting.phase).toBe('approval (analysis failed)');
+    expect(waiting.analysis).toMatchObject({ final: false, classification: 'Fail', verdict: 'pause' });
+    expect(statesEntered(execution).at(-1)).toBe('WaitForAnalysisDecision');
+    await abort(depsOf(world), execution.name, { actor: 'operator:ana', reason: 'p99 too high' });
+    await drive(world, execution);
+    expect(execution.error).toBe('RolledBack');
+  });
+
   it('a critical metric that fails sets the score to 0', async () => {
     const { world, blue, green } = setUp();
     world.metrics.data.set(blue, { 'error-rate': fast, 'latency-p99': fast });

@@ -7,9 +7,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { SEQUENTIAL_FIRST_STEP_SECONDS } from '../../shared/domain/analysis-plan.js';
+import { abort, approve } from '../../shared/engine/operator.js';
 import { expectAtRest, lastRecord } from '../support/at-rest.js';
 import {
   createWorld,
+  depsOf,
   DIGEST,
   drive,
   REGISTRY,
@@ -19,16 +21,20 @@ import {
   type World,
 } from '../../harness/engine.js';
 
-function catalog(): string {
+type Analysis = Record<string, unknown> & { metrics: Record<string, unknown>[] };
+
+function catalog(change: (analysis: Analysis) => void = () => {}): string {
   const parsed = parse(readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8')) as {
     services: Record<string, Record<string, unknown>>;
   };
-  (parsed.services.web!.analysis as Record<string, unknown>).method = 'sequential';
+  const analysis = parsed.services.web!.analysis as Analysis;
+  analysis.method = 'sequential';
+  change(analysis);
   return stringify(parsed);
 }
 
-function setUp() {
-  const world = createWorld(catalog());
+function setUp(text = catalog()) {
+  const world = createWorld(text);
   world.metrics.clipToWindow = true;
   const entry = seedService(world, 'web');
   const [blue, green] = entry.traffic.targetGroups;
@@ -137,5 +143,54 @@ describe('the sequential judge in a linear rollout', () => {
     expect(execution.cause).toContain(
       'sequential analysis compares two task sets serving production at once',
     );
+  });
+
+  it('with onFail: pause, a failed look waits for a person instead; approved, the next look that fails asks again; aborted, it rolls back', async () => {
+    const { world, blue, green, image } = setUp(catalog((a) => (a.onFail = 'pause')));
+    baseline(world, blue);
+    canary(world, green, { slower: 40 });
+    const execution = start(world, 'canary', { service: 'web', image });
+    const asked = () => world.deployments.items.get(execution.name)?.approval !== undefined;
+    await drive(world, execution, asked);
+
+    const waiting = world.deployments.items.get(execution.name)!;
+    expect(waiting.phase).toBe('approval (analysis failed)');
+    expect(waiting.weights).toEqual({ stable: 90, candidate: 10 });
+    expect(waiting.analysis).toMatchObject({ classification: 'Fail', verdict: 'pause', step: 0 });
+    expect(waiting.analysis!.reason).toMatch(/onFail is pause, so a person decides$/);
+    expect(world.events.published.at(-1)).toMatchObject({
+      detailType: 'Approval Needed',
+      detail: { because: 'analysis failed' },
+    });
+
+    await approve(depsOf(world), execution.name, { actor: 'operator:ana', reason: 'known slow path' });
+    await drive(
+      world,
+      execution,
+      () => world.deployments.items.get(execution.name)?.analysis?.step === 1 && asked(),
+    );
+    expect(world.deployments.items.get(execution.name)).toMatchObject({
+      phase: 'approval (analysis failed)',
+      weights: { stable: 80, candidate: 20 },
+    });
+    await abort(depsOf(world), execution.name, { actor: 'operator:ana', reason: 'still slow' });
+    await drive(world, execution);
+    expect(execution.error).toBe('RolledBack');
+    expect(lastRecord(world, 'web').detail).toMatchObject({ reason: { kind: 'operator' } });
+  });
+
+  it('a metric that rolls back wins over one that pauses', async () => {
+    const text = catalog((a) => {
+      a.metrics.find((m) => m.name === 'latency-p99')!.onFail = 'pause';
+    });
+    const { world, blue, green, image } = setUp(text);
+    baseline(world, blue);
+    canary(world, green, { slower: 40, errors: 30 });
+    const execution = start(world, 'canary', { service: 'web', image });
+    await drive(world, execution);
+    expect(execution.error).toBe('RolledBack');
+    expect(lastRecord(world, 'web').detail).toMatchObject({
+      reason: { kind: 'analysis', failedMetrics: ['error-rate', 'latency-p99'] },
+    });
   });
 });

@@ -266,8 +266,9 @@ function countEffect(evidence: Extract<MetricEvidence, { kind: 'counts' }>, alph
   const interval = rateRatioInterval(evidence.minutes, Math.min(1, 2 * alpha));
   return {
     measure: 'rate ratio',
-    estimate: Number.isFinite(ratio) ? round3(ratio) : null,
-    interval: interval === null ? null : { low: round3(interval.low), high: round3(interval.high) },
+    estimate: Number.isFinite(ratio) ? significant3(ratio) : null,
+    interval:
+      interval === null ? null : { low: significant3(interval.low), high: significant3(interval.high) },
   };
 }
 
@@ -312,4 +313,9 @@ function formatAlpha(alpha: number): string {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** Three significant digits: a ratio of 0.000123 stays readable as such. */
+function significant3(x: number): number {
+  return Number(x.toPrecision(3));
 }

@@ -88,6 +88,14 @@ describe.skipIf(!browserAvailable())('the dashboard', { timeout: 180_000 }, () =
     await page.getByText('new (release 2): 100% (latest)').waitFor();
     expect(await page.locator('.step-current').count()).toBe(0);
     await page.locator(`code[title$="${digest}"]`).waitFor();
+    // Its sequential analysis is charted look by look, and each look lists its metrics.
+    await page
+      .getByText('Sequential analysis: evidence of a regression at each look (log10 e-value)')
+      .waitFor();
+    await page
+      .locator('.analysis-metrics li', { hasText: /^latency-p50 (Pass|Undecided): rate ratio/ })
+      .first()
+      .waitFor();
   });
 
   it('shows the release ledger of web with a verified chain', async () => {

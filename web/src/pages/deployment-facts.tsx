@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { AlarmBadge, Badge } from '../components/badge';
 import { clock, dateTime, shortDateTime, time, timeLeft } from '../format';
 import type { AnalysisView, AnyDeploymentView, DeploymentView } from '../../../shared/api/views.js';
+import { metricSummaries } from './deployment-analysis';
 
 export function OutcomeReason({ deployment }: { deployment: AnyDeploymentView }) {
   const { status, execution } = deployment;
@@ -137,6 +138,13 @@ export function Analyses({ analyses, running }: { analyses: AnalysisView[]; runn
               <td>
                 {a.reason || a.verdict}
                 {a.failedMetrics.length > 0 && ` (failed: ${a.failedMetrics.join(', ')})`}
+                {a.metrics !== null && (
+                  <ul class="analysis-metrics">
+                    {metricSummaries(a).map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                )}
               </td>
             </tr>
           ))}

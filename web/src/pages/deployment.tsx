@@ -14,6 +14,7 @@ import { usePoll } from '../poll';
 import { href } from '../router';
 import type { AnyDeploymentView, DeploymentView } from '../../../shared/api/views.js';
 import { DeploymentActions } from './deployment-actions';
+import { AnalysisChart } from './deployment-analysis';
 import { MetricsCharts, TrafficChart } from './deployment-charts';
 import { Alarms, Analyses, ApprovalWait, BakeCountdown, OutcomeReason } from './deployment-facts';
 
@@ -113,6 +114,7 @@ function Recorded({ d, onResult }: { d: DeploymentView; onResult: (r: ActionResu
             <Alarms alarms={d.alarms} />
           </Section>
           <Section title="Canary analysis">
+            <AnalysisChart analyses={d.analyses} />
             <Analyses analyses={d.analyses} running={d.status === 'running'} />
           </Section>
         </div>

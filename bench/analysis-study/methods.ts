@@ -15,7 +15,7 @@ import {
 import { judge } from '../../shared/domain/judge.js';
 import type { AnalysisSettings } from '../../shared/domain/judge-scoring.js';
 import type { MetricRules } from '../../shared/domain/judge-classification.js';
-import { judgeSequential, type MetricEvidence } from '../../shared/domain/sequential-judge.js';
+import { judgeMinutes, type MetricEvidence } from '../../shared/domain/sequential-judge.js';
 import type { TrafficStep } from '../../shared/domain/schedule.js';
 import { PLAN, weightAt, type Minute, type Run, type SideMinute } from './world.js';
 
@@ -113,7 +113,7 @@ function sequentialLook(run: Run, now: number, final: boolean): boolean {
     counts('latency-p50', 'requests slower than the p50', slower(run.thresholds.p50)),
     counts('latency-p99', 'requests slower than the p99', slower(run.thresholds.p99)),
   ];
-  return judgeSequential(evidence, STUDY_SETTINGS.metrics, { final }).classification === 'Fail';
+  return judgeMinutes(evidence, STUDY_SETTINGS.metrics, { final }).classification === 'Fail';
 }
 
 function errorRate(side: SideMinute): number {

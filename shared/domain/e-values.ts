@@ -65,62 +65,95 @@ function mixtureWeights(): number[] {
   return raw.map((w) => Math.log(w / total));
 }
 
+/** How far a kept likelihood reaches each side of its centre, in grid steps: the tests at the
+ * centre need LOG_RATIO_STEPS, and the interval's candidates as many again beyond them. */
+export const GRID_SPAN = 2 * LOG_RATIO_STEPS;
+
 /**
- * The log e-value against "the canary's rate is at most `bound` × the baseline's" (side
- * 'above': evidence that it is higher) or "at least" (side 'below'). Large means the data
- * speak against the bound; e^value ≥ 1/α rejects it at level α, at any look.
+ * The log-likelihood of the rate ratio at centre × e^((k − GRID_SPAN) × LOG_RATIO_STEP), for k
+ * from 0 to 2 × GRID_SPAN. It is a sum over minutes, so a look adds its new minutes to what the
+ * looks before kept: the deployment keeps this, of a fixed size however long the rollout.
  */
-export function rateRatioLogE(
+export interface LikelihoodGrid {
+  centre: number;
+  values: number[];
+}
+
+/** `previous` with `minutes` added (a new grid around `centre` when there is none). */
+export function likelihoodGrid(
   minutes: readonly CountMinute[],
-  bound: number,
-  side: 'above' | 'below',
-): number {
-  const at = Math.log(bound);
-  const null0 = rateRatioLogLikelihood(minutes, at);
-  const sign = side === 'above' ? 1 : -1;
+  centre: number,
+  previous?: LikelihoodGrid,
+): LikelihoodGrid {
+  if (previous !== undefined && previous.centre !== centre) {
+    throw new RangeError(`a likelihood kept around ${previous.centre} cannot take minutes around ${centre}`);
+  }
+  const at = Math.log(centre);
+  const values = Array.from(
+    { length: 2 * GRID_SPAN + 1 },
+    (_, k) =>
+      (previous?.values[k] ?? 0) + rateRatioLogLikelihood(minutes, at + (k - GRID_SPAN) * LOG_RATIO_STEP),
+  );
+  return { centre, values };
+}
+
+/** The mixture's log e-value at grid index i, against alternatives on one side of it. */
+function mixtureAt(values: readonly number[], i: number, sign: 1 | -1): number {
   let log = -Infinity;
-  for (let i = 0; i < LOG_RATIO_STEPS; i++) {
-    const alternative = rateRatioLogLikelihood(minutes, at + sign * (i + 1) * LOG_RATIO_STEP);
-    log = logAddExp(log, WEIGHTS[i]! + alternative - null0);
+  for (let j = 0; j < LOG_RATIO_STEPS; j++) {
+    const k = i + sign * (j + 1);
+    // Alternatives past the grid's end are left out: the e-value only gets smaller.
+    if (k < 0 || k >= values.length) break;
+    log = logAddExp(log, WEIGHTS[j]! + values[k]! - values[i]!);
   }
   return log;
 }
 
 /**
+ * The log e-value against "the canary's rate is at most `centre` × the baseline's" (side
+ * 'above': evidence that it is higher) or "at least" (side 'below'). Large means the data
+ * speak against the bound; e^value ≥ 1/α rejects it at level α, at any look.
+ */
+export function gridLogE(grid: LikelihoodGrid, side: 'above' | 'below'): number {
+  return mixtureAt(grid.values, GRID_SPAN, side === 'above' ? 1 : -1);
+}
+
+/** gridLogE over minutes given at once. */
+export function rateRatioLogE(
+  minutes: readonly CountMinute[],
+  bound: number,
+  side: 'above' | 'below',
+): number {
+  return gridLogE(likelihoodGrid(minutes, bound), side);
+}
+
+/**
  * The confidence sequence for the rate ratio at level α: every ratio on the grid that neither
  * one-sided test (each at α/2) rejects. It holds the true ratio at every look at once, with
- * probability 1 − α. Null when the data hold no events.
+ * probability 1 − α. Null when the data say nothing of the ratio (no events).
  */
-export function rateRatioInterval(
-  minutes: readonly CountMinute[],
-  alpha: number,
-): { low: number; high: number } | null {
-  if (minutes.every((m) => m.canaryEvents + m.baselineEvents === 0)) return null;
+export function gridInterval(grid: LikelihoodGrid, alpha: number): { low: number; high: number } | null {
+  const { values } = grid;
+  if (Math.max(...values) - Math.min(...values) < 1e-9) return null;
   const limit = Math.log(2 / alpha);
-  const span = 2 * LOG_RATIO_STEPS;
-  const ll = Array.from({ length: 2 * span + 1 }, (_, i) =>
-    rateRatioLogLikelihood(minutes, (i - span) * LOG_RATIO_STEP),
-  );
-  const rejected = (i: number, sign: 1 | -1): boolean => {
-    let log = -Infinity;
-    for (let j = 0; j < LOG_RATIO_STEPS; j++) {
-      const k = i + sign * (j + 1);
-      // Alternatives past the grid's end are left out: the e-value only gets smaller.
-      if (k < 0 || k >= ll.length) break;
-      log = logAddExp(log, WEIGHTS[j]! + ll[k]! - ll[i]!);
-    }
-    return log >= limit;
-  };
   let low: number | undefined;
   let high: number | undefined;
-  for (let i = 0; i < ll.length; i++) {
-    if (rejected(i, 1) || rejected(i, -1)) continue;
+  for (let i = 0; i < values.length; i++) {
+    if (mixtureAt(values, i, 1) >= limit || mixtureAt(values, i, -1) >= limit) continue;
     low ??= i;
     high = i;
   }
   if (low === undefined || high === undefined) return null;
-  const ratio = (i: number): number => Math.exp((i - span) * LOG_RATIO_STEP);
+  const ratio = (i: number): number => grid.centre * Math.exp((i - GRID_SPAN) * LOG_RATIO_STEP);
   return { low: ratio(low), high: ratio(high) };
+}
+
+/** gridInterval over minutes given at once, around a ratio of 1. */
+export function rateRatioInterval(
+  minutes: readonly CountMinute[],
+  alpha: number,
+): { low: number; high: number } | null {
+  return gridInterval(likelihoodGrid(minutes, 1), alpha);
 }
 
 /** The grid of chances the sign test mixes over: 0.51 to 0.99 beyond a half, in steps of 0.01. */

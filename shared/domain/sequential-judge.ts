@@ -8,7 +8,14 @@
 // Undecided before either. The run's false-fail rate α is split evenly among the tests
 // (Bonferroni), so a healthy release fails with probability at most α over the whole rollout.
 
-import { rateRatioInterval, rateRatioLogE, signLogE, type CountMinute } from './e-values.js';
+import {
+  gridInterval,
+  gridLogE,
+  likelihoodGrid,
+  signLogE,
+  type CountMinute,
+  type LikelihoodGrid,
+} from './e-values.js';
 import type { MetricRules } from './judge-classification.js';
 
 /** The run's false-fail rate unless the catalog says otherwise. */
@@ -23,20 +30,50 @@ export interface ValueEvidenceMinute {
 }
 
 /**
- * What the judge has seen of one metric, minute by minute, frozen when first read: a later look
+ * New minutes of one metric, as a look reads them: each minute is read once, and a later look
  * adds minutes and never changes one (the tests' guarantee needs data revealed in order).
  */
 export type MetricEvidence =
   | { name: string; kind: 'counts'; events: string; minutes: CountEvidenceMinute[] }
   | { name: string; kind: 'values'; minutes: ValueEvidenceMinute[] };
 
-/** The evidence a deployment keeps: its minutes up to `readThrough`, and each latency threshold. */
+interface SideCounts {
+  events: number;
+  exposure: number;
+}
+
+interface SignCounts {
+  worse: number;
+  better: number;
+  ties: number;
+}
+
+/**
+ * What the judge keeps of one metric: totals, and for counts the log-likelihood of the rate
+ * ratio around each bound it tests (its sufficient statistic, additive over minutes), so the
+ * kept evidence has one size however long the rollout runs.
+ */
+export type MetricTally =
+  | {
+      name: string;
+      kind: 'counts';
+      events: string;
+      minutes: number;
+      canary: SideCounts;
+      baseline: SideCounts;
+      grids: Partial<Record<Side, LikelihoodGrid>>;
+    }
+  | { name: string; kind: 'values'; minutes: number; signs: Partial<Record<Side, SignCounts>> };
+
+type Side = 'increase' | 'decrease';
+
+/** The evidence a deployment keeps: what it read up to `readThrough`, and each latency threshold. */
 export interface Evidence {
   /** The end of the last minute read, ms since the epoch; nothing before it is read again. */
   readThrough: number;
   /** Seconds; null where the stable task set had no latency data before the first shift. */
   thresholds: Record<string, number | null>;
-  metrics: MetricEvidence[];
+  metrics: MetricTally[];
 }
 
 export type SequentialClassification = 'High' | 'Low' | 'Pass' | 'Undecided' | 'Nodata';
@@ -82,12 +119,87 @@ function sidesOf(rule: Rules): ('increase' | 'decrease')[] {
   return rule.direction === 'either' ? ['increase', 'decrease'] : [rule.direction];
 }
 
+/** What the judge keeps of `evidence`, added to what it kept before (`previous`). */
+export function tallyEvidence(
+  evidence: readonly MetricEvidence[],
+  rules: readonly Rules[],
+  previous: readonly MetricTally[] = [],
+): MetricTally[] {
+  return rules.flatMap((rule) => {
+    const before = previous.find((t) => t.name === rule.name);
+    const added = evidence.find((e) => e.name === rule.name);
+    if (added === undefined) return before === undefined ? [] : [before];
+    return [added.kind === 'counts' ? tallyCounts(added, rule, before) : tallySigns(added, rule, before)];
+  });
+}
+
+function tallyCounts(
+  evidence: Extract<MetricEvidence, { kind: 'counts' }>,
+  rule: Rules,
+  before: MetricTally | undefined,
+): MetricTally {
+  const kept = before?.kind === 'counts' ? before : undefined;
+  // A minute where either side served nothing says nothing of the ratio.
+  const minutes = evidence.minutes.filter((m) => m.canaryExposure > 0 && m.baselineExposure > 0);
+  const add = (side: SideCounts | undefined, events: number, exposure: number): SideCounts => ({
+    events: (side?.events ?? 0) + events,
+    exposure: (side?.exposure ?? 0) + exposure,
+  });
+  const sum = (f: (m: CountMinute) => number) => minutes.reduce((total, m) => total + f(m), 0);
+  const grids: Partial<Record<Side, LikelihoodGrid>> = {};
+  for (const side of sidesOf(rule))
+    grids[side] = likelihoodGrid(minutes, boundOf(rule, side), kept?.grids[side]);
+  return {
+    name: rule.name,
+    kind: 'counts',
+    events: evidence.events,
+    minutes: (kept?.minutes ?? 0) + minutes.length,
+    canary: add(
+      kept?.canary,
+      sum((m) => m.canaryEvents),
+      sum((m) => m.canaryExposure),
+    ),
+    baseline: add(
+      kept?.baseline,
+      sum((m) => m.baselineEvents),
+      sum((m) => m.baselineExposure),
+    ),
+    grids,
+  };
+}
+
+function tallySigns(
+  evidence: Extract<MetricEvidence, { kind: 'values' }>,
+  rule: Rules,
+  before: MetricTally | undefined,
+): MetricTally {
+  const kept = before?.kind === 'values' ? before : undefined;
+  const minutes = evidence.minutes.filter((m) => Number.isFinite(m.canary) && Number.isFinite(m.baseline));
+  const signs: Partial<Record<Side, SignCounts>> = {};
+  for (const side of sidesOf(rule)) {
+    const counts = { ...(kept?.signs[side] ?? { worse: 0, better: 0, ties: 0 }) };
+    for (const m of minutes) {
+      // Worse: beyond the allowed ratio of the baseline minute; better: within it.
+      const limit = m.baseline * boundOf(rule, side);
+      if (m.canary === limit) counts.ties++;
+      else if (side === 'increase' ? m.canary > limit : m.canary < limit) counts.worse++;
+      else counts.better++;
+    }
+    signs[side] = counts;
+  }
+  return { name: rule.name, kind: 'values', minutes: (kept?.minutes ?? 0) + minutes.length, signs };
+}
+
+function boundOf(rule: Rules, side: Side): number {
+  return side === 'increase' ? rule.allowedIncrease : rule.allowedDecrease;
+}
+
 /**
- * Judges every metric on its evidence. `final`: the rollout's last look, where a critical or
- * must-have-data metric still without data fails the run, as in the fixed-horizon judge.
+ * Judges every metric on what was kept of it. `final`: the rollout's last look, where a critical
+ * or must-have-data metric still without data fails the run, as in the fixed-horizon judge.
  */
 export function judgeSequential(
-  evidence: readonly MetricEvidence[],
+  tallies: readonly MetricTally[],
   rules: readonly Rules[],
   {
     falseFailRate = DEFAULT_FALSE_FAIL_RATE,
@@ -96,9 +208,18 @@ export function judgeSequential(
 ): SequentialResult {
   const tests = rules.reduce((n, r) => n + sidesOf(r).length, 0);
   const alpha = tests === 0 ? falseFailRate : falseFailRate / tests;
-  const byName = new Map(evidence.map((e) => [e.name, e]));
+  const byName = new Map(tallies.map((t) => [t.name, t]));
   const metrics = rules.map((rule) => judgeMetric(byName.get(rule.name), rule, alpha, final));
   return { ...classifyRun(metrics), falseFailRate, metrics };
+}
+
+/** judgeSequential over minutes given at once: the study's and the tests' way in. */
+export function judgeMinutes(
+  evidence: readonly MetricEvidence[],
+  rules: readonly Rules[],
+  options: { falseFailRate?: number; final?: boolean } = {},
+): SequentialResult {
+  return judgeSequential(tallyEvidence(evidence, rules), rules, options);
 }
 
 function classifyRun(metrics: SequentialMetricResult[]): Pick<SequentialResult, 'classification' | 'reason'> {
@@ -122,14 +243,14 @@ function classifyRun(metrics: SequentialMetricResult[]): Pick<SequentialResult, 
 }
 
 function judgeMetric(
-  evidence: MetricEvidence | undefined,
+  tally: MetricTally | undefined,
   rule: Rules,
   alpha: number,
   final: boolean,
 ): SequentialMetricResult {
   const log10Threshold = Math.log10(1 / alpha);
   const base = { name: rule.name, critical: false, log10Threshold };
-  if (evidence === undefined || !hasData(evidence)) {
+  if (tally === undefined || tally.minutes === 0) {
     const fails = final && (rule.critical || rule.mustHaveData);
     const reason = fails
       ? `no data by the last look, and the metric is ${rule.critical ? 'critical' : 'must-have-data'}`
@@ -139,16 +260,16 @@ function judgeMetric(
       classification: 'Nodata',
       critical: fails,
       reason,
-      samples: emptySamples(evidence),
+      samples: emptySamples(tally),
       effect: {
-        measure: evidence?.kind === 'values' ? 'share of minutes worse' : 'rate ratio',
+        measure: tally?.kind === 'values' ? 'share of minutes worse' : 'rate ratio',
         estimate: null,
         interval: null,
       },
       log10E: { fail: 0, pass: 0 },
     };
   }
-  const tested = evidence.kind === 'counts' ? countTests(evidence, rule) : valueTests(evidence, rule);
+  const tested = sidesOf(rule).map((side) => sideTest(tally, rule, side));
   const limit = Math.log(1 / alpha);
   const breach = tested.find((t) => t.failLogE >= limit);
   const passed = tested.every((t) => t.passLogE >= limit);
@@ -156,135 +277,93 @@ function judgeMetric(
     fail: round3(Math.max(...tested.map((t) => t.failLogE)) / Math.LN10),
     pass: round3(Math.min(...tested.map((t) => t.passLogE)) / Math.LN10),
   };
-  const summary =
-    evidence.kind === 'counts'
-      ? { samples: countSamples(evidence), effect: countEffect(evidence, alpha) }
-      : valueSummary(evidence, rule);
   const classification: SequentialClassification =
     breach !== undefined ? (breach.side === 'increase' ? 'High' : 'Low') : passed ? 'Pass' : 'Undecided';
-  const reason = describe(classification, breach ?? tested[0]!, log10E, log10Threshold, alpha);
   return {
     ...base,
     classification,
     critical: rule.critical && (classification === 'High' || classification === 'Low'),
-    reason,
-    samples: summary.samples,
-    effect: summary.effect,
+    reason: describe(classification, breach ?? tested[0]!, log10E, log10Threshold, alpha),
+    samples: samplesOf(tally, rule),
+    effect: effectOf(tally, rule, alpha),
     log10E,
   };
 }
 
 interface SideTest {
-  side: 'increase' | 'decrease';
+  side: Side;
   /** What the fail test rejects, in words. */
   bound: string;
   failLogE: number;
   passLogE: number;
 }
 
-function countTests(evidence: Extract<MetricEvidence, { kind: 'counts' }>, rule: Rules): SideTest[] {
-  return sidesOf(rule).map((side) => {
-    const bound = side === 'increase' ? rule.allowedIncrease : rule.allowedDecrease;
+function sideTest(tally: MetricTally, rule: Rules, side: Side): SideTest {
+  const bound = boundOf(rule, side);
+  if (tally.kind === 'counts') {
+    const grid = tally.grids[side]!;
     const [fail, pass] = side === 'increase' ? (['above', 'below'] as const) : (['below', 'above'] as const);
     return {
       side,
-      bound: `the canary's rate of ${evidence.events} is ${side === 'increase' ? 'at most' : 'at least'} ${bound}× the baseline's`,
-      failLogE: rateRatioLogE(evidence.minutes, bound, fail),
-      passLogE: rateRatioLogE(evidence.minutes, bound, pass),
+      bound: `the canary's rate of ${tally.events} is ${side === 'increase' ? 'at most' : 'at least'} ${bound}× the baseline's`,
+      failLogE: gridLogE(grid, fail),
+      passLogE: gridLogE(grid, pass),
     };
-  });
-}
-
-function valueTests(evidence: Extract<MetricEvidence, { kind: 'values' }>, rule: Rules): SideTest[] {
-  return sidesOf(rule).map((side) => {
-    const { worse, better } = signCounts(evidence, rule, side);
-    const bound = side === 'increase' ? rule.allowedIncrease : rule.allowedDecrease;
-    return {
-      side,
-      bound: `a canary minute is ${side === 'increase' ? 'above' : 'below'} ${bound}× its baseline minute at most half the time`,
-      failLogE: signLogE(worse, better, 'above'),
-      passLogE: signLogE(worse, better, 'below'),
-    };
-  });
-}
-
-/** Minutes where the canary was beyond the allowed ratio of the baseline (`worse`), or within it. */
-function signCounts(
-  evidence: Extract<MetricEvidence, { kind: 'values' }>,
-  rule: Rules,
-  side: 'increase' | 'decrease',
-): { worse: number; better: number; ties: number } {
-  let worse = 0;
-  let better = 0;
-  let ties = 0;
-  for (const m of evidence.minutes) {
-    if (!Number.isFinite(m.canary) || !Number.isFinite(m.baseline)) continue;
-    const limit = m.baseline * (side === 'increase' ? rule.allowedIncrease : rule.allowedDecrease);
-    const beyond = side === 'increase' ? m.canary > limit : m.canary < limit;
-    if (m.canary === limit) ties++;
-    else if (beyond) worse++;
-    else better++;
   }
-  return { worse, better, ties };
+  const { worse, better } = tally.signs[side]!;
+  return {
+    side,
+    bound: `a canary minute is ${side === 'increase' ? 'above' : 'below'} ${bound}× its baseline minute at most half the time`,
+    failLogE: signLogE(worse, better, 'above'),
+    passLogE: signLogE(worse, better, 'below'),
+  };
 }
 
-function hasData(evidence: MetricEvidence): boolean {
-  return evidence.kind === 'counts'
-    ? evidence.minutes.some((m) => m.canaryExposure > 0 && m.baselineExposure > 0)
-    : evidence.minutes.some((m) => Number.isFinite(m.canary) && Number.isFinite(m.baseline));
-}
-
-function emptySamples(evidence: MetricEvidence | undefined): SampleCounts {
-  const minutes = evidence?.minutes.length ?? 0;
-  return evidence?.kind === 'values'
+function emptySamples(tally: MetricTally | undefined): SampleCounts {
+  const minutes = tally?.minutes ?? 0;
+  return tally?.kind === 'values'
     ? { minutes, worse: 0, better: 0, ties: 0 }
     : { minutes, canary: { events: 0, exposure: 0 }, baseline: { events: 0, exposure: 0 } };
 }
 
 interface CountSamples {
   minutes: number;
-  canary: { events: number; exposure: number };
-  baseline: { events: number; exposure: number };
+  canary: SideCounts;
+  baseline: SideCounts;
 }
 
-function countSamples(evidence: Extract<MetricEvidence, { kind: 'counts' }>): CountSamples {
-  const sum = (f: (m: CountMinute) => number): number => evidence.minutes.reduce((s, m) => s + f(m), 0);
-  return {
-    minutes: evidence.minutes.length,
-    canary: { events: sum((m) => m.canaryEvents), exposure: sum((m) => m.canaryExposure) },
-    baseline: { events: sum((m) => m.baselineEvents), exposure: sum((m) => m.baselineExposure) },
-  };
+/** The side the metric is read by: increase, unless it only counts a decrease. */
+function mainSide(rule: Rules): Side {
+  return rule.direction === 'decrease' ? 'decrease' : 'increase';
 }
 
-function countEffect(evidence: Extract<MetricEvidence, { kind: 'counts' }>, alpha: number): Effect {
-  const samples = countSamples(evidence);
-  const canaryRate = samples.canary.exposure > 0 ? samples.canary.events / samples.canary.exposure : NaN;
-  const baselineRate =
-    samples.baseline.exposure > 0 ? samples.baseline.events / samples.baseline.exposure : NaN;
+function samplesOf(tally: MetricTally, rule: Rules): SampleCounts {
+  if (tally.kind === 'counts') {
+    return { minutes: tally.minutes, canary: { ...tally.canary }, baseline: { ...tally.baseline } };
+  }
+  return { minutes: tally.minutes, ...tally.signs[mainSide(rule)]! };
+}
+
+function effectOf(tally: MetricTally, rule: Rules, alpha: number): Effect {
+  if (tally.kind === 'values') {
+    const { worse, better } = tally.signs[mainSide(rule)]!;
+    const decided = worse + better;
+    return {
+      measure: 'share of minutes worse',
+      estimate: decided === 0 ? null : round3(worse / decided),
+      interval: null,
+    };
+  }
+  const canaryRate = tally.canary.exposure > 0 ? tally.canary.events / tally.canary.exposure : NaN;
+  const baselineRate = tally.baseline.exposure > 0 ? tally.baseline.events / tally.baseline.exposure : NaN;
   const ratio = canaryRate / baselineRate;
   // The interval at 2α, so that each of its ends is a one-sided test at α, like the decision.
-  const interval = rateRatioInterval(evidence.minutes, Math.min(1, 2 * alpha));
+  const interval = gridInterval(tally.grids[mainSide(rule)]!, Math.min(1, 2 * alpha));
   return {
     measure: 'rate ratio',
     estimate: Number.isFinite(ratio) ? significant3(ratio) : null,
     interval:
       interval === null ? null : { low: significant3(interval.low), high: significant3(interval.high) },
-  };
-}
-
-function valueSummary(
-  evidence: Extract<MetricEvidence, { kind: 'values' }>,
-  rule: Rules,
-): { samples: SampleCounts; effect: Effect } {
-  const counts = signCounts(evidence, rule, rule.direction === 'decrease' ? 'decrease' : 'increase');
-  const decided = counts.worse + counts.better;
-  return {
-    samples: { minutes: evidence.minutes.length, ...counts },
-    effect: {
-      measure: 'share of minutes worse',
-      estimate: decided === 0 ? null : round3(counts.worse / decided),
-      interval: null,
-    },
   };
 }
 

@@ -1,7 +1,8 @@
 // What the sequential judge reads from CloudWatch, minute by minute, for both task sets, and how
 // it keeps it: each look reads only the minutes after the last one it read, and adds them to
-// the deployment's evidence, which no later look changes (docs/analysis.md, "What the
-// sequential judge reads").
+// the deployment's evidence (a tally of one size however long the rollout: its totals and its
+// likelihoods), which no later look reads again (docs/analysis.md, "When the sequential judge
+// looks, and what it reads").
 //
 // - error-rate: the target group's 5xx answers (HTTPCode_Target_5XX_Count, Sum) among its
 //   requests (RequestCount, Sum). A minute without a 5xx datapoint had none.
@@ -12,7 +13,12 @@
 
 import { ANALYSIS_PERIOD_SECONDS, type TimeWindow } from '../domain/analysis-plan.js';
 import type { AnalysisMetric } from '../domain/catalog-schema.js';
-import type { CountEvidenceMinute, Evidence } from '../domain/sequential-judge.js';
+import {
+  tallyEvidence,
+  type CountEvidenceMinute,
+  type Evidence,
+  type MetricEvidence,
+} from '../domain/sequential-judge.js';
 import type { MetricTarget, TimedSeries } from '../ports/metrics.js';
 import type { EngineDeps } from './deps.js';
 
@@ -71,15 +77,8 @@ export async function startEvidence(
     // CloudWatch takes a bound of up to 10 decimal places; six significant digits are plenty.
     thresholds[m.name] = value === undefined ? null : Number(value.toPrecision(6));
   }
-  return {
-    readThrough: window.end,
-    thresholds,
-    metrics: metrics.map((m) =>
-      'builtin' in m.source
-        ? { name: m.name, kind: 'counts', events: eventsOf(m, thresholds[m.name]), minutes: [] }
-        : { name: m.name, kind: 'values', minutes: [] },
-    ),
-  };
+  // Nothing read yet: each metric's tally starts with its first minutes.
+  return { readThrough: window.end, thresholds, metrics: [] };
 }
 
 function eventsOf(metric: AnalysisMetric, threshold: number | null | undefined): string {
@@ -106,20 +105,17 @@ export async function addMinutes(
     deps.metrics.series(queries, sides.canary, span, ANALYSIS_PERIOD_SECONDS),
     deps.metrics.series(queries, sides.baseline, span, ANALYSIS_PERIOD_SECONDS),
   ]);
-  return {
-    ...evidence,
-    readThrough: span.end,
-    metrics: evidence.metrics.map((e) => {
-      const metric = metrics.find((m) => m.name === e.name);
-      if (metric === undefined) return e;
-      return e.kind === 'values'
-        ? { ...e, minutes: [...e.minutes, ...pairValues(canary, baseline, e.name)] }
-        : {
-            ...e,
-            minutes: [...e.minutes, ...countMinutes(canary, baseline, metric, evidence.thresholds[e.name])],
-          };
-    }),
-  };
+  const read: MetricEvidence[] = metrics.map((m) =>
+    'builtin' in m.source
+      ? {
+          name: m.name,
+          kind: 'counts',
+          events: eventsOf(m, evidence.thresholds[m.name]),
+          minutes: countMinutes(canary, baseline, m, evidence.thresholds[m.name]),
+        }
+      : { name: m.name, kind: 'values', minutes: pairValues(canary, baseline, m.name) },
+  );
+  return { ...evidence, readThrough: span.end, metrics: tallyEvidence(read, metrics, evidence.metrics) };
 }
 
 /** The reads one metric needs: an expression itself; a count's events and exposure. */

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnalyses } from '../../cli/render/analysis.js';
 import { analysisView } from '../../shared/api/deployment-history.js';
-import { judgeSequential } from '../../shared/domain/sequential-judge.js';
+import { judgeMinutes } from '../../shared/domain/sequential-judge.js';
 
 const at = Date.parse('2026-12-07T10:05:00Z');
 const rule = {
@@ -20,7 +20,7 @@ const rule = {
 
 describe('cutover analysis', () => {
   it('prints every metric of a sequential look with its samples, effect, e-values and rule', () => {
-    const result = judgeSequential(
+    const result = judgeMinutes(
       [
         {
           name: 'latency-p99',

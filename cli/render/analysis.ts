@@ -19,11 +19,19 @@ function lookLines(look: Look, number: number): string[] {
   const window =
     look.window === null ? 'no minutes yet' : `minutes ${clock(look.window.start)}–${clock(look.window.end)}`;
   const head = `look ${number} at ${clock(look.at)} (${look.method}, ${look.final ? 'final' : 'interim'}${step}; ${window}): ${look.classification} → ${look.verdict}`;
-  if (look.metrics === null) {
-    const failing = look.failedMetrics.length > 0 ? `; failing: ${look.failedMetrics.join(', ')}` : '';
-    return [head, `  score ${look.score}${failing}`, `  ${look.reason}`];
+  if (look.metrics !== null) return [head, ...look.metrics.flatMap(metricLines)];
+  // An earlier look of the sequential judge keeps each metric's decision and evidence only.
+  if (look.brief !== null) {
+    return [
+      head,
+      ...look.brief.map(
+        (m) =>
+          `  ${m.name}  ${m.classification}: evidence 10^${m.log10E.fail} against the allowed bound, 10^${m.log10E.pass} against a breach; either decides at 10^${m.log10Threshold.toFixed(2)}`,
+      ),
+    ];
   }
-  return [head, ...look.metrics.flatMap(metricLines)];
+  const failing = look.failedMetrics.length > 0 ? `; failing: ${look.failedMetrics.join(', ')}` : '';
+  return [head, `  score ${look.score}${failing}`, `  ${look.reason}`];
 }
 
 function metricLines(metric: MetricAccount): string[] {

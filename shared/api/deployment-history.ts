@@ -58,5 +58,7 @@ export function analysisView(analysis: AnalysisRecord) {
     window: analysis.window === null ? null : window(analysis.window.canary),
     /** The sequential judge's account of each metric (docs/analysis.md, "What each look keeps"). */
     metrics: analysis.metrics ?? null,
+    /** Each metric's decision and evidence, on every look of the sequential judge. */
+    brief: analysis.brief ?? null,
   };
 }

@@ -10,6 +10,12 @@ import type { Strategy } from './catalog-schema.js';
 import type { TrafficStep } from './schedule.js';
 import type { AnalysisSettings, JudgeResult } from './judge-scoring.js';
 
+/**
+ * The most metrics a service's analysis may judge. A deployment keeps every look's judgement of
+ * each (with the sequential judge's tally of each), and its record is one DynamoDB item: 400 KB.
+ */
+export const MAX_ANALYSIS_METRICS = 10;
+
 /** ALB metrics are kept per minute: the analysis judges whole minutes. */
 export const ANALYSIS_PERIOD_SECONDS = 60;
 

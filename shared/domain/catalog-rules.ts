@@ -3,7 +3,12 @@
 
 import type { Problem } from './errors.js';
 import type { AlarmSpec, Catalog, ServiceEntry } from './catalog-schema.js';
-import { ANALYSIS_LAG_MINUTES, MIN_ANALYSIS_MINUTES, MIN_ANALYSIS_SECONDS } from './analysis-plan.js';
+import {
+  ANALYSIS_LAG_MINUTES,
+  MAX_ANALYSIS_METRICS,
+  MIN_ANALYSIS_MINUTES,
+  MIN_ANALYSIS_SECONDS,
+} from './analysis-plan.js';
 import { scheduleDurationSeconds } from './schedule.js';
 import { resolveStrategy, strategyProblems } from './strategy.js';
 
@@ -109,6 +114,14 @@ function analysisUseProblems(entry: Partial<ServiceEntry>): Problem[] {
     problems.push({
       path: 'analysis.metrics',
       message: 'name at least one metric for the analysis to judge',
+    });
+  }
+  if ((entry.analysis?.metrics ?? []).length > MAX_ANALYSIS_METRICS) {
+    problems.push({
+      path: 'analysis.metrics',
+      message:
+        `name at most ${MAX_ANALYSIS_METRICS} metrics (${entry.analysis?.metrics?.length} here): a deployment ` +
+        "keeps every look's judgement of each, within DynamoDB's 400 KB item",
     });
   }
   if (entry.strategy === 'all-at-once' || entry.strategy === 'rolling') {

@@ -5,7 +5,7 @@ import type { HookName, Strategy } from './catalog-schema.js';
 import type { Trigger } from './deployment-request.js';
 import type { Reason } from './ledger.js';
 import type { AnalysisVerdict, TimeWindow } from './analysis-plan.js';
-import type { Evidence, SequentialMetricResult } from './sequential-judge.js';
+import type { Evidence, MetricBrief, SequentialMetricResult } from './sequential-judge.js';
 import type { Phase } from './phase.js';
 import type { PlanStep } from './plan.js';
 
@@ -49,8 +49,13 @@ export interface AnalysisRecord {
   /** Metrics that were High, Low or NodataFail. */
   failedMetrics: string[];
   window: { baseline: TimeWindow; canary: TimeWindow } | null;
-  /** The sequential judge's account of each metric: samples, effect, e-values, rule. */
+  /**
+   * The sequential judge's account of each metric (samples, effect, e-values, rule), kept on the
+   * latest look only: a deployment's record must stay within DynamoDB's 400 KB however many looks.
+   */
   metrics?: SequentialMetricResult[] | undefined;
+  /** Each metric's decision and evidence at this look, kept on every look (the dashboard's chart). */
+  brief?: MetricBrief[] | undefined;
 }
 
 export interface HookWait {

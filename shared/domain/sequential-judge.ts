@@ -94,6 +94,17 @@ export interface SequentialMetricResult {
   log10Threshold: number;
 }
 
+/** A metric's decision and evidence at one look, without the account of what it rests on. */
+export type MetricBrief = Pick<
+  SequentialMetricResult,
+  'name' | 'classification' | 'log10E' | 'log10Threshold'
+>;
+
+export function briefOf(metric: SequentialMetricResult): MetricBrief {
+  const { name, classification, log10E, log10Threshold } = metric;
+  return { name, classification, log10E, log10Threshold };
+}
+
 export type SampleCounts = CountSamples | { minutes: number; worse: number; better: number; ties: number };
 
 /** The effect with its confidence sequence: a rate ratio, or the share of minutes the canary was worse. */

@@ -122,9 +122,11 @@ async function keep(
       reason: `${record.reason}; onFail is pause, so a person decides`,
     };
   }
+  // Earlier looks keep their brief; only the latest keeps every metric's full account.
+  const earlier = (deployment.analyses ?? []).map(({ metrics: _account, ...look }) => look);
   const kept = await deps.deployments.update(spec.deploymentId, {
     analysis: record,
-    analyses: [...(deployment.analyses ?? []), record],
+    analyses: [...earlier, record],
     ...changes,
   });
   await publishJudgement(deps, spec, kept, record);

@@ -6,7 +6,12 @@
 import { sequentialWindow } from '../domain/analysis-plan.js';
 import type { AnalysisRecord, Deployment } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
-import { judgeSequential, type Evidence, type SequentialResult } from '../domain/sequential-judge.js';
+import {
+  briefOf,
+  judgeSequential,
+  type Evidence,
+  type SequentialResult,
+} from '../domain/sequential-judge.js';
 import type { EngineDeps } from './deps.js';
 import { addMinutes, startEvidence, type Sides } from './evidence.js';
 
@@ -69,5 +74,6 @@ function recordOf(
     failedMetrics: failed.map((m) => m.name),
     window: window === null ? null : { baseline: window, canary: window },
     metrics: result.metrics,
+    brief: result.metrics.map(briefOf),
   };
 }

@@ -82,4 +82,31 @@ describe('cutover analysis', () => {
     ]);
     expect(renderAnalyses('web-3', [])).toEqual(['web-3: no canary analysis yet']);
   });
+
+  it('prints an earlier sequential look by its brief: each metric’s decision and evidence', () => {
+    const look = analysisView({
+      at,
+      step: 1,
+      final: false,
+      method: 'sequential',
+      classification: 'Undecided',
+      score: 100,
+      verdict: 'continue',
+      reason: 'interim sequential analysis: …',
+      failedMetrics: [],
+      window: null,
+      brief: [
+        {
+          name: 'errors',
+          classification: 'Undecided',
+          log10E: { fail: 0.5, pass: -0.25 },
+          log10Threshold: 2.3,
+        },
+      ],
+    });
+    expect(renderAnalyses('web-4', [look]).slice(2)).toEqual([
+      'look 1 at 10:05:00 (sequential, interim, after step 2; no minutes yet): Undecided → continue',
+      '  errors  Undecided: evidence 10^0.5 against the allowed bound, 10^-0.25 against a breach; either decides at 10^2.30',
+    ]);
+  });
 });

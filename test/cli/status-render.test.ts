@@ -69,6 +69,7 @@ describe('renderDeployment', () => {
       step: 8,
       window: null,
       metrics: null,
+      brief: null,
       final: true,
       classification: 'Marginal',
       score: 50,

@@ -219,6 +219,17 @@ describe('catalog rules', () => {
     ],
     ['analysis: { enabled: true }', 'services.web.analysis.metrics', 'at least one metric'],
     [
+      'analysis: { enabled: true, metrics: [{ name: m0, source: { builtin: error-rate } }, { name: m1, source: { builtin: error-rate } }, { name: m2, source: { builtin: error-rate } }, { name: m3, source: { builtin: error-rate } }, { name: m4, source: { builtin: error-rate } }, { name: m5, source: { builtin: error-rate } }, { name: m6, source: { builtin: error-rate } }, { name: m7, source: { builtin: error-rate } }, { name: m8, source: { builtin: error-rate } }, { name: m9, source: { builtin: error-rate } }, { name: m10, source: { builtin: error-rate } }] }',
+      'services.web.analysis.metrics',
+      'at most 10 metrics (11 here)',
+    ],
+    [
+      'strategy: blue-green\n    bakeSeconds: 600\n    analysis: { enabled: true, method: sequential, metrics: [{ name: e, source: { builtin: error-rate } }] }',
+      'services.web.analysis.method',
+      'blue-green never does: use canary or linear',
+    ],
+    ['analysis: { method: sequential, falseFailRate: 0.5 }', 'services.web.analysis.falseFailRate', '<=0.2'],
+    [
       'analysis: { metrics: [{ name: e, source: { expression: "m1/m1", inputs: [{ id: m1, namespace: A, metricName: X, stat: Sum }, { id: m1, namespace: A, metricName: Y, stat: Sum }] } }] }',
       'services.web.analysis.metrics[0].source.inputs[1].id',
       'listed twice',

@@ -129,6 +129,11 @@ describe('the sequential judge in a linear rollout', () => {
     const reads = world.metrics.reads.filter((r) => r.names.includes('error-rate--events'));
     const canaryReads = reads.filter((r) => r.targetGroupArn === green).map((r) => r.window);
     for (let i = 1; i < canaryReads.length; i++) expect(canaryReads[i]!.start).toBe(canaryReads[i - 1]!.end);
+    // Only the latest look keeps every metric's full account; each earlier one keeps its brief.
+    const kept = deployment.analyses!;
+    expect(kept.slice(0, -1).every((a) => a.metrics === undefined && a.brief?.length === 2)).toBe(true);
+    expect(kept.at(-1)!.metrics).toHaveLength(2);
+    expect(JSON.stringify(deployment).length).toBeLessThan(60_000);
     // The tally counts each minute once: the minutes read from the first look to the last.
     const errors = deployment.evidence!.metrics.find((m) => m.name === 'error-rate')!;
     const readMinutes = (canaryReads.at(-1)!.end - canaryReads[0]!.start) / 60_000;

@@ -13,7 +13,7 @@ const COLORS = ['#b45309', '#7c3aed', '#0f766e', '#be123c', '#1d4ed8'];
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 export function AnalysisChart({ analyses }: { analyses: AnalysisView[] }) {
-  const sequential = analyses.filter((a) => a.metrics !== null);
+  const sequential = analyses.filter((a) => a.brief !== null);
   const chart = useMemo(
     () => (sequential.length > 0 ? evidenceChart(sequential) : scoreChart(analyses)),
     [analyses],
@@ -23,11 +23,11 @@ export function AnalysisChart({ analyses }: { analyses: AnalysisView[] }) {
 }
 
 function evidenceChart(looks: AnalysisView[]) {
-  const names = [...new Set(looks.flatMap((a) => (a.metrics ?? []).map((m) => m.name)))];
-  const threshold = looks.at(-1)?.metrics?.[0]?.log10Threshold ?? 2;
+  const names = [...new Set(looks.flatMap((a) => (a.brief ?? []).map((m) => m.name)))];
+  const threshold = looks.at(-1)?.brief?.[0]?.log10Threshold ?? 2;
   const column = (name: string) =>
     looks.map((a) => {
-      const found = a.metrics?.find((m) => m.name === name);
+      const found = a.brief?.find((m) => m.name === name);
       return found === undefined ? null : Math.min(CAP, found.log10E.fail);
     });
   const values = names.flatMap(column).filter((v): v is number => v !== null);
@@ -67,7 +67,13 @@ function scoreChart(looks: AnalysisView[]) {
 
 /** One line a metric of a sequential look: `latency-p50 High: rate ratio 1.98 [1.72, 2.27], 10^31.8 of 10^2.30`. */
 export function metricSummaries(look: AnalysisView): string[] {
-  return (look.metrics ?? []).map((m) => {
+  if (look.metrics === null) {
+    return (look.brief ?? []).map(
+      (m) =>
+        `${m.name} ${m.classification}: evidence 10^${m.log10E.fail} of 10^${m.log10Threshold.toFixed(2)}`,
+    );
+  }
+  return look.metrics.map((m) => {
     const e = m.effect;
     const interval = e.interval === null ? '' : ` [${e.interval.low}, ${e.interval.high}]`;
     return `${m.name} ${m.classification}: ${e.measure} ${e.estimate ?? '–'}${interval}, evidence 10^${m.log10E.fail} of 10^${m.log10Threshold.toFixed(2)}`;

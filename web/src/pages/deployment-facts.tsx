@@ -138,7 +138,7 @@ export function Analyses({ analyses, running }: { analyses: AnalysisView[]; runn
               <td>
                 {a.reason || a.verdict}
                 {a.failedMetrics.length > 0 && ` (failed: ${a.failedMetrics.join(', ')})`}
-                {a.metrics !== null && (
+                {a.brief !== null && (
                   <ul class="analysis-metrics">
                     {metricSummaries(a).map((line) => (
                       <li key={line}>{line}</li>

@@ -80,8 +80,9 @@ describe("the CLI's commands", () => {
   const files = sources('cli');
 
   it('are the modules the command list loads, one per command', () => {
-    expect(commandModules(files)).toHaveLength(15);
+    expect(commandModules(files)).toHaveLength(16);
     expect(commandModules(files)).toContain('cli/commands/status.ts');
+    expect(commandModules(files)).toContain('cli/commands/analysis.ts');
   });
 
   it('do not import each other, each piece in cli/commands/ serves one command, and shared modules import no command', () => {

@@ -2,6 +2,7 @@
 // functions/, over in-memory fakes of the ports and a clock the test moves.
 
 import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { ManualClock } from '../local/clock.js';
 import { prepareDefinition, type PreparedDefinition } from '../local/stepfunctions/definition.js';
 import type { HttpInvoker } from '../local/stepfunctions/http-task.js';
@@ -31,6 +32,20 @@ export const DIGEST = (n: number) => `sha256:${n.toString(16).padStart(2, '0').r
 export const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 export type World = ReturnType<typeof createWorld>;
+
+/** A service of the example catalog as YAML gives it, for a test to change before it is parsed. */
+export type ServiceYaml = Record<string, unknown> & {
+  analysis: Record<string, unknown> & { metrics: Record<string, unknown>[] };
+  hooks: Record<string, unknown>;
+};
+
+/** The example catalog's text (examples/catalog.yml), with `change` made to its services first. */
+export function exampleCatalog(change: (services: Record<string, ServiceYaml>) => void = () => {}): string {
+  const text = readFileSync(new URL('../examples/catalog.yml', import.meta.url), 'utf8');
+  const parsed = parse(text) as { services: Record<string, ServiceYaml> };
+  change(parsed.services);
+  return stringify(parsed);
+}
 
 export function createWorld(
   catalogText = readFileSync(new URL('../examples/catalog.yml', import.meta.url), 'utf8'),

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnalyses } from '../../cli/render/analysis.js';
 import { analysisView } from '../../shared/api/deployment-history.js';
+import type { AnalysisRecord } from '../../shared/domain/deployment.js';
 import { judgeMinutes } from '../../shared/domain/sequential-judge.js';
 
 const at = Date.parse('2026-12-07T10:05:00Z');
@@ -18,6 +19,23 @@ const rule = {
   group: 'default',
 };
 
+/** A look as the API shows it: an interim sequential one that went on, with `change` made to it. */
+function look(change: Partial<AnalysisRecord>) {
+  return analysisView({
+    at,
+    step: 0,
+    final: false,
+    method: 'sequential',
+    classification: 'Undecided',
+    score: 100,
+    verdict: 'continue',
+    reason: 'interim sequential analysis: …',
+    failedMetrics: [],
+    window: null,
+    ...change,
+  });
+}
+
 describe('cutover analysis', () => {
   it('prints every metric of a sequential look with its samples, effect, e-values and rule', () => {
     const result = judgeMinutes(
@@ -31,23 +49,16 @@ describe('cutover analysis', () => {
       ],
       [rule],
     );
-    const look = analysisView({
-      at,
-      step: 0,
-      final: false,
-      method: 'sequential',
+    const minutes = { start: at - 120_000, end: at - 60_000 };
+    const failed = look({
       classification: result.classification,
       score: 0,
       verdict: 'roll back',
-      reason: 'interim sequential analysis: …',
       failedMetrics: ['latency-p99'],
-      window: {
-        baseline: { start: at - 120_000, end: at - 60_000 },
-        canary: { start: at - 120_000, end: at - 60_000 },
-      },
+      window: { baseline: minutes, canary: minutes },
       metrics: result.metrics,
     });
-    const lines = renderAnalyses('web-1', [look]);
+    const lines = renderAnalyses('web-1', [failed]);
     expect(lines[0]).toBe('web-1: 1 look of canary analysis');
     expect(lines[2]).toBe(
       'look 1 at 10:05:00 (sequential, interim, after step 1; minutes 10:03:00–10:04:00): Fail → roll back',
@@ -64,8 +75,8 @@ describe('cutover analysis', () => {
   });
 
   it('prints a Mann-Whitney look with its score and reason, and says when there is none', () => {
-    const look = analysisView({
-      at,
+    const marginal = look({
+      method: undefined,
       step: 4,
       final: true,
       classification: 'Marginal',
@@ -73,9 +84,8 @@ describe('cutover analysis', () => {
       verdict: 'pause',
       reason: 'final analysis: score 50',
       failedMetrics: ['latency-p50'],
-      window: null,
     });
-    expect(renderAnalyses('web-2', [look]).slice(2)).toEqual([
+    expect(renderAnalyses('web-2', [marginal]).slice(2)).toEqual([
       'look 1 at 10:05:00 (mann-whitney, final, after step 5; no minutes yet): Marginal → pause',
       '  score 50; failing: latency-p50',
       '  final analysis: score 50',
@@ -84,17 +94,8 @@ describe('cutover analysis', () => {
   });
 
   it('prints an earlier sequential look by its brief: each metric’s decision and evidence', () => {
-    const look = analysisView({
-      at,
+    const earlier = look({
       step: 1,
-      final: false,
-      method: 'sequential',
-      classification: 'Undecided',
-      score: 100,
-      verdict: 'continue',
-      reason: 'interim sequential analysis: …',
-      failedMetrics: [],
-      window: null,
       brief: [
         {
           name: 'errors',
@@ -104,7 +105,7 @@ describe('cutover analysis', () => {
         },
       ],
     });
-    expect(renderAnalyses('web-4', [look]).slice(2)).toEqual([
+    expect(renderAnalyses('web-4', [earlier]).slice(2)).toEqual([
       'look 1 at 10:05:00 (sequential, interim, after step 2; no minutes yet): Undecided → continue',
       '  errors  Undecided: evidence 10^0.5 against the allowed bound, 10^-0.25 against a breach; either decides at 10^2.30',
     ]);

@@ -98,18 +98,10 @@ describe('LocalCloudWatch over AWS JSON 1.0 with the SDK v3', () => {
     const latencies = Array.from({ length: 1000 }, (_, i) => (i < 980 ? 0.05 : 2.5));
     world.cw.record(ELB, 'TargetResponseTime', dims, T0 + 5_000, { values: latencies }, 'Seconds');
     world.cw.record(ELB, 'TargetResponseTime', dims, T0 + MINUTE + 5_000, { values: [0.1, 0.2] }, 'Seconds');
-    const result = await world.client.send(
-      new GetMetricStatisticsCommand({
-        Namespace: ELB,
-        MetricName: 'TargetResponseTime',
-        Dimensions: [{ Name: 'TargetGroup', Value: TARGET_GROUP }],
-        StartTime: new Date(T0),
-        EndTime: new Date(T0 + 2 * MINUTE),
-        Period: 60,
-        Statistics: ['SampleCount', 'Maximum'],
-        ExtendedStatistics: ['p99', 'p50'],
-      }),
-    );
+    const result = await world.responseTime(2, {
+      Statistics: ['SampleCount', 'Maximum'],
+      ExtendedStatistics: ['p99', 'p50'],
+    });
     expect(result.Label).toBe('TargetResponseTime');
     expect(result.Datapoints).toHaveLength(2);
     const [first, second] = result.Datapoints!;

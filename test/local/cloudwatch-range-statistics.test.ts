@@ -108,18 +108,7 @@ describe('PR and TC statistics of the local CloudWatch, with the SDK v3', () => 
       'Seconds',
     );
     const extended = ['PR(:0.05)', 'PR(0.02:0.1)', 'TC(0.02:0.1)', 'TC(10%:90%)', 'tc90'];
-    const result = await world.client.send(
-      new GetMetricStatisticsCommand({
-        Namespace: ELB,
-        MetricName: 'TargetResponseTime',
-        Dimensions: [{ Name: 'TargetGroup', Value: TARGET_GROUP }],
-        StartTime: new Date(T0),
-        EndTime: new Date(T0 + MINUTE),
-        Period: 60,
-        Statistics: ['SampleCount'],
-        ExtendedStatistics: extended,
-      }),
-    );
+    const result = await world.responseTime(1, { Statistics: ['SampleCount'], ExtendedStatistics: extended });
     const [datapoint] = result.Datapoints!;
     expect(Object.keys(datapoint?.ExtendedStatistics ?? {}).sort()).toEqual([...extended].sort());
     const got = datapoint!.ExtendedStatistics!;

@@ -4,9 +4,7 @@
 // group's minutes against the old group's just before the shift. A fail rolls back with
 // the score and failing metrics as the reason; a marginal final result waits for a person.
 
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import {
   ANALYSIS_LAG_MINUTES,
   ANALYSIS_PERIOD_SECONDS,
@@ -19,6 +17,7 @@ import {
   depsOf,
   DIGEST,
   drive,
+  exampleCatalog,
   REGISTRY,
   recordPromoted,
   seedService,
@@ -31,15 +30,6 @@ const MINUTE = ANALYSIS_PERIOD_SECONDS * 1000;
 const fast = [0.1, 0.11, 0.1, 0.12, 0.1, 0.11, 0.1, 0.12, 0.11, 0.1];
 const slow = fast.map((v) => v * 3);
 
-/** The example catalog, with `change` applied to it. */
-function catalog(change: (services: Record<string, Record<string, unknown>>) => void = () => {}): string {
-  const parsed = parse(readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8')) as {
-    services: Record<string, Record<string, unknown>>;
-  };
-  change(parsed.services);
-  return stringify(parsed);
-}
-
 /** Thresholds under which one failing metric of two (score 50) is marginal, not a fail. */
 const lenient = (services: Record<string, Record<string, unknown>>, name = 'web') => {
   (services[name]!.analysis as Record<string, unknown>).thresholds = { pass: 95, marginal: 40 };
@@ -51,7 +41,7 @@ const analysedApi = (services: Record<string, Record<string, unknown>>) => {
   services.api!.approval = { required: false };
 };
 
-function setUp(text = catalog(), service = 'web') {
+function setUp(text = exampleCatalog(), service = 'web') {
   const world = createWorld(text);
   const entry = seedService(world, service);
   const [blue, green] = entry.traffic.targetGroups;
@@ -154,8 +144,8 @@ describe('canary analysis in a linear rollout', () => {
   });
 
   it('with onFail: pause, the failed interim analysis waits for a person at the weight it reached', async () => {
-    const paused = catalog((services) => {
-      (services.web!.analysis as Record<string, unknown>).onFail = 'pause';
+    const paused = exampleCatalog((services) => {
+      services.web!.analysis.onFail = 'pause';
     });
     const { world, blue, green } = setUp(paused);
     slowCanary(world, blue, green);
@@ -186,7 +176,7 @@ describe('canary analysis in a linear rollout', () => {
   });
 
   it('a marginal final result waits at 90% for a person; approve goes on to promotion', async () => {
-    const { world, blue, green, image } = setUp(catalog(lenient));
+    const { world, blue, green, image } = setUp(exampleCatalog(lenient));
     slowCanary(world, blue, green);
     const execution = start(world, 'canary', { service: 'web', image });
     await drive(world, execution, () => world.deployments.items.get(execution.name)?.approval !== undefined);
@@ -232,7 +222,7 @@ describe('canary analysis in a linear rollout', () => {
   });
 
   it('a marginal final result that a person aborts rolls back', async () => {
-    const { world, blue, green } = setUp(catalog(lenient));
+    const { world, blue, green } = setUp(exampleCatalog(lenient));
     slowCanary(world, blue, green);
     const execution = start(world, 'canary', { service: 'web', image: `${REGISTRY}/web@${DIGEST(2)}` });
     await drive(world, execution, () => world.deployments.items.get(execution.name)?.approval !== undefined);
@@ -244,7 +234,7 @@ describe('canary analysis in a linear rollout', () => {
   });
 
   it('no answer to a marginal result within the approval timeout rolls back', async () => {
-    const { world, blue, green } = setUp(catalog(lenient));
+    const { world, blue, green } = setUp(exampleCatalog(lenient));
     slowCanary(world, blue, green);
     const execution = start(world, 'canary', { service: 'web', image: `${REGISTRY}/web@${DIGEST(2)}` });
     await drive(world, execution);
@@ -298,7 +288,7 @@ describe('canary analysis in a linear rollout', () => {
 
 describe('canary analysis in a blue-green deployment', () => {
   it('judges once after the final bake: the new group after the shift against the old one before it', async () => {
-    const { world, blue, green, image } = setUp(catalog(analysedApi), 'api');
+    const { world, blue, green, image } = setUp(exampleCatalog(analysedApi), 'api');
     const execution = start(world, 'blue-green', { service: 'api', image });
     await drive(world, execution);
     expect(execution.status).toBe('SUCCEEDED');
@@ -320,7 +310,7 @@ describe('canary analysis in a blue-green deployment', () => {
   });
 
   it('a slow green rolls back before promotion', async () => {
-    const { world, blue, green } = setUp(catalog(analysedApi), 'api');
+    const { world, blue, green } = setUp(exampleCatalog(analysedApi), 'api');
     slowCanary(world, blue, green);
     const execution = start(world, 'blue-green', { service: 'api', image: `${REGISTRY}/api@${DIGEST(2)}` });
     await drive(world, execution);
@@ -332,7 +322,7 @@ describe('canary analysis in a blue-green deployment', () => {
 
   it('a marginal result waits for a person, with all traffic on green; approve promotes', async () => {
     const { world, blue, green, image } = setUp(
-      catalog((s) => {
+      exampleCatalog((s) => {
         analysedApi(s);
         lenient(s, 'api');
       }),

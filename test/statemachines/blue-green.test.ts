@@ -1,12 +1,11 @@
 // blue-green.asl.json: test traffic and its hooks, approval, one shift, final bake.
 
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { failBakesWatching } from '../../shared/engine/on-alarm.js';
 import { expectAtRest, lastRecord, ledgerTypes } from '../support/at-rest.js';
 import {
   createWorld,
+  exampleCatalog,
   DIGEST,
   drive,
   REGISTRY,
@@ -89,10 +88,11 @@ describe('blue-green state machine', () => {
   });
 
   it('with a BeforeAllowTestTraffic hook: it runs before test traffic moves, then the rest as before', async () => {
-    const text = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8');
-    const catalog = parse(text) as { services: Record<string, { hooks: Record<string, string> }> };
-    catalog.services.api!.hooks.BeforeAllowTestTraffic = HOOK;
-    const world = createWorld(stringify(catalog));
+    const world = createWorld(
+      exampleCatalog((services) => {
+        services.api!.hooks.BeforeAllowTestTraffic = HOOK;
+      }),
+    );
     const entry = seedService(world, 'api');
     const execution = start(world, 'blue-green', { service: 'api', image: V2 });
     await drive(world, execution, () => world.deployments.items.get(execution.name)?.approval !== undefined);

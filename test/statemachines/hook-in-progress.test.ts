@@ -3,13 +3,12 @@
 // as long as hookTimeoutSeconds allows, and its Task is one wait for its token throughout.
 
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { readFileSync } from 'node:fs';
 import { hookVerdict } from '../../shared/domain/hook-verdict.js';
 import { abort } from '../../shared/engine/operator.js';
 import { expectAtRest, lastRecord } from '../support/at-rest.js';
 import {
   createWorld,
+  exampleCatalog,
   drive,
   eventsOfType,
   seedService,
@@ -26,10 +25,11 @@ const inProgress = (n: number) =>
 
 /** The demo's web service (canary, BeforeAllowTraffic hook), with its hookTimeoutSeconds set. */
 function setUp(hookTimeoutSeconds = 300) {
-  const text = readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8');
-  const catalog = parse(text) as { services: Record<string, Record<string, unknown>> };
-  catalog.services.web!.hookTimeoutSeconds = hookTimeoutSeconds;
-  const world = createWorld(stringify(catalog));
+  const world = createWorld(
+    exampleCatalog((services) => {
+      services.web!.hookTimeoutSeconds = hookTimeoutSeconds;
+    }),
+  );
   seedService(world, 'web');
   return world;
 }

@@ -3,9 +3,7 @@
 // read, a plain regression rolls back at the first step's weight, a healthy release goes
 // through, and each look keeps its account of every metric.
 
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { SEQUENTIAL_FIRST_STEP_SECONDS } from '../../shared/domain/analysis-plan.js';
 import { abort, approve } from '../../shared/engine/operator.js';
 import { expectAtRest, lastRecord } from '../support/at-rest.js';
@@ -14,23 +12,21 @@ import {
   depsOf,
   DIGEST,
   drive,
+  exampleCatalog,
   REGISTRY,
   seedService,
   start,
   statesEntered,
+  type ServiceYaml,
   type World,
 } from '../../harness/engine.js';
 
-type Analysis = Record<string, unknown> & { metrics: Record<string, unknown>[] };
-
-function catalog(change: (analysis: Analysis) => void = () => {}): string {
-  const parsed = parse(readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8')) as {
-    services: Record<string, Record<string, unknown>>;
-  };
-  const analysis = parsed.services.web!.analysis as Analysis;
-  analysis.method = 'sequential';
-  change(analysis);
-  return stringify(parsed);
+/** The example catalog with web judged sequentially, and `change` made to its analysis. */
+function catalog(change: (analysis: ServiceYaml['analysis']) => void = () => {}): string {
+  return exampleCatalog((services) => {
+    services.web!.analysis.method = 'sequential';
+    change(services.web!.analysis);
+  });
 }
 
 function setUp(text = catalog()) {

@@ -7,6 +7,9 @@ import type { Server } from 'node:http';
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
+  GetMetricStatisticsCommand,
+  type GetMetricStatisticsCommandInput,
+  type GetMetricStatisticsCommandOutput,
   type MetricAlarm,
   type PutMetricAlarmCommandInput,
 } from '@aws-sdk/client-cloudwatch';
@@ -81,6 +84,11 @@ export interface CloudWatchWorld {
   traffic: (minute: number, requests: number, errors: number) => void;
   /** The alarm DescribeAlarms answers for `name`, if any. */
   describeOne: (name: string) => Promise<MetricAlarm | undefined>;
+  /** GetMetricStatistics of the green group's TargetResponseTime from T0 for `minutes`, a minute a period. */
+  responseTime: (
+    minutes: number,
+    statistics: Pick<GetMetricStatisticsCommandInput, 'Statistics' | 'ExtendedStatistics'>,
+  ) => Promise<GetMetricStatisticsCommandOutput>;
 }
 
 /** One server for the file, started before its tests and stopped after; a fresh LocalCloudWatch each test. */
@@ -105,6 +113,19 @@ export function useCloudWatchWorld(): CloudWatchWorld {
     },
     async describeOne(name: string) {
       return (await world.client.send(new DescribeAlarmsCommand({ AlarmNames: [name] }))).MetricAlarms?.[0];
+    },
+    responseTime(minutes, statistics) {
+      return world.client.send(
+        new GetMetricStatisticsCommand({
+          Namespace: ELB,
+          MetricName: 'TargetResponseTime',
+          Dimensions: [{ Name: 'TargetGroup', Value: TARGET_GROUP }],
+          StartTime: new Date(T0),
+          EndTime: new Date(T0 + minutes * MINUTE),
+          Period: 60,
+          ...statistics,
+        }),
+      );
     },
   } as CloudWatchWorld;
   let server: Server;

@@ -44,6 +44,9 @@ export async function reconcileCatalog(
     log(`the catalog adds ${list(added)}: created with release 1, as on a first start`);
   }
   for (const [name, entry] of Object.entries(catalog.services)) {
+    // A baseline's target group named since: made now (one that exists is left as it is).
+    const baseline = entry.traffic.baselineTargetGroup;
+    if (baseline !== undefined && !added.includes(name)) parts.elb.adoptTargetGroup(baseline);
     const rule = entry.traffic.testListenerRule;
     if (rule === undefined || added.includes(name) || unseeded.includes(name) || routeExists(parts, rule))
       continue;

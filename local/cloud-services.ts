@@ -72,7 +72,12 @@ export async function openServices(
     log,
   });
   const functions = new LocalFunctions({ clock, credentialsFor: (name) => iam.credentialsFor(name) });
-  const ecs = new LocalEcs({ ...scope, now: () => clock.now(), callerArn: (key) => iam.callerArn(key) });
+  const ecs = new LocalEcs({
+    ...scope,
+    now: () => clock.now(),
+    callerArn: (key) => iam.callerArn(key),
+    loadBalancerOfTargetGroup: (arn) => elb.loadBalancerOf(arn),
+  });
   const elb = saved
     ? LocalElbv2.restore(saved.elb, { ...scope, clock })
     : new LocalElbv2({ ...scope, clock });

@@ -55,6 +55,7 @@ async function seedService(parts: SeedParts, name: string, entry: ServiceEntry):
   elb.adoptRoute(traffic.productionListenerRule, traffic.targetGroups, `/${name}/*`);
   if (traffic.testListenerRule !== undefined)
     elb.adoptRoute(traffic.testListenerRule, traffic.targetGroups, `/${name}/*`);
+  if (traffic.baselineTargetGroup !== undefined) elb.adoptTargetGroup(traffic.baselineTargetGroup);
 
   const repository = entry.images.repositories[0]!;
   for (const repo of entry.images.repositories) ecr.ensureRepository(repo);

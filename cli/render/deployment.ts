@@ -94,6 +94,13 @@ function taskSetLines(view: DeploymentView): string[] {
   if (!view.taskSets) return ['tasks   counts unavailable (ECS did not answer)'];
   const lines = [taskSetLine('stable', view.taskSets.stable)];
   if (view.taskSets.candidate !== null) lines.push(taskSetLine('candidate', view.taskSets.candidate));
+  const baseline = 'baseline' in view.taskSets ? view.taskSets.baseline : undefined;
+  if (baseline !== undefined)
+    lines.push(
+      baseline !== null && 'removed' in baseline
+        ? `${'baseline'.padEnd(10)} removed`
+        : taskSetLine('baseline', baseline),
+    );
   return lines.map((line, i) => `${i === 0 ? 'tasks   ' : '        '}${line}`);
 }
 
@@ -122,10 +129,20 @@ function analysisText(analysis: NonNullable<DeploymentView['analysis']>): string
   return `${analysis.final ? 'final' : 'interim'} ${analysis.classification}, score ${analysis.score}${failing} → ${analysis.verdict}`;
 }
 
-/** `stable ██████████████░░░░░░ candidate 30%`: one cell per 5% of production traffic. */
-export function weightsBar(weights: { stable: number; candidate: number }): string {
+/**
+ * `stable ██████████████░░░░░░ candidate 30%`: one cell per 5% of production traffic; a baseline
+ * task set's share, while one runs, is `▒` between them (`… candidate 20%, baseline 20%`).
+ */
+export function weightsBar(weights: {
+  stable: number;
+  candidate: number;
+  baseline?: number | undefined;
+}): string {
   const candidate = Math.round((weights.candidate / 100) * BAR_CELLS);
-  return `stable ${'█'.repeat(BAR_CELLS - candidate)}${'░'.repeat(candidate)} candidate ${weights.candidate}%`;
+  const baseline = Math.min(BAR_CELLS - candidate, Math.round(((weights.baseline ?? 0) / 100) * BAR_CELLS));
+  const cells = `${'█'.repeat(BAR_CELLS - candidate - baseline)}${'▒'.repeat(baseline)}${'░'.repeat(candidate)}`;
+  const share = weights.baseline === undefined ? '' : `, baseline ${weights.baseline}%`;
+  return `stable ${cells} candidate ${weights.candidate}%${share}`;
 }
 
 function statusText(view: DeploymentView): string {

@@ -32,6 +32,11 @@ export interface EcsOptions {
   now: () => number;
   /** The principal ARN of whoever signs with an access key (ECS records it as registeredBy, createdBy). */
   callerArn?: (accessKeyId: string | undefined) => string;
+  /**
+   * The load balancer that forwards to a target group, if any (the local ELB's). Given, a task
+   * set behind a target group no load balancer forwards to is refused, as ECS refuses it.
+   */
+  loadBalancerOfTargetGroup?: (targetGroupArn: string) => string | undefined;
 }
 
 const notFound = (code: string, message: string) => new AwsError(code, message);
@@ -212,9 +217,20 @@ export class LocalEcs {
     return this.state.taskSets.filter((t) => t.serviceArn === service.serviceArn);
   }
 
+  private checkLoadBalanced(input: Record<string, unknown>): void {
+    const { loadBalancerOfTargetGroup } = this.options;
+    if (loadBalancerOfTargetGroup === undefined) return;
+    for (const lb of optionalList<{ targetGroupArn?: string }>(input, 'loadBalancers')) {
+      const group = lb.targetGroupArn;
+      if (group !== undefined && loadBalancerOfTargetGroup(group) === undefined)
+        throw invalid(`The target group with targetGroupArn ${group} does not have an associated load balancer.`);
+    }
+  }
+
   private createTaskSet(input: Record<string, unknown>): LocalTaskSet {
     const service = this.serviceOf(requireString(input, 'cluster'), requireString(input, 'service'));
     const definition = this.taskDefinition(requireString(input, 'taskDefinition'));
+    this.checkLoadBalanced(input);
     const taskSet = newTaskSet(service, definition, input, {
       id: `ecs-svc/${this.nextId()}`,
       arnOf: (path) => this.arn(`task-set/${path}`),

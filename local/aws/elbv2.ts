@@ -163,6 +163,29 @@ export class LocalElbv2 {
   }
 
   /**
+   * Makes sure a target group a catalog names exists, with its ARN, whether or not any rule
+   * forwards to it yet (a baseline's group: its deployment adds it to the rule).
+   */
+  adoptTargetGroup(arn: string): void {
+    const { store } = this;
+    if (store.targetGroups.has(arn)) return;
+    const name = arn.split('/').at(-2)!;
+    const group = parseTargetGroup(
+      {
+        Name: name,
+        Protocol: 'HTTP',
+        Port: '8080',
+        TargetType: 'ip',
+        VpcId: localDefaultVpc(store.scope),
+        HealthCheckIntervalSeconds: '10',
+        HealthyThresholdCount: '2',
+      },
+      store.scope,
+    );
+    store.targetGroups.set(arn, { ...group, arn });
+  }
+
+  /**
    * Makes sure a route a catalog names exists, with exactly its ARNs: the load balancer and
    * listener of `ruleOrListenerArn`, the rule (or the listener's default action) forwarding
    * all traffic to the first target group, and both target groups. Used to set up the local
@@ -186,23 +209,7 @@ export class LocalElbv2 {
       );
       store.loadBalancers.set(lbArn, { ...lb, arn: lbArn });
     }
-    for (const arn of targetGroupArns) {
-      if (store.targetGroups.has(arn)) continue;
-      const name = arn.split('/').at(-2)!;
-      const group = parseTargetGroup(
-        {
-          Name: name,
-          Protocol: 'HTTP',
-          Port: '8080',
-          TargetType: 'ip',
-          VpcId: localDefaultVpc(store.scope),
-          HealthCheckIntervalSeconds: '10',
-          HealthyThresholdCount: '2',
-        },
-        store.scope,
-      );
-      store.targetGroups.set(arn, { ...group, arn });
-    }
+    for (const arn of targetGroupArns) this.adoptTargetGroup(arn);
     const forward: Action[] = [
       {
         Type: 'forward',

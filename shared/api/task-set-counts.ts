@@ -21,11 +21,12 @@ export async function capacitiesOf(
   }
 }
 
-/** A running deployment's stable and candidate task sets. */
+/** A running deployment's stable and candidate task sets, and its baseline task set while it runs. */
 export function taskSetCounts(
   deps: Pick<ApiDeps, 'taskSets'>,
   entry: ServiceEntry,
   deployment: Deployment,
 ): Promise<Map<string, TaskSetCapacity> | null> {
-  return capacitiesOf(deps, entry, [deployment.stable.taskSetId, deployment.candidate.taskSetId]);
+  const baseline = deployment.baseline?.removedAt === undefined ? deployment.baseline?.taskSetId : undefined;
+  return capacitiesOf(deps, entry, [deployment.stable.taskSetId, deployment.candidate.taskSetId, baseline]);
 }

@@ -127,7 +127,20 @@ function taskSetsView(deployment: Deployment, capacities: Map<string, TaskSetCap
   return {
     stable: taskSetCounts(deployment.stable.taskSetId, capacities.get(deployment.stable.taskSetId)),
     candidate: candidate === undefined ? null : taskSetCounts(candidate, capacities.get(candidate)),
+    ...baselineCounts(deployment, capacities),
   };
+}
+
+/**
+ * The baseline task set's counts while it runs (`removed` once it was deleted); nothing at all
+ * for a deployment that runs none, so existing readers see the view they knew.
+ */
+function baselineCounts(deployment: Deployment, capacities: Map<string, TaskSetCapacity>) {
+  const { baseline } = deployment;
+  if (baseline === undefined) return {};
+  if (baseline.removedAt !== undefined)
+    return { baseline: { taskSetId: baseline.taskSetId, removed: true as const } };
+  return { baseline: taskSetCounts(baseline.taskSetId, capacities.get(baseline.taskSetId)) };
 }
 
 /** The push that waits for the service's lock (a newer push replaces it). */

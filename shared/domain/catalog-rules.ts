@@ -35,6 +35,7 @@ export function serviceRuleProblems(name: string, entry: Partial<ServiceEntry>):
   if (entry.alarms !== undefined) problems.push(...alarmProblems(entry.alarms));
   if (entry.analysis !== undefined) problems.push(...analysisProblems(entry.analysis));
   if (entry.analysis?.enabled === true) problems.push(...analysisUseProblems(entry));
+  problems.push(...baselineProblems(entry));
   problems.push(...gateProblems(entry));
   for (const [hook, target] of Object.entries(entry.hooks ?? {})) {
     if (typeof target === 'object' && 'url' in target && target.afterRollback === true)
@@ -64,6 +65,52 @@ function trafficProblems(traffic: ServiceEntry['traffic'], hooks: ServiceEntry['
     if (hooks[hook] !== undefined && traffic.testListenerRule === undefined) {
       problems.push({ path: `hooks.${hook}`, message: 'needs traffic.testListenerRule' });
     }
+  }
+  return problems;
+}
+
+/**
+ * A real baseline (analysis.baseline) runs beside the canary behind a target group of its own, so
+ * it needs one, a strategy that serves both task sets at once, and an analysis to judge it.
+ */
+function baselineProblems(entry: Partial<ServiceEntry>): Problem[] {
+  const wanted = entry.analysis?.baseline === true;
+  const group = entry.traffic?.baselineTargetGroup;
+  if (!wanted) {
+    return group === undefined
+      ? []
+      : [
+          {
+            path: 'traffic.baselineTargetGroup',
+            message: 'applies only when analysis.baseline is true; set that too, or remove this',
+          },
+        ];
+  }
+  const problems: Problem[] = [];
+  if (entry.analysis?.enabled !== true)
+    problems.push({
+      path: 'analysis.baseline',
+      message: 'needs analysis.enabled: true, to judge the canary against it',
+    });
+  if (entry.strategy !== undefined && entry.strategy !== 'canary' && entry.strategy !== 'linear') {
+    problems.push({
+      path: 'analysis.baseline',
+      message: `a baseline serves production beside the canary, step by step: use canary or linear, not ${entry.strategy}`,
+    });
+  }
+  if (entry.traffic !== undefined && group === undefined) {
+    problems.push({
+      path: 'traffic.baselineTargetGroup',
+      message:
+        'name the target group the baseline task set serves from (a third one, on the same load balancer)',
+    });
+  }
+  if (group !== undefined && entry.traffic?.targetGroups.includes(group) === true) {
+    problems.push({
+      path: 'traffic.baselineTargetGroup',
+      message:
+        'must differ from both traffic.targetGroups: the baseline is judged apart from the stable task set',
+    });
   }
   return problems;
 }
@@ -247,6 +294,13 @@ function sharedResourceProblems(catalog: Catalog): Problem[] {
     entry.traffic.targetGroups.forEach((tg, i) =>
       claim(tg, 'this target group', `${at}.traffic.targetGroups[${i}]`, name),
     );
+    if (entry.traffic.baselineTargetGroup !== undefined)
+      claim(
+        entry.traffic.baselineTargetGroup,
+        'this target group',
+        `${at}.traffic.baselineTargetGroup`,
+        name,
+      );
   }
   return problems;
 }

@@ -186,6 +186,11 @@ function buildSchemas() {
     falseFailRate: z._default(z.number().check(z.gt(0), z.lte(0.2)), 0.01),
     /** A failed analysis rolls back, or pauses for a person as a marginal one does. */
     onFail: z._default(z.enum(['rollback', 'pause']), 'rollback'),
+    /**
+     * Judge the canary against a fresh task set of the stable revision, of the canary's size and
+     * at its weight, behind `traffic.baselineTargetGroup` (docs/analysis.md, "A real baseline").
+     */
+    baseline: z._default(z.boolean(), false),
   });
 
   const serviceSchema = z.strictObject({
@@ -202,6 +207,8 @@ function buildSchemas() {
       productionListenerRule: listenerOrRuleArn,
       testListenerRule: z.optional(listenerOrRuleArn),
       targetGroups: z.tuple([targetGroupArn, targetGroupArn]),
+      /** The target group a baseline task set serves from (`analysis.baseline`). */
+      baselineTargetGroup: z.optional(targetGroupArn),
     }),
     strategy: z.enum(STRATEGIES),
     preset: z.optional(z.enum(PRESET_NAMES)),
@@ -228,6 +235,7 @@ function buildSchemas() {
       method: 'mann-whitney',
       falseFailRate: 0.01,
       onFail: 'rollback',
+      baseline: false,
     }),
     hooks: z._default(
       z.partialRecord(

@@ -33,6 +33,18 @@ export interface Candidate {
   adopted?: true | undefined;
 }
 
+/**
+ * The baseline task set (the catalog's `analysis.baseline`): the stable revision, started fresh
+ * beside the canary behind a target group of its own. Removed at promotion or rollback.
+ */
+export interface Baseline {
+  targetGroupArn: string;
+  taskSetId: string;
+  taskDefinitionArn: string;
+  /** When it was scaled in and deleted (at promotion, or in the rollback). */
+  removedAt?: number | undefined;
+}
+
 export interface AnalysisRecord {
   at: number;
   /** The schedule step whose bake was judged (blue-green, which has no schedule: 0). */
@@ -116,8 +128,10 @@ export interface Deployment {
    * the catalog says later. Records written before plans were kept have none.
    */
   plan?: PlanStep[] | undefined;
-  /** Production weights, in percent, as last set and verified. */
-  weights: { stable: number; candidate: number };
+  /** Production weights, in percent, as last set and verified (the baseline's while it runs). */
+  weights: { stable: number; candidate: number; baseline?: number | undefined };
+  /** The baseline task set, from its creation until it is removed. */
+  baseline?: Baseline | undefined;
   /** When production traffic first reached the candidate: where canary analysis starts. */
   trafficStartedAt?: number | undefined;
   /** What the sequential judge has read so far (shared/engine/evidence.ts). */

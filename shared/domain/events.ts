@@ -22,7 +22,11 @@ export const DETAIL_SCHEMAS = {
     actor: z.string(),
     stable: z.object({ release: z.int(), image: z.string() }),
   }),
-  'Traffic Shifted': z.object({ ...subject, weights: z.object({ stable: z.int(), candidate: z.int() }) }),
+  'Traffic Shifted': z.object({
+    ...subject,
+    /** `baseline`: the baseline task set's share, while the deployment runs one. */
+    weights: z.object({ stable: z.int(), candidate: z.int(), baseline: z.optional(z.int()) }),
+  }),
   'Approval Needed': z.object({
     ...subject,
     image: z.string(),

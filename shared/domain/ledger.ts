@@ -62,8 +62,14 @@ function buildSchemas() {
 
   const trafficShiftedDetail = z.strictObject({
     weights: z
-      .strictObject({ stable: percent, candidate: percent })
-      .check(z.refine((w) => w.stable + w.candidate === 100, 'stable and candidate must sum to 100')),
+      // The baseline task set's share, while a deployment runs one (analysis.baseline).
+      .strictObject({ stable: percent, candidate: percent, baseline: z.optional(percent) })
+      .check(
+        z.refine(
+          (w) => w.stable + w.candidate + (w.baseline ?? 0) === 100,
+          'stable, candidate and baseline must sum to 100',
+        ),
+      ),
   });
 
   const promotedDetail = z.strictObject({ image: digestPinnedImage, taskDefinitionArn: nonEmpty() });

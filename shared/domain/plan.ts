@@ -14,6 +14,7 @@
 // the request must keep every gate the catalog requires, or it is refused, naming them.
 
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
+import { baselineWeight, runsBaseline } from './baseline.js';
 import { bakeTimeoutSeconds } from './bake-schedule.js';
 import { withFirstLook } from './analysis-plan.js';
 import { alarmNames, STRATEGIES, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
@@ -25,12 +26,24 @@ import { resolveStrategy, strategyForPreset, strategyProblems, type StrategyChoi
 export type PlanStep =
   | { kind: 'check-alarms'; alarms: string[] }
   | { kind: 'register-task-definition' }
-  | { kind: 'create-task-set'; targetGroup: 'idle' | 'stable'; scalePercent: number }
+  | {
+      kind: 'create-task-set';
+      targetGroup: 'idle' | 'stable';
+      scalePercent: number;
+      /** A baseline task set of the stable revision starts beside it (domain/baseline.ts). */
+      baseline?: true;
+    }
   | { kind: 'wait-healthy' }
   | { kind: 'hook'; hook: HookName; function: string; timeoutSeconds: number }
   | { kind: 'test-traffic' }
   | { kind: 'approval'; timeoutSeconds: number }
-  | { kind: 'shift'; weight: number; atSeconds: number }
+  | {
+      kind: 'shift';
+      weight: number;
+      atSeconds: number;
+      /** The baseline task set's share at this step, when the deployment runs one. */
+      baseline?: number;
+    }
   | { kind: 'bake'; seconds: number; alarms: string[]; analysis: boolean; final: boolean }
   | { kind: 'scale-batch'; batch: number; candidatePercent: number; stablePercent: number }
   | { kind: 'promote' }
@@ -90,6 +103,16 @@ function buildPlan(service: string, entry: ServiceEntry, options: PlanOptions): 
         path: 'strategy',
         message:
           `${service}'s sequential analysis compares two task sets serving production at once, which ` +
+          'blue-green never does: deploy it by canary or linear',
+      },
+    ]);
+  }
+  if (entry.analysis.enabled && entry.analysis.baseline && resolved.strategy === 'blue-green') {
+    throw new DeploymentRequestInvalid([
+      {
+        path: 'strategy',
+        message:
+          `${service}'s analysis judges the canary against a baseline task set serving beside it, which ` +
           'blue-green never does: deploy it by canary or linear',
       },
     ]);
@@ -210,8 +233,9 @@ function defaultPresetFor(strategy: Strategy, entry: ServiceEntry): PresetName |
 }
 
 function shiftingSteps(entry: ServiceEntry, strategy: Strategy, schedule: TrafficStep[]): PlanStep[] {
+  const baseline = runsBaseline(entry, strategy);
   const steps: PlanStep[] = [
-    { kind: 'create-task-set', targetGroup: 'idle', scalePercent: 100 },
+    { kind: 'create-task-set', targetGroup: 'idle', scalePercent: 100, ...(baseline ? { baseline } : {}) },
     { kind: 'wait-healthy' },
   ];
   const hook = (name: HookName) => hookStep(entry, name);
@@ -223,7 +247,12 @@ function shiftingSteps(entry: ServiceEntry, strategy: Strategy, schedule: Traffi
   steps.push(...hook('BeforeAllowTraffic'));
   const analysisEachStep = entry.analysis.enabled && strategy !== 'blue-green';
   for (const step of schedule) {
-    steps.push({ kind: 'shift', weight: step.weight, atSeconds: step.atSeconds });
+    steps.push({
+      kind: 'shift',
+      weight: step.weight,
+      atSeconds: step.atSeconds,
+      ...(baseline ? { baseline: baselineWeight(step.weight) } : {}),
+    });
     if (step.bakeSeconds > 0) {
       steps.push({
         kind: 'bake',

@@ -24,6 +24,8 @@ export function describeStep(step: PlanStep): string {
     case 'register-task-definition':
       return 'register a task definition revision with the image pinned by digest';
     case 'create-task-set':
+      if (step.baseline === true)
+        return 'create the new task set behind the idle target group, and a baseline task set of the stable revision, the same size, behind the baseline target group';
       return step.targetGroup === 'idle'
         ? 'create the new task set behind the idle target group'
         : 'create the new task set in the stable target group, at 0 tasks';
@@ -35,8 +37,16 @@ export function describeStep(step: PlanStep): string {
       return 'send test-listener traffic to the new task set';
     case 'approval':
       return `wait for approval (roll back after ${formatDuration(step.timeoutSeconds)})`;
-    case 'shift':
-      return `shift ${step.weight}% of production traffic to the new task set (t+${formatDuration(step.atSeconds)})`;
+    case 'shift': {
+      const at = `(t+${formatDuration(step.atSeconds)})`;
+      if (step.baseline === undefined)
+        return `shift ${step.weight}% of production traffic to the new task set ${at}`;
+      const baseline =
+        step.baseline > 0
+          ? `and ${step.baseline}% to the baseline`
+          : 'and none to the baseline, which goes at promotion';
+      return `shift ${step.weight}% of production traffic to the new task set ${baseline} ${at}`;
+    }
     case 'bake': {
       const what = step.final ? 'final bake' : 'bake';
       const alarms = step.alarms.length === 0 ? 'no alarms' : `${step.alarms.length} alarm(s)`;

@@ -24,6 +24,7 @@ import type { EngineDeps } from './deps.js';
 import { endBake } from './bake.js';
 import { AnalysisFailed, AnalysisMarginal } from './errors.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
+import { comparedTargetGroup } from './baseline.js';
 import { lookSequential } from './sequential-analysis.js';
 
 type Deps = Pick<
@@ -88,7 +89,7 @@ export async function analyze(
       ? Promise.resolve([])
       : deps.metrics.series(metrics, { targetGroupArn, listenerArn }, window, ANALYSIS_PERIOD_SECONDS);
   const [baseline, canary] = await Promise.all([
-    read(deployment.stable.targetGroupArn, windows?.baseline),
+    read(comparedTargetGroup(deployment), windows?.baseline),
     read(deployment.candidate.targetGroupArn, windows?.canary),
   ]);
   const result = judge({ baseline, canary }, settings);

@@ -11,6 +11,7 @@ import { endBake } from './bake.js';
 import { refuseWhileFiring } from './alarms.js';
 import { claimCleanUp } from './handover.js';
 import { appendOnce } from './ledger-append.js';
+import { removeBaseline } from './baseline.js';
 import { advance, loadDeployment } from './progress.js';
 import { ecsServiceOf } from './task-set.js';
 
@@ -83,11 +84,14 @@ export async function promote(deps: Deps, spec: DeploymentSpec): Promise<{ relea
     { taskSetId, taskDefinitionArn, targetGroupArn },
     'state-machine',
   );
+  // The baseline has served its purpose: the final shift took its traffic away.
+  const baseline = await retireBaseline(deps, spec, deployment);
   // The record first: whoever sees the status `promoted` finds the Promoted record too.
   const wait = spec.plan.strategy === 'rolling' ? 0 : spec.settings.terminationWaitSeconds;
   deployment = await advance(deps, deployment, TERMINATION_WAIT_PHASE, wait, {
     status: 'promoted',
     approval: undefined,
+    ...baseline,
   });
   await publishPromoted(deps, spec, deployment.release);
   return { release: deployment.release };
@@ -115,6 +119,8 @@ export async function cleanUp(
   if (handedOverTo !== null) return { removed: null, handedOverTo };
   const service = ecsServiceOf(spec);
   const old = deployment.stable.taskSetId;
+  // A promotion finished by orphan recovery may come here with its baseline still running.
+  const baseline = await retireBaseline(deps, spec, deployment);
   // Read after the termination wait, not before: the lock keeps other deployments from
   // changing the service in between, and these reads see any change made before them.
   const taskSet = (await deps.taskSets.list(service)).find((candidate) => candidate.id === old);
@@ -132,8 +138,20 @@ export async function cleanUp(
     await deps.taskSets.scale(service, old, 0);
     await deps.taskSets.remove(service, old);
   }
-  await advance(deps, deployment, 'done');
+  await advance(deps, deployment, 'done', 0, baseline);
   return { removed: old };
+}
+
+/** Removes a baseline still running; the record's change that says so (none when none ran). */
+async function retireBaseline(
+  deps: Pick<EngineDeps, 'clock' | 'taskSets'>,
+  spec: DeploymentSpec,
+  deployment: Deployment,
+): Promise<Pick<Deployment, 'baseline'> | Record<string, never>> {
+  const { baseline } = deployment;
+  if (baseline === undefined || baseline.removedAt !== undefined) return {};
+  await removeBaseline(deps, spec, deployment);
+  return { baseline: { ...baseline, removedAt: deps.clock.now() } };
 }
 
 /** The target groups production traffic is on now; none for rolling, which shares one group. */

@@ -1,5 +1,5 @@
-// Rollback: production traffic back on the stable task set, the new task set
-// deleted (for rolling, only once the stable set is ready to carry production),
+// Rollback: production traffic back on the stable task set, the new task set (and a baseline
+// task set) deleted (for rolling, only once the stable set is ready to carry production),
 // and the reason recorded. Every step is idempotent, so a rollback that
 // meets a transient error is simply run again by the state machine's Retry.
 
@@ -12,6 +12,7 @@ import { cancelSchedule, endBake } from './bake.js';
 import { appendOnce } from './ledger-append.js';
 import { advance } from './progress.js';
 import { awaitRestoredCapacity } from './restored-capacity.js';
+import { removeBaseline } from './baseline.js';
 import { ecsServiceOf } from './task-set.js';
 import { setAndVerify } from './traffic.js';
 
@@ -72,6 +73,12 @@ export async function rollBack(
   await restoreProduction(deps, spec, deployment);
   await cancelSchedule(deps, bake);
   await removeCandidate(deps, spec, deployment);
+  // Found by its externalId too: a crash may have cut its creation short of the record.
+  await removeBaseline(deps, spec, deployment);
+  const baseline = deployment.baseline && {
+    ...deployment.baseline,
+    removedAt: deployment.baseline.removedAt ?? deps.clock.now(),
+  };
 
   const outcome = trafficMoved ? 'rolled-back' : 'aborted';
   await appendOnce(deps, {
@@ -98,7 +105,13 @@ export async function rollBack(
     deployment,
     outcome,
     0,
-    { status: outcome, weights: { stable: 100, candidate: 0 }, testTraffic: false, approval: undefined },
+    {
+      status: outcome,
+      weights: { stable: 100, candidate: 0 },
+      testTraffic: false,
+      approval: undefined,
+      ...(baseline === undefined ? {} : { baseline }),
+    },
     { rollingBack: true },
   );
   return { outcome, error: trafficMoved ? 'RolledBack' : 'Aborted', cause: reason.message, reason };

@@ -14,6 +14,7 @@ import {
 } from '../domain/sequential-judge.js';
 import type { EngineDeps } from './deps.js';
 import { addMinutes, startEvidence, type Sides } from './evidence.js';
+import { comparedTargetGroup } from './baseline.js';
 
 type Deps = Pick<EngineDeps, 'metrics'>;
 
@@ -29,13 +30,16 @@ export async function lookSequential(
   const listenerArn = spec.settings.traffic.productionListenerRule;
   const sides: Sides = {
     canary: { targetGroupArn: deployment.candidate.targetGroupArn, listenerArn },
-    baseline: { targetGroupArn: deployment.stable.targetGroupArn, listenerArn },
+    baseline: { targetGroupArn: comparedTargetGroup(deployment), listenerArn },
   };
+  // The latency thresholds come from the stable task set before the first shift (a baseline
+  // task set serves nothing before then).
+  const stable = { targetGroupArn: deployment.stable.targetGroupArn, listenerArn };
   const started = deployment.trafficStartedAt;
   const window = started === undefined ? null : sequentialWindow(started, at.now);
   let evidence = deployment.evidence;
   if (started !== undefined) {
-    evidence ??= await startEvidence(deps, metrics, sides.baseline, started);
+    evidence ??= await startEvidence(deps, metrics, stable, started);
     if (window !== null) evidence = await addMinutes(deps, evidence, metrics, sides, window);
   }
   const result = judgeSequential(evidence?.metrics ?? [], metrics, {

@@ -4,6 +4,7 @@
 import * as z from '../domain/zod.js';
 import { serviceSchema, STRATEGIES } from '../domain/catalog-schema.js';
 import { TRIGGERS, type DeploymentSpec } from '../domain/deployment-request.js';
+import type { EcsService } from '../ports/ecs.js';
 
 const trafficStepSchema = z.object({ weight: z.number(), atSeconds: z.number(), bakeSeconds: z.number() });
 
@@ -46,4 +47,9 @@ const specAtStep = z.pipe(
 /** A step input: the spec plus the step's own fields. */
 export function stepInput<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.object({ spec: specAtStep, ...shape });
+}
+
+/** The ECS service a deployment changes. */
+export function ecsServiceOf(spec: Pick<DeploymentSpec, 'settings'>): EcsService {
+  return { cluster: spec.settings.ecs.cluster, service: spec.settings.ecs.service };
 }

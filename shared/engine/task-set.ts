@@ -2,19 +2,23 @@
 // then gating on its health. A release never changes a running task set.
 
 import type { DeploymentSpec } from '../domain/deployment-request.js';
+import type { Deployment } from '../domain/deployment.js';
+import type { TaskSetHealth } from '../ports/ecs.js';
 import { HEALTH_LIMIT_SECONDS, healthBackoff, nextHealthWait } from '../domain/health-wait.js';
-import type { EcsService } from '../ports/ecs.js';
 import type { EngineDeps } from './deps.js';
 import { adoptableTaskSet } from './adopt-task-set.js';
+import { baselineHealth, startBaseline } from './baseline.js';
+import { ecsServiceOf } from './spec.js';
+import { runsBaseline } from '../domain/baseline.js';
 import { TaskSetUnhealthy } from './errors.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment, noteReason } from './progress.js';
 
 type Deps = Pick<EngineDeps, 'clock' | 'locks' | 'deployments' | 'taskDefinitions' | 'taskSets'>;
+/** Creating the task sets: a baseline's target group joins the production rule first. */
+type CreateDeps = Deps & Pick<EngineDeps, 'router'>;
 
-export function ecsServiceOf(spec: DeploymentSpec): EcsService {
-  return { cluster: spec.settings.ecs.cluster, service: spec.settings.ecs.service };
-}
+export { ecsServiceOf } from './spec.js';
 
 /**
  * The CreateTaskSet step: registers the release's task definition, then runs it as a new task
@@ -23,7 +27,7 @@ export function ecsServiceOf(spec: DeploymentSpec): EcsService {
  * step registers nothing new: the same digest reuses the revision (registerRelease).
  */
 export async function startCandidate(
-  deps: Deps,
+  deps: CreateDeps,
   spec: DeploymentSpec,
 ): Promise<{ taskDefinitionArn: string; taskSetId: string; adopted?: true }> {
   const { taskDefinitionArn } = await registerTaskDefinition(deps, spec);
@@ -54,7 +58,7 @@ export async function registerTaskDefinition(
 
 /** Runs the release as a new task set, or adopts the one that runs it already (adopt-task-set.ts). */
 export async function createTaskSet(
-  deps: Deps,
+  deps: CreateDeps,
   spec: DeploymentSpec,
 ): Promise<{ taskSetId: string; adopted?: true }> {
   const deployment = await loadDeployment(deps, spec.deploymentId);
@@ -62,9 +66,14 @@ export async function createTaskSet(
   if (taskDefinitionArn === undefined)
     throw new Error('a task set was created before its task definition was registered');
   const adopted = await adoptableTaskSet(deps, spec, deployment);
+  // Canary and linear start at full size behind the idle group; the baseline is the same size.
+  const baseline = runsBaseline(spec.settings, spec.plan.strategy)
+    ? { baseline: await startBaseline(deps, spec, deployment, 100) }
+    : {};
   if (adopted !== null) {
     // The old release's task set still runs this image: it becomes the candidate as it is.
     await advance(deps, deployment, 'wait-healthy', HEALTH_LIMIT_SECONDS, {
+      ...baseline,
       candidate: {
         ...deployment.candidate,
         taskSetId: adopted.id,
@@ -89,6 +98,7 @@ export async function createTaskSet(
     externalId: spec.deploymentId,
   });
   await advance(deps, deployment, 'wait-healthy', HEALTH_LIMIT_SECONDS, {
+    ...baseline,
     candidate: { ...deployment.candidate, taskSetId: taskSet.id },
   });
   return { taskSetId: taskSet.id };
@@ -139,32 +149,57 @@ export async function checkTaskSet(
       ? now - healthBackoff(1) * 1000
       : previous.waitingSince;
   const waited = Math.floor((now - since) / 1000);
-  const health = await deps.taskSets.health(ecsServiceOf(spec), taskSetId);
+  const looks = [
+    { name: 'the new task set', health: await deps.taskSets.health(ecsServiceOf(spec), taskSetId) },
+  ];
+  const baseline = await baselineHealth(deps, spec, deployment);
+  if (baseline !== null) looks.push({ name: 'the baseline task set', health: baseline });
+  let steady = true;
+  for (const { name, health } of looks) {
+    const ready = await judgeHealth(deps, spec, deployment, name, health, waited);
+    steady &&= ready;
+  }
+  const remaining = Math.max(0, HEALTH_LIMIT_SECONDS - waited);
+  await advance(deps, deployment, steady ? 'healthy' : 'wait-healthy', remaining);
+  const waitSeconds = steady ? healthBackoff(1) : nextHealthWait(attempt + 1, waited);
+  return { attempt, steady, batch, waitingSince: since, waitSeconds };
+}
+
+/**
+ * Whether one task set is steady; throws TaskSetUnhealthy, with the reason noted, when more of
+ * its tasks failed than the circuit breaker allows, or when it is not steady in time.
+ */
+async function judgeHealth(
+  deps: Deps,
+  spec: DeploymentSpec,
+  deployment: Deployment,
+  name: string,
+  health: TaskSetHealth,
+  waited: number,
+): Promise<boolean> {
   const maxFailed = spec.settings.rolling?.maxFailedTasks ?? 1;
   const counts = `running ${health.running} of ${health.desired}, ${health.failed} failed`;
   // ECS's own words for why they stopped (a pull failure, a crash, failed health checks).
   const why = health.failureReasons.length > 0 ? `; ECS: ${health.failureReasons.join('; ')}` : '';
+  const whose = name === 'the new task set' ? '' : ` (${name})`;
   if (health.failed > maxFailed) {
     await noteReason(deps, deployment, {
       kind: 'health',
-      message: `${health.failed} tasks of the new task set failed (the circuit breaker allows ${maxFailed}): ${counts}${why}`,
+      message: `${health.failed} tasks of ${name} failed (the circuit breaker allows ${maxFailed}): ${counts}${why}`,
     });
     throw new TaskSetUnhealthy(
-      `${health.failed} tasks failed, more than the ${maxFailed} allowed (${counts})${why}`,
+      `${health.failed} tasks failed${whose}, more than the ${maxFailed} allowed (${counts})${why}`,
     );
   }
   const steady = health.steady && health.running === health.desired && health.desired > 0;
   if (!steady && waited >= HEALTH_LIMIT_SECONDS) {
     await noteReason(deps, deployment, {
       kind: 'health',
-      message: `the new task set was not healthy after ${waited} s: ${counts}${why}`,
+      message: `${name} was not healthy after ${waited} s: ${counts}${why}`,
     });
-    throw new TaskSetUnhealthy(`not healthy after ${waited} s (${counts})${why}`);
+    throw new TaskSetUnhealthy(`not healthy after ${waited} s${whose} (${counts})${why}`);
   }
-  const remaining = Math.max(0, HEALTH_LIMIT_SECONDS - waited);
-  await advance(deps, deployment, steady ? 'healthy' : 'wait-healthy', remaining);
-  const waitSeconds = steady ? healthBackoff(1) : nextHealthWait(attempt + 1, waited);
-  return { attempt, steady, batch, waitingSince: since, waitSeconds };
+  return steady;
 }
 
 export interface BatchCursor {

@@ -3,7 +3,8 @@
 
 import type { Deployment } from '../domain/deployment.js';
 import type { DeploymentSpec } from '../domain/deployment-request.js';
-import type { TrafficRouter } from '../ports/traffic.js';
+import type { TargetWeight, TrafficRouter } from '../ports/traffic.js';
+import { baselineWeight } from '../domain/baseline.js';
 import type { EngineDeps } from './deps.js';
 import { TrafficVerificationFailed } from './errors.js';
 import { endBake } from './bake.js';
@@ -22,16 +23,21 @@ export interface ShiftCursor {
   done: boolean;
 }
 
-/** Sets `candidate`% on the candidate's group and the rest on the stable one, then reads it back. */
+/**
+ * Sets `candidate`% on the candidate's group, the baseline's share on its group when given, and
+ * the rest on the stable one, then reads it back. A group left out is no longer forwarded to.
+ */
 export async function setAndVerify(
   router: TrafficRouter,
   ruleArn: string,
   deployment: Pick<Deployment, 'stable' | 'candidate'>,
   candidate: number,
+  baseline?: TargetWeight,
 ): Promise<void> {
   const wanted = [
-    { targetGroupArn: deployment.stable.targetGroupArn, weight: 100 - candidate },
+    { targetGroupArn: deployment.stable.targetGroupArn, weight: 100 - candidate - (baseline?.weight ?? 0) },
     { targetGroupArn: deployment.candidate.targetGroupArn, weight: candidate },
+    ...(baseline === undefined ? [] : [baseline]),
   ];
   await router.setWeights(ruleArn, wanted);
   const actual = await router.weights(ruleArn);
@@ -41,10 +47,19 @@ export async function setAndVerify(
   );
   if (wanted.some((w) => weightOf(w.targetGroupArn) !== w.weight) || extra.length > 0) {
     const seen = actual.map((w) => `${w.targetGroupArn}=${w.weight}`).join(', ');
+    const set = wanted.map((w) => w.weight).join('/');
     throw new TrafficVerificationFailed(
-      `${ruleArn} forwards ${seen} after setting ${100 - candidate}/${candidate}; something else changed the rule`,
+      `${ruleArn} forwards ${seen} after setting ${set}; something else changed the rule`,
     );
   }
+}
+
+/** The baseline's group and share at a canary weight; none once it has no share, or none runs. */
+function baselineAt(deployment: Deployment, candidate: number): TargetWeight | undefined {
+  const { baseline } = deployment;
+  if (baseline === undefined || baseline.removedAt !== undefined) return undefined;
+  const weight = baselineWeight(candidate);
+  return weight > 0 ? { targetGroupArn: baseline.targetGroupArn, weight } : undefined;
 }
 
 type Deps = Pick<
@@ -96,11 +111,23 @@ export async function shiftTraffic(
   const index = deployment.promoteFull ? last : Math.min(previous.index + 1, last);
   const step = schedule[index]!;
   await refuseWhileFiring(deps, spec, deployment, `the shift to ${step.weight}%`);
-  await setAndVerify(deps.router, spec.settings.traffic.productionListenerRule, deployment, step.weight);
+  const baseline = baselineAt(deployment, step.weight);
+  await setAndVerify(
+    deps.router,
+    spec.settings.traffic.productionListenerRule,
+    deployment,
+    step.weight,
+    baseline,
+  );
+  const weights = {
+    stable: 100 - step.weight - (baseline?.weight ?? 0),
+    candidate: step.weight,
+    ...(baseline === undefined ? {} : { baseline: baseline.weight }),
+  };
   const bakeSeconds = index === last ? 0 : step.bakeSeconds;
   const firstTraffic = deployment.trafficStartedAt === undefined && step.weight > 0;
   deployment = await advance(deps, deployment, `shift ${step.weight}%`, bakeSeconds, {
-    weights: { stable: 100 - step.weight, candidate: step.weight },
+    weights,
     ...(firstTraffic ? { trafficStartedAt: deps.clock.now() } : {}),
   });
   await appendOnce(deps, {
@@ -109,16 +136,11 @@ export async function shiftTraffic(
     deploymentId: spec.deploymentId,
     release: deployment.release,
     actor: deployment.promoteFull ? 'operator' : 'state-machine',
-    detail: { weights: { stable: 100 - step.weight, candidate: step.weight } },
+    detail: { weights },
   });
   await deps.events.publish({
     detailType: 'Traffic Shifted',
-    detail: {
-      deploymentId: spec.deploymentId,
-      service: spec.service,
-      release: deployment.release,
-      weights: { stable: 100 - step.weight, candidate: step.weight },
-    },
+    detail: { deploymentId: spec.deploymentId, service: spec.service, release: deployment.release, weights },
   });
   return {
     index,

@@ -230,6 +230,31 @@ describe('catalog rules', () => {
     ],
     ['analysis: { method: sequential, falseFailRate: 0.5 }', 'services.web.analysis.falseFailRate', '<=0.2'],
     [
+      'strategy: linear\n    analysis: { enabled: true, baseline: true, method: sequential, metrics: [{ name: e, source: { builtin: error-rate } }] }',
+      'services.web.traffic.baselineTargetGroup',
+      'name the target group the baseline task set serves from',
+    ],
+    [
+      `strategy: linear\n    traffic: { productionListenerRule: ${RULE}/1, targetGroups: [${TG}/a/1a, ${TG}/b/1b], baselineTargetGroup: ${TG}/b/1b }\n    analysis: { enabled: true, baseline: true, method: sequential, metrics: [{ name: e, source: { builtin: error-rate } }] }`,
+      'services.web.traffic.baselineTargetGroup',
+      'must differ from both traffic.targetGroups',
+    ],
+    [
+      `strategy: blue-green\n    bakeSeconds: 600\n    traffic: { productionListenerRule: ${RULE}/1, targetGroups: [${TG}/a/1a, ${TG}/b/1b], baselineTargetGroup: ${TG}/c/1c }\n    analysis: { enabled: true, baseline: true, metrics: [{ name: e, source: { builtin: error-rate } }] }`,
+      'services.web.analysis.baseline',
+      'use canary or linear, not blue-green',
+    ],
+    [
+      `strategy: linear\n    traffic: { productionListenerRule: ${RULE}/1, targetGroups: [${TG}/a/1a, ${TG}/b/1b], baselineTargetGroup: ${TG}/c/1c }\n    analysis: { baseline: true }`,
+      'services.web.analysis.baseline',
+      'needs analysis.enabled: true',
+    ],
+    [
+      `traffic: { productionListenerRule: ${RULE}/1, targetGroups: [${TG}/a/1a, ${TG}/b/1b], baselineTargetGroup: ${TG}/c/1c }`,
+      'services.web.traffic.baselineTargetGroup',
+      'applies only when analysis.baseline is true',
+    ],
+    [
       'analysis: { metrics: [{ name: e, source: { expression: "m1/m1", inputs: [{ id: m1, namespace: A, metricName: X, stat: Sum }, { id: m1, namespace: A, metricName: Y, stat: Sum }] } }] }',
       'services.web.analysis.metrics[0].source.inputs[1].id',
       'listed twice',

@@ -4,6 +4,7 @@ import { parseCatalog } from '../../shared/domain/catalog-yaml.js';
 import { planDeployment, type PlanStep } from '../../shared/domain/plan.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
 import type { ServiceEntry } from '../../shared/domain/catalog-schema.js';
+import { describeStep } from '../../shared/domain/step-words.js';
 
 const catalog = parseCatalog(readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8'));
 const web = catalog.services.web!;
@@ -260,5 +261,57 @@ describe("the catalog's gates are a floor", () => {
       analysis: { ...web.analysis, enabled: false },
     };
     expect(planDeployment('web', rollbackSettings, { strategy: 'all-at-once' }).strategy).toBe('all-at-once');
+  });
+
+  describe('with a real baseline (analysis.baseline)', () => {
+    const baselined: ServiceEntry = {
+      ...web,
+      traffic: {
+        ...web.traffic,
+        baselineTargetGroup:
+          'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-base/0a1b2c3d4e5f',
+      },
+      analysis: { ...web.analysis, baseline: true },
+    };
+
+    it("starts the baseline with the canary and gives it the canary's share while the stable one has as much", () => {
+      const { steps } = planDeployment('web', baselined);
+      expect(steps.find((s) => s.kind === 'create-task-set')).toMatchObject({ baseline: true });
+      const shares = steps.flatMap((s) => (s.kind === 'shift' ? [[s.weight, s.baseline]] : []));
+      expect(shares).toEqual([
+        [10, 10],
+        [20, 20],
+        [30, 30],
+        [40, 40],
+        [50, 50],
+        [60, 40],
+        [70, 30],
+        [80, 20],
+        [90, 10],
+        [100, 0],
+      ]);
+      const words = steps.map(describeStep);
+      expect(words).toContain(
+        'create the new task set behind the idle target group, and a baseline task set of the stable revision, the same size, behind the baseline target group',
+      );
+      expect(words).toContain(
+        'shift 30% of production traffic to the new task set and 30% to the baseline (t+2m)',
+      );
+      expect(words.filter((w) => w.startsWith('shift 100%'))).toEqual([
+        'shift 100% of production traffic to the new task set and none to the baseline, which goes at promotion (t+9m)',
+      ]);
+    });
+
+    it('runs none for a deployment that judges nothing (a rollback, whose settings turn analysis off)', () => {
+      expect(planDeployment('web', baselined).steps.some((s) => 'baseline' in s)).toBe(true);
+      const rollback = { ...baselined, analysis: { ...baselined.analysis, enabled: false } };
+      expect(planDeployment('web', rollback).steps.some((s) => 'baseline' in s)).toBe(false);
+    });
+
+    it('refuses blue-green, which never serves a baseline beside the canary', () => {
+      expect(() => planDeployment('web', baselined, { strategy: 'blue-green' })).toThrow(
+        /judges the canary against a baseline task set serving beside it, which blue-green never does/,
+      );
+    });
   });
 });

@@ -1,10 +1,13 @@
-// Production traffic split between the stable and the new release, as a bar with its numbers.
+// Production traffic split between the stable and the new release (and a baseline task set,
+// while one runs), as a bar with its numbers.
 import type { DeploymentView } from '../../../shared/api/views.js';
 
 type Weights = DeploymentView['weights'];
 
 export function WeightsBar({ weights, label }: { weights: Weights; label?: string }) {
   const candidate = Math.max(0, Math.min(100, weights.candidate));
+  // A baseline task set's share (analysis.baseline), drawn after the new release's.
+  const baseline = Math.max(0, Math.min(100 - candidate, weights.baseline ?? 0));
   return (
     <div class="weights">
       <div
@@ -18,9 +21,11 @@ export function WeightsBar({ weights, label }: { weights: Weights; label?: strin
         data-candidate={candidate}
       >
         <span class="weights-candidate" style={{ width: `${candidate}%` }} />
+        {baseline > 0 && <span class="weights-baseline" style={{ width: `${baseline}%` }} />}
       </div>
       <span class="weights-text">
-        new {weights.candidate}% · stable {weights.stable}%
+        new {weights.candidate}%{weights.baseline !== undefined && ` · baseline ${weights.baseline}%`} ·
+        stable {weights.stable}%
       </span>
     </div>
   );

@@ -87,11 +87,29 @@ describe('the demo', () => {
     }
   });
 
-  it('web: local push --profile healthy ends promoted', async () => {
+  it('web: local push --profile healthy ends promoted, judged against a baseline that ran beside it', async () => {
     const digest = push(handle, 'web', 'v2', 'healthy');
+    // While it runs: three task sets (stable, canary, and a baseline of the stable revision), and
+    // the baseline's group at the canary's weight in the production rule.
+    let first: Record<string, number> = {};
+    await until(
+      async () => (first = await weights(handle, 'web'))['web-baseline'] === 10,
+      'the baseline at 10%',
+    );
+    const running = await taskSets(handle, 'web');
+    expect(running.map((t) => t.targetGroup).sort()).toEqual(['web-baseline', 'web-blue', 'web-green']);
+    const stable = running.find((t) => t.status === 'PRIMARY')!;
+    expect(running.find((t) => t.targetGroup === 'web-baseline')!.taskDefinition).toBe(stable.taskDefinition);
+    expect(first).toEqual({ 'web-blue': 80, 'web-green': 10, 'web-baseline': 10 });
+
     const execution = await finished(handle, 'web', digest);
-    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.status, execution.cause).toBe('SUCCEEDED');
     expect((await ledger(handle, 'web')).records.at(-1)).toMatchObject({ type: 'Promoted', release: 2 });
+    // At rest: one task set, and the rule forwards to the two groups it had before.
+    expect(await taskSets(handle, 'web')).toEqual([
+      expect.objectContaining({ status: 'PRIMARY', targetGroup: 'web-green' }),
+    ]);
+    expect(await weights(handle, 'web')).toEqual({ 'web-blue': 0, 'web-green': 100 });
   });
 
   it('web: local push --profile faulty is rolled back once its alarm fires, with no traffic moved after, naming the alarm', async () => {

@@ -141,6 +141,28 @@ describe('weightsBar', () => {
   ])('stable %i, candidate %i: %s', (stable, candidate, bar) => {
     expect(weightsBar({ stable, candidate })).toBe(bar);
   });
+
+  it.each([
+    [60, 20, 20, 'stable ████████████▒▒▒▒░░░░ candidate 20%, baseline 20%'],
+    [0, 60, 40, 'stable ▒▒▒▒▒▒▒▒░░░░░░░░░░░░ candidate 60%, baseline 40%'],
+    [0, 100, 0, 'stable ░░░░░░░░░░░░░░░░░░░░ candidate 100%, baseline 0%'],
+  ])('with a baseline: stable %i, candidate %i, baseline %i: %s', (stable, candidate, baseline, bar) => {
+    expect(weightsBar({ stable, candidate, baseline })).toBe(bar);
+  });
+});
+
+describe('a deployment with a baseline', () => {
+  it('draws its task set beside the others while it runs, and says when promotion removed it', () => {
+    const view = baking();
+    view.weights = { stable: 40, candidate: 30, baseline: 30 };
+    const counts = { taskSetId: 'ecs-svc/3', desired: 4, running: 4, pending: 0, healthy: 4, steady: true };
+    view.taskSets = { ...view.taskSets!, baseline: counts };
+    const lines = renderDeployment(view);
+    expect(lines).toContain('stable ████████▒▒▒▒▒▒░░░░░░ candidate 30%, baseline 30%');
+    expect(lines).toContain('        baseline   desired 4  running 4  healthy 4');
+    view.taskSets = { ...view.taskSets, baseline: { taskSetId: 'ecs-svc/3', removed: true } };
+    expect(renderDeployment(view)).toContain('        baseline   removed');
+  });
 });
 
 describe('the end of a deployment', () => {

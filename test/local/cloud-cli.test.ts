@@ -177,6 +177,47 @@ describe.skipIf(!hasAwsCli)('the AWS CLI against the local cloud', () => {
     );
     expect(bad.stderr).toContain('StateMachineDoesNotExist');
   });
+
+  it('ECS: refuses a task set behind a target group no load balancer forwards to, as ECS does', async () => {
+    const [blue] = handle.catalog.services.canary!.traffic.targetGroups;
+    const described = await aws('elbv2', 'describe-target-groups', '--target-group-arns', blue);
+    const { VpcId } = (described.json.TargetGroups as { VpcId: string }[])[0]!;
+    const created = await aws(
+      'elbv2',
+      'create-target-group',
+      '--name',
+      'nothing-forwards-here',
+      '--protocol',
+      'HTTP',
+      '--port',
+      '8080',
+      '--target-type',
+      'ip',
+      '--vpc-id',
+      VpcId,
+    );
+    const group = (created.json.TargetGroups as { TargetGroupArn: string }[])[0]!.TargetGroupArn;
+    const service = await aws('ecs', 'describe-services', '--cluster', 'scenarios', '--services', 'canary');
+    const { taskDefinition } = (service.json.services as { taskDefinition: string }[])[0]!;
+    const refused = await aws(
+      'ecs',
+      'create-task-set',
+      '--cluster',
+      'scenarios',
+      '--service',
+      'canary',
+      '--task-definition',
+      taskDefinition,
+      '--load-balancers',
+      `targetGroupArn=${group},containerName=${handle.catalog.services.canary!.ecs.container},containerPort=8080`,
+    );
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain(
+      `InvalidParameterException) when calling the CreateTaskSet operation: The target group with targetGroupArn ${group} does not have an associated load balancer.`,
+    );
+    const after = await aws('ecs', 'describe-services', '--cluster', 'scenarios', '--services', 'canary');
+    expect((after.json.services as { taskSets: unknown[] }[])[0]!.taskSets).toHaveLength(1);
+  });
 });
 
 describe('the functions the local cloud binds', () => {

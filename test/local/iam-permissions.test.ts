@@ -27,6 +27,8 @@ import {
 
 const ORPHANS = 'only when a lock outlives its execution (test/reliability/restart.test.ts)';
 const LISTENER = 'only for a catalog that names a listener, not a listener rule';
+const BASELINE =
+  'only for a service with a baseline task set (analysis.baseline), which this catalog has none of (test/local/demo.test.ts runs one)';
 
 /** `function action`: made by these runs or not, depending on timing (a scheduled check, an alarm racing a step). */
 const BY_TIMING: Record<string, string> = {
@@ -84,9 +86,19 @@ const NOT_EXERCISED: Record<string, string> = {
       'scheduler:DeleteSchedule',
     ].map((action) => [`recover-orphans ${action}`, ORPHANS]),
   ),
+  ...Object.fromEntries(
+    [
+      'create-task-set elasticloadbalancing:ModifyRule',
+      'create-task-set elasticloadbalancing:DescribeRules',
+      'promote ecs:DescribeServices',
+      'promote ecs:DescribeTaskSets',
+      'promote ecs:UpdateTaskSet',
+      'promote ecs:DeleteTaskSet',
+    ].map((grant) => [grant, BASELINE]),
+  ),
   // A catalog may name a listener where these name a listener rule.
   ...Object.fromEntries(
-    ['allow-test-traffic', 'shift-traffic', 'roll-back', 'recover-orphans'].map((fn) => [
+    ['allow-test-traffic', 'shift-traffic', 'roll-back', 'recover-orphans', 'create-task-set'].map((fn) => [
       `${fn} elasticloadbalancing:ModifyListener`,
       LISTENER,
     ]),
@@ -100,6 +112,7 @@ const NOT_EXERCISED: Record<string, string> = {
       'check-drift',
       'api',
       'clean-up',
+      'create-task-set',
     ].map((fn) => [`${fn} elasticloadbalancing:DescribeListeners`, LISTENER]),
   ),
 };

@@ -73,10 +73,12 @@ describe.skipIf(!browserAvailable())('the dashboard', { timeout: 180_000 }, () =
     await page.getByRole('heading', { level: 1, name: 'Deployment of web, release 2' }).waitFor();
 
     const seen = new Set<number>();
+    const shares = new Set<string>();
     const bar = page.getByRole('meter', { name: 'production traffic on the new release' });
     await until(
       async () => {
         seen.add(Number(await bar.getAttribute('aria-valuenow')));
+        shares.add((await page.locator('.weights-text').first().textContent()) ?? '');
         return (await status().textContent())?.includes('promoted') ?? false;
       },
       'web release 2 to be promoted',
@@ -85,6 +87,11 @@ describe.skipIf(!browserAvailable())('the dashboard', { timeout: 180_000 }, () =
     const between = [...seen].filter((weight) => weight > 0 && weight < 100);
     expect(between.length, `weights seen: ${[...seen].join(', ')}`).toBeGreaterThanOrEqual(2);
     expect(await bar.getAttribute('aria-valuenow')).toBe('100');
+    // Web runs a baseline beside its canary: its share is shown while it runs.
+    expect(
+      [...shares].some((text) => /^new (\d+)% · baseline \1% · stable \d+%$/.test(text)),
+      [...shares].join(' | '),
+    ).toBe(true);
     await page.getByText('new (release 2): 100% (latest)').waitFor();
     expect(await page.locator('.step-current').count()).toBe(0);
     await page.locator(`code[title$="${digest}"]`).waitFor();

@@ -8,6 +8,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ecsRequests, elbRequests, sfnRequests } from '../shared/aws/clients.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { Elbv2RouteRules } from '../shared/aws/elbv2-route-rules.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { SfnExecutions, stateMachineArns } from '../shared/aws/sfn-executions.js';
 import type { Catalog } from '../shared/domain/catalog-schema.js';
@@ -47,6 +48,7 @@ export function handlerFor(env: Environment) {
     ...ledgerWriterPorts(env),
     bakeSchedules: bakeSchedules(env),
     router: new Elbv2TrafficRouter(elbRequests(env)),
+    routes: new Elbv2RouteRules(elbRequests(env)),
     taskSets: new EcsTaskSets(ecsRequests(env)),
     events: cutoverEvents(env),
     executions: new SfnExecutions(sfnRequests(env), stateMachineArns(env)),

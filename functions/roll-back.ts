@@ -7,6 +7,7 @@ import { ecsRequests, elbRequests } from '../shared/aws/clients.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { EcsTaskSets } from '../shared/aws/ecs-task-sets.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { Elbv2RouteRules } from '../shared/aws/elbv2-route-rules.js';
 import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { rollBack } from '../shared/engine/rollback.js';
 import { stepInput } from '../shared/engine/spec.js';
@@ -42,6 +43,7 @@ export function handlerFor(env: Environment) {
       bakeSchedules: bakeSchedules(env),
       events: cutoverEvents(env),
       router: new Elbv2TrafficRouter(elbRequests(env)),
+      routes: new Elbv2RouteRules(elbRequests(env)),
       taskSets: new EcsTaskSets(ecsRequests(env)),
     },
     observability(env),

@@ -8,6 +8,7 @@ import { CloudWatchAlarmWatch } from '../shared/aws/cloudwatch-alarm-watch.js';
 import { CloudWatchMetricSource } from '../shared/aws/cloudwatch-metric-source.js';
 import { cutoverEvents } from '../shared/aws/eventbridge-events.js';
 import { Elbv2TrafficRouter } from '../shared/aws/elbv2-traffic-router.js';
+import { Elbv2RouteRules } from '../shared/aws/elbv2-route-rules.js';
 import { recordRequestsFor, resumedProgress } from '../shared/engine/operator-record.js';
 import { stepInput } from '../shared/engine/spec.js';
 import { shiftTraffic } from '../shared/engine/traffic.js';
@@ -44,6 +45,7 @@ export function handlerFor(env: Environment) {
       bakeSchedules: bakeSchedules(env),
       events: cutoverEvents(env),
       router: new Elbv2TrafficRouter(elbRequests(env)),
+      routes: new Elbv2RouteRules(elbRequests(env)),
     },
     observability(env),
   );

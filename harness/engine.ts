@@ -17,6 +17,7 @@ import { FakeAlarms, FakeEvents, FakeExecutions, FakeHooks, FakeMetrics, FakeRou
 import { FakeBakeSchedules } from './fakes/bake-schedules.js';
 import { FakeHookCallBacks } from './fakes/hook-call-backs.js';
 import { FakeEcs } from './fakes/ecs.js';
+import { FakeRouteRules } from './fakes/route-rules.js';
 import { FakeAnchors, FakeSigner } from './fakes/ledger-keys.js';
 import {
   FakeDeployments,
@@ -61,6 +62,7 @@ export function createWorld(
     bakeSchedules: new FakeBakeSchedules(clock, tokens),
     ecs: new FakeEcs(),
     router: new FakeRouter(),
+    routes: new FakeRouteRules(),
     alarms: new FakeAlarms(),
     hooks: new FakeHooks(),
     hookCallBacks: new FakeHookCallBacks(clock),
@@ -86,6 +88,7 @@ export function depsOf(world: World) {
     taskDefinitions: world.ecs,
     taskSets: world.ecs,
     router: world.router,
+    routes: world.routes,
     alarms: world.alarms,
     hooks: world.hooks,
     hookCallBacks: world.hookCallBacks,

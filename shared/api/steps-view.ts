@@ -58,10 +58,15 @@ function failedIndex(steps: PlanStep[], deployment: Deployment, traffic: readonl
   return currentIndex(steps, { phase: 'rolling back', weights }) + 1;
 }
 
-export function currentIndex(steps: PlanStep[], d: Pick<Deployment, 'phase' | 'weights'>): number {
+export function currentIndex(
+  steps: PlanStep[],
+  d: Pick<Deployment, 'phase' | 'weights'> & Partial<Pick<Deployment, 'headerRoute'>>,
+): number {
   const find = (test: (s: PlanStep) => boolean) => steps.findIndex(test);
   const info = phaseInfo(d.phase);
   if (info === undefined) return 0;
+  const header = find((s) => s.kind === 'shift' && s.header !== undefined);
+  if (info.kind === 'header route') return header;
   switch (info.kind) {
     case 'hook':
       return find((s) => s.kind === 'hook' && s.hook === info.hook);
@@ -77,6 +82,10 @@ export function currentIndex(steps: PlanStep[], d: Pick<Deployment, 'phase' | 'w
     default:
   }
   const shifted = lastShift(steps, d);
+  if (shifted === -1 && header !== -1 && d.headerRoute !== undefined) {
+    // The header-routed step ran, and no weighted one yet: its bake, or the step itself.
+    return info.kind === 'bake' || info.kind === 'approval' ? header + 1 : header;
+  }
   if (shifted !== -1) {
     // A bake, or a marginal analysis asking a person at the end of its bake: the step after the shift.
     const baking = info.kind === 'bake' || info.kind === 'approval';
@@ -104,7 +113,7 @@ export function currentIndex(steps: PlanStep[], d: Pick<Deployment, 'phase' | 'w
 function lastShift(steps: PlanStep[], d: Pick<Deployment, 'weights'>): number {
   const shifted = steps.filter(
     (s) =>
-      (s.kind === 'shift' && s.weight <= d.weights.candidate) ||
+      (s.kind === 'shift' && s.header === undefined && s.weight <= d.weights.candidate) ||
       (s.kind === 'scale-batch' && s.candidatePercent <= d.weights.candidate),
   );
   return shifted.length === 0 ? -1 : steps.indexOf(shifted.at(-1)!);

@@ -1,5 +1,5 @@
 // The ELBv2 operations the adapters use (DescribeRules, DescribeListeners, ModifyRule,
-// ModifyListener, DescribeTargetGroups) as signed query-protocol requests (query-requests.ts),
+// ModifyListener, DescribeTargetGroups, CreateRule, DeleteRule) as signed query-protocol requests (query-requests.ts),
 // so the Lambda bundles need no @aws-sdk/client-elastic-load-balancing-v2 (nor the SDK core it
 // brings). Only the fields the adapters read are converted from the XML, typed as the SDK types
 // them (Weight and Order are numbers); an authentication action's config is kept as ELB wrote
@@ -33,14 +33,17 @@ const EXCEPTIONS: Record<string, string> = {
   ListenerNotFound: 'ListenerNotFoundException',
   LoadBalancerNotFound: 'LoadBalancerNotFoundException',
   OperationNotPermitted: 'OperationNotPermittedException',
+  PriorityInUse: 'PriorityInUseException',
   RuleNotFound: 'RuleNotFoundException',
   SSLPolicyNotFound: 'SSLPolicyNotFoundException',
   TargetGroupAssociationLimit: 'TargetGroupAssociationLimitException',
   TargetGroupNotFound: 'TargetGroupNotFoundException',
   TooManyActions: 'TooManyActionsException',
   TooManyCertificates: 'TooManyCertificatesException',
+  TooManyRules: 'TooManyRulesException',
   TooManyListeners: 'TooManyListenersException',
   TooManyRegistrationsForTargetId: 'TooManyRegistrationsForTargetIdException',
+  TooManyTargetGroups: 'TooManyTargetGroupsException',
   TooManyTargets: 'TooManyTargetsException',
   TooManyUniqueTargetGroupsPerLoadBalancer: 'TooManyUniqueTargetGroupsPerLoadBalancerException',
   TrustStoreNotFound: 'TrustStoreNotFoundException',
@@ -86,12 +89,47 @@ export interface Action {
 export class Elbv2Requests {
   constructor(private readonly calls: QueryCalls) {}
 
-  async describeRules(ruleArns: readonly string[]): Promise<{ RuleArn?: string; Actions: Action[] }[]> {
+  async describeRules(ruleArns: readonly string[]): Promise<Rule[]> {
     const result = await this.calls.call('DescribeRules', { RuleArns: ruleArns });
-    return members(result, 'Rules').map((rule) => ({
-      RuleArn: childText(rule, 'RuleArn'),
-      Actions: members(rule, 'Actions').map(readAction),
-    }));
+    return members(result, 'Rules').map(readRule);
+  }
+
+  /** Every rule of a listener, its default one included (`Priority` `default`), page by page. */
+  async listenerRules(listenerArn: string): Promise<Rule[]> {
+    const rules: Rule[] = [];
+    let marker: string | undefined;
+    do {
+      const result = await this.calls.call('DescribeRules', {
+        ListenerArn: listenerArn,
+        PageSize: 400,
+        ...(marker === undefined ? {} : { Marker: marker }),
+      });
+      rules.push(...members(result, 'Rules').map(readRule));
+      marker = childText(result, 'NextMarker');
+    } while (marker !== undefined && marker !== '');
+    return rules;
+  }
+
+  /** CreateRule; returns the new rule's ARN. */
+  async createRule(input: {
+    listenerArn: string;
+    priority: number;
+    conditions: readonly WireConfig[];
+    actions: readonly Action[];
+  }): Promise<string> {
+    const result = await this.calls.call('CreateRule', {
+      ListenerArn: input.listenerArn,
+      Priority: input.priority,
+      Conditions: [...input.conditions],
+      Actions: input.actions.map(writeAction),
+    });
+    const arn = childText(members(result, 'Rules')[0], 'RuleArn');
+    if (arn === undefined) throw new MalformedXml('ELB answered CreateRule without the rule ARN');
+    return arn;
+  }
+
+  async deleteRule(ruleArn: string): Promise<void> {
+    await this.calls.call('DeleteRule', { RuleArn: ruleArn });
   }
 
   async describeListeners(
@@ -138,6 +176,24 @@ export function elbv2Requests(source: Elbv2Source): Elbv2Requests {
 /** ELB as a Lambda function reaches it: AWS_REGION, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 or AWS_ENDPOINT_URL, its credentials. */
 export function elbv2RequestsFromEnv(env: Environment): Elbv2Requests {
   return new Elbv2Requests(new QueryRequests(ELBV2, configFromEnv(ENV_ID, env)));
+}
+
+/** A listener rule as DescribeRules gives it: conditions kept as ELB wrote them. */
+export interface Rule {
+  RuleArn?: string;
+  /** A number, or `default` for a listener's default rule. */
+  Priority?: string;
+  Conditions: WireConfig[];
+  Actions: Action[];
+}
+
+function readRule(rule: XmlElement): Rule {
+  return withoutUndefined({
+    RuleArn: childText(rule, 'RuleArn'),
+    Priority: childText(rule, 'Priority'),
+    Conditions: members(rule, 'Conditions').map(wireConfig),
+    Actions: members(rule, 'Actions').map(readAction),
+  });
 }
 
 function readAction(action: XmlElement): Action {

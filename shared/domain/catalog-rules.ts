@@ -10,6 +10,7 @@ import {
   MIN_ANALYSIS_SECONDS,
 } from './analysis-plan.js';
 import { scheduleDurationSeconds } from './schedule.js';
+import { listenerOf } from './header-step.js';
 import { resolveStrategy, strategyProblems } from './strategy.js';
 
 export function catalogRuleProblems(catalog: Catalog): Problem[] {
@@ -36,6 +37,17 @@ export function serviceRuleProblems(name: string, entry: Partial<ServiceEntry>):
   if (entry.analysis !== undefined) problems.push(...analysisProblems(entry.analysis));
   if (entry.analysis?.enabled === true) problems.push(...analysisUseProblems(entry));
   problems.push(...baselineProblems(entry));
+  if (
+    entry.headerStep !== undefined &&
+    entry.strategy !== undefined &&
+    entry.strategy !== 'canary' &&
+    entry.strategy !== 'linear'
+  ) {
+    problems.push({
+      path: 'headerStep',
+      message: `a header-routed step comes before the weighted steps of canary or linear; ${entry.strategy} has none`,
+    });
+  }
   problems.push(...gateProblems(entry));
   for (const [hook, target] of Object.entries(entry.hooks ?? {})) {
     if (typeof target === 'object' && 'url' in target && target.afterRollback === true)
@@ -294,6 +306,15 @@ function sharedResourceProblems(catalog: Catalog): Problem[] {
     entry.traffic.targetGroups.forEach((tg, i) =>
       claim(tg, 'this target group', `${at}.traffic.targetGroups[${i}]`, name),
     );
+    if (entry.headerStep !== undefined) {
+      const listener = listenerOf(entry.traffic.productionListenerRule);
+      claim(
+        `${listener}#${entry.headerStep.rulePriority}`,
+        `priority ${entry.headerStep.rulePriority} on this listener`,
+        `${at}.headerStep.rulePriority`,
+        name,
+      );
+    }
     if (entry.traffic.baselineTargetGroup !== undefined)
       claim(
         entry.traffic.baselineTargetGroup,

@@ -193,6 +193,37 @@ function buildSchemas() {
     baseline: z._default(z.boolean(), false),
   });
 
+  /** ALB's http-header condition: a header name of token characters, at most 40 long. */
+  const headerName = matching(
+    /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/,
+    "must be an HTTP header name: letters, digits and !#$%&'*+.^_`|~-, at most 40",
+  );
+  const headerValue = matching(
+    /^[\x21-\x7e](?:[\x20-\x7e]{0,126}[\x21-\x7e])?$/,
+    'must be printable ASCII, at most 128 characters, not starting or ending with a space',
+  );
+  const cookieToken = matching(
+    /^[A-Za-z0-9!#$%&'+.^_`|~-]{1,64}$/,
+    "must be a cookie name: letters, digits and !#$%&'+.^_`|~-, at most 64 (no * or ?, which ALB reads as wildcards)",
+  );
+  const cookieValue = matching(
+    /^[A-Za-z0-9!#$%&'()+./:<=>@[\]^_`{|}~-]{1,64}$/,
+    'must be a cookie value: no spaces, quotes, commas, semicolons, backslashes, * or ?, at most 64',
+  );
+  /** How long the step sends matching requests to the new task set, and the rule's priority. */
+  const headerStepCommon = {
+    seconds: intBetween(60, TWO_DAYS),
+    rulePriority: intBetween(1, 50_000),
+  };
+  const headerStepSchema = z.union([
+    z.strictObject({
+      header: headerName,
+      values: z.array(headerValue).check(z.minLength(1), z.maxLength(4)),
+      ...headerStepCommon,
+    }),
+    z.strictObject({ cookie: cookieToken, value: cookieValue, ...headerStepCommon }),
+  ]);
+
   const serviceSchema = z.strictObject({
     ecs: z.strictObject({
       cluster: ecsName,
@@ -213,6 +244,8 @@ function buildSchemas() {
     strategy: z.enum(STRATEGIES),
     preset: z.optional(z.enum(PRESET_NAMES)),
     schedule: z.optional(scheduleSpecSchema),
+    /** Before any weighted traffic: only requests with this header or cookie reach the new task set. */
+    headerStep: z.optional(headerStepSchema),
     rolling: z.optional(
       z.strictObject({
         batchPercent: z._default(intBetween(1, 100), 25),

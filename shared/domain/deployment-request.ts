@@ -95,16 +95,8 @@ export function validateDeploymentRequest(
   if (entry === undefined || image === undefined || problems.length > 0) {
     throw new DeploymentRequestInvalid(problems);
   }
-  // A rollback redeploys a release that was live before: at once, without approval or
-  // analysis, still watched by the alarms.
   const rollback = request.trigger === 'rollback';
-  const settings: ServiceEntry = rollback
-    ? {
-        ...entry,
-        approval: { ...entry.approval, required: false },
-        analysis: { ...entry.analysis, enabled: false },
-      }
-    : entry;
+  const settings: ServiceEntry = rollback ? rollbackSettings(entry) : entry;
   const overrides =
     rollback && request.strategy === undefined && request.preset === undefined
       ? { strategy: 'all-at-once' }
@@ -192,4 +184,17 @@ function planOrProblems(
     }
     throw error;
   }
+}
+
+/**
+ * A rollback redeploys a release that was live before: at once, without approval, analysis or a
+ * header-routed step, still watched by the alarms.
+ */
+function rollbackSettings(entry: ServiceEntry): ServiceEntry {
+  const { headerStep: _skipped, ...rest } = entry;
+  return {
+    ...rest,
+    approval: { ...entry.approval, required: false },
+    analysis: { ...entry.analysis, enabled: false },
+  };
 }

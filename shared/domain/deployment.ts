@@ -45,6 +45,15 @@ export interface Baseline {
   removedAt?: number | undefined;
 }
 
+/** The header-routed step's listener rule (the catalog's `headerStep`), from its creation on. */
+export interface HeaderRoute {
+  ruleArn: string;
+  listenerArn: string;
+  priority: number;
+  /** When it was deleted: by the first weighted shift, or by the rollback. */
+  removedAt?: number | undefined;
+}
+
 export interface AnalysisRecord {
   at: number;
   /** The schedule step whose bake was judged (blue-green, which has no schedule: 0). */
@@ -132,6 +141,8 @@ export interface Deployment {
   weights: { stable: number; candidate: number; baseline?: number | undefined };
   /** The baseline task set, from its creation until it is removed. */
   baseline?: Baseline | undefined;
+  /** The header-routed step's rule, from its creation until it is removed. */
+  headerRoute?: HeaderRoute | undefined;
   /** When production traffic first reached the candidate: where canary analysis starts. */
   trafficStartedAt?: number | undefined;
   /** What the sequential judge has read so far (shared/engine/evidence.ts). */
@@ -181,7 +192,7 @@ export interface Deployment {
   abortTakenAt?: number | undefined;
   reason?: Reason | undefined;
   /** A rolled-back or aborted deployment: its phase and candidate weight when it began to roll back. */
-  failedStep?: { phase: Phase; candidate: number } | undefined;
+  failedStep?: { phase: Phase; candidate: number; headerRoute?: true | undefined } | undefined;
   executionArn?: string | undefined;
   /**
    * A promoted deployment's termination wait handed to a rollback: the rollback (this id) took

@@ -14,6 +14,8 @@ const PLAIN_PHASES = [
   'wait-healthy',
   'healthy',
   'test-traffic',
+  // The header-routed step: only requests with the catalog's header or cookie reach the new task set.
+  'header route',
   'bake',
   'final bake',
   'analysis',

@@ -15,6 +15,7 @@
 
 import { DeploymentRequestInvalid, type Problem } from './errors.js';
 import { baselineWeight, runsBaseline } from './baseline.js';
+import { matchWords, runsHeaderStep, withHeaderStep } from './header-step.js';
 import { bakeTimeoutSeconds } from './bake-schedule.js';
 import { withFirstLook } from './analysis-plan.js';
 import { alarmNames, STRATEGIES, type HookName, type ServiceEntry, type Strategy } from './catalog-schema.js';
@@ -43,6 +44,8 @@ export type PlanStep =
       atSeconds: number;
       /** The baseline task set's share at this step, when the deployment runs one. */
       baseline?: number;
+      /** The header-routed step: which requests go to the new task set (`requests with header …`). */
+      header?: string;
     }
   | { kind: 'bake'; seconds: number; alarms: string[]; analysis: boolean; final: boolean }
   | { kind: 'scale-batch'; batch: number; candidatePercent: number; stablePercent: number }
@@ -144,7 +147,12 @@ function scheduleFor(
     entry.analysis.enabled &&
     entry.analysis.method === 'sequential' &&
     (strategy === 'canary' || strategy === 'linear');
-  return schedule !== null && sequential ? withFirstLook(schedule) : schedule;
+  if (schedule === null) return null;
+  const looked = sequential ? withFirstLook(schedule) : schedule;
+  const { headerStep } = entry;
+  return headerStep !== undefined && runsHeaderStep(entry, strategy)
+    ? withHeaderStep(looked, headerStep)
+    : looked;
 }
 
 function missingGates(entry: ServiceEntry, steps: readonly PlanStep[]): Gate[] {
@@ -247,11 +255,14 @@ function shiftingSteps(entry: ServiceEntry, strategy: Strategy, schedule: Traffi
   steps.push(...hook('BeforeAllowTraffic'));
   const analysisEachStep = entry.analysis.enabled && strategy !== 'blue-green';
   for (const step of schedule) {
+    const header =
+      step.header === true && entry.headerStep !== undefined ? matchWords(entry.headerStep) : null;
     steps.push({
       kind: 'shift',
       weight: step.weight,
       atSeconds: step.atSeconds,
       ...(baseline ? { baseline: baselineWeight(step.weight) } : {}),
+      ...(header === null ? {} : { header }),
     });
     if (step.bakeSeconds > 0) {
       steps.push({

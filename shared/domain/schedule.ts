@@ -18,6 +18,8 @@ export interface TrafficStep {
   weight: number;
   atSeconds: number;
   bakeSeconds: number;
+  /** The header-routed step (catalog `headerStep`): weight 0, matching requests only. */
+  header?: true;
 }
 
 /** A custom canary: explicit steps, each held for `bakeSeconds` before the next. */

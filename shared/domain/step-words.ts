@@ -39,6 +39,8 @@ export function describeStep(step: PlanStep): string {
       return `wait for approval (roll back after ${formatDuration(step.timeoutSeconds)})`;
     case 'shift': {
       const at = `(t+${formatDuration(step.atSeconds)})`;
+      if (step.header !== undefined)
+        return `send only ${step.header} to the new task set, by a listener rule of its own, before any weighted traffic ${at}`;
       if (step.baseline === undefined)
         return `shift ${step.weight}% of production traffic to the new task set ${at}`;
       const baseline =

@@ -22,12 +22,15 @@ import type { RecordSigner } from '../domain/ledger-signature.js';
 import type { LedgerAnchors, LedgerKeys, ReleaseLedger } from '../ports/ledger.js';
 import type { TaskTokens } from '../ports/tokens.js';
 import type { TrafficRouter } from '../ports/traffic.js';
+import type { RouteRules } from '../ports/route-rules.js';
 
 export interface EngineDeps {
   clock: Clock;
   taskDefinitions: TaskDefinitions;
   taskSets: TaskSets;
   router: TrafficRouter;
+  /** The header-routed step's own listener rule. */
+  routes: RouteRules;
   alarms: AlarmWatch;
   ledger: ReleaseLedger;
   /** Signs each record appended (the ledger key, through KMS). */

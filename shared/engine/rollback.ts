@@ -1,5 +1,5 @@
-// Rollback: production traffic back on the stable task set, the new task set (and a baseline
-// task set) deleted (for rolling, only once the stable set is ready to carry production),
+// Rollback: production traffic back on the stable task set, a header-routed step's rule deleted,
+// the new task set (and a baseline task set) deleted (for rolling, only once the stable set is ready to carry production),
 // and the reason recorded. Every step is idempotent, so a rollback that
 // meets a transient error is simply run again by the state machine's Retry.
 
@@ -13,6 +13,7 @@ import { appendOnce } from './ledger-append.js';
 import { advance } from './progress.js';
 import { awaitRestoredCapacity } from './restored-capacity.js';
 import { removeBaseline } from './baseline.js';
+import { closeHeaderRoute, headerRouteOpen } from './header-route.js';
 import { ecsServiceOf } from './task-set.js';
 import { setAndVerify } from './traffic.js';
 
@@ -37,6 +38,7 @@ type Deps = Pick<
   | 'watchers'
   | 'bakeSchedules'
   | 'events'
+  | 'routes'
 >;
 
 export async function rollBack(
@@ -57,6 +59,8 @@ export async function rollBack(
   const failedStep = deployment.failedStep ?? {
     phase: deployment.phase,
     candidate: deployment.weights.candidate,
+    // Requests with the step's header reached the new task set: traffic moved, at weight 0.
+    ...(headerRouteOpen(deployment) ? { headerRoute: true as const } : {}),
   };
   deployment = await advance(
     deps,
@@ -68,9 +72,10 @@ export async function rollBack(
   );
   // From where it stopped, not from the weights now: a retry after the last write below finds
   // them at 0, and would call a rollback an abort (and append a second, different record).
-  const trafficMoved = failedStep.candidate > 0;
+  const trafficMoved = failedStep.candidate > 0 || failedStep.headerRoute === true;
 
   await restoreProduction(deps, spec, deployment);
+  const closed = await closeHeaderRoute(deps, spec, deployment);
   await cancelSchedule(deps, bake);
   await removeCandidate(deps, spec, deployment);
   // Found by its externalId too: a crash may have cut its creation short of the record.
@@ -111,6 +116,7 @@ export async function rollBack(
       testTraffic: false,
       approval: undefined,
       ...(baseline === undefined ? {} : { baseline }),
+      ...closed,
     },
     { rollingBack: true },
   );

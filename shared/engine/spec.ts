@@ -6,7 +6,12 @@ import { serviceSchema, STRATEGIES } from '../domain/catalog-schema.js';
 import { TRIGGERS, type DeploymentSpec } from '../domain/deployment-request.js';
 import type { EcsService } from '../ports/ecs.js';
 
-const trafficStepSchema = z.object({ weight: z.number(), atSeconds: z.number(), bakeSeconds: z.number() });
+const trafficStepSchema = z.object({
+  weight: z.number(),
+  atSeconds: z.number(),
+  bakeSeconds: z.number(),
+  header: z.optional(z.literal(true)),
+});
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 

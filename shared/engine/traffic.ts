@@ -13,6 +13,7 @@ import { refuseWhileFiring } from './alarms.js';
 import { appendOnce } from './ledger-append.js';
 import { advance, loadDeployment } from './progress.js';
 import { analyze } from './analysis.js';
+import { closeHeaderRoute, openHeaderRoute } from './header-route.js';
 
 export interface ShiftCursor {
   index: number;
@@ -76,6 +77,7 @@ type Deps = Pick<
   | 'events'
   | 'alarms'
   | 'metrics'
+  | 'routes'
 >;
 
 /** Sends all test-listener traffic to the new task set, before production traffic moves. */
@@ -110,7 +112,27 @@ export async function shiftTraffic(
   const last = schedule.length - 1;
   const index = deployment.promoteFull ? last : Math.min(previous.index + 1, last);
   const step = schedule[index]!;
+  const bakeSeconds = index === last ? 0 : step.bakeSeconds;
+  const cursor = {
+    index,
+    weight: step.weight,
+    bakeSeconds,
+    bakeTimeoutSeconds: bakeTimeoutSeconds(bakeSeconds),
+    done: index === last,
+  };
+  if (step.header === true) {
+    await refuseWhileFiring(deps, spec, deployment, 'the header-routed step');
+    const headerRoute = await openHeaderRoute(deps, spec, deployment);
+    // Requests reach the new task set from now on: where analysis starts.
+    await advance(deps, deployment, 'header route', bakeSeconds, {
+      headerRoute,
+      trafficStartedAt: deployment.trafficStartedAt ?? deps.clock.now(),
+    });
+    return cursor;
+  }
   await refuseWhileFiring(deps, spec, deployment, `the shift to ${step.weight}%`);
+  // The header-routed step ends before any weighted traffic moves.
+  const closed = await closeHeaderRoute(deps, spec, deployment);
   const baseline = baselineAt(deployment, step.weight);
   await setAndVerify(
     deps.router,
@@ -124,10 +146,10 @@ export async function shiftTraffic(
     candidate: step.weight,
     ...(baseline === undefined ? {} : { baseline: baseline.weight }),
   };
-  const bakeSeconds = index === last ? 0 : step.bakeSeconds;
   const firstTraffic = deployment.trafficStartedAt === undefined && step.weight > 0;
   deployment = await advance(deps, deployment, `shift ${step.weight}%`, bakeSeconds, {
     weights,
+    ...closed,
     ...(firstTraffic ? { trafficStartedAt: deps.clock.now() } : {}),
   });
   await appendOnce(deps, {
@@ -142,11 +164,5 @@ export async function shiftTraffic(
     detailType: 'Traffic Shifted',
     detail: { deploymentId: spec.deploymentId, service: spec.service, release: deployment.release, weights },
   });
-  return {
-    index,
-    weight: step.weight,
-    bakeSeconds,
-    bakeTimeoutSeconds: bakeTimeoutSeconds(bakeSeconds),
-    done: index === last,
-  };
+  return cursor;
 }

@@ -250,6 +250,31 @@ describe('catalog rules', () => {
       'needs analysis.enabled: true',
     ],
     [
+      'headerStep: { header: X-Canary, values: [always], seconds: 300, rulePriority: 5 }',
+      'services.web.headerStep',
+      'comes before the weighted steps of canary or linear; all-at-once has none',
+    ],
+    [
+      'strategy: linear\n    headerStep: { header: "X Canary", values: [always], seconds: 300, rulePriority: 5 }',
+      'services.web.headerStep.header',
+      'must be an HTTP header name',
+    ],
+    [
+      'strategy: linear\n    headerStep: { cookie: canary, value: "a;b", seconds: 300, rulePriority: 5 }',
+      'services.web.headerStep.value',
+      'must be a cookie value',
+    ],
+    [
+      'strategy: linear\n    headerStep: { header: X-Canary, values: [a, b, c, d, e], seconds: 300, rulePriority: 5 }',
+      'services.web.headerStep.values',
+      '<=4 items',
+    ],
+    [
+      'strategy: linear\n    headerStep: { header: X-Canary, values: [a], seconds: 300, rulePriority: 0 }',
+      'services.web.headerStep.rulePriority',
+      '>=1',
+    ],
+    [
       `traffic: { productionListenerRule: ${RULE}/1, targetGroups: [${TG}/a/1a, ${TG}/b/1b], baselineTargetGroup: ${TG}/c/1c }`,
       'services.web.traffic.baselineTargetGroup',
       'applies only when analysis.baseline is true',

@@ -5,6 +5,9 @@ import { planDeployment, type PlanStep } from '../../shared/domain/plan.js';
 import { DeploymentRequestInvalid } from '../../shared/domain/errors.js';
 import type { ServiceEntry } from '../../shared/domain/catalog-schema.js';
 import { describeStep } from '../../shared/domain/step-words.js';
+import { validateDeploymentRequest } from '../../shared/domain/deployment-request.js';
+
+const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 const catalog = parseCatalog(readFileSync(new URL('../../examples/catalog.yml', import.meta.url), 'utf8'));
 const web = catalog.services.web!;
@@ -311,6 +314,53 @@ describe("the catalog's gates are a floor", () => {
     it('refuses blue-green, which never serves a baseline beside the canary', () => {
       expect(() => planDeployment('web', baselined, { strategy: 'blue-green' })).toThrow(
         /judges the canary against a baseline task set serving beside it, which blue-green never does/,
+      );
+    });
+  });
+
+  describe('with a header-routed step (headerStep)', () => {
+    const routed: ServiceEntry = {
+      ...web,
+      headerStep: { header: 'X-Canary', values: ['always', 'yes'], seconds: 600, rulePriority: 5 },
+    };
+
+    it('comes first, at weight 0, for its seconds; the weighted steps follow as late', () => {
+      const plan = planDeployment('web', routed);
+      expect(plan.schedule!.slice(0, 3)).toEqual([
+        { weight: 0, atSeconds: 0, bakeSeconds: 600, header: true },
+        { weight: 10, atSeconds: 600, bakeSeconds: 60 },
+        { weight: 20, atSeconds: 660, bakeSeconds: 60 },
+      ]);
+      const words = plan.steps.map(describeStep);
+      const first = words.findIndex((w) => w.startsWith('send only'));
+      expect(words[first]).toBe(
+        'send only requests with header X-Canary: always or yes to the new task set, by a listener rule of its own, before any weighted traffic (t+0s)',
+      );
+      expect(words[first + 1]).toBe('bake 10m, watching 2 alarm(s), then canary analysis');
+      expect(words[first + 2]).toMatch(/^shift 10% of production traffic to the new task set \(t\+10m\)$/);
+    });
+
+    it('is a gate: a strategy that would skip it is refused; a rollback runs without it', () => {
+      expect(() =>
+        planDeployment(
+          'web',
+          { ...routed, analysis: { ...web.analysis, enabled: false } },
+          { strategy: 'all-at-once' },
+        ),
+      ).toThrow(/would skip header step/);
+      const rollback = validateDeploymentRequest(
+        {
+          service: 'web',
+          image: `${REGISTRY}/web@sha256:${'a'.repeat(64)}`,
+          trigger: 'rollback',
+          actor: 'operator:ana',
+        },
+        { ...catalog, services: { ...catalog.services, web: routed } },
+        'web-rollback',
+      );
+      expect(rollback.settings.headerStep).toBeUndefined();
+      expect(rollback.plan.steps.some((step) => step.kind === 'shift' && step.header !== undefined)).toBe(
+        false,
       );
     });
   });

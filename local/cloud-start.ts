@@ -321,6 +321,7 @@ async function serveLoadBalancer(
 ): Promise<string> {
   const plane = new DataPlane({
     forwardWeights: (rule) => elb.forwardWeights(rule),
+    route: (listener, request) => elb.route(listener, request),
     servingTasks: (group) => world.servingTasks(group),
     registeredTargets: (group) => elb.targets(group).filter((t) => t.state !== 'draining').length,
   });

@@ -41,6 +41,7 @@ function deploymentLines(view: AnyDeploymentView, options: { maxSteps?: number }
     ...stepLines(view, options.maxSteps ?? Infinity),
     '',
     weightsBar(view.weights),
+    ...headerRouteLines(view),
     ...taskSetLines(view),
     `alarms  ${alarmsText(view.alarms)}`,
   ];
@@ -85,6 +86,15 @@ function stepLines(view: DeploymentView, maxSteps: number): string[] {
     ...(first > 0 ? [`  ✓ … ${first} steps done`] : []),
     ...steps.slice(first, last).map(line),
     ...(last < steps.length ? [`  ${MARKS[steps[last]!.state]} … ${steps.length - last} more steps`] : []),
+  ];
+}
+
+/** `route   requests with cookie canary=always → the new task set (rule priority 5)`, while it routes. */
+function headerRouteLines(view: DeploymentView): string[] {
+  const route = 'headerRoute' in view ? view.headerRoute : undefined;
+  if (route === undefined || !route.open || view.status !== 'running') return [];
+  return [
+    `route   ${route.matches ?? 'matching requests'} → the new task set (rule priority ${route.priority})`,
   ];
 }
 

@@ -12,9 +12,16 @@ export class FakeRouteRules implements RouteRules {
   readonly changes: { op: 'create' | 'remove'; ruleArn: string }[] = [];
   private next = 1;
 
-  conditionsOf(ruleOrListenerArn: string): Promise<RuleCondition[]> {
-    if (!ruleOrListenerArn.includes(':listener-rule/')) return Promise.resolve([]);
-    return Promise.resolve([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/app/*'] } }]);
+  /** The production rule's priority (each catalog rule here has this one). */
+  productionPriority = 100;
+
+  describe(ruleOrListenerArn: string): Promise<{ priority: number | null; conditions: RuleCondition[] }> {
+    if (!ruleOrListenerArn.includes(':listener-rule/'))
+      return Promise.resolve({ priority: null, conditions: [] });
+    return Promise.resolve({
+      priority: this.productionPriority,
+      conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/app/*'] } }],
+    });
   }
 
   at(listenerArn: string, priority: number): Promise<RouteRule | null> {

@@ -223,7 +223,9 @@ export class LocalEcs {
     for (const lb of optionalList<{ targetGroupArn?: string }>(input, 'loadBalancers')) {
       const group = lb.targetGroupArn;
       if (group !== undefined && loadBalancerOfTargetGroup(group) === undefined)
-        throw invalid(`The target group with targetGroupArn ${group} does not have an associated load balancer.`);
+        throw invalid(
+          `The target group with targetGroupArn ${group} does not have an associated load balancer.`,
+        );
     }
   }
 

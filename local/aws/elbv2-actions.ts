@@ -231,7 +231,35 @@ export function parseConditions(input: Input, field: string): RuleCondition[] {
   const repeated = fields.find((name, i) => ONCE.has(name) && fields.indexOf(name) !== i);
   if (repeated !== undefined)
     throw validationError(`${field}: a rule can have only one '${repeated}' condition`);
+  // ALB's quotas: "Condition values per rule: 5", "Condition wildcards per rule: 5".
+  const values = conditions.flatMap(conditionValues);
+  if (values.length > MAX_CONDITION_VALUES)
+    throw validationError(
+      `${field}: a rule can have at most ${MAX_CONDITION_VALUES} condition values, not ${values.length}`,
+    );
+  const wildcards = values.join('').replace(/[^*?]/g, '').length;
+  if (wildcards > MAX_CONDITION_WILDCARDS)
+    throw validationError(
+      `${field}: a rule can have at most ${MAX_CONDITION_WILDCARDS} wildcards in its conditions, not ${wildcards}`,
+    );
   return conditions;
+}
+
+const MAX_CONDITION_VALUES = 5;
+const MAX_CONDITION_WILDCARDS = 5;
+
+/** A condition's values, as ALB counts them against its quotas (a query string's key and value as one). */
+function conditionValues(condition: RuleCondition): string[] {
+  const config = Object.entries(condition).find(([key]) => key.endsWith('Config'))?.[1] as
+    { Values?: unknown[] } | undefined;
+  const values = config?.Values ?? condition.Values ?? [];
+  return values.map((value) =>
+    typeof value === 'string'
+      ? value
+      : Object.values(value as Record<string, unknown>)
+          .map(String)
+          .join(''),
+  );
 }
 
 function parseCondition(condition: Input): RuleCondition {

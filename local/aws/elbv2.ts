@@ -24,6 +24,7 @@ import type { Action } from './elbv2-actions.js';
 import type { TargetHealthReason, TargetHealthState } from './elbv2-targets.js';
 import type { LocalService } from './service.js';
 import { AwsError } from '../errors.js';
+import { ruleMatches, type RoutedRequest } from './elbv2-conditions.js';
 
 export { loadBalancerArn, listenerArn, ruleArn, targetGroupArn } from './elbv2-arns.js';
 export { loadBalancerDimension, targetGroupDimension } from './elbv2-arns.js';
@@ -78,6 +79,18 @@ export class LocalElbv2 {
     if (listener !== undefined) return forwardWeights(listener.defaultActions);
     if (ruleOrListenerArn.includes(':listener/')) store.listener(ruleOrListenerArn);
     return forwardWeights(store.rule(ruleOrListenerArn, 'its listener').actions);
+  }
+
+  /**
+   * The rule a request to a listener meets (the first, by priority, whose conditions all hold;
+   * else the listener's default rule), and the weights it forwards with (elbv2-conditions.ts).
+   */
+  route(listenerArn: string, request: RoutedRequest): { ruleArn: string; weights: ForwardWeight[] } {
+    const { store } = this;
+    const listener = store.listener(listenerArn);
+    const rule = store.rulesOf(listener.arn).find((r) => ruleMatches(r.conditions, request));
+    if (rule !== undefined) return { ruleArn: rule.arn, weights: forwardWeights(rule.actions) };
+    return { ruleArn: listener.arn, weights: forwardWeights(listener.defaultActions) };
   }
 
   /** A target group's registered targets, with their health as DescribeTargetHealth reports it. */

@@ -96,6 +96,8 @@ const EXTRACTORS: Record<string, Record<string, Extractor>> = {
   elasticloadbalancing: {
     ModifyRule: (i) => [text(i.RuleArn)],
     ModifyListener: (i) => [text(i.ListenerArn)],
+    CreateRule: (i) => [text(i.ListenerArn)],
+    DeleteRule: (i) => [text(i.RuleArn)],
   },
   cloudwatch: {
     // "To describe composite alarms you must have cloudwatch:DescribeAlarms on *" (the API reference).

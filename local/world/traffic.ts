@@ -15,11 +15,17 @@
 // empty group is in no RequestCount.
 
 import type { ImageProfile } from './profiles.js';
+import type { RoutedRequest } from '../aws/elbv2-conditions.js';
 
 export interface TrafficRoute {
   service: string;
   ruleArn: string;
   requestsPerSecond: number;
+  /**
+   * A share of the requests that carry a header (a cookie, say) and go to the listener, where its
+   * rules' conditions choose where they go: the testers of a header-routed step.
+   */
+  optIn?: { listenerArn: string; path: string; headers: Record<string, string>; share: number } | undefined;
 }
 
 export interface HealthyTarget {
@@ -28,6 +34,8 @@ export interface HealthyTarget {
 
 export interface TrafficWorld {
   forwardWeights(ruleArn: string): { targetGroupArn: string; weight: number }[];
+  /** The weights of the rule a request to the listener meets (its conditions, then the default). */
+  routeWeights(listenerArn: string, request: RoutedRequest): { targetGroupArn: string; weight: number }[];
   healthyTargets(targetGroupArn: string): HealthyTarget[];
   /** Targets registered with the group (any health but draining). */
   registeredTargets(targetGroupArn: string): number;
@@ -74,15 +82,33 @@ export class TrafficGenerator {
   run(routes: readonly TrafficRoute[], at: number, seconds: number): void {
     if (seconds <= 0) return;
     for (const route of routes) {
-      const weights = this.world.forwardWeights(route.ruleArn).filter((w) => w.weight > 0);
-      const total = weights.reduce((sum, w) => sum + w.weight, 0);
-      for (const { targetGroupArn, weight } of weights) {
-        const exact =
-          (route.requestsPerSecond * seconds * weight) / total + (this.carry.get(targetGroupArn) ?? 0);
-        const requests = Math.floor(exact);
-        this.carry.set(targetGroupArn, exact - requests);
-        if (requests > 0) this.serve(targetGroupArn, requests, at, seconds);
+      const { optIn } = route;
+      const rate = route.requestsPerSecond * seconds;
+      const everyone = this.world.forwardWeights(route.ruleArn);
+      if (optIn === undefined) {
+        this.split(everyone, rate, at, seconds);
+        continue;
       }
+      const request = { path: optIn.path, method: 'GET', headers: optIn.headers };
+      this.split(everyone, rate * (1 - optIn.share), at, seconds);
+      this.split(this.world.routeWeights(optIn.listenerArn, request), rate * optIn.share, at, seconds);
+    }
+  }
+
+  /** Serves `count` requests between the groups, by their weights (fractions carried over). */
+  private split(
+    all: { targetGroupArn: string; weight: number }[],
+    count: number,
+    at: number,
+    seconds: number,
+  ): void {
+    const weights = all.filter((w) => w.weight > 0);
+    const total = weights.reduce((sum, w) => sum + w.weight, 0);
+    for (const { targetGroupArn, weight } of weights) {
+      const exact = (count * weight) / total + (this.carry.get(targetGroupArn) ?? 0);
+      const requests = Math.floor(exact);
+      this.carry.set(targetGroupArn, exact - requests);
+      if (requests > 0) this.serve(targetGroupArn, requests, at, seconds);
     }
   }
 

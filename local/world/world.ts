@@ -5,6 +5,7 @@
 // reported, and the rest of the world moves on.
 
 import type { Catalog } from '../../shared/domain/catalog-schema.js';
+import { listenerOf, type HeaderStepSettings } from '../../shared/domain/header-step.js';
 import type { LocalCloudWatch } from '../aws/cloudwatch.js';
 import type { LocalEcr } from '../aws/ecr.js';
 import type { LocalEcs } from '../aws/ecs.js';
@@ -16,6 +17,19 @@ import type { ImageProfile } from './profiles.js';
 import { TrafficGenerator, type TrafficRoute } from './traffic.js';
 
 const MINUTE = 60_000;
+
+/**
+ * The share of a service's requests that carry its header-routed step's header or cookie: its
+ * testers, or a beta group. They always do; the load balancer's rules decide where they go.
+ */
+export const OPT_IN_SHARE = 0.05;
+
+/** The headers an opted-in request carries: the step's header with its first value, or its cookie among others. */
+function optInHeaders(step: HeaderStepSettings): Record<string, string> {
+  if ('cookie' in step) return { cookie: `session=local; ${step.cookie}=${step.value}; theme=dark` };
+  // A value with wildcards stands for many; any letter fills them.
+  return { [step.header.toLowerCase()]: step.values[0]!.replace(/[*?]/g, 'x') };
+}
 
 export interface WorldParts {
   clock: SimClock;
@@ -54,6 +68,7 @@ export class World {
     this.traffic = new TrafficGenerator(
       {
         forwardWeights: (rule) => elb.forwardWeights(rule),
+        routeWeights: (listener, request) => elb.route(listener, request).weights,
         healthyTargets: (group) => this.servingTasks(group),
         registeredTargets: (group) => elb.targets(group).filter((t) => t.state !== 'draining').length,
         dimensions: (group) => ({
@@ -67,6 +82,16 @@ export class World {
       service,
       ruleArn: entry.traffic.productionListenerRule,
       requestsPerSecond: parts.requestsPerSecond,
+      optIn:
+        entry.headerStep === undefined
+          ? undefined
+          : {
+              listenerArn: listenerOf(entry.traffic.productionListenerRule),
+              // The path the local cloud's own rules match (seed.ts): `/<service>/*`.
+              path: `/${service}/`,
+              headers: optInHeaders(entry.headerStep),
+              share: OPT_IN_SHARE,
+            },
     }));
     this.last = parts.clock.now();
   }

@@ -63,6 +63,7 @@ export function deploymentView(
         }
       : null,
     promoteFull: deployment.promoteFull ?? false,
+    ...headerRouteView(deployment),
     analysis: deployment.analysis ? analysisView(deployment.analysis) : null,
     analyses: (deployment.analyses ?? []).map(analysisView),
     hooks: hooksView(deployment),
@@ -141,6 +142,24 @@ function baselineCounts(deployment: Deployment, capacities: Map<string, TaskSetC
   if (baseline.removedAt !== undefined)
     return { baseline: { taskSetId: baseline.taskSetId, removed: true as const } };
   return { baseline: taskSetCounts(baseline.taskSetId, capacities.get(baseline.taskSetId)) };
+}
+
+/**
+ * The header-routed step's rule, for a deployment that made one: its ARN and priority, and
+ * whether it still routes (`open`). Nothing for a deployment without the step.
+ */
+function headerRouteView(deployment: Deployment) {
+  const route = deployment.headerRoute;
+  if (route === undefined) return {};
+  const step = deployment.plan?.find((s) => s.kind === 'shift' && s.header !== undefined);
+  return {
+    headerRoute: {
+      ruleArn: route.ruleArn,
+      priority: route.priority,
+      matches: step?.kind === 'shift' ? (step.header ?? null) : null,
+      open: route.removedAt === undefined,
+    },
+  };
 }
 
 /** The push that waits for the service's lock (a newer push replaces it). */

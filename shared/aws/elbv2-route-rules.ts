@@ -22,12 +22,18 @@ export class Elbv2RouteRules implements RouteRules {
     this.elb = elbv2Requests(elb);
   }
 
-  async conditionsOf(ruleOrListenerArn: string): Promise<RuleCondition[]> {
-    if (!ruleOrListenerArn.includes(':listener-rule/')) return [];
+  async describe(
+    ruleOrListenerArn: string,
+  ): Promise<{ priority: number | null; conditions: RuleCondition[] }> {
+    if (!ruleOrListenerArn.includes(':listener-rule/')) return { priority: null, conditions: [] };
     try {
       const rule = (await this.elb.describeRules([ruleOrListenerArn]))[0];
       if (rule === undefined) throw new ResourceNotFound(`Listener rule ${ruleOrListenerArn} does not exist`);
-      return rule.Conditions.map(sendable);
+      const priority = Number(rule.Priority);
+      return {
+        priority: Number.isInteger(priority) ? priority : null,
+        conditions: rule.Conditions.map(sendable),
+      };
     } catch (error) {
       if (error instanceof Error && RULE_GONE.has(error.name))
         throw new ResourceNotFound(

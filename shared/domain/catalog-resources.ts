@@ -7,12 +7,17 @@
 
 import type { Catalog } from './catalog-schema.js';
 import { functionOf } from './webhook.js';
+import { listenerOf } from './header-step.js';
 
 export interface CatalogResources {
   ecsServices: string[];
   ecsTaskSets: string[];
   ecsTasks: string[];
   listenerRules: string[];
+  /** The listeners a header-routed step adds its rule to (CreateRule is authorized on the listener). */
+  routeListeners: string[];
+  /** Any rule of those listeners: the step's rule, whose ARN ELB chooses (DeleteRule). */
+  routeRules: string[];
   targetGroups: string[];
   hookFunctions: string[];
   /** The task and execution roles the catalog names: the only roles iam:PassRole may pass. */
@@ -24,6 +29,7 @@ const ACCOUNT = 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}';
 export function catalogResources(catalog: Catalog): CatalogResources {
   const entries = Object.values(catalog.services);
   const unique = (values: string[]) => [...new Set(values)].sort();
+  const routed = entries.filter((e) => e.headerStep !== undefined);
   return {
     ecsServices: unique(entries.map((e) => `${ACCOUNT}:service/${e.ecs.cluster}/${e.ecs.service}`)),
     ecsTaskSets: unique(entries.map((e) => `${ACCOUNT}:task-set/${e.ecs.cluster}/${e.ecs.service}/*`)),
@@ -34,7 +40,18 @@ export function catalogResources(catalog: Catalog): CatalogResources {
         ...(e.traffic.testListenerRule ? [e.traffic.testListenerRule] : []),
       ]),
     ),
-    targetGroups: unique(entries.flatMap((e) => e.traffic.targetGroups)),
+    routeListeners: unique(routed.map((e) => listenerOf(e.traffic.productionListenerRule))),
+    routeRules: unique(
+      routed.map(
+        (e) => `${listenerOf(e.traffic.productionListenerRule).replace(':listener/', ':listener-rule/')}/*`,
+      ),
+    ),
+    targetGroups: unique(
+      entries.flatMap((e) => [
+        ...e.traffic.targetGroups,
+        ...(e.traffic.baselineTargetGroup === undefined ? [] : [e.traffic.baselineTargetGroup]),
+      ]),
+    ),
     hookFunctions: unique(
       entries.flatMap((e) =>
         Object.values(e.hooks).flatMap((t) => {

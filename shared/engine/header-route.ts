@@ -38,7 +38,14 @@ export async function openHeaderRoute(
         `to ${to}: remove that rule, or choose another headerStep.rulePriority in the catalog`,
     );
   }
-  const conditions = [...(await deps.routes.conditionsOf(production)), routeCondition(step)];
+  const own = await deps.routes.describe(production);
+  if (own.priority !== null && priority >= own.priority) {
+    throw new TrafficVerificationFailed(
+      `headerStep.rulePriority ${priority} comes after the production rule's priority ${own.priority}: ALB ` +
+        'tries rules lowest first, so no request would ever meet it; choose a priority below it in the catalog',
+    );
+  }
+  const conditions = [...own.conditions, routeCondition(step)];
   const ruleArn = await deps.routes.create(listenerArn, priority, conditions, forwardTo);
   return { ruleArn, listenerArn, priority };
 }

@@ -15,8 +15,11 @@ export interface RouteRule {
 }
 
 export interface RouteRules {
-  /** The conditions of a listener rule; none for a listener, whose default action has none. */
-  conditionsOf(ruleOrListenerArn: string): Promise<RuleCondition[]>;
+  /**
+   * A listener rule's priority and conditions; for a listener (its default action), no priority
+   * (it comes after every rule) and no conditions.
+   */
+  describe(ruleOrListenerArn: string): Promise<{ priority: number | null; conditions: RuleCondition[] }>;
   /** The rule at `priority` on the listener, or null when none is. */
   at(listenerArn: string, priority: number): Promise<RouteRule | null>;
   /** Creates a rule forwarding to these groups with these weights; returns its ARN. */

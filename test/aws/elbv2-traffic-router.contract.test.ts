@@ -3,10 +3,7 @@
 // read back through the SDK.
 
 import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
   CreateRuleCommand,
-  CreateTargetGroupCommand,
   DescribeListenersCommand,
   DescribeRulesCommand,
   ElasticLoadBalancingV2Client,
@@ -16,33 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Elbv2TrafficRouter } from '../../shared/aws/elbv2-traffic-router.js';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
 import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
-
-/** A call to a moto service this project has no SDK client for; moto does not check signatures. */
-async function motoQuery(endpoint: string, service: string, params: Record<string, string>): Promise<string> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`,
-    },
-    body: new URLSearchParams(params),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${service} ${params.Action} answered ${response.status}: ${text}`);
-  return text;
-}
-
-/** moto's default VPC and two of its subnets, in different availability zones. */
-async function defaultVpc(endpoint: string): Promise<{ vpcId: string; subnets: string[] }> {
-  const xml = await motoQuery(endpoint, 'ec2', {
-    Action: 'DescribeSubnets',
-    Version: '2016-11-15',
-    'Filter.1.Name': 'default-for-az',
-    'Filter.1.Value.1': 'true',
-  });
-  const subnets = [...xml.matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((match) => match[1] ?? '');
-  return { vpcId: /<vpcId>([^<]+)<\/vpcId>/.exec(xml)?.[1] ?? '', subnets: subnets.slice(0, 2) };
-}
+import { motoLoadBalancer } from '../support/moto-elbv2.js';
 
 describe.skipIf(!motoAvailable())('Elbv2TrafficRouter against moto_server', () => {
   let moto: Emulator;
@@ -57,40 +28,15 @@ describe.skipIf(!motoAvailable())('Elbv2TrafficRouter against moto_server', () =
     moto = await startMoto();
     elb = new ElasticLoadBalancingV2Client(emulatorClientConfig(moto.endpoint));
     router = new Elbv2TrafficRouter(elb);
-    const vpc = await defaultVpc(moto.endpoint);
-    const loadBalancer = await elb.send(
-      new CreateLoadBalancerCommand({ Name: 'web', Type: 'application', Subnets: vpc.subnets }),
-    );
-    blue = await targetGroup('web-blue', vpc.vpcId);
-    green = await targetGroup('web-green', vpc.vpcId);
-    const listener = await elb.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: loadBalancer.LoadBalancers?.[0]?.LoadBalancerArn,
-        Protocol: 'HTTP',
-        Port: 80,
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }],
-      }),
-    );
-    listenerArn = listener.Listeners?.[0]?.ListenerArn ?? '';
+    const balancer = await motoLoadBalancer(moto.endpoint, elb, 'web');
+    ({ listenerArn, firstGroup: blue } = balancer);
+    green = await balancer.targetGroup('web-green');
   });
 
   afterAll(async () => {
     elb?.destroy();
     await moto?.stop();
   });
-
-  async function targetGroup(name: string, vpcId: string): Promise<string> {
-    const output = await elb.send(
-      new CreateTargetGroupCommand({
-        Name: name,
-        Protocol: 'HTTP',
-        Port: 8080,
-        VpcId: vpcId,
-        TargetType: 'ip',
-      }),
-    );
-    return output.TargetGroups?.[0]?.TargetGroupArn ?? '';
-  }
 
   /** A production listener rule of its own for each case, created with these actions. */
   async function rule(actions: Action[]): Promise<string> {

@@ -118,7 +118,7 @@ describe('cutover preflight on the local cloud', () => {
     const { code, report } = await preflight();
     expect(problems(report)).toEqual([]);
     expect(code).toBe(0);
-    expect(report.services.map((s) => s.service)).toEqual(['web', 'api']);
+    expect(report.services.map((s) => s.service)).toEqual(['web', 'api', 'shop']);
     expect(report.stack).toMatchObject({ stage: 'local', region: 'us-east-1', roles: FUNCTION_NAMES.length });
     // web's smoke-test hook is the one thing not checked: the local Lambda answers Invoke alone.
     expect(report.services.flatMap((s) => s.notChecked)).toEqual([

@@ -27,6 +27,11 @@ function worldOf(tasks: ReturnType<typeof task>[], registered = tasks.length): D
         { targetGroupArn: 'new', weight: 100 },
       ];
     },
+    // A request with `x-canary: always` meets the header rule; any other, the listener's default.
+    route: (_listener, request) =>
+      request.headers?.['x-canary'] === 'always'
+        ? { ruleArn: RULE, weights: [{ targetGroupArn: 'new', weight: 1 }] }
+        : { ruleArn: 'default', weights: [{ targetGroupArn: 'old', weight: 1 }] },
     servingTasks: (group) => (group === 'new' ? tasks : [task('old-1', PROFILES.healthy)]),
     registeredTargets: () => registered,
   };
@@ -98,6 +103,27 @@ describe('the load balancer server', () => {
     const answer = await get(`/rules/${encodeURIComponent(RULE)}/smoke?attempt=1`);
     expect(answer.status).toBe(500);
     expect(answer.body).toContain('PAYMENTS_URL');
+  });
+
+  it('routes /listeners/<encoded listener>/<path> by the rule the request meets, its headers included', async () => {
+    const listener = encodeURIComponent(
+      RULE.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, ''),
+    );
+    const matching = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      request(`${base}/listeners/${listener}/smoke`, { headers: { 'X-Canary': 'always' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, ...res.headers }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(matching).toMatchObject({
+      status: 500,
+      'x-cutover-task': 'arn:task/demo/a',
+      'x-cutover-rule': RULE,
+    });
+    const other = await get(`/listeners/${listener}/smoke`, { 'X-Canary': 'sometimes' });
+    expect(other.status).toBe(200);
   });
 
   it('refuses another path, a browser, and a host that is not loopback', async () => {

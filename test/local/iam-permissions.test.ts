@@ -27,6 +27,8 @@ import {
 
 const ORPHANS = 'only when a lock outlives its execution (test/reliability/restart.test.ts)';
 const LISTENER = 'only for a catalog that names a listener, not a listener rule';
+const HEADER_STEP =
+  'only for a service with a header-routed step (headerStep), which this catalog has none of (test/local/header-step.test.ts runs one)';
 const BASELINE =
   'only for a service with a baseline task set (analysis.baseline), which this catalog has none of (test/local/demo.test.ts runs one)';
 
@@ -95,6 +97,14 @@ const NOT_EXERCISED: Record<string, string> = {
       'promote ecs:UpdateTaskSet',
       'promote ecs:DeleteTaskSet',
     ].map((grant) => [grant, BASELINE]),
+  ),
+  ...Object.fromEntries(
+    [
+      'shift-traffic elasticloadbalancing:CreateRule',
+      'shift-traffic elasticloadbalancing:DeleteRule',
+      'roll-back elasticloadbalancing:DeleteRule',
+      'recover-orphans elasticloadbalancing:DeleteRule',
+    ].map((grant) => [grant, HEADER_STEP]),
   ),
   // A catalog may name a listener where these name a listener rule.
   ...Object.fromEntries(

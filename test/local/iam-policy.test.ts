@@ -196,13 +196,22 @@ describe('each function’s role, from serverless.yml', async () => {
   it('grants the resource types AWS authorizes each fixed action against', () => {
     expect(granting('create-task-set', 'ecs:CreateTaskSet')).toEqual([
       'arn:aws:ecs:us-east-1:000000000000:task-set/demo/api/*',
+      'arn:aws:ecs:us-east-1:000000000000:task-set/demo/shop/*',
       'arn:aws:ecs:us-east-1:000000000000:task-set/demo/web/*',
     ]);
     expect(granting('promote', 'ecs:UpdateServicePrimaryTaskSet')).toEqual([
       'arn:aws:ecs:us-east-1:000000000000:service/demo/api',
+      'arn:aws:ecs:us-east-1:000000000000:service/demo/shop',
       'arn:aws:ecs:us-east-1:000000000000:service/demo/web',
     ]);
-    expect(granting('clean-up', 'ecs:DescribeServices')).toHaveLength(2);
+    expect(granting('clean-up', 'ecs:DescribeServices')).toHaveLength(3);
+    // A header-routed step's rule (shop's alone): created on its listener, deleted among its rules.
+    const listener =
+      'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/cutover-demo/c6f5425c84684d5b/cf92bf032644d12a';
+    expect(granting('shift-traffic', 'elasticloadbalancing:CreateRule')).toEqual([listener]);
+    expect(granting('roll-back', 'elasticloadbalancing:DeleteRule')).toEqual([
+      `${listener.replace(':listener/', ':listener-rule/')}/*`,
+    ]);
     expect(granting('check-alarms', 'cloudwatch:DescribeAlarms')).toEqual(['*']);
     expect(granting('create-task-set', 'iam:PassRole').sort()).toEqual([...resources.passRoles].sort());
     expect(resources.passRoles.length).toBeGreaterThan(0);

@@ -165,6 +165,20 @@ describe('a header-routed step', () => {
     await expectAtRest(world, 'web', STABLE);
   });
 
+  it('refuses a priority after the production rule, which no request would ever meet', async () => {
+    const { world, blue, green } = setUp();
+    serve(world, blue);
+    serve(world, green);
+    world.routes.productionPriority = 3;
+    const execution = start(world, 'canary', { service: 'web', image: NEW });
+    await drive(world, execution);
+    expect(execution.error).toBe('Aborted');
+    expect(record(world, execution.name).reason!.message).toContain(
+      "headerStep.rulePriority 5 comes after the production rule's priority 3",
+    );
+    expect(world.routes.all()).toEqual([]);
+  });
+
   it('orphan recovery deletes a rule whose creation was never recorded', async () => {
     const { world, blue, green } = setUp();
     serve(world, blue);

@@ -66,6 +66,23 @@ describe.skipIf(!browserAvailable())('the dashboard', { timeout: 180_000 }, () =
     await card('api').getByText('blue-green').waitFor();
   });
 
+  it("shows shop's header-routed step while it runs: which requests reach the new release, and the step first in the plan", async () => {
+    await open(page, dashboard, '#/', 'Services');
+    push(dashboard.handle, 'shop', 'v2', 'healthy');
+    await follow('shop');
+    await page.getByRole('heading', { level: 1, name: 'Deployment of shop, release 2' }).waitFor();
+    await page
+      .getByText(
+        'Header-routed step: only requests with cookie canary=always reach the new release (listener rule priority 5).',
+      )
+      .waitFor({ timeout: WAIT });
+    await page
+      .locator('.step-text', { hasText: /^Send only requests with cookie canary=always to the new task set/ })
+      .waitFor();
+    await statusBecomes('promoted');
+    expect(await page.locator('.header-route').count()).toBe(0);
+  });
+
   it('follows a healthy push of web: the weights move across polls, then it is promoted', async () => {
     await open(page, dashboard, '#/', 'Services');
     const digest = push(dashboard.handle, 'web', 'v2', 'healthy');

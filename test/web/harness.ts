@@ -36,7 +36,7 @@ export interface Dashboard {
   stop(): Promise<void>;
 }
 
-/** The demo catalog's cloud (services web and api) and a browser to look at it with. */
+/** The demo catalog's cloud (services web, api and shop) and a browser to look at it with. */
 export async function startDashboard(speed: number): Promise<Dashboard> {
   const handle = await startCloud({ port: await freePort(), catalogPath: DEMO_CATALOG, speed });
   let browser: Browser;

@@ -99,6 +99,12 @@ function Recorded({ d, onResult }: { d: DeploymentView; onResult: (r: ActionResu
       {d.approval && d.status === 'running' && <ApprovalWait approval={d.approval} />}
       {d.bake && d.status === 'running' && <BakeCountdown bake={d.bake} speed={d.speed} />}
       <WeightsBar weights={d.weights} />
+      {d.headerRoute?.open === true && d.status === 'running' && (
+        <p class="header-route" role="status">
+          Header-routed step: only {d.headerRoute.matches ?? 'matching requests'} reach the new release
+          (listener rule priority {d.headerRoute.priority}).
+        </p>
+      )}
       <div class="deployment-grid">
         <Section title="Plan">
           <StepTimeline steps={d.steps} />

@@ -1,0 +1,78 @@
+// An Application Load Balancer on moto_server for the ELBv2 adapters' contract tests: its default
+// VPC's subnets, a load balancer, an HTTP listener on port 80 whose default action forwards to a
+// first target group, and more target groups on demand.
+
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  type ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+
+/** A call to a moto service this project has no SDK client for; moto does not check signatures. */
+async function motoQuery(endpoint: string, service: string, params: Record<string, string>): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`,
+    },
+    body: new URLSearchParams(params),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${service} ${params.Action} answered ${response.status}: ${text}`);
+  return text;
+}
+
+/** moto's default VPC and two of its subnets, in different availability zones. */
+async function defaultVpc(endpoint: string): Promise<{ vpcId: string; subnets: string[] }> {
+  const xml = await motoQuery(endpoint, 'ec2', {
+    Action: 'DescribeSubnets',
+    Version: '2016-11-15',
+    'Filter.1.Name': 'default-for-az',
+    'Filter.1.Value.1': 'true',
+  });
+  const subnets = [...xml.matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((match) => match[1] ?? '');
+  return { vpcId: /<vpcId>([^<]+)<\/vpcId>/.exec(xml)?.[1] ?? '', subnets: subnets.slice(0, 2) };
+}
+
+export interface MotoLoadBalancer {
+  listenerArn: string;
+  /** The group the listener's default action forwards to. */
+  firstGroup: string;
+  /** A new target group of IP targets in the load balancer's VPC. */
+  targetGroup(name: string): Promise<string>;
+}
+
+export async function motoLoadBalancer(
+  endpoint: string,
+  elb: ElasticLoadBalancingV2Client,
+  name: string,
+): Promise<MotoLoadBalancer> {
+  const vpc = await defaultVpc(endpoint);
+  const targetGroup = async (group: string) => {
+    const output = await elb.send(
+      new CreateTargetGroupCommand({
+        Name: group,
+        Protocol: 'HTTP',
+        Port: 8080,
+        VpcId: vpc.vpcId,
+        TargetType: 'ip',
+      }),
+    );
+    return output.TargetGroups?.[0]?.TargetGroupArn ?? '';
+  };
+  const loadBalancer = await elb.send(
+    new CreateLoadBalancerCommand({ Name: name, Type: 'application', Subnets: vpc.subnets }),
+  );
+  const firstGroup = await targetGroup(`${name}-blue`);
+  const listener = await elb.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: loadBalancer.LoadBalancers?.[0]?.LoadBalancerArn,
+      Protocol: 'HTTP',
+      Port: 80,
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: firstGroup }],
+    }),
+  );
+  return { listenerArn: listener.Listeners?.[0]?.ListenerArn ?? '', firstGroup, targetGroup };
+}

@@ -90,3 +90,22 @@ export const DYNAMODB_EMULATORS = [
   { name: 'dynalite', available: true, start: startDynalite },
   { name: 'moto_server', available: motoAvailable(), start: startMoto },
 ] as const;
+
+/** A call to a moto service this project has no SDK client for; moto does not check signatures. */
+export async function motoQuery(
+  endpoint: string,
+  service: string,
+  params: Record<string, string>,
+): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`,
+    },
+    body: new URLSearchParams(params),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${service} ${params.Action} answered ${response.status}: ${text}`);
+  return text;
+}

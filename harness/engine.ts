@@ -199,6 +199,13 @@ export function start(
   });
 }
 
+/** Starts `web-run`, a canary execution that the executions port reports RUNNING, as orphan recovery reads it. */
+export function startRecoverable(world: World, input: unknown): LocalExecution {
+  const execution = start(world, 'canary', input, 'web-run');
+  world.executions.summaries.set('web-run', { status: 'RUNNING', startDate: 0 });
+  return execution;
+}
+
 /** Lets every pending promise run: handlers over fakes finish within a few turns. */
 export async function settle(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));

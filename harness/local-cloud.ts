@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   DescribeAlarmHistoryCommand,
   CloudWatchClient,
+  GetMetricDataCommand,
   GetMetricStatisticsCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -311,4 +312,40 @@ export async function requestsServed(handle: CloudHandle, service: string): Prom
     }),
   );
   return (stats.Datapoints ?? []).reduce((sum, d) => sum + (d.Sum ?? 0), 0);
+}
+
+/**
+ * The load balancer's RequestCount per minute, under these CloudWatch dimensions (a target group
+ * and its load balancer, or the load balancer alone), from `from` to `to`, oldest first.
+ */
+export async function requestsPerMinute(
+  handle: CloudHandle,
+  dimensions: Record<string, string>,
+  from: Date,
+  to: Date,
+  scanBy: 'TimestampAscending' | 'TimestampDescending' = 'TimestampAscending',
+): Promise<{ Timestamps: Date[]; Values: number[] }> {
+  const { MetricDataResults } = await handle.clients.cloudwatch.send(
+    new GetMetricDataCommand({
+      StartTime: from,
+      EndTime: to,
+      ScanBy: scanBy,
+      MetricDataQueries: [
+        {
+          Id: 'requests',
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/ApplicationELB',
+              MetricName: 'RequestCount',
+              Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
+            },
+            Period: 60,
+            Stat: 'Sum',
+          },
+        },
+      ],
+    }),
+  );
+  const result = MetricDataResults![0]!;
+  return { Timestamps: result.Timestamps ?? [], Values: result.Values ?? [] };
 }

@@ -116,6 +116,21 @@ export class FakeMetrics implements MetricSource {
   clipToWindow = false;
   readonly reads: { targetGroupArn: string; window: MetricWindow; names: string[] }[] = [];
 
+  /**
+   * A group's minutes for the sequential judge's error-rate and latency-p99 tests, 40 of them:
+   * `requests` a minute, `errors` of them 5xx and `slower` slower than the p99 `p99`.
+   */
+  serve(group: string, { errors = 1, slower = 1, requests = 100, p99 = 0.25 } = {}): void {
+    const minutes = (value: number) => Array<number>(40).fill(value);
+    this.data.set(group, {
+      'latency-p99': [p99],
+      'error-rate--events': minutes(errors),
+      'error-rate--exposure': minutes(requests),
+      'latency-p99--rank': minutes(requests - slower),
+      'latency-p99--exposure': minutes(requests),
+    });
+  }
+
   series(
     metrics: readonly AnalysisMetric[],
     target: MetricTarget,

@@ -24,25 +24,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsTaskSets } from '../../shared/aws/ecs-task-sets.js';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
 import type { EcsService } from '../../shared/ports/ecs.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
+import {
+  emulatorClientConfig,
+  motoAvailable,
+  motoQuery,
+  startMoto,
+  type Emulator,
+} from '../../harness/emulators.js';
 
 const CLUSTER = 'cutover-contract';
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${'1a'.repeat(32)}`;
-
-/** A call to a moto service this project has no SDK client for; moto does not check signatures. */
-async function motoQuery(endpoint: string, service: string, params: Record<string, string>): Promise<string> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`,
-    },
-    body: new URLSearchParams(params),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${service} ${params.Action} answered ${response.status}: ${text}`);
-  return text;
-}
 
 /** moto's default VPC: two of its subnets and its default security group. */
 async function defaultNetwork(

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceNotFound } from '../../shared/aws/errors.js';
 import { LambdaHookRunner } from '../../shared/aws/lambda-hook-runner.js';
 import type { HookEvent } from '../../shared/ports/hooks.js';
-import { emulatorClientConfig, motoAvailable, startMoto, type Emulator } from '../../harness/emulators.js';
+import {
+  emulatorClientConfig,
+  motoAvailable,
+  motoQuery,
+  startMoto,
+  type Emulator,
+} from '../../harness/emulators.js';
 
 const FUNCTION = 'web-smoke-test-hook';
 
@@ -68,21 +74,6 @@ function zipOf(fileName: string, content: string): Uint8Array {
   end.writeUInt32LE(central.length + name.length, 12);
   end.writeUInt32LE(local.length + name.length + data.length, 16);
   return Buffer.concat([local, name, data, central, name, end]);
-}
-
-/** A call to a moto service this project has no SDK client for; moto does not check signatures. */
-async function motoQuery(endpoint: string, service: string, params: Record<string, string>): Promise<string> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`,
-    },
-    body: new URLSearchParams(params),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${service} ${params.Action} answered ${response.status}: ${text}`);
-  return text;
 }
 
 describe.skipIf(!motoAvailable())('LambdaHookRunner against moto_server', () => {

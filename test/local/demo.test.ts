@@ -6,11 +6,7 @@ import {
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
 } from '@aws-sdk/client-sfn';
-import {
-  DescribeAlarmHistoryCommand,
-  DescribeAlarmsCommand,
-  GetMetricDataCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +16,7 @@ import {
   finished,
   ledger,
   push,
+  requestsPerMinute,
   startCloud,
   taskSets,
   until,
@@ -49,30 +46,11 @@ async function approvalToken(service: string): Promise<string> {
 }
 
 /** The demo load balancer's requests per minute over the last two simulated hours (or between two minutes), newest first. */
-async function requestsPerMinute(from?: Date, to?: Date) {
+function loadBalancerRequests(from?: Date, to?: Date) {
   const end = to ? new Date(to.getTime() + 60_000) : new Date(handle.cloud.clock.now());
-  const { MetricDataResults } = await handle.clients.cloudwatch.send(
-    new GetMetricDataCommand({
-      StartTime: from ?? new Date(end.getTime() - 2 * 3_600_000),
-      EndTime: end,
-      MetricDataQueries: [
-        {
-          Id: 'requests',
-          MetricStat: {
-            Metric: {
-              Namespace: 'AWS/ApplicationELB',
-              MetricName: 'RequestCount',
-              Dimensions: [{ Name: 'LoadBalancer', Value: 'app/cutover-demo/c6f5425c84684d5b' }],
-            },
-            Period: 60,
-            Stat: 'Sum',
-          },
-        },
-      ],
-    }),
-  );
-  const { Timestamps, Values } = MetricDataResults![0]!;
-  return { Timestamps, Values };
+  const start = from ?? new Date(end.getTime() - 2 * 3_600_000);
+  const balancer = { LoadBalancer: 'app/cutover-demo/c6f5425c84684d5b' };
+  return requestsPerMinute(handle, balancer, start, end, 'TimestampDescending');
 }
 
 describe('the demo', () => {
@@ -228,7 +206,7 @@ describe('the demo', () => {
     const ledgers = { web: await ledger(handle, 'web'), api: await ledger(handle, 'api') };
     const sets = await taskSets(handle, 'web');
     const webWeights = await weights(handle, 'web');
-    const before = await requestsPerMinute();
+    const before = await loadBalancerRequests();
     await handle.stop();
     // The metric data lives beside state.json (metrics/), not in it.
     const saved = JSON.parse(readFileSync(join(handle.dataDir, 'state.json'), 'utf8')) as {
@@ -240,9 +218,9 @@ describe('the demo', () => {
     handle = await startCloud({ port, catalogPath: DEMO_CATALOG, speed: 300, dataDir: handle.dataDir });
 
     // Every minute of traffic measured before the restart is still there, unchanged.
-    expect(before.Timestamps!.length).toBeGreaterThan(10);
-    const [newest, oldest] = [before.Timestamps!.at(0)!, before.Timestamps!.at(-1)!];
-    expect(await requestsPerMinute(oldest, newest)).toEqual(before);
+    expect(before.Timestamps.length).toBeGreaterThan(10);
+    const [newest, oldest] = [before.Timestamps.at(0)!, before.Timestamps.at(-1)!];
+    expect(await loadBalancerRequests(oldest, newest)).toEqual(before);
 
     for (const service of ['web', 'api'] as const) {
       const after = await ledger(handle, service);

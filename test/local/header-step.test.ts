@@ -4,12 +4,18 @@
 // local traffic metrics show the new task set served only the requests with the cookie (one in
 // twenty of shop's); and once the first weighted shift came, the rule is gone.
 
-import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOG } from '../../cli/commands/local.js';
 import { freePort } from '../../harness/emulators.js';
-import { finished, push, startCloud, until, type CloudHandle } from '../../harness/local-cloud.js';
+import {
+  finished,
+  push,
+  requestsPerMinute,
+  startCloud,
+  until,
+  type CloudHandle,
+} from '../../harness/local-cloud.js';
 import { targetGroupDimension } from '../../local/aws/elbv2.js';
 import { OPT_IN_SHARE } from '../../local/world/world.js';
 import { awsCli, hasAwsCli } from '../support/aws-cli.js';
@@ -43,33 +49,13 @@ function imageAnswering(headers: Record<string, string>): Promise<string> {
   });
 }
 
-/** Requests per minute of a target group, minute by minute, between two times. */
-async function requestsPerMinute(group: string, from: number, to: number): Promise<number[]> {
-  const { MetricDataResults } = await handle.clients.cloudwatch.send(
-    new GetMetricDataCommand({
-      StartTime: new Date(from),
-      EndTime: new Date(to),
-      ScanBy: 'TimestampAscending',
-      MetricDataQueries: [
-        {
-          Id: 'requests',
-          MetricStat: {
-            Metric: {
-              Namespace: 'AWS/ApplicationELB',
-              MetricName: 'RequestCount',
-              Dimensions: [
-                { Name: 'TargetGroup', Value: targetGroupDimension(group) },
-                { Name: 'LoadBalancer', Value: 'app/cutover-demo/c6f5425c84684d5b' },
-              ],
-            },
-            Period: 60,
-            Stat: 'Sum',
-          },
-        },
-      ],
-    }),
-  );
-  return MetricDataResults![0]!.Values ?? [];
+/** Requests per minute of one of shop's target groups, between two times. */
+async function groupRequests(group: string, from: number, to: number): Promise<number[]> {
+  const dimensions = {
+    TargetGroup: targetGroupDimension(group),
+    LoadBalancer: 'app/cutover-demo/c6f5425c84684d5b',
+  };
+  return (await requestsPerMinute(handle, dimensions, new Date(from), new Date(to))).Values;
 }
 
 describe.skipIf(!hasAwsCli)("shop's header-routed step, on the demo", () => {
@@ -123,8 +109,8 @@ describe.skipIf(!hasAwsCli)("shop's header-routed step, on the demo", () => {
     const from = Math.ceil(deployment!.trafficStartedAt! / minute) * minute;
     const to = Math.floor(deployment!.headerRoute!.removedAt! / minute) * minute;
     expect(to - from).toBeGreaterThanOrEqual(3 * minute);
-    const canary = await requestsPerMinute(green, from, to);
-    const stable = await requestsPerMinute(blue, from, to);
+    const canary = await groupRequests(green, from, to);
+    const stable = await groupRequests(blue, from, to);
     const share = canary.reduce((a, b) => a + b, 0) / [...canary, ...stable].reduce((a, b) => a + b, 0);
     expect(
       canary.every((n) => n > 0),

@@ -17,6 +17,7 @@ import {
   REGISTRY,
   seedService,
   start,
+  startRecoverable,
   type World,
 } from '../../harness/engine.js';
 
@@ -40,19 +41,6 @@ function setUp(method: 'sequential' | 'mann-whitney' = 'sequential') {
   return { world, blue: blue, green: green, rule: entry.traffic.productionListenerRule };
 }
 
-const minutes = (value: number) => Array<number>(40).fill(value);
-
-/** A group's minutes: 100 requests, `errors` of them 5xx, `slower` slower than the stable p99. */
-function serve(world: World, group: string, { errors = 1, slower = 1, p99 = 0.25 } = {}) {
-  world.metrics.data.set(group, {
-    'latency-p99': [p99],
-    'error-rate--events': minutes(errors),
-    'error-rate--exposure': minutes(100),
-    'latency-p99--rank': minutes(100 - slower),
-    'latency-p99--exposure': minutes(100),
-  });
-}
-
 const sets = (world: World) => world.ecs.setsOf({ cluster: 'prod', service: 'web' });
 const groupsOf = (world: World, rule: string) =>
   (world.router.rules.get(rule) ?? []).map((w) => w.targetGroupArn);
@@ -64,9 +52,9 @@ describe('a real baseline', () => {
     // The canary and the baseline both serve 40% of requests slower than the stable p99 (the
     // hour's traffic is slower, not the release): against the stable group that is a
     // regression, against the baseline, like with like, it is none.
-    serve(world, blue);
-    serve(world, green, { slower: 40 });
-    serve(world, BASELINE_GROUP, { slower: 40 });
+    world.metrics.serve(blue);
+    world.metrics.serve(green, { slower: 40 });
+    world.metrics.serve(BASELINE_GROUP, { slower: 40 });
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution, () => (record(world, execution.name)?.weights.candidate ?? 0) >= 20);
 
@@ -114,9 +102,9 @@ describe('a real baseline', () => {
 
   it('rolls back a canary that regresses against its baseline, and removes both', async () => {
     const { world, blue, green, rule } = setUp();
-    serve(world, blue);
-    serve(world, BASELINE_GROUP);
-    serve(world, green, { slower: 40 });
+    world.metrics.serve(blue);
+    world.metrics.serve(BASELINE_GROUP);
+    world.metrics.serve(green, { slower: 40 });
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution);
 
@@ -135,9 +123,9 @@ describe('a real baseline', () => {
 
   it('an abort during a bake removes the baseline with the canary', async () => {
     const { world, blue, green } = setUp('mann-whitney');
-    serve(world, blue);
-    serve(world, green);
-    serve(world, BASELINE_GROUP);
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
+    world.metrics.serve(BASELINE_GROUP);
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution, () => (record(world, execution.name)?.weights.baseline ?? 0) === 10);
     expect(sets(world)).toHaveLength(3);
@@ -149,9 +137,9 @@ describe('a real baseline', () => {
 
   it('a baseline that never becomes healthy stops the deployment before any traffic, naming it', async () => {
     const { world, blue, green } = setUp();
-    serve(world, blue);
-    serve(world, green);
-    serve(world, BASELINE_GROUP);
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
+    world.metrics.serve(BASELINE_GROUP);
     // Task sets of the stable revision fail from now on (its image was deleted, say).
     world.ecs.profiles.set(STABLE, 'crashing');
     const execution = start(world, 'canary', { service: 'web', image: NEW });
@@ -162,11 +150,10 @@ describe('a real baseline', () => {
 
   it('orphan recovery of a run cut short mid-rollout removes the baseline, and one whose creation was never recorded', async () => {
     const { world, blue, green } = setUp();
-    serve(world, blue);
-    serve(world, green);
-    serve(world, BASELINE_GROUP);
-    const execution = start(world, 'canary', { service: 'web', image: NEW }, 'web-run');
-    world.executions.summaries.set('web-run', { status: 'RUNNING', startDate: 0 });
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
+    world.metrics.serve(BASELINE_GROUP);
+    const execution = startRecoverable(world, { service: 'web', image: NEW });
     await drive(world, execution, () => (record(world, 'web-run')?.weights.candidate ?? 0) >= 20);
     world.executions.summaries.set('web-run', { status: 'ABORTED', startDate: 0 });
     // As if the record's write after CreateTaskSet had been lost: only the externalId finds it.
@@ -179,11 +166,10 @@ describe('a real baseline', () => {
 
   it('clean-up removes a baseline a promotion cut short left running', async () => {
     const { world, blue, green } = setUp();
-    serve(world, blue);
-    serve(world, green);
-    serve(world, BASELINE_GROUP);
-    const execution = start(world, 'canary', { service: 'web', image: NEW }, 'web-run');
-    world.executions.summaries.set('web-run', { status: 'RUNNING', startDate: 0 });
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
+    world.metrics.serve(BASELINE_GROUP);
+    const execution = startRecoverable(world, { service: 'web', image: NEW });
     await drive(world, execution, () => record(world, 'web-run')?.status === 'promoted');
     // Promote was cut short after its Promoted record, before the baseline went.
     const removed = record(world, 'web-run').baseline!;

@@ -16,6 +16,7 @@ import {
   REGISTRY,
   seedService,
   start,
+  startRecoverable,
   type World,
 } from '../../harness/engine.js';
 
@@ -39,18 +40,6 @@ function setUp(step: Record<string, unknown> = STEP) {
   return { world, blue: blue, green: green, listener, rule: entry.traffic.productionListenerRule };
 }
 
-const minutes = (value: number) => Array<number>(40).fill(value);
-
-function serve(world: World, group: string, { errors = 1, slower = 1, requests = 100 } = {}) {
-  world.metrics.data.set(group, {
-    'latency-p99': [0.25],
-    'error-rate--events': minutes(errors),
-    'error-rate--exposure': minutes(requests),
-    'latency-p99--rank': minutes(requests - slower),
-    'latency-p99--exposure': minutes(requests),
-  });
-}
-
 const record = (world: World, id: string) => world.deployments.items.get(id)!;
 const candidateWeights = (world: World, green: string) =>
   world.router.changes.map((c) => c.weights.find((w) => w.targetGroupArn === green)?.weight ?? 0);
@@ -58,8 +47,8 @@ const candidateWeights = (world: World, green: string) =>
 describe('a header-routed step', () => {
   it('sends only matching requests to the new task set before any weighted traffic, is judged, and goes at the first shift', async () => {
     const { world, blue, green, listener } = setUp();
-    serve(world, blue);
-    serve(world, green);
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution, () => record(world, execution.name)?.phase === 'bake');
 
@@ -103,8 +92,8 @@ describe('a header-routed step', () => {
 
   it('a regression shown in the matching requests alone rolls back before any weighted traffic', async () => {
     const { world, blue, green, rule } = setUp();
-    serve(world, blue);
-    serve(world, green, { slower: 40 });
+    world.metrics.serve(blue);
+    world.metrics.serve(green, { slower: 40 });
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution);
 
@@ -131,8 +120,8 @@ describe('a header-routed step', () => {
       seconds: 600,
       rulePriority: 7,
     });
-    serve(world, blue);
-    serve(world, green);
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution, () => record(world, execution.name)?.phase === 'bake');
     // A cookie is matched in the Cookie header, wherever it sits among the others.
@@ -152,8 +141,8 @@ describe('a header-routed step', () => {
 
   it('refuses a priority another rule holds, naming it, and leaves that rule alone', async () => {
     const { world, blue, green, listener } = setUp();
-    serve(world, blue);
-    serve(world, green);
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
     const theirs = await world.routes.create(listener, 5, [], [{ targetGroupArn: blue, weight: 1 }]);
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution);
@@ -167,8 +156,8 @@ describe('a header-routed step', () => {
 
   it('refuses a priority after the production rule, which no request would ever meet', async () => {
     const { world, blue, green } = setUp();
-    serve(world, blue);
-    serve(world, green);
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
     world.routes.productionPriority = 3;
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution);
@@ -181,10 +170,9 @@ describe('a header-routed step', () => {
 
   it('orphan recovery deletes a rule whose creation was never recorded', async () => {
     const { world, blue, green } = setUp();
-    serve(world, blue);
-    serve(world, green);
-    const execution = start(world, 'canary', { service: 'web', image: NEW }, 'web-run');
-    world.executions.summaries.set('web-run', { status: 'RUNNING', startDate: 0 });
+    world.metrics.serve(blue);
+    world.metrics.serve(green);
+    const execution = startRecoverable(world, { service: 'web', image: NEW });
     await drive(world, execution, () => record(world, 'web-run')?.phase === 'bake');
     world.executions.summaries.set('web-run', { status: 'ABORTED', startDate: 0 });
     // As if the step had died between CreateRule and its record's write.

@@ -14,6 +14,7 @@ import {
   REGISTRY,
   seedService,
   start,
+  startRecoverable,
   type World,
 } from '../../harness/engine.js';
 
@@ -22,8 +23,7 @@ const NEW = `${REGISTRY}/web@${DIGEST(2)}`;
 
 function linear(world: World, until: () => boolean) {
   seedService(world, 'web');
-  const execution = start(world, 'canary', { service: 'web', image: NEW }, 'web-run');
-  world.executions.summaries.set('web-run', { status: 'RUNNING', startDate: 0 });
+  const execution = startRecoverable(world, { service: 'web', image: NEW });
   return drive(world, execution, until).then(() => execution);
 }
 

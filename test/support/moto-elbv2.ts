@@ -8,21 +8,7 @@ import {
   CreateTargetGroupCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-
-/** A call to a moto service this project has no SDK client for; moto does not check signatures. */
-async function motoQuery(endpoint: string, service: string, params: Record<string, string>): Promise<string> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`,
-    },
-    body: new URLSearchParams(params),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${service} ${params.Action} answered ${response.status}: ${text}`);
-  return text;
-}
+import { motoQuery } from '../../harness/emulators.js';
 
 /** moto's default VPC and two of its subnets, in different availability zones. */
 async function defaultVpc(endpoint: string): Promise<{ vpcId: string; subnets: string[] }> {

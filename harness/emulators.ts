@@ -109,3 +109,27 @@ export async function motoQuery(
   if (!response.ok) throw new Error(`${service} ${params.Action} answered ${response.status}: ${text}`);
   return text;
 }
+
+/** moto's default VPC: two of its subnets and its default security group. */
+export async function motoDefaultNetwork(
+  endpoint: string,
+): Promise<{ vpcId: string; subnets: string[]; securityGroup: string }> {
+  const subnetsXml = await motoQuery(endpoint, 'ec2', {
+    Action: 'DescribeSubnets',
+    Version: '2016-11-15',
+    'Filter.1.Name': 'default-for-az',
+    'Filter.1.Value.1': 'true',
+  });
+  const groupsXml = await motoQuery(endpoint, 'ec2', {
+    Action: 'DescribeSecurityGroups',
+    Version: '2016-11-15',
+    'Filter.1.Name': 'group-name',
+    'Filter.1.Value.1': 'default',
+  });
+  const subnets = [...subnetsXml.matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((match) => match[1] ?? '');
+  return {
+    vpcId: /<vpcId>([^<]+)<\/vpcId>/.exec(subnetsXml)?.[1] ?? '',
+    subnets: subnets.slice(0, 2),
+    securityGroup: /<groupId>([^<]+)<\/groupId>/.exec(groupsXml)?.[1] ?? '',
+  };
+}

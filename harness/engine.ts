@@ -9,6 +9,7 @@ import type { HttpInvoker } from '../local/stepfunctions/http-task.js';
 import { runExecution, type LocalExecution, type LocalFunction } from '../local/stepfunctions/run.js';
 import { TokenRegistry } from '../local/stepfunctions/tokens.js';
 import { parseCatalog } from '../shared/domain/catalog-yaml.js';
+import { listenerOf } from '../shared/domain/header-step.js';
 import type { Catalog, ServiceEntry } from '../shared/domain/catalog-schema.js';
 import type { EngineDeps } from '../shared/engine/deps.js';
 import { appendOnce } from '../shared/engine/ledger-append.js';
@@ -273,6 +274,46 @@ export function webWorld(): { world: World; rule: string; blue: string; green: s
   const entry = seedService(world, 'web');
   const [blue, green] = entry.traffic.targetGroups;
   return { world, rule: entry.traffic.productionListenerRule, blue, green };
+}
+
+/** The target group a test catalog gives web's baseline task set (`judgedWebWorld({ baseline })`). */
+export const BASELINE_GROUP =
+  'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-baseline/5c0ffee5c0ffee55';
+
+export interface JudgedWebOptions {
+  method?: 'sequential' | 'mann-whitney';
+  /** A baseline task set behind BASELINE_GROUP (analysis.baseline). */
+  baseline?: boolean;
+  /** The catalog's headerStep, as YAML would give it. */
+  headerStep?: Record<string, unknown> | undefined;
+  /** Any other change to web's analysis settings. */
+  analysis?: (analysis: ServiceYaml['analysis']) => void;
+}
+
+/**
+ * A world with the example catalog's `web` judged by canary analysis (sequentially unless told),
+ * seeded, and the metrics clipped to each read's window as CloudWatch gives them; with a baseline
+ * and a header-routed step when asked. Its two target groups, production rule and listener.
+ */
+export function judgedWebWorld(options: JudgedWebOptions = {}) {
+  const { method = 'sequential', baseline = false, headerStep, analysis } = options;
+  const world = createWorld(
+    exampleCatalog((services) => {
+      const web = services.web!;
+      web.analysis.method = method;
+      if (baseline) {
+        web.analysis.baseline = true;
+        (web.traffic as Record<string, unknown>).baselineTargetGroup = BASELINE_GROUP;
+      }
+      if (headerStep !== undefined) web.headerStep = headerStep;
+      analysis?.(web.analysis);
+    }),
+  );
+  world.metrics.clipToWindow = true;
+  const entry = seedService(world, 'web');
+  const [blue, green] = entry.traffic.targetGroups;
+  const rule = entry.traffic.productionListenerRule;
+  return { world, entry, blue, green, rule, listener: listenerOf(rule) };
 }
 
 /** The states a canary or linear deployment enters after its last shift, to its end. */

@@ -27,37 +27,13 @@ import type { EcsService } from '../../shared/ports/ecs.js';
 import {
   emulatorClientConfig,
   motoAvailable,
-  motoQuery,
+  motoDefaultNetwork,
   startMoto,
   type Emulator,
 } from '../../harness/emulators.js';
 
 const CLUSTER = 'cutover-contract';
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${'1a'.repeat(32)}`;
-
-/** moto's default VPC: two of its subnets and its default security group. */
-async function defaultNetwork(
-  endpoint: string,
-): Promise<{ vpcId: string; subnets: string[]; securityGroup: string }> {
-  const subnetsXml = await motoQuery(endpoint, 'ec2', {
-    Action: 'DescribeSubnets',
-    Version: '2016-11-15',
-    'Filter.1.Name': 'default-for-az',
-    'Filter.1.Value.1': 'true',
-  });
-  const groupsXml = await motoQuery(endpoint, 'ec2', {
-    Action: 'DescribeSecurityGroups',
-    Version: '2016-11-15',
-    'Filter.1.Name': 'group-name',
-    'Filter.1.Value.1': 'default',
-  });
-  const subnets = [...subnetsXml.matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((match) => match[1] ?? '');
-  return {
-    vpcId: /<vpcId>([^<]+)<\/vpcId>/.exec(subnetsXml)?.[1] ?? '',
-    subnets: subnets.slice(0, 2),
-    securityGroup: /<groupId>([^<]+)<\/groupId>/.exec(groupsXml)?.[1] ?? '',
-  };
-}
 
 describe.skipIf(!motoAvailable())('EcsTaskSets against moto_server', () => {
   let moto: Emulator;
@@ -75,7 +51,7 @@ describe.skipIf(!motoAvailable())('EcsTaskSets against moto_server', () => {
     ecs = new ECSClient(emulatorClientConfig(moto.endpoint));
     elb = new ElasticLoadBalancingV2Client(emulatorClientConfig(moto.endpoint));
     taskSets = new EcsTaskSets(ecs);
-    const vpc = await defaultNetwork(moto.endpoint);
+    const vpc = await motoDefaultNetwork(moto.endpoint);
     network = {
       awsvpcConfiguration: {
         subnets: vpc.subnets,

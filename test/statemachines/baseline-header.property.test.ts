@@ -15,21 +15,17 @@ import { abort } from '../../shared/engine/operator.js';
 import { recoverOrphans } from '../../shared/engine/recover.js';
 import { expectAtRest } from '../support/at-rest.js';
 import {
-  createWorld,
+  BASELINE_GROUP,
   depsOf,
-  DIGEST,
   drive,
-  exampleCatalog,
-  REGISTRY,
-  seedService,
+  judgedWebWorld,
   startRecoverable,
   statesEntered,
+  webImage,
 } from '../../harness/engine.js';
 
-const STABLE = `${REGISTRY}/web@${DIGEST(1)}`;
-const NEW = `${REGISTRY}/web@${DIGEST(2)}`;
-const BASELINE_GROUP =
-  'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-baseline/5c0ffee5c0ffee55';
+const STABLE = webImage(1);
+const NEW = webImage(2);
 
 const STEPS = {
   none: undefined,
@@ -55,20 +51,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
 });
 
 async function run({ baseline, step, release, end, after }: Scenario): Promise<void> {
-  const world = createWorld(
-    exampleCatalog((services) => {
-      const web = services.web!;
-      web.analysis.method = 'sequential';
-      if (baseline) {
-        web.analysis.baseline = true;
-        (web.traffic as Record<string, unknown>).baselineTargetGroup = BASELINE_GROUP;
-      }
-      if (STEPS[step] !== undefined) web.headerStep = STEPS[step];
-    }),
-  );
-  world.metrics.clipToWindow = true;
-  const entry = seedService(world, 'web');
-  const [blue, green] = entry.traffic.targetGroups;
+  const { world, entry, blue, green } = judgedWebWorld({ baseline, headerStep: STEPS[step] });
   world.metrics.serve(blue);
   world.metrics.serve(BASELINE_GROUP);
   world.metrics.serve(green, { slower: release === 'regressing' ? 40 : 1 });

@@ -7,38 +7,26 @@ import { describe, expect, it } from 'vitest';
 import { baselineExternalId } from '../../shared/domain/baseline.js';
 import { abort } from '../../shared/engine/operator.js';
 import { recoverOrphans } from '../../shared/engine/recover.js';
-import { expectAtRest, lastRecord } from '../support/at-rest.js';
+import { expectAtRest, expectSlowCanaryRolledBack } from '../support/at-rest.js';
 import {
-  createWorld,
+  BASELINE_GROUP,
   depsOf,
-  DIGEST,
   drive,
-  exampleCatalog,
-  REGISTRY,
-  seedService,
+  judgedWebWorld,
   start,
   startRecoverable,
+  webImage,
   type World,
 } from '../../harness/engine.js';
 
-const BASELINE_GROUP =
-  'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-baseline/5c0ffee5c0ffee55';
-const STABLE = `${REGISTRY}/web@${DIGEST(1)}`;
-const NEW = `${REGISTRY}/web@${DIGEST(2)}`;
+const STABLE = webImage(1);
+const NEW = webImage(2);
 
+/** web with a baseline, judged by `method`; each group serving healthy minutes. */
 function setUp(method: 'sequential' | 'mann-whitney' = 'sequential') {
-  const world = createWorld(
-    exampleCatalog((services) => {
-      const web = services.web!;
-      web.analysis.method = method;
-      web.analysis.baseline = true;
-      (web.traffic as Record<string, unknown>).baselineTargetGroup = BASELINE_GROUP;
-    }),
-  );
-  world.metrics.clipToWindow = true;
-  const entry = seedService(world, 'web');
-  const [blue, green] = entry.traffic.targetGroups;
-  return { world, blue: blue, green: green, rule: entry.traffic.productionListenerRule };
+  const web = judgedWebWorld({ method, baseline: true });
+  for (const group of [web.blue, web.green, BASELINE_GROUP]) web.world.metrics.serve(group);
+  return web;
 }
 
 const sets = (world: World) => world.ecs.setsOf({ cluster: 'prod', service: 'web' });
@@ -52,7 +40,6 @@ describe('a real baseline', () => {
     // The canary and the baseline both serve 40% of requests slower than the stable p99 (the
     // hour's traffic is slower, not the release): against the stable group that is a
     // regression, against the baseline, like with like, it is none.
-    world.metrics.serve(blue);
     world.metrics.serve(green, { slower: 40 });
     world.metrics.serve(BASELINE_GROUP, { slower: 40 });
     const execution = start(world, 'canary', { service: 'web', image: NEW });
@@ -102,17 +89,7 @@ describe('a real baseline', () => {
 
   it('rolls back a canary that regresses against its baseline, and removes both', async () => {
     const { world, blue, green, rule } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(BASELINE_GROUP);
-    world.metrics.serve(green, { slower: 40 });
-    const execution = start(world, 'canary', { service: 'web', image: NEW });
-    await drive(world, execution);
-
-    expect(execution.error).toBe('RolledBack');
-    expect(lastRecord(world, 'web')).toMatchObject({
-      type: 'RolledBack',
-      detail: { reason: { kind: 'analysis', failedMetrics: ['latency-p99'] } },
-    });
+    const execution = await expectSlowCanaryRolledBack(world, green, NEW);
     expect(groupsOf(world, rule)).toEqual([blue, green]);
     expect(record(world, execution.name)).toMatchObject({
       weights: { stable: 100, candidate: 0 },
@@ -122,10 +99,7 @@ describe('a real baseline', () => {
   });
 
   it('an abort during a bake removes the baseline with the canary', async () => {
-    const { world, blue, green } = setUp('mann-whitney');
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
-    world.metrics.serve(BASELINE_GROUP);
+    const { world } = setUp('mann-whitney');
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution, () => (record(world, execution.name)?.weights.baseline ?? 0) === 10);
     expect(sets(world)).toHaveLength(3);
@@ -136,10 +110,7 @@ describe('a real baseline', () => {
   });
 
   it('a baseline that never becomes healthy stops the deployment before any traffic, naming it', async () => {
-    const { world, blue, green } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
-    world.metrics.serve(BASELINE_GROUP);
+    const { world } = setUp();
     // Task sets of the stable revision fail from now on (its image was deleted, say).
     world.ecs.profiles.set(STABLE, 'crashing');
     const execution = start(world, 'canary', { service: 'web', image: NEW });
@@ -149,10 +120,7 @@ describe('a real baseline', () => {
   });
 
   it('orphan recovery of a run cut short mid-rollout removes the baseline, and one whose creation was never recorded', async () => {
-    const { world, blue, green } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
-    world.metrics.serve(BASELINE_GROUP);
+    const { world } = setUp();
     const execution = startRecoverable(world, { service: 'web', image: NEW });
     await drive(world, execution, () => (record(world, 'web-run')?.weights.candidate ?? 0) >= 20);
     world.executions.summaries.set('web-run', { status: 'ABORTED', startDate: 0 });
@@ -165,10 +133,7 @@ describe('a real baseline', () => {
   });
 
   it('clean-up removes a baseline a promotion cut short left running', async () => {
-    const { world, blue, green } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
-    world.metrics.serve(BASELINE_GROUP);
+    const { world } = setUp();
     const execution = startRecoverable(world, { service: 'web', image: NEW });
     await drive(world, execution, () => record(world, 'web-run')?.status === 'promoted');
     // Promote was cut short after its Promoted record, before the baseline went.

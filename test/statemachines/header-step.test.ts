@@ -6,38 +6,26 @@
 import { describe, expect, it } from 'vitest';
 import { abort } from '../../shared/engine/operator.js';
 import { recoverOrphans } from '../../shared/engine/recover.js';
-import { expectAtRest, lastRecord } from '../support/at-rest.js';
+import { expectAtRest, expectSlowCanaryRolledBack } from '../support/at-rest.js';
 import {
-  createWorld,
   depsOf,
-  DIGEST,
   drive,
-  exampleCatalog,
-  REGISTRY,
-  seedService,
+  judgedWebWorld,
   start,
   startRecoverable,
+  webImage,
   type World,
 } from '../../harness/engine.js';
 
-const STABLE = `${REGISTRY}/web@${DIGEST(1)}`;
-const NEW = `${REGISTRY}/web@${DIGEST(2)}`;
+const STABLE = webImage(1);
+const NEW = webImage(2);
 const STEP = { header: 'X-Canary', values: ['always'], seconds: 240, rulePriority: 5 };
 
+/** web with a header-routed step (`step`), both groups serving healthy minutes. */
 function setUp(step: Record<string, unknown> = STEP) {
-  const world = createWorld(
-    exampleCatalog((services) => {
-      services.web!.analysis.method = 'sequential';
-      services.web!.headerStep = step;
-    }),
-  );
-  world.metrics.clipToWindow = true;
-  const entry = seedService(world, 'web');
-  const [blue, green] = entry.traffic.targetGroups;
-  const listener = entry.traffic.productionListenerRule
-    .replace(':listener-rule/', ':listener/')
-    .replace(/\/[^/]+$/, '');
-  return { world, blue: blue, green: green, listener, rule: entry.traffic.productionListenerRule };
+  const web = judgedWebWorld({ headerStep: step });
+  for (const group of [web.blue, web.green]) web.world.metrics.serve(group);
+  return web;
 }
 
 const record = (world: World, id: string) => world.deployments.items.get(id)!;
@@ -46,9 +34,7 @@ const candidateWeights = (world: World, green: string) =>
 
 describe('a header-routed step', () => {
   it('sends only matching requests to the new task set before any weighted traffic, is judged, and goes at the first shift', async () => {
-    const { world, blue, green, listener } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
+    const { world, green, listener } = setUp();
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution, () => record(world, execution.name)?.phase === 'bake');
 
@@ -92,17 +78,8 @@ describe('a header-routed step', () => {
 
   it('a regression shown in the matching requests alone rolls back before any weighted traffic', async () => {
     const { world, blue, green, rule } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(green, { slower: 40 });
-    const execution = start(world, 'canary', { service: 'web', image: NEW });
-    await drive(world, execution);
-
-    // Requests reached the new task set, so this is a rollback, not an abort.
-    expect(execution.error).toBe('RolledBack');
-    expect(lastRecord(world, 'web')).toMatchObject({
-      type: 'RolledBack',
-      detail: { reason: { kind: 'analysis', failedMetrics: ['latency-p99'] } },
-    });
+    // Requests reached the new task set, so it ends RolledBack, not Aborted.
+    const execution = await expectSlowCanaryRolledBack(world, green, NEW);
     expect(candidateWeights(world, green).every((w) => w === 0)).toBe(true);
     expect(world.routes.all()).toEqual([]);
     expect(record(world, execution.name).failedStep).toMatchObject({ candidate: 0, headerRoute: true });
@@ -114,14 +91,12 @@ describe('a header-routed step', () => {
   });
 
   it('an abort during the step deletes its rule', async () => {
-    const { world, blue, green } = setUp({
+    const { world } = setUp({
       cookie: 'canary',
       value: 'always',
       seconds: 600,
       rulePriority: 7,
     });
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution, () => record(world, execution.name)?.phase === 'bake');
     // A cookie is matched in the Cookie header, wherever it sits among the others.
@@ -140,9 +115,7 @@ describe('a header-routed step', () => {
   });
 
   it('refuses a priority another rule holds, naming it, and leaves that rule alone', async () => {
-    const { world, blue, green, listener } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
+    const { world, blue, listener } = setUp();
     const theirs = await world.routes.create(listener, 5, [], [{ targetGroupArn: blue, weight: 1 }]);
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution);
@@ -155,9 +128,7 @@ describe('a header-routed step', () => {
   });
 
   it('refuses a priority after the production rule, which no request would ever meet', async () => {
-    const { world, blue, green } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
+    const { world } = setUp();
     world.routes.productionPriority = 3;
     const execution = start(world, 'canary', { service: 'web', image: NEW });
     await drive(world, execution);
@@ -169,9 +140,7 @@ describe('a header-routed step', () => {
   });
 
   it('orphan recovery deletes a rule whose creation was never recorded', async () => {
-    const { world, blue, green } = setUp();
-    world.metrics.serve(blue);
-    world.metrics.serve(green);
+    const { world } = setUp();
     const execution = startRecoverable(world, { service: 'web', image: NEW });
     await drive(world, execution, () => record(world, 'web-run')?.phase === 'bake');
     world.executions.summaries.set('web-run', { status: 'ABORTED', startDate: 0 });

@@ -8,33 +8,19 @@ import { SEQUENTIAL_FIRST_STEP_SECONDS } from '../../shared/domain/analysis-plan
 import { abort, approve } from '../../shared/engine/operator.js';
 import { expectAtRest, lastRecord } from '../support/at-rest.js';
 import {
-  createWorld,
   depsOf,
-  DIGEST,
   drive,
-  exampleCatalog,
-  REGISTRY,
-  seedService,
+  judgedWebWorld,
   start,
   statesEntered,
+  webImage,
   type ServiceYaml,
   type World,
 } from '../../harness/engine.js';
 
-/** The example catalog with web judged sequentially, and `change` made to its analysis. */
-function catalog(change: (analysis: ServiceYaml['analysis']) => void = () => {}): string {
-  return exampleCatalog((services) => {
-    services.web!.analysis.method = 'sequential';
-    change(services.web!.analysis);
-  });
-}
-
-function setUp(text = catalog()) {
-  const world = createWorld(text);
-  world.metrics.clipToWindow = true;
-  const entry = seedService(world, 'web');
-  const [blue, green] = entry.traffic.targetGroups;
-  return { world, blue, green, image: `${REGISTRY}/web@${DIGEST(2)}` };
+/** web judged sequentially, with `change` made to its analysis settings. */
+function setUp(change?: (analysis: ServiceYaml['analysis']) => void) {
+  return { ...judgedWebWorld({ analysis: change }), image: webImage(2) };
 }
 
 const minutes = (value: number) => Array<number>(40).fill(value);
@@ -149,7 +135,7 @@ describe('the sequential judge in a linear rollout', () => {
   });
 
   it('with onFail: pause, a failed look waits for a person instead; approved, the next look that fails asks again; aborted, it rolls back', async () => {
-    const { world, blue, green, image } = setUp(catalog((a) => (a.onFail = 'pause')));
+    const { world, blue, green, image } = setUp((a) => (a.onFail = 'pause'));
     baseline(world, blue);
     canary(world, green, { slower: 40 });
     const execution = start(world, 'canary', { service: 'web', image });
@@ -183,10 +169,10 @@ describe('the sequential judge in a linear rollout', () => {
   });
 
   it('a metric that rolls back wins over one that pauses', async () => {
-    const text = catalog((a) => {
+    const change = (a: ServiceYaml['analysis']) => {
       a.metrics.find((m) => m.name === 'latency-p99')!.onFail = 'pause';
-    });
-    const { world, blue, green, image } = setUp(text);
+    };
+    const { world, blue, green, image } = setUp(change);
     baseline(world, blue);
     canary(world, green, { slower: 40, errors: 30 });
     const execution = start(world, 'canary', { service: 'web', image });

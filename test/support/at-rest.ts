@@ -1,9 +1,10 @@
 // Checks of a service at rest, after a deployment ended: what a platform engineer
-// would look at first.
+// would look at first; and a slow canary run to its rollback, checked the same way.
 
 import { expect } from 'vitest';
 import { verify, type LedgerRecord } from '../../shared/domain/ledger.js';
-import type { World } from '../../harness/engine.js';
+import { drive, start, webImage, type World } from '../../harness/engine.js';
+import type { LocalExecution } from '../../local/stepfunctions/run.js';
 
 export async function expectAtRest(world: World, name: string, image: string): Promise<void> {
   const entry = world.catalog.services[name]!;
@@ -30,4 +31,24 @@ export function ledgerTypes(world: World, name: string): string[] {
 
 export function lastRecord(world: World, name: string): LedgerRecord {
   return world.ledger.records(name).at(-1)!;
+}
+
+/**
+ * Runs web's canary of `image` with its new task set's requests 40% slower than the stable p99,
+ * to its end: rolled back by analysis, naming latency-p99. Returns the execution.
+ */
+export async function expectSlowCanaryRolledBack(
+  world: World,
+  candidateGroup: string,
+  image = webImage(2),
+): Promise<LocalExecution> {
+  world.metrics.serve(candidateGroup, { slower: 40 });
+  const execution = start(world, 'canary', { service: 'web', image });
+  await drive(world, execution);
+  expect(execution.error).toBe('RolledBack');
+  expect(lastRecord(world, 'web')).toMatchObject({
+    type: 'RolledBack',
+    detail: { reason: { kind: 'analysis', failedMetrics: ['latency-p99'] } },
+  });
+  return execution;
 }

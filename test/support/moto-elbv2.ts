@@ -8,19 +8,7 @@ import {
   CreateTargetGroupCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { motoQuery } from '../../harness/emulators.js';
-
-/** moto's default VPC and two of its subnets, in different availability zones. */
-async function defaultVpc(endpoint: string): Promise<{ vpcId: string; subnets: string[] }> {
-  const xml = await motoQuery(endpoint, 'ec2', {
-    Action: 'DescribeSubnets',
-    Version: '2016-11-15',
-    'Filter.1.Name': 'default-for-az',
-    'Filter.1.Value.1': 'true',
-  });
-  const subnets = [...xml.matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((match) => match[1] ?? '');
-  return { vpcId: /<vpcId>([^<]+)<\/vpcId>/.exec(xml)?.[1] ?? '', subnets: subnets.slice(0, 2) };
-}
+import { motoDefaultNetwork } from '../../harness/emulators.js';
 
 export interface MotoLoadBalancer {
   listenerArn: string;
@@ -35,7 +23,7 @@ export async function motoLoadBalancer(
   elb: ElasticLoadBalancingV2Client,
   name: string,
 ): Promise<MotoLoadBalancer> {
-  const vpc = await defaultVpc(endpoint);
+  const vpc = await motoDefaultNetwork(endpoint);
   const targetGroup = async (group: string) => {
     const output = await elb.send(
       new CreateTargetGroupCommand({
